@@ -1,0 +1,148 @@
+//! Design findings that are not SPOFs by themselves but weaken an architecture:
+//! always-down parts, missing monitoring, manual failover, data-loss risks, placement.
+
+use serde::Serialize;
+
+use crate::model::{Component, Failover, Model, Needs, Replication};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub target: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// Every finding, errors first, then by rule and target in model order.
+pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let hard_deps = |c: &Component| {
+        model
+            .dependencies
+            .iter()
+            .filter(|d| d.from == c.id && d.kind == crate::model::DependencyKind::Hard)
+            .count()
+    };
+    for (c, &down) in model.components.iter().zip(baseline_down) {
+        if down {
+            let why = match c.needs {
+                Needs::AtLeast(k) if k as usize > hard_deps(c) => format!(
+                    "needs at least {k} hard dependencies up but has {}",
+                    hard_deps(c)
+                ),
+                _ => "a hard dependency is down even with nothing failed".to_owned(),
+            };
+            out.push(Finding {
+                rule: "always-down",
+                target: c.id.clone(),
+                severity: Severity::Error,
+                message: format!(
+                    "{} is down with nothing failed: {why}; it is left out of the analysis",
+                    c.display_name()
+                ),
+            });
+        }
+    }
+    for c in model.components.iter().filter(|c| c.kind.has_replicas()) {
+        let name = c.display_name();
+        if !c.monitored {
+            out.push(Finding {
+                rule: "unmonitored",
+                target: c.id.clone(),
+                severity: Severity::Warning,
+                message: format!(
+                    "{name} has no health checks or alerting: failures are found by users, and a failed replica is not replaced"
+                ),
+            });
+        }
+        if c.failover == Failover::Manual && (c.replicas > 1 || c.replication != Replication::None)
+        {
+            out.push(Finding {
+                rule: "manual-failover",
+                target: c.id.clone(),
+                severity: Severity::Warning,
+                message: format!(
+                    "{name} fails over only when someone acts: expect minutes to hours of downtime per failure"
+                ),
+            });
+        }
+        if c.kind.is_stateful() && c.replication == Replication::Async && c.replicas > 1 {
+            out.push(Finding {
+                rule: "async-replication",
+                target: c.id.clone(),
+                severity: Severity::Info,
+                message: format!(
+                    "{name} replicates asynchronously: a failover can lose the most recent writes (RPO > 0)"
+                ),
+            });
+        }
+        if c.is_unreplicated_shards() {
+            out.push(Finding {
+                rule: "unreplicated-shards",
+                target: c.id.clone(),
+                severity: Severity::Warning,
+                message: format!(
+                    "{name} has {} replicas without replication: each holds different data, so all are needed and they add failure points, not redundancy",
+                    c.replicas
+                ),
+            });
+        }
+        if c.replicas > 1 && !c.zones.is_empty() {
+            let mut zones: Vec<&str> = (0..c.replicas)
+                .filter_map(|i| c.zone_of_replica(i))
+                .collect();
+            zones.sort_unstable();
+            zones.dedup();
+            let mut regions: Vec<&str> = zones
+                .iter()
+                .filter_map(|z| model.zone(z).map(|(r, _)| r.id.as_str()))
+                .collect();
+            regions.sort_unstable();
+            regions.dedup();
+            if zones.len() == 1 {
+                out.push(Finding {
+                    rule: "single-zone",
+                    target: c.id.clone(),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "all {} replicas of {name} run in zone {}: one zone outage takes them all",
+                        c.replicas, zones[0]
+                    ),
+                });
+            }
+            // In a one-region model the region shows up as a SPOF; only flag components
+            // that stay in one region while the architecture spans several.
+            if regions.len() == 1 && model.regions.len() > 1 {
+                out.push(Finding {
+                    rule: "single-region",
+                    target: c.id.clone(),
+                    severity: Severity::Info,
+                    message: format!(
+                        "all {} replicas of {name} run in region {}: a region outage takes them all",
+                        c.replicas, regions[0]
+                    ),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|f| f.severity);
+    out
+}

@@ -1,0 +1,497 @@
+//! Failure analysis of a model (DESIGN §2): baseline, SPOFs with blast radius, order-2
+//! cut sets, exact availability, importance, findings. Pure and deterministic; no egui.
+
+mod availability;
+pub mod bdd;
+pub mod cuts;
+pub mod eval;
+mod findings;
+pub mod graph;
+pub mod sample;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use availability::{NODE_BUDGET, Structure};
+pub use findings::{Finding, Severity, findings};
+pub use graph::{BasicEvent, Failure, FailureGraph};
+
+use crate::model::{Event, EventParseError, Model};
+
+/// Minutes in a 365-day year.
+pub const MINUTES_PER_YEAR: f64 = 525_600.0;
+
+/// Scenarios sampled per entry when the exact method is over budget (× 64).
+const ESTIMATE_PASSES: usize = 4096;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DomainKind {
+    Component,
+    Zone,
+    Region,
+}
+
+impl DomainKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainKind::Component => "component",
+            DomainKind::Zone => "zone",
+            DomainKind::Region => "region",
+        }
+    }
+}
+
+/// A component, zone or region whose single failure puts a live entry down.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spof {
+    pub kind: DomainKind,
+    pub id: String,
+    pub takes_down: Vec<String>,
+    /// Components down because of it, the failed one first, then in propagation order.
+    pub blast_radius: Vec<String>,
+}
+
+impl Spof {
+    /// The what-if event that reproduces it.
+    pub fn event(&self) -> String {
+        match self.kind {
+            DomainKind::Component => self.id.clone(),
+            DomainKind::Zone => format!("zone:{}", self.id),
+            DomainKind::Region => format!("region:{}", self.id),
+        }
+    }
+}
+
+/// Two basic events that together, and neither alone, put entries down.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CutSet {
+    pub events: [String; 2],
+    pub takes_down: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntryAvailability {
+    pub id: String,
+    pub name: String,
+    pub availability: f64,
+    pub downtime_minutes_per_year: f64,
+    /// False when the exact method was over budget and this is a Monte Carlo estimate.
+    pub exact: bool,
+    /// Half-width of the 95 % confidence interval of an estimate; 0 when exact.
+    pub error_bound: f64,
+}
+
+impl EntryAvailability {
+    fn new(id: &str, name: &str, unavailability: f64, exact: bool, error_bound: f64) -> Self {
+        let q = unavailability.clamp(0.0, 1.0);
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            availability: 1.0 - q,
+            downtime_minutes_per_year: q * MINUTES_PER_YEAR,
+            exact,
+            error_bound,
+        }
+    }
+}
+
+/// How much each entry's availability depends on one basic event (Birnbaum importance:
+/// P(up | event has not happened) − P(up | event happened)).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Importance {
+    pub event: String,
+    pub component: Option<String>,
+    /// The largest importance over all entries.
+    pub birnbaum: f64,
+    pub by_entry: BTreeMap<String, f64>,
+}
+
+/// How much each entry's availability drops while a whole component is down.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComponentImportance {
+    pub component: String,
+    pub max_drop: f64,
+    pub drop_by_entry: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub components: usize,
+    pub dependencies: usize,
+    pub basic_events: usize,
+    pub bdd_nodes: usize,
+    pub order2_candidates: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub model: String,
+    pub entries: Vec<EntryAvailability>,
+    pub spofs: Vec<Spof>,
+    pub order2: Vec<CutSet>,
+    pub order2_total: usize,
+    pub findings: Vec<Finding>,
+    pub importance: Vec<Importance>,
+    pub component_importance: Vec<ComponentImportance>,
+    /// Components down with nothing failed (left out of everything else).
+    pub always_down: Vec<String>,
+    pub stats: Stats,
+}
+
+impl Report {
+    pub fn entry(&self, id: &str) -> Option<&EntryAvailability> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn is_spof(&self, component: &str) -> bool {
+        self.spofs
+            .iter()
+            .any(|s| s.kind == DomainKind::Component && s.id == component)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Keep at most this many order-2 sets in the report (the total is always given).
+    pub max_order2: Option<usize>,
+    pub node_budget: usize,
+    /// Compute per-component importance while components × BDD nodes stays below this.
+    pub component_importance_work: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_order2: None,
+            node_budget: NODE_BUDGET,
+            component_importance_work: 50_000_000,
+        }
+    }
+}
+
+/// Analyse a valid model (loaded from a file or checked with [`Model::validate`]).
+pub fn analyze(model: &Model, options: &Options) -> Report {
+    let g = FailureGraph::compile(model);
+    let singles = cuts::singles(&g);
+    let spofs = spofs(&g, &singles);
+    let (pairs, candidates) = cuts::pairs(&g, &singles);
+    let ids =
+        |list: &[u32]| -> Vec<String> { list.iter().map(|&c| g.ids[c as usize].clone()).collect() };
+    let mut order2: Vec<CutSet> = pairs
+        .iter()
+        .map(|p| CutSet {
+            events: [g.event_name(p.events.0), g.event_name(p.events.1)],
+            takes_down: ids(&sorted_by_rank(&g, p.entries.clone())),
+        })
+        .collect();
+    let order2_total = order2.len();
+    if let Some(max) = options.max_order2 {
+        order2.truncate(max);
+    }
+    let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
+    let quantified =
+        with_large_stack(|| quantify(model, &g, &singles.baseline_down, &live, options));
+    Report {
+        model: model.name.clone(),
+        entries: quantified.entries,
+        spofs,
+        order2,
+        order2_total,
+        findings: findings(model, &singles.baseline_down),
+        importance: quantified.importance,
+        component_importance: quantified.component_importance,
+        always_down: (0..g.len())
+            .filter(|&c| singles.baseline_down[c])
+            .map(|c| g.ids[c].clone())
+            .collect(),
+        stats: Stats {
+            components: g.len(),
+            dependencies: model.dependencies.len(),
+            basic_events: g.events.len(),
+            bdd_nodes: quantified.bdd_nodes,
+            order2_candidates: candidates,
+        },
+    }
+}
+
+fn sorted_by_rank(g: &FailureGraph, mut list: Vec<u32>) -> Vec<u32> {
+    list.sort_unstable_by_key(|&c| g.rank[c as usize]);
+    list.dedup();
+    list
+}
+
+/// Group single failures into component, zone and region SPOFs, sorted as DESIGN §3 says.
+fn spofs(g: &FailureGraph, singles: &cuts::Singles) -> Vec<Spof> {
+    let mut out = Vec::new();
+    let mut push = |kind, id: &str, events: &mut dyn Iterator<Item = u32>| {
+        let mut entries = Vec::new();
+        let mut blast = Vec::new();
+        for e in events {
+            let s = &singles.by_event[e as usize];
+            entries.extend_from_slice(&s.entries);
+            blast.extend_from_slice(&s.blast);
+        }
+        if entries.is_empty() {
+            return;
+        }
+        let names = |l: Vec<u32>| -> Vec<String> {
+            sorted_by_rank(g, l)
+                .into_iter()
+                .map(|c| g.ids[c as usize].clone())
+                .collect()
+        };
+        out.push(Spof {
+            kind,
+            id: id.to_owned(),
+            takes_down: names(entries),
+            blast_radius: names(blast),
+        });
+    };
+    let regions = g.region_ids.len() as u32;
+    for (r, id) in g.region_ids.iter().enumerate() {
+        push(DomainKind::Region, id, &mut std::iter::once(r as u32));
+    }
+    for (z, id) in g.zone_ids.iter().enumerate() {
+        push(
+            DomainKind::Zone,
+            id,
+            &mut std::iter::once(regions + z as u32),
+        );
+    }
+    for (c, id) in g.ids.iter().enumerate() {
+        push(DomainKind::Component, id, &mut g.replicas(c as u32));
+    }
+    out.sort_by(|a, b| {
+        b.takes_down
+            .len()
+            .cmp(&a.takes_down.len())
+            .then(b.blast_radius.len().cmp(&a.blast_radius.len()))
+            .then_with(|| a.id.cmp(&b.id))
+            .then(a.kind.cmp(&b.kind))
+    });
+    out
+}
+
+struct Quantified {
+    entries: Vec<EntryAvailability>,
+    importance: Vec<Importance>,
+    component_importance: Vec<ComponentImportance>,
+    bdd_nodes: usize,
+}
+
+/// BDD diagrams recurse once per variable level; give them room on any thread.
+fn with_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .stack_size(512 * 1024 * 1024)
+            .spawn_scoped(s, f)
+        {
+            Ok(handle) => match handle.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(e) => panic!("cannot start the analysis thread: {e}"),
+        }
+    })
+}
+
+fn entry_list(g: &FailureGraph) -> Vec<u32> {
+    (0..g.len() as u32)
+        .filter(|&c| g.is_entry[c as usize])
+        .collect()
+}
+
+fn quantify(
+    model: &Model,
+    g: &FailureGraph,
+    baseline_down: &[bool],
+    live: &[bool],
+    options: &Options,
+) -> Quantified {
+    let entries = entry_list(g);
+    let name = |c: u32| model.components[c as usize].display_name().to_owned();
+    let Ok(s) = Structure::build(g, &vec![false; g.len()], options.node_budget) else {
+        return Quantified {
+            entries: estimate_entries(model, g, &entries, baseline_down),
+            importance: Vec::new(),
+            component_importance: Vec::new(),
+            bdd_nodes: 0,
+        };
+    };
+    let q_level = s.level_unavailability(&g.availability);
+    let q_node = s.bdd.unavailability(&q_level);
+    let entry_reports = entries
+        .iter()
+        .map(|&e| {
+            EntryAvailability::new(
+                &g.ids[e as usize],
+                &name(e),
+                q_node[s.up[e as usize] as usize],
+                true,
+                0.0,
+            )
+        })
+        .collect();
+
+    let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
+    let mut per_level = vec![0.0; q_level.len()];
+    for &e in entries.iter().filter(|&&e| live[e as usize]) {
+        s.bdd
+            .birnbaum(s.up[e as usize], &q_level, &q_node, &mut per_level);
+        for (ev, map) in by_event.iter_mut().enumerate() {
+            let v = per_level[s.level[ev] as usize];
+            if v > 0.0 {
+                map.insert(g.ids[e as usize].clone(), v);
+            }
+        }
+    }
+    let mut importance: Vec<Importance> = by_event
+        .into_iter()
+        .enumerate()
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(ev, by_entry)| Importance {
+            event: g.event_name(ev as u32),
+            component: g.owner(ev as u32).map(|c| g.ids[c as usize].clone()),
+            birnbaum: by_entry.values().copied().fold(0.0, f64::max),
+            by_entry,
+        })
+        .collect();
+    importance.sort_by(|a, b| b.birnbaum.total_cmp(&a.birnbaum));
+
+    let mut component_importance = Vec::new();
+    if g.len().saturating_mul(s.bdd.len()) <= options.component_importance_work {
+        for c in 0..g.len() as u32 {
+            let reps = g.replicas(c);
+            if reps.is_empty() {
+                continue;
+            }
+            let mut q = q_level.clone();
+            for ev in reps {
+                q[s.level[ev as usize] as usize] = 1.0;
+            }
+            let qn = s.bdd.unavailability(&q);
+            let drop_by_entry: BTreeMap<String, f64> = entries
+                .iter()
+                .filter(|&&e| live[e as usize])
+                .filter_map(|&e| {
+                    let root = s.up[e as usize] as usize;
+                    let drop = qn[root] - q_node[root];
+                    (drop > 0.0).then(|| (g.ids[e as usize].clone(), drop))
+                })
+                .collect();
+            if !drop_by_entry.is_empty() {
+                component_importance.push(ComponentImportance {
+                    component: g.ids[c as usize].clone(),
+                    max_drop: drop_by_entry.values().copied().fold(0.0, f64::max),
+                    drop_by_entry,
+                });
+            }
+        }
+        component_importance.sort_by(|a, b| b.max_drop.total_cmp(&a.max_drop));
+    }
+    Quantified {
+        entries: entry_reports,
+        importance,
+        component_importance,
+        bdd_nodes: s.bdd.len(),
+    }
+}
+
+/// Monte Carlo fallback when the exact diagram is over budget: labelled, with its bound.
+fn estimate_entries(
+    model: &Model,
+    g: &FailureGraph,
+    entries: &[u32],
+    baseline_down: &[bool],
+) -> Vec<EntryAvailability> {
+    let (down, trials) = sample::estimate(g, entries, ESTIMATE_PASSES, 0x5eed);
+    entries
+        .iter()
+        .zip(down)
+        .map(|(&e, k)| {
+            let name = model.components[e as usize].display_name();
+            if baseline_down[e as usize] {
+                return EntryAvailability::new(&g.ids[e as usize], name, 1.0, true, 0.0);
+            }
+            let (centre, half) = sample::wilson(k, trials);
+            EntryAvailability::new(&g.ids[e as usize], name, centre, false, half)
+        })
+        .collect()
+}
+
+/// The outcome of knocking out a set of events.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub failed: Vec<String>,
+    pub down: Vec<String>,
+    pub degraded: Vec<String>,
+    pub entries_down: Vec<String>,
+    /// Each entry's availability with the knockout in place.
+    pub entries: Vec<EntryAvailability>,
+}
+
+/// Fail `events` together and report what goes down and what only degrades.
+pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError> {
+    let g = FailureGraph::compile(model);
+    let mut words = vec![0u64; g.events.len()];
+    let mut forced = vec![0u64; g.len()];
+    for event in events {
+        event.check(model)?;
+        match g.resolve(event) {
+            Some(Failure::Basic(e)) => words[e as usize] = 1,
+            Some(Failure::Component(c)) => forced[c as usize] = 1,
+            None => return Err(EventParseError(format!("unknown event `{event}`"))),
+        }
+    }
+    let mut ev = eval::Evaluator::new(&g);
+    ev.run(&words, Some(&forced));
+    let pick = |keep: &dyn Fn(u32) -> bool| -> Vec<String> {
+        g.order
+            .iter()
+            .filter(|&&c| keep(c))
+            .map(|&c| g.ids[c as usize].clone())
+            .collect()
+    };
+    let down = pick(&|c| ev.down[c as usize] & 1 != 0);
+    let degraded = pick(&|c| ev.degraded(c) & 1 != 0);
+    let entries_down = pick(&|c| g.is_entry[c as usize] && ev.down[c as usize] & 1 != 0);
+
+    let forced_down: Vec<bool> = forced.iter().map(|&w| w != 0).collect();
+    let mut availability = g.availability.clone();
+    for (a, &w) in availability.iter_mut().zip(&words) {
+        if w != 0 {
+            *a = 0.0;
+        }
+    }
+    let entries = entry_list(&g);
+    let entry_reports =
+        with_large_stack(|| match Structure::build(&g, &forced_down, NODE_BUDGET) {
+            Ok(s) => {
+                let q_node = s.bdd.unavailability(&s.level_unavailability(&availability));
+                entries
+                    .iter()
+                    .map(|&e| {
+                        EntryAvailability::new(
+                            &g.ids[e as usize],
+                            model.components[e as usize].display_name(),
+                            q_node[s.up[e as usize] as usize],
+                            true,
+                            0.0,
+                        )
+                    })
+                    .collect()
+            }
+            Err(_) => Vec::new(),
+        });
+    let mut failed: Vec<String> = events.iter().map(ToString::to_string).collect();
+    failed.dedup();
+    Ok(WhatIf {
+        failed,
+        down,
+        degraded,
+        entries_down,
+        entries: entry_reports,
+    })
+}

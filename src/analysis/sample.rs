@@ -1,0 +1,102 @@
+//! Random failure scenarios, 64 per word: each basic event fails independently with
+//! probability 1 − availability. Seeded and reproducible; used for estimates and chaos.
+
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::eval::Evaluator;
+use super::graph::FailureGraph;
+
+pub struct Sampler {
+    rng: Xoshiro256PlusPlus,
+}
+
+impl Sampler {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+        }
+    }
+
+    /// 64 independent Bernoulli(q) bits. Skips geometrically for small q, so a rare
+    /// event costs about one random number per word instead of 64.
+    pub fn word(&mut self, q: f64) -> u64 {
+        if q <= 0.0 {
+            return 0;
+        }
+        if q >= 1.0 {
+            return !0;
+        }
+        if q > 0.25 {
+            return (0..64).fold(0, |w, bit| {
+                if self.rng.random::<f64>() < q {
+                    w | 1 << bit
+                } else {
+                    w
+                }
+            });
+        }
+        let log_keep = (1.0 - q).ln();
+        let mut word = 0u64;
+        let mut pos = 0.0f64;
+        loop {
+            let u: f64 = self.rng.random();
+            pos += ((1.0 - u).ln() / log_keep).floor();
+            if pos >= 64.0 {
+                return word;
+            }
+            word |= 1 << pos as u32;
+            pos += 1.0;
+        }
+    }
+}
+
+/// Monte Carlo estimate of each entry's unavailability from `passes × 64` trials:
+/// returns (down count per entry, trials).
+pub fn estimate(g: &FailureGraph, entries: &[u32], passes: usize, seed: u64) -> (Vec<u64>, u64) {
+    let mut sampler = Sampler::new(seed);
+    let mut ev = Evaluator::new(g);
+    let q: Vec<f64> = g.availability.iter().map(|a| 1.0 - a).collect();
+    let mut words = vec![0u64; g.events.len()];
+    let mut down = vec![0u64; entries.len()];
+    for _ in 0..passes {
+        for (w, &qe) in words.iter_mut().zip(&q) {
+            *w = sampler.word(qe);
+        }
+        ev.run(&words, None);
+        for (count, &e) in down.iter_mut().zip(entries) {
+            *count += u64::from(ev.down[e as usize].count_ones());
+        }
+    }
+    (down, passes as u64 * 64)
+}
+
+/// Half-width of the 95 % Wilson score interval around `k / n`, and its centre.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.5, 0.5);
+    }
+    let z = 1.959_963_984_540_054;
+    let n = n as f64;
+    let p = k as f64 / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    (centre, half)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_frequency_matches_probability() {
+        let mut s = Sampler::new(7);
+        for q in [0.001, 0.1, 0.5, 0.9] {
+            let n = 20_000;
+            let ones: u64 = (0..n).map(|_| u64::from(s.word(q).count_ones())).sum();
+            let observed = ones as f64 / (n as f64 * 64.0);
+            assert!((observed - q).abs() < 0.01 + q * 0.05, "q {q}: {observed}");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The command line (DESIGN §3): a thin layer that loads, calls the core and prints.
+//! Exit codes: 0 done, 1 `--fail-on` triggered, 2 bad input (nothing written).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{self, Options};
+use crate::io::report;
+use crate::model::{self, Event};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "spofscope",
+    version,
+    about = "Find single points of failure in software architectures"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Model to open in the GUI (a built-in sample when omitted).
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyse a model: availability, SPOFs, order-2 risks, findings.
+    Check {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Exit with code 1 when the model has SPOFs (`spof`) or SPOFs or order-2 risks (`order2`).
+        #[arg(long, value_enum, default_value_t = FailOn::None)]
+        fail_on: FailOn,
+        /// List at most this many order-2 sets (`order2_total` still gives the count).
+        #[arg(long)]
+        max_order2: Option<usize>,
+        /// Write the report here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Knock out events together and show what goes down and what degrades.
+    Whatif {
+        file: PathBuf,
+        /// Events: `ID#i` (a replica), `ID` (a whole component), `zone:Z`, `region:R`.
+        #[arg(long, required = true, value_delimiter = ',')]
+        fail: Vec<String>,
+        #[arg(long, value_enum, default_value_t = WhatifFormat::Text)]
+        format: WhatifFormat,
+    },
+    /// Write a synthetic architecture of about N components (for benchmarks and tests).
+    Generate {
+        #[arg(long)]
+        components: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WhatifFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Spof,
+    Order2,
+    None,
+}
+
+/// Bad input: the message goes to standard error and the exit code is 2.
+struct BadInput(String);
+
+impl<E: std::fmt::Display> From<E> for BadInput {
+    fn from(e: E) -> Self {
+        BadInput(e.to_string())
+    }
+}
+
+/// Run a subcommand and turn its outcome into the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    match execute(command) {
+        Ok(code) => code,
+        Err(BadInput(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<ExitCode, BadInput> {
+    match command {
+        Command::Check {
+            file,
+            format,
+            fail_on,
+            max_order2,
+            out,
+        } => {
+            let model = model::load(&file)?;
+            let options = Options {
+                max_order2,
+                ..Options::default()
+            };
+            let report = analysis::analyze(&model, &options);
+            let text = match format {
+                CheckFormat::Text => report::text(&report),
+                CheckFormat::Json => report::json(&report),
+                CheckFormat::Markdown => report::markdown(&report),
+            };
+            emit(&text, out.as_deref())?;
+            let failed = match fail_on {
+                FailOn::None => false,
+                FailOn::Spof => !report.spofs.is_empty(),
+                FailOn::Order2 => !report.spofs.is_empty() || report.order2_total > 0,
+            };
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Whatif { file, fail, format } => {
+            let model = model::load(&file)?;
+            let events = fail
+                .iter()
+                .map(|e| Event::parse(e).and_then(|ev| ev.check(&model).map(|()| ev)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+            let outcome = analysis::whatif(&model, &events)?;
+            let text = match format {
+                WhatifFormat::Text => report::whatif_text(&outcome),
+                WhatifFormat::Json => report::whatif_json(&outcome),
+            };
+            emit(&text, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate {
+            components,
+            seed,
+            out,
+        } => {
+            if components == 0 || components > crate::generate::MAX_COMPONENTS {
+                return Err(BadInput(format!(
+                    "--components is {components}; expected 1..={}",
+                    crate::generate::MAX_COMPONENTS
+                )));
+            }
+            let model = crate::generate::generate(components, seed);
+            model::save(&model, &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Print to standard output, or write atomically to `out`.
+fn emit(text: &str, out: Option<&Path>) -> Result<(), BadInput> {
+    match out {
+        Some(path) => model::write_atomically(path, text.as_bytes())?,
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    Ok(())
+}

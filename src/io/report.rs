@@ -1,0 +1,301 @@
+//! The analysis report as text for people (a table), JSON for machines (DESIGN §3),
+//! and Markdown for wikis and pull requests.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::analysis::{CutSet, EntryAvailability, Finding, Report, Spof, WhatIf};
+
+/// `check --format json`: the keys of DESIGN §3 plus importance and statistics.
+#[derive(Serialize)]
+struct Json<'a> {
+    model: &'a str,
+    entries: &'a [EntryAvailability],
+    spofs: &'a [Spof],
+    order2: &'a [CutSet],
+    order2_total: usize,
+    findings: &'a [Finding],
+    recommendations: &'a [serde_json::Value],
+    importance: &'a [crate::analysis::Importance],
+    component_importance: &'a [crate::analysis::ComponentImportance],
+    always_down: &'a [String],
+    stats: &'a crate::analysis::Stats,
+}
+
+pub fn json(report: &Report) -> String {
+    let doc = Json {
+        model: &report.model,
+        entries: &report.entries,
+        spofs: &report.spofs,
+        order2: &report.order2,
+        order2_total: report.order2_total,
+        findings: &report.findings,
+        recommendations: &[],
+        importance: &report.importance,
+        component_importance: &report.component_importance,
+        always_down: &report.always_down,
+        stats: &report.stats,
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `99.95 %`: enough digits to show the first non-nine, never `100 %` for something
+/// that can fail.
+pub fn percent(a: f64) -> String {
+    if a >= 1.0 {
+        return "100 %".to_owned();
+    }
+    let pct = a * 100.0;
+    for decimals in 2..=9 {
+        let s = format!("{pct:.decimals$}");
+        if !s.starts_with("100") {
+            return format!("{s} %");
+        }
+    }
+    format!("{pct:.10} %")
+}
+
+/// Number of nines: −log10(1 − a), one decimal.
+pub fn nines(a: f64) -> String {
+    if a >= 1.0 {
+        return "∞ nines".to_owned();
+    }
+    format!("{:.1} nines", -(1.0 - a).log10())
+}
+
+/// `4 h 23 min per year` style durations from minutes.
+pub fn duration(minutes: f64) -> String {
+    if minutes < 1.0 / 60.0 {
+        return "< 1 s".to_owned();
+    }
+    if minutes < 1.0 {
+        return format!("{:.0} s", minutes * 60.0);
+    }
+    if minutes < 60.0 {
+        return format!("{minutes:.1} min");
+    }
+    let hours = minutes / 60.0;
+    if hours < 48.0 {
+        let h = hours.floor();
+        return format!("{h:.0} h {:.0} min", minutes - h * 60.0);
+    }
+    format!("{:.1} days", hours / 24.0)
+}
+
+pub fn text(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", report.model);
+    let _ = writeln!(
+        s,
+        "{} components, {} dependencies, {} basic events\n",
+        report.stats.components, report.stats.dependencies, report.stats.basic_events
+    );
+    let _ = writeln!(s, "Entries");
+    let rows: Vec<[String; 4]> = report
+        .entries
+        .iter()
+        .map(|e| {
+            [
+                e.id.clone(),
+                availability_text(e),
+                nines(e.availability),
+                format!("{} / year", duration(e.downtime_minutes_per_year)),
+            ]
+        })
+        .collect();
+    table(
+        &mut s,
+        &["entry", "availability", "nines", "downtime"],
+        &rows,
+    );
+
+    let _ = writeln!(s, "\nSPOFs ({})", report.spofs.len());
+    if report.spofs.is_empty() {
+        let _ = writeln!(
+            s,
+            "  none: no single component, zone or region takes an entry down"
+        );
+    } else {
+        let rows: Vec<[String; 4]> = report
+            .spofs
+            .iter()
+            .map(|p| {
+                [
+                    p.kind.as_str().to_owned(),
+                    p.id.clone(),
+                    p.takes_down.join(", "),
+                    p.blast_radius.len().to_string(),
+                ]
+            })
+            .collect();
+        table(&mut s, &["kind", "id", "takes down", "blast radius"], &rows);
+    }
+
+    let _ = writeln!(s, "\nOrder-2 risks ({})", report.order2_total);
+    let rows: Vec<[String; 2]> = report
+        .order2
+        .iter()
+        .map(|c| [c.events.join(" + "), c.takes_down.join(", ")])
+        .collect();
+    if !rows.is_empty() {
+        table(&mut s, &["events", "take down"], &rows);
+    }
+    if report.order2.len() < report.order2_total {
+        let _ = writeln!(s, "  … {} more", report.order2_total - report.order2.len());
+    }
+
+    let _ = writeln!(s, "\nFindings ({})", report.findings.len());
+    for f in &report.findings {
+        let _ = writeln!(
+            s,
+            "  {:<7} {:<20} {}",
+            f.severity.as_str(),
+            f.rule,
+            f.message
+        );
+    }
+    s
+}
+
+fn availability_text(e: &EntryAvailability) -> String {
+    if e.exact {
+        percent(e.availability)
+    } else {
+        format!(
+            "{} ± {:.2e} (estimate)",
+            percent(e.availability),
+            e.error_bound
+        )
+    }
+}
+
+fn table<const N: usize>(s: &mut String, head: &[&str; N], rows: &[[String; N]]) {
+    let mut width = head.map(|h| h.chars().count());
+    for r in rows {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |s: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+        let mut out = String::from(" ");
+        for (cell, w) in cells.zip(width) {
+            let _ = write!(out, " {cell:<w$}  ");
+        }
+        let _ = writeln!(s, "{}", out.trim_end());
+    };
+    line(s, &mut head.iter().copied());
+    for r in rows {
+        line(s, &mut r.iter().map(String::as_str));
+    }
+}
+
+pub fn markdown(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}\n", report.model);
+    let _ = writeln!(s, "## Availability\n");
+    let _ = writeln!(s, "| Entry | Availability | Nines | Downtime per year |");
+    let _ = writeln!(s, "|---|---:|---:|---:|");
+    for e in &report.entries {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            md(&e.id),
+            availability_text(e),
+            nines(e.availability),
+            duration(e.downtime_minutes_per_year)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n## Single points of failure ({})\n",
+        report.spofs.len()
+    );
+    if report.spofs.is_empty() {
+        let _ = writeln!(s, "None.");
+    } else {
+        let _ = writeln!(s, "| Kind | Id | Takes down | Blast radius |");
+        let _ = writeln!(s, "|---|---|---|---|");
+        for p in &report.spofs {
+            let _ = writeln!(
+                s,
+                "| {} | `{}` | {} | {} ({}) |",
+                p.kind.as_str(),
+                md(&p.id),
+                md(&p.takes_down.join(", ")),
+                p.blast_radius.len(),
+                md(&p.blast_radius.join(", "))
+            );
+        }
+    }
+    let _ = writeln!(s, "\n## Order-2 risks ({})\n", report.order2_total);
+    if report.order2.is_empty() {
+        let _ = writeln!(s, "None.");
+    } else {
+        let _ = writeln!(s, "| Events | Take down |");
+        let _ = writeln!(s, "|---|---|");
+        for c in &report.order2 {
+            let _ = writeln!(
+                s,
+                "| `{}` + `{}` | {} |",
+                md(&c.events[0]),
+                md(&c.events[1]),
+                md(&c.takes_down.join(", "))
+            );
+        }
+        if report.order2.len() < report.order2_total {
+            let _ = writeln!(
+                s,
+                "\n… and {} more.",
+                report.order2_total - report.order2.len()
+            );
+        }
+    }
+    let _ = writeln!(s, "\n## Findings ({})\n", report.findings.len());
+    for f in &report.findings {
+        let _ = writeln!(
+            s,
+            "- **{}** `{}` ({}): {}",
+            f.rule,
+            md(&f.target),
+            f.severity.as_str(),
+            md(&f.message)
+        );
+    }
+    s
+}
+
+/// Escape text for a Markdown table cell.
+fn md(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn whatif_text(w: &WhatIf) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Failed: {}", w.failed.join(", "));
+    let list = |l: &[String]| {
+        if l.is_empty() {
+            "none".to_owned()
+        } else {
+            l.join(", ")
+        }
+    };
+    let _ = writeln!(s, "Entries down: {}", list(&w.entries_down));
+    let _ = writeln!(s, "Down: {}", list(&w.down));
+    let _ = writeln!(s, "Degraded: {}", list(&w.degraded));
+    if !w.entries.is_empty() {
+        let _ = writeln!(s, "Availability with this knockout in place:");
+        for e in &w.entries {
+            let _ = writeln!(s, "  {:<20} {}", e.id, percent(e.availability));
+        }
+    }
+    s
+}
+
+pub fn whatif_json(w: &WhatIf) -> String {
+    let mut s = serde_json::to_string_pretty(w).unwrap_or_default();
+    s.push('\n');
+    s
+}

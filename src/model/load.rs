@@ -1,0 +1,327 @@
+//! Reading `.spof.ron` files: parse, apply defaults, and check every rule of DESIGN §1,
+//! reporting the first problem with file, line and column. A file is never half-loaded.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use super::locate::{Step, line_col, locate, value_text};
+use super::{Event, FORMAT, Model, is_valid_id};
+
+/// Files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a model could not be loaded, and where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub file: String,
+    /// Line and column (from 1) of the offending text; none when the file could not be read.
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A rule of DESIGN §1 that a parsed model breaks, with the path of the offending value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub path: Vec<Step>,
+    pub message: String,
+}
+
+/// Load and validate the model at `path`.
+pub fn load(path: &Path) -> Result<Model, LoadError> {
+    let file = path.display().to_string();
+    let fail = |message: String| LoadError {
+        file: file.clone(),
+        location: None,
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "file is {size} bytes; expected at most {MAX_FILE_BYTES}"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = String::from_utf8_lossy(valid);
+            let at = line_col(&valid, valid.len());
+            return Err(LoadError {
+                file,
+                location: Some(at),
+                message: "invalid UTF-8; expected a text file".to_owned(),
+            });
+        }
+    };
+    from_str(&text, &file)
+}
+
+/// Parse and validate a model from RON text; `file` names it in errors.
+pub fn from_str(text: &str, file: &str) -> Result<Model, LoadError> {
+    let at = |offset: usize, message: String| LoadError {
+        file: file.to_owned(),
+        location: Some(line_col(text, offset)),
+        message,
+    };
+    check_format(text).map_err(|(offset, message)| at(offset, message))?;
+    let options = ron::Options::default().with_recursion_limit(64);
+    let mut model: Model = options.from_str(text).map_err(|e| LoadError {
+        file: file.to_owned(),
+        location: Some((e.span.start.line, e.span.start.col)),
+        message: describe(&e.code),
+    })?;
+    normalize(&mut model);
+    if let Some(first) = check(&model).into_iter().next() {
+        return Err(at(locate(text, &first.path), first.message));
+    }
+    Ok(model)
+}
+
+/// Refuse files from a newer spofscope before their new fields confuse the parser.
+fn check_format(text: &str) -> Result<(), (usize, String)> {
+    let path = [Step::Field("format")];
+    let Some(value) = value_text(text, &path) else {
+        return Ok(());
+    };
+    match value.trim().parse::<u64>() {
+        Ok(v) if v == u64::from(FORMAT) => Ok(()),
+        Ok(v) if v > u64::from(FORMAT) => Err((
+            locate(text, &path),
+            format!(
+                "format {v} is newer than this spofscope understands; expected format {FORMAT} (upgrade spofscope to open it)"
+            ),
+        )),
+        _ => Err((
+            locate(text, &path),
+            format!("unsupported format `{value}`; expected format {FORMAT}"),
+        )),
+    }
+}
+
+fn describe(code: &ron::Error) -> String {
+    match code {
+        ron::Error::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown field `{found}`{}; expected one of {}",
+            outer
+                .as_ref()
+                .map(|o| format!(" in {o}"))
+                .unwrap_or_default(),
+            expected
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ron::Error::MissingStructField { field, outer } => format!(
+            "missing field `{field}`{}",
+            outer
+                .as_ref()
+                .map(|o| format!(" in {o}"))
+                .unwrap_or_default()
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Names left out in the file default to the id, so every component can be labelled.
+fn normalize(model: &mut Model) {
+    for c in &mut model.components {
+        if c.name.is_empty() {
+            c.name = c.id.clone();
+        }
+    }
+}
+
+fn availability_ok(a: f64) -> bool {
+    a > 0.0 && a <= 1.0
+}
+
+fn field(path: &[Step], name: &'static str) -> Vec<Step> {
+    let mut p = path.to_vec();
+    p.push(Step::Field(name));
+    p
+}
+
+fn item(list: &'static str, i: usize) -> Vec<Step> {
+    vec![Step::Field(list), Step::Index(i)]
+}
+
+/// Every broken rule, in file order.
+pub fn check(model: &Model) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    let mut bad = |path: Vec<Step>, message: String| out.push(Invalid { path, message });
+
+    if model.format != FORMAT {
+        bad(
+            vec![Step::Field("format")],
+            format!(
+                "unsupported format {}; expected format {FORMAT}",
+                model.format
+            ),
+        );
+    }
+    let d = &model.defaults;
+    for (name, v) in [
+        ("replica_availability", d.replica_availability),
+        ("zone_availability", d.zone_availability),
+        ("region_availability", d.region_availability),
+    ] {
+        if !availability_ok(v) {
+            bad(
+                vec![Step::Field("defaults"), Step::Field(name)],
+                format!("{name} is {v}; expected an availability in (0, 1]"),
+            );
+        }
+    }
+
+    let mut regions = HashSet::new();
+    let mut zones = HashSet::new();
+    for (ri, r) in model.regions.iter().enumerate() {
+        let rp = item("regions", ri);
+        if !is_valid_id(&r.id) {
+            bad(field(&rp, "id"), bad_id("region", &r.id));
+        } else if !regions.insert(r.id.as_str()) {
+            bad(
+                field(&rp, "id"),
+                format!("duplicate region id \"{}\"; expected a unique id", r.id),
+            );
+        }
+        for (zi, z) in r.zones.iter().enumerate() {
+            let mut zp = field(&rp, "zones");
+            zp.push(Step::Index(zi));
+            if !is_valid_id(&z.id) {
+                bad(field(&zp, "id"), bad_id("zone", &z.id));
+            } else if !zones.insert(z.id.as_str()) {
+                bad(
+                    field(&zp, "id"),
+                    format!("duplicate zone id \"{}\"; expected a unique id", z.id),
+                );
+            }
+            if let Some(a) = z.availability.filter(|a| !availability_ok(*a)) {
+                bad(
+                    field(&zp, "availability"),
+                    format!(
+                        "zone \"{}\" availability is {a}; expected a value in (0, 1]",
+                        z.id
+                    ),
+                );
+            }
+        }
+    }
+
+    let mut components: HashMap<&str, usize> = HashMap::new();
+    for (ci, c) in model.components.iter().enumerate() {
+        let cp = item("components", ci);
+        if !is_valid_id(&c.id) {
+            bad(field(&cp, "id"), bad_id("component", &c.id));
+        } else if components.insert(c.id.as_str(), ci).is_some() {
+            bad(
+                field(&cp, "id"),
+                format!("duplicate component id \"{}\"; expected a unique id", c.id),
+            );
+        }
+        if c.replicas == 0 {
+            bad(
+                field(&cp, "replicas"),
+                format!("\"{}\" has 0 replicas; expected at least 1", c.id),
+            );
+        } else if c.min_healthy == 0 || c.min_healthy > c.replicas {
+            bad(
+                field(&cp, "min_healthy"),
+                format!(
+                    "\"{}\" min_healthy is {}; expected 1..={} (its replicas)",
+                    c.id, c.min_healthy, c.replicas
+                ),
+            );
+        }
+        for (zi, z) in c.zones.iter().enumerate() {
+            if !zones.contains(z.as_str()) {
+                let mut zp = field(&cp, "zones");
+                zp.push(Step::Index(zi));
+                bad(
+                    zp,
+                    format!(
+                        "\"{}\" is placed in unknown zone \"{z}\"; expected a zone of a region",
+                        c.id
+                    ),
+                );
+            }
+        }
+        if let Some(a) = c.availability.filter(|a| !availability_ok(*a)) {
+            bad(
+                field(&cp, "availability"),
+                format!(
+                    "\"{}\" availability is {a}; expected a value in (0, 1]",
+                    c.id
+                ),
+            );
+        }
+    }
+
+    let mut edges = HashSet::new();
+    for (di, dep) in model.dependencies.iter().enumerate() {
+        let dp = item("dependencies", di);
+        for (name, end) in [("from", &dep.from), ("to", &dep.to)] {
+            if !components.contains_key(end.as_str()) {
+                bad(
+                    field(&dp, name),
+                    format!(
+                        "dependency {name} unknown component \"{end}\"; expected a component id"
+                    ),
+                );
+            }
+        }
+        if !edges.insert((dep.from.as_str(), dep.to.as_str())) {
+            bad(
+                dp,
+                format!(
+                    "duplicate dependency \"{}\" -> \"{}\"; expected each pair at most once",
+                    dep.from, dep.to
+                ),
+            );
+        }
+    }
+
+    let mut scenarios = HashSet::new();
+    for (si, s) in model.scenarios.iter().enumerate() {
+        let sp = item("scenarios", si);
+        if !scenarios.insert(s.name.as_str()) {
+            bad(
+                field(&sp, "name"),
+                format!(
+                    "duplicate scenario name \"{}\"; expected a unique name",
+                    s.name
+                ),
+            );
+        }
+        for (ei, e) in s.fail.iter().enumerate() {
+            let mut ep = field(&sp, "fail");
+            ep.push(Step::Index(ei));
+            if let Err(e) = Event::parse(e).and_then(|ev| ev.check(model).map(|_| ev)) {
+                bad(ep, e.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn bad_id(what: &str, id: &str) -> String {
+    format!("invalid {what} id \"{id}\"; expected letters, digits, `_`, `.` or `-`")
+}

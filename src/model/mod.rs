@@ -1,0 +1,429 @@
+//! The architecture model: components, dependencies, failure domains and scenarios,
+//! exactly as stored in `.spof.ron` files. Pure data and its rules; never imports egui.
+
+mod event;
+mod load;
+mod locate;
+mod save;
+
+pub use event::{Event, EventParseError};
+pub use load::{LoadError, from_str, load};
+pub use save::{SaveError, save, to_string, write_atomically};
+
+use serde::{Deserialize, Serialize};
+
+/// The file format this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+pub const DEFAULT_REPLICA_AVAILABILITY: f64 = 0.999;
+pub const DEFAULT_ZONE_AVAILABILITY: f64 = 0.9995;
+pub const DEFAULT_REGION_AVAILABILITY: f64 = 0.9999;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub format: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self {
+            format: FORMAT,
+            name: "Untitled".to_owned(),
+            description: String::new(),
+            defaults: Defaults::default(),
+            regions: Vec::new(),
+            components: Vec::new(),
+            dependencies: Vec::new(),
+            scenarios: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Defaults {
+    pub replica_availability: f64,
+    pub zone_availability: f64,
+    pub region_availability: f64,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            replica_availability: DEFAULT_REPLICA_AVAILABILITY,
+            zone_availability: DEFAULT_ZONE_AVAILABILITY,
+            region_availability: DEFAULT_REGION_AVAILABILITY,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub availability: Option<f64>,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+pub enum ComponentKind {
+    Client,
+    Dns,
+    Cdn,
+    LoadBalancer,
+    Gateway,
+    #[default]
+    Service,
+    Database,
+    Cache,
+    Queue,
+    Storage,
+    External,
+    Group,
+}
+
+impl ComponentKind {
+    pub const ALL: [ComponentKind; 12] = [
+        Self::Client,
+        Self::Dns,
+        Self::Cdn,
+        Self::LoadBalancer,
+        Self::Gateway,
+        Self::Service,
+        Self::Database,
+        Self::Cache,
+        Self::Queue,
+        Self::Storage,
+        Self::External,
+        Self::Group,
+    ];
+
+    /// The identifier used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "Client",
+            Self::Dns => "Dns",
+            Self::Cdn => "Cdn",
+            Self::LoadBalancer => "LoadBalancer",
+            Self::Gateway => "Gateway",
+            Self::Service => "Service",
+            Self::Database => "Database",
+            Self::Cache => "Cache",
+            Self::Queue => "Queue",
+            Self::Storage => "Storage",
+            Self::External => "External",
+            Self::Group => "Group",
+        }
+    }
+
+    /// How people call it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Client => "Client",
+            Self::Dns => "DNS",
+            Self::Cdn => "CDN",
+            Self::LoadBalancer => "Load balancer",
+            Self::Gateway => "Gateway",
+            Self::Service => "Service",
+            Self::Database => "Database",
+            Self::Cache => "Cache",
+            Self::Queue => "Queue",
+            Self::Storage => "Storage",
+            Self::External => "External API",
+            Self::Group => "Group",
+        }
+    }
+
+    /// Stores hold data: their replicas only back each other up when replicated.
+    pub fn is_stateful(self) -> bool {
+        matches!(
+            self,
+            Self::Database | Self::Cache | Self::Queue | Self::Storage
+        )
+    }
+
+    /// Clients and groups have no replicas: they cannot fail by themselves.
+    pub fn has_replicas(self) -> bool {
+        !matches!(self, Self::Client | Self::Group)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Needs {
+    #[default]
+    All,
+    AtLeast(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Replication {
+    #[default]
+    None,
+    Sync,
+    Async,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Failover {
+    #[default]
+    Automatic,
+    Manual,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DependencyKind {
+    #[default]
+    Hard,
+    Soft,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: ComponentKind,
+    #[serde(default)]
+    pub entry: bool,
+    #[serde(default = "one")]
+    pub replicas: u32,
+    #[serde(default = "one")]
+    pub min_healthy: u32,
+    #[serde(default)]
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub needs: Needs,
+    #[serde(default)]
+    pub replication: Replication,
+    #[serde(default)]
+    pub availability: Option<f64>,
+    #[serde(default = "yes")]
+    pub monitored: bool,
+    #[serde(default)]
+    pub failover: Failover,
+    #[serde(default)]
+    pub pos: (f32, f32),
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Component {
+    /// A fresh component with every default from the file format.
+    pub fn new(id: impl Into<String>, kind: ComponentKind) -> Self {
+        let id = id.into();
+        Self {
+            name: id.clone(),
+            id,
+            kind,
+            entry: false,
+            replicas: 1,
+            min_healthy: 1,
+            zones: Vec::new(),
+            needs: Needs::All,
+            replication: Replication::None,
+            availability: None,
+            monitored: true,
+            failover: Failover::Automatic,
+            pos: (0.0, 0.0),
+            notes: String::new(),
+        }
+    }
+
+    /// Basic events this component contributes: none for clients and groups.
+    pub fn replica_count(&self) -> u32 {
+        if self.kind.has_replicas() {
+            self.replicas
+        } else {
+            0
+        }
+    }
+
+    /// Replicas that must be up (DESIGN §2 rule 2: unreplicated shards need all).
+    pub fn effective_min_healthy(&self) -> u32 {
+        if self.is_unreplicated_shards() {
+            self.replicas
+        } else {
+            self.min_healthy
+        }
+    }
+
+    /// Several replicas of a store without replication each hold different data.
+    pub fn is_unreplicated_shards(&self) -> bool {
+        self.kind.is_stateful() && self.replicas > 1 && self.replication == Replication::None
+    }
+
+    /// The zone replica `i` runs in, if the component is placed.
+    pub fn zone_of_replica(&self, i: u32) -> Option<&str> {
+        if self.zones.is_empty() {
+            None
+        } else {
+            Some(self.zones[i as usize % self.zones.len()].as_str())
+        }
+    }
+
+    /// The name to show: the id when no name was given.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub kind: DependencyKind,
+}
+
+impl Dependency {
+    pub fn hard(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+            kind: DependencyKind::Hard,
+        }
+    }
+
+    pub fn soft(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+            kind: DependencyKind::Soft,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub fail: Vec<String>,
+}
+
+/// Whether `id` may name a component, region or zone: `[A-Za-z0-9_.-]+`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+impl Model {
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    pub fn component_mut(&mut self, id: &str) -> Option<&mut Component> {
+        self.components.iter_mut().find(|c| c.id == id)
+    }
+
+    pub fn zone(&self, id: &str) -> Option<(&Region, &Zone)> {
+        self.regions
+            .iter()
+            .find_map(|r| r.zones.iter().find(|z| z.id == id).map(|z| (r, z)))
+    }
+
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    pub fn zone_ids(&self) -> impl Iterator<Item = &str> {
+        self.regions
+            .iter()
+            .flat_map(|r| r.zones.iter().map(|z| z.id.as_str()))
+    }
+
+    /// Availability of one replica of `c`.
+    pub fn replica_availability(&self, c: &Component) -> f64 {
+        c.availability.unwrap_or(self.defaults.replica_availability)
+    }
+
+    pub fn zone_availability(&self, z: &Zone) -> f64 {
+        z.availability.unwrap_or(self.defaults.zone_availability)
+    }
+
+    /// A component id not yet used, built from `stem`.
+    pub fn fresh_id(&self, stem: &str) -> String {
+        let stem: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let stem = if stem.is_empty() {
+            "c".to_owned()
+        } else {
+            stem
+        };
+        let taken = |id: &str| {
+            self.components.iter().any(|c| c.id == id)
+                || self.regions.iter().any(|r| r.id == id)
+                || self.zone_ids().any(|z| z == id)
+        };
+        if !taken(&stem) {
+            return stem;
+        }
+        (2..)
+            .map(|n| format!("{stem}-{n}"))
+            .find(|id| !taken(id))
+            .unwrap_or(stem)
+    }
+
+    /// Check every rule of DESIGN §1 that the types alone do not enforce.
+    pub fn validate(&self) -> Result<(), Vec<load::Invalid>> {
+        let problems = load::check(self);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}

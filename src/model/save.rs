@@ -1,0 +1,203 @@
+//! Writing `.spof.ron` files: one canonical text per model (fixed field order, defaults
+//! left out, one line per item so git diffs stay small), written atomically.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use super::{Component, DependencyKind, Failover, Model, Needs, Region, Replication, Scenario};
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot save {file}: {source}")]
+pub struct SaveError {
+    pub file: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Write `model` to `path` atomically: a temporary file in the same directory, flushed
+/// to disk, then renamed over the target. On error the old file is left untouched.
+pub fn save(model: &Model, path: &Path) -> Result<(), SaveError> {
+    let text = to_string(model);
+    write_atomically(path, text.as_bytes())
+}
+
+/// Replace `path` with `bytes` so that readers see either the old or the new file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let fail = |source| SaveError {
+        file: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".spofscope-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Persist the rename itself; not every platform can sync a directory.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The canonical text of a model.
+pub fn to_string(model: &Model) -> String {
+    let mut out = String::new();
+    out.push_str("Model(\n");
+    let _ = writeln!(out, "    format: {},", model.format);
+    let _ = writeln!(out, "    name: {},", quote(&model.name));
+    if !model.description.is_empty() {
+        let _ = writeln!(out, "    description: {},", quote(&model.description));
+    }
+    let d = &model.defaults;
+    let _ = writeln!(
+        out,
+        "    defaults: (replica_availability: {}, zone_availability: {}, region_availability: {}),",
+        float(d.replica_availability),
+        float(d.zone_availability),
+        float(d.region_availability)
+    );
+    list(&mut out, "regions", &model.regions, region);
+    list(&mut out, "components", &model.components, component);
+    list(&mut out, "dependencies", &model.dependencies, |d| {
+        let mut s = format!("(from: {}, to: {}", quote(&d.from), quote(&d.to));
+        if d.kind == DependencyKind::Soft {
+            s.push_str(", kind: Soft");
+        }
+        s.push(')');
+        s
+    });
+    list(&mut out, "scenarios", &model.scenarios, scenario);
+    out.push_str(")\n");
+    out
+}
+
+fn list<T>(out: &mut String, name: &str, items: &[T], line: impl Fn(&T) -> String) {
+    if items.is_empty() {
+        let _ = writeln!(out, "    {name}: [],");
+        return;
+    }
+    let _ = writeln!(out, "    {name}: [");
+    for item in items {
+        let _ = writeln!(out, "        {},", line(item));
+    }
+    out.push_str("    ],\n");
+}
+
+fn region(r: &Region) -> String {
+    let mut s = format!("(id: {}", quote(&r.id));
+    if !r.name.is_empty() {
+        let _ = write!(s, ", name: {}", quote(&r.name));
+    }
+    let zones: Vec<String> = r
+        .zones
+        .iter()
+        .map(|z| {
+            let mut zs = format!("(id: {}", quote(&z.id));
+            if !z.name.is_empty() {
+                let _ = write!(zs, ", name: {}", quote(&z.name));
+            }
+            if let Some(a) = z.availability {
+                let _ = write!(zs, ", availability: Some({})", float(a));
+            }
+            zs.push(')');
+            zs
+        })
+        .collect();
+    let _ = write!(s, ", zones: [{}])", zones.join(", "));
+    s
+}
+
+fn component(c: &Component) -> String {
+    let mut s = format!(
+        "(id: {}, name: {}, kind: {}",
+        quote(&c.id),
+        quote(&c.name),
+        c.kind.as_str()
+    );
+    if c.entry {
+        s.push_str(", entry: true");
+    }
+    if c.replicas != 1 {
+        let _ = write!(s, ", replicas: {}", c.replicas);
+    }
+    if c.min_healthy != 1 {
+        let _ = write!(s, ", min_healthy: {}", c.min_healthy);
+    }
+    if !c.zones.is_empty() {
+        let zones: Vec<String> = c.zones.iter().map(|z| quote(z)).collect();
+        let _ = write!(s, ", zones: [{}]", zones.join(", "));
+    }
+    if let Needs::AtLeast(k) = c.needs {
+        let _ = write!(s, ", needs: AtLeast({k})");
+    }
+    match c.replication {
+        Replication::None => {}
+        Replication::Sync => s.push_str(", replication: Sync"),
+        Replication::Async => s.push_str(", replication: Async"),
+    }
+    if let Some(a) = c.availability {
+        let _ = write!(s, ", availability: Some({})", float(a));
+    }
+    if !c.monitored {
+        s.push_str(", monitored: false");
+    }
+    if c.failover == Failover::Manual {
+        s.push_str(", failover: Manual");
+    }
+    let _ = write!(s, ", pos: ({}, {})", float32(c.pos.0), float32(c.pos.1));
+    if !c.notes.is_empty() {
+        let _ = write!(s, ", notes: {}", quote(&c.notes));
+    }
+    s.push(')');
+    s
+}
+
+fn scenario(sc: &Scenario) -> String {
+    let fail: Vec<String> = sc.fail.iter().map(|e| quote(e)).collect();
+    format!("(name: {}, fail: [{}])", quote(&sc.name), fail.join(", "))
+}
+
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Shortest text that reads back as the same `f64`.
+fn float(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:?}")
+    } else {
+        "0.0".to_owned()
+    }
+}
+
+fn float32(v: f32) -> String {
+    if v.is_finite() {
+        format!("{v:?}")
+    } else {
+        "0.0".to_owned()
+    }
+}
