@@ -12,72 +12,48 @@ pub struct Structure {
     pub bdd: Bdd,
     /// Level of each basic event.
     pub level: Vec<u32>,
-    /// Up-function of each component.
-    pub up: Vec<NodeId>,
+    /// Up-function of the components that needed one (always every entry).
+    up: Vec<Option<NodeId>>,
 }
 
 impl Structure {
-    /// Compile the structure functions; `forced_down[c]` fails component c outright.
+    /// Compile the structure function of every entry; `forced_down[c]` fails
+    /// component c outright (a what-if of a whole component).
     pub fn build(
         g: &FailureGraph,
         forced_down: &[bool],
         budget: usize,
     ) -> Result<Self, BudgetExceeded> {
         let level = variable_order(g);
-        let mut bdd = Bdd::new(budget);
-        let first = g.first_replica();
-        let regions = g.region_ids.len() as u32;
-        let mut replica_up = Vec::with_capacity(g.events.len() - first as usize);
-        for e in first..g.events.len() as u32 {
-            let mut f = bdd.var(level[e as usize])?;
-            if let Some(z) = g.zone_of(e) {
-                let zone = bdd.var(level[(regions + z) as usize])?;
-                let region = bdd.var(level[g.zone_region[z as usize] as usize])?;
-                let domain = bdd.and(region, zone)?;
-                f = bdd.and(domain, f)?;
-            }
-            replica_up.push(f);
-        }
-        let mut replicas_ok = Vec::with_capacity(g.len());
-        for c in 0..g.len() as u32 {
-            let r = g.replicas(c);
-            let inputs = &replica_up[(r.start - first) as usize..(r.end - first) as usize];
-            replicas_ok.push(if forced_down[c as usize] {
-                FALSE
-            } else {
-                bdd.at_least(inputs, g.k_replicas[c as usize] as usize)?
-            });
-        }
-        let mut up = vec![TRUE; g.len()];
-        let mut inputs = Vec::new();
-        let mut rule = |bdd: &mut Bdd, up: &[NodeId], c: u32| -> Result<NodeId, BudgetExceeded> {
-            inputs.clear();
-            inputs.extend(g.hard_deps(c).iter().map(|&d| up[d as usize]));
-            let deps = bdd.at_least(&inputs, g.need[c as usize] as usize)?;
-            bdd.and(replicas_ok[c as usize], deps)
+        let mut b = Builder {
+            g,
+            bdd: Bdd::new(budget),
+            level,
+            forced_down,
+            replica_up: Vec::new(),
+            replicas_ok: vec![None; g.len()],
+            up: vec![None; g.len()],
+            mark: vec![0; g.len()],
+            stamp: 0,
         };
-        for block in &g.blocks {
-            let members = &g.order[block.start as usize..block.end as usize];
-            if !block.cyclic {
-                up[members[0] as usize] = rule(&mut bdd, &up, members[0])?;
-                continue;
-            }
-            // Greatest fixpoint: start from "up" and narrow until stable.
-            loop {
-                let mut changed = false;
-                for &c in members {
-                    let f = rule(&mut bdd, &up, c)?;
-                    if f != up[c as usize] {
-                        up[c as usize] = f;
-                        changed = true;
-                    }
-                }
-                if !changed {
-                    break;
-                }
+        b.replica_functions()?;
+        if cycle_through_threshold(g) {
+            b.fixpoint_all()?;
+        } else {
+            for e in (0..g.len() as u32).filter(|&e| g.is_entry[e as usize]) {
+                b.up(e)?;
             }
         }
-        Ok(Self { bdd, level, up })
+        Ok(Self {
+            bdd: b.bdd,
+            level: b.level,
+            up: b.up,
+        })
+    }
+
+    /// The diagram of "component c is up"; every entry has one.
+    pub fn root(&self, c: u32) -> NodeId {
+        self.up[c as usize].unwrap_or(FALSE)
     }
 
     /// Probability that each level's event has happened, from per-event availabilities.
@@ -87,6 +63,168 @@ impl Structure {
             q[l as usize] = 1.0 - availability[e];
         }
         q
+    }
+}
+
+/// A component whose hard dependencies are a k-of-n vote rather than "all of them".
+fn is_threshold(g: &FailureGraph, c: u32) -> bool {
+    g.need[c as usize] as usize != g.hard_deps(c).len()
+}
+
+/// Whether some dependency cycle passes through a k-of-n component: only then do
+/// structure functions need fixpoint iteration.
+fn cycle_through_threshold(g: &FailureGraph) -> bool {
+    g.blocks.iter().any(|b| {
+        b.cyclic
+            && g.order[b.start as usize..b.end as usize]
+                .iter()
+                .any(|&c| is_threshold(g, c))
+    })
+}
+
+struct Builder<'a> {
+    g: &'a FailureGraph,
+    bdd: Bdd,
+    level: Vec<u32>,
+    forced_down: &'a [bool],
+    replica_up: Vec<NodeId>,
+    replicas_ok: Vec<Option<NodeId>>,
+    up: Vec<Option<NodeId>>,
+    mark: Vec<u32>,
+    stamp: u32,
+}
+
+impl Builder<'_> {
+    fn replica_functions(&mut self) -> Result<(), BudgetExceeded> {
+        let g = self.g;
+        let regions = g.region_ids.len() as u32;
+        for e in g.first_replica()..g.events.len() as u32 {
+            let mut f = self.bdd.var(self.level[e as usize])?;
+            if let Some(z) = g.zone_of(e) {
+                let zone = self.bdd.var(self.level[(regions + z) as usize])?;
+                let region = self
+                    .bdd
+                    .var(self.level[g.zone_region[z as usize] as usize])?;
+                let domain = self.bdd.and(region, zone)?;
+                f = self.bdd.and(domain, f)?;
+            }
+            self.replica_up.push(f);
+        }
+        Ok(())
+    }
+
+    /// "Enough replicas of c are up" (false when c is forced down).
+    fn replicas_ok(&mut self, c: u32) -> Result<NodeId, BudgetExceeded> {
+        if let Some(f) = self.replicas_ok[c as usize] {
+            return Ok(f);
+        }
+        let g = self.g;
+        let f = if self.forced_down[c as usize] {
+            FALSE
+        } else {
+            let first = g.first_replica();
+            let r = g.replicas(c);
+            let inputs =
+                self.replica_up[(r.start - first) as usize..(r.end - first) as usize].to_vec();
+            self.bdd
+                .at_least(&inputs, g.k_replicas[c as usize] as usize)?
+        };
+        self.replicas_ok[c as usize] = Some(f);
+        Ok(f)
+    }
+
+    /// "c is up", built as one conjunction over everything c needs through `All`
+    /// dependencies, with k-of-n components as opaque factors. Only the components
+    /// that need a diagram get one, so a long chain costs one diagram, not one per link.
+    /// Requires that no cycle passes through a k-of-n component.
+    fn up(&mut self, c: u32) -> Result<NodeId, BudgetExceeded> {
+        if let Some(f) = self.up[c as usize] {
+            return Ok(f);
+        }
+        let g = self.g;
+        self.stamp += 1;
+        let stamp = self.stamp;
+        let mut closure = Vec::new();
+        let mut stack = vec![c];
+        self.mark[c as usize] = stamp;
+        while let Some(x) = stack.pop() {
+            closure.push(x);
+            if is_threshold(g, x) {
+                continue;
+            }
+            for &d in g.hard_deps(x) {
+                if self.mark[d as usize] != stamp {
+                    self.mark[d as usize] = stamp;
+                    stack.push(d);
+                }
+            }
+        }
+        // Conjoin from the deepest variables up: each step then only walks the new
+        // factor, and the whole product costs about the size of the result.
+        let mut factors = Vec::with_capacity(closure.len());
+        for &x in &closure {
+            let f = self.replicas_ok(x)?;
+            factors.push((self.depth_key(x), f));
+            if is_threshold(g, x) {
+                let mut inputs = Vec::with_capacity(g.hard_deps(x).len());
+                for &d in g.hard_deps(x) {
+                    inputs.push(self.up(d)?);
+                }
+                let votes = self.bdd.at_least(&inputs, g.need[x as usize] as usize)?;
+                let key = self.bdd.min_level_from(votes, g.first_replica());
+                factors.push((key, votes));
+            }
+        }
+        factors.sort_unstable_by_key(|&(key, _)| std::cmp::Reverse(key));
+        let mut acc = TRUE;
+        for (_, f) in factors {
+            acc = self.bdd.and(f, acc)?;
+            if acc == FALSE {
+                break;
+            }
+        }
+        self.up[c as usize] = Some(acc);
+        Ok(acc)
+    }
+
+    /// Where c's own replica variables sit in the order (none: after everything).
+    fn depth_key(&self, c: u32) -> u32 {
+        let r = self.g.replicas(c);
+        if r.is_empty() {
+            u32::MAX
+        } else {
+            self.level[r.start as usize]
+        }
+    }
+
+    /// General construction for cycles through k-of-n components: every component's
+    /// diagram, iterated per strongly connected block to the greatest fixpoint.
+    fn fixpoint_all(&mut self) -> Result<(), BudgetExceeded> {
+        let g = self.g;
+        let mut up = vec![TRUE; g.len()];
+        let mut inputs = Vec::new();
+        for block in &g.blocks {
+            let members = &g.order[block.start as usize..block.end as usize];
+            loop {
+                let mut changed = false;
+                for &c in members {
+                    inputs.clear();
+                    inputs.extend(g.hard_deps(c).iter().map(|&d| up[d as usize]));
+                    let deps = self.bdd.at_least(&inputs, g.need[c as usize] as usize)?;
+                    let own = self.replicas_ok(c)?;
+                    let f = self.bdd.and(own, deps)?;
+                    if f != up[c as usize] {
+                        up[c as usize] = f;
+                        changed = true;
+                    }
+                }
+                if !block.cyclic || !changed {
+                    break;
+                }
+            }
+        }
+        self.up = up.into_iter().map(Some).collect();
+        Ok(())
     }
 }
 

@@ -117,6 +117,26 @@ impl Bdd {
         Ok(r)
     }
 
+    /// The smallest level at or below `from` that `f` tests, or `u32::MAX` if none.
+    pub fn min_level_from(&self, f: NodeId, from: u32) -> u32 {
+        let mut best = u32::MAX;
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![f];
+        while let Some(n) = stack.pop() {
+            if n < 2 || !seen.insert(n) {
+                continue;
+            }
+            let node = self.nodes[n as usize];
+            if node.level >= from {
+                best = best.min(node.level);
+                continue;
+            }
+            stack.push(node.low);
+            stack.push(node.high);
+        }
+        best
+    }
+
     /// AND of all inputs.
     pub fn all(&mut self, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
         let mut acc = TRUE;

@@ -328,7 +328,7 @@ fn quantify(
             EntryAvailability::new(
                 &g.ids[e as usize],
                 &name(e),
-                q_node[s.up[e as usize] as usize],
+                q_node[s.root(e) as usize],
                 true,
                 0.0,
             )
@@ -338,8 +338,7 @@ fn quantify(
     let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
     let mut per_level = vec![0.0; q_level.len()];
     for &e in entries.iter().filter(|&&e| live[e as usize]) {
-        s.bdd
-            .birnbaum(s.up[e as usize], &q_level, &q_node, &mut per_level);
+        s.bdd.birnbaum(s.root(e), &q_level, &q_node, &mut per_level);
         for (ev, map) in by_event.iter_mut().enumerate() {
             let v = per_level[s.level[ev] as usize];
             if v > 0.0 {
@@ -376,7 +375,7 @@ fn quantify(
                 .iter()
                 .filter(|&&e| live[e as usize])
                 .filter_map(|&e| {
-                    let root = s.up[e as usize] as usize;
+                    let root = s.root(e) as usize;
                     let drop = qn[root] - q_node[root];
                     (drop > 0.0).then(|| (g.ids[e as usize].clone(), drop))
                 })
@@ -476,7 +475,7 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
                         EntryAvailability::new(
                             &g.ids[e as usize],
                             model.components[e as usize].display_name(),
-                            q_node[s.up[e as usize] as usize],
+                            q_node[s.root(e) as usize],
                             true,
                             0.0,
                         )
