@@ -62,6 +62,8 @@ pub fn singles(g: &FailureGraph) -> Singles {
 
     for batch_start in (0..e_count).step_by(64) {
         let batch_end = (batch_start + 64).min(e_count);
+        // Bits past the batch evaluate "nothing failed": never report them as events.
+        let batch = !0u64 >> (64 - (batch_end - batch_start));
         for (j, w) in words[batch_start..batch_end].iter_mut().enumerate() {
             *w = 1 << j;
         }
@@ -74,7 +76,8 @@ pub fn singles(g: &FailureGraph) -> Singles {
         for &c in &g.order {
             let new = ev.down[c as usize] & live_mask[c as usize];
             for_bits(new, |j| by_event[batch_start + j].blast.push(c));
-            let (weak_replicas, weak_deps) = ev.weakened(c);
+            let (weak_replicas, weak_deps) = ev.weakened(c, &live_mask);
+            let (weak_replicas, weak_deps) = (weak_replicas & batch, weak_deps & batch);
             if replica_threshold[c as usize] {
                 let list = &mut weakened[2 * c as usize];
                 for_bits(weak_replicas, |j| list.push((batch_start + j) as u32));

@@ -158,8 +158,10 @@ impl<'g> Evaluator<'g> {
     }
 
     /// Where component c's replicas or hard dependencies are down without failing it:
-    /// the only places an order-2 cut set can first take effect.
-    pub fn weakened(&self, c: u32) -> (u64, u64) {
+    /// the only places an order-2 cut set can first take effect. `live[d]` masks out
+    /// dependencies down at baseline: they weaken c in every scenario, so they never
+    /// tell which events do.
+    pub fn weakened(&self, c: u32, live: &[u64]) -> (u64, u64) {
         let g = self.g;
         let first = g.first_replica();
         let reps = g.replicas(c);
@@ -169,7 +171,7 @@ impl<'g> Evaluator<'g> {
         let any_dep = g
             .hard_deps(c)
             .iter()
-            .fold(0, |a, &d| a | self.down[d as usize]);
+            .fold(0, |a, &d| a | (self.down[d as usize] & live[d as usize]));
         (
             any_replica & !self.replicas_fail[c as usize],
             any_dep & !self.deps_fail[c as usize],
