@@ -173,10 +173,14 @@ impl Default for Options {
 
 /// Analyse a valid model (loaded from a file or checked with [`Model::validate`]).
 pub fn analyze(model: &Model, options: &Options) -> Report {
+    let clock = std::time::Instant::now();
     let g = FailureGraph::compile(model);
+    log::debug!("compiled in {:?}", clock.elapsed());
     let singles = cuts::singles(&g);
+    log::debug!("single failures after {:?}", clock.elapsed());
     let spofs = spofs(&g, &singles);
     let (pairs, candidates) = cuts::pairs(&g, &singles);
+    log::debug!("order-2 after {:?}", clock.elapsed());
     let ids =
         |list: &[u32]| -> Vec<String> { list.iter().map(|&c| g.ids[c as usize].clone()).collect() };
     let mut order2: Vec<CutSet> = pairs
@@ -320,6 +324,7 @@ fn quantify(
             bdd_nodes: 0,
         };
     };
+    log::debug!("diagram of {} nodes", s.bdd.len());
     let q_level = s.level_unavailability(&g.availability);
     let q_node = s.bdd.unavailability(&q_level);
     let entry_reports = entries
