@@ -49,6 +49,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = WhatifFormat::Text)]
         format: WhatifFormat,
     },
+    /// Read another format (Open-PSA MEF fault trees) into a model file.
+    Import {
+        file: PathBuf,
+        /// Input format; guessed from the file name when omitted.
+        #[arg(long, value_enum)]
+        from: Option<ImportFormat>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the model in another format, chosen by the extension of --out (`.xml`: Open-PSA MEF).
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a synthetic architecture of about N components (for benchmarks and tests).
     Generate {
         #[arg(long)]
@@ -65,6 +80,11 @@ pub enum CheckFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Mef,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -147,6 +167,41 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { file, from, out } => {
+            let format = match from {
+                Some(f) => f,
+                None => guess_import_format(&file)?,
+            };
+            let text = read_text(&file)?;
+            let name = file.display().to_string();
+            let imported = match format {
+                ImportFormat::Mef => crate::io::mef::import(&text, &name)?,
+            };
+            for note in &imported.notes {
+                eprintln!("note: {name}: {note}");
+            }
+            model::save(&imported.model, &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { file, out } => {
+            let model = model::load(&file)?;
+            let extension = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let text = match extension.as_str() {
+                "xml" => crate::io::mef::export(&model)?,
+                _ => {
+                    return Err(BadInput(format!(
+                        "{}: cannot tell the format from the extension; expected .xml",
+                        out.display()
+                    )));
+                }
+            };
+            emit(&text, Some(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate {
             components,
             seed,
@@ -163,6 +218,39 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn guess_import_format(file: &Path) -> Result<ImportFormat, BadInput> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if name.ends_with(".xml") {
+        Ok(ImportFormat::Mef)
+    } else {
+        Err(BadInput(format!(
+            "{}: cannot tell the format from the file name; pass --from mef",
+            file.display()
+        )))
+    }
+}
+
+/// Read a whole text file within the size limit every loader shares.
+fn read_text(file: &Path) -> Result<String, BadInput> {
+    let name = file.display();
+    let size = std::fs::metadata(file)
+        .map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?
+        .len();
+    if size > model::MAX_FILE_BYTES {
+        return Err(BadInput(format!(
+            "{name}: file is {size} bytes; expected at most {}",
+            model::MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|_| BadInput(format!("{name}: invalid UTF-8; expected a text file")))
 }
 
 /// Print to standard output, or write atomically to `out`.

@@ -7,7 +7,7 @@ mod locate;
 mod save;
 
 pub use event::{Event, EventParseError};
-pub use load::{LoadError, from_str, load};
+pub use load::{LoadError, MAX_FILE_BYTES, from_str, load};
 pub use save::{SaveError, save, to_string, write_atomically};
 
 use serde::{Deserialize, Serialize};

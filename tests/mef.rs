@@ -1,0 +1,302 @@
+//! Open-PSA MEF interop: published fault trees give SCRAM's numbers, and exporting a
+//! model then importing it keeps its SPOFs, order-2 sets and availability.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::process::Command;
+
+use spofscope::analysis::{self, FailureGraph, Options, Report, cuts};
+use spofscope::io::mef;
+use spofscope::model::{self, Model};
+
+fn fixture(name: &str) -> Model {
+    let path = Path::new("tests/fixtures/mef").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    mef::import(&text, &path.display().to_string())
+        .unwrap()
+        .model
+}
+
+fn analyze(m: &Model) -> Report {
+    analysis::analyze(m, &Options::default())
+}
+
+/// (P(top), order-1 count, order-2 count) of the single entry.
+fn top(m: &Model) -> (f64, usize, usize) {
+    let r = analyze(m);
+    assert_eq!(r.entries.len(), 1);
+    let order1 = BTreeSet::from_iter(r.spofs.iter().map(|s| s.id.clone()));
+    (
+        1.0 - r.entries[0].availability,
+        order1.len(),
+        r.order2_total,
+    )
+}
+
+#[test]
+fn abc_or_gate_matches_scram() {
+    let (p, o1, o2) = top(&fixture("abc.xml"));
+    assert!((p - 0.496).abs() < 1e-12, "{p}");
+    assert_eq!((o1, o2), (3, 0));
+}
+
+#[test]
+fn atleast_two_of_three_matches_scram() {
+    let m = fixture("atleast.xml");
+    let (p, o1, o2) = top(&m);
+    assert!((p - 0.098).abs() < 1e-12, "{p}");
+    assert_eq!((o1, o2), (0, 3));
+    let r = analyze(&m);
+    let sets: BTreeSet<[String; 2]> = r.order2.iter().map(|c| c.events.clone()).collect();
+    let expected: BTreeSet<[String; 2]> = [["A#0", "B#0"], ["A#0", "C#0"], ["B#0", "C#0"]]
+        .iter()
+        .map(|[a, b]| [(*a).to_owned(), (*b).to_owned()])
+        .collect();
+    assert_eq!(sets, expected);
+}
+
+#[test]
+fn ab_bc_matches_scram() {
+    let (p, o1, o2) = top(&fixture("ab_bc.xml"));
+    assert!((p - 0.074).abs() < 1e-12, "{p}");
+    assert_eq!((o1, o2), (0, 2));
+}
+
+#[test]
+fn chinese_matches_scram() {
+    let (p, o1, o2) = top(&fixture("chinese.xml"));
+    assert!((p - 0.001_170_58).abs() < 5e-9, "{p}");
+    assert_eq!((o1, o2), (0, 12));
+}
+
+#[test]
+fn baobab2_matches_scram() {
+    let (p, o1, o2) = top(&fixture("baobab2.xml"));
+    assert!((p - 0.000_713_018).abs() < 5e-10, "{p}");
+    assert_eq!((o1, o2), (0, 6));
+}
+
+#[test]
+fn gates_become_groups_and_events_components() {
+    let m = fixture("atleast.xml");
+    let top = m.component("TopEvent").unwrap();
+    assert_eq!(top.kind, model::ComponentKind::Group);
+    assert!(top.entry);
+    assert_eq!(top.needs, model::Needs::AtLeast(2));
+    let a = m.component("A").unwrap();
+    assert_eq!(a.replicas, 1);
+    assert_eq!(a.availability, Some(0.9));
+}
+
+fn import_err(xml: &str) -> String {
+    mef::import(xml, "t.xml").unwrap_err().to_string()
+}
+
+#[test]
+fn not_gates_are_rejected_with_their_position() {
+    let xml = "<opsa-mef>\n<define-fault-tree name=\"t\">\n<define-gate name=\"top\">\n  <not><basic-event name=\"a\"/></not>\n</define-gate>\n</define-fault-tree>\n</opsa-mef>";
+    let e = import_err(xml);
+    assert!(
+        e.starts_with("t.xml:4:3: <not> gates are not supported"),
+        "{e}"
+    );
+}
+
+#[test]
+fn xor_and_house_events_are_rejected() {
+    let xor = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><xor><basic-event name=\"a\"/><basic-event name=\"b\"/></xor></define-gate></define-fault-tree></opsa-mef>";
+    assert!(import_err(xor).contains("<xor> gates are not supported"));
+    let house = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><or><house-event name=\"h\"/><basic-event name=\"b\"/></or></define-gate></define-fault-tree></opsa-mef>";
+    assert!(import_err(house).contains("house events are not supported"));
+}
+
+#[test]
+fn parameters_give_probabilities() {
+    let xml = r#"<opsa-mef>
+<define-fault-tree name="t">
+  <define-gate name="top"><or><basic-event name="a"/><basic-event name="b"/></or></define-gate>
+  <define-basic-event name="a"><parameter name="pa"/></define-basic-event>
+  <define-basic-event name="b"><float value="0.5"/></define-basic-event>
+  <define-parameter name="pa"><float value="0.25"/></define-parameter>
+</define-fault-tree>
+</opsa-mef>"#;
+    let m = mef::import(xml, "t.xml").unwrap().model;
+    let r = analyze(&m);
+    assert!((r.entries[0].availability - 0.75 * 0.5).abs() < 1e-15);
+}
+
+#[test]
+fn malformed_xml_names_line_and_column() {
+    let e = import_err("<opsa-mef>\n  <define-fault-tree name=\"t\">\n</opsa-mef>");
+    assert!(e.starts_with("t.xml:3:"), "{e}");
+    assert!(e.contains("malformed XML"), "{e}");
+}
+
+#[test]
+fn undefined_event_is_an_error() {
+    let xml = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><or><basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate><define-basic-event name=\"a\"><float value=\"0.1\"/></define-basic-event></define-fault-tree></opsa-mef>";
+    assert!(import_err(xml).contains("unknown event \"b\""));
+}
+
+fn sample(name: &str) -> Model {
+    model::load(Path::new("samples").join(name).as_path()).unwrap()
+}
+
+const SAMPLES: [&str; 4] = [
+    "webshop.spof.ron",
+    "webshop-hardened.spof.ron",
+    "microservices.spof.ron",
+    "two-region.spof.ron",
+];
+
+/// Basic events that alone put `entry` (or any entry) down, by spofscope event name.
+fn fatal_events_for(m: &Model, entry: Option<&str>) -> BTreeSet<String> {
+    let g = FailureGraph::compile(m);
+    let singles = cuts::singles(&g);
+    (0..g.events.len() as u32)
+        .filter(|&e| {
+            singles.by_event[e as usize]
+                .entries
+                .iter()
+                .any(|&c| entry.is_none_or(|id| g.ids[c as usize] == id))
+        })
+        .map(|e| g.event_name(e))
+        .collect()
+}
+
+fn fatal_events(m: &Model) -> BTreeSet<String> {
+    fatal_events_for(m, None)
+}
+
+#[test]
+fn export_then_import_keeps_spofs_order2_and_availability() {
+    for name in SAMPLES {
+        let original = sample(name);
+        let xml = mef::export(&original).unwrap();
+        let imported = mef::import(&xml, name).unwrap().model;
+        // Imported basic-event components carry the original event id as their name.
+        let label: HashMap<String, String> = imported
+            .components
+            .iter()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect();
+        let before = analyze(&original);
+        let after = analyze(&imported);
+        for e in &before.entries {
+            let top = after
+                .entries
+                .iter()
+                .find(|x| {
+                    x.name == format!("{} down", e.id) || x.id.ends_with(&e.id.replace('-', "_"))
+                })
+                .unwrap_or_else(|| panic!("{name}: no top event for {}", e.id));
+            assert!(
+                (e.availability - top.availability).abs() < 1e-12,
+                "{name} {}",
+                e.id
+            );
+        }
+        let imported_fatal: BTreeSet<String> =
+            after.spofs.iter().map(|s| label[&s.id].clone()).collect();
+        assert_eq!(imported_fatal, fatal_events(&original), "{name}");
+        let pairs = |r: &Report, rename: &dyn Fn(&str) -> String| -> BTreeSet<BTreeSet<String>> {
+            r.order2
+                .iter()
+                .map(|c| c.events.iter().map(|e| rename(e)).collect())
+                .collect()
+        };
+        let original_pairs = pairs(&before, &|e: &str| e.to_owned());
+        let imported_pairs = pairs(&after, &|e: &str| label[e.trim_end_matches("#0")].clone());
+        assert_eq!(imported_pairs, original_pairs, "{name}");
+    }
+}
+
+/// SCRAM's P(top) and cut sets of order ≤ 2 for every fault tree in a MEF file, with
+/// basic events renamed to their labels.
+fn scram(xml_path: &Path, report: &Path) -> Option<Vec<(f64, BTreeSet<BTreeSet<String>>)>> {
+    let status = Command::new("scram")
+        .args(["--probability", "1", "-l", "2"])
+        .arg(xml_path)
+        .arg("-o")
+        .arg(report)
+        .current_dir(xml_path.parent()?)
+        .status()
+        .ok()?;
+    assert!(status.success(), "scram failed on {}", xml_path.display());
+    let model_text = std::fs::read_to_string(xml_path).ok()?;
+    let model_doc = roxmltree::Document::parse(&model_text).ok()?;
+    let labels: HashMap<&str, &str> = model_doc
+        .descendants()
+        .filter(|n| n.has_tag_name("define-basic-event"))
+        .filter_map(|n| {
+            let label = n.children().find(|c| c.has_tag_name("label"))?.text()?;
+            Some((n.attribute("name")?, label))
+        })
+        .collect();
+    let text = std::fs::read_to_string(report).ok()?;
+    let doc = roxmltree::Document::parse(&text).ok()?;
+    Some(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("sum-of-products"))
+            .map(|sop| {
+                let p = sop
+                    .attribute("probability")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(f64::NAN);
+                let sets = sop
+                    .children()
+                    .filter(|n| n.has_tag_name("product"))
+                    .map(|prod| {
+                        prod.children()
+                            .filter_map(|b| b.attribute("name"))
+                            .map(|b| labels.get(b).copied().unwrap_or(b).to_owned())
+                            .collect()
+                    })
+                    .collect();
+                (p, sets)
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn exported_samples_match_scram_when_installed() {
+    if Command::new("scram").arg("--version").output().is_err() {
+        eprintln!("scram is not installed (apt-get install -y scram): skipping the comparison");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for name in SAMPLES {
+        let m = sample(name);
+        let xml_path = dir.path().join(name.replace(".spof.ron", ".xml"));
+        std::fs::write(&xml_path, mef::export(&m).unwrap()).unwrap();
+        let trees = scram(&xml_path, &dir.path().join("report.xml")).unwrap();
+        let r = analyze(&m);
+        assert_eq!(trees.len(), r.entries.len(), "{name}");
+        for ((p, sets), entry) in trees.iter().zip(&r.entries) {
+            // SCRAM's report prints six significant digits: compare to 1e-9 or to that.
+            let tolerance = (p.abs() * 5e-6).max(1e-9);
+            assert!(
+                ((1.0 - entry.availability) - p).abs() <= tolerance,
+                "{name} {}: {p}",
+                entry.id
+            );
+            let order1: BTreeSet<String> = sets
+                .iter()
+                .filter(|s| s.len() == 1)
+                .flat_map(|s| s.iter().cloned())
+                .collect();
+            let order2: BTreeSet<BTreeSet<String>> =
+                sets.iter().filter(|s| s.len() == 2).cloned().collect();
+            let ours_order1 = fatal_events_for(&m, Some(&entry.id));
+            assert_eq!(order1, ours_order1, "{name} {}", entry.id);
+            let ours_order2: BTreeSet<BTreeSet<String>> = r
+                .order2
+                .iter()
+                .filter(|c| c.takes_down.contains(&entry.id))
+                .map(|c| c.events.iter().cloned().collect())
+                .collect();
+            assert_eq!(order2, ours_order2, "{name} {}", entry.id);
+        }
+    }
+}
