@@ -1,12 +1,46 @@
-//! The desktop application (eframe): canvas, palette, inspector, analysis panel.
+//! The desktop application (eframe): canvas, palette, inspector, analysis panel, what-if.
 //! A thin layer over `model`, `edit` and `analysis`; analysis runs off the UI thread.
+
+mod action;
+mod analysis_panel;
+mod app;
+mod canvas;
+mod command;
+mod files;
+mod inspector;
+mod look;
+mod menu;
+mod shapes;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Open the GUI on `file`, or on a built-in sample.
+pub use action::Action;
+pub use app::{Selection, SpofApp, same_analysis_input};
+pub use command::Command;
+pub use files::{SAMPLES, Settings};
+
+/// Open the GUI on `file`, or on the built-in sample.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
-    let _ = file;
-    eprintln!("error: the desktop window is not built yet; use `spofscope check FILE`");
-    ExitCode::from(2)
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("spofscope")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "spofscope",
+        options,
+        Box::new(move |cc| Ok(Box::new(SpofApp::new(cc, file)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot open the window: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,49 @@
+//! What a panel asks the app to do. Panels push actions while drawing; the app applies them
+//! all at the end of the frame, in one place. Nothing here touches the document itself.
+
+use std::path::PathBuf;
+
+use egui::Pos2;
+
+use super::command::Command;
+use crate::edit::Edit;
+use crate::model::ComponentKind;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Run(Command),
+    /// One undo step; `select` replaces the selection once the edit has applied.
+    Edit {
+        label: String,
+        edits: Vec<Edit>,
+        select: Option<Vec<String>>,
+    },
+    /// Add a fresh component of `kind` at `at` (canvas units), or in the middle of the view.
+    AddComponent {
+        kind: ComponentKind,
+        at: Option<Pos2>,
+    },
+    /// `from` depends on `to` (hard).
+    Connect {
+        from: String,
+        to: String,
+    },
+    SelectOnly(Vec<String>),
+    /// Shift-click: add to or remove from the selection.
+    ToggleSelected(String),
+    SelectDependency {
+        from: String,
+        to: String,
+    },
+    /// Select a component and centre the view on it.
+    Focus(String),
+    /// Select a component and put the keyboard in its name field.
+    Rename(String),
+    /// Knock an event (`db`, `zone:Z`, `region:R`) out, or bring it back.
+    ToggleKnockout(String),
+    SetKnockouts(Vec<String>),
+    SaveScenario(String),
+    OpenFile(PathBuf),
+    OpenSample(usize),
+    SaveTo(PathBuf),
+}

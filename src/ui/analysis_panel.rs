@@ -1,0 +1,357 @@
+//! The live analysis panel: availability, SPOFs, order-2 risks, findings, importance, and the
+//! what-if controls. Numbers are formatted exactly like `spofscope check`; a result for an older
+//! revision is greyed and labelled, never shown as current. Must not run any analysis itself.
+
+use egui::{Color32, RichText, Ui};
+
+use super::action::Action;
+use super::app::SpofApp;
+use super::command::Command;
+use super::look::{AMBER, GREEN, RED, zone_colour};
+use crate::analysis::{DomainKind, EntryAvailability, Report, Severity, WhatIf};
+use crate::io::report::{duration, nines, percent};
+use crate::model::Model;
+
+/// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
+const ROWS: usize = 60;
+
+impl SpofApp {
+    pub(super) fn analysis_ui(&mut self, ui: &mut Ui) {
+        egui::Panel::right("analysis")
+            .resizable(true)
+            .default_size(340.0)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    self.analysis_body_ui(ui);
+                });
+            });
+    }
+
+    fn analysis_body_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Analysis");
+            if self.analysis_is_current() {
+                if let Some(done) = self.analysis_done() {
+                    ui.weak(format!("{} ms", done.elapsed.as_millis()));
+                }
+            } else if self.analysis.failed.is_some() {
+                ui.colored_label(RED, "failed");
+            } else {
+                ui.spinner();
+                ui.weak("analysing…");
+            }
+        });
+        let model = self.doc.snapshot();
+        let current = self.analysis_is_current();
+        let Some(done) = self.analysis_done() else {
+            ui.weak("The first analysis is running.");
+            return;
+        };
+        let report = &done.value.report;
+        // Clone what the widgets need so `self` is free for actions.
+        let report = report.clone();
+        if !current {
+            ui.colored_label(
+                AMBER,
+                "Showing the previous edit's results while the new ones are computed.",
+            );
+        }
+        ui.add_enabled_ui(current, |ui| {
+            self.whatif_ui(ui, &model);
+            ui.separator();
+            entries_ui(ui, &report.entries);
+            ui.separator();
+            self.spofs_ui(ui, &report);
+            order2_ui(ui, &report);
+            findings_ui(ui, &report);
+            self.importance_ui(ui, &report, &model);
+        });
+    }
+
+    fn spofs_ui(&mut self, ui: &mut Ui, report: &Report) {
+        let title = RichText::new(format!("SPOFs ({})", report.spofs.len())).strong();
+        let title = if report.spofs.is_empty() {
+            title
+        } else {
+            title.color(RED)
+        };
+        egui::CollapsingHeader::new(title)
+            .id_salt("spofs")
+            .default_open(true)
+            .show(ui, |ui| {
+                if report.spofs.is_empty() {
+                    ui.colored_label(
+                        GREEN,
+                        "✔ No single component, zone or region takes an entry down.",
+                    );
+                }
+                for spof in report.spofs.iter().take(ROWS) {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(RED, "●");
+                        let text = format!("{} {}", spof.kind.as_str(), spof.id);
+                        let selected = spof.kind == DomainKind::Component
+                            && self.selection.components.contains(&spof.id);
+                        let response = ui.selectable_label(selected, text).on_hover_text(format!(
+                            "Takes down {}\nBlast radius: {}",
+                            spof.takes_down.join(", "),
+                            spof.blast_radius.join(", ")
+                        ));
+                        if response.clicked() {
+                            self.actions.push(match spof.kind {
+                                DomainKind::Component => Action::Focus(spof.id.clone()),
+                                DomainKind::Zone | DomainKind::Region => {
+                                    Action::ToggleKnockout(spof.event())
+                                }
+                            });
+                        }
+                        let n = spof.takes_down.len();
+                        ui.weak(format!(
+                            "{n} entr{} · blast {}",
+                            if n == 1 { "y" } else { "ies" },
+                            spof.blast_radius.len()
+                        ));
+                    });
+                }
+                more(ui, report.spofs.len());
+            });
+    }
+
+    fn importance_ui(&mut self, ui: &mut Ui, report: &Report, model: &Model) {
+        egui::CollapsingHeader::new(RichText::new("Importance").strong())
+            .id_salt("importance")
+            .default_open(false)
+            .show(ui, |ui| {
+                ui.weak("Availability the entries lose while the component is down:");
+                let top = report
+                    .component_importance
+                    .first()
+                    .map_or(1.0, |c| c.max_drop.max(f64::MIN_POSITIVE));
+                for c in report.component_importance.iter().take(ROWS) {
+                    ui.horizontal(|ui| {
+                        let name = model
+                            .component(&c.component)
+                            .map_or(c.component.as_str(), |x| x.display_name());
+                        if ui.link(name).clicked() {
+                            self.actions.push(Action::Focus(c.component.clone()));
+                        }
+                        ui.add(
+                            egui::ProgressBar::new((c.max_drop / top) as f32)
+                                .desired_width(80.0)
+                                .text(format!("{:.3} pp", c.max_drop * 100.0)),
+                        );
+                    });
+                }
+                more(ui, report.component_importance.len());
+                if report.component_importance.is_empty() {
+                    for i in report.importance.iter().take(ROWS) {
+                        ui.label(format!("{}  {:.3e}", i.event, i.birnbaum));
+                    }
+                }
+            });
+    }
+
+    fn whatif_ui(&mut self, ui: &mut Ui, model: &Model) {
+        ui.horizontal(|ui| {
+            let mut on = self.whatif_mode;
+            if ui
+                .toggle_value(&mut on, "🔬 What-if")
+                .on_hover_text(Command::ToggleWhatIf.tooltip())
+                .changed()
+            {
+                self.actions.push(Action::Run(Command::ToggleWhatIf));
+            }
+            if self.whatif_mode {
+                self.command_button(ui, Command::ResetWhatIf);
+            }
+        });
+        if !self.whatif_mode {
+            return;
+        }
+        ui.weak("Click components on the canvas, or zones and regions here, to knock them out.");
+        self.domain_chips_ui(ui, model);
+        let knocked = self.live_knockouts();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Knocked out:");
+            if knocked.is_empty() {
+                ui.weak("nothing");
+            }
+            for k in &knocked {
+                if ui
+                    .button(format!("✖ {k}"))
+                    .on_hover_text("Bring it back")
+                    .clicked()
+                {
+                    self.actions.push(Action::ToggleKnockout(k.clone()));
+                }
+            }
+        });
+        match self.current_whatif().cloned() {
+            Some(w) => whatif_result_ui(ui, &w),
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak("computing the knockout…");
+                });
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.scenario_name)
+                    .hint_text("scenario name")
+                    .desired_width(140.0),
+            );
+            if ui
+                .add_enabled(!knocked.is_empty(), egui::Button::new("Save as scenario"))
+                .clicked()
+            {
+                self.actions
+                    .push(Action::SaveScenario(self.scenario_name.clone()));
+            }
+        });
+    }
+
+    /// Zone and region chips that toggle their knockout.
+    fn domain_chips_ui(&mut self, ui: &mut Ui, model: &Model) {
+        let mut index = 0;
+        for region in &model.regions {
+            ui.horizontal_wrapped(|ui| {
+                let event = format!("region:{}", region.id);
+                let on = self.knockouts.contains(&event);
+                if ui
+                    .selectable_label(on, format!("{} (region)", region.id))
+                    .on_hover_text("Knock the whole region out")
+                    .clicked()
+                {
+                    self.actions.push(Action::ToggleKnockout(event));
+                }
+                for zone in &region.zones {
+                    let event = format!("zone:{}", zone.id);
+                    let on = self.knockouts.contains(&event);
+                    let text = RichText::new(&zone.id).color(zone_colour(index));
+                    if ui
+                        .selectable_label(on, text)
+                        .on_hover_text("Knock the zone out")
+                        .clicked()
+                    {
+                        self.actions.push(Action::ToggleKnockout(event));
+                    }
+                    index += 1;
+                }
+            });
+        }
+    }
+}
+
+fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
+    ui.strong("Entries");
+    if entries.is_empty() {
+        ui.weak("No entry yet: mark a user-facing component as an entry.");
+    }
+    egui::Grid::new("entries")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for e in entries.iter().take(ROWS) {
+                ui.label(RichText::new(&e.name).strong())
+                    .on_hover_text(&e.id);
+                ui.vertical(|ui| {
+                    let availability = if e.exact {
+                        percent(e.availability)
+                    } else {
+                        format!(
+                            "{} ± {:.2e} (estimate)",
+                            percent(e.availability),
+                            e.error_bound
+                        )
+                    };
+                    ui.label(
+                        RichText::new(format!("{availability}   {}", nines(e.availability)))
+                            .size(15.0),
+                    );
+                    ui.weak(format!(
+                        "{} / year down",
+                        duration(e.downtime_minutes_per_year)
+                    ));
+                });
+                ui.end_row();
+            }
+        });
+    more(ui, entries.len());
+}
+
+fn order2_ui(ui: &mut Ui, report: &Report) {
+    egui::CollapsingHeader::new(
+        RichText::new(format!("Order-2 risks ({})", report.order2_total)).strong(),
+    )
+    .id_salt("order2")
+    .default_open(false)
+    .show(ui, |ui| {
+        if report.order2_total == 0 {
+            ui.weak("No pair of failures takes an entry down without one of them alone doing it.");
+        }
+        for cut in report.order2.iter().take(ROWS) {
+            ui.horizontal_wrapped(|ui| {
+                ui.monospace(cut.events.join(" + "));
+                ui.weak(format!("→ {}", cut.takes_down.join(", ")));
+            });
+        }
+        more(ui, report.order2_total);
+    });
+}
+
+fn findings_ui(ui: &mut Ui, report: &Report) {
+    egui::CollapsingHeader::new(
+        RichText::new(format!("Findings ({})", report.findings.len())).strong(),
+    )
+    .id_salt("findings")
+    .default_open(true)
+    .show(ui, |ui| {
+        for f in report.findings.iter().take(ROWS) {
+            let (mark, colour) = match f.severity {
+                Severity::Error => ("✖", RED),
+                Severity::Warning => ("⚠", AMBER),
+                Severity::Info => ("ℹ", Color32::GRAY),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(colour, mark);
+                ui.label(&f.message)
+                    .on_hover_text(format!("{} · {}", f.rule, f.target));
+            });
+        }
+        more(ui, report.findings.len());
+    });
+}
+
+fn whatif_result_ui(ui: &mut Ui, w: &WhatIf) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Entries down:");
+        if w.entries_down.is_empty() {
+            ui.colored_label(GREEN, "✔ none");
+        }
+        for e in &w.entries_down {
+            ui.colored_label(RED, format!("✖ {e}"));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(format!(
+            "{} down · {} degraded",
+            w.down.len(),
+            w.degraded.len()
+        ));
+    });
+    for e in &w.entries {
+        ui.label(format!(
+            "{}: {} with this knockout ({} / year down)",
+            e.name,
+            percent(e.availability),
+            duration(e.downtime_minutes_per_year)
+        ));
+    }
+}
+
+fn more(ui: &mut Ui, total: usize) {
+    if total > ROWS {
+        ui.weak(format!("… {} more", total - ROWS));
+    }
+}

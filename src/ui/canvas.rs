@@ -1,0 +1,900 @@
+//! The canvas: an egui_graphs view model patched from the document, plus the gestures egui_graphs
+//! does not know (pan, zoom at the pointer, rubber band, drag-to-connect). Turns gestures into
+//! actions; must never edit the model itself nor run a force layout.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use egui::{
+    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Shape, Stroke, StrokeKind,
+    Vec2, pos2, vec2,
+};
+use egui_graphs::{
+    GraphChange, GraphView, Layout, LayoutState, MetadataFrame, SettingsInteraction,
+    SettingsNavigation, SettingsStyle,
+};
+use petgraph::Directed;
+use petgraph::stable_graph::{DefaultIx, EdgeIndex, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+use super::command::Command;
+use super::look::{RED, replica_badge, zone_colour};
+use super::shapes::{
+    ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
+    NodePayload, WhatIfState,
+};
+use crate::analysis::{Report, WhatIf};
+use crate::edit::Edit;
+use crate::io::report::percent;
+use crate::model::{Model, Replication};
+
+pub type CanvasGraph = egui_graphs::Graph<
+    NodePayload,
+    EdgePayload,
+    Directed,
+    DefaultIx,
+    ComponentShape,
+    DependencyShape,
+>;
+
+/// Key of egui_graphs' zoom/pan metadata for our one canvas.
+const CANVAS_ID: &str = "spofscope-canvas";
+const MIN_ZOOM: f32 = 0.05;
+const MAX_ZOOM: f32 = 4.0;
+
+/// A layout that never moves anything: positions belong to the model.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct KeepState;
+
+impl LayoutState for KeepState {}
+
+#[derive(Debug, Default)]
+pub struct KeepPositions;
+
+impl Layout<KeepState> for KeepPositions {
+    fn from_state(_: KeepState) -> impl Layout<KeepState> {
+        KeepPositions
+    }
+
+    fn next<N, E, Ty, Ix, Dn, De>(
+        &mut self,
+        _: &mut egui_graphs::Graph<N, E, Ty, Ix, Dn, De>,
+        _: &egui::Ui,
+    ) where
+        N: Clone,
+        E: Clone,
+        Ty: petgraph::EdgeType,
+        Ix: petgraph::graph::IndexType,
+        Dn: egui_graphs::DisplayNode<N, E, Ty, Ix>,
+        De: egui_graphs::DisplayEdge<N, E, Ty, Ix, Dn>,
+    {
+    }
+
+    fn state(&self) -> KeepState {
+        KeepState
+    }
+}
+
+/// What the canvas shows on top of the model this frame.
+pub struct Overlay<'a> {
+    /// The analysis of exactly the shown revision, if finished.
+    pub report: Option<&'a Report>,
+    /// The what-if outcome for exactly the shown revision and knockouts, if finished.
+    pub whatif: Option<&'a WhatIf>,
+    pub whatif_mode: bool,
+    pub knockouts: &'a [String],
+}
+
+/// Identifies everything the looks were computed from.
+#[derive(Clone, Debug, PartialEq)]
+struct LookKey {
+    revision: u64,
+    analysed: bool,
+    whatif: Option<Vec<String>>,
+    whatif_mode: bool,
+    knockouts: Vec<String>,
+}
+
+enum Gesture {
+    None,
+    Pan,
+    Band { start: Pos2 },
+    Connect { from: usize },
+}
+
+pub struct Canvas {
+    graph: CanvasGraph,
+    ids: Vec<String>,
+    deps: Vec<(usize, usize)>,
+    index: HashMap<String, usize>,
+    structure_revision: Option<u64>,
+    look_key: Option<LookKey>,
+    gesture: Gesture,
+    rect: Rect,
+    zoom: f32,
+    pan: Vec2,
+    pending_fit: bool,
+    pending_centre: Option<String>,
+    context_node: Option<usize>,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Self {
+            graph: CanvasGraph::new(),
+            ids: Vec::new(),
+            deps: Vec::new(),
+            index: HashMap::new(),
+            structure_revision: None,
+            look_key: None,
+            gesture: Gesture::None,
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            zoom: 1.0,
+            pan: Vec2::ZERO,
+            pending_fit: true,
+            pending_centre: None,
+            context_node: None,
+        }
+    }
+}
+
+/// The selection as the canvas needs it.
+pub struct CanvasSelection<'a> {
+    pub components: &'a [String],
+    pub dependency: Option<&'a (String, String)>,
+}
+
+impl Canvas {
+    pub fn fit(&mut self) {
+        self.pending_fit = true;
+    }
+
+    pub fn centre_on(&mut self, id: &str) {
+        self.pending_centre = Some(id.to_owned());
+    }
+
+    pub fn cancel_gesture(&mut self) {
+        self.gesture = Gesture::None;
+    }
+
+    /// Zoom by `factor` around the middle of the view.
+    pub fn zoom_by(&mut self, ctx: &egui::Context, factor: f32) {
+        let centre = self.rect.size() / 2.0;
+        self.update_meta(ctx, |meta| zoom_around(meta, centre, factor));
+    }
+
+    pub fn zoom(&self) -> f32 {
+        self.zoom
+    }
+
+    /// The model position under the middle of the view.
+    pub fn view_centre(&self) -> Pos2 {
+        ((self.rect.size() / 2.0 - self.pan) / self.zoom).to_pos2()
+    }
+
+    /// Positions of components as currently drawn (after a drag, before the model knows).
+    pub fn position_of(&self, id: &str) -> Option<Pos2> {
+        let i = *self.index.get(id)?;
+        Some(self.graph.node(NodeIndex::new(i))?.location())
+    }
+
+    fn update_meta(&mut self, ctx: &egui::Context, f: impl FnOnce(&mut MetadataFrame)) {
+        let id = MetadataFrame::new(Some(CANVAS_ID.to_owned())).get_id();
+        ctx.data_mut(|d| {
+            let mut meta = d
+                .get_persisted::<MetadataFrame>(id)
+                .unwrap_or_else(|| MetadataFrame::new(Some(CANVAS_ID.to_owned())));
+            f(&mut meta);
+            self.zoom = meta.zoom;
+            self.pan = meta.pan;
+            d.insert_persisted(id, meta);
+        });
+    }
+
+    /// Bring the view model in line with the document and the analysis.
+    pub fn sync(&mut self, model: &Model, revision: u64, overlay: &Overlay<'_>) {
+        if self.structure_revision != Some(revision) {
+            if !self.same_structure(model) {
+                self.rebuild(model);
+            }
+            self.structure_revision = Some(revision);
+            self.look_key = None;
+        }
+        let key = LookKey {
+            revision,
+            analysed: overlay.report.is_some(),
+            whatif: overlay.whatif.map(|w| w.failed.clone()),
+            whatif_mode: overlay.whatif_mode,
+            knockouts: overlay.knockouts.to_vec(),
+        };
+        if self.look_key.as_ref() != Some(&key) {
+            self.restyle(model, overlay);
+            self.look_key = Some(key);
+        }
+    }
+
+    fn same_structure(&self, model: &Model) -> bool {
+        self.ids.len() == model.components.len()
+            && self.deps.len() == model.dependencies.len()
+            && self
+                .ids
+                .iter()
+                .zip(&model.components)
+                .all(|(a, c)| *a == c.id)
+            && self
+                .deps
+                .iter()
+                .zip(&model.dependencies)
+                .all(|(&(f, t), d)| self.ids[f] == d.from && self.ids[t] == d.to)
+    }
+
+    fn rebuild(&mut self, model: &Model) {
+        let mut graph = CanvasGraph::new();
+        self.ids = model.components.iter().map(|c| c.id.clone()).collect();
+        self.index = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        let blank = Arc::new(ComponentLook {
+            kind: crate::model::ComponentKind::Service,
+            name: String::new(),
+            badge: None,
+            zones: Vec::new(),
+            replication: None,
+            entry: false,
+            spof: false,
+            whatif: None,
+            knocked_out: false,
+        });
+        for c in &model.components {
+            graph.add_node_custom(Arc::clone(&blank), |n| {
+                n.set_location(pos2(c.pos.0, c.pos.1));
+            });
+        }
+        let plain = Arc::new(DependencyLook {
+            soft: false,
+            into_spof: false,
+            down: false,
+        });
+        self.deps.clear();
+        for d in &model.dependencies {
+            if let (Some(&f), Some(&t)) = (self.index.get(&d.from), self.index.get(&d.to)) {
+                graph.add_edge(NodeIndex::new(f), NodeIndex::new(t), Arc::clone(&plain));
+                self.deps.push((f, t));
+            }
+        }
+        self.graph = graph;
+    }
+
+    /// Recompute every look and move cards to the model's positions.
+    fn restyle(&mut self, model: &Model, overlay: &Overlay<'_>) {
+        let zone_index: HashMap<&str, usize> =
+            model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
+        let spofs: HashSet<&str> = overlay
+            .report
+            .map(|r| {
+                r.spofs
+                    .iter()
+                    .filter(|s| s.kind == crate::analysis::DomainKind::Component)
+                    .map(|s| s.id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let whatif = overlay.whatif.filter(|_| overlay.whatif_mode);
+        let down: HashSet<&str> = whatif
+            .map(|w| w.down.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let degraded: HashSet<&str> = whatif
+            .map(|w| w.degraded.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let knocked: HashSet<&str> = overlay.knockouts.iter().map(String::as_str).collect();
+        let dragging = self.graph.dragged_node().is_some();
+        for (i, c) in model.components.iter().enumerate() {
+            let state = whatif.map(|_| {
+                if down.contains(c.id.as_str()) {
+                    WhatIfState::Down
+                } else if degraded.contains(c.id.as_str()) {
+                    WhatIfState::Degraded
+                } else {
+                    WhatIfState::Healthy
+                }
+            });
+            let look = ComponentLook {
+                kind: c.kind,
+                name: c.display_name().to_owned(),
+                badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
+                zones: c
+                    .zones
+                    .iter()
+                    .map(|z| {
+                        let colour = zone_index
+                            .get(z.as_str())
+                            .map_or(Color32::GRAY, |&i| zone_colour(i));
+                        (z.clone(), colour)
+                    })
+                    .collect(),
+                replication: match c.replication {
+                    Replication::None => None,
+                    _ if !c.kind.is_stateful() => None,
+                    Replication::Sync => Some("sync"),
+                    Replication::Async => Some("async"),
+                },
+                entry: c.entry,
+                spof: spofs.contains(c.id.as_str()),
+                whatif: state,
+                knocked_out: knocked.contains(c.id.as_str()),
+            };
+            if let Some(node) = self.graph.node_mut(NodeIndex::new(i)) {
+                *node.payload_mut() = Arc::new(look);
+                if !dragging {
+                    node.set_location(pos2(c.pos.0, c.pos.1));
+                }
+            }
+        }
+        for (e, d) in model.dependencies.iter().enumerate() {
+            let look = DependencyLook {
+                soft: d.kind == crate::model::DependencyKind::Soft,
+                into_spof: spofs.contains(d.to.as_str()),
+                down: down.contains(d.to.as_str()),
+            };
+            if let Some(edge) = self.graph.edge_mut(EdgeIndex::new(e)) {
+                *edge.payload_mut() = Arc::new(look);
+            }
+        }
+    }
+
+    fn node_at(&self, screen: Pos2) -> Option<usize> {
+        let p = self.to_canvas(screen);
+        self.graph
+            .nodes_iter()
+            .find(|(_, n)| Rect::from_center_size(n.location(), NODE_SIZE).contains(p))
+            .map(|(i, _)| i.index())
+    }
+
+    fn to_canvas(&self, screen: Pos2) -> Pos2 {
+        ((screen - self.rect.min - self.pan) / self.zoom).to_pos2()
+    }
+
+    fn to_screen(&self, canvas: Pos2) -> Pos2 {
+        self.rect.min + self.pan + canvas.to_vec2() * self.zoom
+    }
+
+    /// Draw the canvas and turn this frame's gestures into actions.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &Model,
+        report: Option<&Report>,
+        selection: &CanvasSelection<'_>,
+        whatif_mode: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        self.rect = ui.available_rect_before_wrap();
+        self.apply_pending_view(ui.ctx(), model);
+        self.sync_selection(selection);
+
+        let modifiers = ui.input(|i| i.modifiers);
+        let connect_modifier = modifiers.command || modifiers.alt;
+        let connecting = matches!(self.gesture, Gesture::Connect { .. });
+        let interactions = SettingsInteraction::new()
+            .with_dragging_enabled(!connect_modifier && !connecting)
+            .with_node_clicking_enabled(true)
+            .with_edge_clicking_enabled(true)
+            .with_hover_enabled(true);
+        let navigation = SettingsNavigation::new()
+            .with_fit_to_screen_enabled(false)
+            .with_zoom_and_pan_enabled(false);
+        let response = GraphView::<KeepState, KeepPositions>::new()
+            .with_id(Some(CANVAS_ID.to_owned()))
+            .with_interactions(&interactions)
+            .with_navigations(&navigation)
+            .with_styles(&SettingsStyle::new())
+            .show(ui, &mut self.graph);
+        let resp = response.response;
+        self.read_meta(ui.ctx());
+
+        let mut clicked_something = false;
+        for change in &response.changes {
+            match *change {
+                GraphChange::NodeClicked { node } => {
+                    clicked_something = true;
+                    let id = self.ids[node.index()].clone();
+                    actions.push(if whatif_mode {
+                        Action::ToggleKnockout(id)
+                    } else if modifiers.shift {
+                        Action::ToggleSelected(id)
+                    } else {
+                        Action::SelectOnly(vec![id])
+                    });
+                }
+                GraphChange::NodeDoubleClicked { node } => {
+                    clicked_something = true;
+                    if !whatif_mode {
+                        actions.push(Action::Rename(self.ids[node.index()].clone()));
+                    }
+                }
+                GraphChange::EdgeClicked { edge } => {
+                    clicked_something = true;
+                    if let Some(&(f, t)) = self.deps.get(edge.index()) {
+                        actions.push(Action::SelectDependency {
+                            from: self.ids[f].clone(),
+                            to: self.ids[t].clone(),
+                        });
+                    }
+                }
+                GraphChange::NodeMoved { node, delta, .. } => {
+                    self.move_companions(node.index(), delta, selection);
+                }
+                GraphChange::NodeDragEnded { node } => {
+                    self.finish_move(node.index(), model, selection, actions);
+                }
+                _ => {}
+            }
+        }
+
+        self.gestures(ui, &resp, modifiers, actions);
+        if resp.clicked() && !clicked_something && !whatif_mode && !modifiers.shift {
+            actions.push(Action::SelectOnly(Vec::new()));
+        }
+        if resp.double_clicked()
+            && !clicked_something
+            && !whatif_mode
+            && let Some(p) = resp.interact_pointer_pos()
+        {
+            let at = self.to_canvas(p);
+            actions.push(Action::AddComponent {
+                kind: crate::model::ComponentKind::Service,
+                at: Some(at),
+            });
+        }
+        self.zoom_with_wheel(ui, &resp);
+        self.paint_overlays(ui, model, report);
+        self.hover_ui(&resp, model, report);
+        self.context_menu(&resp, whatif_mode, actions);
+    }
+
+    fn apply_pending_view(&mut self, ctx: &egui::Context, model: &Model) {
+        let size = self.rect.size();
+        if self.pending_fit && size.x > 1.0 && size.y > 1.0 {
+            self.pending_fit = false;
+            let (zoom, pan) = fit_view(model, size);
+            self.update_meta(ctx, |meta| {
+                meta.zoom = zoom;
+                meta.pan = pan;
+            });
+        }
+        if let Some(id) = self.pending_centre.take()
+            && let Some(c) = model.component(&id)
+        {
+            let target = vec2(c.pos.0, c.pos.1);
+            self.update_meta(ctx, |meta| {
+                meta.pan = size / 2.0 - target * meta.zoom;
+            });
+        }
+    }
+
+    fn read_meta(&mut self, ctx: &egui::Context) {
+        self.update_meta(ctx, |_| {});
+    }
+
+    fn sync_selection(&mut self, selection: &CanvasSelection<'_>) {
+        let chosen: HashSet<usize> = selection
+            .components
+            .iter()
+            .filter_map(|id| self.index.get(id).copied())
+            .collect();
+        for i in 0..self.ids.len() {
+            if let Some(n) = self.graph.node_mut(NodeIndex::new(i)) {
+                let on = chosen.contains(&i);
+                if n.selected() != on {
+                    n.set_selected(on);
+                }
+            }
+        }
+        let edge = selection.dependency.and_then(|(f, t)| {
+            let (f, t) = (self.index.get(f)?, self.index.get(t)?);
+            self.deps.iter().position(|&(a, b)| a == *f && b == *t)
+        });
+        for e in 0..self.deps.len() {
+            if let Some(x) = self.graph.edge_mut(EdgeIndex::new(e)) {
+                let on = edge == Some(e);
+                if x.selected() != on {
+                    x.set_selected(on);
+                }
+            }
+        }
+    }
+
+    /// Dragging one of several selected cards drags them all.
+    fn move_companions(&mut self, dragged: usize, delta: Vec2, selection: &CanvasSelection<'_>) {
+        let Some(dragged_id) = self.ids.get(dragged) else {
+            return;
+        };
+        if !selection.components.contains(dragged_id) {
+            return;
+        }
+        for id in selection.components {
+            if let Some(&i) = self.index.get(id)
+                && i != dragged
+                && let Some(n) = self.graph.node_mut(NodeIndex::new(i))
+            {
+                let p = n.location() + delta;
+                n.set_location(p);
+            }
+        }
+    }
+
+    /// One undo step for the whole drag.
+    fn finish_move(
+        &self,
+        dragged: usize,
+        model: &Model,
+        selection: &CanvasSelection<'_>,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(dragged_id) = self.ids.get(dragged) else {
+            return;
+        };
+        let mut moved: Vec<&String> = vec![dragged_id];
+        if selection.components.contains(dragged_id) {
+            moved.extend(selection.components.iter().filter(|id| *id != dragged_id));
+        }
+        let moves: Vec<(String, (f32, f32))> = moved
+            .into_iter()
+            .filter_map(|id| {
+                let p = self.position_of(id)?;
+                let c = model.component(id)?;
+                let to = (p.x.round(), p.y.round());
+                (c.pos != to).then(|| (id.clone(), to))
+            })
+            .collect();
+        if !moves.is_empty() {
+            let label = if moves.len() == 1 {
+                format!("Move {}", moves[0].0)
+            } else {
+                format!("Move {} components", moves.len())
+            };
+            actions.push(Action::Edit {
+                label,
+                edits: vec![Edit::Move(moves)],
+                select: None,
+            });
+        }
+    }
+
+    fn gestures(
+        &mut self,
+        ui: &egui::Ui,
+        resp: &egui::Response,
+        modifiers: egui::Modifiers,
+        actions: &mut Vec<Action>,
+    ) {
+        if resp.drag_started() {
+            let origin = ui.input(|i| i.pointer.press_origin());
+            let on_node = origin.and_then(|p| self.node_at(p));
+            self.gesture = if resp.dragged_by(PointerButton::Middle) {
+                Gesture::Pan
+            } else if let (Some(from), true) = (on_node, modifiers.command || modifiers.alt) {
+                Gesture::Connect { from }
+            } else if on_node.is_some() {
+                Gesture::None
+            } else if modifiers.shift {
+                origin.map_or(Gesture::None, |start| Gesture::Band { start })
+            } else {
+                Gesture::Pan
+            };
+        }
+        match self.gesture {
+            Gesture::Pan => {
+                let delta = resp.drag_delta();
+                if delta != Vec2::ZERO {
+                    self.update_meta(ui.ctx(), |meta| meta.pan += delta);
+                }
+                ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
+            }
+            Gesture::Connect { .. } => ui.ctx().set_cursor_icon(CursorIcon::Crosshair),
+            Gesture::Band { .. } | Gesture::None => {}
+        }
+        if resp.drag_stopped() {
+            let end = resp
+                .interact_pointer_pos()
+                .or(ui.input(|i| i.pointer.latest_pos()));
+            match std::mem::replace(&mut self.gesture, Gesture::None) {
+                Gesture::Connect { from } => {
+                    if let Some(to) = end.and_then(|p| self.node_at(p))
+                        && to != from
+                    {
+                        actions.push(Action::Connect {
+                            from: self.ids[from].clone(),
+                            to: self.ids[to].clone(),
+                        });
+                    }
+                }
+                Gesture::Band { start } => {
+                    if let Some(end) = end {
+                        let band = Rect::from_two_pos(self.to_canvas(start), self.to_canvas(end));
+                        for (i, n) in self.graph.nodes_iter() {
+                            if band.contains(n.location()) {
+                                actions.push(Action::ToggleSelected(self.ids[i.index()].clone()));
+                            }
+                        }
+                    }
+                }
+                Gesture::Pan | Gesture::None => {}
+            }
+        }
+    }
+
+    fn zoom_with_wheel(&mut self, ui: &egui::Ui, resp: &egui::Response) {
+        let Some(pointer) = resp.hover_pos() else {
+            return;
+        };
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = (scroll * 0.0015).exp() * pinch;
+        if (factor - 1.0).abs() > 1e-4 {
+            let local = pointer - self.rect.min;
+            self.update_meta(ui.ctx(), |meta| zoom_around(meta, local, factor));
+        }
+    }
+
+    fn paint_overlays(&self, ui: &egui::Ui, model: &Model, report: Option<&Report>) {
+        let painter = ui.painter_at(self.rect);
+        let visuals = ui.visuals();
+        match self.gesture {
+            Gesture::Band { start } => {
+                if let Some(end) = ui.input(|i| i.pointer.latest_pos()) {
+                    let band = Rect::from_two_pos(start, end);
+                    painter.rect_filled(band, 0.0, visuals.selection.bg_fill.gamma_multiply(0.25));
+                    painter.rect_stroke(band, 0.0, visuals.selection.stroke, StrokeKind::Inside);
+                }
+            }
+            Gesture::Connect { from } => {
+                if let (Some(end), Some(id)) =
+                    (ui.input(|i| i.pointer.latest_pos()), self.ids.get(from))
+                    && let Some(p) = self.position_of(id)
+                {
+                    painter.arrow(
+                        self.to_screen(p),
+                        end - self.to_screen(p),
+                        Stroke::new(2.0, visuals.selection.stroke.color),
+                    );
+                }
+            }
+            Gesture::Pan | Gesture::None => {}
+        }
+        self.paint_legend(&painter, ui, model);
+        if model.components.is_empty() {
+            painter.text(
+                self.rect.center(),
+                Align2::CENTER_CENTER,
+                "Click a kind in the palette, or double-click here, to add a component",
+                FontId::proportional(16.0),
+                visuals.weak_text_color(),
+            );
+        }
+        if let Some(r) = report
+            && !r.spofs.is_empty()
+        {
+            let text = format!(
+                "● {} SPOF{}",
+                r.spofs.len(),
+                if r.spofs.len() == 1 { "" } else { "s" }
+            );
+            painter.text(
+                self.rect.right_top() + vec2(-10.0, 10.0),
+                Align2::RIGHT_TOP,
+                text,
+                FontId::proportional(15.0),
+                RED,
+            );
+        }
+    }
+
+    /// Regions and their zones, with the colours the cards use.
+    fn paint_legend(&self, painter: &egui::Painter, ui: &egui::Ui, model: &Model) {
+        if model.regions.is_empty() {
+            return;
+        }
+        let text = ui.visuals().text_color();
+        let mut y = self.rect.top() + 8.0;
+        let mut zone_i = 0;
+        let font = FontId::proportional(12.0);
+        let background = ui.visuals().window_fill.gamma_multiply(0.85);
+        let mut shapes = Vec::new();
+        let mut extent = Rect::NOTHING;
+        for region in &model.regions {
+            let mut x = self.rect.left() + 10.0;
+            let label = if region.name.is_empty() {
+                format!("region {}", region.id)
+            } else {
+                format!("region {} · {}", region.id, region.name)
+            };
+            let g = painter.layout_no_wrap(label, font.clone(), text);
+            let r = Rect::from_min_size(pos2(x, y), g.size());
+            extent = extent.union(r);
+            x = r.right() + 8.0;
+            shapes.push(Shape::galley(r.min, g, text));
+            for zone in &region.zones {
+                let g = painter.layout_no_wrap(zone.id.clone(), font.clone(), Color32::WHITE);
+                let chip = Rect::from_min_size(pos2(x, y - 1.0), g.size() + vec2(10.0, 2.0));
+                extent = extent.union(chip);
+                shapes.push(Shape::rect_filled(chip, 4.0, zone_colour(zone_i)));
+                shapes.push(Shape::galley(chip.min + vec2(5.0, 1.0), g, Color32::WHITE));
+                x = chip.right() + 5.0;
+                zone_i += 1;
+            }
+            y += 20.0;
+        }
+        painter.rect_filled(extent.expand(5.0), 5.0, background);
+        painter.extend(shapes);
+    }
+
+    fn hover_ui(&self, resp: &egui::Response, model: &Model, report: Option<&Report>) {
+        if !matches!(self.gesture, Gesture::None) || self.graph.dragged_node().is_some() {
+            return;
+        }
+        let Some(i) = self.graph.hovered_node() else {
+            return;
+        };
+        let Some(c) = self.ids.get(i.index()).and_then(|id| model.component(id)) else {
+            return;
+        };
+        resp.clone().on_hover_ui_at_pointer(|ui| {
+            ui.strong(format!("{} ({})", c.display_name(), c.kind.label()));
+            ui.label(format!("id: {}", c.id));
+            if c.kind.has_replicas() {
+                ui.label(format!(
+                    "replicas: {} · min healthy: {} · availability {}",
+                    c.replicas,
+                    c.min_healthy,
+                    percent(model.replica_availability(c))
+                ));
+            }
+            if !c.zones.is_empty() {
+                ui.label(format!("zones: {}", c.zones.join(", ")));
+            }
+            if !c.notes.is_empty() {
+                ui.label(&c.notes);
+            }
+            if let Some(s) = report.and_then(|r| {
+                r.spofs
+                    .iter()
+                    .find(|s| s.kind == crate::analysis::DomainKind::Component && s.id == c.id)
+            }) {
+                ui.colored_label(
+                    RED,
+                    format!(
+                        "● SPOF: takes down {} · blast radius {}",
+                        s.takes_down.join(", "),
+                        s.blast_radius.len()
+                    ),
+                );
+            }
+            if let Some(drop) =
+                report.and_then(|r| r.component_importance.iter().find(|x| x.component == c.id))
+            {
+                ui.label(format!(
+                    "while it is down, entries lose up to {:.3} percentage points of availability",
+                    drop.max_drop * 100.0
+                ));
+            }
+        });
+    }
+
+    fn context_menu(
+        &mut self,
+        resp: &egui::Response,
+        whatif_mode: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        if resp.secondary_clicked() {
+            self.context_node = resp.interact_pointer_pos().and_then(|p| self.node_at(p));
+        }
+        let node = self.context_node.and_then(|i| self.ids.get(i).cloned());
+        resp.context_menu(|ui| {
+            let Some(id) = &node else {
+                if ui.button("Add service here").clicked() {
+                    actions.push(Action::AddComponent {
+                        kind: crate::model::ComponentKind::Service,
+                        at: None,
+                    });
+                    ui.close();
+                }
+                if ui.button("Fit to view").clicked() {
+                    actions.push(Action::Run(Command::FitView));
+                    ui.close();
+                }
+                return;
+            };
+            ui.label(egui::RichText::new(id).strong());
+            let select = Action::SelectOnly(vec![id.clone()]);
+            let knock = if whatif_mode {
+                "Knock out / bring back"
+            } else {
+                "Knock out (what-if)"
+            };
+            let items: [(&str, Vec<Action>); 5] = [
+                (knock, vec![Action::ToggleKnockout(id.clone())]),
+                ("Rename", vec![Action::Rename(id.clone())]),
+                (
+                    Command::MakeRedundant.label(),
+                    vec![select.clone(), Action::Run(Command::MakeRedundant)],
+                ),
+                (
+                    Command::Duplicate.label(),
+                    vec![select.clone(), Action::Run(Command::Duplicate)],
+                ),
+                (
+                    Command::Delete.label(),
+                    vec![select, Action::Run(Command::Delete)],
+                ),
+            ];
+            for (label, list) in items {
+                if ui.button(label).clicked() {
+                    actions.extend(list);
+                    ui.close();
+                }
+            }
+        });
+    }
+}
+
+fn zoom_around(meta: &mut MetadataFrame, local: Vec2, factor: f32) {
+    let new_zoom = (meta.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+    let graph_point = (local - meta.pan) / meta.zoom;
+    meta.pan = local - graph_point * new_zoom;
+    meta.zoom = new_zoom;
+}
+
+/// Zoom and pan that show every component in a view of `size`.
+fn fit_view(model: &Model, size: Vec2) -> (f32, Vec2) {
+    let mut bounds = Rect::NOTHING;
+    for c in &model.components {
+        bounds = bounds.union(Rect::from_center_size(pos2(c.pos.0, c.pos.1), NODE_SIZE));
+    }
+    if !bounds.is_finite() || bounds.is_negative() {
+        return (1.0, size / 2.0);
+    }
+    // Room for the tags above the cards and the legend in the corner.
+    let bounds = bounds.expand2(vec2(30.0, 40.0));
+    let zoom = (size.x / bounds.width())
+        .min(size.y / bounds.height())
+        .clamp(MIN_ZOOM, 1.25);
+    let pan = size / 2.0 - bounds.center().to_vec2() * zoom;
+    (zoom, pan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, ComponentKind};
+
+    #[test]
+    fn fit_view_centres_the_model() {
+        let mut m = Model::default();
+        let mut a = Component::new("a", ComponentKind::Service);
+        a.pos = (0.0, 0.0);
+        let mut b = Component::new("b", ComponentKind::Service);
+        b.pos = (400.0, 200.0);
+        m.components = vec![a, b];
+        let (zoom, pan) = fit_view(&m, vec2(1000.0, 800.0));
+        let centre = pan + vec2(200.0, 100.0) * zoom;
+        assert!((centre - vec2(500.0, 400.0)).length() < 0.01);
+        assert!(zoom > 0.5 && zoom <= 1.25);
+    }
+
+    #[test]
+    fn zoom_around_keeps_the_point_under_the_pointer() {
+        let mut meta = MetadataFrame::new(None);
+        meta.pan = vec2(10.0, 20.0);
+        let local = vec2(300.0, 200.0);
+        let before = (local - meta.pan) / meta.zoom;
+        zoom_around(&mut meta, local, 2.0);
+        let after = (local - meta.pan) / meta.zoom;
+        assert!((before - after).length() < 1e-3);
+        assert_eq!(meta.zoom, 2.0);
+    }
+}

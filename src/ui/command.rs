@@ -1,0 +1,283 @@
+//! The one command table: every app-wide user action with its label and keyboard shortcuts.
+//! Menus, shortcuts and buttons all come from here; running a command is the app's job, not this file's.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    New,
+    Open,
+    OpenPath,
+    Save,
+    SaveAs,
+    Quit,
+    Undo,
+    Redo,
+    Copy,
+    Paste,
+    Duplicate,
+    Delete,
+    Rename,
+    MakeRedundant,
+    SelectAll,
+    ClearSelection,
+    Connect,
+    ToggleDependencyKind,
+    ModelProperties,
+    FitView,
+    ZoomIn,
+    ZoomOut,
+    TogglePalette,
+    ToggleInspector,
+    ToggleAnalysis,
+    Presentation,
+    ToggleWhatIf,
+    ResetWhatIf,
+    KnockOutSelection,
+    Reanalyse,
+    Shortcuts,
+    About,
+}
+
+const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CMD: Modifiers = Modifiers::COMMAND;
+const CMD_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const NONE: Modifiers = Modifiers::NONE;
+
+impl Command {
+    /// Every command, in menu order.
+    pub const ALL: [Command; 32] = [
+        Command::New,
+        Command::Open,
+        Command::OpenPath,
+        Command::Save,
+        Command::SaveAs,
+        Command::Quit,
+        Command::Undo,
+        Command::Redo,
+        Command::Copy,
+        Command::Paste,
+        Command::Duplicate,
+        Command::Delete,
+        Command::Rename,
+        Command::MakeRedundant,
+        Command::SelectAll,
+        Command::ClearSelection,
+        Command::Connect,
+        Command::ToggleDependencyKind,
+        Command::ModelProperties,
+        Command::FitView,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::TogglePalette,
+        Command::ToggleInspector,
+        Command::ToggleAnalysis,
+        Command::Presentation,
+        Command::ToggleWhatIf,
+        Command::ResetWhatIf,
+        Command::KnockOutSelection,
+        Command::Reanalyse,
+        Command::Shortcuts,
+        Command::About,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Command::New => "New",
+            Command::Open => "Open…",
+            Command::OpenPath => "Open by path…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::Quit => "Quit",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::Copy => "Copy",
+            Command::Paste => "Paste",
+            Command::Duplicate => "Duplicate",
+            Command::Delete => "Delete",
+            Command::Rename => "Rename",
+            Command::MakeRedundant => "Make redundant",
+            Command::SelectAll => "Select all",
+            Command::ClearSelection => "Clear selection",
+            Command::Connect => "Connect selected",
+            Command::ToggleDependencyKind => "Toggle hard / soft",
+            Command::ModelProperties => "Model, regions and zones…",
+            Command::FitView => "Fit to view",
+            Command::ZoomIn => "Zoom in",
+            Command::ZoomOut => "Zoom out",
+            Command::TogglePalette => "Palette",
+            Command::ToggleInspector => "Inspector",
+            Command::ToggleAnalysis => "Analysis panel",
+            Command::Presentation => "Presentation mode",
+            Command::ToggleWhatIf => "What-if mode",
+            Command::ResetWhatIf => "Reset knockouts",
+            Command::KnockOutSelection => "Knock out selection",
+            Command::Reanalyse => "Analyse again",
+            Command::Shortcuts => "Keyboard shortcuts",
+            Command::About => "About spofscope",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Command::New => "Start an empty model",
+            Command::Open => "Open a .spof.ron model",
+            Command::OpenPath => "Type the path of a model to open",
+            Command::Save => "Save the model to its file",
+            Command::SaveAs => "Save the model to a new file",
+            Command::Quit => "Close the window",
+            Command::Undo => "Undo the last edit",
+            Command::Redo => "Redo the last undone edit",
+            Command::Copy => "Copy the selected components and the dependencies between them",
+            Command::Paste => "Paste copied components",
+            Command::Duplicate => "Copy and paste the selection in one step",
+            Command::Delete => "Delete the selected components or dependency",
+            Command::Rename => "Edit the selected component's name",
+            Command::MakeRedundant => {
+                "Run the selected components with at least two replicas, spread over every zone of their region"
+            }
+            Command::SelectAll => "Select every component",
+            Command::ClearSelection => "Select nothing; cancel a gesture",
+            Command::Connect => {
+                "With two components selected: the first selected depends on the second"
+            }
+            Command::ToggleDependencyKind => {
+                "Make the selected dependency soft (degrades only) or hard (required)"
+            }
+            Command::ModelProperties => "Edit the model's name, defaults, regions and zones",
+            Command::FitView => "Zoom and pan so the whole model is visible",
+            Command::ZoomIn => "Zoom in around the centre",
+            Command::ZoomOut => "Zoom out around the centre",
+            Command::TogglePalette => "Show or hide the palette",
+            Command::ToggleInspector => "Show or hide the inspector",
+            Command::ToggleAnalysis => "Show or hide the analysis panel",
+            Command::Presentation => "Only the canvas and the analysis, for design reviews",
+            Command::ToggleWhatIf => "Click components, zones and regions to knock them out",
+            Command::ResetWhatIf => "Bring every knocked-out part back",
+            Command::KnockOutSelection => "Knock out the selected components (what-if)",
+            Command::Reanalyse => "Run the analysis again",
+            Command::Shortcuts => "List every keyboard shortcut",
+            Command::About => "Version and licence",
+        }
+    }
+
+    /// Keyboard shortcuts; the first is shown in menus.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NEW: [KeyboardShortcut; 1] = [key(CMD, Key::N)];
+        const OPEN: [KeyboardShortcut; 1] = [key(CMD, Key::O)];
+        const SAVE: [KeyboardShortcut; 1] = [key(CMD, Key::S)];
+        const SAVE_AS: [KeyboardShortcut; 1] = [key(CMD_SHIFT, Key::S)];
+        const QUIT: [KeyboardShortcut; 1] = [key(CMD, Key::Q)];
+        const UNDO: [KeyboardShortcut; 1] = [key(CMD, Key::Z)];
+        const REDO: [KeyboardShortcut; 2] = [key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)];
+        const COPY: [KeyboardShortcut; 1] = [key(CMD, Key::C)];
+        const PASTE: [KeyboardShortcut; 1] = [key(CMD, Key::V)];
+        const DUPLICATE: [KeyboardShortcut; 1] = [key(CMD, Key::D)];
+        const DELETE: [KeyboardShortcut; 2] = [key(NONE, Key::Delete), key(NONE, Key::Backspace)];
+        const RENAME: [KeyboardShortcut; 1] = [key(NONE, Key::F2)];
+        const SELECT_ALL: [KeyboardShortcut; 1] = [key(CMD, Key::A)];
+        const ESCAPE: [KeyboardShortcut; 1] = [key(NONE, Key::Escape)];
+        const CONNECT: [KeyboardShortcut; 1] = [key(NONE, Key::C)];
+        const TOGGLE_KIND: [KeyboardShortcut; 1] = [key(NONE, Key::H)];
+        const FIT: [KeyboardShortcut; 2] = [key(NONE, Key::F), key(NONE, Key::Home)];
+        const ZOOM_IN: [KeyboardShortcut; 2] = [key(CMD, Key::Plus), key(CMD, Key::Equals)];
+        const ZOOM_OUT: [KeyboardShortcut; 1] = [key(CMD, Key::Minus)];
+        const PRESENT: [KeyboardShortcut; 1] = [key(NONE, Key::F5)];
+        const WHATIF: [KeyboardShortcut; 1] = [key(NONE, Key::W)];
+        const KNOCK: [KeyboardShortcut; 1] = [key(NONE, Key::K)];
+        const SHORTCUTS: [KeyboardShortcut; 1] = [key(NONE, Key::F1)];
+        match self {
+            Command::New => &NEW,
+            Command::Open => &OPEN,
+            Command::Save => &SAVE,
+            Command::SaveAs => &SAVE_AS,
+            Command::Quit => &QUIT,
+            Command::Undo => &UNDO,
+            Command::Redo => &REDO,
+            Command::Copy => &COPY,
+            Command::Paste => &PASTE,
+            Command::Duplicate => &DUPLICATE,
+            Command::Delete => &DELETE,
+            Command::Rename => &RENAME,
+            Command::SelectAll => &SELECT_ALL,
+            Command::ClearSelection => &ESCAPE,
+            Command::Connect => &CONNECT,
+            Command::ToggleDependencyKind => &TOGGLE_KIND,
+            Command::FitView => &FIT,
+            Command::ZoomIn => &ZOOM_IN,
+            Command::ZoomOut => &ZOOM_OUT,
+            Command::Presentation => &PRESENT,
+            Command::ToggleWhatIf => &WHATIF,
+            Command::KnockOutSelection => &KNOCK,
+            Command::Shortcuts => &SHORTCUTS,
+            Command::OpenPath
+            | Command::MakeRedundant
+            | Command::ModelProperties
+            | Command::TogglePalette
+            | Command::ToggleInspector
+            | Command::ToggleAnalysis
+            | Command::ResetWhatIf
+            | Command::Reanalyse
+            | Command::About => &[],
+        }
+    }
+
+    /// Whether the shortcut may fire while a text field has the keyboard: only file commands,
+    /// so typing never deletes components or undoes model edits behind the user's back.
+    pub fn works_while_typing(self) -> bool {
+        matches!(
+            self,
+            Command::New | Command::Open | Command::Save | Command::SaveAs | Command::Quit
+        )
+    }
+
+    /// Every (shortcut, command) pair, most specific modifiers first, because egui matches
+    /// Shift and Alt loosely (Ctrl+Z would otherwise also catch Ctrl+Shift+Z).
+    pub fn shortcut_table() -> Vec<(KeyboardShortcut, Command)> {
+        let mut table: Vec<(KeyboardShortcut, Command)> = Command::ALL
+            .iter()
+            .flat_map(|&c| c.shortcuts().iter().map(move |&s| (s, c)))
+            .collect();
+        table.sort_by_key(|(s, _)| {
+            let m = s.modifiers;
+            std::cmp::Reverse(u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl))
+        });
+        table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let table = Command::shortcut_table();
+        for (i, (a, ca)) in table.iter().enumerate() {
+            for (b, cb) in &table[i + 1..] {
+                assert!(a != b, "{ca:?} and {cb:?} share a shortcut");
+            }
+        }
+    }
+
+    #[test]
+    fn shift_variants_are_matched_before_plain_ones() {
+        let table = Command::shortcut_table();
+        let pos = |c: Command, s: KeyboardShortcut| table.iter().position(|x| *x == (s, c));
+        assert!(pos(Command::Redo, key(CMD_SHIFT, Key::Z)) < pos(Command::Undo, key(CMD, Key::Z)));
+        assert!(
+            pos(Command::SaveAs, key(CMD_SHIFT, Key::S)) < pos(Command::Save, key(CMD, Key::S))
+        );
+    }
+
+    #[test]
+    fn every_command_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Command::ALL {
+            assert!(seen.insert(c), "{c:?} listed twice");
+        }
+    }
+}

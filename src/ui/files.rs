@@ -1,0 +1,173 @@
+//! Where models come from and go to: the built-in samples, the recent-files list persisted with
+//! the window, and native file dialogs run off the UI thread. Must not load or save models itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// A sample shipped inside the binary, so `spofscope` works from any directory.
+pub struct Sample {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every file in `samples/`; the first is what `spofscope` opens with no FILE.
+pub const SAMPLES: [Sample; 4] = [
+    Sample {
+        file: "webshop.spof.ron",
+        text: include_str!("../../samples/webshop.spof.ron"),
+    },
+    Sample {
+        file: "webshop-hardened.spof.ron",
+        text: include_str!("../../samples/webshop-hardened.spof.ron"),
+    },
+    Sample {
+        file: "microservices.spof.ron",
+        text: include_str!("../../samples/microservices.spof.ron"),
+    },
+    Sample {
+        file: "two-region.spof.ron",
+        text: include_str!("../../samples/two-region.spof.ron"),
+    },
+];
+
+/// Recent files kept.
+const RECENT_CAP: usize = 10;
+
+/// What is persisted with the window state between runs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+}
+
+impl Settings {
+    /// Put `path` first in the recent list.
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_owned());
+        self.recent.truncate(RECENT_CAP);
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerKind {
+    Open,
+    SaveAs,
+}
+
+/// A native dialog answered faster than this with nothing was not shown at all: no desktop
+/// portal (or zenity) answered, so the app offers its own path field instead.
+const NO_PORTAL: Duration = Duration::from_millis(1500);
+
+/// A native file dialog running on its own thread.
+pub struct Picker {
+    pub kind: PickerKind,
+    started: Instant,
+    receiver: Receiver<Option<PathBuf>>,
+}
+
+/// How a native dialog ended.
+pub enum Picked {
+    Path(PathBuf),
+    Cancelled,
+    Unavailable,
+}
+
+impl Picker {
+    pub fn spawn(
+        kind: PickerKind,
+        near: Option<&Path>,
+        file_name: &str,
+        ctx: &egui::Context,
+    ) -> Self {
+        let (sender, receiver) = channel();
+        let directory = near.and_then(Path::parent).map(Path::to_owned);
+        let file_name = file_name.to_owned();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("spofscope-file-dialog".to_owned())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .add_filter("spofscope model", &["ron"])
+                    .add_filter("All files", &["*"]);
+                if let Some(dir) = directory {
+                    dialog = dialog.set_directory(dir);
+                }
+                let picked = match kind {
+                    PickerKind::Open => dialog.pick_file(),
+                    PickerKind::SaveAs => dialog.set_file_name(file_name).save_file(),
+                };
+                let _ = sender.send(picked);
+                repaint.request_repaint();
+            });
+        if spawned.is_err() {
+            log::warn!("cannot start a file dialog thread");
+        }
+        Self {
+            kind,
+            started: Instant::now(),
+            receiver,
+        }
+    }
+
+    /// `None` while the dialog is still open.
+    pub fn poll(&self) -> Option<Picked> {
+        match self.receiver.try_recv() {
+            Ok(Some(path)) => Some(Picked::Path(path)),
+            Ok(None) if self.started.elapsed() < NO_PORTAL => Some(Picked::Unavailable),
+            Ok(None) => Some(Picked::Cancelled),
+            Err(TryRecvError::Disconnected) => Some(Picked::Unavailable),
+            Err(TryRecvError::Empty) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_keep_the_newest_first_without_duplicates() {
+        let mut s = Settings::default();
+        for i in 0..12 {
+            s.remember(Path::new(&format!("/m/{i}.spof.ron")));
+        }
+        s.remember(Path::new("/m/5.spof.ron"));
+        assert_eq!(s.recent.len(), RECENT_CAP);
+        assert_eq!(s.recent[0], PathBuf::from("/m/5.spof.ron"));
+        assert_eq!(s.recent[1], PathBuf::from("/m/11.spof.ron"));
+        assert_eq!(
+            s.recent
+                .iter()
+                .filter(|p| p.ends_with("5.spof.ron"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn every_file_in_samples_is_offered() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".spof.ron"))
+            .collect();
+        on_disk.sort();
+        let mut offered: Vec<String> = SAMPLES.iter().map(|s| s.file.to_owned()).collect();
+        offered.sort();
+        assert_eq!(offered, on_disk);
+    }
+
+    #[test]
+    fn every_sample_loads() {
+        for s in &SAMPLES {
+            assert!(crate::model::from_str(s.text, s.file).is_ok(), "{}", s.file);
+        }
+    }
+}

@@ -1,0 +1,696 @@
+//! The inspector: every property of the selected component or dependency, or of the model
+//! itself (name, defaults, regions and zones, scenarios) when nothing is selected. Each change
+//! becomes one edit action; must not mutate the model, and never makes an undo step per keystroke.
+
+use egui::{Button, DragValue, Id, Ui, WidgetInfo, WidgetType};
+
+use super::action::Action;
+use super::app::SpofApp;
+use super::command::Command;
+use super::look::zone_colour;
+use crate::edit::Edit;
+use crate::model::{
+    Component, ComponentKind, DependencyKind, Failover, Model, Needs, Region, Replication, Zone,
+};
+
+impl SpofApp {
+    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("inspector")
+            .resizable(true)
+            .default_size(190.0)
+            .min_size(110.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.add_space(4.0);
+                    let model = self.doc.snapshot();
+                    let selection = self.selection.clone();
+                    match (selection.components.as_slice(), &selection.dependency) {
+                        ([id], _) => match model.component(id) {
+                            Some(c) => self.component_ui(ui, &model, c),
+                            None => self.model_ui(ui, &model),
+                        },
+                        ([], Some((from, to))) => self.dependency_ui(ui, &model, from, to),
+                        ([], None) => self.model_ui(ui, &model),
+                        (many, _) => self.multi_ui(ui, many.len()),
+                    }
+                });
+            });
+    }
+
+    fn update_component(&mut self, what: &str, before: &Component, after: Component) {
+        if *before == after {
+            return;
+        }
+        self.actions.push(Action::Edit {
+            label: format!("Set {what} of {}", before.id),
+            select: Some(vec![after.id.clone()]),
+            edits: vec![Edit::UpdateComponent {
+                id: before.id.clone(),
+                component: after,
+            }],
+        });
+    }
+
+    fn component_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
+        ui.horizontal(|ui| {
+            ui.heading(format!(
+                "{} {}",
+                super::look::glyph(c.kind),
+                c.display_name()
+            ));
+            ui.weak(format!("{} · {}", c.kind.label(), c.id));
+        });
+        ui.separator();
+        let focus = std::mem::take(&mut self.focus_name);
+        ui.columns(3, |cols| {
+            egui::Grid::new("identity")
+                .num_columns(2)
+                .show(&mut cols[0], |ui| {
+                    ui.label("Name");
+                    if let Some(name) = text_commit(ui, ("name", &c.id), &c.name, false, focus) {
+                        self.update_component("name", c, Component { name, ..c.clone() });
+                    }
+                    ui.end_row();
+                    ui.label("Id");
+                    if let Some(id) = text_commit(ui, ("id", &c.id), &c.id, false, false) {
+                        self.update_component("id", c, Component { id, ..c.clone() });
+                    }
+                    ui.end_row();
+                    ui.label("Kind");
+                    let mut kind = c.kind;
+                    egui::ComboBox::from_id_salt("kind")
+                        .selected_text(kind.label())
+                        .show_ui(ui, |ui| {
+                            for k in ComponentKind::ALL {
+                                ui.selectable_value(
+                                    &mut kind,
+                                    k,
+                                    format!("{} {}", super::look::glyph(k), k.label()),
+                                );
+                            }
+                        });
+                    self.update_component("kind", c, Component { kind, ..c.clone() });
+                    ui.end_row();
+                    ui.label("Entry");
+                    let mut entry = c.entry;
+                    ui.checkbox(&mut entry, "user-facing (protected)");
+                    self.update_component("entry", c, Component { entry, ..c.clone() });
+                    ui.end_row();
+                    ui.label("Notes");
+                    if let Some(notes) = text_commit(ui, ("notes", &c.id), &c.notes, true, false) {
+                        self.update_component("notes", c, Component { notes, ..c.clone() });
+                    }
+                    ui.end_row();
+                });
+            egui::Grid::new("capacity")
+                .num_columns(2)
+                .show(&mut cols[1], |ui| {
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Replicas"));
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
+                        if let Some(replicas) = stepper(ui, "replicas", c.replicas, 1..=256) {
+                            let min_healthy = c.min_healthy.min(replicas);
+                            self.update_component(
+                                "replicas",
+                                c,
+                                Component {
+                                    replicas,
+                                    min_healthy,
+                                    ..c.clone()
+                                },
+                            );
+                        }
+                    });
+                    ui.end_row();
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Min healthy"));
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
+                        if let Some(min_healthy) =
+                            stepper(ui, "healthy replicas", c.min_healthy, 1..=c.replicas.max(1))
+                        {
+                            self.update_component(
+                                "min healthy",
+                                c,
+                                Component {
+                                    min_healthy,
+                                    ..c.clone()
+                                },
+                            );
+                        }
+                    });
+                    ui.end_row();
+                    ui.label("Needs");
+                    ui.horizontal(|ui| {
+                        let mut needs = c.needs;
+                        let all = matches!(needs, Needs::All);
+                        if ui
+                            .selectable_label(all, "all")
+                            .on_hover_text("Every hard dependency must be up")
+                            .clicked()
+                        {
+                            needs = Needs::All;
+                        }
+                        if ui
+                            .selectable_label(!all, "at least")
+                            .on_hover_text(
+                                "At least k hard dependencies must be up (a balancer, a quorum)",
+                            )
+                            .clicked()
+                            && all
+                        {
+                            needs = Needs::AtLeast(1);
+                        }
+                        if let Needs::AtLeast(k) = needs
+                            && let Some(k) = stepper(ui, "needed dependencies", k, 1..=64)
+                        {
+                            needs = Needs::AtLeast(k);
+                        }
+                        self.update_component("needs", c, Component { needs, ..c.clone() });
+                    });
+                    ui.end_row();
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Availability"));
+                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
+                        ui.horizontal(|ui| {
+                            let mut own = c.availability.is_some();
+                            ui.checkbox(&mut own, "own").on_hover_text(format!(
+                                "Per-replica availability; otherwise the model default {}",
+                                crate::io::report::percent(model.defaults.replica_availability)
+                            ));
+                            let current = c
+                                .availability
+                                .unwrap_or(model.defaults.replica_availability);
+                            let availability = if own {
+                                let value =
+                                    drag_commit(ui, ("availability", &c.id), current, |d| {
+                                        d.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
+                                    });
+                                Some(value.unwrap_or(current))
+                            } else {
+                                ui.weak(crate::io::report::percent(current));
+                                None
+                            };
+                            self.update_component(
+                                "availability",
+                                c,
+                                Component {
+                                    availability,
+                                    ..c.clone()
+                                },
+                            );
+                        });
+                    });
+                    ui.end_row();
+                    ui.label("Monitored");
+                    let mut monitored = c.monitored;
+                    ui.checkbox(&mut monitored, "health checks and alerts");
+                    self.update_component(
+                        "monitoring",
+                        c,
+                        Component {
+                            monitored,
+                            ..c.clone()
+                        },
+                    );
+                    ui.end_row();
+                });
+            egui::Grid::new("placement")
+                .num_columns(2)
+                .show(&mut cols[2], |ui| {
+                    ui.add_enabled_ui(c.kind.is_stateful(), |ui| ui.label("Replication"));
+                    ui.add_enabled_ui(c.kind.is_stateful(), |ui| {
+                        ui.horizontal(|ui| {
+                            let mut replication = c.replication;
+                            for (r, label) in [
+                                (Replication::None, "none"),
+                                (Replication::Sync, "sync"),
+                                (Replication::Async, "async"),
+                            ] {
+                                ui.selectable_value(&mut replication, r, label);
+                            }
+                            self.update_component(
+                                "replication",
+                                c,
+                                Component {
+                                    replication,
+                                    ..c.clone()
+                                },
+                            );
+                        });
+                    });
+                    ui.end_row();
+                    ui.label("Failover");
+                    ui.horizontal(|ui| {
+                        let mut failover = c.failover;
+                        ui.selectable_value(&mut failover, Failover::Automatic, "automatic");
+                        ui.selectable_value(&mut failover, Failover::Manual, "manual");
+                        self.update_component(
+                            "failover",
+                            c,
+                            Component {
+                                failover,
+                                ..c.clone()
+                            },
+                        );
+                    });
+                    ui.end_row();
+                    ui.label("Zones");
+                    ui.vertical(|ui| {
+                        if model.regions.is_empty() {
+                            ui.weak("no regions yet: add them with nothing selected");
+                        }
+                        let mut zones = c.zones.clone();
+                        let mut index = 0;
+                        for region in &model.regions {
+                            ui.horizontal_wrapped(|ui| {
+                                ui.weak(&region.id);
+                                for zone in &region.zones {
+                                    let mut on = zones.contains(&zone.id);
+                                    let text =
+                                        egui::RichText::new(&zone.id).color(zone_colour(index));
+                                    if ui.checkbox(&mut on, text).changed() {
+                                        if on {
+                                            zones.push(zone.id.clone());
+                                        } else {
+                                            zones.retain(|z| *z != zone.id);
+                                        }
+                                    }
+                                    index += 1;
+                                }
+                            });
+                        }
+                        self.update_component("zones", c, Component { zones, ..c.clone() });
+                        if c.zones.len() > 1 {
+                            ui.weak("replica i runs in the i-th zone, round robin");
+                        }
+                    });
+                    ui.end_row();
+                });
+        });
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            for command in [
+                Command::MakeRedundant,
+                Command::KnockOutSelection,
+                Command::Duplicate,
+                Command::Delete,
+            ] {
+                self.command_button(ui, command);
+            }
+        });
+    }
+
+    fn dependency_ui(&mut self, ui: &mut Ui, model: &Model, from: &str, to: &str) {
+        let Some(d) = model
+            .dependencies
+            .iter()
+            .find(|d| d.from == from && d.to == to)
+        else {
+            return;
+        };
+        let name = |id: &str| {
+            model
+                .component(id)
+                .map_or(id.to_owned(), |c| c.display_name().to_owned())
+        };
+        ui.heading(format!("{} → {}", name(from), name(to)));
+        ui.label(format!("{from} depends on {to}"));
+        ui.horizontal(|ui| {
+            let mut kind = d.kind;
+            ui.selectable_value(&mut kind, DependencyKind::Hard, "hard (required)");
+            ui.selectable_value(&mut kind, DependencyKind::Soft, "soft (degrades only)");
+            if kind != d.kind {
+                self.actions.push(Action::Edit {
+                    label: format!(
+                        "Make {from} → {to} {}",
+                        if kind == DependencyKind::Soft {
+                            "soft"
+                        } else {
+                            "hard"
+                        }
+                    ),
+                    edits: vec![Edit::SetDependencyKind {
+                        from: from.to_owned(),
+                        to: to.to_owned(),
+                        kind,
+                    }],
+                    select: None,
+                });
+            }
+        });
+        ui.horizontal(|ui| {
+            self.command_button(ui, Command::ToggleDependencyKind);
+            self.command_button(ui, Command::Delete);
+        });
+    }
+
+    fn multi_ui(&mut self, ui: &mut Ui, n: usize) {
+        ui.heading(format!("{n} components selected"));
+        if n == 2 {
+            ui.weak("Connect: the first selected will depend on the second.");
+        }
+        ui.horizontal(|ui| {
+            for command in [
+                Command::Connect,
+                Command::MakeRedundant,
+                Command::KnockOutSelection,
+                Command::Duplicate,
+                Command::Delete,
+            ] {
+                self.command_button(ui, command);
+            }
+        });
+    }
+
+    fn model_ui(&mut self, ui: &mut Ui, model: &Model) {
+        ui.columns(2, |cols| {
+            let ui = &mut cols[0];
+            ui.strong("Model");
+            egui::Grid::new("model").num_columns(2).show(ui, |ui| {
+                ui.label("Name");
+                if let Some(name) = text_commit(ui, "model-name", &model.name, false, false) {
+                    self.model_edit("Rename model", Edit::SetName(name));
+                }
+                ui.end_row();
+                ui.label("Description");
+                if let Some(d) =
+                    text_commit(ui, "model-description", &model.description, true, false)
+                {
+                    self.model_edit("Set description", Edit::SetDescription(d));
+                }
+                ui.end_row();
+                let d = model.defaults;
+                for (label, value, set) in [
+                    ("Replica availability", d.replica_availability, 0),
+                    ("Zone availability", d.zone_availability, 1),
+                    ("Region availability", d.region_availability, 2),
+                ] {
+                    ui.label(label);
+                    if let Some(v) = drag_commit(ui, ("default", set), value, |x| {
+                        x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
+                    }) {
+                        let mut next = d;
+                        match set {
+                            0 => next.replica_availability = v,
+                            1 => next.zone_availability = v,
+                            _ => next.region_availability = v,
+                        }
+                        self.model_edit("Set default availability", Edit::SetDefaults(next));
+                    }
+                    ui.end_row();
+                }
+            });
+            ui.add_space(6.0);
+            self.scenarios_ui(ui, model);
+            self.regions_ui(&mut cols[1], model);
+        });
+    }
+
+    fn model_edit(&mut self, label: &str, edit: Edit) {
+        self.actions.push(Action::Edit {
+            label: label.to_owned(),
+            edits: vec![edit],
+            select: None,
+        });
+    }
+
+    fn scenarios_ui(&mut self, ui: &mut Ui, model: &Model) {
+        ui.strong(format!("Scenarios ({})", model.scenarios.len()));
+        for (i, s) in model.scenarios.iter().enumerate() {
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Show")
+                    .on_hover_text("Knock these out in what-if mode")
+                    .clicked()
+                {
+                    self.actions.push(Action::SetKnockouts(s.fail.clone()));
+                }
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Delete this scenario")
+                    .clicked()
+                {
+                    let mut rest = model.scenarios.clone();
+                    rest.remove(i);
+                    self.model_edit(
+                        &format!("Delete scenario {}", s.name),
+                        Edit::SetScenarios(rest),
+                    );
+                }
+                ui.label(&s.name);
+                ui.weak(s.fail.join(", "));
+            });
+        }
+    }
+
+    /// Regions and zones: add, rename, set availability, delete (cleaning up references).
+    fn regions_ui(&mut self, ui: &mut Ui, model: &Model) {
+        ui.strong("Regions and zones");
+        let mut zone_index = 0;
+        for (ri, region) in model.regions.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.weak("Region");
+                ui.label(egui::RichText::new(&region.id).strong());
+                if let Some(name) =
+                    text_commit(ui, ("region-name", &region.id), &region.name, false, false)
+                {
+                    let mut regions = model.regions.clone();
+                    regions[ri].name = name;
+                    self.model_edit("Rename region", Edit::SetRegions(regions));
+                }
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Delete the region and its zones")
+                    .clicked()
+                {
+                    let gone: Vec<String> = region.zones.iter().map(|z| z.id.clone()).collect();
+                    let mut regions = model.regions.clone();
+                    regions.remove(ri);
+                    let label = format!("Delete region {}", region.id);
+                    let events = vec![format!("region:{}", region.id)];
+                    self.remove_domains(&label, model, regions, &gone, &events);
+                }
+            });
+            ui.indent(("zones", &region.id), |ui| {
+                for (zi, zone) in region.zones.iter().enumerate() {
+                    ui.horizontal(|ui| {
+                        let chip = egui::RichText::new(format!(" {} ", zone.id))
+                            .color(egui::Color32::WHITE)
+                            .background_color(zone_colour(zone_index));
+                        ui.label(chip);
+                        zone_index += 1;
+                        if let Some(name) =
+                            text_commit(ui, ("zone-name", &zone.id), &zone.name, false, false)
+                        {
+                            let mut regions = model.regions.clone();
+                            regions[ri].zones[zi].name = name;
+                            self.model_edit("Rename zone", Edit::SetRegions(regions));
+                        }
+                        let current = model.zone_availability(zone);
+                        if let Some(v) =
+                            drag_commit(ui, ("zone-availability", &zone.id), current, |x| {
+                                x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
+                            })
+                        {
+                            let mut regions = model.regions.clone();
+                            regions[ri].zones[zi].availability = Some(v);
+                            self.model_edit("Set zone availability", Edit::SetRegions(regions));
+                        }
+                        if ui
+                            .small_button("🗑")
+                            .on_hover_text("Delete the zone")
+                            .clicked()
+                        {
+                            let mut regions = model.regions.clone();
+                            regions[ri].zones.remove(zi);
+                            let label = format!("Delete zone {}", zone.id);
+                            let events = vec![format!("zone:{}", zone.id)];
+                            self.remove_domains(
+                                &label,
+                                model,
+                                regions,
+                                std::slice::from_ref(&zone.id),
+                                &events,
+                            );
+                        }
+                    });
+                }
+                ui.horizontal(|ui| {
+                    let id = Id::new(("new-zone", &region.id));
+                    let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
+                    ui.add(
+                        egui::TextEdit::singleline(&mut text)
+                            .hint_text("new zone id")
+                            .desired_width(110.0),
+                    );
+                    if ui
+                        .add_enabled(!text.trim().is_empty(), Button::new("Add zone"))
+                        .clicked()
+                    {
+                        let mut regions = model.regions.clone();
+                        regions[ri].zones.push(Zone {
+                            id: text.trim().to_owned(),
+                            name: String::new(),
+                            availability: None,
+                        });
+                        self.model_edit(
+                            &format!("Add zone {}", text.trim()),
+                            Edit::SetRegions(regions),
+                        );
+                        text.clear();
+                    }
+                    ui.data_mut(|d| d.insert_temp(id, text));
+                });
+            });
+        }
+        ui.horizontal(|ui| {
+            let id = Id::new("new-region");
+            let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
+            ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .hint_text("new region id")
+                    .desired_width(110.0),
+            );
+            if ui
+                .add_enabled(!text.trim().is_empty(), Button::new("Add region"))
+                .clicked()
+            {
+                let mut regions = model.regions.clone();
+                regions.push(Region {
+                    id: text.trim().to_owned(),
+                    name: String::new(),
+                    zones: Vec::new(),
+                });
+                self.model_edit(
+                    &format!("Add region {}", text.trim()),
+                    Edit::SetRegions(regions),
+                );
+                text.clear();
+            }
+            ui.data_mut(|d| d.insert_temp(id, text));
+        });
+    }
+
+    /// Remove zones (and maybe their region) with every reference to them, as one undo step.
+    fn remove_domains(
+        &mut self,
+        label: &str,
+        model: &Model,
+        regions: Vec<Region>,
+        zones: &[String],
+        events: &[String],
+    ) {
+        let mut edits = vec![Edit::SetRegions(regions)];
+        for c in &model.components {
+            if c.zones.iter().any(|z| zones.contains(z)) {
+                let mut next = c.clone();
+                next.zones.retain(|z| !zones.contains(z));
+                edits.push(Edit::UpdateComponent {
+                    id: c.id.clone(),
+                    component: next,
+                });
+            }
+        }
+        let gone: Vec<String> = zones
+            .iter()
+            .map(|z| format!("zone:{z}"))
+            .chain(events.iter().cloned())
+            .collect();
+        let mut scenarios = model.scenarios.clone();
+        for s in &mut scenarios {
+            s.fail.retain(|e| !gone.contains(e));
+        }
+        if scenarios != model.scenarios {
+            edits.push(Edit::SetScenarios(scenarios));
+        }
+        self.actions.push(Action::Edit {
+            label: label.to_owned(),
+            edits,
+            select: None,
+        });
+    }
+}
+
+/// A text field whose value is committed when it loses focus (Enter or click away), not per key.
+fn text_commit(
+    ui: &mut Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    current: &str,
+    multiline: bool,
+    focus: bool,
+) -> Option<String> {
+    let id = ui.make_persistent_id(salt);
+    let draft_id = id.with("draft");
+    let focused = ui.memory(|m| m.has_focus(id));
+    let mut text = if focused {
+        ui.data(|d| d.get_temp::<String>(draft_id))
+            .unwrap_or_else(|| current.to_owned())
+    } else {
+        current.to_owned()
+    };
+    let edit = if multiline {
+        egui::TextEdit::multiline(&mut text).desired_rows(2)
+    } else {
+        egui::TextEdit::singleline(&mut text)
+    };
+    let response = ui.add(edit.id(id).desired_width(170.0));
+    if focus {
+        response.request_focus();
+    }
+    if response.has_focus() {
+        ui.data_mut(|d| d.insert_temp(draft_id, text));
+        None
+    } else {
+        ui.data_mut(|d| d.remove::<String>(draft_id));
+        (response.lost_focus() && text != current).then_some(text)
+    }
+}
+
+/// A number field that commits once a drag ends (one undo step), or at once when typed.
+fn drag_commit<T>(
+    ui: &mut Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    current: T,
+    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
+) -> Option<T>
+where
+    T: egui::emath::Numeric + Clone + Send + Sync + 'static,
+{
+    let id = ui.make_persistent_id(salt);
+    let mut value = ui.data(|d| d.get_temp::<T>(id)).unwrap_or(current);
+    let response = ui.add(style(DragValue::new(&mut value)));
+    if response.dragged() {
+        ui.data_mut(|d| d.insert_temp(id, value));
+        return None;
+    }
+    ui.data_mut(|d| d.remove::<T>(id));
+    (value != current).then_some(value)
+}
+
+/// `− n +` with accessible names, for counts.
+fn stepper(
+    ui: &mut Ui,
+    what: &str,
+    value: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Option<u32> {
+    let (lo, hi) = (*range.start(), *range.end());
+    let mut out = None;
+    ui.horizontal(|ui| {
+        let minus = ui.add_enabled(value > lo, Button::new("−").small());
+        minus.widget_info(|| {
+            WidgetInfo::labeled(WidgetType::Button, value > lo, format!("Fewer {what}"))
+        });
+        if minus.clicked() {
+            out = Some(value - 1);
+        }
+        if let Some(v) = drag_commit(ui, what, value, |d| d.range(lo..=hi).speed(0.05)) {
+            out = Some(v);
+        }
+        let plus = ui.add_enabled(value < hi, Button::new("+").small());
+        plus.widget_info(|| {
+            WidgetInfo::labeled(WidgetType::Button, value < hi, format!("More {what}"))
+        });
+        if plus.clicked() {
+            out = Some(value + 1);
+        }
+    });
+    out
+}

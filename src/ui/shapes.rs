@@ -1,0 +1,613 @@
+//! How a component and a dependency are painted on the canvas (egui_graphs display types):
+//! one outline per kind, glyph, name, badges, zone chips, SPOF and what-if marks. Paint only;
+//! must not decide anything about the model (the looks arrive precomputed from `canvas`).
+
+use std::sync::Arc;
+
+use egui::epaint::{PathShape, PathStroke, TextShape};
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2};
+use egui_graphs::{DisplayEdge, DisplayNode, DrawContext, EdgeProps, Node, NodeProps};
+use petgraph::Directed;
+use petgraph::stable_graph::DefaultIx;
+
+use super::look::{AMBER, GREEN, RED, glyph};
+use crate::model::ComponentKind;
+
+/// Size of a component card in canvas units (the samples space cards 200 × 100 apart).
+pub const NODE_SIZE: Vec2 = vec2(150.0, 60.0);
+/// Below this zoom only outlines and SPOF dots are painted: text would be unreadable anyway.
+const DETAIL_ZOOM: f32 = 0.45;
+
+/// What a component looks like right now, computed from the model and the analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentLook {
+    pub kind: ComponentKind,
+    pub name: String,
+    pub badge: Option<String>,
+    pub zones: Vec<(String, Color32)>,
+    /// `sync` / `async` for replicated stores.
+    pub replication: Option<&'static str>,
+    pub entry: bool,
+    pub spof: bool,
+    /// Set only in what-if mode.
+    pub whatif: Option<WhatIfState>,
+    pub knocked_out: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhatIfState {
+    Healthy,
+    Degraded,
+    Down,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DependencyLook {
+    pub soft: bool,
+    /// The target is a SPOF: drawn a little heavier.
+    pub into_spof: bool,
+    /// Either end is down in what-if mode.
+    pub down: bool,
+}
+
+pub type NodePayload = Arc<ComponentLook>;
+pub type EdgePayload = Arc<DependencyLook>;
+pub type CanvasNode = Node<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>;
+
+#[derive(Clone, Debug)]
+pub struct ComponentShape {
+    pos: Pos2,
+    selected: bool,
+    hovered: bool,
+    dragged: bool,
+    look: NodePayload,
+}
+
+impl From<NodeProps<NodePayload>> for ComponentShape {
+    fn from(props: NodeProps<NodePayload>) -> Self {
+        Self {
+            pos: props.location(),
+            selected: props.selected,
+            hovered: props.hovered,
+            dragged: props.dragged,
+            look: props.payload,
+        }
+    }
+}
+
+impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentShape {
+    fn closest_boundary_point(&self, dir: Vec2) -> Pos2 {
+        boundary_point(self.pos, dir)
+    }
+
+    fn shapes(&mut self, ctx: &DrawContext) -> Vec<Shape> {
+        let zoom = ctx.meta.zoom;
+        let rect =
+            Rect::from_center_size(ctx.meta.canvas_to_screen_pos(self.pos), NODE_SIZE * zoom);
+        // Culling: with thousands of components only the visible ones cost anything.
+        if !ctx.painter.clip_rect().intersects(rect.expand(24.0 * zoom)) {
+            return Vec::new();
+        }
+        let visuals = &ctx.ctx.global_style().visuals;
+        let card = Card {
+            look: &self.look,
+            rect,
+            zoom,
+            selected: self.selected || self.dragged,
+            hovered: self.hovered,
+            dark: visuals.dark_mode,
+            accent: visuals.selection.stroke.color,
+            text: visuals.strong_text_color(),
+            fill: visuals.extreme_bg_color,
+            chip_fill: visuals.widgets.inactive.bg_fill,
+        };
+        let mut out = Vec::with_capacity(12);
+        card.paint(ctx.ctx, &mut out);
+        out
+    }
+
+    fn update(&mut self, props: &NodeProps<NodePayload>) {
+        self.pos = props.location();
+        self.selected = props.selected;
+        self.hovered = props.hovered;
+        self.dragged = props.dragged;
+        if !Arc::ptr_eq(&self.look, &props.payload) {
+            self.look = Arc::clone(&props.payload);
+        }
+    }
+
+    fn is_inside(&self, pos: Pos2) -> bool {
+        Rect::from_center_size(self.pos, NODE_SIZE).contains(pos)
+    }
+}
+
+/// Where a ray from the card's centre along `dir` leaves the card.
+fn boundary_point(centre: Pos2, dir: Vec2) -> Pos2 {
+    let d = dir.normalized();
+    if !d.x.is_finite() || !d.y.is_finite() || d == Vec2::ZERO {
+        return centre;
+    }
+    let half = NODE_SIZE / 2.0;
+    let tx = if d.x.abs() > f32::EPSILON {
+        half.x / d.x.abs()
+    } else {
+        f32::INFINITY
+    };
+    let ty = if d.y.abs() > f32::EPSILON {
+        half.y / d.y.abs()
+    } else {
+        f32::INFINITY
+    };
+    centre + d * tx.min(ty)
+}
+
+/// One card being painted, with the colours of the current theme.
+struct Card<'a> {
+    look: &'a ComponentLook,
+    rect: Rect,
+    zoom: f32,
+    selected: bool,
+    hovered: bool,
+    dark: bool,
+    accent: Color32,
+    text: Color32,
+    fill: Color32,
+    chip_fill: Color32,
+}
+
+impl Card<'_> {
+    fn paint(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
+        let (fill, text) = self.fill_and_text();
+        let outline = self.outline();
+        body(self.look.kind, self.rect, self.zoom, fill, outline, out);
+        if self.selected {
+            out.push(Shape::rect_stroke(
+                self.rect.expand(4.0 * self.zoom),
+                6.0 * self.zoom,
+                Stroke::new(2.0, self.accent),
+                StrokeKind::Outside,
+            ));
+        }
+        if self.look.spof {
+            let dot = self.rect.left_top() + vec2(0.0, 0.0);
+            out.push(Shape::circle_filled(dot, (6.0 * self.zoom).max(3.0), RED));
+        }
+        if self.zoom < DETAIL_ZOOM {
+            return;
+        }
+        let z = self.zoom;
+        let r = self.rect;
+        // Glyph and name on the first row.
+        let glyph_galley = galley(ctx, glyph(self.look.kind), 18.0 * z, text, f32::INFINITY);
+        out.push(
+            TextShape::new(
+                pos2(r.left() + 10.0 * z, r.top() + 9.0 * z),
+                glyph_galley,
+                text,
+            )
+            .into(),
+        );
+        let name_left = r.left() + 36.0 * z;
+        let name_width = r.right() - 10.0 * z - name_left;
+        let name = galley(ctx, &self.look.name, 13.0 * z, text, name_width);
+        let name_pos = pos2(name_left, r.top() + 12.0 * z);
+        let name_rect = Rect::from_min_size(name_pos, name.size());
+        out.push(TextShape::new(name_pos, name, text).into());
+        if self.look.whatif == Some(WhatIfState::Down) {
+            let y = name_rect.center().y;
+            out.push(Shape::line_segment(
+                [pos2(name_rect.left(), y), pos2(name_rect.right(), y)],
+                Stroke::new(1.5 * z, text),
+            ));
+        }
+        self.paint_second_row(ctx, out);
+        self.paint_badge(ctx, out);
+        self.paint_tags(ctx, out);
+    }
+
+    fn fill_and_text(&self) -> (Color32, Color32) {
+        match self.look.whatif {
+            Some(WhatIfState::Down) => (RED.gamma_multiply(0.85), Color32::WHITE),
+            Some(WhatIfState::Degraded) => (AMBER.gamma_multiply(0.55), self.text),
+            Some(WhatIfState::Healthy) => (GREEN.gamma_multiply(0.18), self.text),
+            None => {
+                let fill = if self.look.kind == ComponentKind::Group {
+                    self.fill.gamma_multiply(0.6)
+                } else {
+                    self.fill
+                };
+                (fill, self.text)
+            }
+        }
+    }
+
+    fn outline(&self) -> Stroke {
+        let neutral = if self.dark {
+            Color32::from_gray(150)
+        } else {
+            Color32::from_gray(110)
+        };
+        let (width, colour) = if self.look.spof {
+            (2.5, RED)
+        } else if self.look.whatif == Some(WhatIfState::Healthy) {
+            (2.0, GREEN)
+        } else if self.hovered {
+            (1.5, self.accent)
+        } else {
+            (1.2, neutral)
+        };
+        Stroke::new((width * self.zoom).max(1.0), colour)
+    }
+
+    /// Zone chips and the replication mark.
+    fn paint_second_row(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
+        let z = self.zoom;
+        let r = self.rect;
+        let y = r.bottom() - 20.0 * z;
+        let mut x = r.left() + 36.0 * z;
+        let limit = r.right() - 8.0 * z;
+        for (i, (zone, colour)) in self.look.zones.iter().enumerate() {
+            let shown_all = i >= 3;
+            let label = if shown_all {
+                format!("+{}", self.look.zones.len() - 3)
+            } else {
+                zone.clone()
+            };
+            let g = galley(ctx, &label, 10.0 * z, Color32::WHITE, f32::INFINITY);
+            let chip =
+                Rect::from_min_size(pos2(x, y), vec2(g.size().x + 8.0 * z, g.size().y + 2.0 * z));
+            if chip.right() > limit {
+                break;
+            }
+            let chip_colour = if shown_all {
+                Color32::from_gray(120)
+            } else {
+                *colour
+            };
+            out.push(Shape::rect_filled(chip, 3.0 * z, chip_colour));
+            out.push(TextShape::new(chip.min + vec2(4.0 * z, z), g, Color32::WHITE).into());
+            x = chip.right() + 3.0 * z;
+            if shown_all {
+                break;
+            }
+        }
+        if let Some(mode) = self.look.replication {
+            let g = galley(
+                ctx,
+                &format!("🔒{mode}"),
+                10.0 * z,
+                self.text,
+                f32::INFINITY,
+            );
+            let pos = pos2(r.right() - 8.0 * z - g.size().x, y + z);
+            if pos.x > x {
+                out.push(TextShape::new(pos, g, self.text).into());
+            }
+        }
+    }
+
+    /// `×3` / `2/3` on the top-right corner.
+    fn paint_badge(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
+        let Some(badge) = &self.look.badge else {
+            return;
+        };
+        let z = self.zoom;
+        let g = galley(ctx, badge, 11.0 * z, self.text, f32::INFINITY);
+        let size = vec2(g.size().x + 10.0 * z, g.size().y + 2.0 * z);
+        let chip = Rect::from_center_size(
+            self.rect.right_top() + vec2(-size.x / 2.0 - 6.0 * z, 0.0),
+            size,
+        );
+        out.push(Shape::rect_filled(chip, 8.0 * z, self.chip_fill));
+        out.push(Shape::rect_stroke(
+            chip,
+            8.0 * z,
+            Stroke::new(1.0, self.outline().color),
+            StrokeKind::Inside,
+        ));
+        out.push(TextShape::new(chip.min + vec2(5.0 * z, z), g, self.text).into());
+    }
+
+    /// Marks above the card: SPOF, entry, what-if state, knocked out. Never colour alone.
+    fn paint_tags(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
+        let z = self.zoom;
+        let mut tags: Vec<(String, Color32)> = Vec::new();
+        if self.look.spof {
+            tags.push(("● SPOF".to_owned(), RED));
+        }
+        match self.look.whatif {
+            Some(WhatIfState::Down) if self.look.knocked_out => {
+                tags.push(("✖ knocked out".to_owned(), RED));
+            }
+            Some(WhatIfState::Down) => tags.push(("✖ down".to_owned(), RED)),
+            Some(WhatIfState::Degraded) => tags.push(("! degraded".to_owned(), AMBER)),
+            Some(WhatIfState::Healthy) => tags.push(("✔ up".to_owned(), GREEN)),
+            None => {}
+        }
+        if self.look.entry {
+            tags.push(("★ entry".to_owned(), self.accent));
+        }
+        let mut x = self.rect.left() + 2.0 * z;
+        for (text, colour) in tags {
+            let g = galley(ctx, &text, 11.0 * z, colour, f32::INFINITY);
+            let pos = pos2(x, self.rect.top() - g.size().y - 2.0 * z);
+            x += g.size().x + 8.0 * z;
+            out.push(TextShape::new(pos, g, colour).into());
+        }
+    }
+}
+
+fn galley(
+    ctx: &egui::Context,
+    text: &str,
+    size: f32,
+    colour: Color32,
+    max_width: f32,
+) -> Arc<egui::Galley> {
+    let mut job = LayoutJob::single_section(
+        text.to_owned(),
+        TextFormat::simple(FontId::proportional(size), colour),
+    );
+    job.wrap = TextWrapping::truncate_at_width(max_width);
+    ctx.fonts_mut(|f| f.layout_job(job))
+}
+
+/// The outline that says which kind this is.
+fn body(kind: ComponentKind, r: Rect, z: f32, fill: Color32, stroke: Stroke, out: &mut Vec<Shape>) {
+    let rounded = |out: &mut Vec<Shape>, radius: f32| {
+        out.push(Shape::rect_filled(r, radius, fill));
+        out.push(Shape::rect_stroke(r, radius, stroke, StrokeKind::Inside));
+    };
+    let polygon = |out: &mut Vec<Shape>, points: Vec<Pos2>| {
+        out.push(Shape::Path(PathShape::convex_polygon(
+            points,
+            fill,
+            PathStroke::new(stroke.width, stroke.color),
+        )));
+    };
+    let (l, t, rt, b) = (r.left(), r.top(), r.right(), r.bottom());
+    let cy = r.center().y;
+    match kind {
+        ComponentKind::Client => rounded(out, r.height() / 2.0),
+        ComponentKind::Service => rounded(out, 6.0 * z),
+        ComponentKind::Cdn => rounded(out, 16.0 * z),
+        ComponentKind::LoadBalancer => {
+            rounded(out, 3.0 * z);
+            out.push(Shape::rect_stroke(
+                r.shrink(4.0 * z),
+                2.0 * z,
+                Stroke::new(stroke.width * 0.6, stroke.color),
+                StrokeKind::Inside,
+            ));
+        }
+        ComponentKind::Cache => {
+            rounded(out, 6.0 * z);
+            let bar = Rect::from_min_max(pos2(l, t), pos2(l + 5.0 * z, b));
+            out.push(Shape::rect_filled(bar, 3.0 * z, stroke.color));
+        }
+        ComponentKind::Queue => {
+            rounded(out, 6.0 * z);
+            for i in 1..=3 {
+                let x = rt - (4.0 + 5.0 * i as f32) * z;
+                out.push(Shape::line_segment(
+                    [pos2(x, t + 9.0 * z), pos2(x, b - 9.0 * z)],
+                    Stroke::new(stroke.width * 0.8, stroke.color),
+                ));
+            }
+        }
+        ComponentKind::Dns => {
+            let k = 14.0 * z;
+            polygon(
+                out,
+                vec![
+                    pos2(l + k, t),
+                    pos2(rt - k, t),
+                    pos2(rt, cy),
+                    pos2(rt - k, b),
+                    pos2(l + k, b),
+                    pos2(l, cy),
+                ],
+            );
+        }
+        ComponentKind::Gateway => {
+            let k = 11.0 * z;
+            polygon(
+                out,
+                vec![
+                    pos2(l + k, t),
+                    pos2(rt - k, t),
+                    pos2(rt, t + k),
+                    pos2(rt, b - k),
+                    pos2(rt - k, b),
+                    pos2(l + k, b),
+                    pos2(l, b - k),
+                    pos2(l, t + k),
+                ],
+            );
+        }
+        ComponentKind::Storage => {
+            let k = 9.0 * z;
+            polygon(
+                out,
+                vec![pos2(l, t), pos2(rt, t), pos2(rt - k, b), pos2(l + k, b)],
+            );
+            out.push(Shape::line_segment(
+                [
+                    pos2(l + 2.0 * z, t + 7.0 * z),
+                    pos2(rt - 2.0 * z, t + 7.0 * z),
+                ],
+                Stroke::new(stroke.width * 0.8, stroke.color),
+            ));
+        }
+        ComponentKind::Database => {
+            let ry = 7.0 * z;
+            let rx = r.width() / 2.0;
+            let cx = r.center().x;
+            let arc = |cy: f32, from: f32, to: f32| -> Vec<Pos2> {
+                (0..=12)
+                    .map(|i| {
+                        let a = from + (to - from) * i as f32 / 12.0;
+                        pos2(cx + rx * a.cos(), cy + ry * a.sin())
+                    })
+                    .collect()
+            };
+            let pi = std::f32::consts::PI;
+            let mut outline = arc(t + ry, pi, 2.0 * pi);
+            outline.extend(arc(b - ry, 0.0, pi));
+            polygon(out, outline);
+            out.push(Shape::line(
+                arc(t + ry, pi, 0.0),
+                Stroke::new(stroke.width * 0.8, stroke.color),
+            ));
+        }
+        ComponentKind::External | ComponentKind::Group => {
+            out.push(Shape::rect_filled(r, 4.0 * z, fill));
+            let corners = vec![
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
+            let dash = if kind == ComponentKind::External {
+                6.0
+            } else {
+                3.0
+            };
+            out.extend(Shape::dashed_line(&corners, stroke, dash * z, 4.0 * z));
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DependencyShape {
+    order: usize,
+    selected: bool,
+    look: EdgePayload,
+}
+
+impl From<EdgeProps<EdgePayload>> for DependencyShape {
+    fn from(props: EdgeProps<EdgePayload>) -> Self {
+        Self {
+            order: props.order,
+            selected: props.selected,
+            look: props.payload,
+        }
+    }
+}
+
+impl DependencyShape {
+    /// The segment between the two cards' borders, in canvas units; none for a self-loop.
+    fn segment(&self, start: &CanvasNode, end: &CanvasNode) -> Option<(Pos2, Pos2)> {
+        let (a, b) = (start.location(), end.location());
+        let dir = (b - a).normalized();
+        if !dir.x.is_finite() || !dir.y.is_finite() || dir == Vec2::ZERO {
+            return None;
+        }
+        // Two opposite dependencies would overlap: offset each to its own side.
+        let side = vec2(-dir.y, dir.x) * 8.0 * self.order as f32;
+        let p0 = start.display().closest_boundary_point(dir) + side;
+        let p1 = end.display().closest_boundary_point(-dir) + side;
+        Some((p0, p1))
+    }
+}
+
+impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
+    for DependencyShape
+{
+    fn shapes(&mut self, start: &CanvasNode, end: &CanvasNode, ctx: &DrawContext) -> Vec<Shape> {
+        let Some((p0, p1)) = self.segment(start, end) else {
+            return Vec::new();
+        };
+        let zoom = ctx.meta.zoom;
+        let (s0, s1) = (
+            ctx.meta.canvas_to_screen_pos(p0),
+            ctx.meta.canvas_to_screen_pos(p1),
+        );
+        if !ctx
+            .painter
+            .clip_rect()
+            .intersects(Rect::from_two_pos(s0, s1).expand(12.0))
+        {
+            return Vec::new();
+        }
+        let visuals = &ctx.ctx.global_style().visuals;
+        let colour = if self.selected {
+            visuals.selection.stroke.color
+        } else if self.look.down {
+            RED
+        } else if visuals.dark_mode {
+            Color32::from_gray(170)
+        } else {
+            Color32::from_gray(90)
+        };
+        let width = if self.look.into_spof || self.selected {
+            2.6
+        } else {
+            1.4
+        };
+        let stroke = Stroke::new((width * zoom).clamp(0.6, 4.0), colour);
+        let dir = (s1 - s0).normalized();
+        let tip = (10.0 * zoom).clamp(3.0, 14.0);
+        let line_end = s1 - dir * tip * 0.8;
+        let mut out = if self.look.soft {
+            Shape::dashed_line(&[s0, line_end], stroke, 7.0 * zoom, 5.0 * zoom)
+        } else {
+            vec![Shape::line_segment([s0, line_end], stroke)]
+        };
+        let normal = vec2(-dir.y, dir.x) * tip * 0.45;
+        let back = s1 - dir * tip;
+        out.push(Shape::convex_polygon(
+            vec![s1, back + normal, back - normal],
+            colour,
+            Stroke::NONE,
+        ));
+        out
+    }
+
+    fn update(&mut self, props: &EdgeProps<EdgePayload>) {
+        self.order = props.order;
+        self.selected = props.selected;
+        if !Arc::ptr_eq(&self.look, &props.payload) {
+            self.look = Arc::clone(&props.payload);
+        }
+    }
+
+    fn is_inside(&self, start: &CanvasNode, end: &CanvasNode, pos: Pos2) -> bool {
+        let Some((p0, p1)) = self.segment(start, end) else {
+            return false;
+        };
+        distance_to_segment(pos, p0, p1) <= 6.0
+    }
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let len2 = ab.length_sq();
+    if len2 <= f32::EPSILON {
+        return (p - a).length();
+    }
+    let t = ((p - a).dot(ab) / len2).clamp(0.0, 1.0);
+    (p - (a + ab * t)).length()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_point_leaves_through_the_nearest_side() {
+        let c = pos2(100.0, 100.0);
+        assert_eq!(boundary_point(c, vec2(1.0, 0.0)), pos2(175.0, 100.0));
+        assert_eq!(boundary_point(c, vec2(0.0, -1.0)), pos2(100.0, 70.0));
+        assert_eq!(boundary_point(c, Vec2::ZERO), c);
+    }
+
+    #[test]
+    fn distance_to_segment_clamps_to_the_ends() {
+        let (a, b) = (pos2(0.0, 0.0), pos2(10.0, 0.0));
+        assert_eq!(distance_to_segment(pos2(5.0, 3.0), a, b), 3.0);
+        assert_eq!(distance_to_segment(pos2(14.0, 3.0), a, b), 5.0);
+    }
+}

@@ -1,0 +1,223 @@
+//! The desktop app driven like a user would, through egui_kittest on the real `SpofApp`:
+//! widgets are found by their labels; the canvas is reached through the app's own actions.
+
+use std::path::Path;
+use std::time::Duration;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spofscope::model;
+use spofscope::ui::{Action, SAMPLES, SpofApp};
+
+fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
+    Harness::builder()
+        .with_size(size)
+        .build_eframe(|cc| SpofApp::new(cc, None))
+}
+
+/// Step until the background analysis (and the what-if, if asked) matches the document.
+fn settle(h: &mut Harness<'static, SpofApp>) {
+    for _ in 0..1000 {
+        h.run_steps(1);
+        let s = h.state();
+        let whatif_done = s.knockouts().is_empty() || s.whatif_is_current();
+        if s.analysis_is_current() && whatif_done {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the background analysis did not finish");
+}
+
+fn open_sample(h: &mut Harness<'static, SpofApp>, file: &str) {
+    let index = SAMPLES.iter().position(|s| s.file == file);
+    assert!(index.is_some(), "no sample {file}");
+    h.state_mut()
+        .request(Action::OpenSample(index.unwrap_or_default()));
+    settle(h);
+}
+
+#[test]
+fn opening_a_sample_lists_its_spofs_in_the_panel() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    // The same six SPOFs, in the same order, as `spofscope check samples/webshop.spof.ron`.
+    h.get_by_label("SPOFs (6)");
+    for spof in [
+        "region eu",
+        "zone eu-a",
+        "component db",
+        "component files",
+        "component dns",
+        "component lb",
+    ] {
+        h.get_by_label(spof);
+    }
+    h.get_by_label("99.54 %   2.3 nines");
+    h.get_by_label("40 h 14 min / year down");
+    h.get_by_label("Order-2 risks (1)");
+    h.get_by_label("Findings (3)");
+}
+
+#[test]
+fn clicking_a_spof_in_the_panel_selects_it() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("component db").click();
+    settle(&mut h);
+    assert_eq!(h.state().selection().components, vec!["db".to_owned()]);
+}
+
+#[test]
+fn adding_a_component_from_the_palette_changes_the_count() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("7 components · 6 dependencies");
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    h.get_by_label("8 components · 6 dependencies");
+    assert_eq!(h.state().model().components.len(), 8);
+    assert_eq!(h.state().selection().components, vec!["service".to_owned()]);
+}
+
+#[test]
+fn more_replicas_in_the_inspector_make_a_spof_disappear() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("component lb").click();
+    settle(&mut h);
+    h.get_by_label("More replicas").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().model().component("lb").map(|c| c.replicas),
+        Some(2)
+    );
+    h.get_by_label("SPOFs (5)");
+    assert!(h.query_by_label("component lb").is_none());
+    h.get_by_label("component db");
+}
+
+#[test]
+fn undo_and_redo_walk_the_history() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let original = h.state().model().clone();
+    h.get_by_label("🛢  Database").click();
+    settle(&mut h);
+    let edited = h.state().model().clone();
+    assert_eq!(edited.components.len(), 8);
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().model(), original);
+    h.get_by_label("7 components · 6 dependencies");
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().model(), edited);
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    settle(&mut h);
+    assert_eq!(*h.state().model(), edited);
+    h.get_by_label("8 components · 6 dependencies");
+}
+
+#[test]
+fn knocking_out_a_zone_lists_the_entries_down() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("🔬 What-if").click();
+    settle(&mut h);
+    h.get_by_label("eu-a").click();
+    settle(&mut h);
+    assert_eq!(h.state().knockouts(), ["zone:eu-a".to_owned()]);
+    h.get_by_label("Entries down:");
+    h.get_by_label("✖ users");
+    h.get_by_label("7 down · 0 degraded");
+    h.get_by_label("Web users: 0.00 % with this knockout (365.0 days / year down)");
+}
+
+#[test]
+fn saving_and_reloading_gives_the_same_model() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
+    let path = dir.path().join("shop.spof.ron");
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "microservices.spof.ron");
+    h.get_by_label("⚡  Cache").click();
+    settle(&mut h);
+    assert!(h.state().has_unsaved_changes());
+    h.state_mut().request(Action::SaveTo(path.clone()));
+    settle(&mut h);
+    assert!(!h.state().has_unsaved_changes());
+    assert_eq!(h.state().document_label(), "shop.spof.ron");
+    let saved = h.state().model().clone();
+    assert_eq!(model::load(&path).ok(), Some(saved.clone()));
+
+    let mut again = app([1400.0, 900.0]);
+    again.state_mut().request(Action::OpenFile(path.clone()));
+    settle(&mut again);
+    assert_eq!(*again.state().model(), saved);
+    assert!(!again.state().has_unsaved_changes());
+}
+
+#[test]
+fn a_broken_file_shows_line_and_column_and_keeps_the_model() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
+    let path = dir.path().join("broken.spof.ron");
+    let text = "Model(\n    format: 1,\n    name: \"x\",\n    components: [(id: \"a\", kind: Blender)],\n)\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write: {e}"));
+    let expected = model::load(&path).err().map(|e| e.location);
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let before = h.state().model().clone();
+    h.state_mut().request(Action::OpenFile(path.clone()));
+    settle(&mut h);
+    h.get_by_label("Cannot open the model");
+    let Some(Some((line, column))) = expected else {
+        panic!("the broken file loaded");
+    };
+    h.get_by_label(&format!("Line {line}, column {column}"));
+    assert_eq!(*h.state().model(), before);
+}
+
+#[test]
+fn new_asks_before_dropping_unsaved_changes() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    settle(&mut h);
+    h.get_by_label("Unsaved changes");
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert_eq!(h.state().model().components.len(), 8);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    settle(&mut h);
+    h.get_by_label("Discard changes").click();
+    settle(&mut h);
+    assert!(h.state().model().components.is_empty());
+}
+
+#[test]
+fn every_sample_opens_from_the_menu_list() {
+    let mut h = app([1400.0, 900.0]);
+    for sample in &SAMPLES {
+        open_sample(&mut h, sample.file);
+        let expected = model::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("samples")
+                .join(sample.file),
+        )
+        .ok();
+        assert_eq!(Some(h.state().model().clone()), expected, "{}", sample.file);
+        assert_eq!(
+            h.state().document_label(),
+            format!("{} (sample)", sample.file)
+        );
+    }
+}
