@@ -104,7 +104,7 @@ fn undo_and_redo_walk_the_history() {
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
     let original = h.state().model().clone();
-    h.get_by_label("🛢  Database").click();
+    h.get_by_label("🗄  Database").click();
     settle(&mut h);
     let edited = h.state().model().clone();
     assert_eq!(edited.components.len(), 8);
@@ -130,7 +130,7 @@ fn undo_and_redo_walk_the_history() {
 fn knocking_out_a_zone_lists_the_entries_down() {
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
-    h.get_by_label("🔬 What-if").click();
+    h.get_by_label("💥 What-if").click();
     settle(&mut h);
     h.get_by_label("eu-a").click();
     settle(&mut h);

@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Ui};
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
-use super::look::{AMBER, GREEN, RED, zone_colour};
+use super::look::{AMBER, DOT, GREEN, RED, zone_colour};
 use crate::analysis::{DomainKind, EntryAvailability, Report, Severity, WhatIf};
 use crate::io::report::{duration, nines, percent};
 use crate::model::Model;
@@ -19,10 +19,11 @@ impl SpofApp {
     pub(super) fn analysis_ui(&mut self, ui: &mut Ui) {
         egui::Panel::right("analysis")
             .resizable(true)
-            .default_size(340.0)
+            .default_size(380.0)
             .min_size(260.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
                     self.analysis_body_ui(ui);
                 });
             });
@@ -88,7 +89,7 @@ impl SpofApp {
                 }
                 for spof in report.spofs.iter().take(ROWS) {
                     ui.horizontal(|ui| {
-                        ui.colored_label(RED, "●");
+                        ui.colored_label(RED, DOT);
                         let text = format!("{} {}", spof.kind.as_str(), spof.id);
                         let selected = spof.kind == DomainKind::Component
                             && self.selection.components.contains(&spof.id);
@@ -106,11 +107,12 @@ impl SpofApp {
                             });
                         }
                         let n = spof.takes_down.len();
-                        ui.weak(format!(
+                        let detail = format!(
                             "{n} entr{} · blast {}",
                             if n == 1 { "y" } else { "ies" },
                             spof.blast_radius.len()
-                        ));
+                        );
+                        ui.add(egui::Label::new(RichText::new(detail).weak()).truncate());
                     });
                 }
                 more(ui, report.spofs.len());
@@ -155,7 +157,7 @@ impl SpofApp {
         ui.horizontal(|ui| {
             let mut on = self.whatif_mode;
             if ui
-                .toggle_value(&mut on, "🔬 What-if")
+                .toggle_value(&mut on, "💥 What-if")
                 .on_hover_text(Command::ToggleWhatIf.tooltip())
                 .changed()
             {

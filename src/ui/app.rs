@@ -396,8 +396,7 @@ impl SpofApp {
                 whatif_mode: self.whatif_mode,
                 knockouts: &knockouts,
             };
-            self.canvas
-                .sync(self.doc.model(), self.doc.revision(), &overlay);
+            self.canvas.sync(self.doc.model(), key, &overlay);
             let selection = CanvasSelection {
                 components: &self.selection.components,
                 dependency: self.selection.dependency.as_ref(),

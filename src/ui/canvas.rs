@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
-use super::look::{RED, replica_badge, zone_colour};
+use super::look::{DOT, RED, replica_badge, zone_colour};
 use super::shapes::{
     ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
     NodePayload, WhatIfState,
@@ -42,6 +42,7 @@ pub type CanvasGraph = egui_graphs::Graph<
 const CANVAS_ID: &str = "spofscope-canvas";
 const MIN_ZOOM: f32 = 0.05;
 const MAX_ZOOM: f32 = 4.0;
+const FIT_FRAMES: u8 = 3;
 
 /// A layout that never moves anything: positions belong to the model.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -89,7 +90,7 @@ pub struct Overlay<'a> {
 /// Identifies everything the looks were computed from.
 #[derive(Clone, Debug, PartialEq)]
 struct LookKey {
-    revision: u64,
+    content: (u64, u64),
     analysed: bool,
     whatif: Option<Vec<String>>,
     whatif_mode: bool,
@@ -108,13 +109,14 @@ pub struct Canvas {
     ids: Vec<String>,
     deps: Vec<(usize, usize)>,
     index: HashMap<String, usize>,
-    structure_revision: Option<u64>,
+    structure_key: Option<(u64, u64)>,
     look_key: Option<LookKey>,
     gesture: Gesture,
     rect: Rect,
     zoom: f32,
     pan: Vec2,
-    pending_fit: bool,
+    /// Frames left in which to fit the view: panels settle their widths over the first frames.
+    pending_fit: u8,
     pending_centre: Option<String>,
     context_node: Option<usize>,
 }
@@ -126,13 +128,13 @@ impl Default for Canvas {
             ids: Vec::new(),
             deps: Vec::new(),
             index: HashMap::new(),
-            structure_revision: None,
+            structure_key: None,
             look_key: None,
             gesture: Gesture::None,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             zoom: 1.0,
             pan: Vec2::ZERO,
-            pending_fit: true,
+            pending_fit: FIT_FRAMES,
             pending_centre: None,
             context_node: None,
         }
@@ -147,7 +149,7 @@ pub struct CanvasSelection<'a> {
 
 impl Canvas {
     pub fn fit(&mut self) {
-        self.pending_fit = true;
+        self.pending_fit = FIT_FRAMES;
     }
 
     pub fn centre_on(&mut self, id: &str) {
@@ -180,7 +182,8 @@ impl Canvas {
     }
 
     fn update_meta(&mut self, ctx: &egui::Context, f: impl FnOnce(&mut MetadataFrame)) {
-        let id = MetadataFrame::new(Some(CANVAS_ID.to_owned())).get_id();
+        // The very key egui_graphs' `MetadataFrame::load` reads (it wraps `get_id` once more).
+        let id = egui::Id::new(MetadataFrame::new(Some(CANVAS_ID.to_owned())).get_id());
         ctx.data_mut(|d| {
             let mut meta = d
                 .get_persisted::<MetadataFrame>(id)
@@ -193,16 +196,17 @@ impl Canvas {
     }
 
     /// Bring the view model in line with the document and the analysis.
-    pub fn sync(&mut self, model: &Model, revision: u64, overlay: &Overlay<'_>) {
-        if self.structure_revision != Some(revision) {
+    /// `key` names the document content (document, revision).
+    pub fn sync(&mut self, model: &Model, key: (u64, u64), overlay: &Overlay<'_>) {
+        if self.structure_key != Some(key) {
             if !self.same_structure(model) {
                 self.rebuild(model);
             }
-            self.structure_revision = Some(revision);
+            self.structure_key = Some(key);
             self.look_key = None;
         }
         let key = LookKey {
-            revision,
+            content: key,
             analysed: overlay.report.is_some(),
             whatif: overlay.whatif.map(|w| w.failed.clone()),
             whatif_mode: overlay.whatif_mode,
@@ -373,7 +377,6 @@ impl Canvas {
         actions: &mut Vec<Action>,
     ) {
         self.rect = ui.available_rect_before_wrap();
-        self.apply_pending_view(ui.ctx(), model);
         self.sync_selection(selection);
 
         let modifiers = ui.input(|i| i.modifiers);
@@ -394,6 +397,9 @@ impl Canvas {
             .with_styles(&SettingsStyle::new())
             .show(ui, &mut self.graph);
         let resp = response.response;
+        // After `show`: egui_graphs shifts the pan when the canvas moves (panels settling),
+        // so a fit applied before it would be pushed aside.
+        self.apply_pending_view(ui.ctx(), model);
         self.read_meta(ui.ctx());
 
         let mut clicked_something = false;
@@ -458,8 +464,8 @@ impl Canvas {
 
     fn apply_pending_view(&mut self, ctx: &egui::Context, model: &Model) {
         let size = self.rect.size();
-        if self.pending_fit && size.x > 1.0 && size.y > 1.0 {
-            self.pending_fit = false;
+        if self.pending_fit > 0 && size.x > 1.0 && size.y > 1.0 {
+            self.pending_fit -= 1;
             let (zoom, pan) = fit_view(model, size);
             self.update_meta(ctx, |meta| {
                 meta.zoom = zoom;
@@ -679,7 +685,7 @@ impl Canvas {
             && !r.spofs.is_empty()
         {
             let text = format!(
-                "● {} SPOF{}",
+                "{DOT} {} SPOF{}",
                 r.spofs.len(),
                 if r.spofs.len() == 1 { "" } else { "s" }
             );
@@ -767,7 +773,7 @@ impl Canvas {
                 ui.colored_label(
                     RED,
                     format!(
-                        "● SPOF: takes down {} · blast radius {}",
+                        "{DOT} SPOF: takes down {} · blast radius {}",
                         s.takes_down.join(", "),
                         s.blast_radius.len()
                     ),

@@ -9,6 +9,8 @@ use crate::model::ComponentKind;
 pub const RED: Color32 = Color32::from_rgb(214, 48, 49);
 /// "Degraded" amber.
 pub const AMBER: Color32 = Color32::from_rgb(230, 145, 20);
+/// The SPOF dot: a glyph the default fonts have (U+25CF is missing from them).
+pub const DOT: &str = "⏺";
 /// "Healthy" green in what-if mode.
 pub const GREEN: Color32 = Color32::from_rgb(46, 160, 90);
 
@@ -21,12 +23,12 @@ pub fn glyph(kind: ComponentKind) -> &'static str {
         ComponentKind::LoadBalancer => "⚖",
         ComponentKind::Gateway => "🚪",
         ComponentKind::Service => "⚙",
-        ComponentKind::Database => "🛢",
+        ComponentKind::Database => "🗄",
         ComponentKind::Cache => "⚡",
-        ComponentKind::Queue => "📨",
+        ComponentKind::Queue => "☰",
         ComponentKind::Storage => "📦",
         ComponentKind::External => "🔗",
-        ComponentKind::Group => "⬚",
+        ComponentKind::Group => "⛶",
     }
 }
 

@@ -11,7 +11,7 @@ use egui_graphs::{DisplayEdge, DisplayNode, DrawContext, EdgeProps, Node, NodePr
 use petgraph::Directed;
 use petgraph::stable_graph::DefaultIx;
 
-use super::look::{AMBER, GREEN, RED, glyph};
+use super::look::{AMBER, DOT, GREEN, RED, glyph};
 use crate::model::ComponentKind;
 
 /// Size of a component card in canvas units (the samples space cards 200 × 100 apart).
@@ -314,7 +314,7 @@ impl Card<'_> {
         let z = self.zoom;
         let mut tags: Vec<(String, Color32)> = Vec::new();
         if self.look.spof {
-            tags.push(("● SPOF".to_owned(), RED));
+            tags.push((format!("{DOT} SPOF"), RED));
         }
         match self.look.whatif {
             Some(WhatIfState::Down) if self.look.knocked_out => {
