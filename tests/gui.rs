@@ -7,7 +7,7 @@ use std::time::Duration;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use spofscope::model;
+use spofscope::model::{self, DependencyKind, Replication, Scenario};
 use spofscope::ui::{Action, SAMPLES, SpofApp};
 
 fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
@@ -220,4 +220,149 @@ fn every_sample_opens_from_the_menu_list() {
             format!("{} (sample)", sample.file)
         );
     }
+}
+
+fn select(h: &mut Harness<'static, SpofApp>, ids: &[&str]) {
+    h.state_mut().request(Action::SelectOnly(
+        ids.iter().map(|s| (*s).to_owned()).collect(),
+    ));
+    settle(h);
+}
+
+fn has_dependency(h: &Harness<'static, SpofApp>, from: &str, to: &str) -> Option<DependencyKind> {
+    h.state()
+        .model()
+        .dependencies
+        .iter()
+        .find(|d| d.from == from && d.to == to)
+        .map(|d| d.kind)
+}
+
+#[test]
+fn c_connects_two_selected_components_and_h_toggles_hard_and_soft() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    select(&mut h, &["dns", "db"]);
+    h.key_press(Key::C);
+    settle(&mut h);
+    assert_eq!(has_dependency(&h, "dns", "db"), Some(DependencyKind::Hard));
+    assert_eq!(
+        h.state().selection().dependency,
+        Some(("dns".to_owned(), "db".to_owned()))
+    );
+    h.key_press(Key::H);
+    settle(&mut h);
+    assert_eq!(has_dependency(&h, "dns", "db"), Some(DependencyKind::Soft));
+    h.key_press(Key::Delete);
+    settle(&mut h);
+    assert_eq!(has_dependency(&h, "dns", "db"), None);
+}
+
+#[test]
+fn delete_removes_components_with_their_dependencies_in_one_step() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    select(&mut h, &["web", "db"]);
+    h.key_press(Key::Delete);
+    settle(&mut h);
+    let m = h.state().model().clone();
+    assert_eq!(m.components.len(), 5);
+    assert!(
+        m.dependencies
+            .iter()
+            .all(|d| d.from != "web" && d.to != "web")
+    );
+    h.get_by_label("5 components · 2 dependencies");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    h.get_by_label("7 components · 6 dependencies");
+}
+
+#[test]
+fn duplicate_copies_the_selection_with_the_dependencies_inside_it() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    select(&mut h, &["web", "db"]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    settle(&mut h);
+    assert_eq!(h.state().model().components.len(), 9);
+    assert_eq!(
+        has_dependency(&h, "web-2", "db-2"),
+        Some(DependencyKind::Hard)
+    );
+    assert_eq!(
+        h.state().selection().components,
+        vec!["web-2".to_owned(), "db-2".to_owned()]
+    );
+    let copy = h.state().model().component("web-2").map(|c| c.pos);
+    let original = h
+        .state()
+        .model()
+        .component("web")
+        .map(|c| (c.pos.0 + 40.0, c.pos.1 + 40.0));
+    assert_eq!(copy, original);
+}
+
+#[test]
+fn copy_and_paste_add_fresh_copies() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    select(&mut h, &["lb"]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    settle(&mut h);
+    let ids: Vec<String> = h
+        .state()
+        .model()
+        .components
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    assert!(ids.contains(&"lb-2".to_owned()) && ids.contains(&"lb-3".to_owned()));
+    assert_eq!(ids.len(), 9);
+}
+
+#[test]
+fn a_knockout_saved_as_scenario_lands_in_the_model() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.state_mut().request(Action::SetKnockouts(vec![
+        "db".to_owned(),
+        "zone:eu-a".to_owned(),
+    ]));
+    settle(&mut h);
+    h.get_by_label("Save as scenario").click();
+    settle(&mut h);
+    let last = h.state().model().scenarios.last().cloned();
+    assert_eq!(
+        last,
+        Some(Scenario {
+            name: "What-if 3".to_owned(),
+            fail: vec!["db".to_owned(), "zone:eu-a".to_owned()],
+        })
+    );
+}
+
+#[test]
+fn make_redundant_spreads_a_database_over_its_region() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "microservices.spof.ron");
+    select(&mut h, &["users-db"]);
+    h.get_by_label("Make redundant").click();
+    settle(&mut h);
+    let c = h.state().model().component("users-db").cloned();
+    assert_eq!(c.as_ref().map(|c| c.replicas), Some(3));
+    assert_eq!(
+        c.as_ref().map(|c| c.zones.clone()),
+        Some(vec![
+            "us-a".to_owned(),
+            "us-b".to_owned(),
+            "us-c".to_owned()
+        ])
+    );
+    assert_eq!(c.map(|c| c.replication), Some(Replication::Sync));
+    assert!(h.query_by_label("component users-db").is_none());
 }

@@ -49,9 +49,9 @@ impl SpofApp {
             ui.weak("The first analysis is running.");
             return;
         };
-        let report = &done.value.report;
-        // Clone what the widgets need so `self` is free for actions.
-        let report = report.clone();
+        // Hold the result by its Arc so `self` is free for actions, without copying it.
+        let analysed = std::sync::Arc::clone(&done.value);
+        let report = &analysed.report;
         if !current {
             ui.colored_label(
                 AMBER,
@@ -63,10 +63,10 @@ impl SpofApp {
             ui.separator();
             entries_ui(ui, &report.entries);
             ui.separator();
-            self.spofs_ui(ui, &report);
-            order2_ui(ui, &report);
-            findings_ui(ui, &report);
-            self.importance_ui(ui, &report, &model);
+            self.spofs_ui(ui, report);
+            order2_ui(ui, report);
+            findings_ui(ui, report);
+            self.importance_ui(ui, report, &model);
         });
     }
 
@@ -188,8 +188,13 @@ impl SpofApp {
                 }
             }
         });
-        match self.current_whatif().cloned() {
-            Some(w) => whatif_result_ui(ui, &w),
+        match self.current_whatif_outcome() {
+            Some(outcome) => match &outcome.result {
+                Ok(w) => whatif_result_ui(ui, w),
+                Err(e) => {
+                    ui.colored_label(RED, e);
+                }
+            },
             None => {
                 ui.horizontal(|ui| {
                     ui.spinner();

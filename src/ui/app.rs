@@ -85,8 +85,8 @@ pub struct SpofApp {
     pub(super) settings: Settings,
     pub(super) canvas: Canvas,
     pub(super) selection: Selection,
-    pub(super) analysis: Job<DocKey, Analysed>,
-    pub(super) whatif: Job<(DocKey, Vec<String>), WhatIfOutcome>,
+    pub(super) analysis: Job<DocKey, Arc<Analysed>>,
+    pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
     pub(super) whatif_mode: bool,
     pub(super) knockouts: Vec<String>,
     pub(super) scenario_name: String,
@@ -194,6 +194,13 @@ impl SpofApp {
             .and_then(|d| d.value.result.as_ref().ok())
     }
 
+    /// The outcome record behind [`Self::current_whatif`], cheap to hold across a frame.
+    pub(super) fn current_whatif_outcome(&self) -> Option<Arc<WhatIfOutcome>> {
+        self.whatif
+            .get(&(self.key(), self.live_knockouts()))
+            .map(|d| Arc::clone(&d.value))
+    }
+
     /// The file name, or the sample's, as in the title bar.
     pub fn document_label(&self) -> String {
         match (&self.doc.path, self.sample) {
@@ -225,7 +232,7 @@ impl SpofApp {
             .collect()
     }
 
-    pub(super) fn analysis_done(&self) -> Option<&Done<DocKey, Analysed>> {
+    pub(super) fn analysis_done(&self) -> Option<&Done<DocKey, Arc<Analysed>>> {
         self.analysis.latest()
     }
 
@@ -271,9 +278,11 @@ impl SpofApp {
                 self.analysis.relabel(key);
             } else if self.analysis.wants(&key) {
                 let model = self.doc.snapshot();
-                self.analysis.request(key, ctx, move || Analysed {
-                    report: analysis::analyze(&model, &Options::default()),
-                    model,
+                self.analysis.request(key, ctx, move || {
+                    Arc::new(Analysed {
+                        report: analysis::analyze(&model, &Options::default()),
+                        model,
+                    })
                 });
             }
         }
@@ -294,7 +303,7 @@ impl SpofApp {
                         let result = parsed
                             .and_then(|evs| analysis::whatif(&model, &evs))
                             .map_err(|e| e.to_string());
-                        WhatIfOutcome { model, result }
+                        Arc::new(WhatIfOutcome { model, result })
                     });
                 }
             }

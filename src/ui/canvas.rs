@@ -441,7 +441,7 @@ impl Canvas {
             }
         }
 
-        self.gestures(ui, &resp, modifiers, actions);
+        self.gestures(ui, &resp, modifiers, selection, actions);
         if resp.clicked() && !clicked_something && !whatif_mode && !modifiers.shift {
             actions.push(Action::SelectOnly(Vec::new()));
         }
@@ -454,6 +454,14 @@ impl Canvas {
             actions.push(Action::AddComponent {
                 kind: crate::model::ComponentKind::Service,
                 at: Some(at),
+            });
+        }
+        if let Some(kind) = resp.dnd_release_payload::<crate::model::ComponentKind>()
+            && let Some(p) = ui.input(|i| i.pointer.latest_pos())
+        {
+            actions.push(Action::AddComponent {
+                kind: *kind,
+                at: Some(self.to_canvas(p)),
             });
         }
         self.zoom_with_wheel(ui, &resp);
@@ -576,6 +584,7 @@ impl Canvas {
         ui: &egui::Ui,
         resp: &egui::Response,
         modifiers: egui::Modifiers,
+        selection: &CanvasSelection<'_>,
         actions: &mut Vec<Action>,
     ) {
         if resp.drag_started() {
@@ -622,11 +631,14 @@ impl Canvas {
                 Gesture::Band { start } => {
                     if let Some(end) = end {
                         let band = Rect::from_two_pos(self.to_canvas(start), self.to_canvas(end));
+                        let mut chosen = selection.components.to_vec();
                         for (i, n) in self.graph.nodes_iter() {
-                            if band.contains(n.location()) {
-                                actions.push(Action::ToggleSelected(self.ids[i.index()].clone()));
+                            let id = &self.ids[i.index()];
+                            if band.contains(n.location()) && !chosen.contains(id) {
+                                chosen.push(id.clone());
                             }
                         }
+                        actions.push(Action::SelectOnly(chosen));
                     }
                 }
                 Gesture::Pan | Gesture::None => {}

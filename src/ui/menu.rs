@@ -143,15 +143,18 @@ impl SpofApp {
             .show(ui, |ui| {
                 ui.add_space(4.0);
                 ui.strong("Palette");
-                ui.weak("click to add");
+                ui.weak("click or drag to add");
                 ui.add_space(4.0);
                 for kind in ComponentKind::ALL {
                     let text = format!("{}  {}", glyph(kind), kind.label());
                     let button = Button::new(RichText::new(text).size(14.0))
-                        .min_size(egui::vec2(ui.available_width(), 26.0));
-                    let response = ui
-                        .add(button)
-                        .on_hover_text(format!("Add a {} in the middle of the view", kind.label()));
+                        .min_size(egui::vec2(ui.available_width(), 26.0))
+                        .sense(egui::Sense::click_and_drag());
+                    let response = ui.add(button).on_hover_text(format!(
+                        "Click to add a {} in the middle of the view, or drag it onto the canvas",
+                        kind.label()
+                    ));
+                    response.dnd_set_drag_payload(kind);
                     if response.clicked() {
                         self.actions.push(Action::AddComponent { kind, at: None });
                     }

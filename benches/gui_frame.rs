@@ -1,0 +1,89 @@
+//! CPU time of one GUI frame (layout + painting + tessellation, no GPU) on generated models:
+//! the whole 1,000-component model fitted to the view, the same zoomed in (culling), and the
+//! UI-thread part of an edit on a 10,000-component model (analysis itself runs off-thread).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, vec2};
+use spofscope::edit::Edit;
+use spofscope::ui::{Action, Command, Settings, SpofApp};
+
+fn input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+        ..RawInput::default()
+    }
+}
+
+fn frame(ctx: &egui::Context, app: &mut SpofApp) {
+    let output = ctx.run_ui(input(), |ui| app.show(ui));
+    black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+}
+
+/// An app on a generated model, with its first analysis finished.
+fn app_on(components: usize, dir: &Path) -> (egui::Context, SpofApp) {
+    let path = dir.join(format!("g{components}.spof.ron"));
+    let model = spofscope::generate::generate(components, 1);
+    if let Err(e) = spofscope::model::save(&model, &path) {
+        panic!("cannot write {}: {e}", path.display());
+    }
+    let ctx = egui::Context::default();
+    let mut app = SpofApp::with_settings(Settings::default());
+    app.request(Action::OpenFile(path));
+    for _ in 0..6000 {
+        frame(&ctx, &mut app);
+        if app.analysis_is_current() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (ctx, app)
+}
+
+fn gui_frame(c: &mut Criterion) {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("no temp dir: {e}"),
+    };
+    let (ctx, mut app) = app_on(1000, dir.path());
+    let mut group = c.benchmark_group("gui_frame");
+    group.sample_size(30);
+    group.bench_function("1000 components, whole model in view", |b| {
+        b.iter(|| frame(&ctx, &mut app));
+    });
+    for _ in 0..8 {
+        app.request(Action::Run(Command::ZoomIn));
+    }
+    frame(&ctx, &mut app);
+    group.bench_function("1000 components, zoomed in", |b| {
+        b.iter(|| frame(&ctx, &mut app));
+    });
+
+    let (ctx, mut app) = app_on(10_000, dir.path());
+    let id = app.model().components[0].id.clone();
+    let mut flip = false;
+    group.sample_size(10);
+    group.bench_function("10000 components, frame with an edit", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let mut c = app.model().components[0].clone();
+            c.monitored = flip;
+            app.request(Action::Edit {
+                label: "toggle monitoring".to_owned(),
+                edits: vec![Edit::UpdateComponent {
+                    id: id.clone(),
+                    component: c,
+                }],
+                select: None,
+            });
+            frame(&ctx, &mut app);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, gui_frame);
+criterion_main!(benches);
