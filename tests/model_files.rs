@@ -493,8 +493,10 @@ fn saving_an_unchanged_model_twice_gives_identical_bytes() {
 
 #[test]
 fn save_writes_components_in_their_model_order_with_defaults_left_out() {
-    let mut m = Model::default();
-    m.name = "Order".to_owned();
+    let mut m = Model {
+        name: "Order".to_owned(),
+        ..Model::default()
+    };
     let mut b = Component::new("b", ComponentKind::Database);
     b.replicas = 2;
     b.replication = Replication::Sync;
