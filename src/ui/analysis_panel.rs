@@ -1,6 +1,5 @@
-//! The live analysis panel: availability, SPOFs, order-2 risks, findings, importance, and the
-//! what-if controls. Numbers are formatted exactly like `spofscope check`; a result for an older
-//! revision is greyed and labelled, never shown as current. Must not run any analysis itself.
+//! The live analysis panel (availability, SPOFs, order-2, findings, importance) and what-if controls.
+//! Formats numbers like `spofscope check`; never runs analysis, never shows an older revision's result as current.
 
 use egui::{Color32, RichText, Ui};
 

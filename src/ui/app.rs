@@ -1,6 +1,5 @@
-//! The application type: the document, the selection, the background analysis and the window's
-//! regions. `ui()` only lays regions out; panels push actions that `apply_actions` runs at the end
-//! of the frame. Must not compute analysis on the UI thread nor mutate the model outside `Document`.
+//! The application type: document, selection, background analysis; `ui()` only lays regions out.
+//! Panels push actions applied at the end of the frame; must not analyse on the UI thread or edit outside `Document`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

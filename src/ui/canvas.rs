@@ -1,6 +1,5 @@
-//! The canvas: an egui_graphs view model patched from the document, plus the gestures egui_graphs
-//! does not know (pan, zoom at the pointer, rubber band, drag-to-connect). Turns gestures into
-//! actions; must never edit the model itself nor run a force layout.
+//! The canvas: an egui_graphs view model patched from the document, plus pan, zoom, rubber band and connect.
+//! Turns gestures into actions; must never edit the model itself nor run a force layout.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -1,6 +1,5 @@
-//! The inspector: every property of the selected component or dependency, or of the model
-//! itself (name, defaults, regions and zones, scenarios) when nothing is selected. Each change
-//! becomes one edit action; must not mutate the model, and never makes an undo step per keystroke.
+//! The inspector: every property of the selected component or dependency, or of the model when nothing is.
+//! Each change becomes one edit action; must not mutate the model, nor make an undo step per keystroke.
 
 use egui::{Button, DragValue, Id, Ui, WidgetInfo, WidgetType};
 

@@ -1,6 +1,5 @@
-//! How a component and a dependency are painted on the canvas (egui_graphs display types):
-//! one outline per kind, glyph, name, badges, zone chips, SPOF and what-if marks. Paint only;
-//! must not decide anything about the model (the looks arrive precomputed from `canvas`).
+//! How components and dependencies are painted (egui_graphs display types): outline per kind, badges, marks.
+//! Paint only; must not decide anything about the model (looks arrive precomputed from `canvas`).
 
 use std::sync::Arc;
 
@@ -328,7 +327,8 @@ impl Card<'_> {
         if self.look.entry {
             tags.push(("★ entry".to_owned(), self.accent));
         }
-        let mut x = self.rect.left() + 2.0 * z;
+        // Start right of the SPOF dot on the corner.
+        let mut x = self.rect.left() + 9.0 * z;
         for (text, colour) in tags {
             let g = galley(ctx, &text, 11.0 * z, colour, f32::INFINITY);
             let pos = pos2(x, self.rect.top() - g.size().y - 2.0 * z);
