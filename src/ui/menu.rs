@@ -183,6 +183,8 @@ impl SpofApp {
                     if d == 1 { "y" } else { "ies" }
                 ));
                 ui.separator();
+                ui.weak(format!("zoom {:.0} %", self.canvas.zoom() * 100.0));
+                ui.separator();
                 if self.analysis_is_current() {
                     if let Some(done) = self.analysis_done() {
                         ui.label(format!("analysed in {} ms", done.elapsed.as_millis()));
@@ -193,8 +195,6 @@ impl SpofApp {
                     ui.spinner();
                     ui.label("analysing…");
                 }
-                ui.separator();
-                ui.weak(format!("zoom {:.0} %", self.canvas.zoom() * 100.0));
                 if let Some((message, error)) = &self.status {
                     ui.separator();
                     if *error {
