@@ -299,7 +299,7 @@ fn order2_ui(ui: &mut Ui, report: &Report) {
         for cut in report.order2.iter().take(ROWS) {
             ui.horizontal_wrapped(|ui| {
                 ui.monospace(cut.events.join(" + "));
-                ui.weak(format!("→ {}", cut.takes_down.join(", ")));
+                ui.weak(format!("➡ {}", cut.takes_down.join(", ")));
             });
         }
         more(ui, report.order2_total);

@@ -484,7 +484,7 @@ impl SpofApp {
             }
             Action::AddComponent { kind, at } => self.add_component(kind, at),
             Action::Connect { from, to } => {
-                let label = format!("Connect {from} → {to}");
+                let label = format!("Connect {from} ➡ {to}");
                 let edits = [Edit::AddDependency(Dependency::hard(&from, &to))];
                 if self.edit(&label, &edits) {
                     self.selection = Selection {
@@ -635,7 +635,7 @@ impl SpofApp {
                         DependencyKind::Hard => DependencyKind::Soft,
                         DependencyKind::Soft => DependencyKind::Hard,
                     };
-                    let label = format!("Make {from} → {to} {}", kind_word(kind));
+                    let label = format!("Make {from} ➡ {to} {}", kind_word(kind));
                     self.edit(&label, &[Edit::SetDependencyKind { from, to, kind }]);
                 }
             }
@@ -905,7 +905,7 @@ impl SpofApp {
 
     fn delete_selection(&mut self) {
         if let Some((from, to)) = self.selection.dependency.clone() {
-            let label = format!("Delete {from} → {to}");
+            let label = format!("Delete {from} ➡ {to}");
             self.edit(&label, &[Edit::RemoveDependency { from, to }]);
             return;
         }

@@ -673,11 +673,9 @@ impl Canvas {
                     (ui.input(|i| i.pointer.latest_pos()), self.ids.get(from))
                     && let Some(p) = self.position_of(id)
                 {
-                    painter.arrow(
-                        self.to_screen(p),
-                        end - self.to_screen(p),
-                        Stroke::new(2.0, visuals.selection.stroke.color),
-                    );
+                    let colour = visuals.selection.stroke.color;
+                    painter.line_segment([self.to_screen(p), end], Stroke::new(2.0, colour));
+                    painter.circle_filled(end, 4.0, colour);
                 }
             }
             Gesture::Pan | Gesture::None => {}
@@ -790,13 +788,22 @@ impl Canvas {
                     ),
                 );
             }
-            if let Some(drop) =
-                report.and_then(|r| r.component_importance.iter().find(|x| x.component == c.id))
-            {
-                ui.label(format!(
-                    "while it is down, entries lose up to {:.3} percentage points of availability",
-                    drop.max_drop * 100.0
-                ));
+            if let Some((r, drop)) = report.and_then(|r| {
+                r.component_importance
+                    .iter()
+                    .find(|x| x.component == c.id)
+                    .map(|d| (r, d))
+            }) {
+                for (entry, lost) in &drop.drop_by_entry {
+                    if let Some(e) = r.entry(entry) {
+                        ui.label(format!(
+                            "while it is down, {} is up {} of the time (now {})",
+                            e.name,
+                            percent((e.availability - lost).max(0.0)),
+                            percent(e.availability)
+                        ));
+                    }
+                }
             }
         });
     }

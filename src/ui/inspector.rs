@@ -309,7 +309,7 @@ impl SpofApp {
                 .component(id)
                 .map_or(id.to_owned(), |c| c.display_name().to_owned())
         };
-        ui.heading(format!("{} → {}", name(from), name(to)));
+        ui.heading(format!("{} ➡ {}", name(from), name(to)));
         ui.label(format!("{from} depends on {to}"));
         ui.horizontal(|ui| {
             let mut kind = d.kind;
@@ -318,7 +318,7 @@ impl SpofApp {
             if kind != d.kind {
                 self.actions.push(Action::Edit {
                     label: format!(
-                        "Make {from} → {to} {}",
+                        "Make {from} ➡ {to} {}",
                         if kind == DependencyKind::Soft {
                             "soft"
                         } else {
