@@ -366,3 +366,22 @@ fn make_redundant_spreads_a_database_over_its_region() {
     assert_eq!(c.map(|c| c.replication), Some(Replication::Sync));
     assert!(h.query_by_label("component users-db").is_none());
 }
+
+#[test]
+fn a_broken_file_is_reported_without_asking_to_drop_unsaved_changes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
+    let path = dir.path().join("broken.spof.ron");
+    std::fs::write(&path, "Model(format: 1, name: \"x\", colour: 3)\n")
+        .unwrap_or_else(|e| panic!("cannot write: {e}"));
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    let edited = h.state().model().clone();
+    h.state_mut().request(Action::OpenFile(path));
+    settle(&mut h);
+    h.get_by_label("Cannot open the model");
+    assert!(h.query_by_label("Unsaved changes").is_none());
+    assert_eq!(*h.state().model(), edited);
+    assert!(h.state().has_unsaved_changes());
+}

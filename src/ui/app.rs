@@ -50,7 +50,8 @@ struct Clipboard {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pending {
     New,
-    OpenFile(PathBuf),
+    /// A model already loaded (a file that fails to load never gets as far as the prompt).
+    Open(Box<Model>, PathBuf),
     OpenSample(usize),
     Quit,
 }
@@ -111,7 +112,7 @@ impl SpofApp {
             .unwrap_or_default();
         let mut app = Self::with_settings(settings);
         if let Some(path) = file {
-            app.open_file(&path);
+            app.request(Action::OpenFile(path));
         }
         app
     }
@@ -530,7 +531,10 @@ impl SpofApp {
                 self.knockouts = events;
             }
             Action::SaveScenario(name) => self.save_scenario(name),
-            Action::OpenFile(path) => self.guard(Pending::OpenFile(path), ctx),
+            Action::OpenFile(path) => match model::load(&path) {
+                Ok(model) => self.guard(Pending::Open(Box::new(model), path), ctx),
+                Err(error) => self.dialog = Some(Dialog::LoadError(error)),
+            },
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
             Action::SaveTo(path) => {
                 if self.save_to(&path)
@@ -701,7 +705,11 @@ impl SpofApp {
     pub(super) fn proceed(&mut self, next: Pending, ctx: &egui::Context) {
         match next {
             Pending::New => self.replace_document(Model::default(), None, None),
-            Pending::OpenFile(path) => self.open_file(&path),
+            Pending::Open(model, path) => {
+                self.settings.remember(&path);
+                self.replace_document(*model, Some(path.clone()), None);
+                self.say(format!("Opened {}", path.display()), false);
+            }
             Pending::OpenSample(i) => self.open_sample(i),
             Pending::Quit => {
                 self.allow_close = true;
@@ -714,17 +722,6 @@ impl SpofApp {
     pub(super) fn save_then(&mut self, next: Pending, ctx: &egui::Context) {
         self.after_save = Some(next);
         self.run(Command::Save, ctx);
-    }
-
-    fn open_file(&mut self, path: &Path) {
-        match model::load(path) {
-            Ok(model) => {
-                self.settings.remember(path);
-                self.replace_document(model, Some(path.to_owned()), None);
-                self.say(format!("Opened {}", path.display()), false);
-            }
-            Err(error) => self.dialog = Some(Dialog::LoadError(error)),
-        }
     }
 
     fn open_sample(&mut self, index: usize) {

@@ -379,7 +379,7 @@ impl Pending {
     pub fn describe(&self) -> String {
         match self {
             Pending::New => "start a new model".to_owned(),
-            Pending::OpenFile(p) => format!("open {}", p.display()),
+            Pending::Open(_, p) => format!("open {}", p.display()),
             Pending::OpenSample(i) => {
                 format!("open {}", SAMPLES.get(*i).map_or("a sample", |s| s.file))
             }
