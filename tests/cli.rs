@@ -1,0 +1,666 @@
+//! The command line (DESIGN §3) as a user runs it: every subcommand and format, exit
+//! codes 0/1/2, the JSON keys, `--out`, and bad input that writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn spofscope() -> Command {
+    Command::cargo_bin("spofscope").unwrap()
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(format!("{name}.spof.ron"))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn check_json(path: &Path) -> Value {
+    let out = spofscope()
+        .arg("check")
+        .arg(path)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// (kind, id) of every SPOF, in report order.
+fn spof_list(report: &Value) -> Vec<(String, String)> {
+    report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_owned(),
+                s["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, i)| ((*k).to_owned(), (*i).to_owned()))
+        .collect()
+}
+
+/// No SPOF, one order-2 risk: two replicas of one service in no zone.
+const REDUNDANT: &str = r#"Model(format: 1, name: "Redundant",
+    components: [(id: "users", kind: Client, entry: true), (id: "app", replicas: 2)],
+    dependencies: [(from: "users", to: "app")])"#;
+
+/// Nothing that can fail.
+const NOTHING: &str = r#"Model(format: 1, name: "Nothing",
+    components: [(id: "users", kind: Client, entry: true)])"#;
+
+const BROKEN: &str =
+    "Model(\n    format: 1,\n    name: \"x\",\n    components: [(id: \"a\", replicas: 0)],\n)\n";
+
+// ---------------------------------------------------------------------------------
+// Expected SPOFs of every sample.
+
+#[test]
+fn single_zone_webshop_spofs_are_the_region_zone_and_every_single_replica_tier() {
+    let report = check_json(&sample("webshop"));
+    assert_eq!(
+        spof_list(&report),
+        pairs(&[
+            ("region", "eu"),
+            ("zone", "eu-a"),
+            ("component", "db"),
+            ("component", "files"),
+            ("component", "dns"),
+            ("component", "lb"),
+        ])
+    );
+    let db = &report["spofs"][2];
+    assert_eq!(strings(&db["takes_down"]), vec!["users"]);
+    assert_eq!(
+        strings(&db["blast_radius"]),
+        vec!["db", "web", "lb", "users"]
+    );
+    assert_eq!(report["order2_total"], 1);
+    assert_eq!(
+        strings(&report["order2"][0]["events"]),
+        vec!["web#0", "web#1"]
+    );
+}
+
+#[test]
+fn hardened_webshop_has_only_the_region_left() {
+    let report = check_json(&sample("webshop-hardened"));
+    assert_eq!(spof_list(&report), pairs(&[("region", "eu")]));
+    assert_eq!(report["order2_total"], 12);
+}
+
+#[test]
+fn microservices_spofs_are_the_region_two_zones_and_four_components() {
+    let report = check_json(&sample("microservices"));
+    assert_eq!(
+        spof_list(&report),
+        pairs(&[
+            ("region", "us"),
+            ("component", "redis-cart"),
+            ("zone", "us-b"),
+            ("component", "payment"),
+            ("zone", "us-a"),
+            ("component", "users-db"),
+            ("component", "cdn"),
+        ])
+    );
+    assert_eq!(
+        strings(&report["spofs"][6]["takes_down"]),
+        vec!["web-users"],
+        "mobile users bypass the CDN"
+    );
+}
+
+#[test]
+fn two_region_spofs_are_the_global_cdn_and_dns() {
+    let report = check_json(&sample("two-region"));
+    assert_eq!(
+        spof_list(&report),
+        pairs(&[("component", "cdn"), ("component", "dns")])
+    );
+    assert_eq!(report["order2_total"], 14);
+}
+
+// ---------------------------------------------------------------------------------
+// check: formats.
+
+#[test]
+fn check_json_has_every_design_key() {
+    let report = check_json(&sample("webshop"));
+    for key in [
+        "model",
+        "entries",
+        "spofs",
+        "order2",
+        "order2_total",
+        "findings",
+        "recommendations",
+    ] {
+        assert!(report.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(report["model"], "Web shop (single zone)");
+    let entry = &report["entries"][0];
+    assert_eq!(entry["id"], "users");
+    assert!(entry["availability"].is_f64());
+    assert!(entry["downtime_minutes_per_year"].is_f64());
+    for spof in report["spofs"].as_array().unwrap() {
+        for key in ["kind", "id", "takes_down", "blast_radius"] {
+            assert!(spof.get(key).is_some(), "spof without {key}");
+        }
+    }
+    for cut in report["order2"].as_array().unwrap() {
+        assert_eq!(cut["events"].as_array().unwrap().len(), 2);
+        assert!(cut["takes_down"].is_array());
+    }
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in ["rule", "target", "severity", "message"] {
+            assert!(f.get(key).is_some(), "finding without {key}");
+        }
+    }
+    for r in report["recommendations"].as_array().unwrap() {
+        for key in [
+            "strategy",
+            "target",
+            "summary",
+            "removes_spofs",
+            "availability_after",
+        ] {
+            assert!(r.get(key).is_some(), "recommendation without {key}");
+        }
+    }
+}
+
+#[test]
+fn check_json_lists_the_findings_of_the_webshop() {
+    let report = check_json(&sample("webshop"));
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["target"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        pairs(&[
+            ("single-zone", "web"),
+            ("unmonitored", "cache"),
+            ("unmonitored", "db"),
+        ])
+    );
+}
+
+#[test]
+fn check_text_shows_entries_spofs_and_order2_tables() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Web shop (single zone)\n7 components, 6 dependencies, 9 basic events\n",
+        ))
+        .stdout(predicate::str::contains("SPOFs (6)"))
+        .stdout(predicate::str::contains(
+            "  component   db      users        4\n",
+        ))
+        .stdout(predicate::str::contains("Order-2 risks (1)"))
+        .stdout(predicate::str::contains("  web#0 + web#1   users\n"));
+}
+
+#[test]
+fn check_markdown_has_headed_sections() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# Web shop (single zone)\n"))
+        .stdout(predicate::str::contains("## Single points of failure (6)"))
+        .stdout(predicate::str::contains(
+            "| component | `db` | users | 4 (db, web, lb, users) |",
+        ))
+        .stdout(predicate::str::contains("## Order-2 risks (1)"))
+        .stdout(predicate::str::contains("| `web#0` + `web#1` | users |"));
+}
+
+#[test]
+fn check_max_order2_truncates_the_list_but_not_the_total() {
+    let out = spofscope()
+        .arg("check")
+        .arg(sample("webshop-hardened"))
+        .args(["--format", "json", "--max-order2", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["order2"].as_array().unwrap().len(), 3);
+    assert_eq!(report["order2_total"], 12);
+}
+
+// ---------------------------------------------------------------------------------
+// check: exit codes.
+
+#[test]
+fn fail_on_defaults_to_none() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn fail_on_spof_exits_1_when_there_is_a_spof() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--fail-on", "spof"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("SPOFs (6)"));
+}
+
+#[test]
+fn fail_on_spof_exits_0_with_only_order2_risks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
+    spofscope()
+        .arg("check")
+        .arg(&path)
+        .args(["--fail-on", "spof"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn fail_on_order2_exits_1_with_only_order2_risks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
+    spofscope()
+        .arg("check")
+        .arg(&path)
+        .args(["--fail-on", "order2"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn fail_on_order2_exits_1_with_a_spof() {
+    spofscope()
+        .arg("check")
+        .arg(sample("two-region"))
+        .args(["--fail-on", "order2"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn fail_on_order2_exits_0_when_nothing_can_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "nothing.spof.ron", NOTHING);
+    spofscope()
+        .arg("check")
+        .arg(&path)
+        .args(["--fail-on", "order2"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn fail_on_none_exits_0_despite_spofs() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--fail-on", "none"])
+        .assert()
+        .code(0);
+}
+
+// ---------------------------------------------------------------------------------
+// check: --out and bad input.
+
+#[test]
+fn check_out_writes_the_report_to_the_file_instead_of_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written, check_json(&sample("webshop")));
+}
+
+#[test]
+fn check_out_is_written_even_when_fail_on_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.md");
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--format", "markdown", "--fail-on", "spof", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("# Web shop (single zone)\n")
+    );
+}
+
+#[test]
+fn check_of_a_bad_file_exits_2_names_the_location_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "broken.spof.ron", BROKEN);
+    let out = dir.path().join("report.json");
+    spofscope()
+        .arg("check")
+        .arg(&path)
+        .args(["--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "{}:4:38: \"a\" has 0 replicas; expected at least 1",
+            path.display()
+        )));
+    assert!(!out.exists());
+}
+
+#[test]
+fn check_of_a_missing_file_exits_2() {
+    spofscope()
+        .args(["check", "/nonexistent/model.spof.ron"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/model.spof.ron"));
+}
+
+#[test]
+fn check_with_an_unknown_format_exits_2() {
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .args(["--format", "yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn check_out_into_a_missing_directory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    spofscope()
+        .arg("check")
+        .arg(sample("webshop"))
+        .arg("--out")
+        .arg(dir.path().join("missing").join("report.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("report.txt"));
+}
+
+// ---------------------------------------------------------------------------------
+// whatif.
+
+fn whatif_json(path: &Path, fail: &str) -> Value {
+    let out = spofscope()
+        .arg("whatif")
+        .arg(path)
+        .args(["--fail", fail, "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn whatif_component_takes_down_its_dependents() {
+    let w = whatif_json(&sample("webshop"), "db");
+    assert_eq!(strings(&w["failed"]), vec!["db"]);
+    assert_eq!(strings(&w["down"]), vec!["db", "web", "lb", "users"]);
+    assert!(strings(&w["degraded"]).is_empty());
+    assert_eq!(strings(&w["entries_down"]), vec!["users"]);
+}
+
+#[test]
+fn whatif_one_replica_degrades_without_outage() {
+    let w = whatif_json(&sample("webshop"), "web#1");
+    assert_eq!(strings(&w["failed"]), vec!["web#1"]);
+    assert!(strings(&w["down"]).is_empty());
+    assert_eq!(strings(&w["degraded"]), vec!["web"]);
+    assert!(strings(&w["entries_down"]).is_empty());
+}
+
+#[test]
+fn whatif_region_outage_fails_over_to_the_other_region() {
+    let w = whatif_json(&sample("two-region"), "region:eu");
+    assert_eq!(strings(&w["down"]), vec!["eu-app", "eu-lb"]);
+    assert_eq!(
+        strings(&w["degraded"]),
+        vec!["db", "site", "assets", "search"]
+    );
+    assert!(strings(&w["entries_down"]).is_empty());
+}
+
+#[test]
+fn whatif_accepts_several_events_separated_by_commas() {
+    let w = whatif_json(&sample("webshop-hardened"), "zone:eu-a,zone:eu-b");
+    assert_eq!(strings(&w["failed"]), vec!["zone:eu-a", "zone:eu-b"]);
+    assert_eq!(strings(&w["entries_down"]), vec!["users"]);
+    assert_eq!(strings(&w["down"]), vec!["db", "web", "lb", "users"]);
+}
+
+#[test]
+fn whatif_text_lists_entries_down_and_degraded() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample("webshop"))
+        .args(["--fail", "cache#0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Failed: cache#0\nEntries down: none\nDown: cache\nDegraded: web\n",
+        ));
+}
+
+#[test]
+fn whatif_rejects_an_unknown_component_by_name() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample("webshop"))
+        .args(["--fail", "db,nosuch"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "unknown component \"nosuch\" in event `nosuch`",
+        ));
+}
+
+#[test]
+fn whatif_rejects_a_replica_past_the_last_one() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample("webshop"))
+        .args(["--fail", "web#2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"web\" has 2 replica(s); expected `web#0`..`web#1`",
+        ));
+}
+
+#[test]
+fn whatif_rejects_an_unknown_zone_and_region() {
+    for (event, message) in [
+        ("zone:eu-z", "unknown zone \"eu-z\""),
+        ("region:mars", "unknown region \"mars\""),
+    ] {
+        spofscope()
+            .arg("whatif")
+            .arg(sample("webshop"))
+            .args(["--fail", event])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn whatif_rejects_a_malformed_event() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample("webshop"))
+        .args(["--fail", "db#x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid event `db#x`; expected `ID`, `ID#i`, `zone:Z` or `region:R`",
+        ));
+}
+
+#[test]
+fn whatif_requires_fail() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample("webshop"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn whatif_of_a_bad_file_exits_2_with_the_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "broken.spof.ron", BROKEN);
+    spofscope()
+        .arg("whatif")
+        .arg(&path)
+        .args(["--fail", "a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":4:38:"));
+}
+
+// ---------------------------------------------------------------------------------
+// generate.
+
+fn generate(dir: &Path, name: &str, n: usize, seed: u64) -> Vec<u8> {
+    let out = dir.join(name);
+    spofscope()
+        .args([
+            "generate",
+            "--components",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    std::fs::read(&out).unwrap()
+}
+
+#[test]
+fn generate_is_reproducible_per_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = generate(dir.path(), "a.spof.ron", 300, 7);
+    let b = generate(dir.path(), "b.spof.ron", 300, 7);
+    let c = generate(dir.path(), "c.spof.ron", 300, 8);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn generated_model_loads_with_exactly_the_requested_components() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in [1, 2, 5, 10, 137, 1000] {
+        generate(dir.path(), "g.spof.ron", n, 3);
+        let m = spofscope::model::load(&dir.path().join("g.spof.ron")).unwrap();
+        assert_eq!(m.components.len(), n);
+    }
+}
+
+#[test]
+fn generated_model_can_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), "g.spof.ron", 200, 1);
+    let report = check_json(&dir.path().join("g.spof.ron"));
+    assert!(!report["entries"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn generate_zero_components_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.spof.ron");
+    spofscope()
+        .args(["generate", "--components", "0", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--components is 0"));
+    assert!(!out.exists());
+}
+
+// ---------------------------------------------------------------------------------
+// The program itself.
+
+#[test]
+fn help_lists_the_subcommands() {
+    spofscope()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("check"))
+        .stdout(predicate::str::contains("whatif"))
+        .stdout(predicate::str::contains("generate"));
+}
+
+#[test]
+fn unknown_subcommand_exits_2() {
+    spofscope().args(["frobnicate", "x"]).assert().code(2);
+}
