@@ -157,10 +157,6 @@ impl SpofApp {
         self.doc.model()
     }
 
-    pub fn document(&self) -> &Document {
-        &self.doc
-    }
-
     pub fn selection(&self) -> &Selection {
         &self.selection
     }
@@ -992,7 +988,7 @@ fn kind_word(kind: DependencyKind) -> &'static str {
 }
 
 /// Whether two models analyse the same: equal but for canvas positions (moving is free).
-pub fn same_analysis_input(a: &Model, b: &Model) -> bool {
+fn same_analysis_input(a: &Model, b: &Model) -> bool {
     let Model {
         format,
         name,

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use action::Action;
-pub use app::{Selection, SpofApp, same_analysis_input};
+pub use app::{Selection, SpofApp};
 pub use command::Command;
 pub use files::{SAMPLES, Settings};
 
