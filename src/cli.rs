@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::advice;
 use crate::analysis::{self, Options};
 use crate::io::report;
 use crate::model::{self, Event};
@@ -61,6 +62,16 @@ pub enum Command {
     /// Write the model in another format, chosen by the extension of --out (`.xml`: Open-PSA MEF).
     Export {
         file: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply recommendations and write the fixed model (`all`: until no SPOF is left).
+    Fix {
+        file: PathBuf,
+        /// `all`, or recommendation ids as `check` lists them, applied in this order.
+        #[arg(long, required = true, value_delimiter = ',')]
+        apply: Vec<String>,
+        /// Where to write the fixed model; the input is overwritten only if named here.
         #[arg(long)]
         out: PathBuf,
     },
@@ -135,10 +146,11 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 ..Options::default()
             };
             let report = analysis::analyze(&model, &options);
+            let recommendations = advice::recommend(&model, &report);
             let text = match format {
-                CheckFormat::Text => report::text(&report),
-                CheckFormat::Json => report::json(&report),
-                CheckFormat::Markdown => report::markdown(&report),
+                CheckFormat::Text => report::text(&report, &recommendations),
+                CheckFormat::Json => report::json(&report, &recommendations),
+                CheckFormat::Markdown => report::markdown(&report, &recommendations),
             };
             emit(&text, out.as_deref())?;
             let failed = match fail_on {
@@ -202,6 +214,7 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             emit(&text, Some(&out))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fix { file, apply, out } => fix(&file, &apply, &out),
         Command::Generate {
             components,
             seed,
@@ -218,6 +231,48 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `fix`: apply `all` or the named recommendations and write the result to `out` only.
+fn fix(file: &Path, apply: &[String], out: &Path) -> Result<ExitCode, BadInput> {
+    let model = model::load(file)?;
+    let ids: Vec<String> = apply
+        .iter()
+        .map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty())
+        .collect();
+    let all = ids.iter().any(|id| id == "all");
+    if ids.is_empty() || (all && ids.len() > 1) {
+        return Err(BadInput(format!(
+            "--apply is `{}`; expected `all` or recommendation ids (see `spofscope check {}`)",
+            apply.join(","),
+            file.display()
+        )));
+    }
+    let (fixed, applied, skipped, unfixable) = if all {
+        let outcome = advice::fix_all(&model);
+        (
+            outcome.model,
+            outcome.applied,
+            Vec::new(),
+            outcome.unfixable,
+        )
+    } else {
+        let done = advice::apply(&model, &ids)
+            .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+        (done.model, done.applied, done.skipped, Vec::new())
+    };
+    let options = Options {
+        max_order2: Some(0),
+        ..Options::default()
+    };
+    let before = analysis::analyze(&model, &options);
+    let after = analysis::analyze(&fixed, &options);
+    model::save(&fixed, out)?;
+    let mut text = report::fix_text(&applied, &skipped, &unfixable, &before, &after);
+    text.push_str(&format!("Wrote {}\n", out.display()));
+    emit(&text, None)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn guess_import_format(file: &Path) -> Result<ImportFormat, BadInput> {

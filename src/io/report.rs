@@ -1,11 +1,14 @@
 //! The analysis report as text for people (a table), JSON for machines (DESIGN §3),
 //! and Markdown for wikis and pull requests.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::analysis::{CutSet, EntryAvailability, Finding, Report, Spof, WhatIf};
+use crate::advice::{Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable};
+use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof, WhatIf};
+use crate::edit::Edit;
 
 /// `check --format json`: the keys of DESIGN §3 plus importance and statistics.
 #[derive(Serialize)]
@@ -16,14 +19,58 @@ struct Json<'a> {
     order2: &'a [CutSet],
     order2_total: usize,
     findings: &'a [Finding],
-    recommendations: &'a [serde_json::Value],
+    recommendations: Vec<RecommendationJson<'a>>,
     importance: &'a [crate::analysis::Importance],
     component_importance: &'a [crate::analysis::ComponentImportance],
     always_down: &'a [String],
     stats: &'a crate::analysis::Stats,
 }
 
-pub fn json(report: &Report) -> String {
+/// One recommendation in `check --format json`: the keys of DESIGN §3 first.
+#[derive(Serialize)]
+struct RecommendationJson<'a> {
+    id: &'a str,
+    strategy: Strategy,
+    target: &'a str,
+    target_kind: DomainKind,
+    summary: &'a str,
+    removes_spofs: &'a [String],
+    availability_after: BTreeMap<String, f64>,
+    availability_before: BTreeMap<String, f64>,
+    downtime_saved_minutes_per_year: f64,
+    score: f64,
+    cost: &'a Cost,
+    rationale: &'a str,
+    resolves_findings: &'a [FindingRef],
+    adds_findings: &'a [FindingRef],
+    entries: &'a [EntryEffect],
+    edits: &'a [Edit],
+}
+
+impl<'a> RecommendationJson<'a> {
+    fn new(r: &'a Recommendation) -> Self {
+        Self {
+            id: &r.id,
+            strategy: r.strategy,
+            target: &r.target,
+            target_kind: r.target_kind,
+            summary: &r.summary,
+            removes_spofs: &r.removes_spofs,
+            availability_after: r.availability_after(),
+            availability_before: r.availability_before(),
+            downtime_saved_minutes_per_year: r.downtime_saved_minutes_per_year,
+            score: r.score,
+            cost: &r.cost,
+            rationale: &r.rationale,
+            resolves_findings: &r.resolves_findings,
+            adds_findings: &r.adds_findings,
+            entries: &r.entries,
+            edits: &r.edits,
+        }
+    }
+}
+
+pub fn json(report: &Report, recommendations: &[Recommendation]) -> String {
     let doc = Json {
         model: &report.model,
         entries: &report.entries,
@@ -31,7 +78,10 @@ pub fn json(report: &Report) -> String {
         order2: &report.order2,
         order2_total: report.order2_total,
         findings: &report.findings,
-        recommendations: &[],
+        recommendations: recommendations
+            .iter()
+            .map(RecommendationJson::new)
+            .collect(),
         importance: &report.importance,
         component_importance: &report.component_importance,
         always_down: &report.always_down,
@@ -85,7 +135,7 @@ pub fn duration(minutes: f64) -> String {
     format!("{:.1} days", hours / 24.0)
 }
 
-pub fn text(report: &Report) -> String {
+pub fn text(report: &Report, recommendations: &[Recommendation]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", report.model);
     let _ = writeln!(
@@ -157,6 +207,171 @@ pub fn text(report: &Report) -> String {
             f.message
         );
     }
+    recommendations_text(&mut s, recommendations);
+    s
+}
+
+fn recommendations_text(s: &mut String, recommendations: &[Recommendation]) {
+    let _ = writeln!(s, "\nRecommendations ({})", recommendations.len());
+    if recommendations.is_empty() {
+        let _ = writeln!(s, "  none: nothing a model edit can improve");
+    }
+    for (i, r) in recommendations.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {}  [{}]", i + 1, r.id, r.strategy.as_str());
+        let _ = writeln!(s, "     {}", r.summary);
+        if !r.removes_spofs.is_empty() {
+            let _ = writeln!(s, "     removes SPOFs: {}", r.removes_spofs.join(", "));
+        }
+        let changed: Vec<&EntryEffect> = r
+            .entries
+            .iter()
+            .filter(|e| e.downtime_saved_minutes_per_year > 0.0)
+            .collect();
+        if changed.is_empty() {
+            let _ = writeln!(s, "     availability: unchanged");
+        }
+        for e in changed {
+            let _ = writeln!(
+                s,
+                "     {}: {} → {} (saves {} / year)",
+                e.id,
+                percent(e.before),
+                percent(e.after),
+                duration(e.downtime_saved_minutes_per_year)
+            );
+        }
+        let resolved = findings_text(&r.resolves_findings);
+        if !resolved.is_empty() {
+            let _ = writeln!(s, "     resolves: {resolved}");
+        }
+        let added = findings_text(&r.adds_findings);
+        if !added.is_empty() {
+            let _ = writeln!(s, "     brings: {added}");
+        }
+        let _ = writeln!(s, "     cost: {}", cost_text(&r.cost));
+        if let Some(code) = &r.cost.code_change {
+            let _ = writeln!(s, "     code change: {code}");
+        }
+        let _ = writeln!(s, "     why: {}", r.rationale);
+    }
+}
+
+/// Downtime saved, or `none` when the edit does not move the numbers.
+fn saving(minutes: f64) -> String {
+    if minutes > 0.0 {
+        duration(minutes)
+    } else {
+        "none".to_owned()
+    }
+}
+
+fn findings_text(findings: &[FindingRef]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("{} on {}", f.rule, f.target))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `+1 replica, new web-lb, new zone eu-b`, or `no new instances`.
+pub fn cost_text(cost: &Cost) -> String {
+    let mut parts = Vec::new();
+    if cost.added_replicas > 0 {
+        parts.push(format!(
+            "+{} {}",
+            cost.added_replicas,
+            if cost.added_replicas == 1 {
+                "replica"
+            } else {
+                "replicas"
+            }
+        ));
+    }
+    let lists = [
+        ("component", "components", &cost.new_components),
+        ("zone", "zones", &cost.new_zones),
+        ("region", "regions", &cost.new_regions),
+    ];
+    for (one, many, ids) in lists {
+        if !ids.is_empty() {
+            let what = if ids.len() == 1 { one } else { many };
+            parts.push(format!("new {what} {}", ids.join(", ")));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("no new instances".to_owned());
+    }
+    if cost.code_change.is_some() {
+        parts.push("a code change".to_owned());
+    }
+    parts.join(", ")
+}
+
+/// What `spofscope fix` did: applied recommendations, SPOFs and availability before and
+/// after, code changes the team owes, and what was skipped or cannot be fixed.
+pub fn fix_text(
+    applied: &[Recommendation],
+    skipped: &[Skipped],
+    unfixable: &[Unfixable],
+    before: &Report,
+    after: &Report,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Applied {} {} to {}",
+        applied.len(),
+        if applied.len() == 1 {
+            "recommendation"
+        } else {
+            "recommendations"
+        },
+        before.model
+    );
+    for r in applied {
+        let _ = writeln!(s, "  {}  {}", r.id, r.summary);
+    }
+    let _ = writeln!(s, "SPOFs: {} → {}", before.spofs.len(), after.spofs.len());
+    for b in &before.entries {
+        if let Some(a) = after.entry(&b.id) {
+            let _ = writeln!(
+                s,
+                "  {}: {} → {} ({} → {} downtime per year)",
+                b.id,
+                percent(b.availability),
+                percent(a.availability),
+                duration(b.downtime_minutes_per_year),
+                duration(a.downtime_minutes_per_year)
+            );
+        }
+    }
+    let code: Vec<&Recommendation> = applied
+        .iter()
+        .filter(|r| r.cost.code_change.is_some())
+        .collect();
+    if !code.is_empty() {
+        let _ = writeln!(
+            s,
+            "Code changes the team must make for the model to be true:"
+        );
+        for r in code {
+            if let Some(change) = &r.cost.code_change {
+                let _ = writeln!(s, "  {}: {change}", r.id);
+            }
+        }
+    }
+    if !skipped.is_empty() {
+        let _ = writeln!(s, "Skipped:");
+        for k in skipped {
+            let _ = writeln!(s, "  {}: {}", k.id, k.reason);
+        }
+    }
+    if !unfixable.is_empty() {
+        let _ = writeln!(s, "Cannot be removed by a model edit:");
+        for u in unfixable {
+            let _ = writeln!(s, "  {}: {}", u.spof.event(), u.reason);
+        }
+    }
     s
 }
 
@@ -192,7 +407,7 @@ fn table<const N: usize>(s: &mut String, head: &[&str; N], rows: &[[String; N]])
     }
 }
 
-pub fn markdown(report: &Report) -> String {
+pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {}\n", report.model);
     let _ = writeln!(s, "## Availability\n");
@@ -264,7 +479,68 @@ pub fn markdown(report: &Report) -> String {
             md(&f.message)
         );
     }
+    recommendations_markdown(&mut s, recommendations);
     s
+}
+
+fn recommendations_markdown(s: &mut String, recommendations: &[Recommendation]) {
+    let _ = writeln!(s, "\n## Recommendations ({})\n", recommendations.len());
+    if recommendations.is_empty() {
+        let _ = writeln!(s, "None.");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "| # | Recommendation | Strategy | Removes SPOFs | Downtime saved per year | Cost |"
+    );
+    let _ = writeln!(s, "|---:|---|---|---|---:|---|");
+    for (i, r) in recommendations.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} | {} |",
+            i + 1,
+            md(&r.id),
+            r.strategy.as_str(),
+            md(&r.removes_spofs.join(", ")),
+            saving(r.downtime_saved_minutes_per_year),
+            md(&cost_text(&r.cost))
+        );
+    }
+    for (i, r) in recommendations.iter().enumerate() {
+        let _ = writeln!(s, "\n### {}. {}\n", i + 1, md(&r.summary));
+        let _ = writeln!(
+            s,
+            "`{}` ({}). {}\n",
+            md(&r.id),
+            r.strategy.label(),
+            md(&r.rationale)
+        );
+        for e in &r.entries {
+            let _ = writeln!(
+                s,
+                "- {}: {} → {} (saves {} per year)",
+                md(&e.id),
+                percent(e.before),
+                percent(e.after),
+                saving(e.downtime_saved_minutes_per_year)
+            );
+        }
+        if !r.removes_spofs.is_empty() {
+            let _ = writeln!(s, "- Removes SPOFs: {}", md(&r.removes_spofs.join(", ")));
+        }
+        let resolved = findings_text(&r.resolves_findings);
+        if !resolved.is_empty() {
+            let _ = writeln!(s, "- Resolves: {}", md(&resolved));
+        }
+        let added = findings_text(&r.adds_findings);
+        if !added.is_empty() {
+            let _ = writeln!(s, "- Brings: {}", md(&added));
+        }
+        let _ = writeln!(s, "- Cost: {}", md(&cost_text(&r.cost)));
+        if let Some(code) = &r.cost.code_change {
+            let _ = writeln!(s, "- **Code change:** {}", md(code));
+        }
+    }
 }
 
 /// Escape text for a Markdown table cell.

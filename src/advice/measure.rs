@@ -1,0 +1,263 @@
+//! Measuring candidates: apply each to a copy of the model, re-run the analysis once, and
+//! compare with the report before. The only place advice gets numbers; it never estimates.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use super::candidates::{Candidate, Purpose, Scope, candidates};
+use super::{Cost, EntryEffect, FindingRef, MIN_SAVING_MINUTES_PER_YEAR, ROUNDING, Recommendation};
+use crate::analysis::eval::Evaluator;
+use crate::analysis::{self, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report};
+use crate::edit::Edit;
+use crate::model::{Event, Model};
+
+/// What a candidate analysis needs: entries, SPOFs and findings, not order-2 sets or
+/// per-component importance.
+pub fn fast_options() -> Options {
+    Options {
+        max_order2: Some(0),
+        component_importance_work: 0,
+        ..Options::default()
+    }
+}
+
+/// A candidate that did not hold up, and why.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    pub id: String,
+    pub purpose: Purpose,
+    pub reason: String,
+}
+
+pub struct Measured {
+    /// Ranked best first.
+    pub recommendations: Vec<Recommendation>,
+    pub rejected: Vec<Rejection>,
+}
+
+/// Generate the candidates for `report` (the analysis of `model`), measure each on its
+/// own copy (in parallel), drop those that fail and those whose model another
+/// candidate already produces, and rank the rest.
+pub fn measured(model: &Model, report: &Report, scope: Scope) -> Measured {
+    let results: Vec<Result<(Recommendation, Model), Rejection>> = candidates(model, report, scope)
+        .into_par_iter()
+        .map(|c| measure(model, report, c))
+        .collect();
+    let mut kept: Vec<(Recommendation, Model)> = Vec::new();
+    let mut rejected = Vec::new();
+    for r in results {
+        match r {
+            Ok((rec, m)) => {
+                if !kept.iter().any(|(_, other)| *other == m) {
+                    kept.push((rec, m));
+                }
+            }
+            Err(why) => rejected.push(why),
+        }
+    }
+    let mut recommendations: Vec<Recommendation> = kept.into_iter().map(|(r, _)| r).collect();
+    recommendations.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.removes_spofs.len().cmp(&a.removes_spofs.len()))
+            .then(a.cost.added_instances.cmp(&b.cost.added_instances))
+            .then(a.adds_findings.len().cmp(&b.adds_findings.len()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Measured {
+        recommendations,
+        rejected,
+    }
+}
+
+fn measure(
+    model: &Model,
+    report: &Report,
+    c: Candidate,
+) -> Result<(Recommendation, Model), Rejection> {
+    let reject = |reason: String| Rejection {
+        id: c.id.clone(),
+        purpose: c.purpose.clone(),
+        reason,
+    };
+    let mut next = model.clone();
+    Edit::apply_all(&c.edits, &mut next)
+        .map_err(|e| reject(format!("its edit is invalid: {e}")))?;
+    let after = analysis::analyze(&next, &fast_options());
+
+    let mut entries = Vec::new();
+    for b in &report.entries {
+        let Some(a) = after.entry(&b.id) else {
+            return Err(reject(format!("entry {} disappears", b.id)));
+        };
+        if a.availability < b.availability - ROUNDING {
+            return Err(reject(format!(
+                "it lowers the availability of {} from {} to {}",
+                b.id, b.availability, a.availability
+            )));
+        }
+        let changed = (a.availability - b.availability).abs() > ROUNDING;
+        entries.push(EntryEffect {
+            id: b.id.clone(),
+            before: b.availability,
+            after: a.availability,
+            downtime_saved_minutes_per_year: if changed {
+                (a.availability - b.availability) * MINUTES_PER_YEAR
+            } else {
+                0.0
+            },
+            exact: b.exact && a.exact,
+        });
+    }
+
+    let spofs_before: Vec<String> = report.spofs.iter().map(|s| s.event()).collect();
+    let spofs_after: Vec<String> = after.spofs.iter().map(|s| s.event()).collect();
+    let added: Vec<&String> = spofs_after
+        .iter()
+        .filter(|s| !spofs_before.contains(s))
+        .collect();
+    if let Some(first) = added.first() {
+        return Err(reject(format!("it makes {first} a new SPOF")));
+    }
+    let removes_spofs: Vec<String> = spofs_before
+        .into_iter()
+        .filter(|s| !spofs_after.contains(s))
+        .collect();
+
+    let refs = |r: &Report| -> BTreeSet<FindingRef> {
+        r.findings
+            .iter()
+            .map(|f| FindingRef {
+                rule: f.rule.to_owned(),
+                target: f.target.clone(),
+            })
+            .collect()
+    };
+    let (findings_before, findings_after) = (refs(report), refs(&after));
+    let resolves_findings: Vec<FindingRef> = findings_before
+        .difference(&findings_after)
+        .cloned()
+        .collect();
+    let adds_findings: Vec<FindingRef> = findings_after
+        .difference(&findings_before)
+        .cloned()
+        .collect();
+
+    let saved: f64 = entries
+        .iter()
+        .map(|e| e.downtime_saved_minutes_per_year)
+        .sum();
+    let worth_it = saved >= MIN_SAVING_MINUTES_PER_YEAR || !removes_spofs.is_empty();
+    match &c.purpose {
+        Purpose::RemoveSpof(event) if !removes_spofs.contains(event) => {
+            return Err(reject(format!("it leaves {event} a SPOF")));
+        }
+        Purpose::Resolve(f) if !resolves_findings.contains(f) => {
+            return Err(reject(format!(
+                "it leaves the {} finding on {}",
+                f.rule, f.target
+            )));
+        }
+        Purpose::Improve if !worth_it => {
+            return Err(reject(format!(
+                "it saves {saved:.2e} minutes of downtime a year and removes no SPOF"
+            )));
+        }
+        _ => {}
+    }
+    let cost = cost(model, &next, c.code_change.clone());
+    if cost.added_instances > 0 && !worth_it {
+        return Err(reject(format!(
+            "it adds {} instances to save {saved:.2e} minutes of downtime a year",
+            cost.added_instances
+        )));
+    }
+    let rec = Recommendation {
+        id: c.id,
+        strategy: c.strategy,
+        target: c.target,
+        target_kind: c.target_kind,
+        summary: c.summary,
+        rationale: c.rationale,
+        edits: c.edits,
+        removes_spofs,
+        resolves_findings,
+        adds_findings,
+        entries,
+        downtime_saved_minutes_per_year: saved,
+        score: saved / f64::from(cost.added_instances.max(1)),
+        cost,
+    };
+    Ok((rec, next))
+}
+
+/// What `after` adds to `before`, by comparing the two models.
+fn cost(before: &Model, after: &Model, code_change: Option<String>) -> Cost {
+    let mut added_replicas = 0;
+    let mut new_components = Vec::new();
+    let mut new_instances = 0;
+    for c in &after.components {
+        match before.component(&c.id) {
+            Some(old) => added_replicas += c.replica_count().saturating_sub(old.replica_count()),
+            None => {
+                new_instances += c.replica_count();
+                new_components.push(c.id.clone());
+            }
+        }
+    }
+    Cost {
+        added_replicas,
+        new_components,
+        added_instances: added_replicas + new_instances,
+        new_zones: after
+            .zone_ids()
+            .filter(|z| before.zone(z).is_none())
+            .map(str::to_owned)
+            .collect(),
+        new_regions: after
+            .regions
+            .iter()
+            .filter(|r| before.region(&r.id).is_none())
+            .map(|r| r.id.clone())
+            .collect(),
+        code_change,
+    }
+}
+
+/// Which of `changed` (components `fixed` has changed so that `event` no longer takes
+/// them down) must stay changed for `event` to take down no entry, deciding one at a
+/// time in order. An unchanged component is one `event` takes down, so each trial forces
+/// it down in the one compiled graph instead of rebuilding the model. `None` when
+/// `event` still takes down an entry with every change in place.
+pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<Vec<bool>> {
+    let g = FailureGraph::compile(fixed);
+    let Some(Failure::Basic(e)) = g.resolve(event) else {
+        return None;
+    };
+    // Scenario 0: nothing failed; scenario 1: `event` failed and the unchanged forced down.
+    let mut words = vec![0u64; g.events.len()];
+    words[e as usize] = 0b10;
+    let mut forced = vec![0u64; g.len()];
+    let mut ev = Evaluator::new(&g);
+    let mut entry_down = |forced: &[u64]| {
+        ev.run(&words, Some(forced));
+        (0..g.len()).any(|c| g.is_entry[c] && ev.down[c] & 0b11 == 0b10)
+    };
+    if entry_down(&forced) {
+        return None;
+    }
+    let mut needed = vec![true; changed.len()];
+    for (i, id) in changed.iter().enumerate() {
+        let Some(c) = g.component_index(id) else {
+            continue;
+        };
+        forced[c as usize] = 0b10;
+        if entry_down(&forced) {
+            forced[c as usize] = 0;
+        } else {
+            needed[i] = false;
+        }
+    }
+    Some(needed)
+}

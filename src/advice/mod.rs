@@ -1,0 +1,179 @@
+//! Recommendations: concrete model edits that remove SPOFs and resolve findings, each
+//! measured by re-analysing the edited copy of the model. Pure; no egui, no I/O, no estimates.
+//!
+//! The API (every function is pure and may run on a background thread):
+//!
+//! - [`recommend`]`(&Model, &Report) -> Vec<Recommendation>`: for every SPOF and finding
+//!   of `report` (which must be `analysis::analyze(model, _)`), the candidate fixes of all
+//!   seven [`Strategy`]s that hold up under measurement, ranked best first. Each carries
+//!   its [`Edit`]s (apply them with `Document::apply(&rec.summary, &rec.edits)` as one
+//!   undo step), the SPOFs it removes, each entry's availability before and after,
+//!   downtime saved and [`Cost`].
+//! - [`fix_all`]`(&Model) -> FixOutcome`: apply the best SPOF-removing recommendation
+//!   again and again until no SPOF is left or none can be removed; returns the fixed
+//!   model, the applied recommendations, all their edits as one transaction, and the
+//!   SPOFs no model edit removed, each with the reason.
+//! - [`apply`]`(&Model, &[String]) -> Result<Applied, UnknownIds>`: apply recommendations
+//!   by id in order, recomputing after each so later ones fit the changed model.
+//!
+//! Every number comes from `analysis::analyze` on the edited copy. A candidate is kept
+//! only if its edits are valid, no entry loses availability (beyond [`ROUNDING`]), it
+//! adds no SPOF, and it achieves what it was made for; one that adds replicas or
+//! components must also remove a SPOF or save [`MIN_SAVING_MINUTES_PER_YEAR`].
+
+mod candidates;
+mod fix;
+mod measure;
+mod placement;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use fix::{Applied, FixOutcome, Skipped, Unfixable, UnknownIds, apply, fix_all};
+
+use crate::analysis::{DomainKind, Report};
+use crate::edit::Edit;
+use crate::model::Model;
+
+/// Availability differences this small are floating-point rounding, not a change.
+pub const ROUNDING: f64 = 1e-12;
+
+/// Less downtime saved than this (a second a year, over all entries) is no reason to run
+/// more instances: a recommendation that adds some must save this much or remove a SPOF.
+pub const MIN_SAVING_MINUTES_PER_YEAR: f64 = 1.0 / 60.0;
+
+/// The seven ways an SRE removes a single point of failure (DESIGN §3 names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    Redundancy,
+    LoadBalancing,
+    Replication,
+    GeoDistribution,
+    Failover,
+    Monitoring,
+    GracefulDegradation,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 7] = [
+        Self::Redundancy,
+        Self::LoadBalancing,
+        Self::Replication,
+        Self::GeoDistribution,
+        Self::Failover,
+        Self::Monitoring,
+        Self::GracefulDegradation,
+    ];
+
+    /// The name used in ids, JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Redundancy => "redundancy",
+            Self::LoadBalancing => "load-balancing",
+            Self::Replication => "replication",
+            Self::GeoDistribution => "geo-distribution",
+            Self::Failover => "failover",
+            Self::Monitoring => "monitoring",
+            Self::GracefulDegradation => "graceful-degradation",
+        }
+    }
+
+    /// How people call it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Redundancy => "Redundancy",
+            Self::LoadBalancing => "Load balancing",
+            Self::Replication => "Replication",
+            Self::GeoDistribution => "Geo-distribution",
+            Self::Failover => "Failover",
+            Self::Monitoring => "Monitoring",
+            Self::GracefulDegradation => "Graceful degradation",
+        }
+    }
+}
+
+/// One entry's availability before and after a recommendation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntryEffect {
+    pub id: String,
+    pub before: f64,
+    pub after: f64,
+    pub downtime_saved_minutes_per_year: f64,
+    /// False when either number is a Monte Carlo estimate (the model is over budget).
+    pub exact: bool,
+}
+
+/// What a recommendation adds to the system, found by comparing the models.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Cost {
+    /// Extra replicas of existing components.
+    pub added_replicas: u32,
+    /// Components the edit creates.
+    pub new_components: Vec<String>,
+    /// Extra replicas plus the replicas of new components: what the ranking divides by.
+    pub added_instances: u32,
+    pub new_zones: Vec<String>,
+    pub new_regions: Vec<String>,
+    /// The change the team must make in code for the edit to be true, if any.
+    pub code_change: Option<String>,
+}
+
+/// A finding by rule and target.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FindingRef {
+    pub rule: String,
+    pub target: String,
+}
+
+/// A concrete, measured fix: apply `edits` as one transaction.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// Stable: `strategy:target[:variant]`, e.g. `redundancy:lb`, `replication:db:sync`.
+    pub id: String,
+    pub strategy: Strategy,
+    /// A component, zone or region id.
+    pub target: String,
+    pub target_kind: DomainKind,
+    pub summary: String,
+    /// Why, and the trade-offs an SRE would weigh.
+    pub rationale: String,
+    pub edits: Vec<Edit>,
+    /// SPOFs gone after the edit, as what-if events (`db`, `zone:eu-a`, `region:eu`).
+    pub removes_spofs: Vec<String>,
+    pub resolves_findings: Vec<FindingRef>,
+    /// Findings the edit brings (e.g. `async-replication` after an asynchronous replica).
+    pub adds_findings: Vec<FindingRef>,
+    pub entries: Vec<EntryEffect>,
+    /// Summed over entries.
+    pub downtime_saved_minutes_per_year: f64,
+    pub cost: Cost,
+    /// Downtime saved per added instance (minutes per year; an edit adding none counts as one).
+    pub score: f64,
+}
+
+impl Recommendation {
+    /// Each entry's availability after the edit.
+    pub fn availability_after(&self) -> BTreeMap<String, f64> {
+        self.entries
+            .iter()
+            .map(|e| (e.id.clone(), e.after))
+            .collect()
+    }
+
+    /// Each entry's availability before the edit.
+    pub fn availability_before(&self) -> BTreeMap<String, f64> {
+        self.entries
+            .iter()
+            .map(|e| (e.id.clone(), e.before))
+            .collect()
+    }
+}
+
+/// Every recommendation for the SPOFs and findings of `report` (the analysis of
+/// `model`), best first: most downtime saved per added instance, then most SPOFs
+/// removed, then fewest instances, then fewest new findings, then id.
+pub fn recommend(model: &Model, report: &Report) -> Vec<Recommendation> {
+    measure::measured(model, report, candidates::Scope::All).recommendations
+}

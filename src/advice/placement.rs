@@ -1,0 +1,286 @@
+//! Where new replicas, zones and regions go: spreading a component over the zones of its
+//! region, mirroring it into a second region, fresh ids. Model arithmetic only; no analysis.
+
+use std::collections::HashMap;
+
+use crate::model::{Component, Failover, Model, Region, Replication, Zone};
+
+/// Zones of `c` without repeats, in list order.
+pub fn distinct_zones(c: &Component) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for z in &c.zones {
+        if !out.contains(z) {
+            out.push(z.clone());
+        }
+    }
+    out
+}
+
+/// Index of the region holding `zone`.
+pub fn region_of(regions: &[Region], zone: &str) -> Option<usize> {
+    regions
+        .iter()
+        .position(|r| r.zones.iter().any(|z| z.id == zone))
+}
+
+/// Fewest replicas, spread round-robin over `zones` ≥ 2 zones, that keep `k` up when any
+/// one zone fails: the largest zone holds ⌈r/L⌉, so r − ⌈r/L⌉ ≥ k, i.e. r ≥ ⌈kL/(L−1)⌉.
+pub fn replicas_for_zone_loss(k: u32, zones: u32) -> u32 {
+    (k * zones).div_ceil(zones - 1)
+}
+
+/// Whether `c` goes down by itself when the zones `failed` says are out: fewer than its
+/// effective `min_healthy` replicas are left elsewhere.
+pub fn hit_by(c: &Component, failed: impl Fn(&str) -> bool) -> bool {
+    let n = c.replica_count();
+    if n == 0 {
+        return false;
+    }
+    let left = (0..n)
+        .filter(|&i| c.zone_of_replica(i).is_none_or(|z| !failed(z)))
+        .count() as u32;
+    left < c.effective_min_healthy()
+}
+
+/// Regions being reshaped by one candidate, and the ids it has handed out.
+pub struct Layout<'m> {
+    model: &'m Model,
+    pub regions: Vec<Region>,
+    taken: Vec<String>,
+}
+
+impl<'m> Layout<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Self {
+            model,
+            regions: model.regions.clone(),
+            taken: Vec::new(),
+        }
+    }
+
+    /// A component, region or zone id used nowhere yet, built from `stem`.
+    pub fn fresh(&mut self, stem: &str) -> String {
+        let stem = self.model.fresh_id(stem);
+        let id = (1..)
+            .map(|n| {
+                if n == 1 {
+                    stem.clone()
+                } else {
+                    format!("{stem}-{n}")
+                }
+            })
+            .find(|id| self.is_free(id))
+            .unwrap_or(stem);
+        self.taken.push(id.clone());
+        id
+    }
+
+    fn is_free(&self, id: &str) -> bool {
+        !self.taken.iter().any(|t| t == id)
+            && self.model.component(id).is_none()
+            && !self
+                .regions
+                .iter()
+                .any(|r| r.id == id || r.zones.iter().any(|z| z.id == id))
+    }
+
+    /// Zones created so far (ids), in creation order.
+    pub fn new_zones(&self) -> Vec<String> {
+        self.regions
+            .iter()
+            .flat_map(|r| r.zones.iter().map(|z| z.id.clone()))
+            .filter(|z| self.model.zone(z).is_none())
+            .collect()
+    }
+
+    /// Whether the candidate changed the regions (and so needs a `SetRegions` edit).
+    pub fn regions_changed(&self) -> bool {
+        self.regions != self.model.regions
+    }
+
+    /// Add a zone to region `ri`, named `<region>-<letter>` like cloud zones.
+    fn add_zone(&mut self, ri: usize) -> String {
+        let region = self.regions[ri].id.clone();
+        let id = match ('a'..='z')
+            .map(|l| format!("{region}-{l}"))
+            .find(|id| self.is_free(id))
+        {
+            Some(id) => {
+                self.taken.push(id.clone());
+                id
+            }
+            None => self.fresh(&format!("{region}-zone")),
+        };
+        self.regions[ri].zones.push(Zone {
+            id: id.clone(),
+            name: String::new(),
+            availability: None,
+        });
+        id
+    }
+
+    /// `c` with `replicas` replicas; new replicas go to zones of its region it does not
+    /// use yet, as long as that leaves every existing replica where it is.
+    pub fn with_replicas(&self, c: &Component, replicas: u32) -> Component {
+        let mut next = c.clone();
+        next.replicas = replicas;
+        let zones = distinct_zones(c);
+        if zones.len() == c.zones.len()
+            && c.replicas as usize <= zones.len()
+            && let Some(ri) = zones.first().and_then(|z| region_of(&self.regions, z))
+        {
+            let wanted = (replicas as usize).saturating_sub(zones.len());
+            next.zones.extend(
+                self.regions[ri]
+                    .zones
+                    .iter()
+                    .filter(|z| !zones.contains(&z.id))
+                    .take(wanted)
+                    .map(|z| z.id.clone()),
+            );
+        }
+        next
+    }
+
+    /// `c` spread over zones of its region so that any one zone can fail while
+    /// `min_healthy` replicas stay up, with the fewest replicas; a region with a single
+    /// zone gets a second one. A store becomes synchronously replicated with automatic
+    /// failover (its replicas must hold the same data to stand in for each other).
+    pub fn spread(&mut self, c: &Component) -> Component {
+        let zones = distinct_zones(c);
+        let Some(ri) = zones.first().and_then(|z| region_of(&self.regions, z)) else {
+            return c.clone();
+        };
+        let mut spare: Vec<String> = self.regions[ri]
+            .zones
+            .iter()
+            .filter(|z| !zones.contains(&z.id))
+            .map(|z| z.id.clone())
+            .collect();
+        if zones.len() + spare.len() < 2 {
+            spare.push(self.add_zone(ri));
+        }
+        let k = c.min_healthy;
+        let (replicas, count) = (zones.len().max(2)..=zones.len() + spare.len())
+            .map(|l| (c.replicas.max(replicas_for_zone_loss(k, l as u32)), l))
+            .min()
+            .unwrap_or((c.replicas, zones.len()));
+        let mut next = c.clone();
+        next.zones = zones.clone();
+        next.zones
+            .extend(spare.into_iter().take(count.saturating_sub(zones.len())));
+        next.replicas = replicas;
+        if c.kind.is_stateful() && c.replication == Replication::None && replicas > 1 {
+            next.replication = Replication::Sync;
+            next.failover = Failover::Automatic;
+        }
+        next
+    }
+
+    /// The region that mirrors `region`: another region of the model with zones, or a new
+    /// one with as many zones. Returns its id and where each zone of `region` maps to.
+    pub fn second_region(&mut self, region: &str) -> (String, HashMap<String, String>) {
+        let source: Vec<String> = self
+            .regions
+            .iter()
+            .find(|r| r.id == region)
+            .map(|r| r.zones.iter().map(|z| z.id.clone()).collect())
+            .unwrap_or_default();
+        let existing = self
+            .regions
+            .iter()
+            .position(|r| r.id != region && !r.zones.is_empty());
+        let ri = match existing {
+            Some(ri) => ri,
+            None => {
+                let id = self.fresh(&format!("{region}-2"));
+                let name = self
+                    .model
+                    .region(region)
+                    .map(|r| if r.name.is_empty() { &r.id } else { &r.name })
+                    .map_or_else(String::new, |n| format!("{n} (second region)"));
+                self.regions.push(Region {
+                    id,
+                    name,
+                    zones: Vec::new(),
+                });
+                let ri = self.regions.len() - 1;
+                for _ in 0..source.len().max(1) {
+                    self.add_zone(ri);
+                }
+                ri
+            }
+        };
+        let target: Vec<String> = self.regions[ri]
+            .zones
+            .iter()
+            .map(|z| z.id.clone())
+            .collect();
+        let map = source
+            .iter()
+            .enumerate()
+            .map(|(j, z)| (z.clone(), target[j % target.len()].clone()))
+            .collect();
+        (self.regions[ri].id.clone(), map)
+    }
+}
+
+/// `c` mirrored into a second region: every zone `z` of its list is followed by its mirror
+/// `map[z]` and the replicas double, so old replica `j` stays where it was (as replica 2j)
+/// and replica 2j+1 runs in the mirror zone. A store replicates with `replication`; one
+/// that gets its first copy this way also gets automatic failover, as any new replica does.
+pub fn stretch(
+    c: &Component,
+    map: &HashMap<String, String>,
+    replication: Replication,
+) -> Component {
+    let mut next = c.clone();
+    next.zones = c
+        .zones
+        .iter()
+        .flat_map(|z| [z.clone(), map.get(z).unwrap_or(z).clone()])
+        .collect();
+    next.replicas = c.replicas * 2;
+    if c.kind.is_stateful() {
+        next.replication = replication;
+        if c.replication == Replication::None && c.replicas == 1 {
+            next.failover = Failover::Automatic;
+        }
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ComponentKind;
+
+    #[test]
+    fn replicas_for_zone_loss_leaves_k_after_the_largest_zone_fails() {
+        for k in 1..6 {
+            for l in 2..6 {
+                let r = replicas_for_zone_loss(k, l);
+                assert!(r - r.div_ceil(l) >= k, "k {k} zones {l}");
+                assert!(
+                    r - 1 - (r - 1).div_ceil(l) < k,
+                    "k {k} zones {l} not minimal"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn stretch_keeps_old_replicas_in_place() {
+        let mut c = Component::new("web", ComponentKind::Service);
+        c.replicas = 3;
+        c.zones = vec!["a".into(), "b".into()];
+        let map = HashMap::from([("a".into(), "x".into()), ("b".into(), "y".into())]);
+        let s = stretch(&c, &map, Replication::Async);
+        assert_eq!(s.replicas, 6);
+        for j in 0..3 {
+            assert_eq!(s.zone_of_replica(2 * j), c.zone_of_replica(j));
+        }
+        assert_eq!(s.zone_of_replica(1), Some("x"));
+        assert_eq!(s.replication, Replication::None);
+    }
+}

@@ -1,0 +1,836 @@
+//! Recommendations: each strategy's exact edit and measured availability on a small
+//! model (closed forms), `fix_all` on every sample, `apply` by id, and properties on random models.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use spofscope::advice::{self, ROUNDING, Recommendation, Strategy};
+use spofscope::analysis::{self, Options, Report};
+use spofscope::edit::{Document, Edit};
+use spofscope::model::{
+    self, Component, ComponentKind, Dependency, DependencyKind, Failover, Model, Needs, Region,
+    Replication, Zone,
+};
+
+/// Default replica, zone and region availability.
+const P: f64 = 0.999;
+const Z: f64 = 0.9995;
+const R: f64 = 0.9999;
+
+fn client(id: &str) -> Component {
+    let mut c = Component::new(id, ComponentKind::Client);
+    c.entry = true;
+    c
+}
+
+fn component(id: &str, kind: ComponentKind, replicas: u32) -> Component {
+    let mut c = Component::new(id, kind);
+    c.replicas = replicas;
+    c
+}
+
+fn placed(mut c: Component, zones: &[&str]) -> Component {
+    c.zones = zones.iter().map(|z| (*z).to_owned()).collect();
+    c
+}
+
+fn at(mut c: Component, pos: (f32, f32)) -> Component {
+    c.pos = pos;
+    c
+}
+
+fn region(id: &str, zones: &[&str]) -> Region {
+    Region {
+        id: id.to_owned(),
+        name: String::new(),
+        zones: zones
+            .iter()
+            .map(|z| Zone {
+                id: (*z).to_owned(),
+                name: String::new(),
+                availability: None,
+            })
+            .collect(),
+    }
+}
+
+fn model(regions: Vec<Region>, components: Vec<Component>, dependencies: Vec<Dependency>) -> Model {
+    let m = Model {
+        regions,
+        components,
+        dependencies,
+        ..Model::default()
+    };
+    assert_eq!(m.validate().map_err(|p| p.len()), Ok(()));
+    m
+}
+
+fn analyze(m: &Model) -> Report {
+    analysis::analyze(m, &Options::default())
+}
+
+fn recommendations(m: &Model) -> Vec<Recommendation> {
+    advice::recommend(m, &analyze(m))
+}
+
+fn ids(recs: &[Recommendation]) -> Vec<&str> {
+    recs.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn find(m: &Model, id: &str) -> Recommendation {
+    let recs = recommendations(m);
+    recs.iter()
+        .find(|r| r.id == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no recommendation {id}; got {:?}", ids(&recs)))
+}
+
+fn update(c: Component) -> Edit {
+    Edit::UpdateComponent {
+        id: c.id.clone(),
+        component: c,
+    }
+}
+
+/// Availability of `entry` after applying `rec` to `m`, re-analysed from scratch.
+fn availability_after(m: &Model, rec: &Recommendation, entry: &str) -> f64 {
+    let mut next = m.clone();
+    Edit::apply_all(&rec.edits, &mut next).expect("recommendation applies");
+    analyze(&next)
+        .entry(entry)
+        .map(|e| e.availability)
+        .expect("entry")
+}
+
+fn assert_close(got: f64, expected: f64) {
+    assert!(
+        (got - expected).abs() < 1e-12,
+        "got {got}, expected {expected}"
+    );
+}
+
+/// k of n replicas up, each with probability p.
+fn k_of_n(k: u32, n: u32, p: f64) -> f64 {
+    (k..=n)
+        .map(|i| {
+            let choose = (0..i).fold(1.0, |acc, j| acc * f64::from(n - j) / f64::from(j + 1));
+            choose * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
+        })
+        .sum()
+}
+
+fn parallel(p: f64) -> f64 {
+    1.0 - (1.0 - p).powi(2)
+}
+
+#[test]
+fn redundancy_adds_a_replica_to_a_single_load_balancer() {
+    let lb = component("lb", ComponentKind::LoadBalancer, 1);
+    let m = model(
+        vec![],
+        vec![client("users"), lb.clone()],
+        vec![Dependency::hard("users", "lb")],
+    );
+    let rec = find(&m, "redundancy:lb");
+    assert_eq!(rec.strategy, Strategy::Redundancy);
+    assert_eq!(
+        rec.edits,
+        vec![update(component("lb", ComponentKind::LoadBalancer, 2))]
+    );
+    assert_eq!(rec.removes_spofs, vec!["lb"]);
+    assert_eq!(rec.cost.added_replicas, 1);
+    assert_eq!(rec.cost.added_instances, 1);
+    assert_close(rec.entries[0].before, P);
+    assert_close(rec.availability_after()["users"], parallel(P));
+    assert_close(availability_after(&m, &rec, "users"), parallel(P));
+    assert_close(
+        rec.downtime_saved_minutes_per_year,
+        (parallel(P) - P) * analysis::MINUTES_PER_YEAR,
+    );
+}
+
+#[test]
+fn redundancy_keeps_min_healthy_and_adds_one_replica_of_headroom() {
+    let mut api = component("api", ComponentKind::Service, 2);
+    api.min_healthy = 2;
+    let m = model(
+        vec![],
+        vec![
+            client("users"),
+            component("lb", ComponentKind::LoadBalancer, 2),
+            api.clone(),
+        ],
+        vec![
+            Dependency::hard("users", "lb"),
+            Dependency::hard("lb", "api"),
+        ],
+    );
+    let rec = find(&m, "redundancy:api");
+    let mut expected = api;
+    expected.replicas = 3;
+    assert_eq!(rec.edits, vec![update(expected)]);
+    assert_close(
+        rec.availability_after()["users"],
+        parallel(P) * k_of_n(2, 3, P),
+    );
+}
+
+#[test]
+fn load_balancing_puts_a_redundant_balancer_in_front_of_a_service_users_call_directly() {
+    let web = at(component("web", ComponentKind::Service, 1), (200.0, 0.0));
+    let m = model(
+        vec![],
+        vec![client("users"), web.clone()],
+        vec![Dependency::hard("users", "web")],
+    );
+    let recs = recommendations(&m);
+    assert!(
+        !ids(&recs).contains(&"redundancy:web"),
+        "users cannot spread requests themselves: {:?}",
+        ids(&recs)
+    );
+    let rec = find(&m, "load-balancing:web");
+    let mut lb = component("web-lb", ComponentKind::LoadBalancer, 2);
+    lb.name = "web load balancer".to_owned();
+    lb.pos = (100.0, 40.0);
+    let mut scaled = web;
+    scaled.replicas = 2;
+    assert_eq!(
+        rec.edits,
+        vec![
+            Edit::AddComponent(lb),
+            update(scaled),
+            Edit::Redirect {
+                callers_of: "web".to_owned(),
+                to: "web-lb".to_owned(),
+                except: "web-lb".to_owned(),
+            },
+            Edit::AddDependency(Dependency::hard("web-lb", "web")),
+        ]
+    );
+    assert_eq!(rec.removes_spofs, vec!["web"]);
+    assert_eq!(rec.cost.new_components, vec!["web-lb"]);
+    assert_eq!(rec.cost.added_instances, 3);
+    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
+    assert_close(availability_after(&m, &rec, "users"), parallel(P).powi(2));
+}
+
+#[test]
+fn replication_gives_a_single_database_a_synchronous_replica_in_another_zone() {
+    let db = placed(component("db", ComponentKind::Database, 1), &["eu-a"]);
+    let m = model(
+        vec![region("eu", &["eu-a", "eu-b"])],
+        vec![client("users"), db.clone()],
+        vec![Dependency::hard("users", "db")],
+    );
+    let expected = |replication| {
+        let mut next = placed(db.clone(), &["eu-a", "eu-b"]);
+        next.replicas = 2;
+        next.replication = replication;
+        update(next)
+    };
+    let closed_form = R * parallel(Z * P);
+
+    let sync = find(&m, "replication:db:sync");
+    assert_eq!(sync.strategy, Strategy::Replication);
+    assert_eq!(sync.edits, vec![expected(Replication::Sync)]);
+    assert_eq!(sync.removes_spofs, vec!["db", "zone:eu-a"]);
+    assert!(sync.adds_findings.is_empty());
+    assert!(sync.rationale.contains("RPO 0"));
+    assert_close(sync.availability_after()["users"], closed_form);
+
+    let asynchronous = find(&m, "replication:db:async");
+    assert_eq!(asynchronous.edits, vec![expected(Replication::Async)]);
+    assert_eq!(asynchronous.adds_findings[0].rule, "async-replication");
+    assert!(asynchronous.rationale.contains("RPO = replication lag"));
+    assert_close(asynchronous.availability_after()["users"], closed_form);
+}
+
+#[test]
+fn replication_turns_unreplicated_shards_into_replicas_with_automatic_failover() {
+    let mut db = component("db", ComponentKind::Database, 3);
+    db.failover = Failover::Manual;
+    let m = model(
+        vec![],
+        vec![client("users"), db.clone()],
+        vec![Dependency::hard("users", "db")],
+    );
+    let before = analyze(&m).entry("users").map(|e| e.availability);
+    assert_close(before.unwrap_or_default(), P.powi(3));
+    let rec = find(&m, "replication:db:sync");
+    let mut expected = db;
+    expected.replication = Replication::Sync;
+    expected.failover = Failover::Automatic;
+    assert_eq!(rec.edits, vec![update(expected)]);
+    assert_eq!(rec.cost.added_instances, 0);
+    assert_close(rec.availability_after()["users"], 1.0 - (1.0 - P).powi(3));
+}
+
+#[test]
+fn geo_distribution_spreads_replicas_into_a_new_zone_when_the_region_has_one() {
+    let lb = placed(component("lb", ComponentKind::LoadBalancer, 2), &["eu-a"]);
+    let m = model(
+        vec![region("eu", &["eu-a"])],
+        vec![client("users"), lb.clone()],
+        vec![Dependency::hard("users", "lb")],
+    );
+    let rec = find(&m, "geo-distribution:zone:eu-a");
+    assert_eq!(rec.strategy, Strategy::GeoDistribution);
+    assert_eq!(
+        rec.edits,
+        vec![
+            Edit::SetRegions(vec![region("eu", &["eu-a", "eu-b"])]),
+            update(placed(lb, &["eu-a", "eu-b"])),
+        ]
+    );
+    assert_eq!(rec.removes_spofs, vec!["zone:eu-a"]);
+    assert_eq!(rec.cost.new_zones, vec!["eu-b"]);
+    assert_eq!(rec.cost.added_instances, 0);
+    assert_close(rec.availability_after()["users"], R * parallel(Z * P));
+}
+
+#[test]
+fn geo_distribution_mirrors_a_region_that_is_a_spof_into_a_second_region() {
+    let lb = placed(
+        component("lb", ComponentKind::LoadBalancer, 2),
+        &["eu-a", "eu-b"],
+    );
+    let m = model(
+        vec![region("eu", &["eu-a", "eu-b"])],
+        vec![client("users"), lb.clone()],
+        vec![Dependency::hard("users", "lb")],
+    );
+    let recs = recommendations(&m);
+    assert!(!ids(&recs).contains(&"geo-distribution:region:eu:active-passive"));
+    let rec = find(&m, "geo-distribution:region:eu:active-active");
+    let mut second = region("eu-2", &["eu-2-a", "eu-2-b"]);
+    second.name = "eu (second region)".to_owned();
+    let mut mirrored = placed(lb, &["eu-a", "eu-2-a", "eu-b", "eu-2-b"]);
+    mirrored.replicas = 4;
+    assert_eq!(
+        rec.edits,
+        vec![
+            Edit::SetRegions(vec![region("eu", &["eu-a", "eu-b"]), second]),
+            update(mirrored),
+        ]
+    );
+    assert_eq!(rec.removes_spofs, vec!["region:eu"]);
+    assert_eq!(rec.cost.new_regions, vec!["eu-2"]);
+    assert_eq!(rec.cost.added_replicas, 2);
+    let one_region = R * parallel(Z * P);
+    assert_close(rec.availability_after()["users"], parallel(one_region));
+}
+
+#[test]
+fn geo_distribution_offers_a_region_with_a_database_as_active_passive_async_or_active_active_sync()
+{
+    let mut db = placed(component("db", ComponentKind::Database, 2), &["eu-a"]);
+    db.replication = Replication::Sync;
+    let m = model(
+        vec![region("eu", &["eu-a"])],
+        vec![client("users"), db.clone()],
+        vec![Dependency::hard("users", "db")],
+    );
+    let mirrored = |replication| {
+        let mut next = placed(db.clone(), &["eu-a", "eu-2-a"]);
+        next.replicas = 4;
+        next.replication = replication;
+        update(next)
+    };
+    let one_region = R * Z * parallel(P);
+    let passive = find(&m, "geo-distribution:region:eu:active-passive");
+    assert_eq!(passive.edits[1], mirrored(Replication::Async));
+    assert!(passive.rationale.contains("asynchronously"));
+    assert_close(passive.availability_after()["users"], parallel(one_region));
+    let active = find(&m, "geo-distribution:region:eu:active-active");
+    assert_eq!(active.edits[1], mirrored(Replication::Sync));
+    assert!(active.rationale.contains("cross-region round trip"));
+    assert_close(active.availability_after()["users"], parallel(one_region));
+}
+
+#[test]
+fn geo_distribution_puts_a_cdn_in_front_of_static_storage_users_fetch_directly() {
+    let assets = at(component("assets", ComponentKind::Storage, 1), (200.0, 0.0));
+    let m = model(
+        vec![],
+        vec![client("users"), assets],
+        vec![Dependency::hard("users", "assets")],
+    );
+    let rec = find(&m, "geo-distribution:cdn:assets");
+    let mut cdn = component("assets-cdn", ComponentKind::Cdn, 2);
+    cdn.name = "CDN for assets".to_owned();
+    cdn.pos = (100.0, 40.0);
+    assert_eq!(
+        rec.edits,
+        vec![
+            Edit::AddComponent(cdn),
+            Edit::RemoveDependency {
+                from: "users".to_owned(),
+                to: "assets".to_owned(),
+            },
+            Edit::AddDependency(Dependency::hard("users", "assets-cdn")),
+            Edit::AddDependency(Dependency::soft("assets-cdn", "assets")),
+        ]
+    );
+    assert_eq!(rec.removes_spofs, vec!["assets"]);
+    assert_close(rec.availability_after()["users"], parallel(P));
+}
+
+#[test]
+fn failover_switches_a_standby_from_manual_to_automatic() {
+    let mut db = component("db", ComponentKind::Database, 2);
+    db.replication = Replication::Sync;
+    db.failover = Failover::Manual;
+    let m = model(
+        vec![],
+        vec![client("users"), db.clone()],
+        vec![Dependency::hard("users", "db")],
+    );
+    let rec = find(&m, "failover:db");
+    assert_eq!(rec.strategy, Strategy::Failover);
+    let mut expected = db;
+    expected.failover = Failover::Automatic;
+    assert_eq!(rec.edits, vec![update(expected)]);
+    assert_eq!(rec.resolves_findings[0].rule, "manual-failover");
+    assert!(rec.removes_spofs.is_empty());
+    assert_close(rec.entries[0].before, parallel(P));
+    assert_close(rec.availability_after()["users"], parallel(P));
+    assert_eq!(rec.downtime_saved_minutes_per_year, 0.0);
+}
+
+#[test]
+fn monitoring_adds_health_checks_and_names_the_self_healing_it_enables() {
+    let mut lb = component("lb", ComponentKind::LoadBalancer, 2);
+    lb.monitored = false;
+    let m = model(
+        vec![],
+        vec![client("users"), lb.clone()],
+        vec![Dependency::hard("users", "lb")],
+    );
+    let rec = find(&m, "monitoring:lb");
+    assert_eq!(rec.strategy, Strategy::Monitoring);
+    let mut expected = lb;
+    expected.monitored = true;
+    assert_eq!(rec.edits, vec![update(expected)]);
+    assert_eq!(rec.resolves_findings[0].rule, "unmonitored");
+    assert!(rec.rationale.contains("self-healing"));
+    assert_close(rec.availability_after()["users"], parallel(P));
+}
+
+#[test]
+fn graceful_degradation_makes_a_cache_dependency_soft_and_flags_the_code_change() {
+    let m = model(
+        vec![],
+        vec![
+            client("users"),
+            component("lb", ComponentKind::LoadBalancer, 2),
+            component("api", ComponentKind::Service, 2),
+            component("cache", ComponentKind::Cache, 1),
+        ],
+        vec![
+            Dependency::hard("users", "lb"),
+            Dependency::hard("lb", "api"),
+            Dependency::hard("api", "cache"),
+        ],
+    );
+    let rec = find(&m, "graceful-degradation:cache");
+    assert_eq!(rec.strategy, Strategy::GracefulDegradation);
+    assert_eq!(
+        rec.edits,
+        vec![Edit::SetDependencyKind {
+            from: "api".to_owned(),
+            to: "cache".to_owned(),
+            kind: DependencyKind::Soft,
+        }]
+    );
+    assert!(rec.cost.code_change.is_some());
+    assert_eq!(rec.removes_spofs, vec!["cache"]);
+    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
+}
+
+#[test]
+fn redundancy_adds_a_standby_provider_for_an_external_api_behind_a_failover_group() {
+    let m = model(
+        vec![],
+        vec![
+            client("users"),
+            component("api", ComponentKind::Service, 2),
+            at(component("pay", ComponentKind::External, 1), (400.0, 0.0)),
+        ],
+        vec![
+            Dependency::hard("users", "api"),
+            Dependency::hard("api", "pay"),
+        ],
+    );
+    let rec = find(&m, "redundancy:pay:standby");
+    let mut alt = at(
+        component("pay-alt", ComponentKind::External, 1),
+        (400.0, 90.0),
+    );
+    alt.name = "pay (second provider)".to_owned();
+    let mut group = at(
+        Component::new("pay-failover", ComponentKind::Group),
+        (200.0, 40.0),
+    );
+    group.name = "pay or its fallback".to_owned();
+    group.needs = Needs::AtLeast(1);
+    assert_eq!(
+        rec.edits,
+        vec![
+            Edit::AddComponent(alt),
+            Edit::AddComponent(group),
+            Edit::Redirect {
+                callers_of: "pay".to_owned(),
+                to: "pay-failover".to_owned(),
+                except: "pay-failover".to_owned(),
+            },
+            Edit::AddDependency(Dependency::hard("pay-failover", "pay")),
+            Edit::AddDependency(Dependency::hard("pay-failover", "pay-alt")),
+        ]
+    );
+    assert!(rec.cost.code_change.is_some());
+    assert_eq!(rec.cost.added_instances, 1);
+    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
+}
+
+#[test]
+fn every_strategy_fires_on_the_samples_or_the_small_models() {
+    let mut seen: Vec<Strategy> = Vec::new();
+    for m in samples().iter().map(|(_, m)| m) {
+        seen.extend(recommendations(m).iter().map(|r| r.strategy));
+    }
+    let web = model(
+        vec![],
+        vec![client("users"), component("web", ComponentKind::Service, 1)],
+        vec![Dependency::hard("users", "web")],
+    );
+    seen.extend(recommendations(&web).iter().map(|r| r.strategy));
+    for s in Strategy::ALL {
+        assert!(seen.contains(&s), "{} never fires", s.as_str());
+    }
+}
+
+#[test]
+fn recommendations_are_ranked_by_downtime_saved_per_added_instance() {
+    for (name, m) in samples() {
+        let recs = recommendations(&m);
+        for pair in recs.windows(2) {
+            assert!(
+                pair[0].score >= pair[1].score,
+                "{name}: {} ({}) before {} ({})",
+                pair[0].id,
+                pair[0].score,
+                pair[1].id,
+                pair[1].score
+            );
+        }
+        for r in &recs {
+            let per = r.downtime_saved_minutes_per_year / f64::from(r.cost.added_instances.max(1));
+            assert_close(r.score, per);
+        }
+    }
+}
+
+#[test]
+fn spreading_one_component_that_would_lower_availability_is_not_recommended() {
+    let m = sample("webshop");
+    // Moving one web replica to a new zone while everything else stays in eu-a makes
+    // that replica need a second zone: users lose availability.
+    let mut spread = m.clone();
+    let mut regions = m.regions.clone();
+    regions[0].zones.push(Zone {
+        id: "eu-b".to_owned(),
+        name: String::new(),
+        availability: None,
+    });
+    let mut web = m.component("web").cloned().expect("web");
+    web.zones.push("eu-b".to_owned());
+    Edit::apply_all(&[Edit::SetRegions(regions), update(web)], &mut spread).expect("valid");
+    let before = analyze(&m).entries[0].availability;
+    assert!(analyze(&spread).entries[0].availability < before);
+    let recs = recommendations(&m);
+    assert!(!ids(&recs).contains(&"geo-distribution:spread:web"));
+    assert!(
+        recs.iter().any(|r| r
+            .resolves_findings
+            .iter()
+            .any(|f| f.rule == "single-zone" && f.target == "web")),
+        "the zone-wide spread still resolves web's single-zone finding"
+    );
+}
+
+fn sample(name: &str) -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(format!("{name}.spof.ron"));
+    model::load(&path).expect("sample loads")
+}
+
+fn samples() -> Vec<(&'static str, Model)> {
+    ["webshop", "webshop-hardened", "microservices", "two-region"]
+        .into_iter()
+        .map(|n| (n, sample(n)))
+        .collect()
+}
+
+/// What `fix_all` must guarantee on any model.
+fn check_fix_all(name: &str, m: &Model) {
+    let outcome = advice::fix_all(m);
+    let after = analyze(&outcome.model);
+    assert_eq!(
+        outcome.model.validate().map_err(|p| p.len()),
+        Ok(()),
+        "{name}"
+    );
+    assert_eq!(after.spofs.len(), outcome.unfixable.len(), "{name}");
+    for u in &outcome.unfixable {
+        assert!(!u.reason.is_empty(), "{name}: {} has no reason", u.spof.id);
+    }
+    for b in &analyze(m).entries {
+        let a = after.entry(&b.id).expect("entry survives");
+        assert!(
+            a.availability >= b.availability - ROUNDING,
+            "{name}: {} went from {} to {}",
+            b.id,
+            b.availability,
+            a.availability
+        );
+    }
+    for r in &outcome.applied {
+        assert!(
+            !r.removes_spofs.is_empty(),
+            "{name}: {} removed nothing",
+            r.id
+        );
+    }
+    let mut replayed = m.clone();
+    Edit::apply_all(&outcome.edits, &mut replayed).expect("edits replay");
+    assert_eq!(replayed, outcome.model, "{name}");
+}
+
+#[test]
+fn fix_all_removes_every_spof_of_every_sample_and_never_lowers_availability() {
+    for (name, m) in samples() {
+        check_fix_all(name, &m);
+        let outcome = advice::fix_all(&m);
+        assert!(
+            outcome.unfixable.is_empty(),
+            "{name}: {:?}",
+            outcome.unfixable
+        );
+        assert!(analyze(&outcome.model).spofs.is_empty(), "{name}");
+        for (b, a) in outcome.entries_before.iter().zip(&outcome.entries_after) {
+            assert!(a.availability > b.availability, "{name}: {}", b.id);
+        }
+    }
+}
+
+#[test]
+fn fix_all_on_the_webshop_spreads_its_zone_then_mirrors_its_region() {
+    let outcome = advice::fix_all(&sample("webshop"));
+    let applied: Vec<&str> = outcome.applied.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        applied,
+        [
+            "geo-distribution:zone:eu-a",
+            "geo-distribution:region:eu:active-active"
+        ]
+    );
+    assert_eq!(outcome.spofs_before.len(), 6);
+}
+
+#[test]
+fn fix_all_prefers_infrastructure_and_falls_back_to_a_code_change_only_when_needed() {
+    let outcome = advice::fix_all(&sample("microservices"));
+    let with_code: Vec<&str> = outcome
+        .applied
+        .iter()
+        .filter(|r| r.cost.code_change.is_some())
+        .map(|r| r.id.as_str())
+        .collect();
+    // Only the external payment provider has no fix the team can deploy alone.
+    assert_eq!(with_code, ["graceful-degradation:payment"]);
+}
+
+#[test]
+fn fix_all_leaves_a_model_without_spofs_unchanged() {
+    let m = sample("webshop-hardened");
+    let once = advice::fix_all(&m).model;
+    let twice = advice::fix_all(&once);
+    assert!(twice.applied.is_empty());
+    assert!(twice.edits.is_empty());
+    assert_eq!(twice.model, once);
+}
+
+#[test]
+fn apply_runs_the_named_recommendations_in_order() {
+    let m = sample("webshop");
+    let ids = ["redundancy:lb".to_owned(), "redundancy:dns".to_owned()];
+    let done = advice::apply(&m, &ids).expect("known ids");
+    assert_eq!(done.applied.len(), 2);
+    assert!(done.skipped.is_empty());
+    for id in ["lb", "dns"] {
+        assert_eq!(done.model.component(id).map(|c| c.replicas), Some(2));
+    }
+    let spofs: Vec<String> = analyze(&done.model)
+        .spofs
+        .iter()
+        .map(|s| s.event())
+        .collect();
+    assert!(!spofs.contains(&"lb".to_owned()) && !spofs.contains(&"dns".to_owned()));
+}
+
+#[test]
+fn apply_skips_a_recommendation_an_earlier_one_made_moot() {
+    let m = sample("webshop");
+    let ids = [
+        "geo-distribution:zone:eu-a".to_owned(),
+        "redundancy:lb".to_owned(),
+    ];
+    let done = advice::apply(&m, &ids).expect("known ids");
+    assert_eq!(done.applied.len(), 1);
+    assert_eq!(done.skipped.len(), 1);
+    assert_eq!(done.skipped[0].id, "redundancy:lb");
+    assert!(
+        done.skipped[0]
+            .reason
+            .contains("geo-distribution:zone:eu-a")
+    );
+}
+
+#[test]
+fn apply_rejects_unknown_ids_and_lists_the_known_ones() {
+    let m = sample("webshop");
+    let err = advice::apply(&m, &["redundancy:lb".to_owned(), "nope".to_owned()])
+        .expect_err("unknown id");
+    assert_eq!(err.unknown, vec!["nope"]);
+    assert!(err.known.contains(&"redundancy:lb".to_owned()));
+    assert!(err.to_string().contains("unknown recommendation id nope"));
+}
+
+#[test]
+fn a_recommendation_applies_through_the_document_as_one_undo_step() {
+    let m = sample("webshop");
+    let rec = find(&m, "geo-distribution:zone:eu-a");
+    let mut doc = Document::new(m.clone(), None);
+    doc.apply(&rec.summary, &rec.edits).expect("applies");
+    assert_eq!(doc.history().len(), 1);
+    assert!(analyze(doc.model()).spofs.iter().all(|s| s.id != "eu-a"));
+    assert!(doc.undo());
+    assert_eq!(*doc.model(), m);
+}
+
+const KINDS: [ComponentKind; 12] = ComponentKind::ALL;
+
+/// A valid model decoded from random numbers: up to two regions of up to three zones,
+/// two to seven components of any kind, random placement, replication, needs and
+/// dependencies (cycles included).
+fn decode(seed: &[u32]) -> Model {
+    let mut it = seed.iter().copied().cycle();
+    let mut next = |n: u32| it.next().unwrap_or(0) % n;
+    let regions: Vec<Region> = (0..next(3))
+        .map(|r| {
+            let id = format!("r{r}");
+            let zones: Vec<String> = (0..1 + next(3))
+                .map(|z| format!("{id}-{}", ['a', 'b', 'c'][z as usize]))
+                .collect();
+            let refs: Vec<&str> = zones.iter().map(String::as_str).collect();
+            let mut region = region(&id, &refs);
+            if next(4) == 0 {
+                region.zones[0].availability = Some(0.99);
+            }
+            region
+        })
+        .collect();
+    let zones: Vec<String> = regions
+        .iter()
+        .flat_map(|r| r.zones.iter().map(|z| z.id.clone()))
+        .collect();
+    let n = 2 + next(6);
+    let mut components = vec![client("c0")];
+    for i in 1..n {
+        let mut c = component(&format!("c{i}"), KINDS[next(12) as usize], 1 + next(3));
+        c.min_healthy = 1 + next(c.replicas);
+        if !zones.is_empty() {
+            c.zones = (0..next(3))
+                .map(|_| zones[next(zones.len() as u32) as usize].clone())
+                .collect();
+        }
+        c.replication =
+            [Replication::None, Replication::Sync, Replication::Async][next(3) as usize];
+        c.monitored = next(4) != 0;
+        c.failover = if next(3) == 0 {
+            Failover::Manual
+        } else {
+            Failover::Automatic
+        };
+        if next(5) == 0 {
+            c.needs = Needs::AtLeast(1);
+        }
+        if next(4) == 0 {
+            c.availability = Some(0.95 + 0.005 * f64::from(next(10)));
+        }
+        c.entry = next(5) == 0;
+        components.push(c);
+    }
+    let mut dependencies: Vec<Dependency> = Vec::new();
+    for i in 0..n {
+        for _ in 0..next(3) + u32::from(i == 0) {
+            let j = next(n);
+            let (from, to) = (format!("c{i}"), format!("c{j}"));
+            if i != j && !dependencies.iter().any(|d| d.from == from && d.to == to) {
+                dependencies.push(if next(4) == 0 {
+                    Dependency::soft(from, to)
+                } else {
+                    Dependency::hard(from, to)
+                });
+            }
+        }
+    }
+    Model {
+        regions,
+        components,
+        dependencies,
+        ..Model::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn any_recommendation_keeps_the_model_valid_never_lowers_availability_and_undoes_exactly(
+        seed in proptest::collection::vec(any::<u32>(), 64..160)
+    ) {
+        let m = decode(&seed);
+        prop_assume!(m.validate().is_ok());
+        let before = analyze(&m);
+        for rec in advice::recommend(&m, &before) {
+            let mut doc = Document::new(m.clone(), None);
+            prop_assert!(doc.apply(&rec.summary, &rec.edits).is_ok(), "{}", rec.id);
+            prop_assert!(doc.model().validate().is_ok(), "{}", rec.id);
+            let after = analyze(doc.model());
+            for b in &before.entries {
+                let a = after.entry(&b.id).map(|e| e.availability).unwrap_or(-1.0);
+                prop_assert!(
+                    a >= b.availability - ROUNDING,
+                    "{} lowers {} from {} to {}", rec.id, b.id, b.availability, a
+                );
+            }
+            for spof in &rec.removes_spofs {
+                prop_assert!(after.spofs.iter().all(|s| &s.event() != spof), "{} keeps {}", rec.id, spof);
+            }
+            prop_assert!(doc.undo());
+            prop_assert_eq!(doc.model(), &m);
+        }
+    }
+
+    #[test]
+    fn fix_all_on_any_model_removes_every_spof_or_says_why(
+        seed in proptest::collection::vec(any::<u32>(), 64..160)
+    ) {
+        let m = decode(&seed);
+        prop_assume!(m.validate().is_ok());
+        check_fix_all("random model", &m);
+    }
+}
