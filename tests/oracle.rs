@@ -958,3 +958,13 @@ fn load_sample(name: &str) -> Model {
     let path = format!("{}/samples/{name}.spof.ron", env!("CARGO_MANIFEST_DIR"));
     spofscope::model::load(std::path::Path::new(&path)).unwrap()
 }
+
+#[test]
+fn generated_model_with_many_batches_matches_the_oracle() {
+    // Hundreds of basic events: several 64-scenario batches, zone pairs verified on
+    // top of the zone's failure, replicas shared across zones.
+    for seed in [1, 2] {
+        let m = spofscope::generate::generate(60, seed);
+        check_spofs_and_order2(&m).unwrap();
+    }
+}

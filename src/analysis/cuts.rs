@@ -1,7 +1,7 @@
 //! Single failures (SPOFs with blast radius) and order-2 minimal cut sets, evaluated
 //! 64 scenarios per pass. Candidate pairs come from the k-of-n nodes both events weaken.
 
-use super::eval::Evaluator;
+use super::eval::Propagator;
 use super::graph::{BasicEvent, FailureGraph};
 
 /// What failing one basic event alone does.
@@ -29,13 +29,12 @@ pub struct Singles {
     weakened: Vec<Vec<u32>>,
 }
 
-/// Evaluate the baseline and every basic event alone.
+/// Evaluate the baseline and every basic event alone: ⌈E/64⌉ incremental batches,
+/// each costing about the cone its 64 events reach.
 pub fn singles(g: &FailureGraph) -> Singles {
-    let mut ev = Evaluator::new(g);
+    let mut p = Propagator::new(g);
     let e_count = g.events.len();
-    let mut words = vec![0u64; e_count];
-    ev.run(&words, None);
-    let baseline_down: Vec<bool> = ev.down.iter().map(|w| w & 1 != 0).collect();
+    let baseline_down: Vec<bool> = p.ev.down.iter().map(|w| w & 1 != 0).collect();
     let live_entries: Vec<u32> = (0..g.len() as u32)
         .filter(|&c| g.is_entry[c as usize] && !baseline_down[c as usize])
         .collect();
@@ -60,34 +59,34 @@ pub fn singles(g: &FailureGraph) -> Singles {
         })
         .collect();
 
+    let mut events = Vec::with_capacity(64);
     for batch_start in (0..e_count).step_by(64) {
         let batch_end = (batch_start + 64).min(e_count);
         // Bits past the batch evaluate "nothing failed": never report them as events.
         let batch = !0u64 >> (64 - (batch_end - batch_start));
-        for (j, w) in words[batch_start..batch_end].iter_mut().enumerate() {
-            *w = 1 << j;
-        }
-        ev.run(&words, None);
-        for &e in &live_entries {
-            for_bits(ev.down[e as usize], |j| {
-                by_event[batch_start + j].entries.push(e)
-            });
-        }
-        for &c in &g.order {
-            let new = ev.down[c as usize] & live_mask[c as usize];
+        events.clear();
+        events.extend((batch_start..batch_end).map(|e| (e as u32, 1u64 << (e - batch_start))));
+        p.run(&events);
+        // Untouched components keep their baseline words: nothing new to record.
+        for &c in p.touched() {
+            let cu = c as usize;
+            let new = p.ev.down[cu] & live_mask[cu] & batch;
+            if g.is_entry[cu] {
+                for_bits(new, |j| by_event[batch_start + j].entries.push(c));
+            }
             for_bits(new, |j| by_event[batch_start + j].blast.push(c));
-            let (weak_replicas, weak_deps) = ev.weakened(c, &live_mask);
-            let (weak_replicas, weak_deps) = (weak_replicas & batch, weak_deps & batch);
-            if replica_threshold[c as usize] {
-                let list = &mut weakened[2 * c as usize];
-                for_bits(weak_replicas, |j| list.push((batch_start + j) as u32));
+            let (weak_replicas, weak_deps) = p.ev.weakened(c, &live_mask);
+            if replica_threshold[cu] {
+                let list = &mut weakened[2 * cu];
+                for_bits(weak_replicas & batch, |j| {
+                    list.push((batch_start + j) as u32)
+                });
             }
-            if deps_threshold[c as usize] {
-                let list = &mut weakened[2 * c as usize + 1];
-                for_bits(weak_deps, |j| list.push((batch_start + j) as u32));
+            if deps_threshold[cu] {
+                let list = &mut weakened[2 * cu + 1];
+                for_bits(weak_deps & batch, |j| list.push((batch_start + j) as u32));
             }
         }
-        words[batch_start..batch_end].fill(0);
     }
     Singles {
         baseline_down,
@@ -98,6 +97,9 @@ pub fn singles(g: &FailureGraph) -> Singles {
 }
 
 /// Every order-2 minimal cut set, sorted by event pair, and how many candidates were tried.
+///
+/// Pairs with a region or zone are verified on top of that domain's failure (one full
+/// pass per domain), the rest on top of the baseline, 64 at a time, incrementally.
 pub fn pairs(g: &FailureGraph, singles: &Singles) -> (Vec<Pair>, usize) {
     let alone_fatal = |e: u32| !singles.by_event[e as usize].entries.is_empty();
     let mut candidates = Vec::new();
@@ -113,27 +115,51 @@ pub fn pairs(g: &FailureGraph, singles: &Singles) -> (Vec<Pair>, usize) {
     candidates.dedup();
     candidates.retain(|(a, b)| !same_failure(g, *a, *b));
 
-    let mut ev = Evaluator::new(g);
-    let mut words = vec![0u64; g.events.len()];
+    let mut live_entry = vec![false; g.len()];
+    for &e in &singles.live_entries {
+        live_entry[e as usize] = true;
+    }
+    let mut p = Propagator::new(g);
+    let domains = g.first_replica();
     let mut found = Vec::new();
-    for batch in candidates.chunks(64) {
-        for (j, &(a, b)) in batch.iter().enumerate() {
-            words[a as usize] |= 1 << j;
-            words[b as usize] |= 1 << j;
+    let mut events = Vec::with_capacity(128);
+    let mut entries: Vec<Vec<u32>> = vec![Vec::new(); 64];
+    let mut rest = &candidates[..];
+    while let Some(&(a, _)) = rest.first() {
+        // Candidates are sorted, so those led by one failure domain are contiguous.
+        let (group, base): (&[(u32, u32)], Option<u32>) = if a < domains {
+            let n = rest.partition_point(|&(x, _)| x == a);
+            (&rest[..n], Some(a))
+        } else {
+            (rest, None)
+        };
+        rest = &rest[group.len()..];
+        match base {
+            Some(a) => p.set_base(&[a]),
+            None => p.set_base(&[]),
         }
-        ev.run(&words, None);
-        let mut entries: Vec<Vec<u32>> = vec![Vec::new(); batch.len()];
-        for &e in &singles.live_entries {
-            for_bits(ev.down[e as usize], |j| entries[j].push(e));
-        }
-        for (j, &(a, b)) in batch.iter().enumerate() {
-            words[a as usize] = 0;
-            words[b as usize] = 0;
-            if !entries[j].is_empty() {
-                found.push(Pair {
-                    events: (a, b),
-                    entries: std::mem::take(&mut entries[j]),
-                });
+        for batch in group.chunks(64) {
+            events.clear();
+            for (j, &(a, b)) in batch.iter().enumerate() {
+                if base.is_none() {
+                    events.push((a, 1u64 << j));
+                }
+                events.push((b, 1u64 << j));
+            }
+            p.run(&events);
+            let mask = !0u64 >> (64 - batch.len());
+            for &c in p.touched() {
+                if live_entry[c as usize] {
+                    for_bits(p.ev.down[c as usize] & mask, |j| entries[j].push(c));
+                }
+            }
+            for (j, &(a, b)) in batch.iter().enumerate() {
+                if !entries[j].is_empty() {
+                    found.push(Pair {
+                        events: (a, b),
+                        entries: std::mem::take(&mut entries[j]),
+                    });
+                }
             }
         }
     }

@@ -1,7 +1,10 @@
 //! Failure propagation for 64 scenarios at once: bit j of every word says "down in
 //! scenario j". Greatest fixpoint over cycles. No allocation per pass.
 
-use super::graph::{FailureGraph, NO_ZONE};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::graph::{BasicEvent, FailureGraph, NO_ZONE};
 
 /// Bits set where at least `t` of the `m` words are set: a bit-sliced saturating counter.
 /// O(m · t), with shortcuts for OR (t = 1) and AND (t = m).
@@ -94,10 +97,7 @@ impl<'g> Evaluator<'g> {
                 };
         }
         for c in 0..g.len() {
-            let reps = g.replicas(c as u32);
-            let m = (reps.end - reps.start) as usize;
-            let words = &self.replica[reps.start as usize - first..reps.end as usize - first];
-            let mut fail = too_few_up(words.iter().copied(), m, g.k_replicas[c] as usize);
+            let mut fail = self.replicas_rule(c);
             if let Some(f) = forced {
                 fail |= f[c];
             }
@@ -131,6 +131,16 @@ impl<'g> Evaluator<'g> {
                 }
             }
         }
+    }
+
+    /// Where fewer than effective-k of component c's replicas are up.
+    fn replicas_rule(&self, c: usize) -> u64 {
+        let g = self.g;
+        let first = g.first_replica() as usize;
+        let reps = g.replicas(c as u32);
+        let m = (reps.end - reps.start) as usize;
+        let words = &self.replica[reps.start as usize - first..reps.end as usize - first];
+        too_few_up(words.iter().copied(), m, g.k_replicas[c] as usize)
     }
 
     fn deps_rule(&self, c: usize) -> u64 {
@@ -179,6 +189,278 @@ impl<'g> Evaluator<'g> {
     }
 }
 
+/// Incremental evaluation over a fixed base state (nothing failed, or one failure
+/// domain down). A batch recomputes only the components its events reach, in
+/// evaluation order, and stops wherever a word comes out as it was: most single
+/// failures are absorbed by redundancy next to where they happen, so a batch costs
+/// about the size of its cone instead of the whole graph.
+pub struct Propagator<'g> {
+    /// The current words: the base state plus the last batch.
+    pub ev: Evaluator<'g>,
+    base_replica: Vec<u64>,
+    base_zone: Vec<u64>,
+    base_down: Vec<u64>,
+    base_replicas_fail: Vec<u64>,
+    base_deps_fail: Vec<u64>,
+    /// Hard dependents of each component (reverse edges).
+    dependents_start: Vec<u32>,
+    dependents: Vec<u32>,
+    /// Replicas (indexed from the first replica event) running in each zone.
+    zone_replicas_start: Vec<u32>,
+    zone_replicas: Vec<u32>,
+    replica_owner: Vec<u32>,
+    block_of: Vec<u32>,
+    queued: Vec<bool>,
+    heap: BinaryHeap<Reverse<u32>>,
+    replica_extra: Vec<u64>,
+    replica_touched: Vec<bool>,
+    touched_replicas: Vec<u32>,
+    zone_extra: Vec<u64>,
+    touched_zones: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl<'g> Propagator<'g> {
+    /// O(V + E) to set up, then the base state is "nothing failed".
+    pub fn new(g: &'g FailureGraph) -> Self {
+        let n = g.len();
+        let mut counts = vec![0u32; n + 1];
+        for &d in &g.hard {
+            counts[d as usize + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let dependents_start = counts.clone();
+        let mut fill = counts;
+        let mut dependents = vec![0u32; g.hard.len()];
+        for c in 0..n as u32 {
+            for &d in g.hard_deps(c) {
+                dependents[fill[d as usize] as usize] = c;
+                fill[d as usize] += 1;
+            }
+        }
+
+        let zones = g.zone_ids.len();
+        let mut zcounts = vec![0u32; zones + 1];
+        for &z in &g.replica_zone {
+            if z != NO_ZONE {
+                zcounts[z as usize + 1] += 1;
+            }
+        }
+        for i in 0..zones {
+            zcounts[i + 1] += zcounts[i];
+        }
+        let zone_replicas_start = zcounts.clone();
+        let mut zfill = zcounts;
+        let mut zone_replicas = vec![0u32; zone_replicas_start[zones] as usize];
+        for (r, &z) in g.replica_zone.iter().enumerate() {
+            if z != NO_ZONE {
+                zone_replicas[zfill[z as usize] as usize] = r as u32;
+                zfill[z as usize] += 1;
+            }
+        }
+
+        let first = g.first_replica();
+        let mut replica_owner = vec![0u32; g.events.len() - first as usize];
+        for c in 0..n as u32 {
+            for e in g.replicas(c) {
+                replica_owner[(e - first) as usize] = c;
+            }
+        }
+        let mut block_of = vec![0u32; n];
+        for (b, block) in g.blocks.iter().enumerate() {
+            for &c in &g.order[block.start as usize..block.end as usize] {
+                block_of[c as usize] = b as u32;
+            }
+        }
+
+        let replicas = replica_owner.len();
+        let mut p = Self {
+            ev: Evaluator::new(g),
+            base_replica: vec![0; replicas],
+            base_zone: vec![0; zones],
+            base_down: vec![0; n],
+            base_replicas_fail: vec![0; n],
+            base_deps_fail: vec![0; n],
+            dependents_start,
+            dependents,
+            zone_replicas_start,
+            zone_replicas,
+            replica_owner,
+            block_of,
+            queued: vec![false; g.blocks.len()],
+            heap: BinaryHeap::new(),
+            replica_extra: vec![0; replicas],
+            replica_touched: vec![false; replicas],
+            touched_replicas: Vec::new(),
+            zone_extra: vec![0; zones],
+            touched_zones: Vec::new(),
+            touched: Vec::new(),
+        };
+        p.set_base(&[]);
+        p
+    }
+
+    /// Make "these basic events have happened" the state every batch starts from:
+    /// one full pass.
+    pub fn set_base(&mut self, failed: &[u32]) {
+        self.reset();
+        let mut words = vec![0u64; self.ev.g.events.len()];
+        for &e in failed {
+            words[e as usize] = !0;
+        }
+        self.ev.run(&words, None);
+        self.base_replica.copy_from_slice(&self.ev.replica);
+        self.base_zone.copy_from_slice(&self.ev.zone);
+        self.base_down.copy_from_slice(&self.ev.down);
+        self.base_replicas_fail
+            .copy_from_slice(&self.ev.replicas_fail);
+        self.base_deps_fail.copy_from_slice(&self.ev.deps_fail);
+    }
+
+    /// Components recomputed by the last batch, in evaluation order. Every other
+    /// component has its base word.
+    pub fn touched(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// Evaluate the base state plus `events` (basic event, scenarios it fails in).
+    pub fn run(&mut self, events: &[(u32, u64)]) {
+        self.reset();
+        let g = self.ev.g;
+        let first = g.first_replica();
+        for &(e, w) in events {
+            match g.events[e as usize] {
+                BasicEvent::Region(r) => {
+                    for z in 0..g.zone_ids.len() {
+                        if g.zone_region[z] == r {
+                            self.touch_zone(z as u32, w);
+                        }
+                    }
+                }
+                BasicEvent::Zone(z) => self.touch_zone(z, w),
+                BasicEvent::Replica { .. } => self.touch_replica(e - first, w),
+            }
+        }
+        for i in 0..self.touched_zones.len() {
+            let z = self.touched_zones[i] as usize;
+            self.ev.zone[z] = self.base_zone[z] | self.zone_extra[z];
+            let (start, end) = (
+                self.zone_replicas_start[z] as usize,
+                self.zone_replicas_start[z + 1] as usize,
+            );
+            for k in start..end {
+                let r = self.zone_replicas[k];
+                self.touch_replica(r, 0);
+            }
+        }
+        for &r in &self.touched_replicas {
+            let r = r as usize;
+            let z = g.replica_zone[r];
+            let zone = if z == NO_ZONE {
+                0
+            } else {
+                self.ev.zone[z as usize]
+            };
+            self.ev.replica[r] = self.base_replica[r] | self.replica_extra[r] | zone;
+            let b = self.block_of[self.replica_owner[r] as usize];
+            if !self.queued[b as usize] {
+                self.queued[b as usize] = true;
+                self.heap.push(Reverse(b));
+            }
+        }
+        while let Some(Reverse(b)) = self.heap.pop() {
+            self.queued[b as usize] = false;
+            let block = g.blocks[b as usize];
+            let members = &g.order[block.start as usize..block.end as usize];
+            for &c in members {
+                self.ev.replicas_fail[c as usize] = self.ev.replicas_rule(c as usize);
+                self.touched.push(c);
+            }
+            if block.cyclic {
+                for &c in members {
+                    self.ev.down[c as usize] = 0;
+                }
+                loop {
+                    let mut changed = false;
+                    for &c in members {
+                        let c = c as usize;
+                        self.ev.deps_fail[c] = self.ev.deps_rule(c);
+                        let word = self.ev.replicas_fail[c] | self.ev.deps_fail[c];
+                        if word != self.ev.down[c] {
+                            self.ev.down[c] = word;
+                            changed = true;
+                        }
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+            } else {
+                let c = members[0] as usize;
+                self.ev.deps_fail[c] = self.ev.deps_rule(c);
+                self.ev.down[c] = self.ev.replicas_fail[c] | self.ev.deps_fail[c];
+            }
+            for &c in members {
+                if self.ev.down[c as usize] == self.base_down[c as usize] {
+                    continue;
+                }
+                let (start, end) = (
+                    self.dependents_start[c as usize] as usize,
+                    self.dependents_start[c as usize + 1] as usize,
+                );
+                for k in start..end {
+                    let d = self.dependents[k];
+                    let db = self.block_of[d as usize];
+                    if db != b && !self.queued[db as usize] {
+                        self.queued[db as usize] = true;
+                        self.heap.push(Reverse(db));
+                    }
+                }
+            }
+        }
+    }
+
+    fn touch_zone(&mut self, z: u32, w: u64) {
+        if !self.touched_zones.contains(&z) {
+            self.touched_zones.push(z);
+        }
+        self.zone_extra[z as usize] |= w;
+    }
+
+    fn touch_replica(&mut self, r: u32, w: u64) {
+        if !self.replica_touched[r as usize] {
+            self.replica_touched[r as usize] = true;
+            self.touched_replicas.push(r);
+        }
+        self.replica_extra[r as usize] |= w;
+    }
+
+    /// Back to the base state: undo only what the last batch changed.
+    fn reset(&mut self) {
+        for &c in &self.touched {
+            let c = c as usize;
+            self.ev.down[c] = self.base_down[c];
+            self.ev.replicas_fail[c] = self.base_replicas_fail[c];
+            self.ev.deps_fail[c] = self.base_deps_fail[c];
+        }
+        self.touched.clear();
+        for &r in &self.touched_replicas {
+            let r = r as usize;
+            self.ev.replica[r] = self.base_replica[r];
+            self.replica_extra[r] = 0;
+            self.replica_touched[r] = false;
+        }
+        self.touched_replicas.clear();
+        for &z in &self.touched_zones {
+            self.ev.zone[z as usize] = self.base_zone[z as usize];
+            self.zone_extra[z as usize] = 0;
+        }
+        self.touched_zones.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +488,44 @@ mod tests {
                 .sum();
             let got = too_few_up(words.iter().copied(), 4, need) & 0b1111;
             assert_eq!(got, expected, "need {need}");
+        }
+    }
+
+    /// The incremental propagator must leave exactly the words a full pass computes.
+    #[test]
+    fn propagator_matches_a_full_pass() {
+        use rand::{RngExt, SeedableRng};
+        let model = crate::generate::generate(150, 3);
+        let g = FailureGraph::compile(&model);
+        let mut full = Evaluator::new(&g);
+        let mut p = Propagator::new(&g);
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+        let e_count = g.events.len() as u32;
+        let domains = g.first_replica();
+        for round in 0..200 {
+            let base: Vec<u32> = if round % 3 == 0 {
+                vec![rng.random_range(0..domains)]
+            } else {
+                Vec::new()
+            };
+            p.set_base(&base);
+            let mut words = vec![0u64; g.events.len()];
+            for &b in &base {
+                words[b as usize] = !0;
+            }
+            let mut events = Vec::new();
+            for _ in 0..rng.random_range(1..80) {
+                let e = rng.random_range(0..e_count);
+                let w: u64 = rng.random();
+                events.push((e, w));
+                words[e as usize] |= w;
+            }
+            p.run(&events);
+            full.run(&words, None);
+            assert_eq!(p.ev.down, full.down, "round {round}");
+            assert_eq!(p.ev.replica, full.replica, "round {round}");
+            assert_eq!(p.ev.replicas_fail, full.replicas_fail, "round {round}");
+            assert_eq!(p.ev.deps_fail, full.deps_fail, "round {round}");
         }
     }
 }
