@@ -50,7 +50,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = WhatifFormat::Text)]
         format: WhatifFormat,
     },
-    /// Read another format (Open-PSA MEF fault trees) into a model file.
+    /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
+    /// MEF fault trees) into a model file; prints one note per thing it could not map.
     Import {
         file: PathBuf,
         /// Input format; guessed from the file name when omitted.
@@ -95,6 +96,9 @@ pub enum CheckFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
+    Compose,
+    K8s,
+    Dot,
     Mef,
 }
 
@@ -180,13 +184,16 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { file, from, out } => {
+            let text = read_text(&file)?;
             let format = match from {
                 Some(f) => f,
-                None => guess_import_format(&file)?,
+                None => guess_import_format(&file, &text)?,
             };
-            let text = read_text(&file)?;
             let name = file.display().to_string();
             let imported = match format {
+                ImportFormat::Compose => crate::io::compose::import(&text, &name)?,
+                ImportFormat::K8s => crate::io::k8s::import(&text, &name)?,
+                ImportFormat::Dot => crate::io::dot::import(&text, &name)?,
                 ImportFormat::Mef => crate::io::mef::import(&text, &name)?,
             };
             for note in &imported.notes {
@@ -275,17 +282,32 @@ fn fix(file: &Path, apply: &[String], out: &Path) -> Result<ExitCode, BadInput> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn guess_import_format(file: &Path) -> Result<ImportFormat, BadInput> {
+/// The import format from the file name, and for YAML from its top-level keys.
+fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, BadInput> {
     let name = file
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
     if name.ends_with(".xml") {
         Ok(ImportFormat::Mef)
+    } else if name.ends_with(".dot") || name.ends_with(".gv") {
+        Ok(ImportFormat::Dot)
+    } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+        if top_level("services:") {
+            Ok(ImportFormat::Compose)
+        } else if top_level("apiVersion:") || top_level("kind:") {
+            Ok(ImportFormat::K8s)
+        } else {
+            Err(BadInput(format!(
+                "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",
+                file.display()
+            )))
+        }
     } else {
         Err(BadInput(format!(
-            "{}: cannot tell the format from the file name; pass --from mef",
+            "{}: cannot tell the format from the file name; pass --from compose|k8s|dot|mef",
             file.display()
         )))
     }

@@ -410,12 +410,12 @@ fn label(node: Node) -> Option<String> {
 
 /// Unique identifiers built from foreign names, in a given character set.
 #[derive(Default)]
-struct IdTable {
+pub(crate) struct IdTable {
     taken: HashSet<String>,
 }
 
 impl IdTable {
-    fn fresh(&mut self, name: &str) -> String {
+    pub(crate) fn fresh(&mut self, name: &str) -> String {
         let mut stem: String = name
             .chars()
             .map(|c| {

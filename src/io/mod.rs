@@ -1,6 +1,10 @@
 //! Readers and writers of other formats: analysis reports (text, JSON, Markdown).
 //! Pure functions over the core types; never imports egui.
 
+pub mod compose;
+pub mod dot;
+mod infer;
+pub mod k8s;
 pub mod layout;
 pub mod mef;
 pub mod report;

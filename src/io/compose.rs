@@ -1,0 +1,228 @@
+//! docker-compose import (v2, v3 and the Compose Specification): services become
+//! components, with replicas, dependencies and entry points. Reports what it skips.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::Imported;
+use super::infer::{hosts, kind_from_image, yaml_error, yaml_options};
+use crate::model::{Component, ComponentKind, Dependency, LoadError, Model};
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    services: BTreeMap<String, Service>,
+    #[serde(flatten)]
+    other: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Service {
+    image: Option<String>,
+    build: Option<Value>,
+    ports: Vec<Value>,
+    depends_on: Option<Value>,
+    links: Vec<String>,
+    environment: Option<Value>,
+    command: Option<Value>,
+    entrypoint: Option<Value>,
+    deploy: Option<Deploy>,
+    scale: Option<u32>,
+    healthcheck: Option<Value>,
+    network_mode: Option<String>,
+    volumes_from: Vec<String>,
+    extends: Option<Value>,
+    container_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Deploy {
+    replicas: Option<u32>,
+    placement: Option<Value>,
+    mode: Option<String>,
+}
+
+/// Largest replica count taken from a file; more is almost certainly a typo.
+const MAX_REPLICAS: u32 = 1000;
+
+pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
+    let parsed: File = serde_saphyr::from_str_with_options(text, yaml_options())
+        .map_err(|e| yaml_error(&e, file))?;
+    if parsed.services.is_empty() {
+        return Err(LoadError {
+            file: file.to_owned(),
+            location: None,
+            message: "no services; expected a compose file with a `services:` map".to_owned(),
+        });
+    }
+    let mut notes = Vec::new();
+    for key in parsed.other.keys() {
+        if !matches!(key.as_str(), "version") && !key.starts_with("x-") {
+            notes.push(format!("top-level `{key}` is not modelled"));
+        }
+    }
+    let mut ids = super::mef::IdTable::default();
+    let id_of: BTreeMap<&str, String> = parsed
+        .services
+        .keys()
+        .map(|name| (name.as_str(), ids.fresh(name)))
+        .collect();
+    // Other services may be addressed by container name too.
+    let mut address: BTreeMap<&str, &str> = parsed
+        .services
+        .iter()
+        .filter_map(|(name, s)| s.container_name.as_deref().map(|c| (c, name.as_str())))
+        .collect();
+    for name in parsed.services.keys() {
+        address.insert(name.as_str(), name.as_str());
+    }
+
+    let mut model = Model {
+        name: parsed
+            .name
+            .clone()
+            .unwrap_or_else(|| "Imported compose file".to_owned()),
+        description: format!("Imported from {file}"),
+        ..Model::default()
+    };
+    let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
+    for (name, s) in &parsed.services {
+        let id = id_of[name.as_str()].clone();
+        let kind = s
+            .image
+            .as_deref()
+            .map_or(ComponentKind::Service, kind_from_image);
+        let mut c = Component::new(&id, kind);
+        c.name = name.clone();
+        let replicas = s
+            .deploy
+            .as_ref()
+            .and_then(|d| d.replicas)
+            .or(s.scale)
+            .unwrap_or(1);
+        if replicas == 0 {
+            notes.push(format!("service `{name}` has 0 replicas; modelled with 1"));
+        } else if replicas > MAX_REPLICAS {
+            notes.push(format!(
+                "service `{name}` asks for {replicas} replicas; modelled with {MAX_REPLICAS}"
+            ));
+        }
+        c.replicas = replicas.clamp(1, MAX_REPLICAS);
+        if kind.is_stateful() && c.replicas > 1 {
+            notes.push(format!(
+                "service `{name}`: {} replicas of a store with unknown replication are modelled as unreplicated shards",
+                c.replicas
+            ));
+        }
+        c.monitored = s.healthcheck.as_ref().is_some_and(|h| {
+            h.get("disable") != Some(&Value::Bool(true))
+                && h.get("test") != Some(&Value::String("NONE".into()))
+        });
+        c.entry = !s.ports.is_empty();
+        let mut notes_for = |what: &str| notes.push(format!("service `{name}`: {what}"));
+        if let Some(d) = &s.deploy {
+            if d.placement.is_some() {
+                notes_for("placement constraints are not modelled (no zones)");
+            }
+            if d.mode.as_deref() == Some("global") {
+                notes_for(
+                    "`deploy.mode: global` runs one replica per node; modelled with the replica count only",
+                );
+            }
+        }
+        if s.extends.is_some() {
+            notes_for("`extends` is not followed");
+        }
+        if s.image.is_none() && s.build.is_none() {
+            notes_for("has neither image nor build");
+        }
+
+        let mut targets: Vec<(String, &'static str)> = Vec::new();
+        match &s.depends_on {
+            Some(Value::Array(list)) => targets.extend(
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(|t| (t.to_owned(), "depends_on")),
+            ),
+            Some(Value::Object(map)) => {
+                targets.extend(map.keys().map(|t| (t.clone(), "depends_on")))
+            }
+            _ => {}
+        }
+        for link in &s.links {
+            let target = link.split(':').next().unwrap_or(link);
+            targets.push((target.to_owned(), "links"));
+        }
+        for v in &s.volumes_from {
+            if let Some(t) = v.strip_prefix("service:").or(Some(v.as_str())) {
+                targets.push((t.split(':').next().unwrap_or(t).to_owned(), "volumes_from"));
+            }
+        }
+        if let Some(t) = s
+            .network_mode
+            .as_deref()
+            .and_then(|m| m.strip_prefix("service:"))
+        {
+            targets.push((t.to_owned(), "network_mode"));
+        }
+        let mut strings = Vec::new();
+        match &s.environment {
+            Some(Value::Object(map)) => strings.extend(map.values().filter_map(scalar_text)),
+            Some(Value::Array(list)) => strings.extend(
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(|kv| kv.split_once('=').map_or("", |(_, v)| v).to_owned()),
+            ),
+            _ => {}
+        }
+        for v in [&s.command, &s.entrypoint].into_iter().flatten() {
+            match v {
+                Value::String(text) => strings.push(text.clone()),
+                Value::Array(list) => strings.extend(list.iter().filter_map(scalar_text)),
+                _ => {}
+            }
+        }
+        for text in &strings {
+            for host in hosts(text) {
+                if let Some(&target) = address.get(host) {
+                    targets.push((target.to_owned(), "configuration"));
+                }
+            }
+        }
+        for (target, source) in targets {
+            match id_of.get(target.as_str()) {
+                Some(to) if *to != id => {
+                    if edges.insert((id.clone(), to.clone())) {
+                        model
+                            .dependencies
+                            .push(Dependency::hard(id.clone(), to.clone()));
+                    }
+                }
+                Some(_) => {}
+                None => notes.push(format!(
+                    "service `{name}`: {source} names unknown service `{target}`"
+                )),
+            }
+        }
+        model.components.push(c);
+    }
+    if !model.components.iter().any(|c| c.entry) {
+        notes.push("no service publishes ports: no entry point; mark one in the model".to_owned());
+    }
+    super::layout::layered(&mut model);
+    Ok(Imported { model, notes })
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,458 @@
+//! Kubernetes manifest import: workloads become components, Services resolve which
+//! workload a name reaches, Ingress / Gateway routes and LoadBalancer Services make
+//! entries, zone spreading and PodDisruptionBudgets set placement and min healthy.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::Imported;
+use super::infer::{hosts, kind_from_image, yaml_error, yaml_options};
+use crate::model::{
+    Component, ComponentKind, Dependency, LoadError, Model, Region, Replication, Zone,
+};
+
+const ZONE_KEY: &str = "topology.kubernetes.io/zone";
+const ZONES: [&str; 3] = ["zone-a", "zone-b", "zone-c"];
+const MAX_REPLICAS: u64 = 1000;
+
+/// One workload (Deployment, StatefulSet, DaemonSet, ReplicaSet) as read.
+struct Workload {
+    id: String,
+    name: String,
+    kind: ComponentKind,
+    replicas: u32,
+    stateful_set: bool,
+    pod_labels: BTreeMap<String, String>,
+    spread: bool,
+    strings: Vec<String>,
+    config_maps: Vec<String>,
+}
+
+pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, yaml_options())
+        .map_err(|e| yaml_error(&e, file))?;
+    let mut objects = Vec::new();
+    for doc in docs {
+        flatten(doc, &mut objects);
+    }
+    let mut notes = Vec::new();
+    let mut ids = super::mef::IdTable::default();
+    let mut workloads: Vec<Workload> = Vec::new();
+    let mut services: BTreeMap<String, (BTreeMap<String, String>, bool)> = BTreeMap::new();
+    let mut config_maps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut budgets = Vec::new();
+    let mut routes: Vec<(String, &'static str, Vec<String>)> = Vec::new();
+
+    for obj in &objects {
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if name.is_empty() && !kind.is_empty() {
+            notes.push(format!("a {kind} without metadata.name is skipped"));
+            continue;
+        }
+        match kind {
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
+                let spec = obj.get("spec").unwrap_or(&Value::Null);
+                let pod = spec.pointer("/template/spec").unwrap_or(&Value::Null);
+                let containers: Vec<&Value> = pod
+                    .get("containers")
+                    .and_then(Value::as_array)
+                    .map(|c| c.iter().collect())
+                    .unwrap_or_default();
+                let image = containers
+                    .first()
+                    .and_then(|c| c.get("image"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let mut component_kind = kind_from_image(image);
+                if kind == "StatefulSet" && component_kind == ComponentKind::Service {
+                    component_kind = ComponentKind::Database;
+                }
+                let replicas = if kind == "DaemonSet" {
+                    notes.push(format!(
+                        "DaemonSet `{name}` runs one pod per node; modelled with 3 replicas"
+                    ));
+                    3
+                } else {
+                    let r = spec.get("replicas").and_then(Value::as_u64).unwrap_or(1);
+                    if r > MAX_REPLICAS {
+                        notes.push(format!(
+                            "{kind} `{name}` asks for {r} replicas; modelled with {MAX_REPLICAS}"
+                        ));
+                    }
+                    r.clamp(1, MAX_REPLICAS) as u32
+                };
+                let mut strings = Vec::new();
+                let mut used_maps = Vec::new();
+                for c in &containers {
+                    for env in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                        if let Some(v) = env.get("value").and_then(Value::as_str) {
+                            strings.push(v.to_owned());
+                        }
+                        if let Some(m) = env
+                            .pointer("/valueFrom/configMapKeyRef/name")
+                            .and_then(Value::as_str)
+                        {
+                            used_maps.push(m.to_owned());
+                        }
+                    }
+                    for from in c
+                        .get("envFrom")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(m) = from.pointer("/configMapRef/name").and_then(Value::as_str)
+                        {
+                            used_maps.push(m.to_owned());
+                        }
+                    }
+                    for key in ["command", "args"] {
+                        for a in c.get(key).and_then(Value::as_array).into_iter().flatten() {
+                            if let Some(a) = a.as_str() {
+                                strings.push(a.to_owned());
+                            }
+                        }
+                    }
+                }
+                for v in pod
+                    .get("volumes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(m) = v.pointer("/configMap/name").and_then(Value::as_str) {
+                        used_maps.push(m.to_owned());
+                    }
+                }
+                let spread = spreads_across_zones(pod);
+                workloads.push(Workload {
+                    id: ids.fresh(&name),
+                    name,
+                    kind: component_kind,
+                    replicas,
+                    stateful_set: kind == "StatefulSet",
+                    pod_labels: labels(spec.pointer("/template/metadata/labels")),
+                    spread,
+                    strings,
+                    config_maps: used_maps,
+                });
+            }
+            "Service" => {
+                let selector = labels(obj.pointer("/spec/selector"));
+                let external =
+                    obj.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer");
+                if selector.is_empty() {
+                    notes.push(format!(
+                        "Service `{name}` has no selector (external endpoints are not modelled)"
+                    ));
+                }
+                services.insert(name, (selector, external));
+            }
+            "ConfigMap" => {
+                let values = obj
+                    .get("data")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.values()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                config_maps.insert(name, values);
+            }
+            "PodDisruptionBudget" => budgets.push((name, obj.clone())),
+            "Ingress" => {
+                let mut backends: Vec<String> = Vec::new();
+                if let Some(s) = obj
+                    .pointer("/spec/defaultBackend/service/name")
+                    .and_then(Value::as_str)
+                {
+                    backends.push(s.to_owned());
+                }
+                for rule in obj
+                    .pointer("/spec/rules")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    for path in rule
+                        .pointer("/http/paths")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let svc = path
+                            .pointer("/backend/service/name")
+                            .or_else(|| path.pointer("/backend/serviceName"))
+                            .and_then(Value::as_str);
+                        if let Some(svc) = svc {
+                            backends.push(svc.to_owned());
+                        }
+                    }
+                }
+                routes.push((name, "Ingress", backends));
+            }
+            "HTTPRoute" | "GRPCRoute" | "TCPRoute" | "TLSRoute" => {
+                let mut backends = Vec::new();
+                for rule in obj
+                    .pointer("/spec/rules")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    for b in rule
+                        .get("backendRefs")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(n) = b.get("name").and_then(Value::as_str) {
+                            backends.push(n.to_owned());
+                        }
+                    }
+                }
+                let gateway = obj
+                    .pointer("/spec/parentRefs/0/name")
+                    .and_then(Value::as_str)
+                    .map_or(name.clone(), str::to_owned);
+                routes.push((gateway, "Gateway", backends));
+            }
+            "Gateway" => routes.push((name, "Gateway", Vec::new())),
+            "" => notes.push("a document without `kind` is skipped".to_owned()),
+            other => notes.push(format!("{other} `{name}` is not modelled")),
+        }
+    }
+    if workloads.is_empty() {
+        return Err(LoadError {
+            file: file.to_owned(),
+            location: None,
+            message: "no Deployment, StatefulSet, DaemonSet or ReplicaSet; expected Kubernetes workload manifests".to_owned(),
+        });
+    }
+
+    // A Service name reaches the workloads its selector matches.
+    let selects = |selector: &BTreeMap<String, String>, w: &Workload| {
+        !selector.is_empty() && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
+    };
+    let reach = |service: &str| -> Vec<usize> {
+        services
+            .get(service)
+            .map(|(sel, _)| {
+                (0..workloads.len())
+                    .filter(|&i| selects(sel, &workloads[i]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    let mut model = Model {
+        name: "Imported Kubernetes manifests".to_owned(),
+        description: format!("Imported from {file}"),
+        ..Model::default()
+    };
+    if workloads.iter().any(|w| w.spread) {
+        model.regions.push(Region {
+            id: "cluster".to_owned(),
+            name: "Cluster region".to_owned(),
+            zones: ZONES
+                .iter()
+                .map(|z| Zone {
+                    id: (*z).to_owned(),
+                    name: String::new(),
+                    availability: None,
+                })
+                .collect(),
+        });
+    }
+    let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut dep = |model: &mut Model, from: &str, to: &str| {
+        if from != to && edges.insert((from.to_owned(), to.to_owned())) {
+            model.dependencies.push(Dependency::hard(from, to));
+        }
+    };
+    for w in &workloads {
+        let mut c = Component::new(&w.id, w.kind);
+        c.name = w.name.clone();
+        c.replicas = w.replicas;
+        if w.spread {
+            c.zones = ZONES
+                .iter()
+                .take(w.replicas.min(3) as usize)
+                .map(|z| (*z).to_owned())
+                .collect();
+        }
+        if w.stateful_set && c.replicas > 1 && c.kind.is_stateful() {
+            c.replication = Replication::Async;
+            notes.push(format!(
+                "StatefulSet `{}`: replication mode is not in the manifest; assumed Async",
+                w.name
+            ));
+        }
+        model.components.push(c);
+    }
+    for (name, pdb) in &budgets {
+        let selector = labels(pdb.pointer("/spec/selector/matchLabels"));
+        for (i, w) in workloads.iter().enumerate() {
+            if !selects(&selector, w) {
+                continue;
+            }
+            let replicas = model.components[i].replicas;
+            let min = match (
+                pdb.pointer("/spec/minAvailable"),
+                pdb.pointer("/spec/maxUnavailable"),
+            ) {
+                (Some(v), _) => count(v, replicas, false),
+                (None, Some(v)) => count(v, replicas, true).map(|u| replicas.saturating_sub(u)),
+                _ => None,
+            };
+            match min {
+                Some(m) => model.components[i].min_healthy = m.clamp(1, replicas),
+                None => notes.push(format!(
+                    "PodDisruptionBudget `{name}`: no readable minAvailable/maxUnavailable"
+                )),
+            }
+        }
+    }
+    for (i, w) in workloads.iter().enumerate() {
+        let mut texts = w.strings.clone();
+        for m in &w.config_maps {
+            match config_maps.get(m) {
+                Some(values) => texts.extend(values.iter().cloned()),
+                None => notes.push(format!(
+                    "`{}` uses ConfigMap `{m}`, which is not in the manifests",
+                    w.name
+                )),
+            }
+        }
+        for text in &texts {
+            for host in hosts(text) {
+                let service = host.split('.').next().unwrap_or(host);
+                for target in reach(service) {
+                    let to = workloads[target].id.clone();
+                    dep(&mut model, &workloads[i].id, &to);
+                }
+            }
+        }
+    }
+    for (name, (_, external)) in &services {
+        if *external {
+            for target in reach(name) {
+                model.components[target].entry = true;
+            }
+        }
+    }
+    for (name, kind, backends) in routes {
+        let id = format!("{}-{}", kind.to_ascii_lowercase(), name);
+        let id = match model.component(&id) {
+            Some(_) => id,
+            None => {
+                let id = ids.fresh(&id);
+                let mut c = Component::new(&id, ComponentKind::Gateway);
+                c.name = format!("{kind} {name}");
+                c.entry = true;
+                notes.push(format!(
+                    "{kind} `{name}`: the controller's replicas are not in the manifests; modelled with 1 (set them in the model)"
+                ));
+                model.components.push(c);
+                id
+            }
+        };
+        for b in backends {
+            let targets = reach(&b);
+            if targets.is_empty() {
+                notes.push(format!(
+                    "{kind} `{name}` routes to Service `{b}`, which selects no workload"
+                ));
+            }
+            for t in targets {
+                let to = workloads[t].id.clone();
+                dep(&mut model, &id, &to);
+            }
+        }
+    }
+    if !model.components.iter().any(|c| c.entry) {
+        notes.push("no Ingress, Gateway route or LoadBalancer Service: no entry point; mark one in the model".to_owned());
+    }
+    super::layout::layered(&mut model);
+    Ok(Imported { model, notes })
+}
+
+/// Documents, with `List` kinds unpacked.
+fn flatten(doc: Value, out: &mut Vec<Value>) {
+    match doc {
+        Value::Null => {}
+        Value::Object(ref m)
+            if m.get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.ends_with("List")) =>
+        {
+            if let Some(items) = m.get("items").and_then(Value::as_array) {
+                for item in items {
+                    flatten(item.clone(), out);
+                }
+            }
+        }
+        other => out.push(other),
+    }
+}
+
+fn labels(v: Option<&Value>) -> BTreeMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a pod spec asks to spread replicas over zones (topology spread
+/// constraints or pod anti-affinity on the zone label).
+fn spreads_across_zones(pod: &Value) -> bool {
+    let spread = pod
+        .get("topologySpreadConstraints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c.get("topologyKey").and_then(Value::as_str) == Some(ZONE_KEY));
+    let anti = [
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+    ]
+    .iter()
+    .filter_map(|k| {
+        pod.pointer(&format!("/affinity/podAntiAffinity/{k}"))
+            .and_then(Value::as_array)
+    })
+    .flatten()
+    .any(|term| {
+        let key = term
+            .get("topologyKey")
+            .or_else(|| term.pointer("/podAffinityTerm/topologyKey"))
+            .and_then(Value::as_str);
+        key == Some(ZONE_KEY)
+    });
+    spread || anti
+}
+
+/// An integer or percentage of `replicas` (rounded up for minAvailable, down for
+/// maxUnavailable, as Kubernetes does).
+fn count(v: &Value, replicas: u32, round_down: bool) -> Option<u32> {
+    if let Some(n) = v.as_u64() {
+        return Some(n.min(u64::from(u32::MAX)) as u32);
+    }
+    let pct: f64 = v.as_str()?.strip_suffix('%')?.trim().parse().ok()?;
+    let exact = pct / 100.0 * f64::from(replicas);
+    Some(if round_down {
+        exact.floor()
+    } else {
+        exact.ceil()
+    } as u32)
+}
