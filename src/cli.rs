@@ -150,11 +150,11 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 ..Options::default()
             };
             let report = analysis::analyze(&model, &options);
-            let recommendations = advice::recommend(&model, &report);
+            let advice = advice::recommend(&model, &report);
             let text = match format {
-                CheckFormat::Text => report::text(&report, &recommendations),
-                CheckFormat::Json => report::json(&report, &recommendations),
-                CheckFormat::Markdown => report::markdown(&report, &recommendations),
+                CheckFormat::Text => report::text(&report, &advice),
+                CheckFormat::Json => report::json(&report, &advice),
+                CheckFormat::Markdown => report::markdown(&report, &advice),
             };
             emit(&text, out.as_deref())?;
             let failed = match fail_on {

@@ -70,7 +70,9 @@ fn analyze(m: &Model) -> Report {
 }
 
 fn recommendations(m: &Model) -> Vec<Recommendation> {
-    advice::recommend(m, &analyze(m))
+    let advice = advice::recommend(m, &analyze(m));
+    assert!(advice.unmeasured.is_empty(), "{:?}", advice.unmeasured);
+    advice.recommendations
 }
 
 fn ids(recs: &[Recommendation]) -> Vec<&str> {
@@ -559,6 +561,38 @@ fn spreading_one_component_that_would_lower_availability_is_not_recommended() {
     );
 }
 
+#[test]
+fn a_large_model_gets_the_fixes_of_its_worst_spofs_and_the_rest_are_listed() {
+    // 2000 single load balancers users need: size 6001, so the budget measures 27.
+    let mut components = vec![client("users")];
+    let mut dependencies = Vec::new();
+    for i in 0..2000 {
+        let id = format!("lb{i:04}");
+        dependencies.push(Dependency::hard("users", &id));
+        components.push(component(&id, ComponentKind::LoadBalancer, 1));
+    }
+    let m = model(vec![], components, dependencies);
+    let report = analyze(&m);
+    let advice = advice::recommend(&m, &report);
+    let size = 2000 + 2000 + 2001;
+    let measured = (advice::MEASURE_BUDGET / (size * size)) as usize;
+    assert_eq!(measured, 27);
+    assert_eq!(advice.recommendations.len(), measured);
+    assert_eq!(advice.unmeasured.len(), 2000 - measured);
+    let first: Vec<String> = report.spofs[..measured]
+        .iter()
+        .map(|s| format!("redundancy:{}", s.id))
+        .collect();
+    let mut got: Vec<String> = advice
+        .recommendations
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    got.sort();
+    assert_eq!(got, first);
+    assert_eq!(advice.unmeasured[0], report.spofs[measured].id);
+}
+
 fn sample(name: &str) -> Model {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
@@ -805,7 +839,7 @@ proptest! {
         let m = decode(&seed);
         prop_assume!(m.validate().is_ok());
         let before = analyze(&m);
-        for rec in advice::recommend(&m, &before) {
+        for rec in advice::recommend(&m, &before).recommendations {
             let mut doc = Document::new(m.clone(), None);
             prop_assert!(doc.apply(&rec.summary, &rec.edits).is_ok(), "{}", rec.id);
             prop_assert!(doc.model().validate().is_ok(), "{}", rec.id);

@@ -46,7 +46,19 @@ pub struct Candidate {
     pub purpose: Purpose,
 }
 
-/// Candidates for `report`'s SPOFs (and findings, for [`Scope::All`]); the first
+impl Candidate {
+    /// The SPOF (as a what-if event) or finding (`rule:target`) it is for.
+    pub fn problem(&self) -> String {
+        match &self.purpose {
+            Purpose::RemoveSpof(event) => event.clone(),
+            Purpose::Resolve(f) => format!("{}:{}", f.rule, f.target),
+            Purpose::Improve => self.id.clone(),
+        }
+    }
+}
+
+/// Candidates for `report`'s SPOFs in report order (most entries taken down first),
+/// then for static content, then (for [`Scope::All`]) for findings; the first
 /// candidate of an id wins.
 pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate> {
     let ctx = Ctx {
@@ -55,14 +67,11 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
         scope,
     };
     let mut out = Vec::new();
-    // Component fixes first: when a zone fix is the same edit, the more specific one is kept.
-    for kind in [DomainKind::Component, DomainKind::Zone, DomainKind::Region] {
-        for spof in report.spofs.iter().filter(|s| s.kind == kind) {
-            match kind {
-                DomainKind::Component => ctx.component_fixes(spof, &mut out),
-                DomainKind::Zone => ctx.zone_fix(spof, &mut out),
-                DomainKind::Region => ctx.region_fixes(spof, &mut out),
-            }
+    for spof in &report.spofs {
+        match spof.kind {
+            DomainKind::Component => ctx.component_fixes(spof, &mut out),
+            DomainKind::Zone => ctx.zone_fix(spof, &mut out),
+            DomainKind::Region => ctx.region_fixes(spof, &mut out),
         }
     }
     ctx.cdn_fixes(&mut out);

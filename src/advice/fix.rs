@@ -3,7 +3,7 @@
 
 use super::candidates::{Purpose, Scope};
 use super::measure::{Rejection, fast_options, measured};
-use super::{Recommendation, recommend};
+use super::{MEASURE_BUDGET, Recommendation, recommend};
 use crate::analysis::{self, DomainKind, EntryAvailability, Spof};
 use crate::edit::Edit;
 use crate::model::Model;
@@ -36,7 +36,9 @@ pub struct FixOutcome {
 /// Apply the best recommendation that removes a SPOF until no SPOF is left or none can
 /// be removed. "Best" is the first in rank order that needs no code change, or else the
 /// first that does: the model cannot tell whether code will really cope without a
-/// dependency, so infrastructure fixes come first. Each step removes at least one SPOF
+/// dependency, so infrastructure fixes come first. On a model over [`MEASURE_BUDGET`] a
+/// step measures the fixes of the worst SPOFs (report order) and looks at the others only
+/// when none of those works. Each step removes at least one SPOF
 /// and adds none, so this ends after at most as many steps as the input has SPOFs.
 pub fn fix_all(model: &Model) -> FixOutcome {
     let options = fast_options();
@@ -48,7 +50,15 @@ pub fn fix_all(model: &Model) -> FixOutcome {
     let mut edits = Vec::new();
     let mut unfixable = Vec::new();
     while !report.spofs.is_empty() {
-        let step = measured(&current, &report, Scope::Spofs);
+        let mut step = measured(&current, &report, Scope::Spofs, Some(MEASURE_BUDGET));
+        if !step.unmeasured.is_empty()
+            && step
+                .recommendations
+                .iter()
+                .all(|r| r.removes_spofs.is_empty())
+        {
+            step = measured(&current, &report, Scope::Spofs, None);
+        }
         let removing = || {
             step.recommendations
                 .iter()
@@ -153,7 +163,7 @@ pub struct UnknownIds {
 /// SPOF or finding an earlier one already removed is skipped with the reason.
 pub fn apply(model: &Model, ids: &[String]) -> Result<Applied, UnknownIds> {
     let options = fast_options();
-    let mut recs = recommend(model, &analysis::analyze(model, &options));
+    let mut recs = recommend(model, &analysis::analyze(model, &options)).recommendations;
     let unknown: Vec<String> = ids
         .iter()
         .filter(|id| !recs.iter().any(|r| &r.id == *id))
@@ -175,7 +185,7 @@ pub fn apply(model: &Model, ids: &[String]) -> Result<Applied, UnknownIds> {
             continue;
         }
         if stale {
-            recs = recommend(&current, &analysis::analyze(&current, &options));
+            recs = recommend(&current, &analysis::analyze(&current, &options)).recommendations;
             stale = false;
         }
         let found = recs.iter().find(|r| &r.id == id);

@@ -6,9 +6,12 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use super::candidates::{Candidate, Purpose, Scope, candidates};
-use super::{Cost, EntryEffect, FindingRef, MIN_SAVING_MINUTES_PER_YEAR, ROUNDING, Recommendation};
+use super::{
+    Cost, EntryEffect, FindingRef, MIN_MEASURED, MIN_SAVING_MINUTES_PER_YEAR, ROUNDING,
+    Recommendation,
+};
 use crate::analysis::eval::Evaluator;
-use crate::analysis::{self, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report};
+use crate::analysis::{self, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report};
 use crate::edit::Edit;
 use crate::model::{Event, Model};
 
@@ -34,29 +37,62 @@ pub struct Measured {
     /// Ranked best first.
     pub recommendations: Vec<Recommendation>,
     pub rejected: Vec<Rejection>,
+    /// Problems (SPOF events, `rule:target` findings) left unmeasured by the budget.
+    pub unmeasured: Vec<String>,
 }
 
-/// Generate the candidates for `report` (the analysis of `model`), measure each on its
-/// own copy (in parallel), drop those that fail and those whose model another
-/// candidate already produces, and rank the rest.
-pub fn measured(model: &Model, report: &Report, scope: Scope) -> Measured {
-    let results: Vec<Result<(Recommendation, Model), Rejection>> = candidates(model, report, scope)
+/// A measured recommendation, its model, and how much it is preferred when another one
+/// makes the same model: fixes for a SPOF over fixes for a finding, then the one aimed
+/// at a component over a zone over a region (lower is preferred).
+type Kept = (Recommendation, Model, (bool, DomainKind));
+
+/// Generate the candidates for `report` (the analysis of `model`) and measure each on
+/// its own copy, in parallel, problem by problem in candidate order until `budget` (see
+/// `advice::MEASURE_BUDGET`) is spent; drop those that fail and those whose model
+/// another candidate already produces (see [`Kept`]), and rank the rest.
+pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64>) -> Measured {
+    let mut all = candidates(model, report, scope);
+    let size = (report.stats.basic_events + report.stats.dependencies + report.stats.components)
+        .max(1) as u64;
+    let allowed = budget.map_or(usize::MAX, |b| {
+        usize::try_from(b / (size * size))
+            .unwrap_or(usize::MAX)
+            .max(MIN_MEASURED)
+    });
+    let mut take = all.len();
+    for i in allowed..all.len() {
+        if all[i].problem() != all[i - 1].problem() {
+            take = i;
+            break;
+        }
+    }
+    let mut unmeasured: Vec<String> = Vec::new();
+    for c in all.drain(take..) {
+        let problem = c.problem();
+        if !unmeasured.contains(&problem) {
+            unmeasured.push(problem);
+        }
+    }
+    let results: Vec<Result<Kept, Rejection>> = all
         .into_par_iter()
-        .map(|c| measure(model, report, c))
+        .map(|c| {
+            let preference = (!matches!(c.purpose, Purpose::RemoveSpof(_)), c.target_kind);
+            measure(model, report, c).map(|(rec, m)| (rec, m, preference))
+        })
         .collect();
-    let mut kept: Vec<(Recommendation, Model)> = Vec::new();
+    let mut kept: Vec<Kept> = Vec::new();
     let mut rejected = Vec::new();
     for r in results {
         match r {
-            Ok((rec, m)) => {
-                if !kept.iter().any(|(_, other)| *other == m) {
-                    kept.push((rec, m));
-                }
-            }
+            Ok(new) => match kept.iter_mut().find(|k| k.1 == new.1) {
+                Some(same) if new.2 < same.2 => *same = new,
+                Some(_) => {}
+                None => kept.push(new),
+            },
             Err(why) => rejected.push(why),
         }
     }
-    let mut recommendations: Vec<Recommendation> = kept.into_iter().map(|(r, _)| r).collect();
+    let mut recommendations: Vec<Recommendation> = kept.into_iter().map(|k| k.0).collect();
     recommendations.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -68,6 +104,7 @@ pub fn measured(model: &Model, report: &Report, scope: Scope) -> Measured {
     Measured {
         recommendations,
         rejected,
+        unmeasured,
     }
 }
 

@@ -3,12 +3,13 @@
 //!
 //! The API (every function is pure and may run on a background thread):
 //!
-//! - [`recommend`]`(&Model, &Report) -> Vec<Recommendation>`: for every SPOF and finding
-//!   of `report` (which must be `analysis::analyze(model, _)`), the candidate fixes of all
-//!   seven [`Strategy`]s that hold up under measurement, ranked best first. Each carries
-//!   its [`Edit`]s (apply them with `Document::apply(&rec.summary, &rec.edits)` as one
-//!   undo step), the SPOFs it removes, each entry's availability before and after,
-//!   downtime saved and [`Cost`].
+//! - [`recommend`]`(&Model, &Report) -> Advice`: for every SPOF and finding of `report`
+//!   (which must be `analysis::analyze(model, _)`), the candidate fixes of all seven
+//!   [`Strategy`]s that hold up under measurement, ranked best first. Each
+//!   [`Recommendation`] carries its [`Edit`]s (apply them with
+//!   `Document::apply(&rec.summary, &rec.edits)` as one undo step), the SPOFs it
+//!   removes, each entry's availability before and after, downtime saved and [`Cost`].
+//!   Work is bounded by [`MEASURE_BUDGET`]: tens of milliseconds on the samples.
 //! - [`fix_all`]`(&Model) -> FixOutcome`: apply the best SPOF-removing recommendation
 //!   again and again until no SPOF is left or none can be removed; returns the fixed
 //!   model, the applied recommendations, all their edits as one transaction, and the
@@ -42,6 +43,17 @@ pub const ROUNDING: f64 = 1e-12;
 /// Less downtime saved than this (a second a year, over all entries) is no reason to run
 /// more instances: a recommendation that adds some must save this much or remove a SPOF.
 pub const MIN_SAVING_MINUTES_PER_YEAR: f64 = 1.0 / 60.0;
+
+/// How much measuring one call does, in candidate analyses times the squared size of the
+/// model (basic events + dependencies + components), which an analysis grows about as
+/// fast as: every candidate of a model of a few hundred components, and seconds, not
+/// minutes, on one of thousands. Past it, the candidates for the first problems in
+/// report order (the SPOFs that take down the most entries) are measured and the rest
+/// are listed in [`Advice::unmeasured`].
+pub const MEASURE_BUDGET: u64 = 1_000_000_000;
+
+/// Candidates measured whatever the budget.
+pub const MIN_MEASURED: usize = 8;
 
 /// The seven ways an SRE removes a single point of failure (DESIGN §3 names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -171,9 +183,24 @@ impl Recommendation {
     }
 }
 
+/// What [`recommend`] found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Advice {
+    /// Best first: most downtime saved per added instance, then most SPOFs removed, then
+    /// fewest instances, then fewest new findings, then id.
+    pub recommendations: Vec<Recommendation>,
+    /// SPOFs (as what-if events) and findings (`rule:target`) whose fixes were not
+    /// measured because the model is over [`MEASURE_BUDGET`]; empty on models of up to a
+    /// few hundred components.
+    pub unmeasured: Vec<String>,
+}
+
 /// Every recommendation for the SPOFs and findings of `report` (the analysis of
-/// `model`), best first: most downtime saved per added instance, then most SPOFs
-/// removed, then fewest instances, then fewest new findings, then id.
-pub fn recommend(model: &Model, report: &Report) -> Vec<Recommendation> {
-    measure::measured(model, report, candidates::Scope::All).recommendations
+/// `model`), measured and ranked.
+pub fn recommend(model: &Model, report: &Report) -> Advice {
+    let m = measure::measured(model, report, candidates::Scope::All, Some(MEASURE_BUDGET));
+    Advice {
+        recommendations: m.recommendations,
+        unmeasured: m.unmeasured,
+    }
 }

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::advice::{Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable};
+use crate::advice::{
+    Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
+};
 use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof, WhatIf};
 use crate::edit::Edit;
 
@@ -20,6 +22,8 @@ struct Json<'a> {
     order2_total: usize,
     findings: &'a [Finding],
     recommendations: Vec<RecommendationJson<'a>>,
+    /// SPOFs and findings whose fixes were not measured (the model is over the budget).
+    recommendations_unmeasured: &'a [String],
     importance: &'a [crate::analysis::Importance],
     component_importance: &'a [crate::analysis::ComponentImportance],
     always_down: &'a [String],
@@ -70,7 +74,7 @@ impl<'a> RecommendationJson<'a> {
     }
 }
 
-pub fn json(report: &Report, recommendations: &[Recommendation]) -> String {
+pub fn json(report: &Report, advice: &Advice) -> String {
     let doc = Json {
         model: &report.model,
         entries: &report.entries,
@@ -78,10 +82,12 @@ pub fn json(report: &Report, recommendations: &[Recommendation]) -> String {
         order2: &report.order2,
         order2_total: report.order2_total,
         findings: &report.findings,
-        recommendations: recommendations
+        recommendations: advice
+            .recommendations
             .iter()
             .map(RecommendationJson::new)
             .collect(),
+        recommendations_unmeasured: &advice.unmeasured,
         importance: &report.importance,
         component_importance: &report.component_importance,
         always_down: &report.always_down,
@@ -135,7 +141,7 @@ pub fn duration(minutes: f64) -> String {
     format!("{:.1} days", hours / 24.0)
 }
 
-pub fn text(report: &Report, recommendations: &[Recommendation]) -> String {
+pub fn text(report: &Report, advice: &Advice) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", report.model);
     let _ = writeln!(
@@ -207,13 +213,14 @@ pub fn text(report: &Report, recommendations: &[Recommendation]) -> String {
             f.message
         );
     }
-    recommendations_text(&mut s, recommendations);
+    recommendations_text(&mut s, advice);
     s
 }
 
-fn recommendations_text(s: &mut String, recommendations: &[Recommendation]) {
+fn recommendations_text(s: &mut String, advice: &Advice) {
+    let recommendations = &advice.recommendations;
     let _ = writeln!(s, "\nRecommendations ({})", recommendations.len());
-    if recommendations.is_empty() {
+    if recommendations.is_empty() && advice.unmeasured.is_empty() {
         let _ = writeln!(s, "  none: nothing a model edit can improve");
     }
     for (i, r) in recommendations.iter().enumerate() {
@@ -254,6 +261,27 @@ fn recommendations_text(s: &mut String, recommendations: &[Recommendation]) {
         }
         let _ = writeln!(s, "     why: {}", r.rationale);
     }
+    if !advice.unmeasured.is_empty() {
+        let _ = writeln!(s, "  {}", unmeasured_text(&advice.unmeasured));
+    }
+}
+
+/// The note on problems left unmeasured, naming the first few.
+fn unmeasured_text(unmeasured: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut names = unmeasured
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unmeasured.len() > SHOWN {
+        names.push_str(&format!(" and {} more", unmeasured.len() - SHOWN));
+    }
+    format!(
+        "Fixes for {} more SPOFs and findings were not measured, to keep the analysis fast on a model this large: {names}. `spofscope fix --apply all` fixes every SPOF.",
+        unmeasured.len()
+    )
 }
 
 /// Downtime saved, or `none` when the edit does not move the numbers.
@@ -407,7 +435,7 @@ fn table<const N: usize>(s: &mut String, head: &[&str; N], rows: &[[String; N]])
     }
 }
 
-pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
+pub fn markdown(report: &Report, advice: &Advice) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {}\n", report.model);
     let _ = writeln!(s, "## Availability\n");
@@ -479,12 +507,16 @@ pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
             md(&f.message)
         );
     }
-    recommendations_markdown(&mut s, recommendations);
+    recommendations_markdown(&mut s, advice);
     s
 }
 
-fn recommendations_markdown(s: &mut String, recommendations: &[Recommendation]) {
+fn recommendations_markdown(s: &mut String, advice: &Advice) {
+    let recommendations = &advice.recommendations;
     let _ = writeln!(s, "\n## Recommendations ({})\n", recommendations.len());
+    if !advice.unmeasured.is_empty() {
+        let _ = writeln!(s, "{}\n", md(&unmeasured_text(&advice.unmeasured)));
+    }
     if recommendations.is_empty() {
         let _ = writeln!(s, "None.");
         return;
