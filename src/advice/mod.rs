@@ -9,7 +9,9 @@
 //!   [`Recommendation`] carries its [`Edit`]s (apply them with
 //!   `Document::apply(&rec.summary, &rec.edits)` as one undo step), the SPOFs it
 //!   removes, each entry's availability before and after, downtime saved and [`Cost`].
-//!   Work is bounded by [`MEASURE_BUDGET`]: tens of milliseconds on the samples.
+//!   Work is bounded by [`MEASURE_BUDGET`]: tens of milliseconds on the samples. To
+//!   preview one, apply its edits to a copy (`Edit::apply_all(&rec.edits, &mut copy)`);
+//!   its new components are its `Edit::AddComponent`s.
 //! - [`fix_all`]`(&Model) -> FixOutcome`: apply the best SPOF-removing recommendation
 //!   again and again until no SPOF is left or none can be removed; returns the fixed
 //!   model, the applied recommendations, all their edits as one transaction, and the

@@ -238,14 +238,7 @@ fn recommendations_text(s: &mut String, advice: &Advice) {
             let _ = writeln!(s, "     availability: unchanged");
         }
         for e in changed {
-            let _ = writeln!(
-                s,
-                "     {}: {} → {} (saves {} / year)",
-                e.id,
-                percent(e.before),
-                percent(e.after),
-                duration(e.downtime_saved_minutes_per_year)
-            );
+            let _ = writeln!(s, "     {}", entry_effect(e));
         }
         let resolved = findings_text(&r.resolves_findings);
         if !resolved.is_empty() {
@@ -282,6 +275,37 @@ fn unmeasured_text(unmeasured: &[String]) -> String {
         "Fixes for {} more SPOFs and findings were not measured, to keep the analysis fast on a model this large: {names}. `spofscope fix --apply all` fixes every SPOF.",
         unmeasured.len()
     )
+}
+
+/// Two availabilities with enough digits to tell them apart when they differ.
+fn percents(before: f64, after: f64) -> (String, String) {
+    let (b, a) = (percent(before), percent(after));
+    if b != a || before == after {
+        return (b, a);
+    }
+    (3..=9)
+        .map(|decimals| {
+            (
+                format!("{:.decimals$} %", before * 100.0),
+                format!("{:.decimals$} %", after * 100.0),
+            )
+        })
+        .find(|(b, a)| b != a)
+        .unwrap_or((b, a))
+}
+
+/// `users: 99.54 % → 99.99 % (saves 39 h 16 min per year)`, or `(unchanged)`.
+fn entry_effect(e: &EntryEffect) -> String {
+    if e.downtime_saved_minutes_per_year > 0.0 {
+        let (before, after) = percents(e.before, e.after);
+        format!(
+            "{}: {before} → {after} (saves {} per year)",
+            e.id,
+            duration(e.downtime_saved_minutes_per_year)
+        )
+    } else {
+        format!("{}: {} (unchanged)", e.id, percent(e.before))
+    }
 }
 
 /// Downtime saved, or `none` when the edit does not move the numbers.
@@ -362,12 +386,11 @@ pub fn fix_text(
     let _ = writeln!(s, "SPOFs: {} → {}", before.spofs.len(), after.spofs.len());
     for b in &before.entries {
         if let Some(a) = after.entry(&b.id) {
+            let (before, after) = percents(b.availability, a.availability);
             let _ = writeln!(
                 s,
-                "  {}: {} → {} ({} → {} downtime per year)",
+                "  {}: {before} → {after} ({} → {} downtime per year)",
                 b.id,
-                percent(b.availability),
-                percent(a.availability),
                 duration(b.downtime_minutes_per_year),
                 duration(a.downtime_minutes_per_year)
             );
@@ -548,14 +571,7 @@ fn recommendations_markdown(s: &mut String, advice: &Advice) {
             md(&r.rationale)
         );
         for e in &r.entries {
-            let _ = writeln!(
-                s,
-                "- {}: {} → {} (saves {} per year)",
-                md(&e.id),
-                percent(e.before),
-                percent(e.after),
-                saving(e.downtime_saved_minutes_per_year)
-            );
+            let _ = writeln!(s, "- {}", md(&entry_effect(e)));
         }
         if !r.removes_spofs.is_empty() {
             let _ = writeln!(s, "- Removes SPOFs: {}", md(&r.removes_spofs.join(", ")));
