@@ -221,3 +221,45 @@ pub fn apply(model: &Model, ids: &[String]) -> Result<Applied, UnknownIds> {
         skipped,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spof(kind: DomainKind, id: &str) -> Spof {
+        Spof {
+            kind,
+            id: id.to_owned(),
+            takes_down: vec!["users".to_owned()],
+            blast_radius: vec![id.to_owned(), "users".to_owned()],
+        }
+    }
+
+    #[test]
+    fn unfixable_reason_names_every_rejected_candidate_for_that_spof() {
+        let rejected = [
+            Rejection {
+                id: "replication:db:sync".to_owned(),
+                purpose: Purpose::RemoveSpof("db".to_owned()),
+                reason: "it lowers the availability of users from 0.99 to 0.98".to_owned(),
+            },
+            Rejection {
+                id: "redundancy:lb".to_owned(),
+                purpose: Purpose::RemoveSpof("lb".to_owned()),
+                reason: "it leaves lb a SPOF".to_owned(),
+            },
+        ];
+        assert_eq!(
+            why_unfixable(&spof(DomainKind::Component, "db"), &rejected),
+            "replication:db:sync was rejected because it lowers the availability of users from 0.99 to 0.98"
+        );
+    }
+
+    #[test]
+    fn unfixable_reason_without_candidates_says_nothing_applies() {
+        assert_eq!(
+            why_unfixable(&spof(DomainKind::Zone, "eu-a"), &[]),
+            "no component in zone:eu-a can be spread or mirrored to survive it"
+        );
+    }
+}
