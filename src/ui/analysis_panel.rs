@@ -92,11 +92,10 @@ impl SpofApp {
                         let text = format!("{} {}", spof.kind.as_str(), spof.id);
                         let selected = spof.kind == DomainKind::Component
                             && self.selection.components.contains(&spof.id);
-                        let response = ui.selectable_label(selected, text).on_hover_text(format!(
-                            "Takes down {}\nBlast radius: {}",
-                            spof.takes_down.join(", "),
-                            spof.blast_radius.join(", ")
-                        ));
+                        let response = ui.selectable_label(selected, text).on_hover_ui(|ui| {
+                            ui.label(format!("Takes down {}", spof.takes_down.join(", ")));
+                            ui.label(format!("Blast radius: {}", spof.blast_radius.join(", ")));
+                        });
                         if response.clicked() {
                             self.actions.push(match spof.kind {
                                 DomainKind::Component => Action::Focus(spof.id.clone()),

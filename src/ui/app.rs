@@ -87,6 +87,9 @@ pub struct SpofApp {
     pub(super) selection: Selection,
     pub(super) analysis: Job<DocKey, Arc<Analysed>>,
     pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
+    /// Content pairs (result's, current) already found to differ beyond positions, for the
+    /// analysis and the what-if: comparing 10,000 components every frame is not free.
+    known_different: (Option<(DocKey, DocKey)>, Option<(DocKey, DocKey)>),
     pub(super) whatif_mode: bool,
     pub(super) knockouts: Vec<String>,
     pub(super) scenario_name: String,
@@ -128,6 +131,7 @@ impl SpofApp {
             selection: Selection::default(),
             analysis: Job::default(),
             whatif: Job::default(),
+            known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
             scenario_name: String::new(),
@@ -266,10 +270,20 @@ impl SpofApp {
         self.whatif.poll(ctx);
         let key = self.key();
         if self.analysis.get(&key).is_none() {
-            let unchanged = self
-                .analysis
-                .latest()
-                .is_some_and(|d| same_analysis_input(&d.value.model, self.doc.model()));
+            let latest = self.analysis.latest().map(|d| d.key);
+            let unchanged = match latest {
+                Some(from) if self.known_different.0 != Some((from, key)) => {
+                    let same = self
+                        .analysis
+                        .latest()
+                        .is_some_and(|d| same_analysis_input(&d.value.model, self.doc.model()));
+                    if !same {
+                        self.known_different.0 = Some((from, key));
+                    }
+                    same
+                }
+                _ => false,
+            };
             if unchanged {
                 self.analysis.relabel(key);
             } else if self.analysis.wants(&key) {
@@ -286,9 +300,20 @@ impl SpofApp {
             let events = self.live_knockouts();
             let wkey = (key, events.clone());
             if self.whatif.get(&wkey).is_none() {
-                let unchanged = self.whatif.latest().is_some_and(|d| {
-                    d.key.1 == events && same_analysis_input(&d.value.model, self.doc.model())
-                });
+                let latest = self.whatif.latest().map(|d| d.key.0);
+                let unchanged = match latest {
+                    Some(from) if self.known_different.1 != Some((from, key)) => {
+                        let same = from == key
+                            || self.whatif.latest().is_some_and(|d| {
+                                same_analysis_input(&d.value.model, self.doc.model())
+                            });
+                        if !same {
+                            self.known_different.1 = Some((from, key));
+                        }
+                        same && self.whatif.latest().is_some_and(|d| d.key.1 == events)
+                    }
+                    _ => false,
+                };
                 if unchanged {
                     self.whatif.relabel(wkey);
                 } else if self.whatif.wants(&wkey) {

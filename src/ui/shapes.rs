@@ -103,7 +103,9 @@ impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentSha
         };
         let mut out = Vec::with_capacity(12);
         card.paint(ctx.ctx, &mut out);
-        out
+        // egui_graphs adds each returned shape to the painter on its own, taking the context
+        // lock every time: one `Shape::Vec` per card keeps that to one lock.
+        vec![Shape::Vec(out)]
     }
 
     fn update(&mut self, props: &NodeProps<NodePayload>) {
@@ -475,7 +477,14 @@ fn body(kind: ComponentKind, r: Rect, z: f32, fill: Color32, stroke: Stroke, out
             } else {
                 3.0
             };
-            out.extend(Shape::dashed_line(&corners, stroke, dash * z, 4.0 * z));
+            // Dashes keep a floor in screen pixels: zoomed far out, a dash per fraction of a
+            // pixel would cost thousands of shapes for nothing visible.
+            out.extend(Shape::dashed_line(
+                &corners,
+                stroke,
+                (dash * z).max(3.0),
+                (4.0 * z).max(2.0),
+            ));
         }
     }
 }
@@ -551,8 +560,20 @@ impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
         let dir = (s1 - s0).normalized();
         let tip = (10.0 * zoom).clamp(3.0, 14.0);
         let line_end = s1 - dir * tip * 0.8;
-        let mut out = if self.look.soft {
-            Shape::dashed_line(&[s0, line_end], stroke, 7.0 * zoom, 5.0 * zoom)
+        // Zoomed out past the point where names are drawn, dashes would only cost triangles
+        // (tens of thousands of edges on big models): soft edges are drawn faint instead.
+        let mut out = if self.look.soft && zoom < DETAIL_ZOOM {
+            vec![Shape::line_segment(
+                [s0, line_end],
+                Stroke::new(stroke.width, colour.gamma_multiply(0.5)),
+            )]
+        } else if self.look.soft {
+            Shape::dashed_line(
+                &[s0, line_end],
+                stroke,
+                (7.0 * zoom).max(4.0),
+                (5.0 * zoom).max(3.0),
+            )
         } else {
             vec![Shape::line_segment([s0, line_end], stroke)]
         };
@@ -563,7 +584,7 @@ impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
             colour,
             Stroke::NONE,
         ));
-        out
+        vec![Shape::Vec(out)]
     }
 
     fn update(&mut self, props: &EdgeProps<EdgePayload>) {
