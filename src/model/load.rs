@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use super::locate::{Step, line_col, locate, value_text};
@@ -77,12 +78,19 @@ pub fn from_str(text: &str, file: &str) -> Result<Model, LoadError> {
         message,
     };
     check_format(text).map_err(|(offset, message)| at(offset, message))?;
-    let options = ron::Options::default().with_recursion_limit(64);
-    let mut model: Model = options.from_str(text).map_err(|e| LoadError {
-        file: file.to_owned(),
-        location: Some((e.span.start.line, e.span.start.col)),
-        message: describe(&e.code),
-    })?;
+    // Plain files take the fast path; anything it does not know, and every syntax
+    // error, goes through the full RON parser.
+    let mut model: Model = match super::fast::parse(text) {
+        Some(model) => model,
+        None => ron::Options::default()
+            .with_recursion_limit(64)
+            .from_str(text)
+            .map_err(|e| LoadError {
+                file: file.to_owned(),
+                location: Some((e.span.start.line, e.span.start.col)),
+                message: describe(&e.code),
+            })?,
+    };
     normalize(&mut model);
     if let Some(first) = check(&model).into_iter().next() {
         return Err(at(locate(text, &first.path), first.message));
@@ -191,8 +199,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
-    let mut regions = HashSet::new();
-    let mut zones = HashSet::new();
+    let mut regions = IdSet::default();
+    let mut zones = IdSet::default();
     for (ri, r) in model.regions.iter().enumerate() {
         let rp = item("regions", ri);
         if !is_valid_id(&r.id) {
@@ -226,7 +234,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
-    let mut components: HashMap<&str, usize> = HashMap::new();
+    let mut components: HashMap<&str, usize, FastHash> =
+        HashMap::with_capacity_and_hasher(model.components.len(), FastHash::default());
     for (ci, c) in model.components.iter().enumerate() {
         let cp = item("components", ci);
         if !is_valid_id(&c.id) {
@@ -275,7 +284,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
-    let mut edges = HashSet::new();
+    let mut edges: HashSet<(&str, &str), FastHash> =
+        HashSet::with_capacity_and_hasher(model.dependencies.len(), FastHash::default());
     for (di, dep) in model.dependencies.iter().enumerate() {
         let dp = item("dependencies", di);
         for (name, end) in [("from", &dep.from), ("to", &dep.to)] {
@@ -299,7 +309,7 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
-    let mut scenarios = HashSet::new();
+    let mut scenarios = IdSet::default();
     for (si, s) in model.scenarios.iter().enumerate() {
         let sp = item("scenarios", si);
         if !scenarios.insert(s.name.as_str()) {
@@ -320,6 +330,47 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
     out
+}
+
+type IdSet<'a> = HashSet<&'a str, FastHash>;
+
+/// Ids in a file are not adversarial to our own process: a multiply-rotate hash
+/// (FxHash) is several times faster than SipHash on short strings.
+type FastHash = BuildHasherDefault<FxHasher>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 fn bad_id(what: &str, id: &str) -> String {

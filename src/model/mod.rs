@@ -2,6 +2,7 @@
 //! exactly as stored in `.spof.ron` files. Pure data and its rules; never imports egui.
 
 mod event;
+mod fast;
 mod load;
 mod locate;
 mod save;
