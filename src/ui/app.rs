@@ -21,6 +21,9 @@ use crate::model::{
 /// Identifies a document's content: which document (a new one per open) and its revision.
 pub type DocKey = (u64, u64);
 
+/// A result's content and the current content.
+type ContentPair = (DocKey, DocKey);
+
 /// An analysis and the model it was computed from.
 pub struct Analysed {
     pub model: Arc<Model>,
@@ -89,7 +92,7 @@ pub struct SpofApp {
     pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
-    known_different: (Option<(DocKey, DocKey)>, Option<(DocKey, DocKey)>),
+    known_different: (Option<ContentPair>, Option<ContentPair>),
     pub(super) whatif_mode: bool,
     pub(super) knockouts: Vec<String>,
     pub(super) scenario_name: String,
