@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{DependencyKind, Event, Model, Needs};
+use crate::model::{DependencyKind, Event, FastHash, Model, Needs};
 
 /// Marks a replica that runs in no zone.
 pub const NO_ZONE: u32 = u32::MAX;
@@ -54,14 +54,14 @@ pub struct FailureGraph {
     /// Position of each component in `order`.
     pub rank: Vec<u32>,
     pub blocks: Vec<Block>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, FastHash>,
 }
 
 impl FailureGraph {
     /// Compile a valid model (see [`Model::validate`]).
     pub fn compile(model: &Model) -> Self {
         let n = model.components.len();
-        let index: HashMap<String, u32> = model
+        let index: HashMap<String, u32, FastHash> = model
             .components
             .iter()
             .enumerate()
@@ -71,7 +71,7 @@ impl FailureGraph {
         let mut region_ids = Vec::new();
         let mut zone_ids = Vec::new();
         let mut zone_region = Vec::new();
-        let mut zone_index = HashMap::new();
+        let mut zone_index: HashMap<&str, u32, FastHash> = HashMap::default();
         let mut events = Vec::new();
         let mut availability = Vec::new();
         for (ri, r) in model.regions.iter().enumerate() {

@@ -336,10 +336,10 @@ type IdSet<'a> = HashSet<&'a str, FastHash>;
 
 /// Ids in a file are not adversarial to our own process: a multiply-rotate hash
 /// (FxHash) is several times faster than SipHash on short strings.
-type FastHash = BuildHasherDefault<FxHasher>;
+pub(crate) type FastHash = BuildHasherDefault<FxHasher>;
 
 #[derive(Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {

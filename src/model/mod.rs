@@ -8,6 +8,7 @@ mod locate;
 mod save;
 
 pub use event::{Event, EventParseError};
+pub(crate) use load::FastHash;
 pub use load::{LoadError, MAX_FILE_BYTES, from_str, load};
 pub use save::{SaveError, save, to_string, write_atomically};
 
