@@ -494,6 +494,12 @@ fn whatif_accepts_several_events_separated_by_commas() {
 }
 
 #[test]
+fn whatif_lists_each_failed_event_once_in_the_order_given() {
+    let w = whatif_json(&sample("webshop"), "web#1,db,web#1,db");
+    assert_eq!(strings(&w["failed"]), vec!["web#1", "db"]);
+}
+
+#[test]
 fn whatif_text_lists_entries_down_and_degraded() {
     spofscope()
         .arg("whatif")

@@ -489,8 +489,12 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
             }
             Err(_) => Vec::new(),
         });
-    let mut failed: Vec<String> = events.iter().map(ToString::to_string).collect();
-    failed.dedup();
+    let mut failed: Vec<String> = Vec::with_capacity(events.len());
+    for name in events.iter().map(ToString::to_string) {
+        if !failed.contains(&name) {
+            failed.push(name);
+        }
+    }
     Ok(WhatIf {
         failed,
         down,
