@@ -15,7 +15,7 @@ use crate::model::{
 };
 
 /// Largest model `generate` writes.
-pub const MAX_COMPONENTS: usize = 200_000;
+pub const MAX_COMPONENTS: usize = crate::model::MAX_COMPONENTS;
 
 /// Dependencies per component the generator aims for.
 pub const DEPENDENCIES_PER_COMPONENT: usize = 5;

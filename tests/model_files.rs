@@ -410,7 +410,10 @@ fn invalid_component_id_is_located_at_the_id() {
         "Model(\n    format: 1,\n    name: \"x\",\n    components: [(id: \"a b\")],\n)\n",
         4,
         23,
-        &["invalid component id \"a b\"", "expected letters, digits"],
+        &[
+            "invalid component id \"a b\"",
+            "expected 1 to 128 letters, digits",
+        ],
     );
 }
 

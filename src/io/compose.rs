@@ -215,8 +215,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     if !model.components.iter().any(|c| c.entry) {
         notes.push("no service publishes ports: no entry point; mark one in the model".to_owned());
     }
-    super::layout::layered(&mut model);
-    Ok(Imported { model, notes })
+    super::finish(model, notes, file)
 }
 
 fn scalar_text(v: &Value) -> Option<String> {

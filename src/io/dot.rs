@@ -114,7 +114,10 @@ fn tokenize(text: &str) -> Located<Vec<(usize, Tok)>> {
                 loop {
                     match bytes.get(i) {
                         None => {
-                            return Err((start, "unterminated HTML label; expected `>`".to_owned()));
+                            return Err((
+                                start,
+                                "unterminated HTML label; expected `>`".to_owned(),
+                            ));
                         }
                         Some(b'<') => {
                             depth += 1;
@@ -565,6 +568,5 @@ fn build(graph: Graph, file: &str) -> Result<Imported, LoadError> {
         }
         model.components.push(c);
     }
-    super::layout::layered(&mut model);
-    Ok(Imported { model, notes })
+    super::finish(model, notes, file)
 }

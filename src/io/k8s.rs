@@ -380,8 +380,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     if !model.components.iter().any(|c| c.entry) {
         notes.push("no Ingress, Gateway route or LoadBalancer Service: no entry point; mark one in the model".to_owned());
     }
-    super::layout::layered(&mut model);
-    Ok(Imported { model, notes })
+    super::finish(model, notes, file)
 }
 
 /// Documents, with `List` kinds unpacked.

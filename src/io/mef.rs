@@ -13,6 +13,8 @@ use crate::model::{Component, ComponentKind, Dependency, LoadError, Model, Needs
 
 /// Largest number of XML nodes an import reads.
 const MAX_XML_NODES: u32 = 2_000_000;
+/// Deepest nesting of anonymous formulas inside one gate.
+const MAX_FORMULA_DEPTH: usize = 64;
 
 /// Read a MEF document: every `define-fault-tree` (and `model-data`) with `and`, `or`
 /// and `atleast` gates over basic events with `float` probabilities or parameters.
@@ -133,7 +135,7 @@ impl<'a> Reader<'a> {
                                 "gate has no formula; expected <or>, <and> or <atleast>",
                             )
                         })?;
-                    let gate = self.formula(formula)?;
+                    let gate = self.formula(formula, 0)?;
                     if self.gates.insert(name.clone(), gate).is_some() {
                         return Err(self.error(
                             child,
@@ -215,7 +217,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn formula(&mut self, node: Node<'a, 'a>) -> Result<Gate<'a>, LoadError> {
+    fn formula(&mut self, node: Node<'a, 'a>, depth: usize) -> Result<Gate<'a>, LoadError> {
+        if depth > MAX_FORMULA_DEPTH {
+            return Err(self.error(
+                node,
+                &format!("formulas nested deeper than {MAX_FORMULA_DEPTH}; expected named gates"),
+            ));
+        }
         let tag = node.tag_name().name();
         let mut inputs = Vec::new();
         let (min, args) = match tag {
@@ -259,7 +267,7 @@ impl<'a> Reader<'a> {
                         ));
                     }
                     _ => {
-                        let nested = self.formula(child)?;
+                        let nested = self.formula(child, depth + 1)?;
                         self.anonymous += 1;
                         let name = format!("formula-{}", self.anonymous);
                         self.gates.insert(name.clone(), nested);
@@ -379,23 +387,7 @@ impl<'a> Reader<'a> {
                 message: "no top gate; expected a gate that no other gate uses".to_owned(),
             });
         }
-        if let Err(problems) = model.validate() {
-            let message = problems
-                .into_iter()
-                .next()
-                .map(|p| p.message)
-                .unwrap_or_default();
-            return Err(LoadError {
-                file: self.file.to_owned(),
-                location: None,
-                message,
-            });
-        }
-        super::layout::layered(&mut model);
-        Ok(Imported {
-            model,
-            notes: self.notes,
-        })
+        super::finish(model, self.notes, self.file)
     }
 }
 

@@ -10,7 +10,12 @@ use super::locate::{Step, line_col, locate, value_text};
 use super::{Event, FORMAT, Model, is_valid_id};
 
 /// Files larger than this are refused before parsing.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Limits that keep a hostile or mistyped file from exhausting memory or time.
+pub const MAX_COMPONENTS: usize = 100_000;
+pub const MAX_DEPENDENCIES: usize = 1_000_000;
+pub const MAX_REPLICAS: u32 = 1_000;
+pub const MAX_BASIC_EVENTS: u64 = 1_000_000;
 
 /// Why a model could not be loaded, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -234,6 +239,25 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
+    if model.components.len() > MAX_COMPONENTS {
+        bad(
+            item("components", MAX_COMPONENTS),
+            format!(
+                "{} components; expected at most {MAX_COMPONENTS}",
+                model.components.len()
+            ),
+        );
+    }
+    if model.dependencies.len() > MAX_DEPENDENCIES {
+        bad(
+            item("dependencies", MAX_DEPENDENCIES),
+            format!(
+                "{} dependencies; expected at most {MAX_DEPENDENCIES}",
+                model.dependencies.len()
+            ),
+        );
+    }
+    let mut events = 0u64;
     let mut components: HashMap<&str, usize, FastHash> =
         HashMap::with_capacity_and_hasher(model.components.len(), FastHash::default());
     for (ci, c) in model.components.iter().enumerate() {
@@ -246,7 +270,15 @@ pub fn check(model: &Model) -> Vec<Invalid> {
                 format!("duplicate component id \"{}\"; expected a unique id", c.id),
             );
         }
-        if c.replicas == 0 {
+        if c.replicas > MAX_REPLICAS {
+            bad(
+                field(&cp, "replicas"),
+                format!(
+                    "\"{}\" has {} replicas; expected 1..={MAX_REPLICAS}",
+                    c.id, c.replicas
+                ),
+            );
+        } else if c.replicas == 0 {
             bad(
                 field(&cp, "replicas"),
                 format!("\"{}\" has 0 replicas; expected at least 1", c.id),
@@ -259,6 +291,18 @@ pub fn check(model: &Model) -> Vec<Invalid> {
                     c.id, c.min_healthy, c.replicas
                 ),
             );
+        }
+        if c.replicas <= MAX_REPLICAS {
+            events += u64::from(c.replica_count());
+            if events > MAX_BASIC_EVENTS {
+                bad(
+                    field(&cp, "replicas"),
+                    format!(
+                        "the model has more than {MAX_BASIC_EVENTS} replicas in all; expected fewer"
+                    ),
+                );
+                events = 0;
+            }
         }
         for (zi, z) in c.zones.iter().enumerate() {
             if !zones.contains(z.as_str()) {
@@ -374,5 +418,10 @@ impl FxHasher {
 }
 
 fn bad_id(what: &str, id: &str) -> String {
-    format!("invalid {what} id \"{id}\"; expected letters, digits, `_`, `.` or `-`")
+    let shown: String = id.chars().take(40).collect();
+    let ellipsis = if id.chars().count() > 40 { "…" } else { "" };
+    format!(
+        "invalid {what} id \"{shown}{ellipsis}\"; expected 1 to {} letters, digits, `_`, `.` or `-`",
+        super::MAX_ID_LEN
+    )
 }

@@ -9,7 +9,10 @@ mod save;
 
 pub use event::{Event, EventParseError};
 pub(crate) use load::FastHash;
-pub use load::{LoadError, MAX_FILE_BYTES, from_str, load};
+pub use load::{
+    LoadError, MAX_BASIC_EVENTS, MAX_COMPONENTS, MAX_DEPENDENCIES, MAX_FILE_BYTES, MAX_REPLICAS,
+    from_str, load,
+};
 pub use save::{SaveError, save, to_string, write_atomically};
 
 use serde::{Deserialize, Serialize};
@@ -346,9 +349,13 @@ pub struct Scenario {
     pub fail: Vec<String>,
 }
 
-/// Whether `id` may name a component, region or zone: `[A-Za-z0-9_.-]+`.
+/// Longest id accepted.
+pub const MAX_ID_LEN: usize = 128;
+
+/// Whether `id` may name a component, region or zone: `[A-Za-z0-9_.-]{1,128}`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_LEN
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
@@ -392,6 +399,7 @@ impl Model {
     pub fn fresh_id(&self, stem: &str) -> String {
         let stem: String = stem
             .chars()
+            .take(MAX_ID_LEN - 8)
             .map(|c| {
                 if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
                     c.to_ascii_lowercase()

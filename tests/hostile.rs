@@ -1,0 +1,227 @@
+//! Hostile input: every loader refuses oversized, over-deep, over-large and malformed
+//! files with a clear message, promptly, without panicking or allocating without bound.
+//! A watchdog fails a loader that hangs; the one-second target applies to release
+//! builds, so the watchdog allows debug builds ten times that.
+
+use std::io::Write as _;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use spofscope::io::{compose, dot, k8s, mef};
+use spofscope::model::{self, LoadError};
+
+/// Run `f` on a thread and fail the test if it does not finish in time.
+fn promptly<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("the loader did not finish within the watchdog's limit")
+}
+
+fn load_text(text: String) -> Result<model::Model, LoadError> {
+    promptly(move || model::from_str(&text, "hostile.spof.ron"))
+}
+
+fn component_line(id: &str, extra: &str) -> String {
+    format!("(id: \"{id}\"{extra}),\n")
+}
+
+fn model_with(components: &str) -> String {
+    format!("Model(format: 1, name: \"h\", components: [\n{components}])\n")
+}
+
+#[test]
+fn file_over_the_size_limit_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.spof.ron");
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.set_len(model::MAX_FILE_BYTES + 1).unwrap();
+    f.flush().unwrap();
+    let e = promptly(move || model::load(&path)).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("file is 33554433 bytes; expected at most 33554432"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused() {
+    let text = format!(
+        "Model(format: 1, name: \"h\", components: [(id: \"a\", zones: {}\"z\"{})])",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = load_text(text).unwrap_err();
+    assert_eq!(e.location, Some((1, 60)), "{e}");
+    assert_eq!(e.message, "Expected string", "{e}");
+}
+
+#[test]
+fn too_many_components_are_refused() {
+    let mut body = String::new();
+    for i in 0..=model::MAX_COMPONENTS {
+        body.push_str(&component_line(&format!("c{i}"), ""));
+    }
+    let e = load_text(model_with(&body)).unwrap_err();
+    assert_eq!(e.message, "100001 components; expected at most 100000");
+    assert_eq!(e.location, Some((100_002, 1)));
+}
+
+#[test]
+fn too_many_dependencies_are_refused() {
+    let mut text = String::from(
+        "Model(format: 1, name: \"h\", components: [(id: \"a\"), (id: \"b\")], dependencies: [\n",
+    );
+    for _ in 0..=model::MAX_DEPENDENCIES {
+        text.push_str("(from: \"a\", to: \"b\"),\n");
+    }
+    text.push_str("])\n");
+    let e = load_text(text).unwrap_err();
+    assert_eq!(e.message, "1000001 dependencies; expected at most 1000000");
+}
+
+#[test]
+fn absurd_replica_counts_are_refused() {
+    let e = load_text(model_with(&component_line("web", ", replicas: 4000000000"))).unwrap_err();
+    assert_eq!(
+        e.message,
+        "\"web\" has 4000000000 replicas; expected 1..=1000"
+    );
+    assert_eq!(e.location, Some((2, 23)));
+    let e = load_text(model_with(&component_line(
+        "web",
+        ", replicas: 99999999999999",
+    )))
+    .unwrap_err();
+    assert!(
+        e.message.contains("out of bounds") || e.message.contains("Integer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn too_many_replicas_in_all_are_refused() {
+    let mut body = String::new();
+    for i in 0..1001 {
+        body.push_str(&component_line(&format!("c{i}"), ", replicas: 1000"));
+    }
+    let e = load_text(model_with(&body)).unwrap_err();
+    assert_eq!(
+        e.message,
+        "the model has more than 1000000 replicas in all; expected fewer"
+    );
+}
+
+#[test]
+fn absurdly_long_ids_are_refused_with_a_shortened_echo() {
+    let id = "x".repeat(100_000);
+    let e = load_text(model_with(&component_line(&id, ""))).unwrap_err();
+    assert!(
+        e.message
+            .starts_with(&format!("invalid component id \"{}…\"", "x".repeat(40))),
+        "{e}"
+    );
+    assert!(e.message.len() < 200);
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.spof.ron");
+    std::fs::write(&path, b"Model(\n  format: 1,\n  name: \"\xff\xfe\",\n)").unwrap();
+    let e = promptly(move || model::load(&path)).unwrap_err();
+    assert_eq!(e.location, Some((3, 10)));
+    assert_eq!(e.message, "invalid UTF-8; expected a text file");
+}
+
+fn billion_laughs_yaml(tail: &str) -> String {
+    let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    yaml.push_str(tail);
+    yaml
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_by_compose_and_k8s() {
+    let text = billion_laughs_yaml("services:\n  web:\n    image: nginx\n");
+    let e = promptly(move || compose::import(&text, "bomb.yml")).unwrap_err();
+    assert!(e.message.starts_with("invalid YAML"), "{e}");
+    let text = billion_laughs_yaml("kind: Deployment\n");
+    let e = promptly(move || k8s::import(&text, "bomb.yaml")).unwrap_err();
+    assert!(e.message.starts_with("invalid YAML"), "{e}");
+}
+
+#[test]
+fn deep_yaml_nesting_is_refused() {
+    let text = format!("services: {}x{}\n", "[".repeat(5_000), "]".repeat(5_000));
+    let e = promptly(move || compose::import(&text, "deep.yml")).unwrap_err();
+    assert!(e.message.starts_with("invalid YAML"), "{e}");
+}
+
+#[test]
+fn compose_with_absurd_replicas_is_clamped_and_noted() {
+    let text =
+        "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: 4000000000\n".to_owned();
+    let imported = promptly(move || compose::import(&text, "big.yml")).unwrap();
+    assert_eq!(imported.model.components[0].replicas, 1000);
+    assert_eq!(
+        imported.notes,
+        vec![
+            "service `web` asks for 4000000000 replicas; modelled with 1000",
+            "no service publishes ports: no entry point; mark one in the model"
+        ]
+    );
+}
+
+#[test]
+fn deeply_nested_mef_formulas_are_refused() {
+    let xml = format!(
+        "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\">{}<basic-event name=\"a\"/>{}</define-gate></define-fault-tree></opsa-mef>",
+        "<or><basic-event name=\"a\"/>".repeat(200),
+        "</or>".repeat(200)
+    );
+    let e = promptly(move || mef::import(&xml, "deep.xml")).unwrap_err();
+    assert!(e.message.contains("nested deeper than 64"), "{e}");
+}
+
+#[test]
+fn xml_entity_expansion_is_refused() {
+    let xml = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><opsa-mef>&lol2;</opsa-mef>".to_owned();
+    let e = promptly(move || mef::import(&xml, "lol.xml")).unwrap_err();
+    assert!(e.message.starts_with("malformed XML"), "{e}");
+}
+
+#[test]
+fn deeply_nested_dot_subgraphs_are_refused() {
+    let text = format!(
+        "digraph g {{ {} a {} }}",
+        "subgraph { ".repeat(500),
+        "} ".repeat(500)
+    );
+    let e = promptly(move || dot::import(&text, "deep.dot")).unwrap_err();
+    assert!(e.message.contains("nested deeper than 64"), "{e}");
+}
+
+#[test]
+fn dot_with_too_many_nodes_is_refused() {
+    let mut text = String::from("digraph g {\n");
+    for i in 0..=model::MAX_COMPONENTS {
+        text.push_str(&format!("n{i};\n"));
+    }
+    text.push('}');
+    let e = promptly(move || dot::import(&text, "many.dot")).unwrap_err();
+    assert!(
+        e.message
+            .contains("100001 components; expected at most 100000"),
+        "{e}"
+    );
+}
