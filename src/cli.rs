@@ -270,7 +270,9 @@ fn fix(file: &Path, apply: &[String], out: &Path) -> Result<ExitCode, BadInput> 
         (done.model, done.applied, done.skipped, Vec::new())
     };
     let options = Options {
-        max_order2: Some(0),
+        order2: false,
+        importance: false,
+        component_importance_work: 0,
         ..Options::default()
     };
     let before = analysis::analyze(&model, &options);

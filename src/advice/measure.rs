@@ -16,11 +16,13 @@ use crate::edit::Edit;
 use crate::model::{Event, Model};
 
 /// What a candidate analysis needs: entries, SPOFs and findings, not order-2 sets or
-/// per-component importance.
+/// importance.
 pub fn fast_options() -> Options {
     Options {
         max_order2: Some(0),
         component_importance_work: 0,
+        order2: false,
+        importance: false,
         ..Options::default()
     }
 }

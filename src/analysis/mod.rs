@@ -159,6 +159,11 @@ pub struct Options {
     pub node_budget: usize,
     /// Compute per-component importance while components × BDD nodes stays below this.
     pub component_importance_work: usize,
+    /// Look for order-2 cut sets at all (when false, `order2` is empty and
+    /// `order2_total` is 0): for callers that only need SPOFs and availability.
+    pub order2: bool,
+    /// Compute Birnbaum importance of each basic event.
+    pub importance: bool,
 }
 
 impl Default for Options {
@@ -167,6 +172,8 @@ impl Default for Options {
             max_order2: None,
             node_budget: NODE_BUDGET,
             component_importance_work: 50_000_000,
+            order2: true,
+            importance: true,
         }
     }
 }
@@ -179,7 +186,11 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
     let singles = cuts::singles(&g);
     log::debug!("single failures after {:?}", clock.elapsed());
     let spofs = spofs(&g, &singles);
-    let (pairs, candidates) = cuts::pairs(&g, &singles);
+    let (pairs, candidates) = if options.order2 {
+        cuts::pairs(&g, &singles)
+    } else {
+        (Vec::new(), 0)
+    };
     log::debug!("order-2 after {:?}", clock.elapsed());
     let ids =
         |list: &[u32]| -> Vec<String> { list.iter().map(|&c| g.ids[c as usize].clone()).collect() };
@@ -342,7 +353,12 @@ fn quantify(
 
     let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
     let mut per_level = vec![0.0; q_level.len()];
-    for &e in entries.iter().filter(|&&e| live[e as usize]) {
+    let wanted = if options.importance {
+        entries.as_slice()
+    } else {
+        &[]
+    };
+    for &e in wanted.iter().filter(|&&e| live[e as usize]) {
         s.bdd.birnbaum(s.root(e), &q_level, &q_node, &mut per_level);
         for (ev, map) in by_event.iter_mut().enumerate() {
             let v = per_level[s.level[ev] as usize];
