@@ -10,7 +10,8 @@ use spofscope::analysis::{self, Options};
 use spofscope::io::mef;
 
 /// A fault tree shaped like published ones: mostly a tree of OR and AND gates with
-/// some 2-of-3 votes, where a fifth of the inputs are shared with other gates.
+/// some 2-of-3 votes, where a fifth of the inputs are events shared with nearby
+/// gates (common causes within a subsystem, as in the Aralia trees).
 fn fault_tree(gates: usize, events: usize, seed: u64) -> String {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut xml = String::from("<opsa-mef>\n<define-fault-tree name=\"bench\">\n");
@@ -35,7 +36,7 @@ fn fault_tree(gates: usize, events: usize, seed: u64) -> String {
                 next_event += 1;
                 next_event - 1
             } else {
-                rng.random_range(0..next_event.max(1))
+                rng.random_range(next_event.saturating_sub(8)..next_event.max(1))
             };
             let child = format!("<basic-event name=\"e{e}\"/>");
             if !children.contains(&child) {
