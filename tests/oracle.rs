@@ -686,6 +686,7 @@ fn check_whatif(model: &Model, picks: &[usize]) -> Result<(), TestCaseError> {
         set(&outcome.failed),
         names.iter().cloned().collect::<BTreeSet<_>>()
     );
+    prop_assert_eq!(outcome.failed.len(), set(&outcome.failed).len());
 
     // Availability with the knockout in place.
     let p_up = oracle.availability_given(&failed_events, &forced);
