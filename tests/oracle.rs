@@ -383,7 +383,10 @@ fn arb_model(max_components: usize, max_events: usize) -> impl Strategy<Value = 
             0..AVAILABILITIES.len(),
         ),
         prop::collection::vec(component_spec(), 1..=max_components),
-        prop::collection::vec((0..16usize, 0..16usize, prop::bool::weighted(0.25)), 0..=14),
+        prop::collection::vec(
+            (0..64usize, 0..64usize, prop::bool::weighted(0.25)),
+            0..=2 * max_components - 2,
+        ),
     )
         .prop_map(move |(regions, zone_avail, defaults, specs, deps)| {
             build_model(regions, zone_avail, defaults, specs, deps, max_events)
@@ -721,6 +724,16 @@ proptest! {
         picks in prop::collection::vec(any::<usize>(), 0..=3),
     ) {
         check_whatif(&model, &picks)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Large enough for several 64-scenario batches.
+    #[test]
+    fn spofs_and_order2_of_larger_models_match_the_oracle(model in arb_model(64, 160)) {
+        check_spofs_and_order2(&model)?;
     }
 }
 
