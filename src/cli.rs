@@ -76,7 +76,7 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write a synthetic architecture of about N components (for benchmarks and tests).
+    /// Write a synthetic architecture of exactly N components (for benchmarks and tests).
     Generate {
         #[arg(long)]
         components: usize,
