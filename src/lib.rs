@@ -8,4 +8,5 @@ pub mod edit;
 pub mod generate;
 pub mod io;
 pub mod model;
+#[cfg(feature = "gui")]
 pub mod ui;

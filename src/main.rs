@@ -8,6 +8,19 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => cli::run(command),
-        None => spofscope::ui::run(args.file),
+        None => gui(args.file),
     }
+}
+
+#[cfg(feature = "gui")]
+fn gui(file: Option<std::path::PathBuf>) -> ExitCode {
+    spofscope::ui::run(file)
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui(_file: Option<std::path::PathBuf>) -> ExitCode {
+    eprintln!(
+        "error: this spofscope was built without the GUI (feature `gui`); use a subcommand, e.g. `spofscope check FILE`"
+    );
+    ExitCode::from(2)
 }
