@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::advice;
 use crate::analysis::{self, Options};
-use crate::io::report;
+use crate::io::{self, UnknownFormat, report};
 use crate::model::{self, Event};
 
 #[derive(Parser, Debug)]
@@ -102,6 +102,17 @@ pub enum ImportFormat {
     Mef,
 }
 
+impl From<ImportFormat> for io::ImportFormat {
+    fn from(format: ImportFormat) -> Self {
+        match format {
+            ImportFormat::Compose => io::ImportFormat::Compose,
+            ImportFormat::K8s => io::ImportFormat::K8s,
+            ImportFormat::Dot => io::ImportFormat::Dot,
+            ImportFormat::Mef => io::ImportFormat::Mef,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum WhatifFormat {
     Text,
@@ -186,16 +197,11 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
         Command::Import { file, from, out } => {
             let text = read_text(&file)?;
             let format = match from {
-                Some(f) => f,
+                Some(f) => f.into(),
                 None => guess_import_format(&file, &text)?,
             };
             let name = file.display().to_string();
-            let imported = match format {
-                ImportFormat::Compose => crate::io::compose::import(&text, &name)?,
-                ImportFormat::K8s => crate::io::k8s::import(&text, &name)?,
-                ImportFormat::Dot => crate::io::dot::import(&text, &name)?,
-                ImportFormat::Mef => crate::io::mef::import(&text, &name)?,
-            };
+            let imported = io::import(format, &text, &name)?;
             for note in &imported.notes {
                 eprintln!("note: {name}: {note}");
             }
@@ -285,33 +291,17 @@ fn fix(file: &Path, apply: &[String], out: &Path) -> Result<ExitCode, BadInput> 
 }
 
 /// The import format from the file name, and for YAML from its top-level keys.
-fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, BadInput> {
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
-    if name.ends_with(".xml") {
-        Ok(ImportFormat::Mef)
-    } else if name.ends_with(".dot") || name.ends_with(".gv") {
-        Ok(ImportFormat::Dot)
-    } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-        if top_level("services:") {
-            Ok(ImportFormat::Compose)
-        } else if top_level("apiVersion:") || top_level("kind:") {
-            Ok(ImportFormat::K8s)
-        } else {
-            Err(BadInput(format!(
-                "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",
-                file.display()
-            )))
-        }
-    } else {
-        Err(BadInput(format!(
+fn guess_import_format(file: &Path, text: &str) -> Result<io::ImportFormat, BadInput> {
+    match io::guess_import_format(file, text) {
+        Ok(format) => Ok(format),
+        Err(UnknownFormat::Yaml) => Err(BadInput(format!(
+            "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",
+            file.display()
+        ))),
+        Err(UnknownFormat::Extension) => Err(BadInput(format!(
             "{}: cannot tell the format from the file name; pass --from compose|k8s|dot|mef",
             file.display()
-        )))
+        ))),
     }
 }
 
