@@ -2,6 +2,7 @@
 //! the advice engine and the CLI all change a model only through [`Edit`]. No egui.
 
 mod document;
+pub mod recovery;
 
 pub use document::{Document, History};
 
