@@ -8,7 +8,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
-use spofscope::ui::{Action, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
 
 fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
     Harness::builder()
@@ -384,4 +384,54 @@ fn a_broken_file_is_reported_without_asking_to_drop_unsaved_changes() {
     assert!(h.query_by_label("Unsaved changes").is_none());
     assert_eq!(*h.state().model(), edited);
     assert!(h.state().has_unsaved_changes());
+}
+
+/// An edit, then one frame: the analysis of the new content has just been started.
+fn edit_and_start_the_analysis(h: &mut Harness<'static, SpofApp>) {
+    h.state_mut().request(Action::AddComponent {
+        kind: model::ComponentKind::Service,
+        at: None,
+    });
+    h.run_steps(1);
+    assert!(!h.state().analysis_is_current());
+}
+
+#[test]
+fn cancelling_the_analysis_shows_it_and_re_run_analyses_again() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    edit_and_start_the_analysis(&mut h);
+    // Actions run at the end of the frame that started the analysis: it is still running.
+    h.state_mut().request(Action::Run(Command::CancelAnalysis));
+    h.run_steps(3);
+    assert!(h.state().analysis_cancelled());
+    assert!(!h.state().analysis_is_current());
+    h.get_by_label("analysis cancelled —");
+    h.get_by_label("Showing an earlier edit's results: this edit's analysis was cancelled.");
+    assert!(h.query_by_label("analysing…").is_none());
+    h.get_by_label("Re-run").click();
+    settle(&mut h);
+    assert!(!h.state().analysis_cancelled());
+    h.get_by_label("SPOFs (6)");
+    assert!(h.query_by_label("analysis cancelled —").is_none());
+}
+
+#[test]
+fn escape_cancels_a_running_analysis_and_keeps_the_selection() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    select(&mut h, &["db"]);
+    h.state_mut().request(Action::Edit {
+        label: "Rename the model".to_owned(),
+        edits: vec![spofscope::edit::Edit::SetName("Shop".to_owned())],
+        select: None,
+    });
+    h.run_steps(1);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().analysis_cancelled());
+    assert_eq!(h.state().selection().components, vec!["db".to_owned()]);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().selection().components.is_empty());
 }

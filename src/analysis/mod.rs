@@ -10,6 +10,7 @@ pub mod graph;
 pub mod sample;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -178,13 +179,40 @@ impl Default for Options {
     }
 }
 
+/// An analysis stopped by its caller before it finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the analysis was cancelled")]
+pub struct Cancelled;
+
 /// Analyse a valid model (loaded from a file or checked with [`Model::validate`]).
 pub fn analyze(model: &Model, options: &Options) -> Report {
+    match analyze_cancellable(model, options, &AtomicBool::new(false)) {
+        Ok(report) => report,
+        Err(Cancelled) => unreachable!("no one else can set this flag"),
+    }
+}
+
+/// [`analyze`], giving up between phases (compile, single failures, order-2,
+/// availability) once another thread sets `cancel`.
+pub fn analyze_cancellable(
+    model: &Model,
+    options: &Options,
+    cancel: &AtomicBool,
+) -> Result<Report, Cancelled> {
+    let go_on = || {
+        if cancel.load(Ordering::Relaxed) {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
+    };
     let clock = std::time::Instant::now();
     let g = FailureGraph::compile(model);
     log::debug!("compiled in {:?}", clock.elapsed());
+    go_on()?;
     let singles = cuts::singles(&g);
     log::debug!("single failures after {:?}", clock.elapsed());
+    go_on()?;
     let spofs = spofs(&g, &singles);
     let (pairs, candidates) = if options.order2 {
         cuts::pairs(&g, &singles)
@@ -192,6 +220,7 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
         (Vec::new(), 0)
     };
     log::debug!("order-2 after {:?}", clock.elapsed());
+    go_on()?;
     let ids =
         |list: &[u32]| -> Vec<String> { list.iter().map(|&c| g.ids[c as usize].clone()).collect() };
     let mut order2: Vec<CutSet> = pairs
@@ -208,7 +237,8 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
     let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
     let quantified =
         with_large_stack(|| quantify(model, &g, &singles.baseline_down, &live, options));
-    Report {
+    go_on()?;
+    Ok(Report {
         model: model.name.clone(),
         entries: quantified.entries,
         spofs,
@@ -228,7 +258,7 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
             bdd_nodes: quantified.bdd_nodes,
             order2_candidates: candidates,
         },
-    }
+    })
 }
 
 fn sorted_by_rank(g: &FailureGraph, mut list: Vec<u32>) -> Vec<u32> {
@@ -518,4 +548,33 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
         entries_down,
         entries: entry_reports,
     })
+}
+
+#[cfg(test)]
+mod cancel_tests {
+    use super::*;
+
+    fn sample() -> Model {
+        let text = include_str!("../../samples/webshop.spof.ron");
+        crate::model::from_str(text, "webshop.spof.ron").unwrap_or_default()
+    }
+
+    #[test]
+    fn a_set_flag_stops_the_analysis() {
+        let cancel = AtomicBool::new(true);
+        assert_eq!(
+            analyze_cancellable(&sample(), &Options::default(), &cancel),
+            Err(Cancelled)
+        );
+    }
+
+    #[test]
+    fn an_unset_flag_gives_the_full_report() {
+        let model = sample();
+        let cancel = AtomicBool::new(false);
+        assert_eq!(
+            analyze_cancellable(&model, &Options::default(), &cancel),
+            Ok(analyze(&model, &Options::default()))
+        );
+    }
 }

@@ -38,14 +38,15 @@ impl SpofApp {
             } else if self.analysis.failed.is_some() {
                 ui.colored_label(RED, "failed");
             } else {
-                ui.spinner();
-                ui.weak("analysing…");
+                self.analysis_progress_ui(ui);
             }
         });
         let model = self.doc.snapshot();
         let current = self.analysis_is_current();
         let Some(done) = self.analysis_done() else {
-            ui.weak("The first analysis is running.");
+            if !self.analysis_cancelled() {
+                ui.weak("The first analysis is running.");
+            }
             return;
         };
         // Hold the result by its Arc so `self` is free for actions, without copying it.
@@ -54,7 +55,11 @@ impl SpofApp {
         if !current {
             ui.colored_label(
                 AMBER,
-                "Showing the previous edit's results while the new ones are computed.",
+                if self.analysis_cancelled() {
+                    "Showing an earlier edit's results: this edit's analysis was cancelled."
+                } else {
+                    "Showing the previous edit's results while the new ones are computed."
+                },
             );
         }
         ui.add_enabled_ui(current, |ui| {

@@ -235,6 +235,11 @@ impl SpofApp {
             .collect()
     }
 
+    /// Whether the user cancelled the analysis of the current content.
+    pub fn analysis_cancelled(&self) -> bool {
+        self.analysis.cancelled == Some(self.key())
+    }
+
     pub(super) fn analysis_done(&self) -> Option<&Done<DocKey, Arc<Analysed>>> {
         self.analysis.latest()
     }
@@ -291,11 +296,10 @@ impl SpofApp {
                 self.analysis.relabel(key);
             } else if self.analysis.wants(&key) {
                 let model = self.doc.snapshot();
-                self.analysis.request(key, ctx, move || {
-                    Arc::new(Analysed {
-                        report: analysis::analyze(&model, &Options::default()),
-                        model,
-                    })
+                self.analysis.request(key, ctx, move |cancel| {
+                    let report =
+                        analysis::analyze_cancellable(&model, &Options::default(), cancel).ok()?;
+                    Some(Arc::new(Analysed { report, model }))
                 });
             }
         }
@@ -321,13 +325,13 @@ impl SpofApp {
                     self.whatif.relabel(wkey);
                 } else if self.whatif.wants(&wkey) {
                     let model = self.doc.snapshot();
-                    self.whatif.request(wkey, ctx, move || {
+                    self.whatif.request(wkey, ctx, move |_| {
                         let parsed: Result<Vec<Event>, _> =
                             events.iter().map(|e| Event::parse(e)).collect();
                         let result = parsed
                             .and_then(|evs| analysis::whatif(&model, &evs))
                             .map_err(|e| e.to_string());
-                        Arc::new(WhatIfOutcome { model, result })
+                        Some(Arc::new(WhatIfOutcome { model, result }))
                     });
                 }
             }
@@ -477,6 +481,7 @@ impl SpofApp {
             Command::Connect => self.selection.components.len() == 2,
             Command::ToggleDependencyKind => self.selection.dependency.is_some(),
             Command::ResetWhatIf => !self.knockouts.is_empty(),
+            Command::CancelAnalysis => self.analysis.is_busy(),
             _ => true,
         }
     }
@@ -642,7 +647,11 @@ impl SpofApp {
             }
             Command::ClearSelection => {
                 self.canvas.cancel_gesture();
-                self.select_only(Vec::new());
+                if self.analysis.is_busy() {
+                    self.run(Command::CancelAnalysis, ctx);
+                } else {
+                    self.select_only(Vec::new());
+                }
             }
             Command::Connect => {
                 if let [from, to] = self.selection.components.as_slice() {
@@ -695,6 +704,10 @@ impl SpofApp {
             Command::Reanalyse => {
                 self.analysis.clear();
                 self.whatif.clear();
+            }
+            Command::CancelAnalysis => {
+                self.analysis.cancel();
+                self.say("Analysis cancelled".to_owned(), false);
             }
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),

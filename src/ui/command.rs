@@ -35,6 +35,7 @@ pub enum Command {
     ResetWhatIf,
     KnockOutSelection,
     Reanalyse,
+    CancelAnalysis,
     Shortcuts,
     About,
 }
@@ -49,7 +50,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::New,
         Command::Open,
         Command::OpenPath,
@@ -80,6 +81,7 @@ impl Command {
         Command::ResetWhatIf,
         Command::KnockOutSelection,
         Command::Reanalyse,
+        Command::CancelAnalysis,
         Command::Shortcuts,
         Command::About,
     ];
@@ -116,6 +118,7 @@ impl Command {
             Command::ResetWhatIf => "Reset knockouts",
             Command::KnockOutSelection => "Knock out selection",
             Command::Reanalyse => "Analyse again",
+            Command::CancelAnalysis => "Cancel analysis",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About spofscope",
         }
@@ -140,7 +143,9 @@ impl Command {
                 "Run the selected components with at least two replicas, spread over every zone of their region"
             }
             Command::SelectAll => "Select every component",
-            Command::ClearSelection => "Select nothing; cancel a gesture",
+            Command::ClearSelection => {
+                "Select nothing; cancel a gesture, or the analysis while it runs"
+            }
             Command::Connect => {
                 "With two components selected: the first selected depends on the second"
             }
@@ -159,6 +164,7 @@ impl Command {
             Command::ResetWhatIf => "Bring every knocked-out part back",
             Command::KnockOutSelection => "Knock out the selected components (what-if)",
             Command::Reanalyse => "Run the analysis again",
+            Command::CancelAnalysis => "Stop the running analysis (Esc)",
             Command::Shortcuts => "List every keyboard shortcut",
             Command::About => "Version and licence",
         }
@@ -221,6 +227,7 @@ impl Command {
             | Command::ToggleAnalysis
             | Command::ResetWhatIf
             | Command::Reanalyse
+            | Command::CancelAnalysis
             | Command::About => &[],
         }
     }

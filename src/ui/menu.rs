@@ -7,7 +7,7 @@ use super::action::Action;
 use super::app::{Dialog, Pending, SpofApp, plural};
 use super::command::Command;
 use super::files::{PickerKind, SAMPLES};
-use super::look::{RED, glyph};
+use super::look::{AMBER, RED, glyph};
 use crate::model::ComponentKind;
 
 impl SpofApp {
@@ -95,6 +95,7 @@ impl SpofApp {
                         Command::KnockOutSelection,
                         Command::ResetWhatIf,
                         Command::Reanalyse,
+                        Command::CancelAnalysis,
                     ] {
                         self.command_button(ui, c);
                     }
@@ -191,6 +192,8 @@ impl SpofApp {
                     }
                 } else if self.analysis.failed.is_some() {
                     ui.colored_label(RED, "analysis failed");
+                } else if self.analysis_cancelled() {
+                    ui.colored_label(AMBER, "analysis cancelled");
                 } else {
                     ui.spinner();
                     ui.label("analysing…");

@@ -10,6 +10,7 @@ mod files;
 mod inspector;
 mod look;
 mod menu;
+mod progress;
 mod shapes;
 mod worker;
 

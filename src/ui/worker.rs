@@ -1,6 +1,10 @@
 //! Background computations keyed by a request value: one job runs at a time, the newest
-//! request waits, and a result is only handed out for the key it was computed for. Never blocks the UI thread.
+//! request waits, a running one can be cancelled (it stops at its next check, in the
+//! background, while the next one may already start), and a result is only handed out for
+//! the key it was computed for. Never blocks the UI thread.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
@@ -11,12 +15,14 @@ pub struct Done<K, V> {
     pub elapsed: Duration,
 }
 
-type Work<V> = Box<dyn FnOnce() -> V + Send>;
+/// The work gets a flag that is set when it is cancelled; it may return `None` then.
+type Work<V> = Box<dyn FnOnce(&AtomicBool) -> Option<V> + Send>;
 
 struct Running<K, V> {
     key: K,
     started: Instant,
     receiver: Receiver<V>,
+    cancel: Arc<AtomicBool>,
 }
 
 pub struct Job<K, V> {
@@ -25,6 +31,8 @@ pub struct Job<K, V> {
     queued: Option<(K, Work<V>)>,
     /// Set when a computation panicked: the UI says so instead of spinning forever.
     pub failed: Option<K>,
+    /// Set when the user cancelled the computation for this key: not started again by itself.
+    pub cancelled: Option<K>,
 }
 
 impl<K, V> Default for Job<K, V> {
@@ -34,17 +42,35 @@ impl<K, V> Default for Job<K, V> {
             running: None,
             queued: None,
             failed: None,
+            cancelled: None,
         }
     }
 }
 
 impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
-    /// Whether `key` is neither computed, running, queued nor known to fail.
+    /// Whether `key` is neither computed, running, queued, known to fail nor cancelled.
     pub fn wants(&self, key: &K) -> bool {
         self.done.as_ref().is_none_or(|d| d.key != *key)
             && self.running.as_ref().is_none_or(|r| r.key != *key)
             && self.queued.as_ref().is_none_or(|(k, _)| k != key)
             && self.failed.as_ref() != Some(key)
+            && self.cancelled.as_ref() != Some(key)
+    }
+
+    /// Whether a computation is running or waiting.
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some() || self.queued.is_some()
+    }
+
+    /// Stop the running computation (it gives up at its next check) and drop a waiting one.
+    pub fn cancel(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.cancel.store(true, Ordering::Relaxed);
+            self.cancelled = Some(running.key);
+        }
+        if let Some((key, _)) = self.queued.take() {
+            self.cancelled = Some(key);
+        }
     }
 
     /// Ask for `key`; `work` runs on its own thread when no other job is running, and `ctx`
@@ -53,7 +79,7 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
         &mut self,
         key: K,
         ctx: &egui::Context,
-        work: impl FnOnce() -> V + Send + 'static,
+        work: impl FnOnce(&AtomicBool) -> Option<V> + Send + 'static,
     ) {
         if !self.wants(&key) {
             return;
@@ -93,12 +119,15 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
         };
         let (sender, receiver) = channel();
         let repaint = ctx.clone();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
         let spawned = std::thread::Builder::new()
             .name("spofscope-analysis".to_owned())
             .spawn(move || {
-                let value = work();
-                // The receiver is gone only when the app has closed.
-                let _ = sender.send(value);
+                if let Some(value) = work(&flag) {
+                    // The receiver is gone only when the job was cancelled or the app closed.
+                    let _ = sender.send(value);
+                }
                 repaint.request_repaint();
             });
         match spawned {
@@ -107,6 +136,7 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
                     key,
                     started: Instant::now(),
                     receiver,
+                    cancel,
                 });
             }
             Err(_) => self.failed = Some(key),
@@ -130,11 +160,15 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
         }
     }
 
-    /// Forget every result (a new document).
+    /// Forget every result and stop what runs (a new document, or analyse again).
     pub fn clear(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.cancel.store(true, Ordering::Relaxed);
+        }
         self.done = None;
         self.queued = None;
         self.failed = None;
+        self.cancelled = None;
     }
 }
 
@@ -156,7 +190,7 @@ mod tests {
     fn result_is_only_handed_out_for_its_own_key() {
         let ctx = egui::Context::default();
         let mut job = Job::default();
-        job.request(1, &ctx, || 10);
+        job.request(1, &ctx, |_| Some(10));
         wait(&mut job, &ctx);
         assert_eq!(job.get(&1).map(|d| d.value), Some(10));
         assert!(job.get(&2).is_none());
@@ -168,12 +202,12 @@ mod tests {
         let ctx = egui::Context::default();
         let mut job = Job::default();
         let (go, gate) = channel::<()>();
-        job.request(1, &ctx, move || {
+        job.request(1, &ctx, move |_| {
             let _ = gate.recv();
-            1
+            Some(1)
         });
-        job.request(2, &ctx, || 2);
-        job.request(3, &ctx, || 3);
+        job.request(2, &ctx, |_| Some(2));
+        job.request(3, &ctx, |_| Some(3));
         assert!(!job.wants(&3));
         assert!(job.wants(&2));
         let _ = go.send(());
@@ -185,9 +219,52 @@ mod tests {
     fn a_panicking_job_is_reported_not_retried() {
         let ctx = egui::Context::default();
         let mut job: Job<u64, u64> = Job::default();
-        job.request(7, &ctx, || panic!("boom"));
+        job.request(7, &ctx, |_| panic!("boom"));
         wait(&mut job, &ctx);
         assert_eq!(job.failed, Some(7));
         assert!(!job.wants(&7));
+    }
+
+    #[test]
+    fn a_cancelled_job_sees_its_flag_and_hands_out_nothing() {
+        let ctx = egui::Context::default();
+        let mut job: Job<u64, u64> = Job::default();
+        let (seen, saw) = channel::<bool>();
+        let (go, gate) = channel::<()>();
+        job.request(4, &ctx, move |cancel| {
+            let _ = gate.recv();
+            let _ = seen.send(cancel.load(Ordering::Relaxed));
+            Some(4)
+        });
+        job.cancel();
+        let _ = go.send(());
+        assert_eq!(saw.recv_timeout(Duration::from_secs(5)), Ok(true));
+        wait(&mut job, &ctx);
+        assert!(job.get(&4).is_none());
+        assert_eq!(job.cancelled, Some(4));
+        assert!(!job.wants(&4));
+        job.clear();
+        assert!(job.wants(&4));
+    }
+
+    #[test]
+    fn clearing_stops_the_running_job() {
+        let ctx = egui::Context::default();
+        let mut job: Job<u64, u64> = Job::default();
+        let (seen, saw) = channel::<bool>();
+        let (go, gate) = channel::<()>();
+        job.request(5, &ctx, move |cancel| {
+            let _ = gate.recv();
+            let _ = seen.send(cancel.load(Ordering::Relaxed));
+            Some(5)
+        });
+        job.clear();
+        assert!(!job.is_busy());
+        assert_eq!(job.cancelled, None);
+        let _ = go.send(());
+        assert_eq!(saw.recv_timeout(Duration::from_secs(5)), Ok(true));
+        job.request(6, &ctx, |_| Some(6));
+        wait(&mut job, &ctx);
+        assert_eq!(job.get(&6).map(|d| d.value), Some(6));
     }
 }

@@ -1,0 +1,35 @@
+//! The running analysis's progress line: a spinner with Cancel, and once cancelled a way to
+//! run it again. Only pushes actions.
+
+use egui::Ui;
+
+use super::action::Action;
+use super::app::SpofApp;
+use super::command::Command;
+use super::look::AMBER;
+
+impl SpofApp {
+    /// "analysing…" with a Cancel button, or "analysis cancelled — Re-run" once cancelled.
+    pub(super) fn analysis_progress_ui(&mut self, ui: &mut Ui) {
+        if self.analysis_cancelled() {
+            ui.colored_label(AMBER, "analysis cancelled —");
+            if ui
+                .button("Re-run")
+                .on_hover_text(Command::Reanalyse.tooltip())
+                .clicked()
+            {
+                self.actions.push(Action::Run(Command::Reanalyse));
+            }
+        } else {
+            ui.spinner();
+            ui.weak("analysing…");
+            if ui
+                .button("Cancel")
+                .on_hover_text(Command::CancelAnalysis.tooltip())
+                .clicked()
+            {
+                self.actions.push(Action::Run(Command::CancelAnalysis));
+            }
+        }
+    }
+}
