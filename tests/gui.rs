@@ -435,3 +435,88 @@ fn escape_cancels_a_running_analysis_and_keeps_the_selection() {
     h.run_steps(2);
     assert!(h.state().selection().components.is_empty());
 }
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"))
+}
+
+/// A copy of a sample in a temp dir, opened in the app.
+fn open_copy_of_sample(
+    h: &mut Harness<'static, SpofApp>,
+    dir: &Path,
+    file: &str,
+) -> std::path::PathBuf {
+    let text = SAMPLES
+        .iter()
+        .find(|s| s.file == file)
+        .map(|s| s.text)
+        .unwrap_or_else(|| panic!("no sample {file}"));
+    let path = dir.join("shop.spof.ron");
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write: {e}"));
+    h.state_mut().request(Action::OpenFile(path.clone()));
+    settle(h);
+    assert_eq!(h.state().document_label(), "shop.spof.ron");
+    path
+}
+
+#[test]
+fn a_failed_save_says_why_and_keeps_the_document_and_the_old_file() {
+    let dir = temp_dir();
+    let mut h = app([1400.0, 900.0]);
+    let path = open_copy_of_sample(&mut h, dir.path(), "webshop.spof.ron");
+    let old = std::fs::read(&path).ok();
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    let edited = h.state().model().clone();
+    // A directory that is a regular file: no save there can work, even as root.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "x").unwrap_or_else(|e| panic!("cannot write: {e}"));
+    h.state_mut()
+        .request(Action::SaveTo(blocker.join("shop.spof.ron")));
+    settle(&mut h);
+    h.get_by_label("Cannot save the model");
+    assert!(h.state().has_unsaved_changes());
+    assert_eq!(*h.state().model(), edited);
+    assert_eq!(h.state().document_label(), "shop.spof.ron");
+    assert_eq!(std::fs::read(&path).ok(), old);
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Cannot save the model").is_none());
+    assert!(h.state().has_unsaved_changes());
+}
+
+#[test]
+fn save_asks_before_overwriting_a_file_changed_on_disk() {
+    let dir = temp_dir();
+    let mut h = app([1400.0, 900.0]);
+    let path = open_copy_of_sample(&mut h, dir.path(), "webshop.spof.ron");
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    let theirs = SAMPLES[1].text;
+    std::fs::write(&path, theirs).unwrap_or_else(|e| panic!("cannot write: {e}"));
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    settle(&mut h);
+    h.get_by_label("shop.spof.ron was changed on disk since you opened it");
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Changed on disk").is_none());
+    assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some(theirs));
+    assert!(h.state().has_unsaved_changes());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    settle(&mut h);
+    h.get_by_label("Overwrite").click();
+    settle(&mut h);
+    assert_eq!(model::load(&path).ok().as_ref(), Some(h.state().model()));
+    assert!(!h.state().has_unsaved_changes());
+
+    // Saved by us since: the next save asks nothing.
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    settle(&mut h);
+    assert!(h.query_by_label("Changed on disk").is_none());
+    assert_eq!(model::load(&path).ok().as_ref(), Some(h.state().model()));
+    assert_eq!(h.state().model().components.len(), 9);
+}

@@ -67,6 +67,19 @@ impl Document {
         }
     }
 
+    /// A document whose content is not what its file holds (a recovered copy, an import):
+    /// unsaved from the start, with nothing to undo.
+    pub fn unsaved(model: Model, path: Option<PathBuf>) -> Self {
+        Self {
+            model: Arc::new(model),
+            revision: 1,
+            next_revision: 2,
+            saved_revision: None,
+            path,
+            history: History::default(),
+        }
+    }
+
     pub fn model(&self) -> &Model {
         &self.model
     }
@@ -160,5 +173,24 @@ impl Document {
         };
         self.revision = step.revision;
         current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unsaved_document_is_dirty_until_saved_and_has_no_history() {
+        let path = PathBuf::from("/m/shop.spof.ron");
+        let mut doc = Document::unsaved(Model::default(), Some(path.clone()));
+        assert!(doc.is_dirty());
+        assert!(doc.history().is_empty());
+        assert_ne!(
+            doc.revision(),
+            Document::new(Model::default(), None).revision()
+        );
+        doc.mark_saved(path);
+        assert!(!doc.is_dirty());
     }
 }

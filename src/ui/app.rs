@@ -7,11 +7,13 @@ use std::sync::Arc;
 use egui::ViewportCommand;
 
 use super::action::Action;
+use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
+use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
 use crate::model::{
     self, Component, ComponentKind, Dependency, DependencyKind, Event, LoadError, Model,
@@ -53,8 +55,9 @@ struct Clipboard {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pending {
     New,
-    /// A model already loaded (a file that fails to load never gets as far as the prompt).
-    Open(Box<Model>, PathBuf),
+    /// A model already loaded (a file that fails to load never gets as far as the prompt),
+    /// with its file as it was read.
+    Open(Box<Model>, PathBuf, Option<FileStamp>),
     OpenSample(usize),
     Quit,
 }
@@ -62,6 +65,15 @@ pub enum Pending {
 pub enum Dialog {
     Unsaved(Pending),
     LoadError(LoadError),
+    /// Something failed that the user must hear about (a save, an export).
+    Failed {
+        title: String,
+        message: String,
+    },
+    /// Save would overwrite a file someone else changed since it was opened or saved.
+    ChangedOnDisk(PathBuf),
+    /// Copies of unsaved work left by an editor that did not close cleanly.
+    Recover,
     /// The in-app path field: where no native dialog answers, or asked for directly.
     Path {
         kind: PickerKind,
@@ -81,6 +93,10 @@ pub struct Panels {
 
 pub struct SpofApp {
     pub(super) doc: Document,
+    /// The document's file as it was when opened or last saved: Save asks before
+    /// overwriting changes someone else made since.
+    pub(super) disk: Option<FileStamp>,
+    pub(super) autosave: Autosave,
     /// Bumped for every newly opened document, so results for an old one never apply.
     pub(super) generation: u64,
     /// The built-in sample the document came from, if any.
@@ -127,6 +143,8 @@ impl SpofApp {
     pub fn with_settings(settings: Settings) -> Self {
         let mut app = Self {
             doc: Document::new(Model::default(), None),
+            disk: None,
+            autosave: Autosave::default(),
             generation: 0,
             sample: None,
             settings,
@@ -270,6 +288,7 @@ impl SpofApp {
         self.dialogs_ui(&ctx);
 
         self.apply_actions(&ctx);
+        self.autosave_tick(&ctx);
         self.update_title(&ctx);
     }
 
@@ -342,10 +361,7 @@ impl SpofApp {
             let kind = picker.kind;
             self.picker = None;
             match picked {
-                Picked::Path(path) => self.actions.push(match kind {
-                    PickerKind::Open => Action::OpenFile(path),
-                    PickerKind::SaveAs => Action::SaveTo(path),
-                }),
+                Picked::Path(path) => self.actions.push(kind.action(path)),
                 Picked::Cancelled => self.after_save = None,
                 Picked::Unavailable => {
                     self.dialog = Some(Dialog::Path {
@@ -357,7 +373,7 @@ impl SpofApp {
         }
     }
 
-    fn default_path_text(&self, kind: PickerKind) -> String {
+    pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.doc.path, kind) {
             (Some(p), _) => p.display().to_string(),
             (None, PickerKind::SaveAs) => self
@@ -561,17 +577,14 @@ impl SpofApp {
             }
             Action::SaveScenario(name) => self.save_scenario(name),
             Action::OpenFile(path) => match model::load(&path) {
-                Ok(model) => self.guard(Pending::Open(Box::new(model), path), ctx),
+                Ok(model) => {
+                    let disk = FileStamp::read(&path).ok();
+                    self.guard(Pending::Open(Box::new(model), path, disk), ctx);
+                }
                 Err(error) => self.dialog = Some(Dialog::LoadError(error)),
             },
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
-            Action::SaveTo(path) => {
-                if self.save_to(&path)
-                    && let Some(next) = self.after_save.take()
-                {
-                    self.proceed(next, ctx);
-                }
-            }
+            Action::SaveTo(path) => self.save_checked(path, ctx),
         }
     }
 
@@ -589,13 +602,7 @@ impl SpofApp {
                 });
             }
             Command::Save => match self.doc.path.clone() {
-                Some(path) => {
-                    if self.save_to(&path)
-                        && let Some(next) = self.after_save.take()
-                    {
-                        self.proceed(next, ctx);
-                    }
-                }
+                Some(path) => self.save_checked(path, ctx),
                 None => self.start_picker(PickerKind::SaveAs, ctx),
             },
             Command::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
@@ -714,11 +721,11 @@ impl SpofApp {
         }
     }
 
-    fn start_picker(&mut self, kind: PickerKind, ctx: &egui::Context) {
+    pub(super) fn start_picker(&mut self, kind: PickerKind, ctx: &egui::Context) {
         if self.picker.is_some() {
             return;
         }
-        let name = self.default_path_text(PickerKind::SaveAs);
+        let name = self.default_path_text(kind);
         let file_name = Path::new(&name)
             .file_name()
             .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
@@ -741,10 +748,11 @@ impl SpofApp {
 
     pub(super) fn proceed(&mut self, next: Pending, ctx: &egui::Context) {
         match next {
-            Pending::New => self.replace_document(Model::default(), None, None),
-            Pending::Open(model, path) => {
+            Pending::New => self.replace_document(Document::new(Model::default(), None), None),
+            Pending::Open(model, path, disk) => {
                 self.settings.remember(&path);
-                self.replace_document(*model, Some(path.clone()), None);
+                self.replace_document(Document::new(*model, Some(path.clone())), None);
+                self.disk = disk;
                 self.say(format!("Opened {}", path.display()), false);
             }
             Pending::OpenSample(i) => self.open_sample(i),
@@ -766,18 +774,17 @@ impl SpofApp {
             return;
         };
         match model::from_str(sample.text, sample.file) {
-            Ok(model) => self.replace_document(model, None, Some(sample.file)),
+            Ok(model) => self.replace_document(Document::new(model, None), Some(sample.file)),
             Err(error) => self.dialog = Some(Dialog::LoadError(error)),
         }
     }
 
-    fn replace_document(
-        &mut self,
-        model: Model,
-        path: Option<PathBuf>,
-        sample: Option<&'static str>,
-    ) {
-        self.doc = Document::new(model, path);
+    /// Put `doc` in place of the document; its recovery copy goes (the old work was saved
+    /// or deliberately dropped).
+    pub(super) fn replace_document(&mut self, doc: Document, sample: Option<&'static str>) {
+        self.doc = doc;
+        self.disk = None;
+        self.autosave.clear();
         self.generation += 1;
         self.sample = sample;
         self.selection = Selection::default();
@@ -788,10 +795,38 @@ impl SpofApp {
         self.canvas.fit();
     }
 
+    /// Save to `path`, first asking if someone else changed the document's own file since
+    /// it was opened or saved; then go on with what waited for the save.
+    fn save_checked(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let own_file = self.doc.path.as_deref() == Some(path.as_path());
+        let changed = self
+            .disk
+            .is_some_and(|stamp| stamp.changed(&path).unwrap_or(true));
+        if own_file && changed {
+            self.dialog = Some(Dialog::ChangedOnDisk(path));
+        } else {
+            self.save_now(&path, ctx);
+        }
+    }
+
+    /// Save to `path` whatever is there; what waited for the save goes on only if it worked.
+    pub(super) fn save_now(&mut self, path: &Path, ctx: &egui::Context) {
+        if self.save_to(path) {
+            if let Some(next) = self.after_save.take() {
+                self.proceed(next, ctx);
+            }
+        } else {
+            self.after_save = None;
+        }
+    }
+
+    /// The file is written atomically: on failure the old file and the document stay as they were.
     fn save_to(&mut self, path: &Path) -> bool {
         match model::save(self.doc.model(), path) {
             Ok(()) => {
                 self.doc.mark_saved(path.to_owned());
+                self.disk = FileStamp::read(path).ok();
+                self.autosave.clear();
                 self.sample = None;
                 self.settings.remember(path);
                 self.say(format!("Saved {}", path.display()), false);
@@ -799,9 +834,20 @@ impl SpofApp {
             }
             Err(e) => {
                 self.say(format!("Cannot save: {e}"), true);
+                self.dialog = Some(Dialog::Failed {
+                    title: "Cannot save the model".to_owned(),
+                    message: format!(
+                        "{e}\n\nThe document is still open and unsaved; the file on disk is unchanged."
+                    ),
+                });
                 false
             }
         }
+    }
+
+    /// Drop what waited for a save: the save was cancelled.
+    pub(super) fn cancel_after_save(&mut self) {
+        self.after_save = None;
     }
 
     pub(super) fn say(&mut self, message: String, error: bool) {
@@ -1014,6 +1060,11 @@ impl eframe::App for SpofApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    /// A clean close: the unsaved work was saved or deliberately dropped by now.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.autosave.finish();
     }
 }
 

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::action::Action;
+
 /// A sample shipped inside the binary, so `spofscope` works from any directory.
 pub struct Sample {
     pub file: &'static str,
@@ -58,6 +60,41 @@ pub enum PickerKind {
     SaveAs,
 }
 
+impl PickerKind {
+    /// What to do with the path the user picked.
+    pub fn action(self, path: PathBuf) -> Action {
+        match self {
+            PickerKind::Open => Action::OpenFile(path),
+            PickerKind::SaveAs => Action::SaveTo(path),
+        }
+    }
+
+    /// The path field's title and button.
+    pub fn title_and_verb(self) -> (&'static str, &'static str) {
+        match self {
+            PickerKind::Open => ("Open a model", "Open"),
+            PickerKind::SaveAs => ("Save the model as", "Save"),
+        }
+    }
+
+    /// What the path field asks for.
+    pub fn prompt(self) -> String {
+        match self {
+            PickerKind::Open | PickerKind::SaveAs => "Path of the .spof.ron file:".to_owned(),
+        }
+    }
+
+    /// The native dialog's filters: (name, extensions).
+    fn filters(self) -> Vec<(String, Vec<&'static str>)> {
+        let all = ("All files".to_owned(), vec!["*"]);
+        match self {
+            PickerKind::Open | PickerKind::SaveAs => {
+                vec![("spofscope model".to_owned(), vec!["ron"]), all]
+            }
+        }
+    }
+}
+
 /// A native dialog answered faster than this with nothing was not shown at all: no desktop
 /// portal (or zenity) answered, so the app offers its own path field instead.
 const NO_PORTAL: Duration = Duration::from_millis(1500);
@@ -90,9 +127,10 @@ impl Picker {
         let spawned = std::thread::Builder::new()
             .name("spofscope-file-dialog".to_owned())
             .spawn(move || {
-                let mut dialog = rfd::FileDialog::new()
-                    .add_filter("spofscope model", &["ron"])
-                    .add_filter("All files", &["*"]);
+                let mut dialog = rfd::FileDialog::new();
+                for (name, extensions) in kind.filters() {
+                    dialog = dialog.add_filter(name, &extensions);
+                }
                 if let Some(dir) = directory {
                     dialog = dialog.set_directory(dir);
                 }

@@ -1,6 +1,8 @@
 //! The window's frame: menu bar, palette, status bar and the modal dialogs. Every entry comes
 //! from the command table and only pushes actions; must not change the document directly.
 
+use std::path::Path;
+
 use egui::{Button, RichText, Ui};
 
 use super::action::Action;
@@ -220,6 +222,12 @@ impl SpofApp {
                 self.unsaved_dialog_ui(ctx, next)
             }
             Dialog::LoadError(error) => load_error_dialog_ui(ctx, error),
+            Dialog::Failed { title, message } => failed_dialog_ui(ctx, title, message),
+            Dialog::ChangedOnDisk(path) => {
+                let path = path.clone();
+                self.changed_on_disk_dialog_ui(ctx, &path)
+            }
+            Dialog::Recover => self.recover_dialog_ui(ctx),
             Dialog::Path { kind, text } => self.path_dialog_ui(ctx, *kind, text),
             Dialog::Shortcuts => shortcuts_dialog_ui(ctx),
             Dialog::About => about_dialog_ui(ctx),
@@ -258,16 +266,47 @@ impl SpofApp {
         keep && !modal.should_close()
     }
 
+    fn changed_on_disk_dialog_ui(&mut self, ctx: &egui::Context, path: &Path) -> bool {
+        let mut keep = true;
+        let modal = egui::Modal::new(egui::Id::new("changed_on_disk_dialog")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading("Changed on disk");
+            let file = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            ui.label(format!("{file} was changed on disk since you opened it"));
+            ui.weak("Overwrite replaces those changes with this model.");
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Overwrite").clicked() {
+                    keep = false;
+                    self.save_now(path, ctx);
+                }
+                if ui.button(Command::SaveAs.label()).clicked() {
+                    keep = false;
+                    self.start_picker(PickerKind::SaveAs, ctx);
+                }
+                if ui.button("Cancel").clicked() {
+                    keep = false;
+                    self.cancel_after_save();
+                }
+            });
+        });
+        if modal.should_close() {
+            keep = false;
+            self.cancel_after_save();
+        }
+        keep
+    }
+
     fn path_dialog_ui(&mut self, ctx: &egui::Context, kind: PickerKind, text: &mut String) -> bool {
         let mut keep = true;
         let modal = egui::Modal::new(egui::Id::new("path_dialog")).show(ctx, |ui| {
             ui.set_min_width(480.0);
-            let (title, verb) = match kind {
-                PickerKind::Open => ("Open a model", "Open"),
-                PickerKind::SaveAs => ("Save the model as", "Save"),
-            };
+            let (title, verb) = kind.title_and_verb();
             ui.heading(title);
-            ui.label("Path of the .spof.ron file:");
+            ui.label(kind.prompt());
             let field = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
             if !field.has_focus() && !field.lost_focus() {
                 field.request_focus();
@@ -289,10 +328,7 @@ impl SpofApp {
                     .clicked();
                 if (go || entered) && !text.trim().is_empty() {
                     let path = std::path::PathBuf::from(text.trim());
-                    self.actions.push(match kind {
-                        PickerKind::Open => Action::OpenFile(path),
-                        PickerKind::SaveAs => Action::SaveTo(path),
-                    });
+                    self.actions.push(kind.action(path));
                     keep = false;
                 }
                 if ui.button("Cancel").clicked() {
@@ -316,6 +352,19 @@ fn load_error_dialog_ui(ctx: &egui::Context, error: &crate::model::LoadError) ->
         ui.colored_label(RED, &error.message);
         ui.add_space(4.0);
         ui.label("The model you had open is unchanged.");
+        if ui.button("OK").clicked() {
+            keep = false;
+        }
+    });
+    keep && !modal.should_close()
+}
+
+fn failed_dialog_ui(ctx: &egui::Context, title: &str, message: &str) -> bool {
+    let mut keep = true;
+    let modal = egui::Modal::new(egui::Id::new("failed_dialog")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(title);
+        ui.colored_label(RED, message);
         if ui.button("OK").clicked() {
             keep = false;
         }
@@ -382,7 +431,7 @@ impl Pending {
     pub fn describe(&self) -> String {
         match self {
             Pending::New => "start a new model".to_owned(),
-            Pending::Open(_, p) => format!("open {}", p.display()),
+            Pending::Open(_, p, _) => format!("open {}", p.display()),
             Pending::OpenSample(i) => {
                 format!("open {}", SAMPLES.get(*i).map_or("a sample", |s| s.file))
             }

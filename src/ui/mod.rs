@@ -4,6 +4,7 @@
 mod action;
 mod analysis_panel;
 mod app;
+mod autosave;
 mod canvas;
 mod command;
 mod files;
@@ -35,7 +36,14 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
     let result = eframe::run_native(
         "spofscope",
         options,
-        Box::new(move |cc| Ok(Box::new(SpofApp::new(cc, file)))),
+        Box::new(move |cc| {
+            let app = SpofApp::new(cc, file);
+            // Recovery copies live beside eframe's own state; without a data directory, none.
+            Ok(Box::new(match eframe::storage_dir("spofscope") {
+                Some(dir) => app.with_recovery(dir.join("recovery")),
+                None => app,
+            }))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
