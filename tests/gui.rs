@@ -520,3 +520,130 @@ fn save_asks_before_overwriting_a_file_changed_on_disk() {
     assert_eq!(model::load(&path).ok().as_ref(), Some(h.state().model()));
     assert_eq!(h.state().model().components.len(), 9);
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+#[test]
+fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
+    let path = fixture("compose.yml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let expected = spofscope::io::compose::import(&text, &path.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Import…");
+    h.get_by_label("Export…");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+
+    h.state_mut().request(Action::ImportFile(path));
+    settle(&mut h);
+    assert_eq!(*h.state().model(), expected.model);
+    assert_eq!(h.state().model().components.len(), 5);
+    assert!(h.state().has_unsaved_changes());
+    assert_eq!(h.state().document_label(), "Untitled");
+    h.get_by_label("5 components · 4 dependencies");
+    h.get_by_label("Imported with notes");
+    assert_eq!(expected.notes.len(), 3);
+    for note in &expected.notes {
+        h.get_by_label(&format!("• {note}"));
+    }
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Imported with notes").is_none());
+    let report = spofscope::analysis::analyze(&expected.model, &Default::default());
+    assert_eq!(h.state().current_report(), Some(&report));
+    h.get_by_label(&format!("SPOFs ({})", report.spofs.len()));
+}
+
+#[test]
+fn importing_over_unsaved_changes_asks_first() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    h.state_mut()
+        .request(Action::ImportFile(fixture("architecture.dot")));
+    settle(&mut h);
+    h.get_by_label("Unsaved changes");
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert_eq!(h.state().model().components.len(), 8);
+    h.state_mut()
+        .request(Action::ImportFile(fixture("k8s.yaml")));
+    settle(&mut h);
+    h.get_by_label("Discard changes").click();
+    settle(&mut h);
+    let path = fixture("k8s.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let expected = spofscope::io::k8s::import(&text, &path.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(*h.state().model(), expected.model);
+    assert!(h.state().has_unsaved_changes());
+}
+
+#[test]
+fn a_broken_import_shows_line_and_column_and_keeps_the_model() {
+    let dir = temp_dir();
+    let path = dir.path().join("broken.yml");
+    let text = "services:\n  web:\n    image: [nginx\n";
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write: {e}"));
+    let error = spofscope::io::compose::import(text, &path.display().to_string()).err();
+    let Some(Some((line, column))) = error.map(|e| e.location) else {
+        panic!("the broken file imported, or without a location");
+    };
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let before = h.state().model().clone();
+    h.state_mut().request(Action::ImportFile(path));
+    settle(&mut h);
+    h.get_by_label("Cannot open the model");
+    h.get_by_label(&format!("Line {line}, column {column}"));
+    assert_eq!(*h.state().model(), before);
+    assert!(!h.state().has_unsaved_changes());
+}
+
+#[test]
+fn a_yaml_file_of_no_known_kind_asks_compose_or_kubernetes() {
+    let dir = temp_dir();
+    let path = dir.path().join("stack.yaml");
+    std::fs::write(&path, "x-note: 1\n").unwrap_or_else(|e| panic!("cannot write: {e}"));
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let before = h.state().model().clone();
+    h.state_mut().request(Action::ImportFile(path));
+    settle(&mut h);
+    h.get_by_label("Which kind of YAML?");
+    h.get_by_label("Docker Compose");
+    h.get_by_label("Kubernetes");
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Which kind of YAML?").is_none());
+    assert_eq!(*h.state().model(), before);
+}
+
+#[test]
+fn export_writes_the_mef_fault_tree_and_refuses_unknown_extensions() {
+    let dir = temp_dir();
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let path = dir.path().join("shop.xml");
+    h.state_mut().request(Action::ExportTo(path.clone()));
+    settle(&mut h);
+    let expected = spofscope::io::mef::export(h.state().model()).ok();
+    assert!(expected.is_some());
+    assert_eq!(std::fs::read_to_string(&path).ok(), expected);
+    assert!(h.query_by_label("Cannot export the model").is_none());
+
+    let svg = dir.path().join("shop.svg");
+    h.state_mut().request(Action::ExportTo(svg.clone()));
+    settle(&mut h);
+    h.get_by_label("Cannot export the model");
+    assert!(!svg.exists());
+}

@@ -44,6 +44,12 @@ pub struct Invalid {
 
 /// Load and validate the model at `path`.
 pub fn load(path: &Path) -> Result<Model, LoadError> {
+    let text = read_text(path)?;
+    from_str(&text, &path.display().to_string())
+}
+
+/// The text of `path`, refused when larger than [`MAX_FILE_BYTES`] or not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
     let fail = |message: String| LoadError {
         file: file.clone(),
@@ -59,20 +65,15 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let valid = String::from_utf8_lossy(valid);
-            let at = line_col(&valid, valid.len());
-            return Err(LoadError {
-                file,
-                location: Some(at),
-                message: "invalid UTF-8; expected a text file".to_owned(),
-            });
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = String::from_utf8_lossy(valid);
+        LoadError {
+            file,
+            location: Some(line_col(&valid, valid.len())),
+            message: "invalid UTF-8; expected a text file".to_owned(),
         }
-    };
-    from_str(&text, &file)
+    })
 }
 
 /// Parse and validate a model from RON text; `file` names it in errors.

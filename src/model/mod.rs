@@ -11,7 +11,7 @@ pub use event::{Event, EventParseError};
 pub(crate) use load::FastHash;
 pub use load::{
     LoadError, MAX_BASIC_EVENTS, MAX_COMPONENTS, MAX_DEPENDENCIES, MAX_FILE_BYTES, MAX_REPLICAS,
-    from_str, load,
+    from_str, load, read_text,
 };
 pub use save::{SaveError, save, to_string, write_atomically};
 

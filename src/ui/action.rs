@@ -46,4 +46,8 @@ pub enum Action {
     OpenFile(PathBuf),
     OpenSample(usize),
     SaveTo(PathBuf),
+    /// Read a compose, Kubernetes, DOT or MEF file into a new unsaved document.
+    ImportFile(PathBuf),
+    /// Write the model in the export format its extension names.
+    ExportTo(PathBuf),
 }

@@ -11,10 +11,12 @@ use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
+use super::transfer::export_file_name;
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
+use crate::io::Imported;
 use crate::model::{
     self, Component, ComponentKind, Dependency, DependencyKind, Event, LoadError, Model,
     Replication, Scenario,
@@ -59,6 +61,8 @@ pub enum Pending {
     /// with its file as it was read.
     Open(Box<Model>, PathBuf, Option<FileStamp>),
     OpenSample(usize),
+    /// A model read from another format: a new, unsaved document.
+    Import(Box<Imported>, PathBuf),
     Quit,
 }
 
@@ -74,6 +78,16 @@ pub enum Dialog {
     ChangedOnDisk(PathBuf),
     /// Copies of unsaved work left by an editor that did not close cleanly.
     Recover,
+    /// A YAML file that could be compose or Kubernetes: the user says which.
+    ImportFormat {
+        path: PathBuf,
+        text: String,
+    },
+    /// What an importer could not map.
+    ImportNotes {
+        file: String,
+        notes: Vec<String>,
+    },
     /// The in-app path field: where no native dialog answers, or asked for directly.
     Path {
         kind: PickerKind,
@@ -375,6 +389,10 @@ impl SpofApp {
 
     pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.doc.path, kind) {
+            (_, PickerKind::Import) => String::new(),
+            (_, PickerKind::Export) => {
+                export_file_name(&self.default_path_text(PickerKind::SaveAs))
+            }
             (Some(p), _) => p.display().to_string(),
             (None, PickerKind::SaveAs) => self
                 .sample
@@ -585,6 +603,8 @@ impl SpofApp {
             },
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
             Action::SaveTo(path) => self.save_checked(path, ctx),
+            Action::ImportFile(path) => self.import_file(path, ctx),
+            Action::ExportTo(path) => self.export_to(&path),
         }
     }
 
@@ -606,6 +626,8 @@ impl SpofApp {
                 None => self.start_picker(PickerKind::SaveAs, ctx),
             },
             Command::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
+            Command::Import => self.start_picker(PickerKind::Import, ctx),
+            Command::Export => self.start_picker(PickerKind::Export, ctx),
             Command::Quit => self.guard(Pending::Quit, ctx),
             Command::Undo => {
                 let label = self.doc.history().undo_label().map(ToOwned::to_owned);
@@ -756,6 +778,7 @@ impl SpofApp {
                 self.say(format!("Opened {}", path.display()), false);
             }
             Pending::OpenSample(i) => self.open_sample(i),
+            Pending::Import(imported, path) => self.open_imported(*imported, &path),
             Pending::Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);

@@ -10,6 +10,8 @@ pub enum Command {
     OpenPath,
     Save,
     SaveAs,
+    Import,
+    Export,
     Quit,
     Undo,
     Redo,
@@ -50,12 +52,14 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 35] = [
         Command::New,
         Command::Open,
         Command::OpenPath,
         Command::Save,
         Command::SaveAs,
+        Command::Import,
+        Command::Export,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -93,6 +97,8 @@ impl Command {
             Command::OpenPath => "Open by path…",
             Command::Save => "Save",
             Command::SaveAs => "Save as…",
+            Command::Import => "Import…",
+            Command::Export => "Export…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -131,6 +137,10 @@ impl Command {
             Command::OpenPath => "Type the path of a model to open",
             Command::Save => "Save the model to its file",
             Command::SaveAs => "Save the model to a new file",
+            Command::Import => {
+                "Open a Docker Compose, Kubernetes YAML, Graphviz DOT or Open-PSA MEF file as a new model"
+            }
+            Command::Export => "Save the model in another format",
             Command::Quit => "Close the window",
             Command::Undo => "Undo the last edit",
             Command::Redo => "Redo the last undone edit",
@@ -220,6 +230,8 @@ impl Command {
             Command::KnockOutSelection => &KNOCK,
             Command::Shortcuts => &SHORTCUTS,
             Command::OpenPath
+            | Command::Import
+            | Command::Export
             | Command::MakeRedundant
             | Command::ModelProperties
             | Command::TogglePalette

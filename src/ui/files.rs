@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
+use super::transfer::EXPORTERS;
 
 /// A sample shipped inside the binary, so `spofscope` works from any directory.
 pub struct Sample {
@@ -58,6 +59,8 @@ impl Settings {
 pub enum PickerKind {
     Open,
     SaveAs,
+    Import,
+    Export,
 }
 
 impl PickerKind {
@@ -66,6 +69,8 @@ impl PickerKind {
         match self {
             PickerKind::Open => Action::OpenFile(path),
             PickerKind::SaveAs => Action::SaveTo(path),
+            PickerKind::Import => Action::ImportFile(path),
+            PickerKind::Export => Action::ExportTo(path),
         }
     }
 
@@ -74,6 +79,8 @@ impl PickerKind {
         match self {
             PickerKind::Open => ("Open a model", "Open"),
             PickerKind::SaveAs => ("Save the model as", "Save"),
+            PickerKind::Import => ("Import a model", "Import"),
+            PickerKind::Export => ("Export the model", "Export"),
         }
     }
 
@@ -81,6 +88,16 @@ impl PickerKind {
     pub fn prompt(self) -> String {
         match self {
             PickerKind::Open | PickerKind::SaveAs => "Path of the .spof.ron file:".to_owned(),
+            PickerKind::Import => {
+                "Path of the compose / Kubernetes YAML, .dot or MEF .xml file:".to_owned()
+            }
+            PickerKind::Export => {
+                let kinds: Vec<String> = EXPORTERS
+                    .iter()
+                    .map(|e| format!("{} for {}", e.extension, e.label))
+                    .collect();
+                format!("Path of the file to write (.{}):", kinds.join(", ."))
+            }
         }
     }
 
@@ -91,6 +108,23 @@ impl PickerKind {
             PickerKind::Open | PickerKind::SaveAs => {
                 vec![("spofscope model".to_owned(), vec!["ron"]), all]
             }
+            PickerKind::Import => vec![
+                (
+                    "Compose or Kubernetes YAML, DOT, MEF XML".to_owned(),
+                    vec!["yml", "yaml", "dot", "gv", "xml"],
+                ),
+                (
+                    "Docker Compose / Kubernetes YAML".to_owned(),
+                    vec!["yml", "yaml"],
+                ),
+                ("Graphviz DOT".to_owned(), vec!["dot", "gv"]),
+                ("Open-PSA MEF XML".to_owned(), vec!["xml"]),
+                all,
+            ],
+            PickerKind::Export => EXPORTERS
+                .iter()
+                .map(|e| (e.label.to_owned(), vec![e.extension]))
+                .collect(),
         }
     }
 }
@@ -135,8 +169,10 @@ impl Picker {
                     dialog = dialog.set_directory(dir);
                 }
                 let picked = match kind {
-                    PickerKind::Open => dialog.pick_file(),
-                    PickerKind::SaveAs => dialog.set_file_name(file_name).save_file(),
+                    PickerKind::Open | PickerKind::Import => dialog.pick_file(),
+                    PickerKind::SaveAs | PickerKind::Export => {
+                        dialog.set_file_name(file_name).save_file()
+                    }
                 };
                 let _ = sender.send(picked);
                 repaint.request_repaint();

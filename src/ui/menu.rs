@@ -10,6 +10,7 @@ use super::app::{Dialog, Pending, SpofApp, plural};
 use super::command::Command;
 use super::files::{PickerKind, SAMPLES};
 use super::look::{AMBER, RED, glyph};
+use super::transfer::import_notes_dialog_ui;
 use crate::model::ComponentKind;
 
 impl SpofApp {
@@ -136,6 +137,9 @@ impl SpofApp {
         self.command_button(ui, Command::Save);
         self.command_button(ui, Command::SaveAs);
         ui.separator();
+        self.command_button(ui, Command::Import);
+        self.command_button(ui, Command::Export);
+        ui.separator();
         self.command_button(ui, Command::Quit);
     }
 
@@ -228,6 +232,8 @@ impl SpofApp {
                 self.changed_on_disk_dialog_ui(ctx, &path)
             }
             Dialog::Recover => self.recover_dialog_ui(ctx),
+            Dialog::ImportFormat { path, text } => self.import_format_dialog_ui(ctx, path, text),
+            Dialog::ImportNotes { file, notes } => import_notes_dialog_ui(ctx, file, notes),
             Dialog::Path { kind, text } => self.path_dialog_ui(ctx, *kind, text),
             Dialog::Shortcuts => shortcuts_dialog_ui(ctx),
             Dialog::About => about_dialog_ui(ctx),
@@ -432,6 +438,7 @@ impl Pending {
         match self {
             Pending::New => "start a new model".to_owned(),
             Pending::Open(_, p, _) => format!("open {}", p.display()),
+            Pending::Import(_, p) => format!("import {}", p.display()),
             Pending::OpenSample(i) => {
                 format!("open {}", SAMPLES.get(*i).map_or("a sample", |s| s.file))
             }

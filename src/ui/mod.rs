@@ -13,6 +13,7 @@ mod look;
 mod menu;
 mod progress;
 mod shapes;
+mod transfer;
 mod worker;
 
 use std::path::PathBuf;
