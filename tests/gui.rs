@@ -386,51 +386,85 @@ fn a_broken_file_is_reported_without_asking_to_drop_unsaved_changes() {
     assert!(h.state().has_unsaved_changes());
 }
 
-/// An edit, then one frame: the analysis of the new content has just been started.
-fn edit_and_start_the_analysis(h: &mut Harness<'static, SpofApp>) {
-    h.state_mut().request(Action::AddComponent {
-        kind: model::ComponentKind::Service,
-        at: None,
-    });
-    h.run_steps(1);
-    assert!(!h.state().analysis_is_current());
+/// Edit, then `cancel` while the analysis of the edit runs. The sample analyses in well
+/// under a millisecond, so the analysis may win the race (egui can run a frame twice);
+/// then the next edit tries again. Returns the attempts it took.
+fn cancel_while_running(
+    h: &mut Harness<'static, SpofApp>,
+    cancel: impl Fn(&mut Harness<'static, SpofApp>),
+) -> usize {
+    for attempt in 1..=50 {
+        h.state_mut().request(Action::AddComponent {
+            kind: model::ComponentKind::Service,
+            at: None,
+        });
+        h.run_steps(1);
+        cancel(h);
+        if h.state().analysis_cancelled() {
+            return attempt;
+        }
+    }
+    panic!("the analysis always finished before it could be cancelled");
 }
 
 #[test]
 fn cancelling_the_analysis_shows_it_and_re_run_analyses_again() {
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
-    edit_and_start_the_analysis(&mut h);
-    // Actions run at the end of the frame that started the analysis: it is still running.
-    h.state_mut().request(Action::Run(Command::CancelAnalysis));
-    h.run_steps(3);
+    // Actions run at the end of the frame that started the analysis.
+    cancel_while_running(&mut h, |h| {
+        h.state_mut().request(Action::Run(Command::CancelAnalysis));
+        h.run_steps(1);
+    });
+    h.run_steps(2);
     assert!(h.state().analysis_cancelled());
     assert!(!h.state().analysis_is_current());
+    assert!(h.state().current_report().is_none());
     h.get_by_label("analysis cancelled —");
     h.get_by_label("Showing an earlier edit's results: this edit's analysis was cancelled.");
     assert!(h.query_by_label("analysing…").is_none());
     h.get_by_label("Re-run").click();
     settle(&mut h);
     assert!(!h.state().analysis_cancelled());
+    assert!(h.state().analysis_is_current());
     h.get_by_label("SPOFs (6)");
     assert!(h.query_by_label("analysis cancelled —").is_none());
+}
+
+#[test]
+fn the_cancel_button_next_to_the_spinner_cancels() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    cancel_while_running(&mut h, |h| {
+        // A second edit: the next frame analyses again, with the button where it was.
+        h.state_mut().request(Action::AddComponent {
+            kind: model::ComponentKind::Service,
+            at: None,
+        });
+        h.run_steps(1);
+        if let Some(button) = h.query_by_label("Cancel") {
+            // One event, one frame (a pointer click takes several).
+            button.click_accesskit();
+            h.run_steps(1);
+        }
+    });
+    h.run_steps(2);
+    h.get_by_label("analysis cancelled —");
+    assert!(h.query_by_label("Cancel").is_none());
 }
 
 #[test]
 fn escape_cancels_a_running_analysis_and_keeps_the_selection() {
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
-    select(&mut h, &["db"]);
-    h.state_mut().request(Action::Edit {
-        label: "Rename the model".to_owned(),
-        edits: vec![spofscope::edit::Edit::SetName("Shop".to_owned())],
-        select: None,
+    cancel_while_running(&mut h, |h| {
+        h.state_mut()
+            .request(Action::SelectOnly(vec!["db".to_owned()]));
+        h.key_press(Key::Escape);
+        h.run_steps(1);
     });
-    h.run_steps(1);
-    h.key_press(Key::Escape);
-    h.run_steps(2);
-    assert!(h.state().analysis_cancelled());
     assert_eq!(h.state().selection().components, vec!["db".to_owned()]);
+    h.run_steps(2);
     h.key_press(Key::Escape);
     h.run_steps(2);
     assert!(h.state().selection().components.is_empty());
