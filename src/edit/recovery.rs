@@ -143,11 +143,6 @@ impl Session {
         remove_if_present(&self.dir.join(MODEL_FILE))
     }
 
-    /// Whether a copy is on disk.
-    pub fn has_copy(&self) -> bool {
-        self.dir.join(MODEL_FILE).exists()
-    }
-
     /// End the session cleanly: its copy and its directory go.
     pub fn finish(self) -> io::Result<()> {
         std::fs::remove_dir_all(&self.dir)
@@ -176,14 +171,6 @@ impl RecoveryCopy {
     /// Delete the copy and its session directory.
     pub fn discard(self) -> io::Result<()> {
         std::fs::remove_dir_all(&self.dir)
-    }
-
-    /// Identifies the copy among others (its session directory's name).
-    pub fn id(&self) -> String {
-        self.dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
     }
 }
 
@@ -289,7 +276,7 @@ mod tests {
         session
             .write(&Model::default(), &meta)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(session.has_copy());
+        assert!(session.dir().join(MODEL_FILE).is_file());
         assert!(list(root.path()).is_empty());
         session.finish().unwrap_or_else(|e| panic!("{e}"));
         assert!(list(root.path()).is_empty());
