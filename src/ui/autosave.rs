@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::app::{Dialog, SpofApp};
+use super::app::{Dialog, DocKey, SpofApp};
 use crate::edit::Document;
 use crate::edit::recovery::{self, Meta, RecoveryCopy, Session};
 
@@ -29,10 +29,10 @@ pub struct Autosave {
     /// Started at the first copy.
     session: Option<Session>,
     /// The document content the copy on disk holds.
-    written: Option<(u64, u64)>,
+    written: Option<DocKey>,
     last_write: Option<f64>,
     /// The content seen last and when it first appeared: the last change.
-    seen: Option<((u64, u64), f64)>,
+    seen: Option<(DocKey, f64)>,
     /// When the oldest change the copy lacks was made.
     first_unwritten: Option<f64>,
     /// Copies left by editors that are gone, newest first, offered one at a time.
