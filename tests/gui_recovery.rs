@@ -145,10 +145,11 @@ fn an_edit_is_copied_after_a_quiet_spell_and_the_copy_goes_on_save() {
     let files = temp_dir();
     let mut h = app_with_recovery(root.path());
     settle(&mut h);
+    // Not `settle`: waiting for the analysis could take any number of frames, and each
+    // moves input time on. The click's events take a frame each, about a second in all.
     h.get_by_label("⚙  Service").click();
-    settle(&mut h);
+    h.run_steps(1);
     assert!(h.state().has_unsaved_changes());
-    // Well under five seconds of input time after the edit: no copy yet.
     assert!(copies_on_disk(root.path()).is_empty());
     h.run_steps(24);
     let copies = copies_on_disk(root.path());
@@ -161,7 +162,11 @@ fn an_edit_is_copied_after_a_quiet_spell_and_the_copy_goes_on_save() {
 
     // Another edit updates the copy after its own quiet spell.
     h.get_by_label("⚙  Service").click();
-    settle(&mut h);
+    h.run_steps(1);
+    assert_ne!(
+        model::load(&copies[0]).ok().as_ref(),
+        Some(h.state().model())
+    );
     h.run_steps(24);
     assert_eq!(
         model::load(&copies[0]).ok().as_ref(),
@@ -174,4 +179,21 @@ fn an_edit_is_copied_after_a_quiet_spell_and_the_copy_goes_on_save() {
     settle(&mut h);
     assert!(!h.state().has_unsaved_changes());
     assert!(copies_on_disk(root.path()).is_empty());
+}
+
+#[test]
+fn closing_cleanly_removes_the_copy_and_its_directory() {
+    let root = temp_dir();
+    let mut h = app_with_recovery(root.path());
+    settle(&mut h);
+    h.get_by_label("⚙  Service").click();
+    settle(&mut h);
+    h.run_steps(24);
+    assert_eq!(copies_on_disk(root.path()).len(), 1);
+    // What eframe calls once the window has closed (after the unsaved-changes prompt).
+    eframe::App::on_exit(h.state_mut(), None);
+    assert_eq!(
+        std::fs::read_dir(root.path()).map(Iterator::count).ok(),
+        Some(0)
+    );
 }
