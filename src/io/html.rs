@@ -43,6 +43,7 @@ th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom
 th { background: #efefef; font-weight: 600; }
 tbody tr:nth-child(even) { background: var(--zebra); }
 td code { white-space: nowrap; }
+#importance, .scenario-entries { width: auto; min-width: 560px; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .sev-error { color: var(--red); font-weight: 600; }
 .sev-warning { color: var(--amber); font-weight: 600; }

@@ -281,7 +281,7 @@ pub fn render(
         card_svg(&mut s, card, report);
     }
     s.push_str("</g>\n");
-    legend_svg(&mut s, &legend_rows, (width - 2.0 * MARGIN, legend_top));
+    legend_svg(&mut s, &legend_rows, legend_top);
     s.push_str("</svg>\n");
     s
 }
@@ -937,7 +937,7 @@ fn tags(s: &mut String, card: &Card, (l, t): (f32, f32)) {
     }
 }
 
-/// One item of the legend, with its width in pixels.
+/// One item of the legend (`width` measures it in pixels).
 #[derive(Clone, Debug, PartialEq)]
 enum Key {
     Heading(&'static str),
@@ -1074,7 +1074,7 @@ fn wrap(groups: &[Vec<Key>], width: f32) -> Vec<Vec<(f32, Key)>> {
     rows
 }
 
-fn legend_svg(s: &mut String, rows: &[Vec<(f32, Key)>], (_, top): (f32, f32)) {
+fn legend_svg(s: &mut String, rows: &[Vec<(f32, Key)>], top: f32) {
     let _ = writeln!(s, r#"<g class="legend">"#);
     let _ = writeln!(
         s,
