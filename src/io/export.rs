@@ -3,6 +3,7 @@
 //! Markdown), Graphviz DOT and Open-PSA MEF. The numbers come from `analysis::analyze`,
 //! `analysis::whatif` and `advice::recommend`; nothing is written on an error.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -243,7 +244,7 @@ fn quoted(text: &str) -> String {
 /// SPOFs red and labelled, hard dependencies solid, soft ones dashed, edges into a
 /// SPOF heavier.
 fn dot(model: &Model, report: &Report) -> String {
-    let spofs: std::collections::BTreeSet<&str> = report
+    let spofs: BTreeSet<&str> = report
         .spofs
         .iter()
         .filter(|s| s.kind == DomainKind::Component)

@@ -132,7 +132,7 @@ fn header(s: &mut String, report: &Report) {
     for e in &report.entries {
         tile(
             s,
-            report.spofs.is_empty(),
+            !report.spofs.iter().any(|p| p.takes_down.contains(&e.id)),
             &percent(e.availability),
             &format!(
                 "{} · {} · {} down per year",
@@ -216,7 +216,7 @@ fn entries(s: &mut String, report: &Report) {
             .iter()
             .map(|r| (r.id.clone(), r.value, r.text.clone()))
             .collect();
-        charts.push(bar_chart("Importance ranking", &rows, "#00537d"));
+        charts.push(bar_chart("Importance ranking", &rows, svg::ACCENT));
     }
     if !charts.is_empty() {
         let _ = writeln!(s, "<div class=\"charts\">");

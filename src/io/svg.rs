@@ -29,7 +29,7 @@ const GROUP_FILL: &str = "#f2f2f2";
 const OUTLINE: &str = "#6e6e6e";
 const EDGE: &str = "#5a5a5a";
 const CHIP_FILL: &str = "#e6e6e6";
-const ACCENT: &str = "#00537d";
+pub const ACCENT: &str = "#00537d";
 /// `ui::look::RED`, `AMBER` and `GREEN`.
 pub const RED: &str = "#d63031";
 pub const AMBER: &str = "#e69114";
