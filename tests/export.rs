@@ -611,3 +611,21 @@ fn cli_refuses_bad_options_with_exit_2_and_writes_nothing() {
         "x.txt: cannot tell the format from the extension; expected .svg, .png, .html, .md, .dot or .xml",
     );
 }
+
+#[test]
+fn write_file_puts_the_markdown_diagram_beside_the_report_under_its_name() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("design review.MD");
+    let m = sample("webshop");
+    let written =
+        export::write_file(&m, &out, &scenario("Database crash")).unwrap_or_else(|e| panic!("{e}"));
+    let beside = dir.path().join("design review.svg");
+    assert_eq!(written, [beside.clone(), out.clone()]);
+    let md = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(md.contains("\n![Diagram of Web shop (single zone)](<design review.svg>)\n"));
+    let svg = std::fs::read(&beside).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        svg,
+        exported(&m, ExportFormat::Svg, &scenario("Database crash"))
+    );
+}
