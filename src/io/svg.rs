@@ -217,7 +217,7 @@ pub fn render(
     let (left, top, right, bottom) = bounds(&cards);
     let title = model.name.as_str();
     let subtitle = subtitle(report, knockout);
-    let legend = legend(model, knockout, &cards);
+    let legend = legend(model, report, knockout, &cards);
     let content_w = right - left;
     let width = (content_w + 2.0 * MARGIN)
         .max(text_width(title, 18.0) + 2.0 * MARGIN)
@@ -1003,8 +1003,17 @@ impl Key {
     }
 }
 
-fn legend(model: &Model, knockout: Option<&Knockout>, cards: &[Card]) -> Vec<Vec<Key>> {
+/// The legend's groups: the zones (marked when they or their region are SPOFs, or failed
+/// in the scenario), then the key to the marks the diagram uses.
+fn legend(
+    model: &Model,
+    report: &Report,
+    knockout: Option<&Knockout>,
+    cards: &[Card],
+) -> Vec<Vec<Key>> {
     let failed = knockout.map(|k| k.failed_zones(model)).unwrap_or_default();
+    let spof =
+        |kind: DomainKind, id: &str| report.spofs.iter().any(|s| s.kind == kind && s.id == id);
     let mut zones = Vec::new();
     let mut i = 0;
     for region in &model.regions {
@@ -1022,6 +1031,15 @@ fn legend(model: &Model, knockout: Option<&Knockout>, cards: &[Card]) -> Vec<Vec
                 label.push_str(region_name);
             } else {
                 let _ = write!(label, " · {region_name}");
+            }
+            match (
+                spof(DomainKind::Zone, &zone.id),
+                spof(DomainKind::Region, &region.id),
+            ) {
+                (true, true) => label.push_str(" ● zone and region SPOF"),
+                (true, false) => label.push_str(" ● zone SPOF"),
+                (false, true) => label.push_str(" ● region SPOF"),
+                (false, false) => {}
             }
             zones.push(Key::Zone {
                 id: zone.id.clone(),
