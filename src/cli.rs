@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::advice;
 use crate::analysis::{self, Options};
-use crate::io::{self, UnknownFormat, report};
+use crate::io::export::{self, ExportOptions};
+use crate::io::{self, UnknownFormat, html, report};
 use crate::model::{self, Event};
 
 #[derive(Parser, Debug)]
@@ -60,11 +61,19 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Write the model in another format, chosen by the extension of --out (`.xml`: Open-PSA MEF).
+    /// Write the model in another format, chosen by the extension of --out: `.svg` or `.png`
+    /// (the diagram), `.html` or `.md` (the review report), `.dot` (Graphviz), `.xml`
+    /// (Open-PSA MEF fault tree).
     Export {
         file: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Draw this scenario's knockout on the diagram (svg, png, html, md).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Pixels per diagram unit (png only; default 1).
+        #[arg(long)]
+        scale: Option<f32>,
     },
     /// Apply recommendations and write the fixed model (`all`: until no SPOF is left).
     Fix {
@@ -92,6 +101,7 @@ pub enum CheckFormat {
     Text,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,6 +176,7 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 CheckFormat::Text => report::text(&report, &advice),
                 CheckFormat::Json => report::json(&report, &advice),
                 CheckFormat::Markdown => report::markdown(&report, &advice),
+                CheckFormat::Html => html::render(&model, &report, &advice, None),
             };
             emit(&text, out.as_deref())?;
             let failed = match fail_on {
@@ -208,25 +219,12 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             model::save(&imported.model, &out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { file, out } => {
-            let model = model::load(&file)?;
-            let extension = out
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let text = match extension.as_str() {
-                "xml" => crate::io::mef::export(&model)?,
-                _ => {
-                    return Err(BadInput(format!(
-                        "{}: cannot tell the format from the extension; expected .xml",
-                        out.display()
-                    )));
-                }
-            };
-            emit(&text, Some(&out))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Export {
+            file,
+            out,
+            scenario,
+            scale,
+        } => export(&file, &out, scenario, scale),
         Command::Fix { file, apply, out } => fix(&file, &apply, &out),
         Command::Generate {
             components,
@@ -244,6 +242,26 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `export`: the format from the extension of `out`; nothing is written on an error.
+fn export(
+    file: &Path,
+    out: &Path,
+    scenario: Option<String>,
+    scale: Option<f32>,
+) -> Result<ExitCode, BadInput> {
+    let model = model::load(file)?;
+    let options = ExportOptions {
+        scenario,
+        scale,
+        ..ExportOptions::default()
+    };
+    export::write_file(&model, out, &options).map_err(|e| match e {
+        export::ExportError::Scenario(_) => BadInput(format!("{}: {e}", file.display())),
+        e => BadInput(e.to_string()),
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `fix`: apply `all` or the named recommendations and write the result to `out` only.

@@ -1,13 +1,18 @@
-//! Readers and writers of other formats: analysis reports (text, JSON, Markdown).
+//! Readers and writers of other formats: models, reports (text, JSON, Markdown, HTML), diagrams.
 //! Pure functions over the core types; never imports egui.
 
 pub mod compose;
 pub mod dot;
+pub mod export;
+pub mod font;
+pub mod html;
 mod infer;
 pub mod k8s;
 pub mod layout;
 pub mod mef;
+pub mod png;
 pub mod report;
+pub mod svg;
 
 use std::path::Path;
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::svg::{Knockout, ScenarioError};
 use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
@@ -260,7 +261,7 @@ fn recommendations_text(s: &mut String, advice: &Advice) {
 }
 
 /// The note on problems left unmeasured, naming the first few.
-fn unmeasured_text(unmeasured: &[String]) -> String {
+pub(super) fn unmeasured_text(unmeasured: &[String]) -> String {
     const SHOWN: usize = 10;
     let mut names = unmeasured
         .iter()
@@ -295,7 +296,7 @@ fn percents(before: f64, after: f64) -> (String, String) {
 }
 
 /// `users: 99.54 % → 99.99 % (saves 39 h 16 min per year)`, or `(unchanged)`.
-fn entry_effect(e: &EntryEffect) -> String {
+pub(super) fn entry_effect(e: &EntryEffect) -> String {
     if e.downtime_saved_minutes_per_year > 0.0 {
         let (before, after) = percents(e.before, e.after);
         format!(
@@ -309,7 +310,7 @@ fn entry_effect(e: &EntryEffect) -> String {
 }
 
 /// Downtime saved, or `none` when the edit does not move the numbers.
-fn saving(minutes: f64) -> String {
+pub(super) fn saving(minutes: f64) -> String {
     if minutes > 0.0 {
         duration(minutes)
     } else {
@@ -317,7 +318,7 @@ fn saving(minutes: f64) -> String {
     }
 }
 
-fn findings_text(findings: &[FindingRef]) -> String {
+pub(super) fn findings_text(findings: &[FindingRef]) -> String {
     findings
         .iter()
         .map(|f| format!("{} on {}", f.rule, f.target))
@@ -426,7 +427,8 @@ pub fn fix_text(
     s
 }
 
-fn availability_text(e: &EntryAvailability) -> String {
+/// `99.54 %`, or with its error bound when it is an estimate.
+pub fn availability_text(e: &EntryAvailability) -> String {
     if e.exact {
         percent(e.availability)
     } else {
@@ -461,6 +463,180 @@ fn table<const N: usize>(s: &mut String, head: &[&str; N], rows: &[[String; N]])
 pub fn markdown(report: &Report, advice: &Advice) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {}\n", report.model);
+    markdown_tables(&mut s, report, advice);
+    s
+}
+
+/// The review report as Markdown (`export X.md`): `markdown`'s tables after the headline
+/// and the diagram (an SVG file beside the report, named `diagram_file`), then the
+/// importance ranking and each scenario's outcome.
+pub fn markdown_review(
+    report: &Report,
+    advice: &Advice,
+    scenarios: &[Result<Knockout, ScenarioError>],
+    diagram_file: &str,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}\n", report.model);
+    let _ = writeln!(s, "{}\n", md(&headline(report)));
+    let target = if diagram_file.contains([' ', '(', ')', '<', '>']) {
+        format!("<{diagram_file}>")
+    } else {
+        diagram_file.to_owned()
+    };
+    let _ = writeln!(s, "![Diagram of {}]({target})\n", md(&report.model));
+    markdown_tables(&mut s, report, advice);
+    let ranking = importance_ranking(report);
+    let _ = writeln!(s, "\n## Importance\n");
+    if ranking.rows.is_empty() {
+        let _ = writeln!(s, "None measured.");
+    } else {
+        let _ = writeln!(s, "{}.\n", ranking.measure);
+        let _ = writeln!(s, "| # | {} | {} |", ranking.what, ranking.unit);
+        let _ = writeln!(s, "|---:|---|---:|");
+        for (i, row) in ranking.rows.iter().enumerate() {
+            let _ = writeln!(s, "| {} | `{}` | {} |", i + 1, md(&row.id), row.text);
+        }
+        if ranking.rows.len() < ranking.total {
+            let _ = writeln!(s, "\n… and {} more.", ranking.total - ranking.rows.len());
+        }
+    }
+    let _ = writeln!(s, "\n## Scenarios ({})", scenarios.len());
+    if scenarios.is_empty() {
+        let _ = writeln!(s, "\nNone saved in the model.");
+    }
+    for scenario in scenarios {
+        match scenario {
+            Ok(k) => {
+                let o = &k.outcome;
+                let _ = writeln!(s, "\n### {}\n", md(&k.scenario));
+                let _ = writeln!(s, "- Fails: {}", md(&list_or_none(&o.failed)));
+                let _ = writeln!(s, "- Entries down: {}", md(&list_or_none(&o.entries_down)));
+                let _ = writeln!(
+                    s,
+                    "- Components down ({}): {}",
+                    o.down.len(),
+                    md(&list_or_none(&o.down))
+                );
+                let _ = writeln!(
+                    s,
+                    "- Components degraded ({}): {}",
+                    o.degraded.len(),
+                    md(&list_or_none(&o.degraded))
+                );
+                if !o.entries.is_empty() {
+                    let _ = writeln!(s, "\n| Entry | Availability with this knockout |");
+                    let _ = writeln!(s, "|---|---:|");
+                    for e in &o.entries {
+                        let _ = writeln!(s, "| {} | {} |", md(&e.id), availability_text(e));
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(s, "\n{}", md(&e.to_string()));
+            }
+        }
+    }
+    s
+}
+
+/// `a, b, c`, or `none`.
+pub fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The numbers a review leads with: `6 SPOFs · Web users 99.54 % (1 day 3 h down per
+/// year)`.
+pub fn headline(report: &Report) -> String {
+    let mut parts = vec![match report.spofs.len() {
+        0 => "no SPOF".to_owned(),
+        1 => "1 SPOF".to_owned(),
+        k => format!("{k} SPOFs"),
+    }];
+    parts.extend(report.entries.iter().map(|e| {
+        format!(
+            "{} {} ({} down per year)",
+            e.name,
+            percent(e.availability),
+            duration(e.downtime_minutes_per_year)
+        )
+    }));
+    parts.join(" · ")
+}
+
+/// Rows of the importance ranking a review shows.
+pub const RANKING_ROWS: usize = 10;
+
+/// The importance ranking: how much the entries lose while each component is down, or,
+/// when that was not measured (the model is too large), each basic event's Birnbaum
+/// importance. Largest first, at most [`RANKING_ROWS`], only non-zero ones.
+pub struct Ranking {
+    pub measure: &'static str,
+    /// Column headings: what is ranked and the unit of the value.
+    pub what: &'static str,
+    pub unit: &'static str,
+    pub rows: Vec<Ranked>,
+    /// Non-zero ones in all, shown or not.
+    pub total: usize,
+}
+
+pub struct Ranked {
+    pub id: String,
+    pub value: f64,
+    pub text: String,
+}
+
+pub fn importance_ranking(report: &Report) -> Ranking {
+    if report.component_importance.is_empty() {
+        let all: Vec<_> = report
+            .importance
+            .iter()
+            .filter(|i| i.birnbaum > 0.0)
+            .collect();
+        return Ranking {
+            measure: "Birnbaum importance of each basic event: how much more likely an entry is down when it fails (the largest over the entries)",
+            what: "Event",
+            unit: "Importance",
+            total: all.len(),
+            rows: all
+                .iter()
+                .take(RANKING_ROWS)
+                .map(|i| Ranked {
+                    id: i.event.clone(),
+                    value: i.birnbaum,
+                    text: format!("{:.3e}", i.birnbaum),
+                })
+                .collect(),
+        };
+    }
+    let all: Vec<_> = report
+        .component_importance
+        .iter()
+        .filter(|c| c.max_drop > 0.0)
+        .collect();
+    Ranking {
+        measure: "Availability an entry loses while the component is down, in percentage points (the largest over the entries)",
+        what: "Component",
+        unit: "Availability lost",
+        total: all.len(),
+        rows: all
+            .iter()
+            .take(RANKING_ROWS)
+            .map(|c| Ranked {
+                id: c.component.clone(),
+                value: c.max_drop,
+                text: format!("{:.3} pp", c.max_drop * 100.0),
+            })
+            .collect(),
+    }
+}
+
+/// Everything of `markdown` below the title.
+fn markdown_tables(s: &mut String, report: &Report, advice: &Advice) {
     let _ = writeln!(s, "## Availability\n");
     let _ = writeln!(s, "| Entry | Availability | Nines | Downtime per year |");
     let _ = writeln!(s, "|---|---:|---:|---:|");
@@ -530,8 +706,7 @@ pub fn markdown(report: &Report, advice: &Advice) -> String {
             md(&f.message)
         );
     }
-    recommendations_markdown(&mut s, advice);
-    s
+    recommendations_markdown(s, advice);
 }
 
 fn recommendations_markdown(s: &mut String, advice: &Advice) {
@@ -599,16 +774,9 @@ fn md(text: &str) -> String {
 pub fn whatif_text(w: &WhatIf) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Failed: {}", w.failed.join(", "));
-    let list = |l: &[String]| {
-        if l.is_empty() {
-            "none".to_owned()
-        } else {
-            l.join(", ")
-        }
-    };
-    let _ = writeln!(s, "Entries down: {}", list(&w.entries_down));
-    let _ = writeln!(s, "Down: {}", list(&w.down));
-    let _ = writeln!(s, "Degraded: {}", list(&w.degraded));
+    let _ = writeln!(s, "Entries down: {}", list_or_none(&w.entries_down));
+    let _ = writeln!(s, "Down: {}", list_or_none(&w.down));
+    let _ = writeln!(s, "Degraded: {}", list_or_none(&w.degraded));
     if !w.entries.is_empty() {
         let _ = writeln!(s, "Availability with this knockout in place:");
         for e in &w.entries {

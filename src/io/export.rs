@@ -1,0 +1,323 @@
+//! Every export format behind one call, for the command line (`export`, `check --format
+//! html`) and the GUI's File ▸ Export: the diagram (SVG, PNG), the review report (HTML,
+//! Markdown), Graphviz DOT and Open-PSA MEF. The numbers come from `analysis::analyze`,
+//! `analysis::whatif` and `advice::recommend`; nothing is written on an error.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::svg::{self, Knockout, ScenarioError};
+use super::{html, mef, png, report};
+use crate::advice;
+use crate::analysis::{self, DomainKind, Options, Report};
+use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Svg,
+    Png,
+    Html,
+    Markdown,
+    Dot,
+    Mef,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 6] = [
+        Self::Svg,
+        Self::Png,
+        Self::Html,
+        Self::Markdown,
+        Self::Dot,
+        Self::Mef,
+    ];
+
+    /// The format a file extension (without the dot, any case) names.
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        let extension = extension.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|f| f.extension() == extension)
+    }
+
+    /// The format the extension of `path` names.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(Self::from_extension)
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Png => "png",
+            Self::Html => "html",
+            Self::Markdown => "md",
+            Self::Dot => "dot",
+            Self::Mef => "xml",
+        }
+    }
+
+    /// What a menu calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Svg => "Diagram (SVG)",
+            Self::Png => "Diagram (PNG)",
+            Self::Html => "Review report (HTML)",
+            Self::Markdown => "Review report (Markdown)",
+            Self::Dot => "Graphviz (DOT)",
+            Self::Mef => "Fault tree (Open-PSA MEF)",
+        }
+    }
+
+    /// Whether it draws the diagram, and so can show a scenario's knockout.
+    fn shows_scenario(self) -> bool {
+        matches!(self, Self::Svg | Self::Png | Self::Html | Self::Markdown)
+    }
+}
+
+/// The extensions `export` accepts, for messages.
+pub const EXTENSIONS: &str = ".svg, .png, .html, .md, .dot or .xml";
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportOptions {
+    /// Draw this scenario's knockout on the diagram (SVG, PNG, HTML, Markdown).
+    pub scenario: Option<String>,
+    /// Pixels per diagram unit (PNG only; 1 when not given).
+    pub scale: Option<f32>,
+    /// The file name the Markdown report links its diagram as (`diagram.svg` when not
+    /// given); [`write_file`] sets it to the report's own name with `.svg`.
+    pub diagram_file: Option<String>,
+}
+
+/// The bytes of one export.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    /// Markdown only: the SVG diagram the report links, to be written beside it under
+    /// [`ExportOptions::diagram_file`].
+    pub diagram: Option<Vec<u8>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}: cannot tell the format from the extension; expected {EXTENSIONS}")]
+    UnknownExtension(String),
+    #[error("--scenario applies to .svg, .png, .html and .md, not to .{}", .0.extension())]
+    ScenarioNotApplicable(ExportFormat),
+    #[error("--scale applies to .png only, not to .{}", .0.extension())]
+    ScaleNotApplicable(ExportFormat),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Png(#[from] png::PngError),
+    #[error(transparent)]
+    Mef(#[from] mef::ExportError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// `model` in `format`.
+pub fn export(
+    model: &Model,
+    format: ExportFormat,
+    options: &ExportOptions,
+) -> Result<Exported, ExportError> {
+    if options.scenario.is_some() && !format.shows_scenario() {
+        return Err(ExportError::ScenarioNotApplicable(format));
+    }
+    if options.scale.is_some() && format != ExportFormat::Png {
+        return Err(ExportError::ScaleNotApplicable(format));
+    }
+    let knockout = options
+        .scenario
+        .as_deref()
+        .map(|name| Knockout::from_scenario(model, name))
+        .transpose()?;
+    let diagram =
+        |report: &Report| svg::render(model, report, knockout.as_ref(), svg::Embedding::Standalone);
+    let plain = |bytes: Vec<u8>| Exported {
+        bytes,
+        diagram: None,
+    };
+    Ok(match format {
+        ExportFormat::Svg => plain(diagram(&spofs_only(model)).into_bytes()),
+        ExportFormat::Png => plain(png::render(
+            &diagram(&spofs_only(model)),
+            options.scale.unwrap_or(1.0),
+        )?),
+        ExportFormat::Html => {
+            let report = analysis::analyze(model, &Options::default());
+            let advice = advice::recommend(model, &report);
+            plain(html::render(model, &report, &advice, knockout.as_ref()).into_bytes())
+        }
+        ExportFormat::Markdown => {
+            let report = analysis::analyze(model, &Options::default());
+            let advice = advice::recommend(model, &report);
+            let name = options.diagram_file.as_deref().unwrap_or("diagram.svg");
+            let text = report::markdown_review(&report, &advice, &Knockout::all(model), name);
+            Exported {
+                bytes: text.into_bytes(),
+                diagram: Some(diagram(&report).into_bytes()),
+            }
+        }
+        ExportFormat::Dot => plain(dot(model, &spofs_only(model)).into_bytes()),
+        ExportFormat::Mef => plain(mef::export(model)?.into_bytes()),
+    })
+}
+
+/// Export `model` to `out` in the format its extension names (the Markdown report's
+/// diagram beside it, as `out` with `.svg`), each file written atomically. Returns the
+/// files written; on an error none is.
+pub fn write_file(
+    model: &Model,
+    out: &Path,
+    options: &ExportOptions,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let format = ExportFormat::from_path(out)
+        .ok_or_else(|| ExportError::UnknownExtension(out.display().to_string()))?;
+    let beside = (format == ExportFormat::Markdown).then(|| out.with_extension("svg"));
+    let options = ExportOptions {
+        diagram_file: beside
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned()),
+        ..options.clone()
+    };
+    let exported = export(model, format, &options)?;
+    let mut written = Vec::new();
+    if let (Some(path), Some(bytes)) = (beside, &exported.diagram) {
+        model::write_atomically(&path, bytes)?;
+        written.push(path);
+    }
+    model::write_atomically(out, &exported.bytes)?;
+    written.push(out.to_path_buf());
+    Ok(written)
+}
+
+/// The analysis the diagram and DOT need: SPOFs, without order-2 sets or importance.
+fn spofs_only(model: &Model) -> Report {
+    let options = Options {
+        order2: false,
+        importance: false,
+        component_importance_work: 0,
+        ..Options::default()
+    };
+    analysis::analyze(model, &options)
+}
+
+/// The Graphviz shape of each kind (`import --from dot` reads the marked ones back:
+/// egg, diamond, hexagon, cylinder, cds, folder).
+fn dot_shape(kind: ComponentKind) -> (&'static str, Option<&'static str>) {
+    match kind {
+        ComponentKind::Client => ("egg", None),
+        ComponentKind::Dns => ("octagon", None),
+        ComponentKind::Cdn => ("ellipse", None),
+        ComponentKind::LoadBalancer => ("diamond", None),
+        ComponentKind::Gateway => ("hexagon", None),
+        ComponentKind::Service => ("box", Some("rounded")),
+        ComponentKind::Database => ("cylinder", None),
+        ComponentKind::Cache => ("parallelogram", None),
+        ComponentKind::Queue => ("cds", None),
+        ComponentKind::Storage => ("folder", None),
+        ComponentKind::External => ("box", Some("dashed")),
+        ComponentKind::Group => ("box", Some("dotted")),
+    }
+}
+
+/// A DOT quoted string.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The model as a Graphviz digraph: kinds as shapes, the replica badge under the name,
+/// SPOFs red and labelled, hard dependencies solid, soft ones dashed, edges into a
+/// SPOF heavier.
+fn dot(model: &Model, report: &Report) -> String {
+    let spofs: BTreeSet<&str> = report
+        .spofs
+        .iter()
+        .filter(|s| s.kind == DomainKind::Component)
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut s = String::new();
+    let _ = writeln!(s, "digraph {} {{", quoted(&model.name));
+    let _ = writeln!(s, "  node [fontname=\"DejaVu Sans\", fontsize=11];");
+    for c in &model.components {
+        let (shape, style) = dot_shape(c.kind);
+        let mut label = c.display_name().to_owned();
+        if let Some(badge) = svg::replica_badge(c) {
+            let _ = write!(label, "\n{badge}");
+        }
+        let mut attrs = vec![
+            format!("label={}", quoted(&label)),
+            format!("shape={shape}"),
+        ];
+        if let Some(style) = style {
+            attrs.push(format!("style={style}"));
+        }
+        if spofs.contains(c.id.as_str()) {
+            attrs.push(format!(
+                "color={0}, fontcolor={0}, penwidth=2.5, xlabel=\"SPOF\"",
+                quoted(svg::RED)
+            ));
+        }
+        let _ = writeln!(s, "  {} [{}];", quoted(&c.id), attrs.join(", "));
+    }
+    for d in &model.dependencies {
+        let mut attrs = Vec::new();
+        if d.kind == DependencyKind::Soft {
+            attrs.push("style=dashed");
+        }
+        if spofs.contains(d.to.as_str()) {
+            attrs.push("penwidth=2");
+        }
+        let attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", attrs.join(", "))
+        };
+        let _ = writeln!(s, "  {} -> {}{attrs};", quoted(&d.from), quoted(&d.to));
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_extensions_in_any_case() {
+        assert_eq!(ExportFormat::from_extension("SVG"), Some(ExportFormat::Svg));
+        assert_eq!(
+            ExportFormat::from_extension("md"),
+            Some(ExportFormat::Markdown)
+        );
+        assert_eq!(ExportFormat::from_extension("xml"), Some(ExportFormat::Mef));
+        assert_eq!(ExportFormat::from_extension("txt"), None);
+        assert_eq!(
+            ExportFormat::from_path(Path::new("out/review.Html")),
+            Some(ExportFormat::Html)
+        );
+        assert_eq!(ExportFormat::from_path(Path::new("review")), None);
+        for f in ExportFormat::ALL {
+            assert_eq!(ExportFormat::from_extension(f.extension()), Some(f));
+        }
+    }
+
+    #[test]
+    fn dot_strings_escape_quotes_backslashes_and_newlines() {
+        assert_eq!(quoted("a \"b\"\\\nc"), r#""a \"b\"\\\nc""#);
+    }
+}

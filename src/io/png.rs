@@ -1,0 +1,71 @@
+//! The SVG diagram rasterised to PNG with resvg: no window, no GPU, and only the bundled
+//! font (never the system's), so a model gives the same bytes on every machine.
+//! Characters the bundled font lacks are left out. Must not lay anything out itself.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::tiny_skia;
+use resvg::usvg::{self, fontdb};
+
+use super::font;
+
+/// Largest image side in pixels: bigger ones are refused rather than allocated.
+pub const MAX_SIDE: u32 = 16_384;
+/// Scales accepted by `--scale`.
+pub const SCALES: std::ops::RangeInclusive<f32> = 0.1..=8.0;
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PngError {
+    #[error("--scale is {0}; expected 0.1..=8")]
+    Scale(f32),
+    #[error(
+        "the image would be {0}×{1} pixels; expected at most {MAX_SIDE} a side (lower --scale)"
+    )]
+    TooLarge(u32, u32),
+    #[error("cannot read the diagram: {0}")]
+    Svg(String),
+    #[error("cannot encode the image: {0}")]
+    Encode(String),
+}
+
+/// Fonts for rendering: the bundled font alone, which is what `sans-serif` means.
+/// Loaded once.
+pub fn fonts() -> Arc<fontdb::Database> {
+    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    Arc::clone(FONTS.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_font_source(fontdb::Source::Binary(Arc::new(font::SANS)));
+        db.set_sans_serif_family(font::SANS_FAMILY);
+        Arc::new(db)
+    }))
+}
+
+/// Rasterise `svg` at `scale` (1: one pixel per SVG unit) to PNG bytes.
+pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+    if !SCALES.contains(&scale) {
+        return Err(PngError::Scale(scale));
+    }
+    let options = usvg::Options {
+        fontdb: fonts(),
+        font_family: font::SANS_FAMILY.to_owned(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PngError::Svg(e.to_string()))?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(PngError::TooLarge(w, h));
+    }
+    let mut pixmap = tiny_skia::Pixmap::new(w.max(1), h.max(1)).ok_or(PngError::TooLarge(w, h))?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| PngError::Encode(e.to_string()))
+}
