@@ -18,15 +18,16 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
-use super::look::{DOT, RED, replica_badge, zone_colour};
+use super::look::{DOT, GREEN, RED, replica_badge, zone_colour};
+use super::preview::Preview;
 use super::shapes::{
     ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
-    NodePayload, WhatIfState,
+    NodePayload, WhatIfState, boundary_point, dashed_outline, ghost_card, ghost_edge,
 };
 use crate::analysis::{Report, WhatIf};
 use crate::edit::Edit;
 use crate::io::report::percent;
-use crate::model::{Model, Replication};
+use crate::model::{Component, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<
     NodePayload,
@@ -118,6 +119,8 @@ pub struct Canvas {
     pending_fit: u8,
     pending_centre: Option<String>,
     context_node: Option<usize>,
+    /// A recommendation's edit drawn over the model ("ghost" parts), while its row is hovered.
+    preview: Option<Arc<Preview>>,
 }
 
 impl Default for Canvas {
@@ -136,6 +139,7 @@ impl Default for Canvas {
             pending_fit: FIT_FRAMES,
             pending_centre: None,
             context_node: None,
+            preview: None,
         }
     }
 }
@@ -153,6 +157,11 @@ impl Canvas {
 
     pub fn centre_on(&mut self, id: &str) {
         self.pending_centre = Some(id.to_owned());
+    }
+
+    /// Draw `preview` over the model from this frame on, or nothing.
+    pub fn set_preview(&mut self, preview: Option<Arc<Preview>>) {
+        self.preview = preview;
     }
 
     pub fn cancel_gesture(&mut self) {
@@ -306,29 +315,10 @@ impl Canvas {
                 }
             });
             let look = ComponentLook {
-                kind: c.kind,
-                name: c.display_name().to_owned(),
-                badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
-                zones: c
-                    .zones
-                    .iter()
-                    .map(|z| {
-                        let colour = zone_index
-                            .get(z.as_str())
-                            .map_or(Color32::GRAY, |&i| zone_colour(i));
-                        (z.clone(), colour)
-                    })
-                    .collect(),
-                replication: match c.replication {
-                    Replication::None => None,
-                    _ if !c.kind.is_stateful() => None,
-                    Replication::Sync => Some("sync"),
-                    Replication::Async => Some("async"),
-                },
-                entry: c.entry,
                 spof: spofs.contains(c.id.as_str()),
                 whatif: state,
                 knocked_out: knocked.contains(c.id.as_str()),
+                ..look_of(c, &zone_index)
             };
             if let Some(node) = self.graph.node_mut(NodeIndex::new(i)) {
                 *node.payload_mut() = Arc::new(look);
@@ -680,6 +670,7 @@ impl Canvas {
             }
             Gesture::Pan | Gesture::None => {}
         }
+        self.paint_preview(&painter, ui);
         self.paint_legend(&painter, ui, model);
         if model.components.is_empty() {
             painter.text(
@@ -705,6 +696,79 @@ impl Canvas {
                 FontId::proportional(15.0),
                 RED,
             );
+        }
+    }
+
+    /// The hovered recommendation: components it adds as translucent cards with a dashed
+    /// outline, dependencies it adds or changes dashed, ones it removes crossed out, and
+    /// components it changes outlined with the change written under them.
+    fn paint_preview(&self, painter: &egui::Painter, ui: &egui::Ui) {
+        let Some(preview) = &self.preview else {
+            return;
+        };
+        let zoom = self.zoom;
+        let zone_index: HashMap<&str, usize> = preview
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.as_str(), i))
+            .collect();
+        let ghosts: HashMap<&str, Pos2> = preview
+            .added
+            .iter()
+            .map(|c| (c.id.as_str(), pos2(c.pos.0, c.pos.1)))
+            .collect();
+        let centre = |id: &str| self.position_of(id).or_else(|| ghosts.get(id).copied());
+        let mark = FontId::proportional((16.0 * zoom).max(10.0));
+        for (from, to) in &preview.removed {
+            if let (Some(a), Some(b)) = (centre(from), centre(to)) {
+                let middle = self.to_screen(a + (b - a) / 2.0);
+                painter.text(middle, Align2::CENTER_CENTER, "✖", mark.clone(), RED);
+            }
+        }
+        for d in &preview.edges {
+            if let (Some(a), Some(b)) = (centre(&d.from), centre(&d.to)) {
+                let (p0, p1) = (boundary_point(a, b - a), boundary_point(b, a - b));
+                painter.extend(ghost_edge(
+                    self.to_screen(p0),
+                    self.to_screen(p1),
+                    zoom,
+                    GREEN,
+                ));
+            }
+        }
+        let mut faint = painter.clone();
+        faint.set_opacity(0.55);
+        let font = FontId::proportional((11.0 * zoom).max(8.0));
+        for c in &preview.added {
+            let rect =
+                Rect::from_center_size(self.to_screen(pos2(c.pos.0, c.pos.1)), NODE_SIZE * zoom);
+            let look = look_of(c, &zone_index);
+            faint.extend(ghost_card(ui.ctx(), &look, rect, zoom, ui.visuals()));
+            painter.extend(dashed_outline(rect, zoom, GREEN));
+            painter.text(
+                rect.left_bottom() + vec2(0.0, 3.0 * zoom),
+                Align2::LEFT_TOP,
+                "+ new",
+                font.clone(),
+                GREEN,
+            );
+        }
+        for (c, words) in &preview.changed {
+            let Some(p) = self.position_of(&c.id) else {
+                continue;
+            };
+            let rect = Rect::from_center_size(self.to_screen(p), NODE_SIZE * zoom);
+            painter.extend(dashed_outline(rect.expand(5.0 * zoom), zoom, GREEN));
+            let mut x = rect.left();
+            let y = rect.bottom() + 8.0 * zoom;
+            for word in words {
+                let g = painter.layout_no_wrap(word.clone(), font.clone(), Color32::WHITE);
+                let chip = Rect::from_min_size(pos2(x, y), g.size() + vec2(8.0 * zoom, 2.0 * zoom));
+                painter.rect_filled(chip, 4.0 * zoom, GREEN);
+                painter.galley(chip.min + vec2(4.0 * zoom, zoom), g, Color32::WHITE);
+                x = chip.right() + 4.0 * zoom;
+            }
         }
     }
 
@@ -863,6 +927,36 @@ impl Canvas {
                 }
             }
         });
+    }
+}
+
+/// How `c` looks by its own properties alone (no analysis, no what-if); zone colours by
+/// each zone's index in `zone_index`.
+fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
+    ComponentLook {
+        kind: c.kind,
+        name: c.display_name().to_owned(),
+        badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
+        zones: c
+            .zones
+            .iter()
+            .map(|z| {
+                let colour = zone_index
+                    .get(z.as_str())
+                    .map_or(Color32::GRAY, |&i| zone_colour(i));
+                (z.clone(), colour)
+            })
+            .collect(),
+        replication: match c.replication {
+            Replication::None => None,
+            _ if !c.kind.is_stateful() => None,
+            Replication::Sync => Some("sync"),
+            Replication::Async => Some("async"),
+        },
+        entry: c.entry,
+        spof: false,
+        whatif: None,
+        knocked_out: false,
     }
 }
 

@@ -35,6 +35,7 @@ pub enum Command {
     ResetWhatIf,
     KnockOutSelection,
     Reanalyse,
+    ApplyAllFixes,
     Shortcuts,
     About,
 }
@@ -49,7 +50,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::New,
         Command::Open,
         Command::OpenPath,
@@ -80,6 +81,7 @@ impl Command {
         Command::ResetWhatIf,
         Command::KnockOutSelection,
         Command::Reanalyse,
+        Command::ApplyAllFixes,
         Command::Shortcuts,
         Command::About,
     ];
@@ -116,6 +118,7 @@ impl Command {
             Command::ResetWhatIf => "Reset knockouts",
             Command::KnockOutSelection => "Knock out selection",
             Command::Reanalyse => "Analyse again",
+            Command::ApplyAllFixes => "Apply all fixes",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About spofscope",
         }
@@ -159,6 +162,9 @@ impl Command {
             Command::ResetWhatIf => "Bring every knocked-out part back",
             Command::KnockOutSelection => "Knock out the selected components (what-if)",
             Command::Reanalyse => "Run the analysis again",
+            Command::ApplyAllFixes => {
+                "Apply the best fix for each SPOF, one after another, as one undo step"
+            }
             Command::Shortcuts => "List every keyboard shortcut",
             Command::About => "Version and licence",
         }
@@ -221,6 +227,7 @@ impl Command {
             | Command::ToggleAnalysis
             | Command::ResetWhatIf
             | Command::Reanalyse
+            | Command::ApplyAllFixes
             | Command::About => &[],
         }
     }

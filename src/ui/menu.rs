@@ -95,6 +95,7 @@ impl SpofApp {
                         Command::KnockOutSelection,
                         Command::ResetWhatIf,
                         Command::Reanalyse,
+                        Command::ApplyAllFixes,
                     ] {
                         self.command_button(ui, c);
                     }

@@ -2,6 +2,7 @@
 //! A thin layer over `model`, `edit` and `analysis`; analysis runs off the UI thread.
 
 mod action;
+mod advice_panel;
 mod analysis_panel;
 mod app;
 mod canvas;
@@ -10,6 +11,7 @@ mod files;
 mod inspector;
 mod look;
 mod menu;
+mod preview;
 mod shapes;
 mod worker;
 
