@@ -228,3 +228,29 @@ fn snapshot_of_a_previewed_recommendation() {
     }
     h.snapshot("recommendation_preview");
 }
+
+/// How long the app asks egui to wait before the next frame (`Duration::MAX`: until input).
+fn repaint_delay(h: &Harness<'static, SpofApp>) -> Option<Duration> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+}
+
+#[test]
+fn an_idle_window_with_a_finished_analysis_asks_for_no_frames() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+
+    // After an edit and its analysis, and after a selection that moves the view, it goes
+    // quiet again.
+    h.get_by_label("component db").click();
+    settle(&mut h);
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+    apply(&mut h, "redundancy:lb");
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+}

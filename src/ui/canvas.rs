@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use egui::epaint::ClippedShape;
 use egui::{
-    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Shape, Stroke, StrokeKind,
-    Vec2, pos2, vec2,
+    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Shape, Stroke,
+    StrokeKind, Vec2, pos2, vec2,
 };
 use egui_graphs::{
     GraphChange, GraphView, Layout, LayoutState, MetadataFrame, SettingsInteraction,
@@ -97,6 +98,20 @@ struct LookKey {
     knockouts: Vec<String>,
 }
 
+/// Everything egui_graphs' drawing depends on besides the input: equal prints, equal pictures.
+#[derive(Clone, Debug, PartialEq)]
+struct ViewPrint {
+    rect: Rect,
+    zoom: f32,
+    pan: Vec2,
+    version: u64,
+    dark: bool,
+    pixels_per_point: f32,
+    /// Changes when glyphs are added and drops when egui rebuilds a full font atlas, which
+    /// leaves galleys painted before it pointing at the wrong glyphs.
+    font_atlas_fill: f32,
+}
+
 enum Gesture {
     None,
     Pan,
@@ -121,6 +136,14 @@ pub struct Canvas {
     context_node: Option<usize>,
     /// A recommendation's edit drawn over the model ("ghost" parts), while its row is hovered.
     preview: Option<Arc<Preview>>,
+    /// Bumped whenever what egui_graphs draws changes: structure, looks, selection.
+    version: u64,
+    /// The view the previous frame started from.
+    last_view: Option<ViewPrint>,
+    /// What egui_graphs painted in the last frame without input, replayed while nothing
+    /// changes: its `show` asks for another frame every time, which would keep an idle
+    /// window repainting forever.
+    painted: Option<Vec<ClippedShape>>,
 }
 
 impl Default for Canvas {
@@ -140,6 +163,9 @@ impl Default for Canvas {
             pending_centre: None,
             context_node: None,
             preview: None,
+            version: 0,
+            last_view: None,
+            painted: None,
         }
     }
 }
@@ -209,6 +235,7 @@ impl Canvas {
         if self.structure_key != Some(key) {
             if !self.same_structure(model) {
                 self.rebuild(model);
+                self.version += 1;
             }
             self.structure_key = Some(key);
             self.look_key = None;
@@ -223,6 +250,7 @@ impl Canvas {
         if self.look_key.as_ref() != Some(&key) {
             self.restyle(model, overlay);
             self.look_key = Some(key);
+            self.version += 1;
         }
     }
 
@@ -379,20 +407,51 @@ impl Canvas {
         let navigation = SettingsNavigation::new()
             .with_fit_to_screen_enabled(false)
             .with_zoom_and_pan_enabled(false);
-        let response = GraphView::<KeepState, KeepPositions>::new()
-            .with_id(Some(CANVAS_ID.to_owned()))
-            .with_interactions(&interactions)
-            .with_navigations(&navigation)
-            .with_styles(&SettingsStyle::new())
-            .show(ui, &mut self.graph);
-        let resp = response.response;
+        let quiet = self.quiet(ui);
+        if !quiet {
+            self.painted = None;
+        }
+        let (resp, changes) = if let Some(shapes) = &self.painted {
+            // The very widget egui_graphs allocates (same place, same id), without its drawing.
+            let (resp, _) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+            let layer = ui.layer_id();
+            ui.ctx().graphics_mut(|g| {
+                let list = g.entry(layer);
+                for s in shapes {
+                    list.add(s.clip_rect, s.shape.clone());
+                }
+            });
+            if self.graph.hovered_node().is_some() {
+                ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+            }
+            (resp, Vec::new())
+        } else {
+            let layer = ui.layer_id();
+            let start = ui
+                .ctx()
+                .graphics(|g| g.get(layer).map_or(0, |l| l.next_idx().0));
+            let response = GraphView::<KeepState, KeepPositions>::new()
+                .with_id(Some(CANVAS_ID.to_owned()))
+                .with_interactions(&interactions)
+                .with_navigations(&navigation)
+                .with_styles(&SettingsStyle::new())
+                .show(ui, &mut self.graph);
+            self.painted = quiet.then(|| {
+                ui.ctx().graphics(|g| {
+                    g.get(layer)
+                        .map(|l| l.all_entries().skip(start).cloned().collect())
+                        .unwrap_or_default()
+                })
+            });
+            (response.response, response.changes)
+        };
         // After `show`: egui_graphs shifts the pan when the canvas moves (panels settling),
         // so a fit applied before it would be pushed aside.
         self.apply_pending_view(ui.ctx(), model);
         self.read_meta(ui.ctx());
 
         let mut clicked_something = false;
-        for change in &response.changes {
+        for change in &changes {
             match *change {
                 GraphChange::NodeClicked { node } => {
                     clicked_something = true;
@@ -459,6 +518,34 @@ impl Canvas {
         self.context_menu(&resp, whatif_mode, actions);
     }
 
+    /// Whether this frame can only draw what the last one did: no input, no gesture or
+    /// pending view change, and the same view as the frame before.
+    fn quiet(&mut self, ui: &egui::Ui) -> bool {
+        self.read_meta(ui.ctx());
+        let view = ViewPrint {
+            rect: self.rect,
+            zoom: self.zoom,
+            pan: self.pan,
+            version: self.version,
+            dark: ui.visuals().dark_mode,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+            font_atlas_fill: ui.ctx().fonts(|f| f.font_atlas_fill_ratio()),
+        };
+        let same = self.last_view.as_ref() == Some(&view);
+        self.last_view = Some(view);
+        let no_input = ui.input(|i| {
+            i.raw.events.is_empty()
+                && i.raw.hovered_files.is_empty()
+                && i.raw.dropped_files.is_empty()
+                && !i.pointer.any_down()
+        });
+        same && no_input
+            && matches!(self.gesture, Gesture::None)
+            && self.graph.dragged_node().is_none()
+            && self.pending_fit == 0
+            && self.pending_centre.is_none()
+    }
+
     fn apply_pending_view(&mut self, ctx: &egui::Context, model: &Model) {
         let size = self.rect.size();
         if self.pending_fit > 0 && size.x > 1.0 && size.y > 1.0 {
@@ -494,6 +581,7 @@ impl Canvas {
                 let on = chosen.contains(&i);
                 if n.selected() != on {
                     n.set_selected(on);
+                    self.version += 1;
                 }
             }
         }
@@ -506,6 +594,7 @@ impl Canvas {
                 let on = edge == Some(e);
                 if x.selected() != on {
                     x.set_selected(on);
+                    self.version += 1;
                 }
             }
         }
