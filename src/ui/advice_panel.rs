@@ -13,7 +13,7 @@ use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
 use super::preview::{Preview, spaced};
 use super::worker::Job;
-use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy};
+use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
 use crate::io::report::{cost_text, duration, nines, percent, percents};
 
@@ -132,25 +132,8 @@ impl SpofApp {
         if n > 0 && !self.edit("Apply all fixes", &edits) {
             return;
         }
-        let left = match outcome.unfixable.as_slice() {
-            [] => "no SPOF left".to_owned(),
-            rest => {
-                let each: Vec<String> = rest
-                    .iter()
-                    .map(|u| format!("{} ({})", u.spof.event(), u.reason))
-                    .collect();
-                format!(
-                    "{} SPOF{} left: {}",
-                    rest.len(),
-                    plural(rest.len()),
-                    each.join("; ")
-                )
-            }
-        };
-        self.say(
-            format!("Applied {n} fix{}; {left}", if n == 1 { "" } else { "es" }),
-            !outcome.unfixable.is_empty(),
-        );
+        let (message, error) = fix_summary(n, &outcome.unfixable);
+        self.say(message, error);
     }
 
     /// The preview of the hovered recommendation, computed once per content and row.
@@ -290,6 +273,31 @@ impl SpofApp {
     }
 }
 
+/// What Apply all says in the status bar: how many fixes, and each SPOF left with the
+/// reason no edit removed it (an error then: the model still has SPOFs).
+fn fix_summary(applied: usize, unfixable: &[Unfixable]) -> (String, bool) {
+    let left = match unfixable {
+        [] => "no SPOF left".to_owned(),
+        rest => {
+            let each: Vec<String> = rest
+                .iter()
+                .map(|u| format!("{} ({})", u.spof.event(), u.reason))
+                .collect();
+            format!(
+                "{} SPOF{} left: {}",
+                rest.len(),
+                plural(rest.len()),
+                each.join("; ")
+            )
+        }
+    };
+    let fixes = if applied == 1 { "fix" } else { "fixes" };
+    (
+        format!("Applied {applied} {fixes}; {left}"),
+        !unfixable.is_empty(),
+    )
+}
+
 /// The strategy's name on its colour.
 fn strategy_chip(ui: &mut Ui, strategy: Strategy) {
     egui::Frame::new()
@@ -332,6 +340,31 @@ fn saving_text(minutes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apply_all_names_each_spof_left_with_its_reason() {
+        assert_eq!(
+            fix_summary(3, &[]),
+            ("Applied 3 fixes; no SPOF left".to_owned(), false)
+        );
+        let left = Unfixable {
+            spof: crate::analysis::Spof {
+                kind: crate::analysis::DomainKind::Zone,
+                id: "eu-a".to_owned(),
+                takes_down: vec!["users".to_owned()],
+                blast_radius: vec!["lb".to_owned()],
+            },
+            reason: "no component in zone:eu-a can be spread".to_owned(),
+        };
+        assert_eq!(
+            fix_summary(1, &[left]),
+            (
+                "Applied 1 fix; 1 SPOF left: zone:eu-a (no component in zone:eu-a can be spread)"
+                    .to_owned(),
+                true
+            )
+        );
+    }
 
     #[test]
     fn an_effect_reads_like_the_rest_of_the_panel() {
