@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use spofscope::advice;
 use spofscope::analysis::{self, Options};
 use spofscope::model::Model;
@@ -128,6 +128,42 @@ fn apply_removes_the_spof_in_one_undo_step_and_undo_brings_it_back() {
     assert_eq!(*h.state().model(), original);
     h.get_by_label("SPOFs (6)");
     h.get_by_label("component lb");
+}
+
+#[test]
+fn after_an_edit_the_old_recommendations_cannot_be_applied() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let mut lb = h.state().model().component("lb").cloned();
+    if let Some(c) = &mut lb {
+        c.replicas = 2;
+    }
+    let Some(lb) = lb else {
+        panic!("no lb in the web shop");
+    };
+    h.state_mut().request(Action::Edit {
+        label: "More replicas".to_owned(),
+        edits: vec![spofscope::edit::Edit::UpdateComponent {
+            id: "lb".to_owned(),
+            component: lb,
+        }],
+        select: None,
+    });
+    // The edit applies at the end of the first frame; the second is drawn after it, and
+    // the recommendations of the new content wait for its analysis.
+    h.run_steps(2);
+    assert!(h.state().current_advice().is_none());
+    let buttons: Vec<bool> = h
+        .query_all_by_label("Apply")
+        .map(|b| b.accesskit_node().is_disabled())
+        .collect();
+    assert!(!buttons.is_empty());
+    assert!(buttons.iter().all(|&disabled| disabled));
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label("Apply")
+            .all(|b| !b.accesskit_node().is_disabled())
+    );
 }
 
 #[test]
