@@ -211,16 +211,19 @@ impl SpofApp {
         });
     }
 
-    /// A spinner while the recommendations of the shown content are computed.
+    /// A spinner while the recommendations of the shown content are computed; none while
+    /// they wait for its analysis (which has its own) or when they cannot come.
     fn advice_status_ui(&self, ui: &mut Ui, current: bool) {
         if current {
             return;
         }
         if self.advice.job.failed == Some(self.key()) {
             ui.colored_label(RED, "failed");
-        } else {
+        } else if self.analysis_is_current() {
             ui.spinner();
             ui.weak("measuring fixes…");
+        } else {
+            ui.weak("after the analysis");
         }
     }
 
