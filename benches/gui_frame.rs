@@ -11,9 +11,12 @@ use egui::{Pos2, RawInput, Rect, vec2};
 use spofscope::edit::Edit;
 use spofscope::ui::{Action, Command, Settings, SpofApp};
 
+/// A frame with the pointer moving over the canvas: a frame without input would replay the
+/// canvas painted in the previous one instead of drawing it.
 fn input() -> RawInput {
     RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+        events: vec![egui::Event::PointerMoved(Pos2::new(700.0, 500.0))],
         ..RawInput::default()
     }
 }

@@ -25,7 +25,10 @@ fn settle(h: &mut Harness<'static, SpofApp>) {
     for _ in 0..1000 {
         h.run_steps(1);
         let s = h.state();
-        if s.analysis_is_current() && (s.knockouts().is_empty() || s.whatif_is_current()) {
+        if s.analysis_is_current()
+            && s.current_advice().is_some()
+            && (s.knockouts().is_empty() || s.whatif_is_current())
+        {
             h.run_steps(3);
             return;
         }

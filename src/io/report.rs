@@ -279,7 +279,7 @@ pub(super) fn unmeasured_text(unmeasured: &[String]) -> String {
 }
 
 /// Two availabilities with enough digits to tell them apart when they differ.
-fn percents(before: f64, after: f64) -> (String, String) {
+pub fn percents(before: f64, after: f64) -> (String, String) {
     let (b, a) = (percent(before), percent(after));
     if b != a || before == after {
         return (b, a);

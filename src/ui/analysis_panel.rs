@@ -12,10 +12,11 @@ use crate::io::report::{duration, nines, percent};
 use crate::model::Model;
 
 /// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
-const ROWS: usize = 60;
+pub(super) const ROWS: usize = 60;
 
 impl SpofApp {
     pub(super) fn analysis_ui(&mut self, ui: &mut Ui) {
+        self.unhover_recommendation();
         egui::Panel::right("analysis")
             .resizable(true)
             .default_size(380.0)
@@ -70,6 +71,7 @@ impl SpofApp {
             self.spofs_ui(ui, report);
             order2_ui(ui, report);
             findings_ui(ui, report);
+            self.recommendations_ui(ui, report);
             self.importance_ui(ui, report, &model);
         });
     }
@@ -360,7 +362,7 @@ fn whatif_result_ui(ui: &mut Ui, w: &WhatIf) {
     }
 }
 
-fn more(ui: &mut Ui, total: usize) {
+pub(super) fn more(ui: &mut Ui, total: usize) {
     if total > ROWS {
         ui.weak(format!("… {} more", total - ROWS));
     }

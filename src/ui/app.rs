@@ -8,6 +8,7 @@ use egui::ViewportCommand;
 
 use super::action::Action;
 use super::autosave::Autosave;
+use super::advice_panel::AdviceState;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
@@ -120,6 +121,8 @@ pub struct SpofApp {
     pub(super) selection: Selection,
     pub(super) analysis: Job<DocKey, Arc<Analysed>>,
     pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
+    /// Recommendations and Apply all, computed off the UI thread.
+    pub(super) advice: AdviceState,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
@@ -166,6 +169,7 @@ impl SpofApp {
             selection: Selection::default(),
             analysis: Job::default(),
             whatif: Job::default(),
+            advice: AdviceState::default(),
             known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
@@ -336,6 +340,7 @@ impl SpofApp {
                 });
             }
         }
+        self.poll_advice(ctx);
         if self.whatif_mode {
             let events = self.live_knockouts();
             let wkey = (key, events.clone());
@@ -450,6 +455,8 @@ impl SpofApp {
     }
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let preview = self.canvas_preview();
+        self.canvas.set_preview(preview);
         let frame = egui::Frame::central_panel(ui.style())
             .inner_margin(0.0)
             .fill(ui.visuals().faint_bg_color);
@@ -516,6 +523,7 @@ impl SpofApp {
             Command::ToggleDependencyKind => self.selection.dependency.is_some(),
             Command::ResetWhatIf => !self.knockouts.is_empty(),
             Command::CancelAnalysis => self.analysis.is_busy(),
+            Command::ApplyAllFixes => self.can_fix_all(),
             _ => true,
         }
     }
@@ -733,11 +741,13 @@ impl SpofApp {
             Command::Reanalyse => {
                 self.analysis.clear();
                 self.whatif.clear();
+                self.forget_advice();
             }
             Command::CancelAnalysis => {
                 self.analysis.cancel();
                 self.say("Analysis cancelled".to_owned(), false);
             }
+            Command::ApplyAllFixes => self.start_fix_all(ctx),
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
         }
@@ -815,6 +825,7 @@ impl SpofApp {
         self.whatif_mode = false;
         self.analysis.clear();
         self.whatif.clear();
+        self.forget_advice();
         self.canvas.fit();
     }
 
@@ -880,7 +891,7 @@ impl SpofApp {
     // ----- edits -----
 
     /// Apply one undo step; an edit the model rejects is reported, never half-applied.
-    fn edit(&mut self, label: &str, edits: &[Edit]) -> bool {
+    pub(super) fn edit(&mut self, label: &str, edits: &[Edit]) -> bool {
         match self.doc.apply(label, edits) {
             Ok(()) => {
                 self.after_document_change();

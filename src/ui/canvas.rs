@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use egui::epaint::ClippedShape;
 use egui::{
-    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Shape, Stroke, StrokeKind,
-    Vec2, pos2, vec2,
+    Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Shape, Stroke,
+    StrokeKind, Vec2, pos2, vec2,
 };
 use egui_graphs::{
     GraphChange, GraphView, Layout, LayoutState, MetadataFrame, SettingsInteraction,
@@ -18,15 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
-use super::look::{DOT, RED, replica_badge, zone_colour};
+use super::look::{DOT, GREEN, RED, replica_badge, zone_colour};
+use super::preview::Preview;
 use super::shapes::{
     ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
-    NodePayload, WhatIfState,
+    NodePayload, WhatIfState, boundary_point, dashed_outline, ghost_card, ghost_edge,
 };
 use crate::analysis::{Report, WhatIf};
 use crate::edit::Edit;
 use crate::io::report::percent;
-use crate::model::{Model, Replication};
+use crate::model::{Component, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<
     NodePayload,
@@ -96,6 +98,20 @@ struct LookKey {
     knockouts: Vec<String>,
 }
 
+/// Everything egui_graphs' drawing depends on besides the input: equal prints, equal pictures.
+#[derive(Clone, Debug, PartialEq)]
+struct ViewPrint {
+    rect: Rect,
+    zoom: f32,
+    pan: Vec2,
+    version: u64,
+    dark: bool,
+    pixels_per_point: f32,
+    /// Changes when glyphs are added and drops when egui rebuilds a full font atlas, which
+    /// leaves galleys painted before it pointing at the wrong glyphs.
+    font_atlas_fill: f32,
+}
+
 enum Gesture {
     None,
     Pan,
@@ -118,6 +134,16 @@ pub struct Canvas {
     pending_fit: u8,
     pending_centre: Option<String>,
     context_node: Option<usize>,
+    /// A recommendation's edit drawn over the model ("ghost" parts), while its row is hovered.
+    preview: Option<Arc<Preview>>,
+    /// Bumped whenever what egui_graphs draws changes: structure, looks, selection.
+    version: u64,
+    /// The view the previous frame started from.
+    last_view: Option<ViewPrint>,
+    /// What egui_graphs painted in the last frame without input, replayed while nothing
+    /// changes: its `show` asks for another frame every time, which would keep an idle
+    /// window repainting forever.
+    painted: Option<Vec<ClippedShape>>,
 }
 
 impl Default for Canvas {
@@ -136,6 +162,10 @@ impl Default for Canvas {
             pending_fit: FIT_FRAMES,
             pending_centre: None,
             context_node: None,
+            preview: None,
+            version: 0,
+            last_view: None,
+            painted: None,
         }
     }
 }
@@ -153,6 +183,11 @@ impl Canvas {
 
     pub fn centre_on(&mut self, id: &str) {
         self.pending_centre = Some(id.to_owned());
+    }
+
+    /// Draw `preview` over the model from this frame on, or nothing.
+    pub fn set_preview(&mut self, preview: Option<Arc<Preview>>) {
+        self.preview = preview;
     }
 
     pub fn cancel_gesture(&mut self) {
@@ -200,6 +235,7 @@ impl Canvas {
         if self.structure_key != Some(key) {
             if !self.same_structure(model) {
                 self.rebuild(model);
+                self.version += 1;
             }
             self.structure_key = Some(key);
             self.look_key = None;
@@ -214,6 +250,7 @@ impl Canvas {
         if self.look_key.as_ref() != Some(&key) {
             self.restyle(model, overlay);
             self.look_key = Some(key);
+            self.version += 1;
         }
     }
 
@@ -306,29 +343,10 @@ impl Canvas {
                 }
             });
             let look = ComponentLook {
-                kind: c.kind,
-                name: c.display_name().to_owned(),
-                badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
-                zones: c
-                    .zones
-                    .iter()
-                    .map(|z| {
-                        let colour = zone_index
-                            .get(z.as_str())
-                            .map_or(Color32::GRAY, |&i| zone_colour(i));
-                        (z.clone(), colour)
-                    })
-                    .collect(),
-                replication: match c.replication {
-                    Replication::None => None,
-                    _ if !c.kind.is_stateful() => None,
-                    Replication::Sync => Some("sync"),
-                    Replication::Async => Some("async"),
-                },
-                entry: c.entry,
                 spof: spofs.contains(c.id.as_str()),
                 whatif: state,
                 knocked_out: knocked.contains(c.id.as_str()),
+                ..look_of(c, &zone_index)
             };
             if let Some(node) = self.graph.node_mut(NodeIndex::new(i)) {
                 *node.payload_mut() = Arc::new(look);
@@ -389,20 +407,51 @@ impl Canvas {
         let navigation = SettingsNavigation::new()
             .with_fit_to_screen_enabled(false)
             .with_zoom_and_pan_enabled(false);
-        let response = GraphView::<KeepState, KeepPositions>::new()
-            .with_id(Some(CANVAS_ID.to_owned()))
-            .with_interactions(&interactions)
-            .with_navigations(&navigation)
-            .with_styles(&SettingsStyle::new())
-            .show(ui, &mut self.graph);
-        let resp = response.response;
+        let quiet = self.quiet(ui);
+        if !quiet {
+            self.painted = None;
+        }
+        let (resp, changes) = if let Some(shapes) = &self.painted {
+            // The very widget egui_graphs allocates (same place, same id), without its drawing.
+            let (resp, _) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+            let layer = ui.layer_id();
+            ui.ctx().graphics_mut(|g| {
+                let list = g.entry(layer);
+                for s in shapes {
+                    list.add(s.clip_rect, s.shape.clone());
+                }
+            });
+            if self.graph.hovered_node().is_some() {
+                ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+            }
+            (resp, Vec::new())
+        } else {
+            let layer = ui.layer_id();
+            let start = ui
+                .ctx()
+                .graphics(|g| g.get(layer).map_or(0, |l| l.next_idx().0));
+            let response = GraphView::<KeepState, KeepPositions>::new()
+                .with_id(Some(CANVAS_ID.to_owned()))
+                .with_interactions(&interactions)
+                .with_navigations(&navigation)
+                .with_styles(&SettingsStyle::new())
+                .show(ui, &mut self.graph);
+            self.painted = quiet.then(|| {
+                ui.ctx().graphics(|g| {
+                    g.get(layer)
+                        .map(|l| l.all_entries().skip(start).cloned().collect())
+                        .unwrap_or_default()
+                })
+            });
+            (response.response, response.changes)
+        };
         // After `show`: egui_graphs shifts the pan when the canvas moves (panels settling),
         // so a fit applied before it would be pushed aside.
         self.apply_pending_view(ui.ctx(), model);
         self.read_meta(ui.ctx());
 
         let mut clicked_something = false;
-        for change in &response.changes {
+        for change in &changes {
             match *change {
                 GraphChange::NodeClicked { node } => {
                     clicked_something = true;
@@ -469,6 +518,34 @@ impl Canvas {
         self.context_menu(&resp, whatif_mode, actions);
     }
 
+    /// Whether this frame can only draw what the last one did: no input, no gesture or
+    /// pending view change, and the same view as the frame before.
+    fn quiet(&mut self, ui: &egui::Ui) -> bool {
+        self.read_meta(ui.ctx());
+        let view = ViewPrint {
+            rect: self.rect,
+            zoom: self.zoom,
+            pan: self.pan,
+            version: self.version,
+            dark: ui.visuals().dark_mode,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+            font_atlas_fill: ui.ctx().fonts(|f| f.font_atlas_fill_ratio()),
+        };
+        let same = self.last_view.as_ref() == Some(&view);
+        self.last_view = Some(view);
+        let no_input = ui.input(|i| {
+            i.raw.events.is_empty()
+                && i.raw.hovered_files.is_empty()
+                && i.raw.dropped_files.is_empty()
+                && !i.pointer.any_down()
+        });
+        same && no_input
+            && matches!(self.gesture, Gesture::None)
+            && self.graph.dragged_node().is_none()
+            && self.pending_fit == 0
+            && self.pending_centre.is_none()
+    }
+
     fn apply_pending_view(&mut self, ctx: &egui::Context, model: &Model) {
         let size = self.rect.size();
         if self.pending_fit > 0 && size.x > 1.0 && size.y > 1.0 {
@@ -504,6 +581,7 @@ impl Canvas {
                 let on = chosen.contains(&i);
                 if n.selected() != on {
                     n.set_selected(on);
+                    self.version += 1;
                 }
             }
         }
@@ -516,6 +594,7 @@ impl Canvas {
                 let on = edge == Some(e);
                 if x.selected() != on {
                     x.set_selected(on);
+                    self.version += 1;
                 }
             }
         }
@@ -680,6 +759,7 @@ impl Canvas {
             }
             Gesture::Pan | Gesture::None => {}
         }
+        self.paint_preview(&painter, ui);
         self.paint_legend(&painter, ui, model);
         if model.components.is_empty() {
             painter.text(
@@ -705,6 +785,79 @@ impl Canvas {
                 FontId::proportional(15.0),
                 RED,
             );
+        }
+    }
+
+    /// The hovered recommendation: components it adds as translucent cards with a dashed
+    /// outline, dependencies it adds or changes dashed, ones it removes crossed out, and
+    /// components it changes outlined with the change written under them.
+    fn paint_preview(&self, painter: &egui::Painter, ui: &egui::Ui) {
+        let Some(preview) = &self.preview else {
+            return;
+        };
+        let zoom = self.zoom;
+        let zone_index: HashMap<&str, usize> = preview
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.as_str(), i))
+            .collect();
+        let ghosts: HashMap<&str, Pos2> = preview
+            .added
+            .iter()
+            .map(|c| (c.id.as_str(), pos2(c.pos.0, c.pos.1)))
+            .collect();
+        let centre = |id: &str| self.position_of(id).or_else(|| ghosts.get(id).copied());
+        let mark = FontId::proportional((16.0 * zoom).max(10.0));
+        for (from, to) in &preview.removed {
+            if let (Some(a), Some(b)) = (centre(from), centre(to)) {
+                let middle = self.to_screen(a + (b - a) / 2.0);
+                painter.text(middle, Align2::CENTER_CENTER, "✖", mark.clone(), RED);
+            }
+        }
+        for d in &preview.edges {
+            if let (Some(a), Some(b)) = (centre(&d.from), centre(&d.to)) {
+                let (p0, p1) = (boundary_point(a, b - a), boundary_point(b, a - b));
+                painter.extend(ghost_edge(
+                    self.to_screen(p0),
+                    self.to_screen(p1),
+                    zoom,
+                    GREEN,
+                ));
+            }
+        }
+        let mut faint = painter.clone();
+        faint.set_opacity(0.55);
+        let font = FontId::proportional((11.0 * zoom).max(8.0));
+        for c in &preview.added {
+            let rect =
+                Rect::from_center_size(self.to_screen(pos2(c.pos.0, c.pos.1)), NODE_SIZE * zoom);
+            let look = look_of(c, &zone_index);
+            faint.extend(ghost_card(ui.ctx(), &look, rect, zoom, ui.visuals()));
+            painter.extend(dashed_outline(rect, zoom, GREEN));
+            painter.text(
+                rect.left_bottom() + vec2(0.0, 3.0 * zoom),
+                Align2::LEFT_TOP,
+                "+ new",
+                font.clone(),
+                GREEN,
+            );
+        }
+        for (c, words) in &preview.changed {
+            let Some(p) = self.position_of(&c.id) else {
+                continue;
+            };
+            let rect = Rect::from_center_size(self.to_screen(p), NODE_SIZE * zoom);
+            painter.extend(dashed_outline(rect.expand(5.0 * zoom), zoom, GREEN));
+            let mut x = rect.left();
+            let y = rect.bottom() + 8.0 * zoom;
+            for word in words {
+                let g = painter.layout_no_wrap(word.clone(), font.clone(), Color32::WHITE);
+                let chip = Rect::from_min_size(pos2(x, y), g.size() + vec2(8.0 * zoom, 2.0 * zoom));
+                painter.rect_filled(chip, 4.0 * zoom, GREEN);
+                painter.galley(chip.min + vec2(4.0 * zoom, zoom), g, Color32::WHITE);
+                x = chip.right() + 4.0 * zoom;
+            }
         }
     }
 
@@ -863,6 +1016,36 @@ impl Canvas {
                 }
             }
         });
+    }
+}
+
+/// How `c` looks by its own properties alone (no analysis, no what-if); zone colours by
+/// each zone's index in `zone_index`.
+fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
+    ComponentLook {
+        kind: c.kind,
+        name: c.display_name().to_owned(),
+        badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
+        zones: c
+            .zones
+            .iter()
+            .map(|z| {
+                let colour = zone_index
+                    .get(z.as_str())
+                    .map_or(Color32::GRAY, |&i| zone_colour(i));
+                (z.clone(), colour)
+            })
+            .collect(),
+        replication: match c.replication {
+            Replication::None => None,
+            _ if !c.kind.is_stateful() => None,
+            Replication::Sync => Some("sync"),
+            Replication::Async => Some("async"),
+        },
+        entry: c.entry,
+        spof: false,
+        whatif: None,
+        knocked_out: false,
     }
 }
 

@@ -38,6 +38,7 @@ pub enum Command {
     KnockOutSelection,
     Reanalyse,
     CancelAnalysis,
+    ApplyAllFixes,
     Shortcuts,
     About,
 }
@@ -52,7 +53,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 35] = [
+    pub const ALL: [Command; 36] = [
         Command::New,
         Command::Open,
         Command::OpenPath,
@@ -86,6 +87,7 @@ impl Command {
         Command::KnockOutSelection,
         Command::Reanalyse,
         Command::CancelAnalysis,
+        Command::ApplyAllFixes,
         Command::Shortcuts,
         Command::About,
     ];
@@ -125,6 +127,7 @@ impl Command {
             Command::KnockOutSelection => "Knock out selection",
             Command::Reanalyse => "Analyse again",
             Command::CancelAnalysis => "Cancel analysis",
+            Command::ApplyAllFixes => "Apply all fixes",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About spofscope",
         }
@@ -175,6 +178,9 @@ impl Command {
             Command::KnockOutSelection => "Knock out the selected components (what-if)",
             Command::Reanalyse => "Run the analysis again",
             Command::CancelAnalysis => "Stop the running analysis (Esc)",
+            Command::ApplyAllFixes => {
+                "Apply the best fix for each SPOF, one after another, as one undo step"
+            }
             Command::Shortcuts => "List every keyboard shortcut",
             Command::About => "Version and licence",
         }
@@ -240,6 +246,7 @@ impl Command {
             | Command::ResetWhatIf
             | Command::Reanalyse
             | Command::CancelAnalysis
+            | Command::ApplyAllFixes
             | Command::About => &[],
         }
     }

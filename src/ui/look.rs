@@ -3,6 +3,7 @@
 
 use egui::Color32;
 
+use crate::advice::Strategy;
 use crate::model::ComponentKind;
 
 /// SPOF and "down" red; also used for the SPOF marker.
@@ -46,6 +47,20 @@ const ZONE_COLOURS: [Color32; 8] = [
 
 pub fn zone_colour(index: usize) -> Color32 {
     ZONE_COLOURS[index % ZONE_COLOURS.len()]
+}
+
+/// The chip colour of a recommendation's strategy: one hue each, none of them the state
+/// colours (red, amber, green), and dark enough for white text in both themes.
+pub fn strategy_colour(strategy: Strategy) -> Color32 {
+    match strategy {
+        Strategy::Redundancy => Color32::from_rgb(25, 118, 210),
+        Strategy::LoadBalancing => Color32::from_rgb(0, 131, 143),
+        Strategy::Replication => Color32::from_rgb(123, 31, 162),
+        Strategy::GeoDistribution => Color32::from_rgb(57, 73, 171),
+        Strategy::Failover => Color32::from_rgb(93, 64, 55),
+        Strategy::Monitoring => Color32::from_rgb(84, 110, 122),
+        Strategy::GracefulDegradation => Color32::from_rgb(173, 20, 87),
+    }
 }
 
 /// The replica badge: `×3`, or `2/3` when fewer than all must be up; none for one replica.

@@ -99,6 +99,7 @@ impl SpofApp {
                         Command::ResetWhatIf,
                         Command::Reanalyse,
                         Command::CancelAnalysis,
+                        Command::ApplyAllFixes,
                     ] {
                         self.command_button(ui, c);
                     }

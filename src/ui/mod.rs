@@ -2,6 +2,7 @@
 //! A thin layer over `model`, `edit` and `analysis`; analysis runs off the UI thread.
 
 mod action;
+mod advice_panel;
 mod analysis_panel;
 mod app;
 mod autosave;
@@ -12,6 +13,7 @@ mod inspector;
 mod look;
 mod menu;
 mod progress;
+mod preview;
 mod shapes;
 mod transfer;
 mod worker;

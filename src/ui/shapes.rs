@@ -89,18 +89,9 @@ impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentSha
             return Vec::new();
         }
         let visuals = &ctx.ctx.global_style().visuals;
-        let card = Card {
-            look: &self.look,
-            rect,
-            zoom,
-            selected: self.selected || self.dragged,
-            hovered: self.hovered,
-            dark: visuals.dark_mode,
-            accent: visuals.selection.stroke.color,
-            text: visuals.strong_text_color(),
-            fill: visuals.extreme_bg_color,
-            chip_fill: visuals.widgets.inactive.bg_fill,
-        };
+        let mut card = Card::new(&self.look, rect, zoom, visuals);
+        card.selected = self.selected || self.dragged;
+        card.hovered = self.hovered;
         let mut out = Vec::with_capacity(12);
         card.paint(ctx.ctx, &mut out);
         // egui_graphs adds each returned shape to the painter on its own, taking the context
@@ -123,8 +114,73 @@ impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentSha
     }
 }
 
+/// A card a recommendation would add, painted without its outline (the caller draws it
+/// translucent and adds [`dashed_outline`]): `rect` in screen units.
+pub fn ghost_card(
+    ctx: &egui::Context,
+    look: &ComponentLook,
+    rect: Rect,
+    zoom: f32,
+    visuals: &egui::Visuals,
+) -> Vec<Shape> {
+    let mut card = Card::new(look, rect, zoom, visuals);
+    card.ghost = true;
+    let mut out = Vec::with_capacity(12);
+    card.paint(ctx, &mut out);
+    out
+}
+
+/// A dashed rounded outline around `rect`: what is not there yet, or what would change.
+pub fn dashed_outline(rect: Rect, zoom: f32, colour: Color32) -> Vec<Shape> {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    Shape::dashed_line(
+        &corners,
+        Stroke::new((2.0 * zoom).max(1.0), colour),
+        (7.0 * zoom).max(3.0),
+        (4.0 * zoom).max(2.0),
+    )
+}
+
+/// A dependency a recommendation would add, from screen point `s0` to `s1`: dashed always,
+/// so it never reads as an existing one.
+pub fn ghost_edge(s0: Pos2, s1: Pos2, zoom: f32, colour: Color32) -> Vec<Shape> {
+    let stroke = Stroke::new((2.0 * zoom).clamp(1.0, 4.0), colour);
+    arrow(s0, s1, stroke, colour, true, zoom)
+}
+
+/// A line from `s0` to an arrowhead of colour `head` at `s1`, dashed when `dashed`.
+fn arrow(s0: Pos2, s1: Pos2, stroke: Stroke, head: Color32, dashed: bool, zoom: f32) -> Vec<Shape> {
+    let dir = (s1 - s0).normalized();
+    let tip = (10.0 * zoom).clamp(3.0, 14.0);
+    let line_end = s1 - dir * tip * 0.8;
+    let mut out = if dashed {
+        Shape::dashed_line(
+            &[s0, line_end],
+            stroke,
+            (7.0 * zoom).max(4.0),
+            (5.0 * zoom).max(3.0),
+        )
+    } else {
+        vec![Shape::line_segment([s0, line_end], stroke)]
+    };
+    let normal = vec2(-dir.y, dir.x) * tip * 0.45;
+    let back = s1 - dir * tip;
+    out.push(Shape::convex_polygon(
+        vec![s1, back + normal, back - normal],
+        head,
+        Stroke::NONE,
+    ));
+    out
+}
+
 /// Where a ray from the card's centre along `dir` leaves the card.
-fn boundary_point(centre: Pos2, dir: Vec2) -> Pos2 {
+pub fn boundary_point(centre: Pos2, dir: Vec2) -> Pos2 {
     let d = dir.normalized();
     if !d.x.is_finite() || !d.y.is_finite() || d == Vec2::ZERO {
         return centre;
@@ -155,9 +211,27 @@ struct Card<'a> {
     text: Color32,
     fill: Color32,
     chip_fill: Color32,
+    /// Not in the model yet (a recommendation's preview): no outline of its own.
+    ghost: bool,
 }
 
-impl Card<'_> {
+impl<'a> Card<'a> {
+    fn new(look: &'a ComponentLook, rect: Rect, zoom: f32, visuals: &egui::Visuals) -> Self {
+        Self {
+            look,
+            rect,
+            zoom,
+            selected: false,
+            hovered: false,
+            dark: visuals.dark_mode,
+            accent: visuals.selection.stroke.color,
+            text: visuals.strong_text_color(),
+            fill: visuals.extreme_bg_color,
+            chip_fill: visuals.widgets.inactive.bg_fill,
+            ghost: false,
+        }
+    }
+
     fn paint(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
         let (fill, text) = self.fill_and_text();
         let outline = self.outline();
@@ -208,6 +282,9 @@ impl Card<'_> {
     }
 
     fn fill_and_text(&self) -> (Color32, Color32) {
+        if self.ghost {
+            return (GREEN.gamma_multiply(0.15), self.text);
+        }
         match self.look.whatif {
             Some(WhatIfState::Down) => (RED.gamma_multiply(0.85), Color32::WHITE),
             Some(WhatIfState::Degraded) => (AMBER.gamma_multiply(0.55), self.text),
@@ -229,6 +306,9 @@ impl Card<'_> {
         } else {
             Color32::from_gray(110)
         };
+        if self.ghost {
+            return Stroke::NONE;
+        }
         let (width, colour) = if self.look.spof {
             (2.5, RED)
         } else if self.look.whatif == Some(WhatIfState::Healthy) {
@@ -557,33 +637,14 @@ impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
             1.4
         };
         let stroke = Stroke::new((width * zoom).clamp(0.6, 4.0), colour);
-        let dir = (s1 - s0).normalized();
-        let tip = (10.0 * zoom).clamp(3.0, 14.0);
-        let line_end = s1 - dir * tip * 0.8;
         // Zoomed out past the point where names are drawn, dashes would only cost triangles
         // (tens of thousands of edges on big models): soft edges are drawn faint instead.
-        let mut out = if self.look.soft && zoom < DETAIL_ZOOM {
-            vec![Shape::line_segment(
-                [s0, line_end],
-                Stroke::new(stroke.width, colour.gamma_multiply(0.5)),
-            )]
-        } else if self.look.soft {
-            Shape::dashed_line(
-                &[s0, line_end],
-                stroke,
-                (7.0 * zoom).max(4.0),
-                (5.0 * zoom).max(3.0),
-            )
+        let out = if self.look.soft && zoom < DETAIL_ZOOM {
+            let faint = Stroke::new(stroke.width, colour.gamma_multiply(0.5));
+            arrow(s0, s1, faint, colour, false, zoom)
         } else {
-            vec![Shape::line_segment([s0, line_end], stroke)]
+            arrow(s0, s1, stroke, colour, self.look.soft, zoom)
         };
-        let normal = vec2(-dir.y, dir.x) * tip * 0.45;
-        let back = s1 - dir * tip;
-        out.push(Shape::convex_polygon(
-            vec![s1, back + normal, back - normal],
-            colour,
-            Stroke::NONE,
-        ));
         vec![Shape::Vec(out)]
     }
 

@@ -1,0 +1,292 @@
+//! Recommendations in the desktop app, driven through egui_kittest on the real `SpofApp`:
+//! Apply removes a SPOF in one undo step, Apply all matches `advice::fix_all`, hovering
+//! previews without editing; and one rendered image of the panel with a preview.
+
+use std::time::Duration;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use spofscope::advice;
+use spofscope::analysis::{self, Options};
+use spofscope::model::Model;
+use spofscope::ui::{Action, SAMPLES, SpofApp};
+
+fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
+    Harness::builder()
+        .with_size(size)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(|cc| SpofApp::new(cc, None))
+}
+
+/// Step until the analysis and the recommendations match the document and no Apply all runs.
+fn settle(h: &mut Harness<'static, SpofApp>) {
+    for _ in 0..2000 {
+        h.run_steps(1);
+        let s = h.state();
+        if s.analysis_is_current() && s.current_advice().is_some() && !s.is_fixing() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the background analysis or recommendations did not finish");
+}
+
+fn open_sample(h: &mut Harness<'static, SpofApp>, file: &str) {
+    let index = SAMPLES.iter().position(|s| s.file == file);
+    assert!(index.is_some(), "no sample {file}");
+    h.state_mut()
+        .request(Action::OpenSample(index.unwrap_or_default()));
+    settle(h);
+}
+
+/// Where `id` is in the panel's ranked list.
+fn rank(h: &Harness<'static, SpofApp>, id: &str) -> usize {
+    h.state()
+        .current_advice()
+        .and_then(|a| a.recommendations.iter().position(|r| r.id == id))
+        .unwrap_or_else(|| panic!("no recommendation {id}"))
+}
+
+fn summary(h: &Harness<'static, SpofApp>, id: &str) -> String {
+    let i = rank(h, id);
+    h.state()
+        .current_advice()
+        .map(|a| a.recommendations[i].summary.clone())
+        .unwrap_or_default()
+}
+
+/// Scroll the panel until the widget labelled `label` is in view (scrolling is animated).
+fn reveal(h: &mut Harness<'static, SpofApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(30);
+}
+
+/// Click the Apply button of the row of `id` (rows are in rank order).
+fn apply(h: &mut Harness<'static, SpofApp>, id: &str) {
+    let title = summary(h, id);
+    reveal(h, &title);
+    let i = rank(h, id);
+    h.query_all_by_label("Apply")
+        .nth(i)
+        .unwrap_or_else(|| panic!("no Apply button for {id}"))
+        .click();
+    settle(h);
+}
+
+#[test]
+fn the_panel_lists_the_recommendations_in_the_engines_order() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let model = h.state().model().clone();
+    let expected = advice::recommend(&model, &analysis::analyze(&model, &Options::default()));
+    assert_eq!(
+        h.state().current_advice().map(|a| a.recommendations.len()),
+        Some(expected.recommendations.len())
+    );
+    h.get_by_label(&format!(
+        "Recommendations ({})",
+        expected.recommendations.len()
+    ));
+    assert_eq!(
+        h.query_all_by_label("Apply").count(),
+        expected.recommendations.len()
+    );
+    // The first row, as `spofscope check` prints it.
+    h.get_by_label(
+        "Spread DNS, Load balancer, Web app, Orders DB and Product images across zones eu-a and eu-b (new: eu-b)",
+    );
+    h.get_by_label("removes zone:eu-a, db, files, dns, lb");
+    h.get_by_label("saves 39 h 16 min / year down · +4 replicas, new zone eu-b");
+    h.get_by_label("Web users: 99.54 % ➡ 99.99 % · 2.3 ➡ 4.0 nines");
+}
+
+#[test]
+fn apply_removes_the_spof_in_one_undo_step_and_undo_brings_it_back() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let original = h.state().model().clone();
+    h.get_by_label("SPOFs (6)");
+    h.get_by_label("component lb");
+
+    apply(&mut h, "redundancy:lb");
+    assert_eq!(
+        h.state().model().component("lb").map(|c| c.replicas),
+        Some(2)
+    );
+    h.get_by_label("SPOFs (5)");
+    assert!(h.query_by_label("component lb").is_none());
+    assert!(
+        h.state()
+            .current_advice()
+            .is_some_and(|a| a.recommendations.iter().all(|r| r.id != "redundancy:lb"))
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().model(), original);
+    h.get_by_label("SPOFs (6)");
+    h.get_by_label("component lb");
+}
+
+#[test]
+fn after_an_edit_the_old_recommendations_cannot_be_applied() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let mut lb = h.state().model().component("lb").cloned();
+    if let Some(c) = &mut lb {
+        c.replicas = 2;
+    }
+    let Some(lb) = lb else {
+        panic!("no lb in the web shop");
+    };
+    h.state_mut().request(Action::Edit {
+        label: "More replicas".to_owned(),
+        edits: vec![spofscope::edit::Edit::UpdateComponent {
+            id: "lb".to_owned(),
+            component: lb,
+        }],
+        select: None,
+    });
+    // The edit applies at the end of the first frame; the second is drawn after it, and
+    // the recommendations of the new content wait for its analysis.
+    h.run_steps(2);
+    assert!(h.state().current_advice().is_none());
+    let buttons: Vec<bool> = h
+        .query_all_by_label("Apply")
+        .map(|b| b.accesskit_node().is_disabled())
+        .collect();
+    assert!(!buttons.is_empty());
+    assert!(buttons.iter().all(|&disabled| disabled));
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label("Apply")
+            .all(|b| !b.accesskit_node().is_disabled())
+    );
+}
+
+#[test]
+fn apply_is_labelled_with_the_recommendation_in_the_edit_menu() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let title = summary(&h, "replication:db:sync");
+    apply(&mut h, "replication:db:sync");
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Undo {title} Ctrl+Z"));
+}
+
+fn unplaced(m: &Model) -> Model {
+    let mut m = m.clone();
+    for c in &mut m.components {
+        c.pos = (0.0, 0.0);
+    }
+    m
+}
+
+#[test]
+fn apply_all_fixes_what_fix_all_fixes_in_one_undo_step() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let original = h.state().model().clone();
+    let expected = advice::fix_all(&original);
+    let left = analysis::analyze(&expected.model, &Options::default())
+        .spofs
+        .len();
+    assert_eq!(left, 0);
+
+    h.get_by_label("Apply all fixes").click();
+    settle(&mut h);
+    // The same model, but for where the app moved new cards that would cover others.
+    assert_eq!(unplaced(h.state().model()), unplaced(&expected.model));
+    assert_eq!(
+        h.state().current_report().map(|r| r.spofs.len()),
+        Some(left)
+    );
+    h.get_by_label("SPOFs (0)");
+    let n = expected.applied.len();
+    assert_eq!(
+        h.state().status_message(),
+        Some(format!("Applied {n} fixes; no SPOF left").as_str())
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut h);
+    assert_eq!(*h.state().model(), original);
+    h.get_by_label("SPOFs (6)");
+}
+
+#[test]
+fn hovering_a_row_previews_it_without_editing_the_document() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let revision = h.state().document_revision();
+    let model = h.state().model().clone();
+    let title = summary(&h, "redundancy:lb");
+    reveal(&mut h, &title);
+    h.get_by_label(&title).hover();
+    h.run_steps(3);
+    assert_eq!(h.state().previewed_recommendation(), Some("redundancy:lb"));
+    assert_eq!(h.state().document_revision(), revision);
+    assert_eq!(*h.state().model(), model);
+    assert!(!h.state().has_unsaved_changes());
+
+    h.get_by_label("SPOFs (6)").hover();
+    h.run_steps(2);
+    assert_eq!(h.state().previewed_recommendation(), None);
+    assert_eq!(h.state().document_revision(), revision);
+}
+
+/// The panel with its recommendations and the canvas previewing a standby provider (two new
+/// components): rendered like `tests/gui_snapshots.rs`, timings masked.
+#[test]
+fn snapshot_of_a_previewed_recommendation() {
+    let mut h = app([1440.0, 900.0]);
+    open_sample(&mut h, "microservices.spof.ron");
+    let title = summary(&h, "redundancy:payment:standby");
+    reveal(&mut h, &title);
+    h.get_by_label(&title).hover();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().previewed_recommendation(),
+        Some("redundancy:payment:standby")
+    );
+    let timings: Vec<egui::Rect> = h
+        .query_all_by_label_contains(" ms")
+        .map(|n| {
+            let r = n.rect();
+            egui::Rect::from_min_size(r.min, egui::vec2(160.0, r.height()))
+        })
+        .collect();
+    for rect in timings {
+        h.mask(rect);
+    }
+    h.snapshot("recommendation_preview");
+}
+
+/// How long the app asks egui to wait before the next frame (`Duration::MAX`: until input).
+fn repaint_delay(h: &Harness<'static, SpofApp>) -> Option<Duration> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+}
+
+#[test]
+fn an_idle_window_with_a_finished_analysis_asks_for_no_frames() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+
+    // After an edit and its analysis, and after a selection that moves the view, it goes
+    // quiet again.
+    h.get_by_label("component db").click();
+    settle(&mut h);
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+    apply(&mut h, "redundancy:lb");
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), Some(Duration::MAX));
+}
