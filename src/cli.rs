@@ -48,8 +48,8 @@ pub enum Command {
         /// Events: `ID#i` (a replica), `ID` (a whole component), `zone:Z`, `region:R`.
         #[arg(long, required = true, value_delimiter = ',')]
         fail: Vec<String>,
-        #[arg(long, value_enum, default_value_t = WhatifFormat::Text)]
-        format: WhatifFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
     /// MEF fault trees) into a model file; prints one note per thing it could not map.
@@ -84,6 +84,17 @@ pub enum Command {
         /// Where to write the fixed model; the input is overwritten only if named here.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Inject random failures by each basic event's probability and compare what was
+    /// observed with the exact availability (seeded, reproducible, on all cores).
+    Chaos {
+        file: PathBuf,
+        #[arg(long, default_value_t = analysis::chaos::DEFAULT_TRIALS)]
+        trials: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
     },
     /// Write a synthetic architecture of exactly N components (for benchmarks and tests).
     Generate {
@@ -124,7 +135,7 @@ impl From<ImportFormat> for io::ImportFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum WhatifFormat {
+pub enum TextOrJson {
     Text,
     Json,
 }
@@ -199,8 +210,8 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
             let outcome = analysis::whatif(&model, &events)?;
             let text = match format {
-                WhatifFormat::Text => report::whatif_text(&outcome),
-                WhatifFormat::Json => report::whatif_json(&outcome),
+                TextOrJson::Text => report::whatif_text(&outcome),
+                TextOrJson::Json => report::whatif_json(&outcome),
             };
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
@@ -226,6 +237,12 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             scale,
         } => export(&file, &out, scenario, scale),
         Command::Fix { file, apply, out } => fix(&file, &apply, &out),
+        Command::Chaos {
+            file,
+            trials,
+            seed,
+            format,
+        } => chaos(&file, trials, seed, format),
         Command::Generate {
             components,
             seed,
@@ -261,6 +278,43 @@ fn export(
         export::ExportError::Scenario(_) => BadInput(format!("{}: {e}", file.display())),
         e => BadInput(e.to_string()),
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Most trials `chaos` accepts: about ten minutes on a large model and two cores.
+const MAX_CHAOS_TRIALS: u64 = 100_000_000;
+
+/// `chaos`: progress on standard error when it is a terminal, the report on standard output.
+fn chaos(file: &Path, trials: u64, seed: u64, format: TextOrJson) -> Result<ExitCode, BadInput> {
+    use std::io::{IsTerminal, Write};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    if trials == 0 || trials > MAX_CHAOS_TRIALS {
+        return Err(BadInput(format!(
+            "--trials is {trials}; expected 1..={MAX_CHAOS_TRIALS}"
+        )));
+    }
+    let model = model::load(file)?;
+    let show = std::io::stderr().is_terminal();
+    let shown = AtomicU64::new(0);
+    let progress = |done: u64, total: u64| {
+        let percent = done * 100 / total;
+        if show && shown.fetch_max(percent, Ordering::Relaxed) < percent {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\rchaos: {percent:>3} % of {total} trials");
+            let _ = err.flush();
+        }
+    };
+    let outcome = analysis::chaos::run(&model, trials, seed, &progress, &AtomicBool::new(false));
+    if show {
+        eprintln!();
+    }
+    let report = outcome?;
+    let text = match format {
+        TextOrJson::Text => report::chaos_text(&report),
+        TextOrJson::Json => report::chaos_json(&report),
+    };
+    emit(&text, None)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -225,3 +225,54 @@ fn dot_with_too_many_nodes_is_refused() {
         "{e}"
     );
 }
+
+/// Inputs found by `cargo fuzz` (see the README's testing section): each hung an importer
+/// before its fix. Every file must now import or be refused promptly, with a valid model.
+#[test]
+fn fuzz_regressions_import_promptly() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions");
+    let importers: [(
+        &str,
+        fn(&str, &str) -> Result<spofscope::io::Imported, LoadError>,
+    ); 4] = [
+        ("import_compose-", compose::import),
+        ("import_k8s-", k8s::import),
+        ("import_dot-", dot::import),
+        ("import_mef-", mef::import),
+    ];
+    let mut seen = 0;
+    for (prefix, import) in importers {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if !name.is_some_and(|n| n.starts_with(prefix)) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+            let shown = path.display().to_string();
+            let outcome = promptly(move || import(&text, "fuzz").map(|i| i.model));
+            if let Ok(model) = outcome {
+                assert!(model.validate().is_ok(), "{shown}");
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4);
+}
+
+/// A service name longer than an id may be: the id is shortened, not searched for forever.
+#[test]
+fn an_overlong_name_becomes_a_shortened_unique_id() {
+    let long = "s".repeat(300);
+    let text = format!("services:\n  {long}:\n    image: nginx\n  {long}x:\n    image: nginx\n");
+    let imported =
+        promptly(move || compose::import(&text, "long.yml")).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<&str> = imported
+        .model
+        .components
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let stem = "s".repeat(model::MAX_ID_LEN - 12);
+    assert_eq!(ids, [stem.clone(), format!("{stem}_2")]);
+}

@@ -848,3 +848,27 @@ proptest! {
         let _ = model::load(&path);
     }
 }
+
+#[test]
+fn position_beyond_f32_is_located_at_the_position() {
+    assert_error(
+        "Model(\n    format: 1,\n    name: \"x\",\n    components: [\n        (id: \"a\", pos: (0.0, 1e39)),\n    ],\n)\n",
+        5,
+        24,
+        &["\"a\" is at (0, inf)", "expected finite coordinates"],
+    );
+}
+
+/// Found by `cargo fuzz run load_model`: a coordinate that overflows `f32` loaded as
+/// infinity and did not survive a save/load round trip.
+#[test]
+fn fuzz_regression_position_overflow_is_rejected() {
+    let path = "tests/fuzz_regressions/load_model-position-overflow.spof.ron";
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let error = model::from_str(&text, path).err();
+    let message = error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("\"cache\" is at (840, inf); expected finite coordinates"),
+        "{message}"
+    );
+}

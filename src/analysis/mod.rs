@@ -3,6 +3,7 @@
 
 mod availability;
 pub mod bdd;
+pub mod chaos;
 pub mod cuts;
 pub mod eval;
 mod findings;

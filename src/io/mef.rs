@@ -9,7 +9,9 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use super::Imported;
 use crate::analysis::FailureGraph;
-use crate::model::{Component, ComponentKind, Dependency, LoadError, Model, Needs, is_valid_id};
+use crate::model::{
+    Component, ComponentKind, Dependency, LoadError, MAX_ID_LEN, Model, Needs, is_valid_id,
+};
 
 /// Largest number of XML nodes an import reads.
 const MAX_XML_NODES: u32 = 2_000_000;
@@ -421,6 +423,8 @@ impl IdTable {
         if stem.is_empty() {
             stem.push('x');
         }
+        // Leave room for a `_n` suffix: a longer stem could never become a valid id.
+        stem.truncate(MAX_ID_LEN - 12);
         let mut id = stem.clone();
         let mut n = 2;
         while !is_valid_id(&id) || !self.taken.insert(id.clone()) {

@@ -10,6 +10,7 @@ use super::svg::{Knockout, ScenarioError};
 use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
+use crate::analysis::chaos::ChaosReport;
 use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof, WhatIf};
 use crate::edit::Edit;
 
@@ -788,6 +789,78 @@ pub fn whatif_text(w: &WhatIf) -> String {
 
 pub fn whatif_json(w: &WhatIf) -> String {
     let mut s = serde_json::to_string_pretty(w).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `chaos` as a readable report: entries with observed and exact availability, the most
+/// frequent failure sets, and who took part in outages most often.
+pub fn chaos_text(c: &ChaosReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Chaos experiment on {}: {} trials, seed {}",
+        c.model, c.trials, c.seed
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Entries");
+    let rows: Vec<[String; 5]> = c
+        .entries
+        .iter()
+        .map(|e| {
+            [
+                e.id.clone(),
+                percent(e.observed_availability),
+                format!("{} – {}", percent(e.interval[0]), percent(e.interval[1])),
+                format!(
+                    "{}{}",
+                    percent(e.availability),
+                    if e.exact { "" } else { " (estimate)" }
+                ),
+                if e.interval_contains_availability {
+                    "yes".to_owned()
+                } else {
+                    "NO".to_owned()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &mut s,
+        &["entry", "observed", "95 % interval", "exact", "inside"],
+        &rows,
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Outages: {} of {} trials, from {} distinct minimal failure sets",
+        c.outage_trials, c.trials, c.distinct_causes
+    );
+    if !c.causes.is_empty() {
+        let rows: Vec<[String; 2]> = c
+            .causes
+            .iter()
+            .take(10)
+            .map(|k| [k.trials.to_string(), k.failed.join(" + ")])
+            .collect();
+        table(&mut s, &["trials", "failed together"], &rows);
+    }
+    if !c.participants.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "Took part in outages most often");
+        let rows: Vec<[String; 2]> = c
+            .participants
+            .iter()
+            .take(10)
+            .map(|p| [p.trials.to_string(), p.id.clone()])
+            .collect();
+        table(&mut s, &["trials", "component, zone or region"], &rows);
+    }
+    s
+}
+
+pub fn chaos_json(c: &ChaosReport) -> String {
+    let mut s = serde_json::to_string_pretty(c).unwrap_or_default();
     s.push('\n');
     s
 }

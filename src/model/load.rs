@@ -318,6 +318,15 @@ pub fn check(model: &Model) -> Vec<Invalid> {
                 );
             }
         }
+        if !(c.pos.0.is_finite() && c.pos.1.is_finite()) {
+            bad(
+                field(&cp, "pos"),
+                format!(
+                    "\"{}\" is at ({}, {}); expected finite coordinates (within ±3.4e38)",
+                    c.id, c.pos.0, c.pos.1
+                ),
+            );
+        }
         if let Some(a) = c.availability.filter(|a| !availability_ok(*a)) {
             bad(
                 field(&cp, "availability"),

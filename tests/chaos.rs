@@ -1,0 +1,189 @@
+//! Chaos experiments: observed availability agrees with the exact value, the causes of
+//! outages are minimal failure sets, and a seed reproduces the output exactly.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use spofscope::analysis::chaos::{self, Cancelled, Cause, ChaosReport, Participant};
+use spofscope::model::{self, Model};
+
+const SAMPLES: [&str; 4] = ["webshop", "webshop-hardened", "microservices", "two-region"];
+
+fn sample(name: &str) -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(format!("{name}.spof.ron"));
+    model::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run(model: &Model, trials: u64, seed: u64) -> ChaosReport {
+    chaos::run(model, trials, seed, &|_, _| {}, &AtomicBool::new(false))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_samples_exact_availability_lies_inside_the_interval_of_100_000_trials() {
+    for name in SAMPLES {
+        let report = run(&sample(name), 100_000, 1);
+        assert_eq!(report.trials, 100_000);
+        assert!(!report.entries.is_empty(), "{name}");
+        for e in &report.entries {
+            assert!(e.exact, "{name}: {}", e.id);
+            assert!(
+                e.interval_contains_availability,
+                "{name}: {} exact {} outside [{}, {}] (observed {})",
+                e.id, e.availability, e.interval[0], e.interval[1], e.observed_availability
+            );
+            assert!(e.interval[0] <= e.observed_availability);
+            assert!(e.observed_availability <= e.interval[1]);
+        }
+        let causes: u64 = report.causes.iter().map(|c| c.trials).sum();
+        assert!(causes <= report.outage_trials, "{name}");
+        if report.distinct_causes <= chaos::MAX_CAUSES {
+            assert_eq!(causes, report.outage_trials, "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report_on_any_number_of_threads() {
+    let model = sample("microservices");
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .install(|| run(&model, 30_000, 42))
+    };
+    let one = on(1);
+    assert_eq!(one, on(3));
+    assert_eq!(one, run(&model, 30_000, 42));
+    assert_ne!(one, run(&model, 30_000, 43));
+}
+
+const SMALL: &str = r#"Model(
+    format: 1,
+    name: "Small",
+    defaults: (replica_availability: 1.0),
+    components: [
+        (id: "app", kind: Service, entry: true),
+        (id: "db", kind: Database, availability: Some(0.9)),
+        (id: "queue", kind: Queue, replicas: 2, replication: Sync, availability: Some(0.5)),
+    ],
+    dependencies: [(from: "app", to: "db"), (from: "app", to: "queue")],
+)
+"#;
+
+#[test]
+fn outages_are_explained_by_minimal_failure_sets() {
+    let model = model::from_str(SMALL, "small.spof.ron").unwrap_or_else(|e| panic!("{e}"));
+    let report = run(&model, 100_000, 7);
+    let app = &report.entries[0];
+    assert_eq!(app.id, "app");
+    // Down when db fails (0.1) or both queue replicas fail (0.25): 1 − 0.9 × 0.75.
+    assert!((app.availability - 0.675).abs() < 1e-12);
+    assert!(app.interval_contains_availability);
+    assert_eq!(report.outage_trials, app.down_trials);
+    let names: Vec<&[String]> = report.causes.iter().map(|c| c.failed.as_slice()).collect();
+    assert_eq!(
+        names,
+        [
+            &["queue#0".to_owned(), "queue#1".to_owned()][..],
+            &["db#0".to_owned()][..]
+        ]
+    );
+    let [pair, db]: [&Cause; 2] = [&report.causes[0], &report.causes[1]];
+    assert_eq!(pair.trials + db.trials, report.outage_trials);
+    // The db explains every trial it failed in, with or without the queue.
+    let share = db.trials as f64 / report.trials as f64;
+    assert!((share - 0.1).abs() < 0.005, "{share}");
+    let share = pair.trials as f64 / report.trials as f64;
+    assert!((share - 0.225).abs() < 0.005, "{share}");
+    assert_eq!(
+        report.participants,
+        [
+            Participant {
+                id: "queue".to_owned(),
+                trials: pair.trials
+            },
+            Participant {
+                id: "db".to_owned(),
+                trials: db.trials
+            },
+        ]
+    );
+}
+
+#[test]
+fn progress_reaches_the_total_and_cancel_stops_the_run() {
+    let model = sample("webshop");
+    let last = std::sync::atomic::AtomicU64::new(0);
+    let report = chaos::run(
+        &model,
+        5_000,
+        1,
+        &|done, total| {
+            assert_eq!(total, 5_000);
+            last.fetch_max(done, Ordering::Relaxed);
+        },
+        &AtomicBool::new(false),
+    );
+    assert!(report.is_ok());
+    assert_eq!(last.load(Ordering::Relaxed), 5_000);
+    let cancelled = chaos::run(&model, 5_000, 1, &|_, _| {}, &AtomicBool::new(true));
+    assert_eq!(cancelled, Err(Cancelled));
+}
+
+fn spofscope() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_spofscope"))
+}
+
+#[test]
+fn cli_chaos_is_reproducible_and_rejects_bad_trial_counts() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
+    let once = || {
+        let out = spofscope()
+            .args([
+                "chaos", "--trials", "20000", "--seed", "9", "--format", "json",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let first = once();
+    assert_eq!(first, once());
+    let json: serde_json::Value = serde_json::from_slice(&first).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["trials"], 20_000);
+    assert_eq!(json["seed"], 9);
+    assert_eq!(json["entries"][0]["id"], "users");
+    assert_eq!(json["entries"][0]["interval_contains_availability"], true);
+
+    let text = spofscope()
+        .args(["chaos", "--trials", "2000"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        shown.starts_with("Chaos experiment on Web shop (single zone): 2000 trials, seed 1\n"),
+        "{shown}"
+    );
+
+    let zero = spofscope()
+        .args(["chaos", "--trials", "0"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(zero.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&zero.stderr),
+        "error: --trials is 0; expected 1..=100000000\n"
+    );
+}
