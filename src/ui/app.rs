@@ -7,8 +7,8 @@ use std::sync::Arc;
 use egui::ViewportCommand;
 
 use super::action::Action;
-use super::autosave::Autosave;
 use super::advice_panel::AdviceState;
+use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
