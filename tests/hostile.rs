@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use spofscope::io::{compose, dot, k8s, mef};
+use spofscope::io::{self, ImportFormat, compose, dot, k8s, mef};
 use spofscope::model::{self, LoadError};
 
 /// Run `f` on a thread and fail the test if it does not finish in time.
@@ -231,17 +231,14 @@ fn dot_with_too_many_nodes_is_refused() {
 #[test]
 fn fuzz_regressions_import_promptly() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions");
-    let importers: [(
-        &str,
-        fn(&str, &str) -> Result<spofscope::io::Imported, LoadError>,
-    ); 4] = [
-        ("import_compose-", compose::import),
-        ("import_k8s-", k8s::import),
-        ("import_dot-", dot::import),
-        ("import_mef-", mef::import),
+    let importers = [
+        ("import_compose-", ImportFormat::Compose),
+        ("import_k8s-", ImportFormat::K8s),
+        ("import_dot-", ImportFormat::Dot),
+        ("import_mef-", ImportFormat::Mef),
     ];
     let mut seen = 0;
-    for (prefix, import) in importers {
+    for (prefix, format) in importers {
         for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
             let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -250,7 +247,7 @@ fn fuzz_regressions_import_promptly() {
             }
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
             let shown = path.display().to_string();
-            let outcome = promptly(move || import(&text, "fuzz").map(|i| i.model));
+            let outcome = promptly(move || io::import(format, &text, "fuzz").map(|i| i.model));
             if let Ok(model) = outcome {
                 assert!(model.validate().is_ok(), "{shown}");
             }
