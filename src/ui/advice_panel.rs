@@ -139,6 +139,11 @@ impl SpofApp {
     /// The preview of the hovered recommendation, computed once per content and row.
     pub(super) fn canvas_preview(&mut self) -> Option<Arc<Preview>> {
         let id = self.previewed_recommendation()?.to_owned();
+        self.recommendation_preview(id)
+    }
+
+    /// The preview of the current recommendation `id`, computed once per content and id.
+    pub(super) fn recommendation_preview(&mut self, id: String) -> Option<Arc<Preview>> {
         let key = self.key();
         if let Some((k, i, p)) = &self.advice.preview
             && *k == key

@@ -12,6 +12,7 @@ use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
+use super::present::PresentState;
 use super::transfer::export_file_name;
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
@@ -136,6 +137,7 @@ pub struct SpofApp {
     after_save: Option<Pending>,
     pub(super) status: Option<(String, bool)>,
     pub(super) panels: Panels,
+    pub(super) present: PresentState,
     pub(super) focus_name: bool,
     pub(super) actions: Vec<Action>,
     title: String,
@@ -185,6 +187,7 @@ impl SpofApp {
                 analysis: true,
                 presentation: false,
             },
+            present: PresentState::default(),
             focus_name: false,
             actions: Vec::new(),
             title: String::new(),
@@ -286,23 +289,27 @@ impl SpofApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_background(&ctx);
+        self.presentation_keys(&ctx);
         self.handle_shortcuts(&ctx);
         self.handle_dropped_files(&ctx);
         self.handle_close_request(&ctx);
 
-        self.menu_bar_ui(ui);
-        self.status_bar_ui(ui);
-        let presenting = self.panels.presentation;
-        if self.panels.palette && !presenting {
-            self.palette_ui(ui);
+        if self.panels.presentation {
+            self.presentation_ui(ui);
+        } else {
+            self.menu_bar_ui(ui);
+            self.status_bar_ui(ui);
+            if self.panels.palette {
+                self.palette_ui(ui);
+            }
+            if self.panels.analysis {
+                self.analysis_ui(ui);
+            }
+            if self.panels.inspector {
+                self.inspector_ui(ui);
+            }
+            self.canvas_ui(ui);
         }
-        if self.panels.analysis {
-            self.analysis_ui(ui);
-        }
-        if self.panels.inspector && !presenting {
-            self.inspector_ui(ui);
-        }
-        self.canvas_ui(ui);
         self.dialogs_ui(&ctx);
 
         self.apply_actions(&ctx);
@@ -364,11 +371,7 @@ impl SpofApp {
                 } else if self.whatif.wants(&wkey) {
                     let model = self.doc.snapshot();
                     self.whatif.request(wkey, ctx, move |_| {
-                        let parsed: Result<Vec<Event>, _> =
-                            events.iter().map(|e| Event::parse(e)).collect();
-                        let result = parsed
-                            .and_then(|evs| analysis::whatif(&model, &evs))
-                            .map_err(|e| e.to_string());
+                        let result = knockout(&model, &events);
                         Some(Arc::new(WhatIfOutcome { model, result }))
                     });
                 }
@@ -409,7 +412,9 @@ impl SpofApp {
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input() || self.dialog.is_some();
         for (shortcut, command) in Command::shortcut_table() {
-            if typing && !command.works_while_typing() {
+            if (typing && !command.works_while_typing())
+                || (self.panels.presentation && !command.works_while_presenting())
+            {
                 continue;
             }
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) && self.enabled(command) {
@@ -716,7 +721,9 @@ impl SpofApp {
             Command::ModelProperties => {
                 self.select_only(Vec::new());
                 self.panels.inspector = true;
-                self.panels.presentation = false;
+                if self.panels.presentation {
+                    self.toggle_presentation(ctx);
+                }
             }
             Command::FitView => self.canvas.fit(),
             Command::ZoomIn => self.canvas.zoom_by(ctx, 1.25),
@@ -724,10 +731,7 @@ impl SpofApp {
             Command::TogglePalette => self.panels.palette = !self.panels.palette,
             Command::ToggleInspector => self.panels.inspector = !self.panels.inspector,
             Command::ToggleAnalysis => self.panels.analysis = !self.panels.analysis,
-            Command::Presentation => {
-                self.panels.presentation = !self.panels.presentation;
-                self.canvas.fit();
-            }
+            Command::Presentation => self.toggle_presentation(ctx),
             Command::ToggleWhatIf => self.whatif_mode = !self.whatif_mode,
             Command::ResetWhatIf => self.knockouts.clear(),
             Command::KnockOutSelection => {
@@ -1100,6 +1104,15 @@ impl eframe::App for SpofApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.autosave.finish();
     }
+}
+
+/// Fail `events` (what-if event strings) together; an event that does not parse or names
+/// nothing in `model` is the error.
+pub(super) fn knockout(model: &Model, events: &[String]) -> Result<WhatIf, String> {
+    let parsed: Result<Vec<Event>, _> = events.iter().map(|e| Event::parse(e)).collect();
+    parsed
+        .and_then(|evs| analysis::whatif(model, &evs))
+        .map_err(|e| e.to_string())
 }
 
 pub(super) fn plural(n: usize) -> &'static str {

@@ -43,6 +43,9 @@ pub type CanvasGraph = egui_graphs::Graph<
 const CANVAS_ID: &str = "spofscope-canvas";
 const MIN_ZOOM: f32 = 0.05;
 const MAX_ZOOM: f32 = 4.0;
+/// The largest zoom a fit picks: cards at their drawn size, or larger on a projector.
+const FIT_ZOOM: f32 = 1.25;
+const PRESENT_FIT_ZOOM: f32 = 2.5;
 const FIT_FRAMES: u8 = 3;
 
 /// A layout that never moves anything: positions belong to the model.
@@ -144,6 +147,8 @@ pub struct Canvas {
     /// changes: its `show` asks for another frame every time, which would keep an idle
     /// window repainting forever.
     painted: Option<Vec<ClippedShape>>,
+    /// Presentation mode: cards fit larger, cannot be dragged, no context menu.
+    presenting: bool,
 }
 
 impl Default for Canvas {
@@ -166,6 +171,7 @@ impl Default for Canvas {
             version: 0,
             last_view: None,
             painted: None,
+            presenting: false,
         }
     }
 }
@@ -188,6 +194,11 @@ impl Canvas {
     /// Draw `preview` over the model from this frame on, or nothing.
     pub fn set_preview(&mut self, preview: Option<Arc<Preview>>) {
         self.preview = preview;
+    }
+
+    /// Show the canvas for a presentation (larger fit, view only), or for editing again.
+    pub fn set_presenting(&mut self, on: bool) {
+        self.presenting = on;
     }
 
     pub fn cancel_gesture(&mut self) {
@@ -400,7 +411,7 @@ impl Canvas {
         let connect_modifier = modifiers.command || modifiers.alt;
         let connecting = matches!(self.gesture, Gesture::Connect { .. });
         let interactions = SettingsInteraction::new()
-            .with_dragging_enabled(!connect_modifier && !connecting)
+            .with_dragging_enabled(!self.presenting && !connect_modifier && !connecting)
             .with_node_clicking_enabled(true)
             .with_edge_clicking_enabled(true)
             .with_hover_enabled(true);
@@ -515,7 +526,9 @@ impl Canvas {
         self.zoom_with_wheel(ui, &resp);
         self.paint_overlays(ui, model, report);
         self.hover_ui(&resp, model, report);
-        self.context_menu(&resp, whatif_mode, actions);
+        if !self.presenting {
+            self.context_menu(&resp, whatif_mode, actions);
+        }
     }
 
     /// Whether this frame can only draw what the last one did: no input, no gesture or
@@ -550,7 +563,12 @@ impl Canvas {
         let size = self.rect.size();
         if self.pending_fit > 0 && size.x > 1.0 && size.y > 1.0 {
             self.pending_fit -= 1;
-            let (zoom, pan) = fit_view(model, size);
+            let largest = if self.presenting {
+                PRESENT_FIT_ZOOM
+            } else {
+                FIT_ZOOM
+            };
+            let (zoom, pan) = fit_view(model, size, largest);
             self.update_meta(ctx, |meta| {
                 meta.zoom = zoom;
                 meta.pan = pan;
@@ -1056,8 +1074,8 @@ fn zoom_around(meta: &mut MetadataFrame, local: Vec2, factor: f32) {
     meta.zoom = new_zoom;
 }
 
-/// Zoom and pan that show every component in a view of `size`.
-fn fit_view(model: &Model, size: Vec2) -> (f32, Vec2) {
+/// Zoom and pan that show every component in a view of `size`, zoomed in no further than `largest`.
+fn fit_view(model: &Model, size: Vec2, largest: f32) -> (f32, Vec2) {
     let mut bounds = Rect::NOTHING;
     for c in &model.components {
         bounds = bounds.union(Rect::from_center_size(pos2(c.pos.0, c.pos.1), NODE_SIZE));
@@ -1069,7 +1087,7 @@ fn fit_view(model: &Model, size: Vec2) -> (f32, Vec2) {
     let bounds = bounds.expand2(vec2(30.0, 40.0));
     let zoom = (size.x / bounds.width())
         .min(size.y / bounds.height())
-        .clamp(MIN_ZOOM, 1.25);
+        .clamp(MIN_ZOOM, largest);
     let pan = size / 2.0 - bounds.center().to_vec2() * zoom;
     (zoom, pan)
 }
@@ -1087,7 +1105,7 @@ mod tests {
         let mut b = Component::new("b", ComponentKind::Service);
         b.pos = (400.0, 200.0);
         m.components = vec![a, b];
-        let (zoom, pan) = fit_view(&m, vec2(1000.0, 800.0));
+        let (zoom, pan) = fit_view(&m, vec2(1000.0, 800.0), FIT_ZOOM);
         let centre = pan + vec2(200.0, 100.0) * zoom;
         assert!((centre - vec2(500.0, 400.0)).length() < 0.01);
         assert!(zoom > 0.5 && zoom <= 1.25);

@@ -172,7 +172,9 @@ impl Command {
             Command::TogglePalette => "Show or hide the palette",
             Command::ToggleInspector => "Show or hide the inspector",
             Command::ToggleAnalysis => "Show or hide the analysis panel",
-            Command::Presentation => "Only the canvas and the analysis, for design reviews",
+            Command::Presentation => {
+                "Full screen for design reviews: the canvas and the headline numbers, then each scenario and the top recommendations as slides (arrow keys; Esc leaves)"
+            }
             Command::ToggleWhatIf => "Click components, zones and regions to knock them out",
             Command::ResetWhatIf => "Bring every knocked-out part back",
             Command::KnockOutSelection => "Knock out the selected components (what-if)",
@@ -257,6 +259,19 @@ impl Command {
         matches!(
             self,
             Command::New | Command::Open | Command::Save | Command::SaveAs | Command::Quit
+        )
+    }
+
+    /// Whether the shortcut works in presentation mode: only viewing, leaving and quitting,
+    /// so a key pressed during a review never edits the model.
+    pub fn works_while_presenting(self) -> bool {
+        matches!(
+            self,
+            Command::Presentation
+                | Command::FitView
+                | Command::ZoomIn
+                | Command::ZoomOut
+                | Command::Quit
         )
     }
 

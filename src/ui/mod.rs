@@ -12,6 +12,7 @@ mod files;
 mod inspector;
 mod look;
 mod menu;
+mod present;
 mod preview;
 mod progress;
 mod shapes;

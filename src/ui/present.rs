@@ -1,0 +1,537 @@
+//! Presentation mode (F5) for design reviews: full screen, only the canvas under a headline
+//! strip in large type, and slides stepped with the arrow keys: the current state, each
+//! scenario's knockout, the top recommendations as before ➡ after. The numbers are the
+//! analysis panel's; the scenarios' knockouts run in the background, never on the UI thread.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
+
+use super::app::{DocKey, SpofApp, knockout, plural};
+use super::canvas::{CanvasSelection, Overlay};
+use super::look::{AMBER, DOT, GREEN, RED};
+use super::worker::Job;
+use crate::advice::Recommendation;
+use crate::analysis::{EntryAvailability, Report, WhatIf};
+use crate::io::report::{availability_text, duration, nines, percents};
+
+/// Recommendations shown as slides, best first.
+const TOP_RECOMMENDATIONS: usize = 3;
+/// Entries in the headline: more would not be readable on a projector.
+const HEADLINE_ENTRIES: usize = 4;
+/// SPOFs named under the count.
+const NAMED_SPOFS: usize = 4;
+
+/// Type sizes in points on a 720-pixel-high window, read from the back of a meeting room;
+/// they grow with the window (see [`pt`]).
+const TITLE: f32 = 28.0;
+const BIG: f32 = 32.0;
+const CAPTION: f32 = 18.0;
+const FOOTER: f32 = 16.0;
+/// Room between two figures of the headline: spacing, rule, spacing.
+const FIGURE_GAP: f32 = 60.0;
+
+/// Each scenario's knockout, in the model's order.
+type Knockouts = Arc<Vec<Result<WhatIf, String>>>;
+
+/// The presentation's own state: the slide shown, the window's state before, the knockouts.
+#[derive(Default)]
+pub struct PresentState {
+    slide: usize,
+    /// Whether the window was full screen before the presentation: so it is again after.
+    was_fullscreen: bool,
+    scenarios: Job<DocKey, Knockouts>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slide {
+    Current,
+    Scenario(usize),
+    Recommendation(usize),
+    /// The recommendations are still being measured.
+    Advice,
+}
+
+impl SpofApp {
+    // ----- what tests read -----
+
+    pub fn is_presenting(&self) -> bool {
+        self.panels.presentation
+    }
+
+    // ----- entering, leaving, stepping -----
+
+    pub(super) fn toggle_presentation(&mut self, ctx: &egui::Context) {
+        let on = !self.panels.presentation;
+        if on {
+            self.present.was_fullscreen = ctx.input(|i| i.viewport().fullscreen) == Some(true);
+            self.present.slide = 0;
+            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(true));
+        } else if !self.present.was_fullscreen {
+            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(false));
+        }
+        self.panels.presentation = on;
+        self.canvas.set_presenting(on);
+        self.canvas.cancel_gesture();
+        self.canvas.fit();
+    }
+
+    /// Right, Page Down and Space show the next slide, Left and Page Up the one before; Esc
+    /// leaves. Runs before the shortcuts so Esc does not also clear the selection.
+    pub(super) fn presentation_keys(&mut self, ctx: &egui::Context) {
+        if !self.panels.presentation || self.dialog.is_some() {
+            return;
+        }
+        let pressed = |keys: &[Key]| {
+            ctx.input_mut(|i| {
+                keys.iter()
+                    .filter(|&&k| i.consume_key(Modifiers::NONE, k))
+                    .count()
+                    > 0
+            })
+        };
+        if pressed(&[Key::Escape]) {
+            self.toggle_presentation(ctx);
+            return;
+        }
+        let next = pressed(&[Key::ArrowRight, Key::PageDown, Key::Space]);
+        let back = pressed(&[Key::ArrowLeft, Key::PageUp]);
+        let last = self.slides().len() - 1;
+        let slide = match (next, back) {
+            (true, false) => (self.present.slide + 1).min(last),
+            (false, true) => self.present.slide.saturating_sub(1),
+            _ => self.present.slide,
+        };
+        if slide != self.present.slide {
+            self.present.slide = slide;
+            // The headline's height differs from slide to slide.
+            self.canvas.fit();
+        }
+    }
+
+    /// The current state, each scenario, then the top recommendations (one waiting slide
+    /// while they are measured).
+    fn slides(&self) -> Vec<Slide> {
+        let mut slides = vec![Slide::Current];
+        slides.extend((0..self.doc.model().scenarios.len()).map(Slide::Scenario));
+        match self.current_advice() {
+            Some(advice) => slides.extend(
+                (0..advice.recommendations.len().min(TOP_RECOMMENDATIONS))
+                    .map(Slide::Recommendation),
+            ),
+            None => slides.push(Slide::Advice),
+        }
+        slides
+    }
+
+    fn poll_scenarios(&mut self, ctx: &egui::Context) {
+        self.present.scenarios.poll(ctx);
+        let key = self.key();
+        if self.doc.model().scenarios.is_empty() || !self.present.scenarios.wants(&key) {
+            return;
+        }
+        let model = self.doc.snapshot();
+        self.present.scenarios.request(key, ctx, move |cancel| {
+            let mut out = Vec::with_capacity(model.scenarios.len());
+            for scenario in &model.scenarios {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                out.push(knockout(&model, &scenario.fail));
+            }
+            Some(Arc::new(out))
+        });
+    }
+
+    // ----- the frame -----
+
+    /// The whole window while presenting: headline, footer, canvas.
+    pub(super) fn presentation_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_scenarios(&ctx);
+        let slides = self.slides();
+        let index = self.present.slide.min(slides.len() - 1);
+        self.present.slide = index;
+        let slide = slides[index];
+        let style = Arc::clone(ui.style());
+        let strip = |y: i8| {
+            egui::Frame::side_top_panel(&style).inner_margin(egui::Margin::symmetric(24, y))
+        };
+        egui::Panel::top("presentation_headline")
+            .frame(strip(14))
+            .show(ui, |ui| self.headline_ui(ui, slide));
+        egui::Panel::bottom("presentation_footer")
+            .frame(strip(6))
+            .show(ui, |ui| footer_ui(ui, index, slides.len()));
+        self.slide_canvas_ui(ui, slide);
+    }
+
+    fn headline_ui(&mut self, ui: &mut Ui, slide: Slide) {
+        let key = self.key();
+        let analysed = self.analysis.get(&key).map(|d| Arc::clone(&d.value));
+        let model = self.doc.snapshot();
+        match slide {
+            Slide::Current => {
+                title_ui(ui, "Current state", &model.name);
+                match &analysed {
+                    Some(a) => current_ui(ui, &a.report),
+                    None => self.analysis_pending_ui(ui),
+                }
+            }
+            Slide::Scenario(i) => {
+                let Some(scenario) = model.scenarios.get(i) else {
+                    return;
+                };
+                title_ui(ui, &format!("Scenario: {}", scenario.name), "");
+                let outcomes = self
+                    .present
+                    .scenarios
+                    .get(&key)
+                    .map(|d| Arc::clone(&d.value));
+                match outcomes.as_ref().and_then(|o| o.get(i)) {
+                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, w),
+                    Some(Err(e)) => {
+                        ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
+                    }
+                    None if self.present.scenarios.failed == Some(key) => {
+                        ui.label(
+                            RichText::new("The knockout could not be computed.")
+                                .size(pt(ui, CAPTION))
+                                .color(RED),
+                        );
+                    }
+                    None => pending_ui(ui, "computing the knockout…"),
+                }
+            }
+            Slide::Recommendation(i) => {
+                let advice = self.current_advice();
+                let total = advice.map_or(0, |a| a.recommendations.len().min(TOP_RECOMMENDATIONS));
+                let Some((rec, a)) = advice
+                    .and_then(|a| a.recommendations.get(i))
+                    .zip(analysed.as_ref())
+                else {
+                    return;
+                };
+                title_ui(
+                    ui,
+                    &format!("Recommendation {} of {total}", i + 1),
+                    &rec.summary,
+                );
+                recommendation_ui(ui, rec, &a.report);
+            }
+            Slide::Advice => {
+                title_ui(ui, "Recommendations", "");
+                if analysed.is_some() {
+                    pending_ui(ui, "measuring fixes…");
+                } else {
+                    self.analysis_pending_ui(ui);
+                }
+            }
+        }
+    }
+
+    fn analysis_pending_ui(&self, ui: &mut Ui) {
+        if self.analysis_cancelled() {
+            ui.label(
+                RichText::new("The analysis was cancelled: leave (Esc) and analyse again.")
+                    .size(pt(ui, CAPTION))
+                    .color(AMBER),
+            );
+        } else if self.analysis.failed == Some(self.key()) {
+            ui.label(
+                RichText::new("The analysis failed.")
+                    .size(pt(ui, CAPTION))
+                    .color(RED),
+            );
+        } else {
+            pending_ui(ui, "analysing…");
+        }
+    }
+
+    /// The canvas as the slide shows it: SPOFs outlined; a scenario's knockout coloured as
+    /// in what-if mode; a recommendation's edit drawn as ghosts. Gestures change nothing.
+    fn slide_canvas_ui(&mut self, ui: &mut Ui, slide: Slide) {
+        let key = self.key();
+        let preview = match slide {
+            Slide::Recommendation(i) => self
+                .current_advice()
+                .and_then(|a| a.recommendations.get(i))
+                .map(|r| r.id.clone())
+                .and_then(|id| self.recommendation_preview(id)),
+            Slide::Current | Slide::Scenario(_) | Slide::Advice => None,
+        };
+        self.canvas.set_preview(preview);
+        let (knockouts, outcomes) = match slide {
+            Slide::Scenario(i) => (
+                self.doc
+                    .model()
+                    .scenarios
+                    .get(i)
+                    .map(|s| s.fail.clone())
+                    .unwrap_or_default(),
+                self.present
+                    .scenarios
+                    .get(&key)
+                    .map(|d| (Arc::clone(&d.value), i)),
+            ),
+            Slide::Current | Slide::Recommendation(_) | Slide::Advice => (Vec::new(), None),
+        };
+        let frame = egui::Frame::central_panel(ui.style())
+            .inner_margin(0.0)
+            .fill(ui.visuals().faint_bg_color);
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            let report = self.analysis.get(&key).map(|d| &d.value.report);
+            let whatif = outcomes
+                .as_ref()
+                .and_then(|(o, i)| o.get(*i))
+                .and_then(|r| r.as_ref().ok());
+            let overlay = Overlay {
+                report,
+                whatif,
+                whatif_mode: matches!(slide, Slide::Scenario(_)),
+                knockouts: &knockouts,
+            };
+            self.canvas.sync(self.doc.model(), key, &overlay);
+            let nothing = CanvasSelection {
+                components: &[],
+                dependency: None,
+            };
+            let mut ignored = Vec::new();
+            self.canvas
+                .ui(ui, self.doc.model(), report, &nothing, false, &mut ignored);
+        });
+    }
+}
+
+/// `size` scaled to the window: a 1080-pixel-high projector gets one and a half times the
+/// type of a 720-pixel one.
+fn pt(ui: &Ui, size: f32) -> f32 {
+    size * (ui.ctx().content_rect().height() / 720.0).clamp(1.0, 2.0)
+}
+
+/// The slide's title and, after it, what it is about.
+fn title_ui(ui: &mut Ui, title: &str, subtitle: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(title).size(pt(ui, TITLE)).strong());
+        if !subtitle.is_empty() {
+            ui.label(RichText::new(format!("·  {subtitle}")).size(pt(ui, TITLE * 0.8)));
+        }
+    });
+    ui.add_space(6.0);
+}
+
+fn pending_ui(ui: &mut Ui, what: &str) {
+    ui.horizontal(|ui| {
+        ui.add(egui::Spinner::new().size(pt(ui, BIG)));
+        ui.label(RichText::new(what).size(pt(ui, CAPTION)).weak());
+    });
+}
+
+/// One figure of the headline, at most `width` wide: a caption over a large value over a
+/// detail line.
+fn figure_ui(ui: &mut Ui, width: f32, caption: &str, value: RichText, detail: RichText) {
+    ui.vertical(|ui| {
+        ui.set_max_width(width);
+        ui.label(RichText::new(caption).size(pt(ui, CAPTION)).weak());
+        ui.label(value.size(pt(ui, BIG)).strong());
+        ui.label(detail.size(pt(ui, CAPTION)));
+    });
+}
+
+/// `count` figures side by side with rules between them, each given an equal share of the
+/// width (passed to `add`), so a long one wraps instead of pushing the last off the screen.
+fn figures_ui(ui: &mut Ui, count: usize, add: impl FnOnce(&mut Ui, f32)) {
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = FIGURE_GAP / 2.0;
+        let gaps = FIGURE_GAP * count.saturating_sub(1) as f32;
+        let width = (ui.available_width() - gaps) / count.max(1) as f32;
+        add(ui, width);
+    });
+}
+
+/// How many figures the entries take: a few, and a note for the rest.
+fn entry_figures(total: usize) -> usize {
+    total.min(HEADLINE_ENTRIES) + usize::from(total > HEADLINE_ENTRIES)
+}
+
+/// Each entry's availability as the panel shows it, in large type, at most a few; with
+/// its nines, except under a knockout (as the panel's what-if, where most are 0 %).
+fn entries_ui(ui: &mut Ui, width: f32, entries: &[EntryAvailability], with_nines: bool) {
+    for e in entries.iter().take(HEADLINE_ENTRIES) {
+        ui.separator();
+        let value = if with_nines {
+            format!("{}   {}", availability_text(e), nines(e.availability))
+        } else {
+            availability_text(e)
+        };
+        figure_ui(
+            ui,
+            width,
+            &e.name,
+            RichText::new(value),
+            RichText::new(format!(
+                "{} / year down",
+                duration(e.downtime_minutes_per_year)
+            )),
+        );
+    }
+    more_entries_ui(ui, entries.len());
+}
+
+fn more_entries_ui(ui: &mut Ui, total: usize) {
+    if total > HEADLINE_ENTRIES {
+        ui.separator();
+        ui.label(
+            RichText::new(format!("… {} more entries", total - HEADLINE_ENTRIES))
+                .size(pt(ui, CAPTION))
+                .weak(),
+        );
+    }
+}
+
+/// `7 SPOFs`, `1 SPOF` or `No SPOF`.
+fn spof_count(n: usize) -> String {
+    match n {
+        0 => "No SPOF".to_owned(),
+        n => format!("{n} SPOF{}", plural(n)),
+    }
+}
+
+fn current_ui(ui: &mut Ui, report: &Report) {
+    figures_ui(ui, 1 + entry_figures(report.entries.len()), |ui, width| {
+        let n = report.spofs.len();
+        let mut named: Vec<String> = report
+            .spofs
+            .iter()
+            .take(NAMED_SPOFS)
+            .map(|s| format!("{} {}", s.kind.as_str(), s.id))
+            .collect();
+        if n > NAMED_SPOFS {
+            named.push(format!("{} more", n - NAMED_SPOFS));
+        }
+        let (value, detail) = if n > 0 {
+            (
+                RichText::new(format!("{DOT} {}", spof_count(n))).color(RED),
+                RichText::new(named.join(", ")).color(RED),
+            )
+        } else {
+            (
+                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
+                RichText::new("nothing alone takes an entry down").color(GREEN),
+            )
+        };
+        figure_ui(ui, width, "Single points of failure", value, detail);
+        entries_ui(ui, width, &report.entries, true);
+    });
+}
+
+fn scenario_ui(ui: &mut Ui, fail: &[String], w: &WhatIf) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!("knocked out: {}", fail.join(", ")))
+                .size(pt(ui, CAPTION))
+                .weak(),
+        );
+        ui.label(
+            RichText::new(format!("·  {} down", w.down.len()))
+                .size(pt(ui, CAPTION))
+                .color(RED),
+        );
+        ui.label(
+            RichText::new(format!("·  {} degraded", w.degraded.len()))
+                .size(pt(ui, CAPTION))
+                .color(AMBER),
+        );
+        ui.label(
+            RichText::new("·  the rest healthy")
+                .size(pt(ui, CAPTION))
+                .color(GREEN),
+        );
+    });
+    ui.add_space(4.0);
+    figures_ui(ui, 1 + entry_figures(w.entries.len()), |ui, width| {
+        let names: Vec<&str> = w
+            .entries_down
+            .iter()
+            .map(|id| {
+                w.entries
+                    .iter()
+                    .find(|e| e.id == *id)
+                    .map_or(id.as_str(), |e| e.name.as_str())
+            })
+            .collect();
+        if names.is_empty() {
+            figure_ui(
+                ui,
+                width,
+                "Entries down",
+                RichText::new("✔ none").color(GREEN),
+                RichText::new("every entry stays up"),
+            );
+        } else {
+            figure_ui(
+                ui,
+                width,
+                "Entries down",
+                RichText::new(format!("✖ {} of {}", names.len(), w.entries.len())).color(RED),
+                RichText::new(names.join(", ")).color(RED),
+            );
+        }
+        entries_ui(ui, width, &w.entries, false);
+    });
+}
+
+fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
+    figures_ui(ui, 1 + entry_figures(rec.entries.len()), |ui, width| {
+        let n = rec.removes_spofs.len();
+        let (value, detail) = if n > 0 {
+            (
+                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
+                RichText::new(rec.removes_spofs.join(", ")),
+            )
+        } else {
+            (
+                RichText::new("no SPOF").weak(),
+                RichText::new("improves availability only"),
+            )
+        };
+        figure_ui(ui, width, "Removes", value, detail);
+        for e in rec.entries.iter().take(HEADLINE_ENTRIES) {
+            ui.separator();
+            let name = report.entry(&e.id).map_or(e.id.as_str(), |x| &x.name);
+            let (before, after) = percents(e.before, e.after);
+            let detail = if e.downtime_saved_minutes_per_year > 0.0 {
+                format!(
+                    "{} ➡ {} · saves {} / year down",
+                    nines(e.before).trim_end_matches(" nines"),
+                    nines(e.after),
+                    duration(e.downtime_saved_minutes_per_year)
+                )
+            } else {
+                "unchanged".to_owned()
+            };
+            figure_ui(
+                ui,
+                width,
+                name,
+                RichText::new(format!("{before} ➡ {after}")),
+                RichText::new(detail),
+            );
+        }
+        more_entries_ui(ui, rec.entries.len());
+    });
+}
+
+fn footer_ui(ui: &mut Ui, index: usize, total: usize) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("slide {} / {total}", index + 1)).size(pt(ui, FOOTER)));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(
+                RichText::new("➡ / Space: next    ⬅: back    Esc: leave")
+                    .size(pt(ui, FOOTER))
+                    .color(Color32::GRAY),
+            );
+        });
+    });
+}
