@@ -12,7 +12,7 @@ use spofscope::advice;
 use spofscope::analysis::{self, Options, Report};
 use spofscope::io::report::{duration, nines, percent, percents};
 use spofscope::model::{Event, Model};
-use spofscope::ui::{Action, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
 
 fn app_on(sample: &str, size: [f32; 2]) -> Harness<'static, SpofApp> {
     let mut h = Harness::builder()
@@ -226,6 +226,29 @@ fn keys_that_edit_do_nothing_while_presenting() {
     press(&mut h, Key::Escape);
     assert!(!h.state().is_presenting());
     assert_eq!(h.state().selection().components, ["db"]);
+}
+
+#[test]
+fn leaving_brings_back_the_panels_as_they_were() {
+    let mut h = app_on("webshop.spof.ron", [1280.0, 720.0]);
+    h.state_mut().request(Action::Run(Command::ToggleAnalysis));
+    h.run_steps(2);
+    assert!(h.query_by_label("SPOFs (6)").is_none());
+    h.get_by_label("Palette");
+    press(&mut h, Key::F5);
+    assert!(h.query_by_label("Palette").is_none());
+    press(&mut h, Key::ArrowRight);
+    press(&mut h, Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("Palette");
+    assert!(h.query_by_label("SPOFs (6)").is_none());
+    // From the View menu, as from the key.
+    h.get_by_label("View").click();
+    h.run_steps(1);
+    h.get_by_label_contains("Presentation mode").click();
+    h.run_steps(2);
+    assert!(h.state().is_presenting());
+    h.get_by_label("slide 1 / 6");
 }
 
 #[test]

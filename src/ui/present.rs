@@ -42,6 +42,9 @@ pub struct PresentState {
     /// Whether the window was full screen before the presentation: so it is again after.
     was_fullscreen: bool,
     scenarios: Job<DocKey, Knockouts>,
+    /// The canvas's rectangle in the last frame: the view is fitted again when it changes
+    /// (the window going full screen, a headline growing when its numbers arrive).
+    canvas_rect: Option<egui::Rect>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,7 +108,6 @@ impl SpofApp {
         };
         if slide != self.present.slide {
             self.present.slide = slide;
-            // The headline's height differs from slide to slide.
             self.canvas.fit();
         }
     }
@@ -281,6 +283,11 @@ impl SpofApp {
             .inner_margin(0.0)
             .fill(ui.visuals().faint_bg_color);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            let rect = ui.available_rect_before_wrap();
+            if self.present.canvas_rect != Some(rect) {
+                self.present.canvas_rect = Some(rect);
+                self.canvas.fit();
+            }
             let report = self.analysis.get(&key).map(|d| &d.value.report);
             let whatif = outcomes
                 .as_ref()
