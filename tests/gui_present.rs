@@ -313,3 +313,16 @@ fn snapshot_recommendation_at_1920x1080() {
     h.get_by_label("Recommendation 1 of 3");
     h.snapshot("present_recommendation_1920x1080");
 }
+
+#[test]
+fn the_shortcuts_dialog_lists_the_presentation_keys() {
+    let mut h = app_on("webshop.spof.ron", [1280.0, 720.0]);
+    press(&mut h, Key::F1);
+    h.run_steps(1);
+    h.get_by_label("Presentation mode");
+    h.get_by_label("F5");
+    h.get_by_label("presentation: next slide");
+    h.get_by_label("➡  or  Page Down  or  Space");
+    h.get_by_label("presentation: slide before");
+    h.get_by_label("presentation: leave");
+}

@@ -420,6 +420,9 @@ fn shortcuts_dialog_ui(ctx: &egui::Context) -> bool {
                 ("Double-click empty space", "add a service"),
                 ("Double-click a card", "rename"),
                 ("Right-click", "context menu"),
+                ("➡  or  Page Down  or  Space", "presentation: next slide"),
+                ("⬅  or  Page Up", "presentation: slide before"),
+                ("Esc", "presentation: leave"),
             ] {
                 ui.label(what);
                 ui.monospace(gesture);
