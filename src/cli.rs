@@ -74,6 +74,9 @@ pub enum Command {
         /// Pixels per diagram unit (png only; default 1).
         #[arg(long)]
         scale: Option<f32>,
+        /// Trials of the report's chaos experiment (html only; default 100000, 0 leaves it out).
+        #[arg(long)]
+        chaos_trials: Option<u64>,
     },
     /// Apply recommendations and write the fixed model (`all`: until no SPOF is left).
     Fix {
@@ -187,7 +190,10 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 CheckFormat::Text => report::text(&report, &advice),
                 CheckFormat::Json => report::json(&report, &advice),
                 CheckFormat::Markdown => report::markdown(&report, &advice),
-                CheckFormat::Html => html::render(&model, &report, &advice, None),
+                CheckFormat::Html => {
+                    let chaos = export::chaos_report(&model, None);
+                    html::render(&model, &report, &advice, None, chaos.as_ref())
+                }
             };
             emit(&text, out.as_deref())?;
             let failed = match fail_on {
@@ -235,7 +241,8 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             out,
             scenario,
             scale,
-        } => export(&file, &out, scenario, scale),
+            chaos_trials,
+        } => export(&file, &out, scenario, scale, chaos_trials),
         Command::Fix { file, apply, out } => fix(&file, &apply, &out),
         Command::Chaos {
             file,
@@ -267,11 +274,26 @@ fn export(
     out: &Path,
     scenario: Option<String>,
     scale: Option<f32>,
+    chaos_trials: Option<u64>,
 ) -> Result<ExitCode, BadInput> {
+    if chaos_trials.is_some()
+        && export::ExportFormat::from_path(out) != Some(export::ExportFormat::Html)
+    {
+        return Err(BadInput(format!(
+            "--chaos-trials applies to .html only; {} is not",
+            out.display()
+        )));
+    }
+    if let Some(t) = chaos_trials.filter(|&t| t > MAX_CHAOS_TRIALS) {
+        return Err(BadInput(format!(
+            "--chaos-trials is {t}; expected 0..={MAX_CHAOS_TRIALS}"
+        )));
+    }
     let model = model::load(file)?;
     let options = ExportOptions {
         scenario,
         scale,
+        chaos_trials,
         ..ExportOptions::default()
     };
     export::write_file(&model, out, &options).map_err(|e| match e {

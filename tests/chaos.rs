@@ -187,3 +187,47 @@ fn cli_chaos_is_reproducible_and_rejects_bad_trial_counts() {
         "error: --trials is 0; expected 1..=100000000\n"
     );
 }
+
+#[test]
+fn the_html_report_shows_the_chaos_experiment_unless_left_out() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let export = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let status = spofscope()
+            .arg("export")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (status, std::fs::read_to_string(&out).unwrap_or_default())
+    };
+    let (status, html) = export("full.html", &[]);
+    assert!(status.status.success());
+    let report = run(&sample("webshop"), chaos::DEFAULT_TRIALS, 1);
+    assert!(html.contains(&format!(
+        "<p>100000 trials (seed 1): every replica, zone and region failed at random with its own probability. {} trials took an entry down.</p>",
+        report.outage_trials
+    )));
+    let users = &report.entries[0];
+    assert!(html.contains(&format!(
+        "<tr><td><code>users</code></td><td class=\"num\" data-value=\"{}\">",
+        users.observed_availability
+    )));
+    let (status, small) = export("none.html", &["--chaos-trials", "0"]);
+    assert!(status.status.success());
+    assert!(!small.contains("id=\"chaos\""));
+    assert!(html.contains("id=\"chaos\""));
+    let (status, svg) = export("x.svg", &["--chaos-trials", "10"]);
+    assert_eq!(status.status.code(), Some(2));
+    assert!(svg.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&status.stderr),
+        format!(
+            "error: --chaos-trials applies to .html only; {} is not\n",
+            dir.path().join("x.svg").display()
+        )
+    );
+}

@@ -296,9 +296,13 @@ fn minimal_causes(
     let lanes: Vec<u32> = (0..64).filter(|&j| outage >> j & 1 == 1).collect();
     let mut sets: Vec<Vec<u32>> = vec![Vec::new(); lanes.len()];
     for (e, &w) in words.iter().enumerate().rev() {
-        if w & outage != 0 {
+        // A failed replica of a component that stayed up changes nothing: the greedy
+        // pass would drop it, so it is left out from the start.
+        let owner_down = ev.g.owner(e as u32).map_or(!0, |c| ev.down[c as usize]);
+        let relevant = w & outage & owner_down;
+        if relevant != 0 {
             for (set, &j) in sets.iter_mut().zip(&lanes) {
-                if w >> j & 1 == 1 {
+                if relevant >> j & 1 == 1 {
                     set.push(e as u32);
                 }
             }

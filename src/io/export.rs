@@ -6,10 +6,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use super::svg::{self, Knockout, ScenarioError};
 use super::{html, mef, png, report};
 use crate::advice;
+use crate::analysis::chaos::{self, ChaosReport};
 use crate::analysis::{self, DomainKind, Options, Report};
 use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
 
@@ -87,6 +89,9 @@ pub struct ExportOptions {
     /// The file name the Markdown report links its diagram as (`diagram.svg` when not
     /// given); [`write_file`] sets it to the report's own name with `.svg`.
     pub diagram_file: Option<String>,
+    /// Trials of the chaos experiment in the HTML report (seed 1); 0 leaves it out,
+    /// none runs [`chaos::DEFAULT_TRIALS`].
+    pub chaos_trials: Option<u64>,
 }
 
 /// The bytes of one export.
@@ -148,7 +153,11 @@ pub fn export(
         ExportFormat::Html => {
             let report = analysis::analyze(model, &Options::default());
             let advice = advice::recommend(model, &report);
-            plain(html::render(model, &report, &advice, knockout.as_ref()).into_bytes())
+            let chaos = chaos_report(model, options.chaos_trials);
+            plain(
+                html::render(model, &report, &advice, knockout.as_ref(), chaos.as_ref())
+                    .into_bytes(),
+            )
         }
         ExportFormat::Markdown => {
             let report = analysis::analyze(model, &Options::default());
@@ -192,6 +201,16 @@ pub fn write_file(
     model::write_atomically(out, &exported.bytes)?;
     written.push(out.to_path_buf());
     Ok(written)
+}
+
+/// The chaos experiment a report shows: `trials` (default [`chaos::DEFAULT_TRIALS`]) with
+/// seed 1, none for 0.
+pub fn chaos_report(model: &Model, trials: Option<u64>) -> Option<ChaosReport> {
+    let trials = trials.unwrap_or(chaos::DEFAULT_TRIALS);
+    if trials == 0 {
+        return None;
+    }
+    chaos::run(model, trials, 1, &|_, _| {}, &AtomicBool::new(false)).ok()
 }
 
 /// The analysis the diagram and DOT need: SPOFs, without order-2 sets or importance.

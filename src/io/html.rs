@@ -13,6 +13,7 @@ use super::report::{
 use super::svg::{self, Knockout, esc};
 use crate::advice::Advice;
 use crate::analysis::Report;
+use crate::analysis::chaos::ChaosReport;
 use crate::model::Model;
 
 const STYLE: &str = "
@@ -62,6 +63,7 @@ pub fn render(
     report: &Report,
     advice: &Advice,
     knockout: Option<&Knockout>,
+    chaos: Option<&ChaosReport>,
 ) -> String {
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
@@ -91,6 +93,9 @@ pub fn render(
     recommendations(&mut s, advice);
     importance(&mut s, report);
     scenarios(&mut s, &Knockout::all(model));
+    if let Some(c) = chaos {
+        chaos_section(&mut s, c);
+    }
     let _ = writeln!(
         s,
         "<footer>Written by spofscope {} from the model \u{201c}{}\u{201d}: {} components, {} dependencies, {} basic events.</footer>",
@@ -491,6 +496,77 @@ fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>])
             let _ = writeln!(s, "</tbody>\n</table>");
         }
         let _ = writeln!(s, "</div>");
+    }
+    let _ = writeln!(s, "</section>");
+}
+
+fn chaos_section(s: &mut String, c: &ChaosReport) {
+    let _ = writeln!(
+        s,
+        "<section id=\"chaos\">\n<h2>Chaos experiment</h2>\n<p>{} trials (seed {}): every replica, zone and region failed at random with its own probability. {} trials took an entry down.</p>",
+        c.trials, c.seed, c.outage_trials
+    );
+    table_head(
+        s,
+        "chaos-entries",
+        &[
+            ("Entry", false),
+            ("Observed", true),
+            ("95 % interval", true),
+            ("Exact", true),
+            ("Inside", false),
+        ],
+    );
+    for e in &c.entries {
+        let _ = writeln!(
+            s,
+            "<tr><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\" data-value=\"{}\">{}</td><td>{}</td></tr>",
+            esc(&e.id),
+            e.observed_availability,
+            esc(&percent(e.observed_availability)),
+            esc(&percent(e.interval[0])),
+            esc(&percent(e.interval[1])),
+            e.availability,
+            esc(&percent(e.availability)),
+            if e.interval_contains_availability {
+                "yes"
+            } else {
+                "no"
+            }
+        );
+    }
+    let _ = writeln!(s, "</tbody>\n</table>");
+    if !c.causes.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h3>Failures behind the outages ({} distinct, most frequent first)</h3>",
+            c.distinct_causes
+        );
+        table_head(
+            s,
+            "chaos-causes",
+            &[("Trials", true), ("Failed together", false)],
+        );
+        for k in c.causes.iter().take(10) {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
+                k.trials,
+                esc(&k.failed.join(" + "))
+            );
+        }
+        let _ = writeln!(s, "</tbody>\n</table>");
+        let rows: Vec<(String, f64, String)> = c
+            .participants
+            .iter()
+            .take(10)
+            .map(|p| (p.id.clone(), p.trials as f64, p.trials.to_string()))
+            .collect();
+        s.push_str(&bar_chart(
+            "Took part in outages most often (trials)",
+            &rows,
+            svg::ACCENT,
+        ));
     }
     let _ = writeln!(s, "</section>");
 }
