@@ -121,7 +121,9 @@ pub fn nines(a: f64) -> String {
     if a >= 1.0 {
         return "∞ nines".to_owned();
     }
-    format!("{:.1} nines", -(1.0 - a).log10())
+    let n = -(1.0 - a).log10();
+    // Down for good is 0 nines, not "-0.0".
+    format!("{:.1} nines", if n > 0.0 { n } else { 0.0 })
 }
 
 /// `4 h 23 min per year` style durations from minutes.
@@ -863,4 +865,16 @@ pub fn chaos_json(c: &ChaosReport) -> String {
     let mut s = serde_json::to_string_pretty(c).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nines_of_a_component_that_is_always_down_are_zero_not_negative() {
+        assert_eq!(nines(0.0), "0.0 nines");
+        assert_eq!(nines(0.999), "3.0 nines");
+        assert_eq!(nines(1.0), "∞ nines");
+    }
 }
