@@ -74,7 +74,7 @@ pub enum Command {
         /// Pixels per diagram unit (png only; default 1).
         #[arg(long)]
         scale: Option<f32>,
-        /// Trials of the report's chaos experiment (html only; default 100000, 0 leaves it out).
+        /// Trials of the report's chaos experiment (html, md; default 100000, 0 leaves it out).
         #[arg(long)]
         chaos_trials: Option<u64>,
     },
@@ -276,11 +276,12 @@ fn export(
     scale: Option<f32>,
     chaos_trials: Option<u64>,
 ) -> Result<ExitCode, BadInput> {
+    let reports = [export::ExportFormat::Html, export::ExportFormat::Markdown];
     if chaos_trials.is_some()
-        && export::ExportFormat::from_path(out) != Some(export::ExportFormat::Html)
+        && !export::ExportFormat::from_path(out).is_some_and(|f| reports.contains(&f))
     {
         return Err(BadInput(format!(
-            "--chaos-trials applies to .html only; {} is not",
+            "--chaos-trials applies to .html and .md only; {} is neither",
             out.display()
         )));
     }

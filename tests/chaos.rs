@@ -220,13 +220,19 @@ fn the_html_report_shows_the_chaos_experiment_unless_left_out() {
     assert!(status.status.success());
     assert!(!small.contains("id=\"chaos\""));
     assert!(html.contains("id=\"chaos\""));
+    let (status, markdown) = export("review.md", &[]);
+    assert!(status.status.success());
+    assert!(markdown.contains(&format!(
+        "\n## Chaos experiment\n\n100000 trials (seed 1): every replica, zone and region failed at random with its own probability. {} trials took an entry down.\n",
+        report.outage_trials
+    )));
     let (status, svg) = export("x.svg", &["--chaos-trials", "10"]);
     assert_eq!(status.status.code(), Some(2));
     assert!(svg.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&status.stderr),
         format!(
-            "error: --chaos-trials applies to .html only; {} is not\n",
+            "error: --chaos-trials applies to .html and .md only; {} is neither\n",
             dir.path().join("x.svg").display()
         )
     );

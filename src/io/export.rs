@@ -89,7 +89,7 @@ pub struct ExportOptions {
     /// The file name the Markdown report links its diagram as (`diagram.svg` when not
     /// given); [`write_file`] sets it to the report's own name with `.svg`.
     pub diagram_file: Option<String>,
-    /// Trials of the chaos experiment in the HTML report (seed 1); 0 leaves it out,
+    /// Trials of the chaos experiment in the HTML and Markdown reports (seed 1); 0 leaves it out,
     /// none runs [`chaos::DEFAULT_TRIALS`].
     pub chaos_trials: Option<u64>,
 }
@@ -163,7 +163,14 @@ pub fn export(
             let report = analysis::analyze(model, &Options::default());
             let advice = advice::recommend(model, &report);
             let name = options.diagram_file.as_deref().unwrap_or("diagram.svg");
-            let text = report::markdown_review(&report, &advice, &Knockout::all(model), name);
+            let chaos = chaos_report(model, options.chaos_trials);
+            let text = report::markdown_review(
+                &report,
+                &advice,
+                &Knockout::all(model),
+                chaos.as_ref(),
+                name,
+            );
             Exported {
                 bytes: text.into_bytes(),
                 diagram: Some(diagram(&report).into_bytes()),

@@ -477,6 +477,7 @@ pub fn markdown_review(
     report: &Report,
     advice: &Advice,
     scenarios: &[Result<Knockout, ScenarioError>],
+    chaos: Option<&ChaosReport>,
     diagram_file: &str,
 ) -> String {
     let mut s = String::new();
@@ -540,7 +541,49 @@ pub fn markdown_review(
             }
         }
     }
+    if let Some(c) = chaos {
+        chaos_markdown(&mut s, c);
+    }
     s
+}
+
+fn chaos_markdown(s: &mut String, c: &ChaosReport) {
+    let _ = writeln!(s, "\n## Chaos experiment\n");
+    let _ = writeln!(
+        s,
+        "{} trials (seed {}): every replica, zone and region failed at random with its own probability. {} trials took an entry down.\n",
+        c.trials, c.seed, c.outage_trials
+    );
+    let _ = writeln!(s, "| Entry | Observed | 95 % interval | Exact | Inside |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---|");
+    for e in &c.entries {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} – {} | {} | {} |",
+            md(&e.id),
+            percent(e.observed_availability),
+            percent(e.interval[0]),
+            percent(e.interval[1]),
+            percent(e.availability),
+            if e.interval_contains_availability {
+                "yes"
+            } else {
+                "no"
+            }
+        );
+    }
+    if !c.causes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nFailures behind the outages ({} distinct, most frequent first):\n",
+            c.distinct_causes
+        );
+        let _ = writeln!(s, "| Trials | Failed together |");
+        let _ = writeln!(s, "|---:|---|");
+        for k in c.causes.iter().take(10) {
+            let _ = writeln!(s, "| {} | {} |", k.trials, md(&k.failed.join(" + ")));
+        }
+    }
 }
 
 /// `a, b, c`, or `none`.
