@@ -5,11 +5,12 @@
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-use spofscope::analysis::{self, FailureGraph, NODE_BUDGET, Options, Structure, cuts};
+use spofscope::analysis::{self, FailureGraph, NODE_BUDGET, Options, Structure, chaos, cuts};
 use spofscope::generate::generate;
 use spofscope::model::{self, Model};
 
@@ -123,12 +124,33 @@ fn sample_analysis(c: &mut Criterion) {
     group.finish();
 }
 
+/// `chaos::run` with the default 100,000 trials, on all cores.
+fn chaos_experiment(c: &mut Criterion) {
+    let mut group = c.benchmark_group("chaos");
+    group.sample_size(10);
+    for n in SIZES {
+        let (_, m) = generated(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| {
+            b.iter(|| {
+                chaos::run(
+                    black_box(m),
+                    chaos::DEFAULT_TRIALS,
+                    1,
+                    &|_, _| {},
+                    &AtomicBool::new(false),
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     targets = load_and_validate, compile, all_spofs, all_order2, full_analysis,
-        sample_availability, sample_analysis
+        sample_availability, sample_analysis, chaos_experiment
 }
 criterion_main!(benches);
