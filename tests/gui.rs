@@ -789,3 +789,78 @@ fn export_draws_the_what_if_knockout_on_the_diagram() {
         ))
     );
 }
+
+/// Press on `from`, move to `from + by` in ten steps and release, batched into frames as
+/// a real window delivers them: the press alone, then the first four moves in one frame
+/// (the pointer is well outside the card's first place when egui decides it is a drag),
+/// then one move a frame. (`Harness::event` would run a frame for every event.)
+fn drag_like_a_window(h: &mut Harness<'static, SpofApp>, from: egui::Pos2, by: egui::Vec2) {
+    let button = |pressed, pos| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    let frame = |h: &mut Harness<'static, SpofApp>, events: Vec<egui::Event>| {
+        h.input_mut().events.extend(events);
+        h.run_steps(1);
+    };
+    frame(h, vec![egui::Event::PointerMoved(from)]);
+    frame(h, vec![button(true, from)]);
+    let at = |i: u8| egui::Event::PointerMoved(from + by * (f32::from(i) / 10.0));
+    frame(h, (1..=4).map(at).collect());
+    for i in 5..=10 {
+        frame(h, vec![at(i)]);
+    }
+    frame(h, vec![button(false, from + by)]);
+    h.run_steps(1);
+}
+
+#[test]
+fn dragging_a_card_moves_it_and_not_the_view() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    for id in ["dns", "web", "users"] {
+        let before = h.state().model().clone();
+        let others: Vec<_> = before
+            .components
+            .iter()
+            .filter(|c| c.id != id)
+            .map(|c| (c.id.clone(), h.state().card_on_screen(&c.id)))
+            .collect();
+        let start = h.state().card_on_screen(id);
+        let Some(start) = start else {
+            panic!("no card {id}");
+        };
+        let by = egui::vec2(30.0, 150.0);
+        drag_like_a_window(&mut h, start, by);
+        settle(&mut h);
+        let zoom = h.state().canvas_zoom();
+        let (Some(was), Some(now)) = (
+            before.component(id).map(|c| c.pos),
+            h.state().model().component(id).map(|c| c.pos),
+        ) else {
+            panic!("{id} is gone");
+        };
+        // The model keeps whole units: the card lands within half a unit of the pointer.
+        let off = (now.0 - was.0 - by.x / zoom, now.1 - was.1 - by.y / zoom);
+        assert!(
+            off.0.abs() <= 0.5 && off.1.abs() <= 0.5,
+            "{id} moved {was:?} -> {now:?}"
+        );
+        for (other, at) in &others {
+            assert_eq!(
+                h.state().card_on_screen(other),
+                *at,
+                "{other} while dragging {id}"
+            );
+        }
+        h.state_mut().request(Action::Run(Command::Undo));
+        settle(&mut h);
+        assert_eq!(
+            *h.state().model(),
+            before,
+            "one undo step for dragging {id}"
+        );
+    }
+}
