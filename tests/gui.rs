@@ -686,7 +686,7 @@ fn exported(model: &model::Model, format: ExportFormat, options: &ExportOptions)
 }
 
 #[test]
-fn export_writes_svg_and_mef_exactly_as_the_core_and_refuses_unknown_extensions() {
+fn export_writes_svg_png_and_mef_exactly_as_the_core_and_refuses_unknown_extensions() {
     let dir = temp_dir();
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
