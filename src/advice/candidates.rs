@@ -83,7 +83,7 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
     let mut seen = HashSet::new();
     out.retain(|c| seen.insert(c.id.clone()));
     for c in &mut out {
-        c.edits = placement::spaced(model, &c.edits);
+        placement::space_out(model, &mut c.edits);
     }
     out
 }

@@ -60,23 +60,19 @@ fn overlap(a: Room, b: Room) -> bool {
     a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
 
-/// `edits` with every component they add put where no card of `model` (nor one added
-/// before it) is: where the candidate wants it if that is free, else the nearest free
-/// spot on a half-card grid around it. Only positions change.
-pub fn spaced(model: &Model, edits: &[Edit]) -> Vec<Edit> {
-    let mut taken: Vec<Room> = model.components.iter().map(|c| room(c.pos)).collect();
-    edits
-        .iter()
-        .map(|e| match e {
-            Edit::AddComponent(c) => {
-                let mut c = c.clone();
-                c.pos = free_spot(c.pos, &taken);
-                taken.push(room(c.pos));
-                Edit::AddComponent(c)
-            }
-            other => other.clone(),
-        })
-        .collect()
+/// Put every component `edits` add where no card of `model` (nor one added before it) is:
+/// where the candidate wants it if that is free, else the nearest free spot on a half-card
+/// grid around it. Only positions change.
+pub fn space_out(model: &Model, edits: &mut [Edit]) {
+    let mut taken: Option<Vec<Room>> = None;
+    for e in edits {
+        if let Edit::AddComponent(c) = e {
+            let taken =
+                taken.get_or_insert_with(|| model.components.iter().map(|c| room(c.pos)).collect());
+            c.pos = free_spot(c.pos, taken);
+            taken.push(room(c.pos));
+        }
+    }
 }
 
 /// How many half-card steps `free_spot` looks away from the wanted spot, each way.
@@ -349,7 +345,8 @@ mod tests {
             Edit::AddComponent(covering),
             Edit::AddComponent(second),
         ];
-        let spaced = spaced(&m, &edits);
+        let mut spaced = edits.clone();
+        space_out(&m, &mut spaced);
         let placed: Vec<(f32, f32)> = spaced
             .iter()
             .filter_map(|e| match e {
