@@ -194,7 +194,8 @@ fn load_balancing_puts_a_redundant_balancer_in_front_of_a_service_users_call_dir
     let rec = find(&m, "load-balancing:web");
     let mut lb = component("web-lb", ComponentKind::LoadBalancer, 2);
     lb.name = "web load balancer".to_owned();
-    lb.pos = (100.0, 40.0);
+    // In front, (100, 40), would cover the users' card: the nearest free spot is below.
+    lb.pos = (100.0, 120.0);
     let mut scaled = web;
     scaled.replicas = 2;
     assert_eq!(
@@ -361,7 +362,8 @@ fn geo_distribution_puts_a_cdn_in_front_of_static_storage_users_fetch_directly()
     let rec = find(&m, "geo-distribution:cdn:assets");
     let mut cdn = component("assets-cdn", ComponentKind::Cdn, 2);
     cdn.name = "CDN for assets".to_owned();
-    cdn.pos = (100.0, 40.0);
+    // In front, (100, 40), would cover the users' card: the nearest free spot is below.
+    cdn.pos = (100.0, 120.0);
     assert_eq!(
         rec.edits,
         vec![
@@ -866,5 +868,33 @@ proptest! {
         let m = decode(&seed);
         prop_assume!(m.validate().is_ok());
         check_fix_all("random model", &m);
+    }
+}
+
+/// Pairs of components whose cards (150 × 60, as drawn) overlap.
+fn overlapping_cards(m: &Model) -> Vec<(String, String)> {
+    let (w, h) = (spofscope::io::svg::CARD_W, spofscope::io::svg::CARD_H);
+    let mut out = Vec::new();
+    for (i, a) in m.components.iter().enumerate() {
+        for b in &m.components[i + 1..] {
+            if (a.pos.0 - b.pos.0).abs() < w && (a.pos.1 - b.pos.1).abs() < h {
+                out.push((a.id.clone(), b.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn new_components_never_land_on_a_card() {
+    for (name, m) in samples() {
+        assert_eq!(overlapping_cards(&m), [], "{name} before");
+        let outcome = advice::fix_all(&m);
+        assert_eq!(overlapping_cards(&outcome.model), [], "{name}: fix_all");
+        for r in advice::recommend(&m, &analyze(&m)).recommendations {
+            let mut after = m.clone();
+            Edit::apply_all(&r.edits, &mut after).expect("edits apply");
+            assert_eq!(overlapping_cards(&after), [], "{name}: {}", r.id);
+        }
     }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use spofscope::io::export::{self, ExportFormat, ExportOptions};
+use spofscope::io::svg::Knockout;
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
 use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
 
@@ -662,22 +664,203 @@ fn a_yaml_file_of_no_known_kind_asks_compose_or_kubernetes() {
     assert_eq!(*h.state().model(), before);
 }
 
+/// File ▸ Export to `path`, waiting until the background export has finished.
+fn export_to(h: &mut Harness<'static, SpofApp>, path: &Path) {
+    h.state_mut().request(Action::ExportTo(path.to_owned()));
+    h.run_steps(1);
+    for _ in 0..2000 {
+        if !h.state().is_exporting() {
+            h.run_steps(1);
+            return;
+        }
+        h.run_steps(1);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the export of {} did not finish", path.display());
+}
+
+fn exported(model: &model::Model, format: ExportFormat, options: &ExportOptions) -> Vec<u8> {
+    export::export(model, format, options)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes
+}
+
 #[test]
-fn export_writes_the_mef_fault_tree_and_refuses_unknown_extensions() {
+fn export_writes_svg_png_and_mef_exactly_as_the_core_and_refuses_unknown_extensions() {
     let dir = temp_dir();
     let mut h = app([1400.0, 900.0]);
     open_sample(&mut h, "webshop.spof.ron");
-    let path = dir.path().join("shop.xml");
-    h.state_mut().request(Action::ExportTo(path.clone()));
-    settle(&mut h);
-    let expected = spofscope::io::mef::export(h.state().model()).ok();
-    assert!(expected.is_some());
-    assert_eq!(std::fs::read_to_string(&path).ok(), expected);
-    assert!(h.query_by_label("Cannot export the model").is_none());
+    let model = h.state().model().clone();
+    for (name, format) in [
+        ("shop.xml", ExportFormat::Mef),
+        ("shop.svg", ExportFormat::Svg),
+    ] {
+        let path = dir.path().join(name);
+        export_to(&mut h, &path);
+        assert_eq!(
+            std::fs::read(&path).ok(),
+            Some(exported(&model, format, &ExportOptions::default())),
+            "{name}"
+        );
+        assert!(h.query_by_label("Cannot export the model").is_none());
+        let said = format!("Exported to {}", path.display());
+        assert_eq!(h.state().status_message(), Some(said.as_str()));
+    }
 
-    let svg = dir.path().join("shop.svg");
-    h.state_mut().request(Action::ExportTo(svg.clone()));
-    settle(&mut h);
+    let txt = dir.path().join("shop.txt");
+    export_to(&mut h, &txt);
     h.get_by_label("Cannot export the model");
-    assert!(!svg.exists());
+    assert!(!txt.exists());
+}
+
+#[test]
+fn export_writes_the_html_report_and_the_markdown_report_with_its_diagram_beside_it() {
+    let dir = temp_dir();
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    let model = h.state().model().clone();
+    let html = dir.path().join("review.html");
+    export_to(&mut h, &html);
+    assert_eq!(
+        std::fs::read(&html).ok(),
+        Some(exported(
+            &model,
+            ExportFormat::Html,
+            &ExportOptions::default()
+        ))
+    );
+
+    let md = dir.path().join("review.md");
+    export_to(&mut h, &md);
+    let options = ExportOptions {
+        diagram_file: Some("review.svg".to_owned()),
+        ..ExportOptions::default()
+    };
+    let expected =
+        export::export(&model, ExportFormat::Markdown, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(std::fs::read(&md).ok(), Some(expected.bytes));
+    let svg = dir.path().join("review.svg");
+    assert!(expected.diagram.is_some());
+    assert_eq!(std::fs::read(&svg).ok(), expected.diagram);
+    let said = format!("Exported to {} and {}", svg.display(), md.display());
+    assert_eq!(h.state().status_message(), Some(said.as_str()));
+    assert!(h.query_by_label("Cannot export the model").is_none());
+}
+
+#[test]
+fn export_draws_the_what_if_knockout_on_the_diagram() {
+    let dir = temp_dir();
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.state_mut().request(Action::Run(Command::ToggleWhatIf));
+    h.state_mut()
+        .request(Action::ToggleKnockout("db".to_owned()));
+    settle(&mut h);
+    let model = h.state().model().clone();
+    let outcome = h.state().current_whatif().cloned();
+    let Some(outcome) = outcome else {
+        panic!("no what-if outcome");
+    };
+    let svg = dir.path().join("whatif.svg");
+    export_to(&mut h, &svg);
+    let options = ExportOptions {
+        knockout: Some(Knockout {
+            scenario: "what-if".to_owned(),
+            outcome,
+        }),
+        ..ExportOptions::default()
+    };
+    let expected = exported(&model, ExportFormat::Svg, &options);
+    assert_ne!(
+        expected,
+        exported(&model, ExportFormat::Svg, &ExportOptions::default())
+    );
+    assert_eq!(std::fs::read(&svg).ok(), Some(expected));
+
+    // DOT draws no knockout: the what-if does not stop it.
+    let dot = dir.path().join("whatif.dot");
+    export_to(&mut h, &dot);
+    assert_eq!(
+        std::fs::read(&dot).ok(),
+        Some(exported(
+            &model,
+            ExportFormat::Dot,
+            &ExportOptions::default()
+        ))
+    );
+}
+
+/// Press on `from`, move to `from + by` in ten steps and release, batched into frames as
+/// a real window delivers them: the press alone, then the first four moves in one frame
+/// (the pointer is well outside the card's first place when egui decides it is a drag),
+/// then one move a frame. (`Harness::event` would run a frame for every event.)
+fn drag_like_a_window(h: &mut Harness<'static, SpofApp>, from: egui::Pos2, by: egui::Vec2) {
+    let button = |pressed, pos| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    let frame = |h: &mut Harness<'static, SpofApp>, events: Vec<egui::Event>| {
+        h.input_mut().events.extend(events);
+        h.run_steps(1);
+    };
+    frame(h, vec![egui::Event::PointerMoved(from)]);
+    frame(h, vec![button(true, from)]);
+    let at = |i: u8| egui::Event::PointerMoved(from + by * (f32::from(i) / 10.0));
+    frame(h, (1..=4).map(at).collect());
+    for i in 5..=10 {
+        frame(h, vec![at(i)]);
+    }
+    frame(h, vec![button(false, from + by)]);
+    h.run_steps(1);
+}
+
+#[test]
+fn dragging_a_card_moves_it_and_not_the_view() {
+    let mut h = app([1400.0, 900.0]);
+    open_sample(&mut h, "webshop.spof.ron");
+    for id in ["dns", "web", "users"] {
+        let before = h.state().model().clone();
+        let others: Vec<_> = before
+            .components
+            .iter()
+            .filter(|c| c.id != id)
+            .map(|c| (c.id.clone(), h.state().card_on_screen(&c.id)))
+            .collect();
+        let start = h.state().card_on_screen(id);
+        let Some(start) = start else {
+            panic!("no card {id}");
+        };
+        let by = egui::vec2(30.0, 150.0);
+        drag_like_a_window(&mut h, start, by);
+        settle(&mut h);
+        let zoom = h.state().canvas_zoom();
+        let (Some(was), Some(now)) = (
+            before.component(id).map(|c| c.pos),
+            h.state().model().component(id).map(|c| c.pos),
+        ) else {
+            panic!("{id} is gone");
+        };
+        // The model keeps whole units: the card lands within half a unit of the pointer.
+        let off = (now.0 - was.0 - by.x / zoom, now.1 - was.1 - by.y / zoom);
+        assert!(
+            off.0.abs() <= 0.5 && off.1.abs() <= 0.5,
+            "{id} moved {was:?} -> {now:?}"
+        );
+        for (other, at) in &others {
+            assert_eq!(
+                h.state().card_on_screen(other),
+                *at,
+                "{other} while dragging {id}"
+            );
+        }
+        h.state_mut().request(Action::Run(Command::Undo));
+        settle(&mut h);
+        assert_eq!(
+            *h.state().model(),
+            before,
+            "one undo step for dragging {id}"
+        );
+    }
 }

@@ -82,6 +82,9 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
     }
     let mut seen = HashSet::new();
     out.retain(|c| seen.insert(c.id.clone()));
+    for c in &mut out {
+        placement::space_out(model, &mut c.edits);
+    }
     out
 }
 

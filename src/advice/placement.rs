@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::edit::Edit;
+use crate::io::svg::{CARD_H, CARD_W};
 use crate::model::{Component, Failover, Model, Region, Replication, Zone};
 
 /// Zones of `c` without repeats, in list order.
@@ -40,6 +42,72 @@ pub fn hit_by(c: &Component, failed: impl Fn(&str) -> bool) -> bool {
         .filter(|&i| c.zone_of_replica(i).is_none_or(|z| !failed(z)))
         .count() as u32;
     left < c.effective_min_healthy()
+}
+
+/// Gap kept free around every card.
+const GAP: f32 = 20.0;
+
+/// A card's room as (left, top, right, bottom), the gap included.
+type Room = (f32, f32, f32, f32);
+
+fn room(pos: (f32, f32)) -> Room {
+    let (w, h) = ((CARD_W + GAP) / 2.0, (CARD_H + GAP) / 2.0);
+    (pos.0 - w, pos.1 - h, pos.0 + w, pos.1 + h)
+}
+
+/// Whether two rooms overlap or touch.
+fn overlap(a: Room, b: Room) -> bool {
+    a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
+}
+
+/// Put every component `edits` add where no card of `model` (nor one added before it) is:
+/// where the candidate wants it if that is free, else the nearest free spot on a half-card
+/// grid around it. Only positions change.
+pub fn space_out(model: &Model, edits: &mut [Edit]) {
+    let mut taken: Option<Vec<Room>> = None;
+    for e in edits {
+        if let Edit::AddComponent(c) = e {
+            let taken =
+                taken.get_or_insert_with(|| model.components.iter().map(|c| room(c.pos)).collect());
+            c.pos = free_spot(c.pos, taken);
+            taken.push(room(c.pos));
+        }
+    }
+}
+
+/// How many half-card steps `free_spot` looks away from the wanted spot, each way.
+const REACH: i8 = 8;
+
+/// `want` if its room is free, else the nearest free spot on a half-card grid around it
+/// (`want` itself when the whole grid is taken).
+fn free_spot(want: (f32, f32), taken: &[Room]) -> (f32, f32) {
+    let (dx, dy) = ((CARD_W + GAP) / 2.0, (CARD_H + GAP) / 2.0);
+    let (reach_x, reach_y) = (f32::from(REACH) * dx, f32::from(REACH) * dy);
+    let wanted = room(want);
+    let area = (
+        wanted.0 - reach_x,
+        wanted.1 - reach_y,
+        wanted.2 + reach_x,
+        wanted.3 + reach_y,
+    );
+    // Only cards within reach can be in the way: a big model is scanned once.
+    let near: Vec<Room> = taken
+        .iter()
+        .copied()
+        .filter(|&t| overlap(t, area))
+        .collect();
+    let free = |p: (f32, f32)| !near.iter().any(|&t| overlap(t, room(p)));
+    if free(want) {
+        return want;
+    }
+    let mut spots: Vec<(f32, f32)> = (-REACH..=REACH)
+        .flat_map(|i| {
+            (-REACH..=REACH).map(move |j| (want.0 + f32::from(i) * dx, want.1 + f32::from(j) * dy))
+        })
+        .collect();
+    let distance = |p: &(f32, f32)| (p.0 - want.0).hypot(p.1 - want.1);
+    spots.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
+    spots.into_iter().find(|&p| free(p)).unwrap_or(want)
 }
 
 /// Regions being reshaped by one candidate, and the ids it has handed out.
@@ -253,6 +321,42 @@ pub fn stretch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_card_on_top_of_another_moves_to_the_nearest_free_spot() {
+        let mut m = Model {
+            components: vec![
+                Component::new("api", crate::model::ComponentKind::Service),
+                Component::new("db", crate::model::ComponentKind::Database),
+            ],
+            ..Model::default()
+        };
+        m.components[0].pos = (0.0, 0.0);
+        m.components[1].pos = (0.0, 100.0);
+        let mut free = Component::new("free", crate::model::ComponentKind::Service);
+        free.pos = (400.0, 0.0);
+        let mut covering = Component::new("covering", crate::model::ComponentKind::Service);
+        covering.pos = (0.0, 90.0);
+        let mut second = covering.clone();
+        second.id = "second".to_owned();
+        let edits = [
+            Edit::AddComponent(free),
+            Edit::SetRegions(Vec::new()),
+            Edit::AddComponent(covering),
+            Edit::AddComponent(second),
+        ];
+        let mut spaced = edits.clone();
+        space_out(&m, &mut spaced);
+        let placed: Vec<(f32, f32)> = spaced
+            .iter()
+            .filter_map(|e| match e {
+                Edit::AddComponent(c) => Some(c.pos),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(placed, [(400.0, 0.0), (0.0, 210.0), (0.0, -110.0)]);
+        assert_eq!(spaced[1], edits[1]);
+    }
     use crate::model::ComponentKind;
 
     #[test]

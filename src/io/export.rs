@@ -72,7 +72,7 @@ impl ExportFormat {
     }
 
     /// Whether it draws the diagram, and so can show a scenario's knockout.
-    fn shows_scenario(self) -> bool {
+    pub fn shows_scenario(self) -> bool {
         matches!(self, Self::Svg | Self::Png | Self::Html | Self::Markdown)
     }
 }
@@ -84,6 +84,9 @@ pub const EXTENSIONS: &str = ".svg, .png, .html, .md, .dot or .xml";
 pub struct ExportOptions {
     /// Draw this scenario's knockout on the diagram (SVG, PNG, HTML, Markdown).
     pub scenario: Option<String>,
+    /// Draw this knockout, already evaluated (the GUI's what-if), instead of a scenario's
+    /// (SVG, PNG, HTML, Markdown).
+    pub knockout: Option<Knockout>,
     /// Pixels per diagram unit (PNG only; 1 when not given).
     pub scale: Option<f32>,
     /// The file name the Markdown report links its diagram as (`diagram.svg` when not
@@ -127,17 +130,20 @@ pub fn export(
     format: ExportFormat,
     options: &ExportOptions,
 ) -> Result<Exported, ExportError> {
-    if options.scenario.is_some() && !format.shows_scenario() {
+    if (options.scenario.is_some() || options.knockout.is_some()) && !format.shows_scenario() {
         return Err(ExportError::ScenarioNotApplicable(format));
     }
     if options.scale.is_some() && format != ExportFormat::Png {
         return Err(ExportError::ScaleNotApplicable(format));
     }
-    let knockout = options
-        .scenario
-        .as_deref()
-        .map(|name| Knockout::from_scenario(model, name))
-        .transpose()?;
+    let knockout = match &options.knockout {
+        Some(knockout) => Some(knockout.clone()),
+        None => options
+            .scenario
+            .as_deref()
+            .map(|name| Knockout::from_scenario(model, name))
+            .transpose()?,
+    };
     let diagram =
         |report: &Report| svg::render(model, report, knockout.as_ref(), svg::Embedding::Standalone);
     let plain = |bytes: Vec<u8>| Exported {

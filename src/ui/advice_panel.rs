@@ -11,7 +11,7 @@ use super::analysis_panel::{ROWS, more};
 use super::app::{DocKey, SpofApp, plural};
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
-use super::preview::{Preview, spaced};
+use super::preview::Preview;
 use super::worker::Job;
 use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
@@ -128,8 +128,7 @@ impl SpofApp {
             return;
         }
         let n = outcome.applied.len();
-        let edits = spaced(self.doc.model(), &outcome.edits);
-        if n > 0 && !self.edit("Apply all fixes", &edits) {
+        if n > 0 && !self.edit("Apply all fixes", &outcome.edits) {
             return;
         }
         let (message, error) = fix_summary(n, &outcome.unfixable);
@@ -157,9 +156,7 @@ impl SpofApp {
             .iter()
             .find(|r| r.id == id)?;
         let model = self.doc.model();
-        let preview = Preview::of(model, &spaced(model, &rec.edits))
-            .ok()
-            .map(Arc::new);
+        let preview = Preview::of(model, &rec.edits).ok().map(Arc::new);
         self.advice.preview = Some((key, id, preview.clone()));
         preview
     }
@@ -265,10 +262,9 @@ impl SpofApp {
                     .button("Apply")
                     .on_hover_text(format!("One undo step: {}", r.summary));
                 if apply.clicked() {
-                    let edits = spaced(self.doc.model(), &r.edits);
                     self.actions.push(Action::Edit {
                         label: r.summary.clone(),
-                        edits,
+                        edits: r.edits.clone(),
                         select: None,
                     });
                 }

@@ -13,7 +13,7 @@ use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
 use super::present::PresentState;
-use super::transfer::export_file_name;
+use super::transfer::{Exporting, export_file_name};
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
@@ -124,6 +124,7 @@ pub struct SpofApp {
     pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
     /// Recommendations and Apply all, computed off the UI thread.
     pub(super) advice: AdviceState,
+    pub(super) exporting: Exporting,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
@@ -172,6 +173,7 @@ impl SpofApp {
             analysis: Job::default(),
             whatif: Job::default(),
             advice: AdviceState::default(),
+            exporting: Exporting::default(),
             known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
@@ -320,6 +322,7 @@ impl SpofApp {
     fn poll_background(&mut self, ctx: &egui::Context) {
         self.analysis.poll(ctx);
         self.whatif.poll(ctx);
+        self.poll_export(ctx);
         let key = self.key();
         if self.analysis.get(&key).is_none() {
             let latest = self.analysis.latest().map(|d| d.key);
@@ -617,7 +620,7 @@ impl SpofApp {
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
             Action::SaveTo(path) => self.save_checked(path, ctx),
             Action::ImportFile(path) => self.import_file(path, ctx),
-            Action::ExportTo(path) => self.export_to(&path),
+            Action::ExportTo(path) => self.export_to(&path, ctx),
         }
     }
 

@@ -176,6 +176,18 @@ impl Default for Canvas {
     }
 }
 
+impl super::app::SpofApp {
+    /// Where the middle of a component's card is drawn on screen (tests drive the pointer
+    /// with it).
+    pub fn card_on_screen(&self, id: &str) -> Option<Pos2> {
+        Some(self.canvas.to_screen(self.canvas.position_of(id)?))
+    }
+
+    pub fn canvas_zoom(&self) -> f32 {
+        self.canvas.zoom()
+    }
+}
+
 /// The selection as the canvas needs it.
 pub struct CanvasSelection<'a> {
     pub components: &'a [String],
@@ -685,7 +697,13 @@ impl Canvas {
     ) {
         if resp.drag_started() {
             let origin = ui.input(|i| i.pointer.press_origin());
-            let on_node = origin.and_then(|p| self.node_at(p));
+            // egui_graphs takes the card on the press and has already moved it to the
+            // pointer, which may be far from the press by the time egui calls it a drag.
+            let on_node = self
+                .graph
+                .dragged_node()
+                .map(NodeIndex::index)
+                .or_else(|| origin.and_then(|p| self.node_at(p)));
             self.gesture = if resp.dragged_by(PointerButton::Middle) {
                 Gesture::Pan
             } else if let (Some(from), true) = (on_node, modifiers.command || modifiers.alt) {

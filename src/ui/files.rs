@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use super::transfer::EXPORTERS;
+use crate::io::export::ExportFormat;
 
 /// A sample shipped inside the binary, so `spofscope` works from any directory.
 pub struct Sample {
@@ -92,9 +92,9 @@ impl PickerKind {
                 "Path of the compose / Kubernetes YAML, .dot or MEF .xml file:".to_owned()
             }
             PickerKind::Export => {
-                let kinds: Vec<String> = EXPORTERS
+                let kinds: Vec<String> = ExportFormat::ALL
                     .iter()
-                    .map(|e| format!("{} for {}", e.extension, e.label))
+                    .map(|f| format!("{} for {}", f.extension(), f.label()))
                     .collect();
                 format!("Path of the file to write (.{}):", kinds.join(", ."))
             }
@@ -121,9 +121,9 @@ impl PickerKind {
                 ("Open-PSA MEF XML".to_owned(), vec!["xml"]),
                 all,
             ],
-            PickerKind::Export => EXPORTERS
+            PickerKind::Export => ExportFormat::ALL
                 .iter()
-                .map(|e| (e.label.to_owned(), vec![e.extension]))
+                .map(|f| (f.label().to_owned(), vec![f.extension()]))
                 .collect(),
         }
     }

@@ -205,6 +205,7 @@ impl SpofApp {
                     ui.spinner();
                     ui.label("analysing…");
                 }
+                self.export_progress_ui(ui);
                 if let Some((message, error)) = &self.status {
                     ui.separator();
                     if *error {

@@ -3,9 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use egui::{Rect, pos2, vec2};
-
-use super::shapes::NODE_SIZE;
 use crate::edit::{Edit, EditError};
 use crate::model::{Component, Dependency, DependencyKind, Failover, Model, Needs, Replication};
 
@@ -81,45 +78,6 @@ impl Preview {
             zones: after.zone_ids().map(ToOwned::to_owned).collect(),
         }
     }
-}
-
-/// `edits` with each component they add moved, if its card would cover another, to the
-/// nearest free spot: the engine puts new parts next to what they back up, whatever is there
-/// already. Only positions change; what the edits do to the analysis does not.
-pub fn spaced(model: &Model, edits: &[Edit]) -> Vec<Edit> {
-    let mut taken: Vec<Rect> = model.components.iter().map(|c| card(c.pos)).collect();
-    edits
-        .iter()
-        .map(|e| match e {
-            Edit::AddComponent(c) => {
-                let mut c = c.clone();
-                c.pos = free_spot(c.pos, &taken);
-                taken.push(card(c.pos));
-                Edit::AddComponent(c)
-            }
-            other => other.clone(),
-        })
-        .collect()
-}
-
-/// The room a card at `pos` needs, with a gap around it.
-fn card(pos: (f32, f32)) -> Rect {
-    Rect::from_center_size(pos2(pos.0, pos.1), NODE_SIZE + vec2(20.0, 20.0))
-}
-
-/// `want` if free, else the nearest free spot on a half-card grid around it.
-fn free_spot(want: (f32, f32), taken: &[Rect]) -> (f32, f32) {
-    let free = |p: (f32, f32)| !taken.iter().any(|r| r.intersects(card(p)));
-    if free(want) {
-        return want;
-    }
-    let (dx, dy) = (NODE_SIZE.x / 2.0 + 10.0, NODE_SIZE.y / 2.0 + 10.0);
-    let mut spots: Vec<(f32, f32)> = (-8..=8)
-        .flat_map(|i| (-8..=8).map(move |j| (want.0 + i as f32 * dx, want.1 + j as f32 * dy)))
-        .collect();
-    let distance = |p: &(f32, f32)| (p.0 - want.0).hypot(p.1 - want.1);
-    spots.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
-    spots.into_iter().find(|&p| free(p)).unwrap_or(want)
 }
 
 /// What changes from `was` to `now`, as short badges: `×1 ➡ ×2`, `+ eu-b`, `🔒sync`.
@@ -221,30 +179,6 @@ mod tests {
             ],
             ..Model::default()
         }
-    }
-
-    #[test]
-    fn a_new_card_on_top_of_another_moves_to_the_nearest_free_spot() {
-        let mut m = model();
-        m.components[1].pos = (0.0, 0.0);
-        m.components[2].pos = (0.0, 100.0);
-        let mut free = Component::new("free", ComponentKind::Service);
-        free.pos = (400.0, 0.0);
-        let mut covering = Component::new("covering", ComponentKind::Service);
-        covering.pos = (0.0, 90.0);
-        let edits = [
-            Edit::AddComponent(free.clone()),
-            Edit::AddComponent(covering),
-        ];
-        let placed: Vec<(f32, f32)> = spaced(&m, &edits)
-            .iter()
-            .filter_map(|e| match e {
-                Edit::AddComponent(c) => Some(c.pos),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(placed[0], free.pos);
-        assert_eq!(placed[1], (0.0, 210.0));
     }
 
     #[test]

@@ -4,43 +4,27 @@
 use std::path::{Path, PathBuf};
 
 use super::app::{Dialog, Pending, SpofApp};
+use super::worker::Job;
+use crate::analysis;
 use crate::edit::Document;
+use crate::io::export::{self, ExportError, ExportFormat, ExportOptions};
+use crate::io::svg::Knockout;
 use crate::io::{self, ImportFormat, Imported, UnknownFormat};
-use crate::model::{self, LoadError, Model};
+use crate::model::{self, Event, LoadError, Model};
 
-/// One export format: what the menu and the save dialog call it, its file extension, and
-/// how a model becomes the file's bytes.
-pub struct Exporter {
-    pub label: &'static str,
-    pub extension: &'static str,
-    pub write: fn(&Model) -> Result<Vec<u8>, String>,
+/// File ▸ Export writing off the UI thread (a big PNG takes seconds): the file being
+/// written, and then the files written or why not.
+#[derive(Default)]
+pub struct Exporting {
+    job: Job<PathBuf, Result<Vec<PathBuf>, String>>,
+    to: Option<PathBuf>,
 }
 
-/// Every export format, in the save dialog's order; the first is the default. Adding a
-/// format is one line.
-pub const EXPORTERS: [Exporter; 1] = [Exporter {
-    label: "Open-PSA MEF fault tree (.xml)",
-    extension: "xml",
-    write: mef,
-}];
-
-fn mef(model: &Model) -> Result<Vec<u8>, String> {
-    io::mef::export(model)
-        .map(String::into_bytes)
-        .map_err(|e| e.to_string())
-}
-
-/// The exporter for the extension of `path`, whatever its case.
-fn exporter_for(path: &Path) -> Option<&'static Exporter> {
-    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-    EXPORTERS.iter().find(|e| e.extension == extension)
-}
-
-/// `shop.spof.ron` → `shop.xml` (the default export format's extension).
+/// `shop.spof.ron` → `shop.svg` (the first export format's extension).
 pub fn export_file_name(model_file: &str) -> String {
     let stem = model_file.strip_suffix(".spof.ron").unwrap_or(model_file);
     Path::new(stem)
-        .with_extension(EXPORTERS[0].extension)
+        .with_extension(ExportFormat::ALL[0].extension())
         .display()
         .to_string()
 }
@@ -92,33 +76,86 @@ impl SpofApp {
         }
     }
 
-    /// Write the model in the format `path`'s extension names, atomically.
-    pub(super) fn export_to(&mut self, path: &Path) {
-        let written = match exporter_for(path) {
-            Some(exporter) => (exporter.write)(self.doc.model())
-                .and_then(|bytes| model::write_atomically(path, &bytes).map_err(|e| e.to_string())),
-            None => {
-                let known: Vec<String> = EXPORTERS
-                    .iter()
-                    .map(|e| format!(".{} ({})", e.extension, e.label))
-                    .collect();
-                Err(format!(
-                    "{}: choose a file name ending in {}",
-                    path.display(),
-                    known.join(" or ")
-                ))
-            }
+    /// Whether File ▸ Export is writing a file.
+    pub fn is_exporting(&self) -> bool {
+        self.exporting.to.is_some()
+    }
+
+    /// Start writing the model in the format `path`'s extension names, atomically, with the
+    /// what-if knockout drawn on a diagram; [`Self::poll_export`] reports how it went.
+    pub(super) fn export_to(&mut self, path: &Path, ctx: &egui::Context) {
+        let Some(format) = ExportFormat::from_path(path) else {
+            let error = ExportError::UnknownExtension(path.display().to_string());
+            self.export_failed(error.to_string());
+            return;
         };
-        match written {
-            Ok(()) => self.say(format!("Exported {}", path.display()), false),
-            Err(message) => {
-                self.say(format!("Cannot export: {message}"), true);
-                self.dialog = Some(Dialog::Failed {
-                    title: "Cannot export the model".to_owned(),
-                    message,
-                });
+        if let Some(busy) = &self.exporting.to {
+            let message = format!(
+                "still exporting {}: try again when it is done",
+                busy.display()
+            );
+            self.say(message, true);
+            return;
+        }
+        let knockouts = if self.whatif_mode && format.shows_scenario() {
+            self.live_knockouts()
+        } else {
+            Vec::new()
+        };
+        let model = self.doc.snapshot();
+        let out = path.to_owned();
+        self.exporting.job.clear();
+        self.exporting.to = Some(out.clone());
+        self.exporting.job.request(out.clone(), ctx, move |_| {
+            Some(write_export(&model, &out, &knockouts))
+        });
+    }
+
+    /// Report a finished export: the files written in the status bar, an error in the dialog.
+    pub(super) fn poll_export(&mut self, ctx: &egui::Context) {
+        self.exporting.job.poll(ctx);
+        let Some(out) = self.exporting.to.clone() else {
+            return;
+        };
+        let finished = if self.exporting.job.failed.is_some() {
+            Some(Err("the export stopped unexpectedly".to_owned()))
+        } else {
+            self.exporting.job.get(&out).map(|done| done.value.clone())
+        };
+        match finished {
+            None => {}
+            Some(Ok(files)) => {
+                self.finish_export();
+                let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                self.say(format!("Exported to {}", names.join(" and ")), false);
+            }
+            Some(Err(message)) => {
+                self.finish_export();
+                self.export_failed(message);
             }
         }
+    }
+
+    /// The status bar's progress while exporting.
+    pub(super) fn export_progress_ui(&self, ui: &mut egui::Ui) {
+        if let Some(out) = &self.exporting.to {
+            ui.separator();
+            ui.spinner();
+            ui.label(format!("exporting {}…", out.display()));
+        }
+    }
+
+    fn finish_export(&mut self) {
+        self.exporting.job.clear();
+        self.exporting.to = None;
+    }
+
+    fn export_failed(&mut self, message: String) {
+        self.say(format!("Cannot export: {message}"), true);
+        self.dialog = Some(Dialog::Failed {
+            title: "Cannot export the model".to_owned(),
+            message,
+        });
     }
 
     /// A YAML file that names neither compose nor Kubernetes keys: the user says which.
@@ -179,29 +216,36 @@ pub(super) fn import_notes_dialog_ui(ctx: &egui::Context, file: &str, notes: &[S
     keep && !modal.should_close()
 }
 
+/// Write `model` to `out` with `knockouts` (what-if events) drawn as a knockout, if any.
+fn write_export(model: &Model, out: &Path, knockouts: &[String]) -> Result<Vec<PathBuf>, String> {
+    let knockout = if knockouts.is_empty() {
+        None
+    } else {
+        let events = knockouts
+            .iter()
+            .map(|k| Event::parse(k))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let outcome = analysis::whatif(model, &events).map_err(|e| e.to_string())?;
+        Some(Knockout {
+            scenario: "what-if".to_owned(),
+            outcome,
+        })
+    };
+    let options = ExportOptions {
+        knockout,
+        ..ExportOptions::default()
+    };
+    export::write_file(model, out, &options).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn export_names_follow_the_model_file() {
-        assert_eq!(export_file_name("shop.spof.ron"), "shop.xml");
-        assert_eq!(export_file_name("/m/tree.ron"), "/m/tree.xml");
-        assert_eq!(
-            exporter_for(Path::new("a/T.XML")).map(|e| e.extension),
-            Some("xml")
-        );
-        assert!(exporter_for(Path::new("a/t.svg")).is_none());
-    }
-
-    #[test]
-    fn every_exporter_has_its_own_extension() {
-        for (i, a) in EXPORTERS.iter().enumerate() {
-            assert!(
-                EXPORTERS[i + 1..]
-                    .iter()
-                    .all(|b| b.extension != a.extension)
-            );
-        }
+        assert_eq!(export_file_name("shop.spof.ron"), "shop.svg");
+        assert_eq!(export_file_name("/m/tree.ron"), "/m/tree.svg");
     }
 }
