@@ -872,3 +872,25 @@ fn fuzz_regression_position_overflow_is_rejected() {
         "{message}"
     );
 }
+
+/// A saved model is an ordinary file: readable as any new file of the user's is, and a
+/// replaced file keeps its mode (the temporary file it is written through is private).
+#[cfg(unix)]
+#[test]
+fn save_gives_new_files_ordinary_permissions_and_keeps_an_old_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let m = model::load(&sample("webshop")).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").unwrap();
+    let new = dir.path().join("new.spof.ron");
+    model::save(&m, &new).unwrap();
+    assert_eq!(mode(&new), mode(&plain));
+    let kept = dir.path().join("kept.spof.ron");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    model::save(&m, &kept).unwrap();
+    assert_eq!(mode(&kept), 0o640);
+    assert_eq!(model::load(&kept).unwrap(), m);
+}
