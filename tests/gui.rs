@@ -563,6 +563,46 @@ fn fixture(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
+/// A file dropped on the window, as a desktop integration hands it to egui.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
+    let path = fixture("compose.yml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let expected = spofscope::io::compose::import(&text, &path.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = app([1400.0, 900.0]);
+    let drop = |h: &mut Harness<'static, SpofApp>, path: std::path::PathBuf| {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(DroppedPath(path)));
+        settle(h);
+    };
+    drop(&mut h, path);
+    assert_eq!(*h.state().model(), expected.model);
+    assert_eq!(h.state().document_label(), "Untitled");
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
+    drop(&mut h, sample.clone());
+    h.get_by_label("Discard changes").click();
+    settle(&mut h);
+    let model = spofscope::model::load(&sample).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(*h.state().model(), model);
+}
+
 #[test]
 fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
     let path = fixture("compose.yml");

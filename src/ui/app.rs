@@ -435,7 +435,16 @@ impl SpofApp {
                 .find(|p| !p.as_os_str().is_empty())
         });
         if let Some(path) = dropped {
-            self.actions.push(Action::OpenFile(path));
+            // A model opens; anything else goes through the importers, which name the
+            // formats they read when they cannot tell this one.
+            let is_model = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().ends_with(".ron"));
+            self.actions.push(if is_model {
+                Action::OpenFile(path)
+            } else {
+                Action::ImportFile(path)
+            });
         }
     }
 
