@@ -65,6 +65,7 @@ impl SpofApp {
         }
         ui.add_enabled_ui(current, |ui| {
             self.whatif_ui(ui, &model);
+            self.scenario_list_ui(ui, &model);
             ui.separator();
             entries_ui(ui, &report.entries);
             ui.separator();

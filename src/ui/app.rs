@@ -12,6 +12,7 @@ use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
+use super::scenarios::ScenariosState;
 use super::transfer::export_file_name;
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
@@ -123,6 +124,8 @@ pub struct SpofApp {
     pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
     /// Recommendations and Apply all, computed off the UI thread.
     pub(super) advice: AdviceState,
+    /// The scenario comparison, computed off the UI thread.
+    pub(super) scenarios: ScenariosState,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
@@ -170,6 +173,7 @@ impl SpofApp {
             analysis: Job::default(),
             whatif: Job::default(),
             advice: AdviceState::default(),
+            scenarios: ScenariosState::default(),
             known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
@@ -341,6 +345,7 @@ impl SpofApp {
             }
         }
         self.poll_advice(ctx);
+        self.poll_scenarios(ctx);
         if self.whatif_mode {
             let events = self.live_knockouts();
             let wkey = (key, events.clone());
@@ -742,6 +747,7 @@ impl SpofApp {
                 self.analysis.clear();
                 self.whatif.clear();
                 self.forget_advice();
+                self.forget_scenarios();
             }
             Command::CancelAnalysis => {
                 self.analysis.cancel();
@@ -826,6 +832,7 @@ impl SpofApp {
         self.analysis.clear();
         self.whatif.clear();
         self.forget_advice();
+        self.forget_scenarios();
         self.canvas.fit();
     }
 
@@ -1113,7 +1120,8 @@ fn kind_word(kind: DependencyKind) -> &'static str {
     }
 }
 
-/// Whether two models analyse the same: equal but for canvas positions (moving is free).
+/// Whether two models analyse the same: equal but for canvas positions and scenarios,
+/// which no analysis reads (moving and editing scenarios are free).
 fn same_analysis_input(a: &Model, b: &Model) -> bool {
     let Model {
         format,
@@ -1123,7 +1131,7 @@ fn same_analysis_input(a: &Model, b: &Model) -> bool {
         regions,
         components,
         dependencies,
-        scenarios,
+        scenarios: _,
     } = a;
     *format == b.format
         && *name == b.name
@@ -1131,7 +1139,6 @@ fn same_analysis_input(a: &Model, b: &Model) -> bool {
         && *defaults == b.defaults
         && *regions == b.regions
         && *dependencies == b.dependencies
-        && *scenarios == b.scenarios
         && components.len() == b.components.len()
         && components.iter().zip(&b.components).all(|(x, y)| {
             let Component {
@@ -1178,5 +1185,16 @@ mod tests {
         assert!(same_analysis_input(&model, &moved));
         moved.components[0].replicas = 5;
         assert!(!same_analysis_input(&model, &moved));
+    }
+
+    #[test]
+    fn editing_scenarios_keeps_the_analysis_input() {
+        let model = model::from_str(SAMPLES[0].text, "s").unwrap_or_default();
+        let mut edited = model.clone();
+        edited.scenarios.push(Scenario {
+            name: "new".to_owned(),
+            fail: vec!["db".to_owned()],
+        });
+        assert!(same_analysis_input(&model, &edited));
     }
 }

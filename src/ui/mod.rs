@@ -14,6 +14,7 @@ mod look;
 mod menu;
 mod preview;
 mod progress;
+mod scenarios;
 mod shapes;
 mod transfer;
 mod worker;
