@@ -10,6 +10,7 @@ use super::action::Action;
 use super::advice_panel::AdviceState;
 use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
+use super::chaos_dialog::ChaosState;
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
 use super::scenarios::ScenariosState;
@@ -126,6 +127,8 @@ pub struct SpofApp {
     pub(super) advice: AdviceState,
     /// The scenario comparison, computed off the UI thread.
     pub(super) scenarios: ScenariosState,
+    /// The chaos experiment dialog and its background run.
+    pub(super) chaos: ChaosState,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
@@ -174,6 +177,7 @@ impl SpofApp {
             whatif: Job::default(),
             advice: AdviceState::default(),
             scenarios: ScenariosState::default(),
+            chaos: ChaosState::default(),
             known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
@@ -307,6 +311,7 @@ impl SpofApp {
             self.inspector_ui(ui);
         }
         self.canvas_ui(ui);
+        self.chaos_ui(&ctx);
         self.dialogs_ui(&ctx);
 
         self.apply_actions(&ctx);
@@ -346,6 +351,7 @@ impl SpofApp {
         }
         self.poll_advice(ctx);
         self.poll_scenarios(ctx);
+        self.poll_chaos(ctx);
         if self.whatif_mode {
             let events = self.live_knockouts();
             let wkey = (key, events.clone());
@@ -754,6 +760,7 @@ impl SpofApp {
                 self.say("Analysis cancelled".to_owned(), false);
             }
             Command::ApplyAllFixes => self.start_fix_all(ctx),
+            Command::ChaosExperiment => self.open_chaos(),
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
         }
@@ -833,6 +840,7 @@ impl SpofApp {
         self.whatif.clear();
         self.forget_advice();
         self.forget_scenarios();
+        self.forget_chaos();
         self.canvas.fit();
     }
 

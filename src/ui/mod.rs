@@ -7,6 +7,7 @@ mod analysis_panel;
 mod app;
 mod autosave;
 mod canvas;
+mod chaos_dialog;
 mod command;
 mod files;
 mod inspector;
