@@ -8,6 +8,7 @@ mod app;
 mod autosave;
 mod canvas;
 mod chaos_dialog;
+mod charts;
 mod command;
 mod files;
 mod inspector;
