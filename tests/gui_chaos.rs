@@ -34,9 +34,12 @@ fn set_field(h: &mut Harness<'static, SpofApp>, label: &str, text: &str) {
     let old = h.get_by_label(label).value().unwrap_or_default();
     h.get_by_label(label).focus();
     h.run_steps(2);
+    h.key_press(Key::End);
     for _ in 0..old.chars().count() {
         h.key_press(Key::Backspace);
     }
+    h.run_steps(2);
+    assert_eq!(h.get_by_label(label).value().as_deref(), Some(""));
     h.get_by_label(label).type_text(text);
     h.run_steps(2);
     assert_eq!(h.get_by_label(label).value().as_deref(), Some(text));
@@ -127,6 +130,19 @@ fn the_dialog_shows_what_chaos_run_reports_for_the_same_seed() {
 }
 
 #[test]
+fn trials_out_of_range_cannot_run() {
+    let mut h = app();
+    open_dialog(&mut h, "webshop.spof.ron");
+    for bad in ["0", "1000000001", "many"] {
+        set_field(&mut h, "Trials", bad);
+        h.get_by_label("a whole number from 1 to 1000000000");
+        assert!(h.query_by_label("Run").is_none());
+    }
+    set_field(&mut h, "Trials", "1000000000");
+    h.get_by_label("Run");
+}
+
+#[test]
 fn cancel_stops_a_long_experiment_without_a_result() {
     let mut h = app();
     open_dialog(&mut h, "microservices.spof.ron");
@@ -134,6 +150,7 @@ fn cancel_stops_a_long_experiment_without_a_result() {
     h.get_by_label("Run").click();
     h.run_steps(2);
     assert!(h.state().chaos_is_running());
+    h.get_by_role(Role::ProgressIndicator);
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert!(!h.state().chaos_is_running());

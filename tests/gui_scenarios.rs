@@ -63,6 +63,11 @@ fn name_field<'h>(h: &'h Harness<'static, SpofApp>, name: &'h str) -> egui_kitte
     h.get_by(move |n| n.role() == Role::TextInput && n.value().as_deref() == Some(name))
 }
 
+/// The text field that has the keyboard.
+fn focused_field<'h>(h: &'h Harness<'static, SpofApp>) -> egui_kittest::Node<'h> {
+    h.get_by(|n| n.role() == Role::TextInput && n.is_focused())
+}
+
 fn undo(h: &mut Harness<'static, SpofApp>) {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle(h);
@@ -91,10 +96,13 @@ fn add_rename_reorder_and_delete_are_undoable_scenario_edits() {
     // Rename inline: type into the name field, Enter commits.
     name_field(&h, "Scenario 3").focus();
     h.run_steps(2);
+    h.key_press(Key::End);
     for _ in 0.."Scenario 3".len() {
         h.key_press(Key::Backspace);
     }
-    name_field(&h, "").type_text("LB crash");
+    h.run_steps(2);
+    assert_eq!(focused_field(&h).value().as_deref(), Some(""));
+    focused_field(&h).type_text("LB crash");
     h.run_steps(2);
     assert_eq!(h.state().model().scenarios.len(), 3);
     assert_eq!(names(&h)[2], "Scenario 3", "renamed before Enter");
@@ -232,4 +240,35 @@ fn the_comparison_follows_edits_and_undo() {
     wait_for_comparison(&mut h);
     assert!(h.query_by_label("Database crash").is_none());
     h.get_by_label("Zone eu-a outage");
+}
+
+#[test]
+fn renaming_to_a_taken_or_empty_name_changes_nothing() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop.spof.ron");
+    let revision = h.state().document_revision();
+    for (typed, message) in [
+        ("   ", None),
+        (
+            "Zone eu-a outage",
+            Some(
+                "Rename scenario Database crash to Zone eu-a outage: duplicate scenario name \"Zone eu-a outage\"; expected a unique name",
+            ),
+        ),
+    ] {
+        name_field(&h, "Database crash").click();
+        h.run_steps(2);
+        h.key_press(Key::End);
+        for _ in 0.."Database crash".len() {
+            h.key_press(Key::Backspace);
+        }
+        h.run_steps(2);
+        assert_eq!(focused_field(&h).value().as_deref(), Some(""));
+        focused_field(&h).type_text(typed);
+        h.key_press(Key::Enter);
+        settle(&mut h);
+        assert_eq!(names(&h), ["Zone eu-a outage", "Database crash"]);
+        assert_eq!(h.state().document_revision(), revision);
+        assert_eq!(h.state().status_message(), message);
+    }
 }

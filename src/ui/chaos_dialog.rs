@@ -15,6 +15,10 @@ use crate::io::report::percent;
 /// Failure sets and participants listed, as in the CLI's report.
 const TOP: usize = 10;
 
+/// Most trials the dialog runs: `chaos::run` keeps a tally slot per chunk of trials, and far
+/// more would not fit in memory.
+const MAX_TRIALS: u64 = 1_000_000_000;
+
 /// The content, trials and seed an experiment ran with.
 type ChaosKey = (DocKey, u64, u64);
 
@@ -93,7 +97,7 @@ impl SpofApp {
             .trim()
             .parse::<u64>()
             .ok()
-            .filter(|&n| n > 0);
+            .filter(|n| (1..=MAX_TRIALS).contains(n));
         let seed = self.chaos.seed.trim().parse::<u64>().ok();
         let busy = self.chaos.job.is_busy();
         egui::Grid::new("chaos_settings")
@@ -106,7 +110,7 @@ impl SpofApp {
                 )
                 .labelled_by(label.id);
                 if trials.is_none() {
-                    ui.colored_label(RED, "a whole number above 0");
+                    ui.colored_label(RED, "a whole number from 1 to 1000000000");
                 }
                 ui.end_row();
                 let label = ui.label("Seed");
