@@ -1130,7 +1130,7 @@ fn kind_word(kind: DependencyKind) -> &'static str {
 
 /// Whether two models analyse the same: equal but for canvas positions and scenarios,
 /// which no analysis reads (moving and editing scenarios are free).
-fn same_analysis_input(a: &Model, b: &Model) -> bool {
+pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
     let Model {
         format,
         name,

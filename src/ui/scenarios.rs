@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use super::app::{DocKey, SpofApp};
+use super::app::{DocKey, SpofApp, same_analysis_input};
 use super::look::{AMBER, GREEN, RED};
 use super::worker::Job;
 use crate::analysis::{self, WhatIf};
@@ -22,10 +22,16 @@ pub struct ScenarioOutcome {
     pub result: Result<WhatIf, String>,
 }
 
+/// Every scenario's outcome and the model they were computed on.
+pub struct Comparison {
+    model: Arc<Model>,
+    outcomes: Vec<ScenarioOutcome>,
+}
+
 /// The comparison job, whether the user asked for it, and the name being typed.
 #[derive(Default)]
 pub struct ScenariosState {
-    job: Job<DocKey, Arc<Vec<ScenarioOutcome>>>,
+    job: Job<DocKey, Arc<Comparison>>,
     /// "Run all" was pressed: keep the comparison of the current content computed.
     comparing: bool,
     /// The row whose name field holds an uncommitted name.
@@ -41,10 +47,21 @@ impl SpofApp {
     pub(super) fn poll_scenarios(&mut self, ctx: &egui::Context) {
         self.scenarios.job.poll(ctx);
         let key = self.key();
-        if self.scenarios.comparing && self.scenarios.job.wants(&key) {
+        if !self.scenarios.comparing || self.scenarios.job.get(&key).is_some() {
+            return;
+        }
+        // Moving cards changes no outcome: keep the table instead of computing it again.
+        let moved_only = self.scenarios.job.latest().is_some_and(|d| {
+            let (was, now) = (&d.value.model, self.doc.model());
+            was.scenarios == now.scenarios && same_analysis_input(was, now)
+        });
+        if moved_only {
+            self.scenarios.job.relabel(key);
+        } else if self.scenarios.job.wants(&key) {
             let model = self.doc.snapshot();
             self.scenarios.job.request(key, ctx, move |cancel| {
-                compare(&model, cancel).map(Arc::new)
+                let outcomes = compare(&model, cancel)?;
+                Some(Arc::new(Comparison { model, outcomes }))
             });
         }
     }
@@ -188,7 +205,8 @@ impl SpofApp {
             });
             return;
         };
-        let outcomes = Arc::clone(&done.value);
+        let comparison = Arc::clone(&done.value);
+        let outcomes = &comparison.outcomes;
         let entries: Vec<String> = outcomes
             .iter()
             .find_map(|o| o.result.as_ref().ok())
