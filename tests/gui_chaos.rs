@@ -45,6 +45,19 @@ fn set_field(h: &mut Harness<'static, SpofApp>, label: &str, text: &str) {
     assert_eq!(h.get_by_label(label).value().as_deref(), Some(text));
 }
 
+/// Step until the experiment has finished with a report.
+fn wait_for_report(h: &mut Harness<'static, SpofApp>) {
+    for _ in 0..2000 {
+        h.run_steps(1);
+        if !h.state().chaos_is_running() && h.state().chaos_report().is_some() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the chaos experiment did not finish");
+}
+
 /// Every label's text in the order the window lays them out.
 fn label_texts(h: &Harness<'static, SpofApp>) -> Vec<String> {
     h.query_all_by(|n| n.role() == Role::Label)
@@ -60,14 +73,7 @@ fn the_dialog_shows_what_chaos_run_reports_for_the_same_seed() {
     set_field(&mut h, "Trials", "5000");
     set_field(&mut h, "Seed", "1");
     h.get_by_label("Run").click();
-    for _ in 0..2000 {
-        h.run_steps(1);
-        if !h.state().chaos_is_running() && h.state().chaos_report().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(3);
+    wait_for_report(&mut h);
 
     let model = h.state().model().clone();
     let expected = chaos::run(&model, 5000, 1, &|_, _| {}, &AtomicBool::new(false))
@@ -158,4 +164,19 @@ fn cancel_stops_a_long_experiment_without_a_result() {
     h.get_by_label("Cancelled.");
     // Run is offered again.
     h.get_by_label("Run");
+}
+
+#[test]
+fn escape_cancels_a_running_experiment() {
+    let mut h = app();
+    open_dialog(&mut h, "microservices.spof.ron");
+    set_field(&mut h, "Trials", "1000000000");
+    h.get_by_label("Run").click();
+    h.run_steps(2);
+    assert!(h.state().chaos_is_running());
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().chaos_is_running());
+    assert!(h.state().chaos_report().is_none());
+    h.get_by_label("Cancelled.");
 }

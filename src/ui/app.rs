@@ -697,6 +697,8 @@ impl SpofApp {
                 self.canvas.cancel_gesture();
                 if self.analysis.is_busy() {
                     self.run(Command::CancelAnalysis, ctx);
+                } else if self.chaos_is_running() {
+                    self.cancel_chaos();
                 } else {
                     self.select_only(Vec::new());
                 }

@@ -69,6 +69,11 @@ impl SpofApp {
         self.chaos.job.poll(ctx);
     }
 
+    /// Stop the running experiment (Cancel, or Esc).
+    pub(super) fn cancel_chaos(&mut self) {
+        self.chaos.job.cancel();
+    }
+
     /// Stop what runs and forget the result (a new document).
     pub(super) fn forget_chaos(&mut self) {
         self.chaos.job.clear();
@@ -133,8 +138,12 @@ impl SpofApp {
                         .desired_width(260.0)
                         .text(format!("{done} / {} trials", self.chaos.total)),
                 );
-                if ui.button("Cancel").clicked() {
-                    self.chaos.job.cancel();
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Stop the experiment (Esc)")
+                    .clicked()
+                {
+                    self.cancel_chaos();
                 }
             } else if let (Some(trials), Some(seed)) = (trials, seed)
                 && ui.button("Run").clicked()

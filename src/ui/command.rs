@@ -160,7 +160,7 @@ impl Command {
             }
             Command::SelectAll => "Select every component",
             Command::ClearSelection => {
-                "Select nothing; cancel a gesture, or the analysis while it runs"
+                "Select nothing; cancel a gesture, or the analysis or chaos experiment while it runs"
             }
             Command::Connect => {
                 "With two components selected: the first selected depends on the second"
