@@ -26,7 +26,17 @@ fn open_dialog(h: &mut Harness<'static, SpofApp>, file: &str) {
     h.state_mut()
         .request(Action::OpenSample(index.unwrap_or_default()));
     h.state_mut().request(Action::Run(Command::ChaosExperiment));
-    h.run_steps(3);
+    // Wait out the panel's own spinners: the experiment's bar is then the only progress shown.
+    for _ in 0..2000 {
+        h.run_steps(1);
+        let s = h.state();
+        if s.analysis_is_current() && s.current_advice().is_some() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the background analysis did not finish");
 }
 
 /// Replace the text of the field labelled `label` with `text`, as a user would.
