@@ -5,6 +5,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
 use super::app::SpofApp;
+use super::charts::charts_ui;
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, zone_colour};
 use crate::analysis::{DomainKind, EntryAvailability, Report, Severity, WhatIf};
@@ -65,8 +66,10 @@ impl SpofApp {
         }
         ui.add_enabled_ui(current, |ui| {
             self.whatif_ui(ui, &model);
+            self.scenario_list_ui(ui, &model);
             ui.separator();
             entries_ui(ui, &report.entries);
+            charts_ui(ui, report, &model);
             ui.separator();
             self.spofs_ui(ui, report);
             order2_ui(ui, report);

@@ -10,9 +10,11 @@ use super::action::Action;
 use super::advice_panel::AdviceState;
 use super::autosave::Autosave;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
+use super::chaos_dialog::ChaosState;
 use super::command::Command;
 use super::files::{Picked, Picker, PickerKind, SAMPLES, Settings};
 use super::present::PresentState;
+use super::scenarios::ScenariosState;
 use super::transfer::{Exporting, export_file_name};
 use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
@@ -125,6 +127,10 @@ pub struct SpofApp {
     /// Recommendations and Apply all, computed off the UI thread.
     pub(super) advice: AdviceState,
     pub(super) exporting: Exporting,
+    /// The scenario comparison, computed off the UI thread.
+    pub(super) scenarios: ScenariosState,
+    /// The chaos experiment dialog and its background run.
+    pub(super) chaos: ChaosState,
     /// Content pairs (result's, current) already found to differ beyond positions, for the
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
@@ -174,6 +180,8 @@ impl SpofApp {
             whatif: Job::default(),
             advice: AdviceState::default(),
             exporting: Exporting::default(),
+            scenarios: ScenariosState::default(),
+            chaos: ChaosState::default(),
             known_different: (None, None),
             whatif_mode: false,
             knockouts: Vec::new(),
@@ -311,6 +319,7 @@ impl SpofApp {
                 self.inspector_ui(ui);
             }
             self.canvas_ui(ui);
+            self.chaos_ui(&ctx);
         }
         self.dialogs_ui(&ctx);
 
@@ -351,6 +360,8 @@ impl SpofApp {
             }
         }
         self.poll_advice(ctx);
+        self.poll_scenarios(ctx);
+        self.poll_chaos(ctx);
         if self.whatif_mode {
             let events = self.live_knockouts();
             let wkey = (key, events.clone());
@@ -703,6 +714,8 @@ impl SpofApp {
                 self.canvas.cancel_gesture();
                 if self.analysis.is_busy() {
                     self.run(Command::CancelAnalysis, ctx);
+                } else if self.chaos_is_running() {
+                    self.cancel_chaos();
                 } else {
                     self.select_only(Vec::new());
                 }
@@ -758,12 +771,14 @@ impl SpofApp {
                 self.analysis.clear();
                 self.whatif.clear();
                 self.forget_advice();
+                self.forget_scenarios();
             }
             Command::CancelAnalysis => {
                 self.analysis.cancel();
                 self.say("Analysis cancelled".to_owned(), false);
             }
             Command::ApplyAllFixes => self.start_fix_all(ctx),
+            Command::ChaosExperiment => self.open_chaos(),
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
         }
@@ -842,6 +857,8 @@ impl SpofApp {
         self.analysis.clear();
         self.whatif.clear();
         self.forget_advice();
+        self.forget_scenarios();
+        self.forget_chaos();
         self.canvas.fit();
     }
 
@@ -1138,8 +1155,9 @@ fn kind_word(kind: DependencyKind) -> &'static str {
     }
 }
 
-/// Whether two models analyse the same: equal but for canvas positions (moving is free).
-fn same_analysis_input(a: &Model, b: &Model) -> bool {
+/// Whether two models analyse the same: equal but for canvas positions and scenarios,
+/// which no analysis reads (moving and editing scenarios are free).
+pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
     let Model {
         format,
         name,
@@ -1148,7 +1166,7 @@ fn same_analysis_input(a: &Model, b: &Model) -> bool {
         regions,
         components,
         dependencies,
-        scenarios,
+        scenarios: _,
     } = a;
     *format == b.format
         && *name == b.name
@@ -1156,7 +1174,6 @@ fn same_analysis_input(a: &Model, b: &Model) -> bool {
         && *defaults == b.defaults
         && *regions == b.regions
         && *dependencies == b.dependencies
-        && *scenarios == b.scenarios
         && components.len() == b.components.len()
         && components.iter().zip(&b.components).all(|(x, y)| {
             let Component {
@@ -1203,5 +1220,16 @@ mod tests {
         assert!(same_analysis_input(&model, &moved));
         moved.components[0].replicas = 5;
         assert!(!same_analysis_input(&model, &moved));
+    }
+
+    #[test]
+    fn editing_scenarios_keeps_the_analysis_input() {
+        let model = model::from_str(SAMPLES[0].text, "s").unwrap_or_default();
+        let mut edited = model.clone();
+        edited.scenarios.push(Scenario {
+            name: "new".to_owned(),
+            fail: vec!["db".to_owned()],
+        });
+        assert!(same_analysis_input(&model, &edited));
     }
 }

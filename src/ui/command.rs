@@ -39,6 +39,7 @@ pub enum Command {
     Reanalyse,
     CancelAnalysis,
     ApplyAllFixes,
+    ChaosExperiment,
     Shortcuts,
     About,
 }
@@ -53,7 +54,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 37] = [
         Command::New,
         Command::Open,
         Command::OpenPath,
@@ -88,6 +89,7 @@ impl Command {
         Command::Reanalyse,
         Command::CancelAnalysis,
         Command::ApplyAllFixes,
+        Command::ChaosExperiment,
         Command::Shortcuts,
         Command::About,
     ];
@@ -128,6 +130,7 @@ impl Command {
             Command::Reanalyse => "Analyse again",
             Command::CancelAnalysis => "Cancel analysis",
             Command::ApplyAllFixes => "Apply all fixes",
+            Command::ChaosExperiment => "Chaos experiment…",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About spofscope",
         }
@@ -157,7 +160,7 @@ impl Command {
             }
             Command::SelectAll => "Select every component",
             Command::ClearSelection => {
-                "Select nothing; cancel a gesture, or the analysis while it runs"
+                "Select nothing; cancel a gesture, or the analysis or chaos experiment while it runs"
             }
             Command::Connect => {
                 "With two components selected: the first selected depends on the second"
@@ -182,6 +185,9 @@ impl Command {
             Command::CancelAnalysis => "Stop the running analysis (Esc)",
             Command::ApplyAllFixes => {
                 "Apply the best fix for each SPOF, one after another, as one undo step"
+            }
+            Command::ChaosExperiment => {
+                "Fail parts at random in many seeded trials and compare with the exact availability"
             }
             Command::Shortcuts => "List every keyboard shortcut",
             Command::About => "Version and licence",
@@ -249,6 +255,7 @@ impl Command {
             | Command::Reanalyse
             | Command::CancelAnalysis
             | Command::ApplyAllFixes
+            | Command::ChaosExperiment
             | Command::About => &[],
         }
     }

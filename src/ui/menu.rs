@@ -100,6 +100,7 @@ impl SpofApp {
                         Command::Reanalyse,
                         Command::CancelAnalysis,
                         Command::ApplyAllFixes,
+                        Command::ChaosExperiment,
                     ] {
                         self.command_button(ui, c);
                     }

@@ -127,7 +127,7 @@ impl SpofApp {
         slides
     }
 
-    fn poll_scenarios(&mut self, ctx: &egui::Context) {
+    fn poll_slide_knockouts(&mut self, ctx: &egui::Context) {
         self.present.scenarios.poll(ctx);
         let key = self.key();
         if self.doc.model().scenarios.is_empty() || !self.present.scenarios.wants(&key) {
@@ -151,7 +151,7 @@ impl SpofApp {
     /// The whole window while presenting: headline, footer, canvas.
     pub(super) fn presentation_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        self.poll_scenarios(&ctx);
+        self.poll_slide_knockouts(&ctx);
         let slides = self.slides();
         let index = self.present.slide.min(slides.len() - 1);
         self.present.slide = index;

@@ -1,0 +1,256 @@
+//! Analysis ▸ Chaos experiment…: seeded random failure trials on all cores, with a progress
+//! bar and Cancel, and the same numbers as `spofscope chaos`. Runs off the UI thread.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use egui::{RichText, Ui};
+
+use super::app::{DocKey, SpofApp};
+use super::look::{AMBER, GREEN, RED};
+use super::worker::Job;
+use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
+use crate::io::report::percent;
+
+/// Failure sets and participants listed, as in the CLI's report.
+const TOP: usize = 10;
+
+/// Most trials the dialog runs: `chaos::run` keeps a tally slot per chunk of trials, and far
+/// more would not fit in memory.
+const MAX_TRIALS: u64 = 1_000_000_000;
+
+/// The content, trials and seed an experiment ran with.
+type ChaosKey = (DocKey, u64, u64);
+
+/// The dialog's fields and the experiment job with its progress counter.
+pub struct ChaosState {
+    open: bool,
+    trials: String,
+    seed: String,
+    job: Job<ChaosKey, Arc<ChaosReport>>,
+    /// Trials done so far, written from the experiment's worker threads.
+    done: Arc<AtomicU64>,
+    total: u64,
+}
+
+impl Default for ChaosState {
+    fn default() -> Self {
+        Self {
+            open: false,
+            trials: DEFAULT_TRIALS.to_string(),
+            seed: "1".to_owned(),
+            job: Job::default(),
+            done: Arc::new(AtomicU64::new(0)),
+            total: 0,
+        }
+    }
+}
+
+impl SpofApp {
+    // ----- what tests read -----
+
+    /// The last finished experiment, whatever content it ran on.
+    pub fn chaos_report(&self) -> Option<&ChaosReport> {
+        self.chaos.job.latest().map(|d| d.value.as_ref())
+    }
+
+    /// Whether an experiment is running.
+    pub fn chaos_is_running(&self) -> bool {
+        self.chaos.job.is_busy()
+    }
+
+    // ----- the dialog -----
+
+    pub(super) fn open_chaos(&mut self) {
+        self.chaos.open = true;
+    }
+
+    pub(super) fn poll_chaos(&mut self, ctx: &egui::Context) {
+        self.chaos.job.poll(ctx);
+    }
+
+    /// Stop the running experiment (Cancel, or Esc).
+    pub(super) fn cancel_chaos(&mut self) {
+        self.chaos.job.cancel();
+    }
+
+    /// Stop what runs and forget the result (a new document).
+    pub(super) fn forget_chaos(&mut self) {
+        self.chaos.job.clear();
+    }
+
+    pub(super) fn chaos_ui(&mut self, ctx: &egui::Context) {
+        let mut open = self.chaos.open;
+        egui::Window::new("Chaos experiment")
+            .open(&mut open)
+            .resizable(true)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.chaos_body_ui(ui));
+            });
+        self.chaos.open = open;
+    }
+
+    fn chaos_body_ui(&mut self, ui: &mut Ui) {
+        ui.weak(
+            "Every trial fails each replica, zone and region at random by its availability, \
+             then sees which entries go down.",
+        );
+        let trials = self
+            .chaos
+            .trials
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_TRIALS).contains(n));
+        let seed = self.chaos.seed.trim().parse::<u64>().ok();
+        let busy = self.chaos.job.is_busy();
+        egui::Grid::new("chaos_settings")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label("Trials");
+                ui.add_enabled(
+                    !busy,
+                    egui::TextEdit::singleline(&mut self.chaos.trials).desired_width(120.0),
+                )
+                .labelled_by(label.id);
+                if trials.is_none() {
+                    ui.colored_label(RED, "a whole number from 1 to 1000000000");
+                }
+                ui.end_row();
+                let label = ui.label("Seed");
+                ui.add_enabled(
+                    !busy,
+                    egui::TextEdit::singleline(&mut self.chaos.seed).desired_width(120.0),
+                )
+                .labelled_by(label.id);
+                if seed.is_none() {
+                    ui.colored_label(RED, "a whole number");
+                }
+                ui.end_row();
+            });
+        ui.horizontal(|ui| {
+            if busy {
+                let done = self.chaos.done.load(Ordering::Relaxed);
+                let total = self.chaos.total.max(1);
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / total as f32)
+                        .desired_width(260.0)
+                        .text(format!("{done} / {} trials", self.chaos.total)),
+                );
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Stop the experiment (Esc)")
+                    .clicked()
+                {
+                    self.cancel_chaos();
+                }
+            } else if let (Some(trials), Some(seed)) = (trials, seed)
+                && ui.button("Run").clicked()
+            {
+                self.start_chaos(ui.ctx(), trials, seed);
+            }
+        });
+        if !busy && self.chaos.job.cancelled.is_some() {
+            ui.colored_label(AMBER, "Cancelled.");
+        }
+        if let Some(done) = self.chaos.job.latest() {
+            let (key, report) = (done.key.0, Arc::clone(&done.value));
+            ui.separator();
+            if key != self.key() {
+                ui.colored_label(AMBER, "Ran on an earlier version of the model.");
+            }
+            chaos_report_ui(ui, &report);
+        }
+    }
+
+    fn start_chaos(&mut self, ctx: &egui::Context, trials: u64, seed: u64) {
+        let key = (self.key(), trials, seed);
+        let model = self.doc.snapshot();
+        let done = Arc::new(AtomicU64::new(0));
+        self.chaos.done = Arc::clone(&done);
+        self.chaos.total = trials;
+        self.chaos.job.clear();
+        let repaint = ctx.clone();
+        self.chaos.job.request(key, ctx, move |cancel| {
+            let progress = |finished: u64, _total: u64| {
+                // Chunks finish out of order across threads: keep the highest count.
+                done.fetch_max(finished, Ordering::Relaxed);
+                repaint.request_repaint();
+            };
+            chaos::run(&model, trials, seed, &progress, cancel)
+                .ok()
+                .map(Arc::new)
+        });
+    }
+}
+
+/// Each entry's observed availability beside the exact one, the most frequent failure sets,
+/// and who took part in outages most often: the numbers `spofscope chaos` prints.
+fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport) {
+    ui.strong(format!("{} trials, seed {}", c.trials, c.seed));
+    egui::Grid::new("chaos_entries")
+        .striped(true)
+        .show(ui, |ui| {
+            for title in ["Entry", "Observed", "95 % interval", "Exact", "Inside"] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for e in &c.entries {
+                ui.label(RichText::new(&e.name).strong())
+                    .on_hover_text(&e.id);
+                ui.label(percent(e.observed_availability));
+                ui.label(format!(
+                    "{} – {}",
+                    percent(e.interval[0]),
+                    percent(e.interval[1])
+                ));
+                ui.label(format!(
+                    "{}{}",
+                    percent(e.availability),
+                    if e.exact { "" } else { " (estimate)" }
+                ));
+                if e.interval_contains_availability {
+                    ui.colored_label(GREEN, "yes");
+                } else {
+                    ui.colored_label(RED, "NO");
+                }
+                ui.end_row();
+            }
+        });
+    ui.add_space(6.0);
+    ui.label(format!(
+        "Outages: {} of {} trials, from {} distinct minimal failure sets",
+        c.outage_trials, c.trials, c.distinct_causes
+    ));
+    if !c.causes.is_empty() {
+        egui::Grid::new("chaos_causes")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("Trials");
+                ui.strong("Failed together");
+                ui.end_row();
+                for k in c.causes.iter().take(TOP) {
+                    ui.label(k.trials.to_string());
+                    ui.label(k.failed.join(" + "));
+                    ui.end_row();
+                }
+            });
+    }
+    if !c.participants.is_empty() {
+        ui.add_space(6.0);
+        ui.strong("Took part in outages most often");
+        egui::Grid::new("chaos_participants")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.strong("Trials");
+                ui.strong("Component, zone or region");
+                ui.end_row();
+                for p in c.participants.iter().take(TOP) {
+                    ui.label(p.trials.to_string());
+                    ui.label(&p.id);
+                    ui.end_row();
+                }
+            });
+    }
+}

@@ -1,0 +1,167 @@
+//! Bar charts in the analysis panel (egui_plot): each entry's downtime per year and the
+//! importance ranking. Draws a report it is given; must not analyse or edit anything.
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot};
+
+use super::look::{AMBER, RED};
+use crate::analysis::Report;
+use crate::model::Model;
+
+/// Components in the importance chart.
+const TOP: usize = 10;
+/// Plot height per bar and for the axes, in points: short lists stay short.
+const BAR_HEIGHT: f32 = 24.0;
+const AXES_HEIGHT: f32 = 56.0;
+
+/// One bar: what it stands for and how long it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarValue {
+    pub label: String,
+    pub value: f64,
+}
+
+/// Each entry's expected downtime, in hours per year, in the report's order.
+pub fn downtime_bars(report: &Report) -> Vec<BarValue> {
+    report
+        .entries
+        .iter()
+        .map(|e| BarValue {
+            label: e.name.clone(),
+            value: e.downtime_minutes_per_year / 60.0,
+        })
+        .collect()
+}
+
+/// The most important components: the availability (in percentage points) the entries
+/// lose while each is down, highest first.
+pub fn importance_bars(report: &Report, model: &Model) -> Vec<BarValue> {
+    report
+        .component_importance
+        .iter()
+        .take(TOP)
+        .map(|c| BarValue {
+            label: model
+                .component(&c.component)
+                .map_or(c.component.as_str(), |x| x.display_name())
+                .to_owned(),
+            value: c.max_drop * 100.0,
+        })
+        .collect()
+}
+
+/// The collapsible "Charts" section.
+pub(super) fn charts_ui(ui: &mut Ui, report: &Report, model: &Model) {
+    egui::CollapsingHeader::new(RichText::new("Charts").strong())
+        .id_salt("charts")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.label("Downtime per year");
+            bar_plot(
+                ui,
+                "downtime_chart",
+                &downtime_bars(report),
+                RED,
+                "hours / year",
+            );
+            ui.label(format!("Importance (top {TOP})"));
+            let importance = importance_bars(report, model);
+            if importance.is_empty() {
+                ui.weak("No component ranking for this model.");
+            } else {
+                bar_plot(
+                    ui,
+                    "importance_chart",
+                    &importance,
+                    AMBER,
+                    "availability lost while down (pp)",
+                );
+            }
+        });
+}
+
+/// Horizontal bars, first on top, named on the left axis; fixed view, no zoom or drag.
+fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x_label: &str) {
+    let n = values.len();
+    let top = n.saturating_sub(1) as f64;
+    let bars: Vec<Bar> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            Bar::new(top - i as f64, v.value)
+                .name(&v.label)
+                .fill(colour)
+                .width(0.7)
+        })
+        .collect();
+    let names: Vec<String> = values.iter().map(|v| v.label.clone()).collect();
+    Plot::new(id)
+        .height(AXES_HEIGHT + BAR_HEIGHT * n as f32)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(0.0)
+        .x_axis_label(x_label)
+        .y_axis_min_width(90.0)
+        .y_grid_spacer(move |_: GridInput| {
+            (0..n)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .y_axis_formatter(move |mark, _| {
+            let row = top - mark.value;
+            if row.fract() == 0.0 && row >= 0.0 {
+                names.get(row as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(id, bars).horizontal())
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{self, Options};
+    use crate::ui::files::SAMPLES;
+
+    fn sample(i: usize) -> (Model, Report) {
+        let model = crate::model::from_str(SAMPLES[i].text, SAMPLES[i].file)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = analysis::analyze(&model, &Options::default());
+        (model, report)
+    }
+
+    #[test]
+    fn downtime_bars_are_each_entrys_hours_per_year() {
+        let (_, report) = sample(0);
+        let bars = downtime_bars(&report);
+        assert_eq!(bars.len(), report.entries.len());
+        assert_eq!(bars[0].label, "Web users");
+        assert_eq!(
+            bars[0].value,
+            report.entries[0].downtime_minutes_per_year / 60.0
+        );
+    }
+
+    #[test]
+    fn importance_bars_are_the_top_ten_by_name_highest_first() {
+        let (model, report) = sample(2);
+        assert!(report.component_importance.len() > TOP);
+        let bars = importance_bars(&report, &model);
+        assert_eq!(bars.len(), TOP);
+        for (bar, c) in bars.iter().zip(&report.component_importance) {
+            let name = model.component(&c.component).map(|x| x.display_name());
+            assert_eq!(Some(bar.label.as_str()), name);
+            assert_eq!(bar.value, c.max_drop * 100.0);
+        }
+        assert!(bars.windows(2).all(|w| w[0].value >= w[1].value));
+    }
+}

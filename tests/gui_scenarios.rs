@@ -1,0 +1,274 @@
+#![cfg(feature = "gui")]
+//! The scenarios section of the analysis panel, driven through egui_kittest on the real
+//! `SpofApp`: add, rename, reorder and delete are undoable edits of the model's scenarios,
+//! and Run all shows exactly what `analysis::whatif` says for each scenario.
+
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use spofscope::analysis;
+use spofscope::io::report::percent;
+use spofscope::model::{Event, Scenario};
+use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
+
+fn app() -> Harness<'static, SpofApp> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| SpofApp::new(cc, None))
+}
+
+/// Step until the analysis (and the what-if, if asked) matches the document.
+fn settle(h: &mut Harness<'static, SpofApp>) {
+    for _ in 0..1000 {
+        h.run_steps(1);
+        let s = h.state();
+        let whatif_done = s.knockouts().is_empty() || s.whatif_is_current();
+        if s.analysis_is_current() && whatif_done {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the background analysis did not finish");
+}
+
+/// Open `file` with the inspector hidden (its model page lists scenarios too) and the
+/// scenarios section expanded.
+fn open_scenarios(h: &mut Harness<'static, SpofApp>, file: &str) {
+    let index = SAMPLES.iter().position(|s| s.file == file);
+    assert!(index.is_some(), "no sample {file}");
+    h.state_mut()
+        .request(Action::OpenSample(index.unwrap_or_default()));
+    h.state_mut().request(Action::Run(Command::ToggleInspector));
+    settle(h);
+    let n = h.state().model().scenarios.len();
+    h.get_by_label(&format!("Scenarios ({n})")).click();
+    h.run_steps(5);
+}
+
+fn names(h: &Harness<'static, SpofApp>) -> Vec<String> {
+    h.state()
+        .model()
+        .scenarios
+        .iter()
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// The scenario name field holding `name`.
+fn name_field<'h>(h: &'h Harness<'static, SpofApp>, name: &'h str) -> egui_kittest::Node<'h> {
+    h.get_by(move |n| n.role() == Role::TextInput && n.value().as_deref() == Some(name))
+}
+
+/// The text field that has the keyboard.
+fn focused_field<'h>(h: &'h Harness<'static, SpofApp>) -> egui_kittest::Node<'h> {
+    h.get_by(|n| n.role() == Role::TextInput && n.is_focused())
+}
+
+fn undo(h: &mut Harness<'static, SpofApp>) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(h);
+}
+
+#[test]
+fn add_rename_reorder_and_delete_are_undoable_scenario_edits() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop.spof.ron");
+    let original = h.state().model().scenarios.clone();
+    assert_eq!(names(&h), ["Zone eu-a outage", "Database crash"]);
+
+    // Add from the current knockouts.
+    h.state_mut()
+        .request(Action::ToggleKnockout("lb".to_owned()));
+    settle(&mut h);
+    h.get_by_label("Add scenario").click();
+    settle(&mut h);
+    let added = Scenario {
+        name: "Scenario 3".to_owned(),
+        fail: vec!["lb".to_owned()],
+    };
+    assert_eq!(h.state().model().scenarios.last(), Some(&added));
+    h.get_by_label("Scenarios (3)");
+
+    // Rename inline: type into the name field, Enter commits.
+    name_field(&h, "Scenario 3").focus();
+    h.run_steps(2);
+    h.key_press(Key::End);
+    for _ in 0.."Scenario 3".len() {
+        h.key_press(Key::Backspace);
+    }
+    h.run_steps(2);
+    assert_eq!(focused_field(&h).value().as_deref(), Some(""));
+    focused_field(&h).type_text("LB crash");
+    h.run_steps(2);
+    assert_eq!(h.state().model().scenarios.len(), 3);
+    assert_eq!(names(&h)[2], "Scenario 3", "renamed before Enter");
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert_eq!(
+        names(&h),
+        ["Zone eu-a outage", "Database crash", "LB crash"]
+    );
+
+    // Move the third one up.
+    h.get_all_by_label("⬆")
+        .nth(2)
+        .unwrap_or_else(|| panic!("no ⬆ on the third row"))
+        .click();
+    settle(&mut h);
+    assert_eq!(
+        names(&h),
+        ["Zone eu-a outage", "LB crash", "Database crash"]
+    );
+
+    // Delete the first.
+    h.get_all_by_label("🗑")
+        .next()
+        .unwrap_or_else(|| panic!("no 🗑 on the first row"))
+        .click();
+    settle(&mut h);
+    assert_eq!(names(&h), ["LB crash", "Database crash"]);
+    h.get_by_label("Scenarios (2)");
+
+    undo(&mut h);
+    assert_eq!(
+        names(&h),
+        ["Zone eu-a outage", "LB crash", "Database crash"]
+    );
+    undo(&mut h);
+    assert_eq!(
+        names(&h),
+        ["Zone eu-a outage", "Database crash", "LB crash"]
+    );
+    undo(&mut h);
+    assert_eq!(h.state().model().scenarios.last(), Some(&added));
+    undo(&mut h);
+    assert_eq!(h.state().model().scenarios, original);
+    assert!(!h.state().has_unsaved_changes());
+}
+
+#[test]
+fn running_one_scenario_knocks_it_out() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop.spof.ron");
+    h.get_all_by_label("▶")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no ▶ on the second row"))
+        .click();
+    settle(&mut h);
+    assert_eq!(h.state().knockouts(), ["db#0"]);
+}
+
+/// Step until the comparison shown is the current content's.
+fn wait_for_comparison(h: &mut Harness<'static, SpofApp>) {
+    for _ in 0..1000 {
+        h.run_steps(1);
+        if h.state().scenario_comparison_is_current() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the scenario comparison did not finish");
+}
+
+/// Every label's text in the order the panel lays them out.
+fn label_texts(h: &Harness<'static, SpofApp>) -> Vec<String> {
+    h.query_all_by(|n| n.role() == Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect()
+}
+
+#[test]
+fn run_all_shows_each_scenarios_whatif() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop-hardened.spof.ron");
+    h.get_by_label("Run all").click();
+    wait_for_comparison(&mut h);
+
+    let model = h.state().model().clone();
+    let mut expected: Vec<String> = ["Scenario", "Entries down", "Down", "Degraded"]
+        .map(String::from)
+        .to_vec();
+    let mut entries = 0;
+    for s in &model.scenarios {
+        let events: Vec<Event> = s
+            .fail
+            .iter()
+            .map(|e| Event::parse(e).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        let w = analysis::whatif(&model, &events).unwrap_or_else(|e| panic!("{e}"));
+        if entries == 0 {
+            entries = w.entries.len();
+            expected.extend(w.entries.iter().map(|e| e.name.clone()));
+        }
+        expected.push(s.name.clone());
+        expected.push(if w.entries_down.is_empty() {
+            "none".to_owned()
+        } else {
+            w.entries_down.join(", ")
+        });
+        expected.push(w.down.len().to_string());
+        expected.push(w.degraded.len().to_string());
+        expected.extend(w.entries.iter().map(|e| percent(e.availability)));
+    }
+    assert_eq!(entries, 1);
+
+    let texts = label_texts(&h);
+    let start = texts
+        .iter()
+        .position(|t| t == "Scenario")
+        .unwrap_or_else(|| panic!("no comparison table in {texts:?}"));
+    assert_eq!(texts[start..start + expected.len()], expected[..]);
+}
+
+#[test]
+fn the_comparison_follows_edits_and_undo() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop.spof.ron");
+    h.get_by_label("Run all").click();
+    wait_for_comparison(&mut h);
+    assert!(h.query_by_label("Database crash").is_some());
+    h.get_all_by_label("🗑")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no 🗑 on the second row"))
+        .click();
+    settle(&mut h);
+    wait_for_comparison(&mut h);
+    assert!(h.query_by_label("Database crash").is_none());
+    h.get_by_label("Zone eu-a outage");
+}
+
+#[test]
+fn renaming_to_a_taken_or_empty_name_changes_nothing() {
+    let mut h = app();
+    open_scenarios(&mut h, "webshop.spof.ron");
+    let revision = h.state().document_revision();
+    for (typed, message) in [
+        ("   ", None),
+        (
+            "Zone eu-a outage",
+            Some(
+                "Rename scenario Database crash to Zone eu-a outage: duplicate scenario name \"Zone eu-a outage\"; expected a unique name",
+            ),
+        ),
+    ] {
+        name_field(&h, "Database crash").click();
+        h.run_steps(2);
+        h.key_press(Key::End);
+        for _ in 0.."Database crash".len() {
+            h.key_press(Key::Backspace);
+        }
+        h.run_steps(2);
+        assert_eq!(focused_field(&h).value().as_deref(), Some(""));
+        focused_field(&h).type_text(typed);
+        h.key_press(Key::Enter);
+        settle(&mut h);
+        assert_eq!(names(&h), ["Zone eu-a outage", "Database crash"]);
+        assert_eq!(h.state().document_revision(), revision);
+        assert_eq!(h.state().status_message(), message);
+    }
+}
