@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::advice;
+use crate::analysis::chaos::MAX_TRIALS as MAX_CHAOS_TRIALS;
 use crate::analysis::{self, Options};
 use crate::io::export::{self, ExportOptions};
 use crate::io::{self, UnknownFormat, html, report};
@@ -303,9 +304,6 @@ fn export(
     })?;
     Ok(ExitCode::SUCCESS)
 }
-
-/// Most trials `chaos` accepts: about ten minutes on a large model and two cores.
-const MAX_CHAOS_TRIALS: u64 = 100_000_000;
 
 /// `chaos`: progress on standard error when it is a terminal, the report on standard output.
 fn chaos(file: &Path, trials: u64, seed: u64, format: TextOrJson) -> Result<ExitCode, BadInput> {

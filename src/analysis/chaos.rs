@@ -22,6 +22,10 @@ use crate::model::Model;
 /// Trials when the user names no number.
 pub const DEFAULT_TRIALS: u64 = 100_000;
 
+/// Most trials an experiment runs (about 100,000 chunks of tallies; minutes on a large
+/// model): the command line and the GUI both refuse more.
+pub const MAX_TRIALS: u64 = 100_000_000;
+
 /// Most distinct failure sets kept in a report (their total is always given).
 pub const MAX_CAUSES: usize = 50;
 

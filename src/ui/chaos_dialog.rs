@@ -15,10 +15,6 @@ use crate::io::report::percent;
 /// Failure sets and participants listed, as in the CLI's report.
 const TOP: usize = 10;
 
-/// Most trials the dialog runs: `chaos::run` keeps a tally slot per chunk of trials, and far
-/// more would not fit in memory.
-const MAX_TRIALS: u64 = 1_000_000_000;
-
 /// The content, trials and seed an experiment ran with.
 type ChaosKey = (DocKey, u64, u64);
 
@@ -102,7 +98,7 @@ impl SpofApp {
             .trim()
             .parse::<u64>()
             .ok()
-            .filter(|n| (1..=MAX_TRIALS).contains(n));
+            .filter(|n| (1..=chaos::MAX_TRIALS).contains(n));
         let seed = self.chaos.seed.trim().parse::<u64>().ok();
         let busy = self.chaos.job.is_busy();
         egui::Grid::new("chaos_settings")
@@ -115,7 +111,10 @@ impl SpofApp {
                 )
                 .labelled_by(label.id);
                 if trials.is_none() {
-                    ui.colored_label(RED, "a whole number from 1 to 1000000000");
+                    ui.colored_label(
+                        RED,
+                        format!("a whole number from 1 to {}", chaos::MAX_TRIALS),
+                    );
                 }
                 ui.end_row();
                 let label = ui.label("Seed");
