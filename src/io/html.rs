@@ -55,6 +55,16 @@ summary { color: var(--accent); font-size: 13px; cursor: pointer; }
 .charts .figure { flex: 1 1 480px; }
 .scenario { border-left: 4px solid var(--line); padding-left: 14px; margin: 16px 0; }
 footer { margin-top: 48px; color: var(--muted); font-size: 13px; }
+@media print {
+  @page { size: A4; margin: 14mm; }
+  body { padding: 0; font-size: 11pt; }
+  main { max-width: none; }
+  h2, h3 { break-after: avoid; }
+  tr, .tiles li, .scenario, .figure, svg.chart { break-inside: avoid; }
+  .figure { overflow: visible; border: none; padding: 0; }
+  thead { display: table-header-group; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 ";
 
 /// The whole page. `knockout`, when given, is drawn on the diagram.

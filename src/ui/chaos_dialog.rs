@@ -89,8 +89,8 @@ impl SpofApp {
 
     fn chaos_body_ui(&mut self, ui: &mut Ui) {
         ui.weak(
-            "Every trial fails each replica, zone and region at random by its availability, \
-             then sees which entries go down.",
+            "Every trial fails each replica, zone and region at random with its own probability \
+             (1 − availability), then sees which entries go down.",
         );
         let trials = self
             .chaos
