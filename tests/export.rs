@@ -415,6 +415,25 @@ fn markdown_holds_the_check_tables_and_links_the_diagram_written_beside_it() {
             "{name}: the check tables are not in the export"
         );
         assert!(md.contains("\n## Importance\n"));
+        // The largest downtime gets the full-width text bar.
+        let report = spofscope::analysis::analyze(&m, &Default::default());
+        let worst = report
+            .entries
+            .iter()
+            .max_by(|a, b| {
+                a.downtime_minutes_per_year
+                    .total_cmp(&b.downtime_minutes_per_year)
+            })
+            .unwrap_or_else(|| panic!("{name} has no entry"));
+        assert!(md.contains(
+            "\n## Downtime per year by entry\n\n| Entry | Downtime per year | |\n|---|---:|---|\n"
+        ));
+        assert!(md.contains(&format!(
+            "| {} | {} | `{}` |\n",
+            worst.name,
+            spofscope::io::report::duration(worst.downtime_minutes_per_year),
+            "█".repeat(24)
+        )));
         assert!(md.contains(&format!("\n## Scenarios ({})\n", m.scenarios.len())));
         for s in &m.scenarios {
             assert!(md.contains(&format!("\n### {}\n", s.name)), "{}", s.name);

@@ -490,16 +490,43 @@ pub fn markdown_review(
     };
     let _ = writeln!(s, "![Diagram of {}]({target})\n", md(&report.model));
     markdown_tables(&mut s, report, advice);
+    if !report.entries.is_empty() {
+        let largest = report
+            .entries
+            .iter()
+            .map(|e| e.downtime_minutes_per_year)
+            .fold(0.0, f64::max);
+        let _ = writeln!(s, "\n## Downtime per year by entry\n");
+        let _ = writeln!(s, "| Entry | Downtime per year | |");
+        let _ = writeln!(s, "|---|---:|---|");
+        for e in &report.entries {
+            let _ = writeln!(
+                s,
+                "| {} | {} | `{}` |",
+                md(&e.name),
+                duration(e.downtime_minutes_per_year),
+                bar(e.downtime_minutes_per_year, largest)
+            );
+        }
+    }
     let ranking = importance_ranking(report);
     let _ = writeln!(s, "\n## Importance\n");
     if ranking.rows.is_empty() {
         let _ = writeln!(s, "None measured.");
     } else {
+        let largest = ranking.rows.iter().map(|r| r.value).fold(0.0, f64::max);
         let _ = writeln!(s, "{}.\n", ranking.measure);
-        let _ = writeln!(s, "| # | {} | {} |", ranking.what, ranking.unit);
-        let _ = writeln!(s, "|---:|---|---:|");
+        let _ = writeln!(s, "| # | {} | {} | |", ranking.what, ranking.unit);
+        let _ = writeln!(s, "|---:|---|---:|---|");
         for (i, row) in ranking.rows.iter().enumerate() {
-            let _ = writeln!(s, "| {} | `{}` | {} |", i + 1, md(&row.id), row.text);
+            let _ = writeln!(
+                s,
+                "| {} | `{}` | {} | `{}` |",
+                i + 1,
+                md(&row.id),
+                row.text,
+                bar(row.value, largest)
+            );
         }
         if ranking.rows.len() < ranking.total {
             let _ = writeln!(s, "\n… and {} more.", ranking.total - ranking.rows.len());
@@ -584,6 +611,21 @@ fn chaos_markdown(s: &mut String, c: &ChaosReport) {
             let _ = writeln!(s, "| {} | {} |", k.trials, md(&k.failed.join(" + ")));
         }
     }
+}
+
+/// A bar chart's bar as text, for Markdown: `value / largest` of 24 cells in eighths.
+fn bar(value: f64, largest: f64) -> String {
+    const CELLS: f64 = 24.0;
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    if largest <= 0.0 || value <= 0.0 {
+        return "▏".to_owned();
+    }
+    let eighths = ((value / largest).min(1.0) * CELLS * 8.0).round().max(1.0) as usize;
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push(PARTS[eighths % 8]);
+    }
+    out
 }
 
 /// `a, b, c`, or `none`.
@@ -913,6 +955,16 @@ pub fn chaos_json(c: &ChaosReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_bars_are_proportional_in_eighths_of_a_cell() {
+        assert_eq!(bar(1.0, 1.0), "█".repeat(24));
+        assert_eq!(bar(0.5, 1.0), "█".repeat(12));
+        assert_eq!(bar(1.0 / 192.0, 1.0), "▏");
+        assert_eq!(bar(3.0 / 64.0, 1.0), "█▏");
+        assert_eq!(bar(0.0, 1.0), "▏");
+        assert_eq!(bar(1.0, 0.0), "▏");
+    }
 
     #[test]
     fn nines_of_a_component_that_is_always_down_are_zero_not_negative() {
