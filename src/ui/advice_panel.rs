@@ -38,6 +38,11 @@ impl SpofApp {
         self.advice.job.get(&self.key()).map(|d| d.value.as_ref())
     }
 
+    /// Whether measuring the recommendations of the current content failed.
+    pub(super) fn advice_failed(&self) -> bool {
+        self.advice.job.failed == Some(self.key())
+    }
+
     /// Whether Apply all is computing its fixes.
     pub fn is_fixing(&self) -> bool {
         self.advice.fixing_from.is_some()
@@ -219,7 +224,7 @@ impl SpofApp {
         if current {
             return;
         }
-        if self.advice.job.failed == Some(self.key()) {
+        if self.advice_failed() {
             ui.colored_label(RED, "failed");
         } else if self.analysis_is_current() {
             ui.spinner();

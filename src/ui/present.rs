@@ -224,7 +224,13 @@ impl SpofApp {
             }
             Slide::Advice => {
                 title_ui(ui, "Recommendations", "");
-                if analysed.is_some() {
+                if self.advice_failed() {
+                    ui.label(
+                        RichText::new("Measuring the fixes failed: leave (Esc) and analyse again.")
+                            .size(pt(ui, CAPTION))
+                            .color(RED),
+                    );
+                } else if analysed.is_some() {
                     pending_ui(ui, "measuring fixes…");
                 } else {
                     self.analysis_pending_ui(ui);
