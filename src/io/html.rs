@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 
 use super::font::text_width;
 use super::report::{
-    availability_text, cost_text, duration, entry_effect, findings_text, headline,
-    importance_ranking, list_or_none, nines, percent, saving, unmeasured_text,
+    availability_text, chaos_interval, chaos_reference, cost_text, duration, entry_effect,
+    findings_text, headline, importance_ranking, list_or_none, nines, percent, saving,
+    unmeasured_text,
 };
 use super::svg::{self, Knockout, esc};
 use crate::advice::Advice;
@@ -530,14 +531,13 @@ fn chaos_section(s: &mut String, c: &ChaosReport) {
     for e in &c.entries {
         let _ = writeln!(
             s,
-            "<tr><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\" data-value=\"{}\">{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-value=\"{}\">{}</td><td>{}</td></tr>",
             esc(&e.id),
             e.observed_availability,
             esc(&percent(e.observed_availability)),
-            esc(&percent(e.interval[0])),
-            esc(&percent(e.interval[1])),
+            esc(&chaos_interval(e)),
             e.availability,
-            esc(&percent(e.availability)),
+            esc(&chaos_reference(e)),
             if e.interval_contains_availability {
                 "yes"
             } else {

@@ -10,7 +10,7 @@ use super::svg::{Knockout, ScenarioError};
 use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
-use crate::analysis::chaos::ChaosReport;
+use crate::analysis::chaos::{ChaosEntry, ChaosReport};
 use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof, WhatIf};
 use crate::edit::Edit;
 
@@ -586,12 +586,11 @@ fn chaos_markdown(s: &mut String, c: &ChaosReport) {
     for e in &c.entries {
         let _ = writeln!(
             s,
-            "| {} | {} | {} – {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             md(&e.id),
             percent(e.observed_availability),
-            percent(e.interval[0]),
-            percent(e.interval[1]),
-            percent(e.availability),
+            chaos_interval(e),
+            chaos_reference(e),
             if e.interval_contains_availability {
                 "yes"
             } else {
@@ -880,6 +879,21 @@ pub fn whatif_json(w: &WhatIf) -> String {
     s
 }
 
+/// A chaos entry's 95 % interval: `99.50 % – 99.58 %`.
+pub fn chaos_interval(e: &ChaosEntry) -> String {
+    format!("{} – {}", percent(e.interval[0]), percent(e.interval[1]))
+}
+
+/// The analysis's availability a chaos entry is compared with, marked when the analysis
+/// itself had to estimate it.
+pub fn chaos_reference(e: &ChaosEntry) -> String {
+    format!(
+        "{}{}",
+        percent(e.availability),
+        if e.exact { "" } else { " (estimate)" }
+    )
+}
+
 /// `chaos` as a readable report: entries with observed and exact availability, the most
 /// frequent failure sets, and who took part in outages most often.
 pub fn chaos_text(c: &ChaosReport) -> String {
@@ -898,12 +912,8 @@ pub fn chaos_text(c: &ChaosReport) -> String {
             [
                 e.id.clone(),
                 percent(e.observed_availability),
-                format!("{} – {}", percent(e.interval[0]), percent(e.interval[1])),
-                format!(
-                    "{}{}",
-                    percent(e.availability),
-                    if e.exact { "" } else { " (estimate)" }
-                ),
+                chaos_interval(e),
+                chaos_reference(e),
                 if e.interval_contains_availability {
                     "yes".to_owned()
                 } else {

@@ -10,7 +10,7 @@ use super::app::{DocKey, SpofApp};
 use super::look::{AMBER, GREEN, RED};
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
-use crate::io::report::percent;
+use crate::io::report::{chaos_interval, chaos_reference, percent};
 
 /// Failure sets and participants listed, as in the CLI's report.
 const TOP: usize = 10;
@@ -199,16 +199,8 @@ fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport) {
                 ui.label(RichText::new(&e.name).strong())
                     .on_hover_text(&e.id);
                 ui.label(percent(e.observed_availability));
-                ui.label(format!(
-                    "{} – {}",
-                    percent(e.interval[0]),
-                    percent(e.interval[1])
-                ));
-                ui.label(format!(
-                    "{}{}",
-                    percent(e.availability),
-                    if e.exact { "" } else { " (estimate)" }
-                ));
+                ui.label(chaos_interval(e));
+                ui.label(chaos_reference(e));
                 if e.interval_contains_availability {
                     ui.colored_label(GREEN, "yes");
                 } else {
