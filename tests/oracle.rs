@@ -648,6 +648,29 @@ fn check_availability(model: &Model) -> Result<(), TestCaseError> {
                 model.components[c].id
             );
         }
+        // Gain: how much each live entry would win if the replicas never failed.
+        let mut sure = oracle.availability.clone();
+        for &e in &events {
+            sure[e] = 1.0;
+        }
+        let perfect = Oracle {
+            availability: sure,
+            ..Oracle::new(model)
+        }
+        .availability_given(&[], &none);
+        for &entry in &live {
+            let id = &model.components[entry].id;
+            let expected = perfect[entry] - p_up[entry];
+            let got = engine
+                .and_then(|i| i.gain_by_entry.get(id))
+                .copied()
+                .unwrap_or(0.0);
+            prop_assert!(
+                close(got, expected),
+                "gain of {id} with a perfect {}: engine {got} oracle {expected}",
+                model.components[c].id
+            );
+        }
     }
     Ok(())
 }

@@ -110,12 +110,19 @@ pub struct Importance {
     pub by_entry: BTreeMap<String, f64>,
 }
 
-/// How much each entry's availability drops while a whole component is down.
+/// What one component means to each entry: how far its availability drops while the whole
+/// component is down, and how much it would gain if the component's replicas never failed
+/// (its zones and regions still can). The drop is the same for every component an entry
+/// cannot live without; the gain tells them apart by how often each one fails, so it is
+/// what ranks them: the downtime each component causes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComponentImportance {
     pub component: String,
     pub max_drop: f64,
     pub drop_by_entry: BTreeMap<String, f64>,
+    /// The largest gain over the entries.
+    pub max_gain: f64,
+    pub gain_by_entry: BTreeMap<String, f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -159,7 +166,7 @@ pub struct Options {
     /// Keep at most this many order-2 sets in the report (the total is always given).
     pub max_order2: Option<usize>,
     pub node_budget: usize,
-    /// Compute per-component importance while components × BDD nodes stays below this.
+    /// Compute per-component importance while 2 × components × BDD nodes stays below this.
     pub component_importance_work: usize,
     /// Look for order-2 cut sets at all (when false, `order2` is empty and
     /// `order2_total` is 0): for callers that only need SPOFs and availability.
@@ -173,7 +180,7 @@ impl Default for Options {
         Self {
             max_order2: None,
             node_budget: NODE_BUDGET,
-            component_importance_work: 50_000_000,
+            component_importance_work: 100_000_000,
             order2: true,
             importance: true,
         }
@@ -412,35 +419,55 @@ fn quantify(
     importance.sort_by(|a, b| b.birnbaum.total_cmp(&a.birnbaum));
 
     let mut component_importance = Vec::new();
-    if g.len().saturating_mul(s.bdd.len()) <= options.component_importance_work {
+    // Two diagram passes per component: with its replicas all down, and all up.
+    if g.len().saturating_mul(s.bdd.len()).saturating_mul(2) <= options.component_importance_work {
+        let live_entries: Vec<u32> = entries
+            .iter()
+            .copied()
+            .filter(|&e| live[e as usize])
+            .collect();
+        let with_replicas = |c: u32, q_replica: f64| {
+            let mut q = q_level.clone();
+            for ev in g.replicas(c) {
+                q[s.level[ev as usize] as usize] = q_replica;
+            }
+            s.bdd.unavailability(&q)
+        };
+        let per_entry = |delta: &dyn Fn(usize) -> f64| -> BTreeMap<String, f64> {
+            live_entries
+                .iter()
+                .filter_map(|&e| {
+                    let d = delta(s.root(e) as usize);
+                    (d > 0.0).then(|| (g.ids[e as usize].clone(), d))
+                })
+                .collect()
+        };
+        let largest = |m: &BTreeMap<String, f64>| m.values().copied().fold(0.0, f64::max);
         for c in 0..g.len() as u32 {
-            let reps = g.replicas(c);
-            if reps.is_empty() {
+            if g.replicas(c).is_empty() {
                 continue;
             }
-            let mut q = q_level.clone();
-            for ev in reps {
-                q[s.level[ev as usize] as usize] = 1.0;
+            let down = with_replicas(c, 1.0);
+            let drop_by_entry = per_entry(&|root| down[root] - q_node[root]);
+            if drop_by_entry.is_empty() {
+                continue;
             }
-            let qn = s.bdd.unavailability(&q);
-            let drop_by_entry: BTreeMap<String, f64> = entries
-                .iter()
-                .filter(|&&e| live[e as usize])
-                .filter_map(|&e| {
-                    let root = s.root(e) as usize;
-                    let drop = qn[root] - q_node[root];
-                    (drop > 0.0).then(|| (g.ids[e as usize].clone(), drop))
-                })
-                .collect();
-            if !drop_by_entry.is_empty() {
-                component_importance.push(ComponentImportance {
-                    component: g.ids[c as usize].clone(),
-                    max_drop: drop_by_entry.values().copied().fold(0.0, f64::max),
-                    drop_by_entry,
-                });
-            }
+            let perfect = with_replicas(c, 0.0);
+            let gain_by_entry = per_entry(&|root| q_node[root] - perfect[root]);
+            component_importance.push(ComponentImportance {
+                component: g.ids[c as usize].clone(),
+                max_drop: largest(&drop_by_entry),
+                drop_by_entry,
+                max_gain: largest(&gain_by_entry),
+                gain_by_entry,
+            });
         }
-        component_importance.sort_by(|a, b| b.max_drop.total_cmp(&a.max_drop));
+        component_importance.sort_by(|a, b| {
+            b.max_gain
+                .total_cmp(&a.max_gain)
+                .then(b.max_drop.total_cmp(&a.max_drop))
+                .then_with(|| a.component.cmp(&b.component))
+        });
     }
     Quantified {
         entries: entry_reports,

@@ -232,7 +232,11 @@ fn entries(s: &mut String, report: &Report) {
             .iter()
             .map(|r| (r.id.clone(), r.value, r.text.clone()))
             .collect();
-        charts.push(bar_chart("Importance ranking", &rows, svg::ACCENT));
+        charts.push(bar_chart(
+            &format!("Importance: {}", ranking.unit.to_lowercase()),
+            &rows,
+            svg::ACCENT,
+        ));
     }
     if !charts.is_empty() {
         let _ = writeln!(s, "<div class=\"charts\">");
@@ -427,15 +431,17 @@ fn importance(s: &mut String, report: &Report) {
         return;
     }
     let _ = writeln!(s, "<p class=\"note\">{}.</p>", esc(ranking.measure));
-    table_head(
-        s,
-        "importance",
-        &[("#", true), (ranking.what, false), (ranking.unit, true)],
-    );
+    let mut columns = vec![("#", true), (ranking.what, false), (ranking.unit, true)];
+    columns.extend(ranking.detail.map(|h| (h, true)));
+    table_head(s, "importance", &columns);
     for (i, row) in ranking.rows.iter().enumerate() {
+        let detail = match ranking.detail {
+            Some(_) => format!("<td class=\"num\">{}</td>", esc(&row.detail)),
+            None => String::new(),
+        };
         let _ = writeln!(
             s,
-            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td>{detail}</tr>",
             i + 1,
             esc(&row.id),
             row.value,

@@ -516,12 +516,24 @@ pub fn markdown_review(
     } else {
         let largest = ranking.rows.iter().map(|r| r.value).fold(0.0, f64::max);
         let _ = writeln!(s, "{}.\n", ranking.measure);
-        let _ = writeln!(s, "| # | {} | {} | |", ranking.what, ranking.unit);
-        let _ = writeln!(s, "|---:|---|---:|---|");
+        let (detail_head, detail_rule) = match ranking.detail {
+            Some(h) => (format!(" {h} |"), "---:|"),
+            None => (String::new(), ""),
+        };
+        let _ = writeln!(
+            s,
+            "| # | {} | {} |{detail_head} |",
+            ranking.what, ranking.unit
+        );
+        let _ = writeln!(s, "|---:|---|---:|{detail_rule}---|");
         for (i, row) in ranking.rows.iter().enumerate() {
+            let detail = match ranking.detail {
+                Some(_) => format!(" {} |", row.detail),
+                None => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "| {} | `{}` | {} | `{}` |",
+                "| {} | `{}` | {} |{detail} `{}` |",
                 i + 1,
                 md(&row.id),
                 row.text,
@@ -658,14 +670,16 @@ pub fn headline(report: &Report) -> String {
 /// Rows of the importance ranking a review shows.
 pub const RANKING_ROWS: usize = 10;
 
-/// The importance ranking: how much the entries lose while each component is down, or,
-/// when that was not measured (the model is too large), each basic event's Birnbaum
-/// importance. Largest first, at most [`RANKING_ROWS`], only non-zero ones.
+/// The importance ranking: the downtime per year each component causes (with how much the
+/// entries lose while it is down beside it), or, when that was not measured (the model is
+/// too large), each basic event's Birnbaum importance. Largest first, at most
+/// [`RANKING_ROWS`], only components or events some entry depends on.
 pub struct Ranking {
     pub measure: &'static str,
-    /// Column headings: what is ranked and the unit of the value.
+    /// Column headings: what is ranked, the unit of the value, and the second column's.
     pub what: &'static str,
     pub unit: &'static str,
+    pub detail: Option<&'static str>,
     pub rows: Vec<Ranked>,
     /// Non-zero ones in all, shown or not.
     pub total: usize,
@@ -675,6 +689,8 @@ pub struct Ranked {
     pub id: String,
     pub value: f64,
     pub text: String,
+    /// The second column (empty when the ranking has none).
+    pub detail: String,
 }
 
 pub fn importance_ranking(report: &Report) -> Ranking {
@@ -688,6 +704,7 @@ pub fn importance_ranking(report: &Report) -> Ranking {
             measure: "Birnbaum importance of each basic event: how much more likely an entry is down when it fails (the largest over the entries)",
             what: "Event",
             unit: "Importance",
+            detail: None,
             total: all.len(),
             rows: all
                 .iter()
@@ -696,6 +713,7 @@ pub fn importance_ranking(report: &Report) -> Ranking {
                     id: i.event.clone(),
                     value: i.birnbaum,
                     text: format!("{:.3e}", i.birnbaum),
+                    detail: String::new(),
                 })
                 .collect(),
         };
@@ -706,17 +724,26 @@ pub fn importance_ranking(report: &Report) -> Ranking {
         .filter(|c| c.max_drop > 0.0)
         .collect();
     Ranking {
-        measure: "Availability an entry loses while the component is down, in percentage points (the largest over the entries)",
+        measure: "Downtime per year each component causes: what an entry would gain if the component's replicas never failed (its zones and regions still can), the largest over the entries; beside it, the availability an entry loses while the whole component is down, in percentage points",
         what: "Component",
-        unit: "Availability lost",
+        unit: "Downtime it causes per year",
+        detail: Some("Lost while down"),
         total: all.len(),
         rows: all
             .iter()
             .take(RANKING_ROWS)
-            .map(|c| Ranked {
-                id: c.component.clone(),
-                value: c.max_drop,
-                text: format!("{:.3} pp", c.max_drop * 100.0),
+            .map(|c| {
+                let minutes = c.max_gain * crate::analysis::MINUTES_PER_YEAR;
+                Ranked {
+                    id: c.component.clone(),
+                    value: minutes,
+                    text: if minutes > 0.0 {
+                        duration(minutes)
+                    } else {
+                        "none".to_owned()
+                    },
+                    detail: format!("{:.3} pp", c.max_drop * 100.0),
+                }
             })
             .collect(),
     }
@@ -974,6 +1001,43 @@ mod tests {
         assert_eq!(bar(3.0 / 64.0, 1.0), "█▏");
         assert_eq!(bar(0.0, 1.0), "▏");
         assert_eq!(bar(1.0, 0.0), "▏");
+    }
+
+    #[test]
+    fn importance_ranks_components_by_the_downtime_they_cause() {
+        let model = crate::model::from_str(
+            r#"Model(format: 1, name: "chain",
+                components: [
+                    (id: "users", kind: Client, entry: true, availability: Some(1.0)),
+                    (id: "lb", kind: LoadBalancer, availability: Some(0.999)),
+                    (id: "db", kind: Database, availability: Some(0.99)),
+                ],
+                dependencies: [(from: "users", to: "lb"), (from: "lb", to: "db")])"#,
+            "chain.spof.ron",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = crate::analysis::analyze(&model, &crate::analysis::Options::default());
+        let ranking = importance_ranking(&report);
+        let rows: Vec<(&str, &str, &str)> = ranking
+            .rows
+            .iter()
+            .map(|r| (r.id.as_str(), r.text.as_str(), r.detail.as_str()))
+            .collect();
+        // Both take the entry down; the database fails ten times as often.
+        assert_eq!(
+            rows,
+            [
+                ("db", "3.6 days", "98.901 pp"),
+                ("lb", "8 h 40 min", "98.901 pp"),
+            ]
+        );
+        assert_eq!(ranking.total, 2);
+        assert_eq!(ranking.detail, Some("Lost while down"));
+        let db = &report.component_importance[0];
+        assert!((db.max_gain - (0.999 - 0.999 * 0.99)).abs() < 1e-12);
+        assert!(
+            (ranking.rows[0].value - db.max_gain * crate::analysis::MINUTES_PER_YEAR).abs() < 1e-9
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::charts::charts_ui;
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, zone_colour};
 use crate::analysis::{DomainKind, EntryAvailability, Report, Severity, WhatIf};
-use crate::io::report::{duration, nines, percent};
+use crate::io::report::{duration, importance_ranking, nines, percent};
 use crate::model::Model;
 
 /// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
@@ -132,31 +132,33 @@ impl SpofApp {
             .id_salt("importance")
             .default_open(false)
             .show(ui, |ui| {
-                ui.weak("Availability the entries lose while the component is down:");
-                let top = report
-                    .component_importance
+                let ranking = importance_ranking(report);
+                ui.weak(format!("{}:", ranking.unit))
+                    .on_hover_text(ranking.measure);
+                let top = ranking
+                    .rows
                     .first()
-                    .map_or(1.0, |c| c.max_drop.max(f64::MIN_POSITIVE));
-                for c in report.component_importance.iter().take(ROWS) {
+                    .map_or(1.0, |r| r.value.max(f64::MIN_POSITIVE));
+                for row in &ranking.rows {
                     ui.horizontal(|ui| {
                         let name = model
-                            .component(&c.component)
-                            .map_or(c.component.as_str(), |x| x.display_name());
+                            .component(&row.id)
+                            .map_or(row.id.as_str(), |x| x.display_name());
                         if ui.link(name).clicked() {
-                            self.actions.push(Action::Focus(c.component.clone()));
+                            self.actions.push(Action::Focus(row.id.clone()));
                         }
-                        ui.add(
-                            egui::ProgressBar::new((c.max_drop / top) as f32)
-                                .desired_width(80.0)
-                                .text(format!("{:.3} pp", c.max_drop * 100.0)),
+                        let bar = ui.add(
+                            egui::ProgressBar::new((row.value / top) as f32)
+                                .desired_width(90.0)
+                                .text(&row.text),
                         );
+                        if let Some(heading) = ranking.detail {
+                            bar.on_hover_text(format!("{heading}: {}", row.detail));
+                        }
                     });
                 }
-                more(ui, report.component_importance.len());
-                if report.component_importance.is_empty() {
-                    for i in report.importance.iter().take(ROWS) {
-                        ui.label(format!("{}  {:.3e}", i.event, i.birnbaum));
-                    }
+                if ranking.rows.len() < ranking.total {
+                    ui.weak(format!("… {} more", ranking.total - ranking.rows.len()));
                 }
             });
     }

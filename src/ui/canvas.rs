@@ -25,9 +25,9 @@ use super::shapes::{
     ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
     NodePayload, WhatIfState, boundary_point, dashed_outline, ghost_card, ghost_edge,
 };
-use crate::analysis::{Report, WhatIf};
+use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
-use crate::io::report::percent;
+use crate::io::report::{duration, percent};
 use crate::model::{Component, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<
@@ -990,6 +990,15 @@ impl Canvas {
                             e.name,
                             percent((e.availability - lost).max(0.0)),
                             percent(e.availability)
+                        ));
+                    }
+                }
+                for (entry, gain) in &drop.gain_by_entry {
+                    if let Some(e) = r.entry(entry) {
+                        ui.label(format!(
+                            "it causes {} of {}'s downtime per year",
+                            duration(gain * MINUTES_PER_YEAR),
+                            e.name
                         ));
                     }
                 }

@@ -6,10 +6,9 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot};
 
 use super::look::{AMBER, RED};
 use crate::analysis::Report;
+use crate::io::report::{RANKING_ROWS, importance_ranking};
 use crate::model::Model;
 
-/// Components in the importance chart.
-const TOP: usize = 10;
 /// Plot height per bar and for the axes, in points: short lists stay short.
 const BAR_HEIGHT: f32 = 24.0;
 const AXES_HEIGHT: f32 = 56.0;
@@ -33,21 +32,29 @@ pub fn downtime_bars(report: &Report) -> Vec<BarValue> {
         .collect()
 }
 
-/// The most important components: the availability (in percentage points) the entries
-/// lose while each is down, highest first.
-pub fn importance_bars(report: &Report, model: &Model) -> Vec<BarValue> {
-    report
-        .component_importance
+/// The importance ranking as bars, highest first, with the axis label: for components, the
+/// downtime each causes in hours per year; for basic events (large models), their Birnbaum
+/// importance.
+pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'static str) {
+    let ranking = importance_ranking(report);
+    let components = ranking.detail.is_some();
+    let bars = ranking
+        .rows
         .iter()
-        .take(TOP)
-        .map(|c| BarValue {
+        .map(|r| BarValue {
             label: model
-                .component(&c.component)
-                .map_or(c.component.as_str(), |x| x.display_name())
+                .component(&r.id)
+                .map_or(r.id.as_str(), |x| x.display_name())
                 .to_owned(),
-            value: c.max_drop * 100.0,
+            value: if components { r.value / 60.0 } else { r.value },
         })
-        .collect()
+        .collect();
+    let axis = if components {
+        "hours / year it causes"
+    } else {
+        "Birnbaum importance"
+    };
+    (bars, axis)
 }
 
 /// The collapsible "Charts" section.
@@ -64,18 +71,12 @@ pub(super) fn charts_ui(ui: &mut Ui, report: &Report, model: &Model) {
                 RED,
                 "hours / year",
             );
-            ui.label(format!("Importance (top {TOP})"));
-            let importance = importance_bars(report, model);
+            ui.label(format!("Importance (top {RANKING_ROWS})"));
+            let (importance, axis) = importance_bars(report, model);
             if importance.is_empty() {
                 ui.weak("No component ranking for this model.");
             } else {
-                bar_plot(
-                    ui,
-                    "importance_chart",
-                    &importance,
-                    AMBER,
-                    "availability lost while down (pp)",
-                );
+                bar_plot(ui, "importance_chart", &importance, AMBER, axis);
             }
         });
 }
@@ -129,7 +130,7 @@ fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{self, Options};
+    use crate::analysis::{self, MINUTES_PER_YEAR, Options};
     use crate::ui::files::SAMPLES;
 
     fn sample(i: usize) -> (Model, Report) {
@@ -154,13 +155,14 @@ mod tests {
     #[test]
     fn importance_bars_are_the_top_ten_by_name_highest_first() {
         let (model, report) = sample(2);
-        assert!(report.component_importance.len() > TOP);
-        let bars = importance_bars(&report, &model);
-        assert_eq!(bars.len(), TOP);
+        assert!(report.component_importance.len() > RANKING_ROWS);
+        let (bars, axis) = importance_bars(&report, &model);
+        assert_eq!(axis, "hours / year it causes");
+        assert_eq!(bars.len(), RANKING_ROWS);
         for (bar, c) in bars.iter().zip(&report.component_importance) {
             let name = model.component(&c.component).map(|x| x.display_name());
             assert_eq!(Some(bar.label.as_str()), name);
-            assert_eq!(bar.value, c.max_drop * 100.0);
+            assert_eq!(bar.value, c.max_gain * MINUTES_PER_YEAR / 60.0);
         }
         assert!(bars.windows(2).all(|w| w[0].value >= w[1].value));
     }
