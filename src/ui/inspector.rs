@@ -4,7 +4,7 @@
 use egui::{Button, DragValue, Id, Ui, WidgetInfo, WidgetType};
 
 use super::action::Action;
-use super::app::SpofApp;
+use super::app::{SpofApp, plural};
 use super::command::Command;
 use super::look::zone_colour;
 use crate::edit::Edit;
@@ -397,7 +397,11 @@ impl SpofApp {
                 }
             });
             ui.add_space(6.0);
-            self.scenarios_ui(ui, model);
+            let n = model.scenarios.len();
+            ui.weak(format!(
+                "{n} scenario{}: see the Scenarios section of the analysis panel.",
+                plural(n)
+            ));
             self.regions_ui(&mut cols[1], model);
         });
     }
@@ -408,35 +412,6 @@ impl SpofApp {
             edits: vec![edit],
             select: None,
         });
-    }
-
-    fn scenarios_ui(&mut self, ui: &mut Ui, model: &Model) {
-        ui.strong(format!("Scenarios ({})", model.scenarios.len()));
-        for (i, s) in model.scenarios.iter().enumerate() {
-            ui.horizontal(|ui| {
-                if ui
-                    .button("Show")
-                    .on_hover_text("Knock these out in what-if mode")
-                    .clicked()
-                {
-                    self.actions.push(Action::SetKnockouts(s.fail.clone()));
-                }
-                if ui
-                    .small_button("🗑")
-                    .on_hover_text("Delete this scenario")
-                    .clicked()
-                {
-                    let mut rest = model.scenarios.clone();
-                    rest.remove(i);
-                    self.model_edit(
-                        &format!("Delete scenario {}", s.name),
-                        Edit::SetScenarios(rest),
-                    );
-                }
-                ui.label(&s.name);
-                ui.weak(s.fail.join(", "));
-            });
-        }
     }
 
     /// Regions and zones: add, rename, set availability, delete (cleaning up references).
