@@ -197,6 +197,19 @@ pub struct Advice {
     pub unmeasured: Vec<String>,
 }
 
+impl Advice {
+    /// These recommendations, made for `from`, for `to`: a model that analyses the same and
+    /// differs only in where its cards are. What each fixes and saves holds; only where the
+    /// cards it adds or changes go follows the moves (see [`placement::follow_moves`]).
+    pub fn follow_moves(&self, from: &Model, to: &Model) -> Advice {
+        let mut out = self.clone();
+        for r in &mut out.recommendations {
+            placement::follow_moves(from, to, &mut r.edits);
+        }
+        out
+    }
+}
+
 /// Every recommendation for the SPOFs and findings of `report` (the analysis of
 /// `model`), measured and ranked.
 pub fn recommend(model: &Model, report: &Report) -> Advice {

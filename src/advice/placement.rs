@@ -75,6 +75,34 @@ pub fn space_out(model: &Model, edits: &mut [Edit]) {
     }
 }
 
+/// Carry `edits`, made for `from`, over to `to`, the same model with cards moved: a card
+/// an edit replaces keeps its place in `to`, a card an edit adds moves with the card of
+/// `from` nearest to it (the one it was placed beside), then steps aside from any card now
+/// in the way. Nothing but positions changes.
+pub fn follow_moves(from: &Model, to: &Model, edits: &mut [Edit]) {
+    for e in edits.iter_mut() {
+        match e {
+            Edit::AddComponent(c) => {
+                let nearest = from.components.iter().min_by(|a, b| {
+                    let d = |p: (f32, f32)| (p.0 - c.pos.0).hypot(p.1 - c.pos.1);
+                    d(a.pos).total_cmp(&d(b.pos))
+                });
+                if let Some(now) = nearest.and_then(|n| to.component(&n.id).map(|t| (n, t))) {
+                    let (was, is) = (now.0.pos, now.1.pos);
+                    c.pos = (c.pos.0 + is.0 - was.0, c.pos.1 + is.1 - was.1);
+                }
+            }
+            Edit::UpdateComponent { id, component } => {
+                if let Some(now) = to.component(id) {
+                    component.pos = now.pos;
+                }
+            }
+            _ => {}
+        }
+    }
+    space_out(to, edits);
+}
+
 /// How many half-card steps `free_spot` looks away from the wanted spot, each way.
 const REACH: i8 = 8;
 
@@ -386,5 +414,68 @@ mod tests {
         }
         assert_eq!(s.zone_of_replica(1), Some("x"));
         assert_eq!(s.replication, Replication::None);
+    }
+
+    #[test]
+    fn recommendations_follow_moved_cards_and_change_nothing_else() {
+        let from = crate::model::from_str(
+            include_str!("../../samples/microservices.spof.ron"),
+            "microservices.spof.ron",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = crate::analysis::analyze(&from, &crate::analysis::Options::default());
+        let advice = crate::advice::recommend(&from, &report);
+        // Move every card 500 right and 300 down, and the payment provider elsewhere.
+        let mut to = from.clone();
+        for c in &mut to.components {
+            c.pos = (c.pos.0 + 500.0, c.pos.1 + 300.0);
+        }
+        let payment = to.components.iter().position(|c| c.id == "payment");
+        let payment = payment.unwrap_or_else(|| panic!("no payment card"));
+        to.components[payment].pos = (-900.0, -900.0);
+        let carried = advice.follow_moves(&from, &to);
+        assert_eq!(carried.recommendations.len(), advice.recommendations.len());
+        let mut adds = 0;
+        for (before, after) in advice.recommendations.iter().zip(&carried.recommendations) {
+            assert_eq!(before.id, after.id);
+            assert_eq!(before.entries, after.entries);
+            assert_eq!(before.removes_spofs, after.removes_spofs);
+            let mut was = from.clone();
+            Edit::apply_all(&before.edits, &mut was).unwrap_or_else(|e| panic!("{e}"));
+            let mut now = to.clone();
+            Edit::apply_all(&after.edits, &mut now).unwrap_or_else(|e| panic!("{e}"));
+            // The same model but for positions; cards that were there stay where they are now.
+            let mut positionless = now.clone();
+            for (x, y) in positionless.components.iter_mut().zip(&was.components) {
+                x.pos = y.pos;
+            }
+            assert_eq!(positionless, was, "{}", before.id);
+            for c in &to.components {
+                assert_eq!(
+                    now.component(&c.id).map(|x| x.pos),
+                    Some(c.pos),
+                    "{}",
+                    before.id
+                );
+            }
+            // Added cards moved with the card they were beside, and overlap none.
+            for (b, a) in before.edits.iter().zip(&after.edits) {
+                if let (Edit::AddComponent(b), Edit::AddComponent(a)) = (b, a) {
+                    adds += 1;
+                    let near_payment = from
+                        .component("payment")
+                        .is_some_and(|p| (p.pos.0 - b.pos.0).hypot(p.pos.1 - b.pos.1) < 150.0);
+                    if !near_payment {
+                        assert_eq!(a.pos, (b.pos.0 + 500.0, b.pos.1 + 300.0), "{}", a.id);
+                    }
+                    for c in &now.components {
+                        if c.id != a.id {
+                            assert!(!overlap(room(c.pos), room(a.pos)), "{} on {}", a.id, c.id);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(adds > 0, "no recommendation adds a card");
     }
 }

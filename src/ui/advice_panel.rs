@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
 use super::analysis_panel::{ROWS, more};
-use super::app::{DocKey, SpofApp, plural};
+use super::app::{DocKey, SpofApp, plural, same_analysis_input};
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
 use super::preview::Preview;
@@ -16,11 +16,14 @@ use super::worker::Job;
 use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
 use crate::io::report::{cost_text, duration, nines, percent, percents};
+use crate::model::Model;
 
 /// The recommendations job, the Apply all job and the hovered row.
 #[derive(Default)]
 pub struct AdviceState {
     job: Job<DocKey, Arc<Advice>>,
+    /// The content and model the newest recommendations request was made for.
+    made_for: Option<(DocKey, Arc<Model>)>,
     fixing: Job<DocKey, Arc<FixOutcome>>,
     /// The content Apply all was started on, while it runs.
     fixing_from: Option<DocKey>,
@@ -77,20 +80,36 @@ impl SpofApp {
         if let Some(done) = self.analysis.get(&key)
             && self.advice.job.wants(&key)
         {
-            // The analysis may have been carried over from a revision that differs only in
-            // positions: the report holds, and the model the edits start from is the current one.
-            let analysed = Arc::clone(&done.value);
             let model = self.doc.snapshot();
-            self.advice.job.request(key, ctx, move |_| {
-                Some(Arc::new(advice::recommend(&model, &analysed.report)))
-            });
+            if let Some(carried) = self.advice_after_moves(&model) {
+                self.advice.job.store(key, Arc::new(carried));
+            } else {
+                // The analysis may have been carried over from a revision that differs only
+                // in positions: the report holds, and the edits start from the current model.
+                let analysed = Arc::clone(&done.value);
+                let current = Arc::clone(&model);
+                self.advice.job.request(key, ctx, move |_| {
+                    Some(Arc::new(advice::recommend(&current, &analysed.report)))
+                });
+            }
+            self.advice.made_for = Some((key, model));
         }
         self.finish_fix_all();
+    }
+
+    /// The newest recommendations, moved along, when `model` differs from the one they were
+    /// made for only in positions and scenarios: moving cards costs no new measurement.
+    fn advice_after_moves(&self, model: &Model) -> Option<Advice> {
+        let latest = self.advice.job.latest()?;
+        let (made_key, made_model) = self.advice.made_for.as_ref()?;
+        (*made_key == latest.key && same_analysis_input(made_model, model))
+            .then(|| latest.value.follow_moves(made_model, model))
     }
 
     /// Forget the recommendations (a new document, or analyse again).
     pub(super) fn forget_advice(&mut self) {
         self.advice.job.clear();
+        self.advice.made_for = None;
         self.advice.preview = None;
     }
 

@@ -153,6 +153,17 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
         self.done.as_ref()
     }
 
+    /// Keep `value` as the result for `key`, made on the spot from an earlier result rather
+    /// than computed in the background.
+    pub fn store(&mut self, key: K, value: V) {
+        let elapsed = self.done.as_ref().map_or(Duration::ZERO, |d| d.elapsed);
+        self.done = Some(Done {
+            key,
+            value,
+            elapsed,
+        });
+    }
+
     /// Declare the last result valid for `key` too (e.g. only positions changed).
     pub fn relabel(&mut self, key: K) {
         if let Some(done) = &mut self.done {
