@@ -45,6 +45,14 @@ pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     if !SCALES.contains(&scale) {
         return Err(PngError::Scale(scale));
     }
+    // Refuse an oversized image before the costly parse (seconds on a 10k-component
+    // diagram) when the root element says how big it is.
+    if let Some((w, h)) = declared_size(svg) {
+        let (w, h) = ((w * scale).ceil() as u32, (h * scale).ceil() as u32);
+        if w > MAX_SIDE || h > MAX_SIDE {
+            return Err(PngError::TooLarge(w, h));
+        }
+    }
     let options = usvg::Options {
         fontdb: fonts(),
         font_family: font::SANS_FAMILY.to_owned(),
@@ -68,4 +76,39 @@ pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     pixmap
         .encode_png()
         .map_err(|e| PngError::Encode(e.to_string()))
+}
+
+/// The `width` and `height` the root `<svg>` element gives in plain numbers, if it does.
+fn declared_size(svg: &str) -> Option<(f32, f32)> {
+    let start = svg.find("<svg")?;
+    let tag = &svg[start..start + svg[start..].find('>')?];
+    let attribute = |name: &str| -> Option<f32> {
+        let key = format!(" {name}=\"");
+        let from = tag.find(&key)? + key.len();
+        let value = &tag[from..from + tag[from..].find('"')?];
+        value.parse().ok().filter(|v: &f32| v.is_finite())
+    };
+    Some((attribute("width")?, attribute("height")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_elements_size_is_read_without_parsing_the_rest() {
+        let svg = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80.5" viewBox="0 0 1200 80.5"><g>"#;
+        assert_eq!(declared_size(svg), Some((1200.0, 80.5)));
+        assert_eq!(declared_size(r#"<svg width="100%" height="10">"#), None);
+        assert_eq!(declared_size(r#"<svg viewBox="0 0 1 1">"#), None);
+        assert_eq!(declared_size("no svg here"), None);
+    }
+
+    #[test]
+    fn an_oversized_image_is_refused_before_the_diagram_is_read() {
+        // The body is not even valid XML: only the size check can have answered.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="9000" height="300"><unclosed"#;
+        assert_eq!(render(svg, 2.0), Err(PngError::TooLarge(18_000, 600)));
+        assert!(matches!(render(svg, 1.0), Err(PngError::Svg(_))));
+    }
 }
