@@ -84,6 +84,10 @@ impl SpofApp {
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.chaos_body_ui(ui));
             });
+        // Closing the window stops its experiment: nothing would show the result.
+        if self.chaos.open && !open && self.chaos_is_running() {
+            self.cancel_chaos();
+        }
         self.chaos.open = open;
     }
 
