@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use super::locate::{Step, line_col, locate, value_text};
@@ -388,44 +387,9 @@ pub fn check(model: &Model) -> Vec<Invalid> {
 
 type IdSet<'a> = HashSet<&'a str, FastHash>;
 
-/// Ids in a file are not adversarial to our own process: a multiply-rotate hash
-/// (FxHash) is several times faster than SipHash on short strings.
-pub(crate) type FastHash = BuildHasherDefault<FxHasher>;
-
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
+/// Ids in a file are not adversarial to our own process: FxHash is several times faster
+/// than SipHash on short strings.
+pub(crate) type FastHash = rustc_hash::FxBuildHasher;
 
 fn bad_id(what: &str, id: &str) -> String {
     let shown: String = id.chars().take(40).collect();
