@@ -9,8 +9,10 @@ use spofscope::analysis::{self, FailureGraph, Options, Report, cuts};
 use spofscope::io::mef;
 use spofscope::model::{self, Model};
 
+use crate::support::{SAMPLES, fixture_path, sample, temp_dir};
+
 fn fixture(name: &str) -> Model {
-    let path = Path::new("tests/fixtures/mef").join(name);
+    let path = fixture_path("mef").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     mef::import(&text, &path.display().to_string())
         .unwrap()
@@ -138,17 +140,6 @@ fn undefined_event_is_an_error() {
     assert!(import_err(xml).contains("unknown event \"b\""));
 }
 
-fn sample(name: &str) -> Model {
-    model::load(Path::new("samples").join(name).as_path()).unwrap()
-}
-
-const SAMPLES: [&str; 4] = [
-    "webshop.spof.ron",
-    "webshop-hardened.spof.ron",
-    "microservices.spof.ron",
-    "two-region.spof.ron",
-];
-
 /// Basic events that alone put `entry` (or any entry) down, by spofscope event name.
 fn fatal_events_for(m: &Model, entry: Option<&str>) -> BTreeSet<String> {
     let g = FailureGraph::compile(m);
@@ -173,7 +164,9 @@ fn export_then_import_keeps_spofs_order2_and_availability() {
     for name in SAMPLES {
         let original = sample(name);
         let xml = mef::export(&original).unwrap();
-        let imported = mef::import(&xml, name).unwrap().model;
+        let imported = mef::import(&xml, &format!("{name}.spof.ron"))
+            .unwrap()
+            .model;
         // Imported basic-event components carry the original event id as their name.
         let label: HashMap<String, String> = imported
             .components
@@ -265,10 +258,10 @@ fn exported_samples_match_scram_when_installed() {
         eprintln!("scram is not installed (apt-get install -y scram): skipping the comparison");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     for name in SAMPLES {
         let m = sample(name);
-        let xml_path = dir.path().join(name.replace(".spof.ron", ".xml"));
+        let xml_path = dir.path().join(format!("{name}.xml"));
         std::fs::write(&xml_path, mef::export(&m).unwrap()).unwrap();
         let trees = scram(&xml_path, &dir.path().join("report.xml")).unwrap();
         let r = analyze(&m);

@@ -5,51 +5,23 @@
 use std::time::Duration;
 
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use spofscope::advice;
 use spofscope::analysis::{self, Options};
 use spofscope::model::Model;
-use spofscope::ui::{Action, SAMPLES, SpofApp};
+use spofscope::ui::Action;
 
-fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
-    Harness::builder()
-        .with_size(size)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(|cc| SpofApp::new(cc, None))
-}
-
-/// Step until the analysis and the recommendations match the document and no Apply all runs.
-fn settle(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..2000 {
-        h.run_steps(1);
-        let s = h.state();
-        if s.analysis_is_current() && s.current_advice().is_some() && !s.is_fixing() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the background analysis or recommendations did not finish");
-}
-
-fn open_sample(h: &mut Harness<'static, SpofApp>, file: &str) {
-    let index = SAMPLES.iter().position(|s| s.file == file);
-    assert!(index.is_some(), "no sample {file}");
-    h.state_mut()
-        .request(Action::OpenSample(index.unwrap_or_default()));
-    settle(h);
-}
+use crate::support::{App, WINDOW, light_app, open_sample_advised, settle_advice, snapshot};
 
 /// Where `id` is in the panel's ranked list.
-fn rank(h: &Harness<'static, SpofApp>, id: &str) -> usize {
+fn rank(h: &App, id: &str) -> usize {
     h.state()
         .current_advice()
         .and_then(|a| a.recommendations.iter().position(|r| r.id == id))
         .unwrap_or_else(|| panic!("no recommendation {id}"))
 }
 
-fn summary(h: &Harness<'static, SpofApp>, id: &str) -> String {
+fn summary(h: &App, id: &str) -> String {
     let i = rank(h, id);
     h.state()
         .current_advice()
@@ -58,13 +30,13 @@ fn summary(h: &Harness<'static, SpofApp>, id: &str) -> String {
 }
 
 /// Scroll the panel until the widget labelled `label` is in view (scrolling is animated).
-fn reveal(h: &mut Harness<'static, SpofApp>, label: &str) {
+fn reveal(h: &mut App, label: &str) {
     h.get_by_label(label).scroll_to_me();
     h.run_steps(30);
 }
 
 /// Click the Apply button of the row of `id` (rows are in rank order).
-fn apply(h: &mut Harness<'static, SpofApp>, id: &str) {
+fn apply(h: &mut App, id: &str) {
     let title = summary(h, id);
     reveal(h, &title);
     let i = rank(h, id);
@@ -72,13 +44,13 @@ fn apply(h: &mut Harness<'static, SpofApp>, id: &str) {
         .nth(i)
         .unwrap_or_else(|| panic!("no Apply button for {id}"))
         .click();
-    settle(h);
+    settle_advice(h);
 }
 
 #[test]
 fn the_panel_lists_the_recommendations_in_the_engines_order() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let model = h.state().model().clone();
     let expected = advice::recommend(&model, &analysis::analyze(&model, &Options::default()));
     assert_eq!(
@@ -104,8 +76,8 @@ fn the_panel_lists_the_recommendations_in_the_engines_order() {
 
 #[test]
 fn apply_removes_the_spof_in_one_undo_step_and_undo_brings_it_back() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let original = h.state().model().clone();
     h.get_by_label("SPOFs (6)");
     h.get_by_label("component lb");
@@ -124,7 +96,7 @@ fn apply_removes_the_spof_in_one_undo_step_and_undo_brings_it_back() {
     );
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    settle(&mut h);
+    settle_advice(&mut h);
     assert_eq!(*h.state().model(), original);
     h.get_by_label("SPOFs (6)");
     h.get_by_label("component lb");
@@ -132,8 +104,8 @@ fn apply_removes_the_spof_in_one_undo_step_and_undo_brings_it_back() {
 
 #[test]
 fn after_an_edit_the_old_recommendations_cannot_be_applied() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let mut lb = h.state().model().component("lb").cloned();
     if let Some(c) = &mut lb {
         c.replicas = 2;
@@ -159,7 +131,7 @@ fn after_an_edit_the_old_recommendations_cannot_be_applied() {
         .collect();
     assert!(!buttons.is_empty());
     assert!(buttons.iter().all(|&disabled| disabled));
-    settle(&mut h);
+    settle_advice(&mut h);
     assert!(
         h.query_all_by_label("Apply")
             .all(|b| !b.accesskit_node().is_disabled())
@@ -168,8 +140,8 @@ fn after_an_edit_the_old_recommendations_cannot_be_applied() {
 
 #[test]
 fn apply_is_labelled_with_the_recommendation_in_the_edit_menu() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let title = summary(&h, "replication:db:sync");
     apply(&mut h, "replication:db:sync");
     h.get_by_label("Edit").click();
@@ -187,8 +159,8 @@ fn unplaced(m: &Model) -> Model {
 
 #[test]
 fn apply_all_fixes_what_fix_all_fixes_in_one_undo_step() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let original = h.state().model().clone();
     let expected = advice::fix_all(&original);
     let left = analysis::analyze(&expected.model, &Options::default())
@@ -197,7 +169,7 @@ fn apply_all_fixes_what_fix_all_fixes_in_one_undo_step() {
     assert_eq!(left, 0);
 
     h.get_by_label("Apply all fixes").click();
-    settle(&mut h);
+    settle_advice(&mut h);
     // The same model, but for where the app moved new cards that would cover others.
     assert_eq!(unplaced(h.state().model()), unplaced(&expected.model));
     assert_eq!(
@@ -212,15 +184,15 @@ fn apply_all_fixes_what_fix_all_fixes_in_one_undo_step() {
     );
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    settle(&mut h);
+    settle_advice(&mut h);
     assert_eq!(*h.state().model(), original);
     h.get_by_label("SPOFs (6)");
 }
 
 #[test]
 fn hovering_a_row_previews_it_without_editing_the_document() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     let revision = h.state().document_revision();
     let model = h.state().model().clone();
     let title = summary(&h, "redundancy:lb");
@@ -239,11 +211,11 @@ fn hovering_a_row_previews_it_without_editing_the_document() {
 }
 
 /// The panel with its recommendations and the canvas previewing a standby provider (two new
-/// components): rendered like `tests/gui_snapshots.rs`, timings masked.
+/// components): rendered like `snapshots.rs`, timings masked.
 #[test]
 fn snapshot_of_a_previewed_recommendation() {
-    let mut h = app([1440.0, 900.0]);
-    open_sample(&mut h, "microservices.spof.ron");
+    let mut h = light_app([1440.0, 900.0]);
+    open_sample_advised(&mut h, "microservices.spof.ron");
     let title = summary(&h, "redundancy:payment:standby");
     reveal(&mut h, &title);
     h.get_by_label(&title).hover();
@@ -252,21 +224,11 @@ fn snapshot_of_a_previewed_recommendation() {
         h.state().previewed_recommendation(),
         Some("redundancy:payment:standby")
     );
-    let timings: Vec<egui::Rect> = h
-        .query_all_by_label_contains(" ms")
-        .map(|n| {
-            let r = n.rect();
-            egui::Rect::from_min_size(r.min, egui::vec2(160.0, r.height()))
-        })
-        .collect();
-    for rect in timings {
-        h.mask(rect);
-    }
-    h.snapshot("recommendation_preview");
+    snapshot(&mut h, "recommendation_preview");
 }
 
 /// How long the app asks egui to wait before the next frame (`Duration::MAX`: until input).
-fn repaint_delay(h: &Harness<'static, SpofApp>) -> Option<Duration> {
+fn repaint_delay(h: &App) -> Option<Duration> {
     h.output()
         .viewport_output
         .get(&egui::ViewportId::ROOT)
@@ -275,15 +237,15 @@ fn repaint_delay(h: &Harness<'static, SpofApp>) -> Option<Duration> {
 
 #[test]
 fn an_idle_window_with_a_finished_analysis_asks_for_no_frames() {
-    let mut h = app([1400.0, 900.0]);
-    open_sample(&mut h, "webshop.spof.ron");
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "webshop.spof.ron");
     h.run_steps(2);
     assert_eq!(repaint_delay(&h), Some(Duration::MAX));
 
     // After an edit and its analysis, and after a selection that moves the view, it goes
     // quiet again.
     h.get_by_label("component db").click();
-    settle(&mut h);
+    settle_advice(&mut h);
     h.run_steps(2);
     assert_eq!(repaint_delay(&h), Some(Duration::MAX));
     apply(&mut h, "redundancy:lb");

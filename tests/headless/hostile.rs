@@ -10,6 +10,8 @@ use std::time::Duration;
 use spofscope::io::{self, ImportFormat, compose, dot, k8s, mef};
 use spofscope::model::{self, LoadError};
 
+use crate::support::temp_dir;
+
 /// Run `f` on a thread and fail the test if it does not finish in time.
 fn promptly<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
@@ -37,7 +39,7 @@ fn model_with(components: &str) -> String {
 
 #[test]
 fn file_over_the_size_limit_is_refused_before_parsing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("huge.spof.ron");
     let mut f = std::fs::File::create(&path).unwrap();
     f.set_len(model::MAX_FILE_BYTES + 1).unwrap();
@@ -132,7 +134,7 @@ fn absurdly_long_ids_are_refused_with_a_shortened_echo() {
 
 #[test]
 fn invalid_utf8_is_refused_with_its_position() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("bad.spof.ron");
     std::fs::write(&path, b"Model(\n  format: 1,\n  name: \"\xff\xfe\",\n)").unwrap();
     let e = promptly(move || model::load(&path)).unwrap_err();

@@ -1,46 +1,27 @@
-#![cfg(feature = "gui")]
 //! Analysis ▸ Chaos experiment… driven through egui_kittest on the real `SpofApp`: the
 //! dialog shows exactly what `analysis::chaos::run` reports for the same trials and seed,
 //! and Cancel stops a long experiment without a result.
 
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use egui::Key;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use spofscope::analysis::chaos;
 use spofscope::io::report::percent;
-use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command};
 
-fn app() -> Harness<'static, SpofApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SpofApp::new(cc, None))
-}
+use crate::support::{App, WINDOW, app, label_texts, request_sample, settle_advice, wait};
 
-fn open_dialog(h: &mut Harness<'static, SpofApp>, file: &str) {
-    let index = SAMPLES.iter().position(|s| s.file == file);
-    assert!(index.is_some(), "no sample {file}");
-    h.state_mut()
-        .request(Action::OpenSample(index.unwrap_or_default()));
+fn open_dialog(h: &mut App, file: &str) {
+    request_sample(h, file);
     h.state_mut().request(Action::Run(Command::ChaosExperiment));
     // Wait out the panel's own spinners: the experiment's bar is then the only progress shown.
-    for _ in 0..2000 {
-        h.run_steps(1);
-        let s = h.state();
-        if s.analysis_is_current() && s.current_advice().is_some() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the background analysis did not finish");
+    settle_advice(h);
 }
 
 /// Replace the text of the field labelled `label` with `text`, as a user would.
-fn set_field(h: &mut Harness<'static, SpofApp>, label: &str, text: &str) {
+fn set_field(h: &mut App, label: &str, text: &str) {
     let old = h.get_by_label(label).value().unwrap_or_default();
     h.get_by_label(label).focus();
     h.run_steps(2);
@@ -56,28 +37,15 @@ fn set_field(h: &mut Harness<'static, SpofApp>, label: &str, text: &str) {
 }
 
 /// Step until the experiment has finished with a report.
-fn wait_for_report(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..2000 {
-        h.run_steps(1);
-        if !h.state().chaos_is_running() && h.state().chaos_report().is_some() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the chaos experiment did not finish");
-}
-
-/// Every label's text in the order the window lays them out.
-fn label_texts(h: &Harness<'static, SpofApp>) -> Vec<String> {
-    h.query_all_by(|n| n.role() == Role::Label)
-        .filter_map(|n| n.accesskit_node().value())
-        .collect()
+fn wait_for_report(h: &mut App) {
+    wait(h, "the chaos experiment's report", |h| {
+        !h.state().chaos_is_running() && h.state().chaos_report().is_some()
+    });
 }
 
 #[test]
 fn the_dialog_shows_what_chaos_run_reports_for_the_same_seed() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_dialog(&mut h, "webshop.spof.ron");
     assert_eq!(h.get_by_label("Trials").value().as_deref(), Some("100000"));
     set_field(&mut h, "Trials", "5000");
@@ -147,7 +115,7 @@ fn the_dialog_shows_what_chaos_run_reports_for_the_same_seed() {
 
 #[test]
 fn trials_out_of_range_cannot_run() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_dialog(&mut h, "webshop.spof.ron");
     for bad in ["0", "100000001", "many"] {
         set_field(&mut h, "Trials", bad);
@@ -158,14 +126,20 @@ fn trials_out_of_range_cannot_run() {
     h.get_by_label("Run");
 }
 
-#[test]
-fn cancel_stops_a_long_experiment_without_a_result() {
-    let mut h = app();
+/// The dialog on the microservices sample, running an experiment too long to finish.
+fn long_experiment_running() -> App {
+    let mut h = app(WINDOW);
     open_dialog(&mut h, "microservices.spof.ron");
     set_field(&mut h, "Trials", "100000000");
     h.get_by_label("Run").click();
     h.run_steps(2);
     assert!(h.state().chaos_is_running());
+    h
+}
+
+#[test]
+fn cancel_stops_a_long_experiment_without_a_result() {
+    let mut h = long_experiment_running();
     h.get_by_role(Role::ProgressIndicator);
     h.get_by_label("Cancel").click();
     h.run_steps(2);
@@ -178,12 +152,7 @@ fn cancel_stops_a_long_experiment_without_a_result() {
 
 #[test]
 fn escape_cancels_a_running_experiment() {
-    let mut h = app();
-    open_dialog(&mut h, "microservices.spof.ron");
-    set_field(&mut h, "Trials", "100000000");
-    h.get_by_label("Run").click();
-    h.run_steps(2);
-    assert!(h.state().chaos_is_running());
+    let mut h = long_experiment_running();
     h.key_press(Key::Escape);
     h.run_steps(2);
     assert!(!h.state().chaos_is_running());

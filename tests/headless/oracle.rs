@@ -13,6 +13,8 @@ use spofscope::model::{
     Replication, Zone,
 };
 
+use crate::support::{SAMPLES, region, sample};
+
 /// Basic events of the oracle: regions, zones, replicas, as DESIGN §2 lists them.
 #[derive(Clone, Debug)]
 enum Basic {
@@ -783,18 +785,7 @@ fn entry(id: &str) -> Component {
 }
 
 fn one_region(zones: &[&str]) -> Vec<Region> {
-    vec![Region {
-        id: "r".to_owned(),
-        name: String::new(),
-        zones: zones
-            .iter()
-            .map(|z| Zone {
-                id: (*z).to_owned(),
-                name: String::new(),
-                availability: None,
-            })
-            .collect(),
-    }]
+    vec![region("r", zones)]
 }
 
 fn model(regions: Vec<Region>, components: Vec<Component>, deps: Vec<Dependency>) -> Model {
@@ -965,8 +956,8 @@ fn dependency_down_at_baseline_does_not_make_every_event_an_order2_candidate() {
 
 #[test]
 fn samples_match_the_oracle() {
-    for name in ["webshop", "webshop-hardened", "microservices", "two-region"] {
-        let m = load_sample(name);
+    for name in SAMPLES {
+        let m = sample(name);
         check_spofs_and_order2(&m).unwrap();
     }
 }
@@ -974,7 +965,7 @@ fn samples_match_the_oracle() {
 #[test]
 fn single_zone_webshop_scenarios_and_availability_match_the_oracle() {
     // Nine basic events: small enough to enumerate every failure set.
-    let m = load_sample("webshop");
+    let m = sample("webshop");
     check_availability(&m).unwrap();
     let oracle = Oracle::new(&m);
     for scenario in &m.scenarios {
@@ -989,11 +980,6 @@ fn single_zone_webshop_scenarios_and_availability_match_the_oracle() {
     for pick in everything {
         check_whatif(&m, &[pick]).unwrap();
     }
-}
-
-fn load_sample(name: &str) -> Model {
-    let path = format!("{}/samples/{name}.spof.ron", env!("CARGO_MANIFEST_DIR"));
-    spofscope::model::load(std::path::Path::new(&path)).unwrap()
 }
 
 #[test]

@@ -1,56 +1,28 @@
 //! Presentation mode (F5) driven through egui_kittest on the real `SpofApp`: the headline
 //! numbers equal the analysis formatted as the panel does, the arrow keys step through the
 //! scenarios and the top recommendations, Esc leaves; plus snapshots at projector sizes.
-#![cfg(feature = "gui")]
-
-use std::time::Duration;
 
 use egui::{Key, ViewportCommand};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spofscope::advice;
 use spofscope::analysis::{self, Options, Report};
 use spofscope::io::report::{duration, nines, percent, percents};
 use spofscope::model::{Event, Model};
-use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command};
 
-fn app_on(sample: &str, size: [f32; 2]) -> Harness<'static, SpofApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(|cc| SpofApp::new(cc, None));
-    let index = SAMPLES.iter().position(|s| s.file == sample);
-    assert!(index.is_some(), "no sample {sample}");
-    h.state_mut()
-        .request(Action::OpenSample(index.unwrap_or_default()));
-    wait(&mut h, "the analysis and the recommendations", |h| {
-        h.state().analysis_is_current() && h.state().current_advice().is_some()
-    });
+use crate::support::{App, light_app, open_sample_advised, wait};
+
+fn app_on(sample: &str, size: [f32; 2]) -> App {
+    let mut h = light_app(size);
+    open_sample_advised(&mut h, sample);
     h
 }
 
-/// Step until `done`, sleeping a little between frames: the analysis runs on its own thread.
-fn wait(
-    h: &mut Harness<'static, SpofApp>,
-    what: &str,
-    done: impl Fn(&Harness<'static, SpofApp>) -> bool,
-) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        if done(h) {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("{what} never came");
-}
-
-fn wait_for_label(h: &mut Harness<'static, SpofApp>, label: &str) {
+fn wait_for_label(h: &mut App, label: &str) {
     wait(h, label, |h| h.query_by_label(label).is_some());
 }
 
-fn press(h: &mut Harness<'static, SpofApp>, key: Key) {
+fn press(h: &mut App, key: Key) {
     h.key_press(key);
     h.run_steps(1);
 }
@@ -67,7 +39,7 @@ fn key_event(key: Key, pressed: bool) -> egui::Event {
 
 /// Press `key` and return the viewport commands the app sent in that very frame (the
 /// harness's own `key_press` runs one more frame, for the release, before we could look).
-fn press_for_commands(h: &mut Harness<'static, SpofApp>, key: Key) -> Vec<ViewportCommand> {
+fn press_for_commands(h: &mut App, key: Key) -> Vec<ViewportCommand> {
     h.input_mut().events.push(key_event(key, true));
     h.run_steps(1);
     let commands = h
@@ -274,7 +246,7 @@ fn a_scenario_no_entry_goes_down_in_says_so() {
 
 // ----- snapshots -----
 
-fn presenting(sample: &str, size: [f32; 2], slide: usize) -> Harness<'static, SpofApp> {
+fn presenting(sample: &str, size: [f32; 2], slide: usize) -> App {
     let mut h = app_on(sample, size);
     press(&mut h, Key::F5);
     for _ in 0..slide {

@@ -1,21 +1,12 @@
 //! Chaos experiments: observed availability agrees with the exact value, the causes of
 //! outages are minimal failure sets, and a seed reproduces the output exactly.
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use spofscope::analysis::chaos::{self, Cancelled, Cause, ChaosReport, Participant};
 use spofscope::model::{self, Model};
 
-const SAMPLES: [&str; 4] = ["webshop", "webshop-hardened", "microservices", "two-region"];
-
-fn sample(name: &str) -> Model {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"));
-    model::load(&path).unwrap_or_else(|e| panic!("{e}"))
-}
+use crate::support::{SAMPLES, sample, sample_path, spofscope, temp_dir};
 
 fn run(model: &Model, trials: u64, seed: u64) -> ChaosReport {
     chaos::run(model, trials, seed, &|_, _| {}, &AtomicBool::new(false))
@@ -135,13 +126,9 @@ fn progress_reaches_the_total_and_cancel_stops_the_run() {
     assert_eq!(cancelled, Err(Cancelled));
 }
 
-fn spofscope() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_spofscope"))
-}
-
 #[test]
 fn cli_chaos_is_reproducible_and_rejects_bad_trial_counts() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
+    let file = sample_path("webshop");
     let once = || {
         let out = spofscope()
             .args([
@@ -190,8 +177,8 @@ fn cli_chaos_is_reproducible_and_rejects_bad_trial_counts() {
 
 #[test]
 fn the_html_report_shows_the_chaos_experiment_unless_left_out() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = sample_path("webshop");
+    let dir = temp_dir();
     let export = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         let status = spofscope()

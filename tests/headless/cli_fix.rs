@@ -2,22 +2,13 @@
 //! and what never is, and the DESIGN §3 JSON keys.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use spofscope::analysis::{self, Options};
 use spofscope::model::{self, Model};
 
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"))
-}
-
-fn spofscope() -> Command {
-    Command::cargo_bin("spofscope").expect("binary is built")
-}
+use crate::support::{sample_path, spofscope, temp_dir};
 
 fn load(path: &Path) -> Model {
     model::load(path).expect("written model loads")
@@ -25,8 +16,8 @@ fn load(path: &Path) -> Model {
 
 #[test]
 fn fix_all_writes_a_model_without_spofs_and_leaves_the_input_alone() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = sample("webshop");
+    let dir = temp_dir();
+    let input = sample_path("webshop");
     let original = fs::read(&input).expect("sample");
     let out = dir.path().join("fixed.spof.ron");
     spofscope()
@@ -59,8 +50,8 @@ fn fix_all_writes_a_model_without_spofs_and_leaves_the_input_alone() {
 
 #[test]
 fn fix_by_id_applies_only_that_recommendation() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = sample("webshop");
+    let dir = temp_dir();
+    let input = sample_path("webshop");
     let out = dir.path().join("fixed.spof.ron");
     spofscope()
         .arg("fix")
@@ -80,11 +71,11 @@ fn fix_by_id_applies_only_that_recommendation() {
 
 #[test]
 fn fix_applies_several_ids_in_order_and_reports_the_ones_made_moot() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("fixed.spof.ron");
     spofscope()
         .arg("fix")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args([
             "--apply",
             "geo-distribution:zone:eu-a,redundancy:lb",
@@ -102,11 +93,11 @@ fn fix_applies_several_ids_in_order_and_reports_the_ones_made_moot() {
 
 #[test]
 fn fix_with_an_unknown_id_exits_2_names_it_and_writes_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("fixed.spof.ron");
     spofscope()
         .arg("fix")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--apply", "redundancy:lb,redundancy:nope", "--out"])
         .arg(&out)
         .assert()
@@ -120,11 +111,11 @@ fn fix_with_an_unknown_id_exits_2_names_it_and_writes_nothing() {
 
 #[test]
 fn fix_mixing_all_with_ids_is_bad_input() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("fixed.spof.ron");
     spofscope()
         .arg("fix")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--apply", "all,redundancy:lb", "--out"])
         .arg(&out)
         .assert()
@@ -137,7 +128,7 @@ fn fix_mixing_all_with_ids_is_bad_input() {
 
 #[test]
 fn fix_on_a_broken_file_exits_2_and_writes_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let input = dir.path().join("broken.spof.ron");
     fs::write(
         &input,
@@ -160,7 +151,7 @@ fn fix_on_a_broken_file_exits_2_and_writes_nothing() {
 fn fix_without_out_is_refused() {
     spofscope()
         .arg("fix")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--apply", "all"])
         .assert()
         .code(2)
@@ -169,9 +160,9 @@ fn fix_without_out_is_refused() {
 
 #[test]
 fn fix_overwrites_the_input_when_out_names_it() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let input = dir.path().join("shop.spof.ron");
-    fs::copy(sample("two-region"), &input).expect("copy");
+    fs::copy(sample_path("two-region"), &input).expect("copy");
     spofscope()
         .arg("fix")
         .arg(&input)
@@ -192,7 +183,7 @@ fn fix_overwrites_the_input_when_out_names_it() {
 fn check_json_lists_recommendations_with_the_design_keys() {
     let output = spofscope()
         .args(["check", "--format", "json"])
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .output()
         .expect("runs");
     assert!(output.status.success());
@@ -230,14 +221,14 @@ fn check_json_lists_recommendations_with_the_design_keys() {
 fn check_text_and_markdown_list_recommendations() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .assert()
         .success()
         .stdout(predicate::str::contains("Recommendations (11)"))
         .stdout(predicate::str::contains("1. geo-distribution:zone:eu-a"));
     spofscope()
         .args(["check", "--format", "markdown"])
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .assert()
         .success()
         .stdout(predicate::str::contains("## Recommendations (11)"))

@@ -10,12 +10,17 @@ use std::time::Duration;
 use spofscope::edit::recovery::{self, Meta, Session};
 use spofscope::model::{self, Model};
 
+use crate::support::temp_dir;
+
 /// Set in the child: the recovery root to write under.
 const CHILD_ROOT: &str = "SPOFSCOPE_RECOVERY_CHILD_ROOT";
 const READY: &str = "recovery-child-ready";
 
 fn edited() -> Model {
-    let text = include_str!("../samples/webshop.spof.ron");
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/webshop.spof.ron"
+    ));
     let mut m = model::from_str(text, "webshop.spof.ron").unwrap_or_else(|e| panic!("{e}"));
     m.name = "Web shop, edited before the crash".to_owned();
     m.components[0].replicas = 3;
@@ -51,12 +56,12 @@ fn child_writes_a_copy_and_waits_to_be_killed() {
 
 #[test]
 fn a_killed_editor_leaves_exactly_one_copy_that_loads_back_exactly() {
-    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
+    let root = temp_dir();
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
     let mut child = Command::new(exe)
         .args([
             "--exact",
-            "child_writes_a_copy_and_waits_to_be_killed",
+            "recovery::child_writes_a_copy_and_waits_to_be_killed",
             "--nocapture",
             "--test-threads=1",
         ])

@@ -1,10 +1,8 @@
 //! Autosave and recovery in the desktop app, through egui_kittest on the real `SpofApp`
 //! with a temp recovery root. Time is egui's input time, which the harness moves by a
 //! quarter of a second per step: no test here waits on the wall clock.
-#![cfg(feature = "gui")]
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -12,27 +10,13 @@ use spofscope::edit::recovery::{self, Meta, Session};
 use spofscope::model::{self, Model};
 use spofscope::ui::{Action, SAMPLES, SpofApp};
 
-fn app_with_recovery(root: &Path) -> Harness<'static, SpofApp> {
+use crate::support::{App, WINDOW, settle, temp_dir};
+
+fn app_with_recovery(root: &Path) -> App {
     let root = root.to_owned();
     Harness::builder()
-        .with_size([1400.0, 900.0])
+        .with_size(WINDOW)
         .build_eframe(move |cc| SpofApp::new(cc, None).with_recovery(root))
-}
-
-fn settle(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        if h.state().analysis_is_current() {
-            h.run_steps(2);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the background analysis did not finish");
-}
-
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"))
 }
 
 fn edited() -> Model {

@@ -4,6 +4,8 @@
 use spofscope::analysis::{self, MINUTES_PER_YEAR, Options, Report};
 use spofscope::model;
 
+use crate::support::{SAMPLES, sample};
+
 fn analyze(ron: &str) -> Report {
     let model = model::from_str(ron, "test.spof.ron").unwrap();
     analysis::analyze(&model, &Options::default())
@@ -397,11 +399,10 @@ fn birnbaum_importance_of_a_series_member_is_the_rest_of_the_chain() {
 
 #[test]
 fn every_sample_is_exact() {
-    for sample in ["webshop", "webshop-hardened", "microservices", "two-region"] {
-        let path = format!("{}/samples/{sample}.spof.ron", env!("CARGO_MANIFEST_DIR"));
-        let model = model::load(std::path::Path::new(&path)).unwrap();
+    for name in SAMPLES {
+        let model = sample(name);
         let report = analysis::analyze(&model, &Options::default());
-        assert!(report.entries.iter().all(|e| e.exact), "{sample}");
+        assert!(report.entries.iter().all(|e| e.exact), "{name}");
     }
 }
 
@@ -409,8 +410,7 @@ fn every_sample_is_exact() {
 fn single_zone_webshop_has_the_closed_form_availability() {
     // Everything in eu-a: region ∧ zone ∧ dns ∧ lb ∧ (1-of-2 web) ∧ db ∧ files; the
     // session cache is a soft dependency.
-    let path = format!("{}/samples/webshop.spof.ron", env!("CARGO_MANIFEST_DIR"));
-    let model = model::load(std::path::Path::new(&path)).unwrap();
+    let model = sample("webshop");
     let r = analysis::analyze(&model, &Options::default());
     let a = 0.999f64;
     let expected = 0.9999 * 0.9995 * a * a * (1.0 - (1.0 - a) * (1.0 - a)) * a * a;

@@ -5,45 +5,17 @@ use std::path::Path;
 use std::time::Duration;
 
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spofscope::io::export::{self, ExportFormat, ExportOptions};
 use spofscope::io::svg::Knockout;
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
-use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command, SAMPLES};
 
-fn app(size: [f32; 2]) -> Harness<'static, SpofApp> {
-    Harness::builder()
-        .with_size(size)
-        .build_eframe(|cc| SpofApp::new(cc, None))
-}
-
-/// Step until the background analysis (and the what-if, if asked) matches the document.
-fn settle(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        let s = h.state();
-        let whatif_done = s.knockouts().is_empty() || s.whatif_is_current();
-        if s.analysis_is_current() && whatif_done {
-            h.run_steps(2);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the background analysis did not finish");
-}
-
-fn open_sample(h: &mut Harness<'static, SpofApp>, file: &str) {
-    let index = SAMPLES.iter().position(|s| s.file == file);
-    assert!(index.is_some(), "no sample {file}");
-    h.state_mut()
-        .request(Action::OpenSample(index.unwrap_or_default()));
-    settle(h);
-}
+use crate::support::{App, WINDOW, app, import_fixture, open_sample, settle, temp_dir};
 
 #[test]
 fn opening_a_sample_lists_its_spofs_in_the_panel() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     // The same six SPOFs, in the same order, as `spofscope check samples/webshop.spof.ron`.
     h.get_by_label("SPOFs (6)");
@@ -65,7 +37,7 @@ fn opening_a_sample_lists_its_spofs_in_the_panel() {
 
 #[test]
 fn clicking_a_spof_in_the_panel_selects_it() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("component db").click();
     settle(&mut h);
@@ -74,7 +46,7 @@ fn clicking_a_spof_in_the_panel_selects_it() {
 
 #[test]
 fn adding_a_component_from_the_palette_changes_the_count() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("7 components · 6 dependencies");
     h.get_by_label("⚙  Service").click();
@@ -86,7 +58,7 @@ fn adding_a_component_from_the_palette_changes_the_count() {
 
 #[test]
 fn more_replicas_in_the_inspector_make_a_spof_disappear() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("component lb").click();
     settle(&mut h);
@@ -103,7 +75,7 @@ fn more_replicas_in_the_inspector_make_a_spof_disappear() {
 
 #[test]
 fn undo_and_redo_walk_the_history() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let original = h.state().model().clone();
     h.get_by_label("🗄  Database").click();
@@ -130,7 +102,7 @@ fn undo_and_redo_walk_the_history() {
 
 #[test]
 fn knocking_out_a_zone_lists_the_entries_down() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("💥 What-if").click();
     settle(&mut h);
@@ -147,7 +119,7 @@ fn knocking_out_a_zone_lists_the_entries_down() {
 fn saving_and_reloading_gives_the_same_model() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"));
     let path = dir.path().join("shop.spof.ron");
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "microservices.spof.ron");
     h.get_by_label("⚡  Cache").click();
     settle(&mut h);
@@ -159,7 +131,7 @@ fn saving_and_reloading_gives_the_same_model() {
     let saved = h.state().model().clone();
     assert_eq!(model::load(&path).ok(), Some(saved.clone()));
 
-    let mut again = app([1400.0, 900.0]);
+    let mut again = app(WINDOW);
     again.state_mut().request(Action::OpenFile(path.clone()));
     settle(&mut again);
     assert_eq!(*again.state().model(), saved);
@@ -173,7 +145,7 @@ fn a_broken_file_shows_line_and_column_and_keeps_the_model() {
     let text = "Model(\n    format: 1,\n    name: \"x\",\n    components: [(id: \"a\", kind: Blender)],\n)\n";
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write: {e}"));
     let expected = model::load(&path).err().map(|e| e.location);
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let before = h.state().model().clone();
     h.state_mut().request(Action::OpenFile(path.clone()));
@@ -188,7 +160,7 @@ fn a_broken_file_shows_line_and_column_and_keeps_the_model() {
 
 #[test]
 fn new_asks_before_dropping_unsaved_changes() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("⚙  Service").click();
     settle(&mut h);
@@ -207,7 +179,7 @@ fn new_asks_before_dropping_unsaved_changes() {
 
 #[test]
 fn every_sample_opens_from_the_menu_list() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     for sample in &SAMPLES {
         open_sample(&mut h, sample.file);
         let expected = model::load(
@@ -224,14 +196,14 @@ fn every_sample_opens_from_the_menu_list() {
     }
 }
 
-fn select(h: &mut Harness<'static, SpofApp>, ids: &[&str]) {
+fn select(h: &mut App, ids: &[&str]) {
     h.state_mut().request(Action::SelectOnly(
         ids.iter().map(|s| (*s).to_owned()).collect(),
     ));
     settle(h);
 }
 
-fn has_dependency(h: &Harness<'static, SpofApp>, from: &str, to: &str) -> Option<DependencyKind> {
+fn has_dependency(h: &App, from: &str, to: &str) -> Option<DependencyKind> {
     h.state()
         .model()
         .dependencies
@@ -242,7 +214,7 @@ fn has_dependency(h: &Harness<'static, SpofApp>, from: &str, to: &str) -> Option
 
 #[test]
 fn c_connects_two_selected_components_and_h_toggles_hard_and_soft() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     select(&mut h, &["dns", "db"]);
     h.key_press(Key::C);
@@ -262,7 +234,7 @@ fn c_connects_two_selected_components_and_h_toggles_hard_and_soft() {
 
 #[test]
 fn delete_removes_components_with_their_dependencies_in_one_step() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     select(&mut h, &["web", "db"]);
     h.key_press(Key::Delete);
@@ -282,7 +254,7 @@ fn delete_removes_components_with_their_dependencies_in_one_step() {
 
 #[test]
 fn duplicate_copies_the_selection_with_the_dependencies_inside_it() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     select(&mut h, &["web", "db"]);
     h.key_press_modifiers(Modifiers::COMMAND, Key::D);
@@ -307,7 +279,7 @@ fn duplicate_copies_the_selection_with_the_dependencies_inside_it() {
 
 #[test]
 fn copy_and_paste_add_fresh_copies() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     select(&mut h, &["lb"]);
     h.key_press_modifiers(Modifiers::COMMAND, Key::C);
@@ -329,7 +301,7 @@ fn copy_and_paste_add_fresh_copies() {
 
 #[test]
 fn a_knockout_saved_as_scenario_lands_in_the_model() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.state_mut().request(Action::SetKnockouts(vec![
         "db".to_owned(),
@@ -350,7 +322,7 @@ fn a_knockout_saved_as_scenario_lands_in_the_model() {
 
 #[test]
 fn make_redundant_spreads_a_database_over_its_region() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "microservices.spof.ron");
     select(&mut h, &["users-db"]);
     h.get_by_label("Make redundant").click();
@@ -375,7 +347,7 @@ fn a_broken_file_is_reported_without_asking_to_drop_unsaved_changes() {
     let path = dir.path().join("broken.spof.ron");
     std::fs::write(&path, "Model(format: 1, name: \"x\", colour: 3)\n")
         .unwrap_or_else(|e| panic!("cannot write: {e}"));
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("⚙  Service").click();
     settle(&mut h);
@@ -391,10 +363,7 @@ fn a_broken_file_is_reported_without_asking_to_drop_unsaved_changes() {
 /// Edit, then `cancel` while the analysis of the edit runs. The sample analyses in well
 /// under a millisecond, so the analysis may win the race (egui can run a frame twice);
 /// then the next edit tries again. Returns the attempts it took.
-fn cancel_while_running(
-    h: &mut Harness<'static, SpofApp>,
-    cancel: impl Fn(&mut Harness<'static, SpofApp>),
-) -> usize {
+fn cancel_while_running(h: &mut App, cancel: impl Fn(&mut App)) -> usize {
     for attempt in 1..=50 {
         h.state_mut().request(Action::AddComponent {
             kind: model::ComponentKind::Service,
@@ -411,7 +380,7 @@ fn cancel_while_running(
 
 #[test]
 fn cancelling_the_analysis_shows_it_and_re_run_analyses_again() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     // Actions run at the end of the frame that started the analysis.
     cancel_while_running(&mut h, |h| {
@@ -435,7 +404,7 @@ fn cancelling_the_analysis_shows_it_and_re_run_analyses_again() {
 
 #[test]
 fn the_cancel_button_next_to_the_spinner_cancels() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     cancel_while_running(&mut h, |h| {
         // A second edit: the next frame analyses again, with the button where it was.
@@ -457,7 +426,7 @@ fn the_cancel_button_next_to_the_spinner_cancels() {
 
 #[test]
 fn escape_cancels_a_running_analysis_and_keeps_the_selection() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     cancel_while_running(&mut h, |h| {
         h.state_mut()
@@ -472,16 +441,8 @@ fn escape_cancels_a_running_analysis_and_keeps_the_selection() {
     assert!(h.state().selection().components.is_empty());
 }
 
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"))
-}
-
 /// A copy of a sample in a temp dir, opened in the app.
-fn open_copy_of_sample(
-    h: &mut Harness<'static, SpofApp>,
-    dir: &Path,
-    file: &str,
-) -> std::path::PathBuf {
+fn open_copy_of_sample(h: &mut App, dir: &Path, file: &str) -> std::path::PathBuf {
     let text = SAMPLES
         .iter()
         .find(|s| s.file == file)
@@ -498,7 +459,7 @@ fn open_copy_of_sample(
 #[test]
 fn a_failed_save_says_why_and_keeps_the_document_and_the_old_file() {
     let dir = temp_dir();
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     let path = open_copy_of_sample(&mut h, dir.path(), "webshop.spof.ron");
     let old = std::fs::read(&path).ok();
     h.get_by_label("⚙  Service").click();
@@ -524,7 +485,7 @@ fn a_failed_save_says_why_and_keeps_the_document_and_the_old_file() {
 #[test]
 fn save_asks_before_overwriting_a_file_changed_on_disk() {
     let dir = temp_dir();
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     let path = open_copy_of_sample(&mut h, dir.path(), "webshop.spof.ron");
     h.get_by_label("⚙  Service").click();
     settle(&mut h);
@@ -557,12 +518,6 @@ fn save_asks_before_overwriting_a_file_changed_on_disk() {
     assert_eq!(h.state().model().components.len(), 9);
 }
 
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/import")
-        .join(name)
-}
-
 /// A file dropped on the window, as a desktop integration hands it to egui.
 #[derive(Debug)]
 struct DroppedPath(std::path::PathBuf);
@@ -579,12 +534,12 @@ impl egui::DroppedFile for DroppedPath {
 
 #[test]
 fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
-    let path = fixture("compose.yml");
+    let path = import_fixture("compose.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let expected = spofscope::io::compose::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut h = app([1400.0, 900.0]);
-    let drop = |h: &mut Harness<'static, SpofApp>, path: std::path::PathBuf| {
+    let mut h = app(WINDOW);
+    let drop = |h: &mut App, path: std::path::PathBuf| {
         h.input_mut()
             .dropped_files
             .push(std::sync::Arc::new(DroppedPath(path)));
@@ -605,11 +560,11 @@ fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
 
 #[test]
 fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
-    let path = fixture("compose.yml");
+    let path = import_fixture("compose.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let expected = spofscope::io::compose::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("File").click();
     h.run_steps(2);
@@ -640,23 +595,23 @@ fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
 
 #[test]
 fn importing_over_unsaved_changes_asks_first() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.get_by_label("⚙  Service").click();
     settle(&mut h);
     h.state_mut()
-        .request(Action::ImportFile(fixture("architecture.dot")));
+        .request(Action::ImportFile(import_fixture("architecture.dot")));
     settle(&mut h);
     h.get_by_label("Unsaved changes");
     h.get_by_label("Cancel").click();
     settle(&mut h);
     assert_eq!(h.state().model().components.len(), 8);
     h.state_mut()
-        .request(Action::ImportFile(fixture("k8s.yaml")));
+        .request(Action::ImportFile(import_fixture("k8s.yaml")));
     settle(&mut h);
     h.get_by_label("Discard changes").click();
     settle(&mut h);
-    let path = fixture("k8s.yaml");
+    let path = import_fixture("k8s.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let expected = spofscope::io::k8s::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -674,7 +629,7 @@ fn a_broken_import_shows_line_and_column_and_keeps_the_model() {
     let Some(Some((line, column))) = error.map(|e| e.location) else {
         panic!("the broken file imported, or without a location");
     };
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let before = h.state().model().clone();
     h.state_mut().request(Action::ImportFile(path));
@@ -690,7 +645,7 @@ fn a_yaml_file_of_no_known_kind_asks_compose_or_kubernetes() {
     let dir = temp_dir();
     let path = dir.path().join("stack.yaml");
     std::fs::write(&path, "x-note: 1\n").unwrap_or_else(|e| panic!("cannot write: {e}"));
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let before = h.state().model().clone();
     h.state_mut().request(Action::ImportFile(path));
@@ -705,7 +660,7 @@ fn a_yaml_file_of_no_known_kind_asks_compose_or_kubernetes() {
 }
 
 /// File ▸ Export to `path`, waiting until the background export has finished.
-fn export_to(h: &mut Harness<'static, SpofApp>, path: &Path) {
+fn export_to(h: &mut App, path: &Path) {
     h.state_mut().request(Action::ExportTo(path.to_owned()));
     h.run_steps(1);
     for _ in 0..2000 {
@@ -728,7 +683,7 @@ fn exported(model: &model::Model, format: ExportFormat, options: &ExportOptions)
 #[test]
 fn export_writes_svg_png_and_mef_exactly_as_the_core_and_refuses_unknown_extensions() {
     let dir = temp_dir();
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let model = h.state().model().clone();
     for (name, format) in [
@@ -756,7 +711,7 @@ fn export_writes_svg_png_and_mef_exactly_as_the_core_and_refuses_unknown_extensi
 #[test]
 fn export_writes_the_html_report_and_the_markdown_report_with_its_diagram_beside_it() {
     let dir = temp_dir();
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     let model = h.state().model().clone();
     let html = dir.path().join("review.html");
@@ -790,7 +745,7 @@ fn export_writes_the_html_report_and_the_markdown_report_with_its_diagram_beside
 #[test]
 fn export_draws_the_what_if_knockout_on_the_diagram() {
     let dir = temp_dir();
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.state_mut().request(Action::Run(Command::ToggleWhatIf));
     h.state_mut()
@@ -834,14 +789,14 @@ fn export_draws_the_what_if_knockout_on_the_diagram() {
 /// a real window delivers them: the press alone, then the first four moves in one frame
 /// (the pointer is well outside the card's first place when egui decides it is a drag),
 /// then one move a frame. (`Harness::event` would run a frame for every event.)
-fn drag_like_a_window(h: &mut Harness<'static, SpofApp>, from: egui::Pos2, by: egui::Vec2) {
+fn drag_like_a_window(h: &mut App, from: egui::Pos2, by: egui::Vec2) {
     let button = |pressed, pos| egui::Event::PointerButton {
         pos,
         button: egui::PointerButton::Primary,
         pressed,
         modifiers: Modifiers::NONE,
     };
-    let frame = |h: &mut Harness<'static, SpofApp>, events: Vec<egui::Event>| {
+    let frame = |h: &mut App, events: Vec<egui::Event>| {
         h.input_mut().events.extend(events);
         h.run_steps(1);
     };
@@ -858,7 +813,7 @@ fn drag_like_a_window(h: &mut Harness<'static, SpofApp>, from: egui::Pos2, by: e
 
 #[test]
 fn dragging_a_card_moves_it_and_not_the_view() {
-    let mut h = app([1400.0, 900.0]);
+    let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     for id in ["dns", "web", "users"] {
         let before = h.state().model().clone();

@@ -4,11 +4,11 @@
 //! numbers, the DOT is exact, and bad input exits 2 and writes nothing.
 //!
 //! Regenerate the reference image after an intended change to the drawing with
-//! `UPDATE_REFERENCE=1 cargo test --test export png_matches_the_reference`, and look at it.
+//! `UPDATE_REFERENCE=1 cargo test --test headless export::png_matches_the_reference`,
+//! and look at it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use resvg::tiny_skia::Pixmap;
 use resvg::usvg;
@@ -17,21 +17,7 @@ use spofscope::io::export::{self, ExportFormat, ExportOptions};
 use spofscope::io::report::{duration, percent};
 use spofscope::model::{self, Model};
 
-const SAMPLES: [&str; 4] = ["webshop", "webshop-hardened", "microservices", "two-region"];
-
-fn spofscope() -> Command {
-    Command::cargo_bin("spofscope").unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn sample_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"))
-}
-
-fn sample(name: &str) -> Model {
-    model::load(&sample_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+use crate::support::{SAMPLES, in_crate, sample, sample_path, spofscope, temp_dir};
 
 fn exported(model: &Model, format: ExportFormat, options: &ExportOptions) -> Vec<u8> {
     export::export(model, format, options)
@@ -159,8 +145,7 @@ const PIXEL_BUDGET: f64 = 0.002;
 
 #[test]
 fn png_matches_the_reference() {
-    let reference =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/microservices-zone-outage.png");
+    let reference = in_crate("tests/reference/microservices-zone-outage.png");
     let png = exported(
         &sample("microservices"),
         ExportFormat::Png,
@@ -360,7 +345,7 @@ fn html_is_self_contained_well_formed_and_its_tables_equal_check_json() {
 
 #[test]
 fn export_html_equals_check_html_and_draws_the_scenario() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp_dir();
     let path = sample_path("webshop");
     let out = dir.path().join("review.html");
     spofscope()
@@ -388,7 +373,7 @@ fn export_html_equals_check_html_and_draws_the_scenario() {
 
 #[test]
 fn markdown_holds_the_check_tables_and_links_the_diagram_written_beside_it() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp_dir();
     for name in SAMPLES {
         let path = sample_path(name);
         let out = dir.path().join(format!("{name}.md"));
@@ -525,7 +510,7 @@ fn graphviz_accepts_every_sample_when_installed() {
 
 #[test]
 fn cli_writes_every_extension() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp_dir();
     let path = sample_path("webshop");
     let m = sample("webshop");
     for format in ExportFormat::ALL {
@@ -569,7 +554,7 @@ fn cli_writes_every_extension() {
 /// Runs `export` with `args`, expects exit 2 with `message` on standard error, and
 /// that nothing was written into the directory.
 fn refused(out_name: &str, args: &[&str], message: &str) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp_dir();
     let out = dir.path().join(out_name);
     spofscope()
         .arg("export")
@@ -633,7 +618,7 @@ fn cli_refuses_bad_options_with_exit_2_and_writes_nothing() {
 
 #[test]
 fn write_file_puts_the_markdown_diagram_beside_the_report_under_its_name() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = temp_dir();
     let out = dir.path().join("design review.MD");
     let m = sample("webshop");
     let written =

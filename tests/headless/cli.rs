@@ -3,19 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn spofscope() -> Command {
-    Command::cargo_bin("spofscope").unwrap()
-}
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"))
-}
+use crate::support::{sample_path, spofscope, temp_dir};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -82,7 +73,7 @@ const BROKEN: &str =
 
 #[test]
 fn single_zone_webshop_spofs_are_the_region_zone_and_every_single_replica_tier() {
-    let report = check_json(&sample("webshop"));
+    let report = check_json(&sample_path("webshop"));
     assert_eq!(
         spof_list(&report),
         pairs(&[
@@ -109,14 +100,14 @@ fn single_zone_webshop_spofs_are_the_region_zone_and_every_single_replica_tier()
 
 #[test]
 fn hardened_webshop_has_only_the_region_left() {
-    let report = check_json(&sample("webshop-hardened"));
+    let report = check_json(&sample_path("webshop-hardened"));
     assert_eq!(spof_list(&report), pairs(&[("region", "eu")]));
     assert_eq!(report["order2_total"], 12);
 }
 
 #[test]
 fn microservices_spofs_are_the_region_two_zones_and_four_components() {
-    let report = check_json(&sample("microservices"));
+    let report = check_json(&sample_path("microservices"));
     assert_eq!(
         spof_list(&report),
         pairs(&[
@@ -138,7 +129,7 @@ fn microservices_spofs_are_the_region_two_zones_and_four_components() {
 
 #[test]
 fn two_region_spofs_are_the_global_cdn_and_dns() {
-    let report = check_json(&sample("two-region"));
+    let report = check_json(&sample_path("two-region"));
     assert_eq!(
         spof_list(&report),
         pairs(&[("component", "cdn"), ("component", "dns")])
@@ -151,7 +142,7 @@ fn two_region_spofs_are_the_global_cdn_and_dns() {
 
 #[test]
 fn check_json_has_every_design_key() {
-    let report = check_json(&sample("webshop"));
+    let report = check_json(&sample_path("webshop"));
     for key in [
         "model",
         "entries",
@@ -199,7 +190,7 @@ fn check_json_has_every_design_key() {
 
 #[test]
 fn check_json_lists_the_findings_of_the_webshop() {
-    let report = check_json(&sample("webshop"));
+    let report = check_json(&sample_path("webshop"));
     let found: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()
@@ -225,7 +216,7 @@ fn check_json_lists_the_findings_of_the_webshop() {
 fn check_text_shows_entries_spofs_and_order2_tables() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
@@ -243,7 +234,7 @@ fn check_text_shows_entries_spofs_and_order2_tables() {
 fn check_markdown_has_headed_sections() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--format", "markdown"])
         .assert()
         .success()
@@ -260,7 +251,7 @@ fn check_markdown_has_headed_sections() {
 fn check_max_order2_truncates_the_list_but_not_the_total() {
     let out = spofscope()
         .arg("check")
-        .arg(sample("webshop-hardened"))
+        .arg(sample_path("webshop-hardened"))
         .args(["--format", "json", "--max-order2", "3"])
         .assert()
         .success()
@@ -279,7 +270,7 @@ fn check_max_order2_truncates_the_list_but_not_the_total() {
 fn fail_on_defaults_to_none() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .assert()
         .code(0);
 }
@@ -288,7 +279,7 @@ fn fail_on_defaults_to_none() {
 fn fail_on_spof_exits_1_when_there_is_a_spof() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail-on", "spof"])
         .assert()
         .code(1)
@@ -297,7 +288,7 @@ fn fail_on_spof_exits_1_when_there_is_a_spof() {
 
 #[test]
 fn fail_on_spof_exits_0_with_only_order2_risks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
     spofscope()
         .arg("check")
@@ -309,7 +300,7 @@ fn fail_on_spof_exits_0_with_only_order2_risks() {
 
 #[test]
 fn fail_on_order2_exits_1_with_only_order2_risks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
     spofscope()
         .arg("check")
@@ -323,7 +314,7 @@ fn fail_on_order2_exits_1_with_only_order2_risks() {
 fn fail_on_order2_exits_1_with_a_spof() {
     spofscope()
         .arg("check")
-        .arg(sample("two-region"))
+        .arg(sample_path("two-region"))
         .args(["--fail-on", "order2"])
         .assert()
         .code(1);
@@ -331,7 +322,7 @@ fn fail_on_order2_exits_1_with_a_spof() {
 
 #[test]
 fn fail_on_order2_exits_0_when_nothing_can_fail() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = write(dir.path(), "nothing.spof.ron", NOTHING);
     spofscope()
         .arg("check")
@@ -345,7 +336,7 @@ fn fail_on_order2_exits_0_when_nothing_can_fail() {
 fn fail_on_none_exits_0_despite_spofs() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail-on", "none"])
         .assert()
         .code(0);
@@ -356,27 +347,27 @@ fn fail_on_none_exits_0_despite_spofs() {
 
 #[test]
 fn check_out_writes_the_report_to_the_file_instead_of_stdout() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let out = dir.path().join("report.json");
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--format", "json", "--out"])
         .arg(&out)
         .assert()
         .success()
         .stdout("");
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(written, check_json(&sample("webshop")));
+    assert_eq!(written, check_json(&sample_path("webshop")));
 }
 
 #[test]
 fn check_out_is_written_even_when_fail_on_triggers() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let out = dir.path().join("report.md");
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--format", "markdown", "--fail-on", "spof", "--out"])
         .arg(&out)
         .assert()
@@ -390,7 +381,7 @@ fn check_out_is_written_even_when_fail_on_triggers() {
 
 #[test]
 fn check_of_a_bad_file_exits_2_names_the_location_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = write(dir.path(), "broken.spof.ron", BROKEN);
     let out = dir.path().join("report.json");
     spofscope()
@@ -421,7 +412,7 @@ fn check_of_a_missing_file_exits_2() {
 fn check_with_an_unknown_format_exits_2() {
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--format", "yaml"])
         .assert()
         .code(2);
@@ -429,10 +420,10 @@ fn check_with_an_unknown_format_exits_2() {
 
 #[test]
 fn check_out_into_a_missing_directory_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     spofscope()
         .arg("check")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .arg("--out")
         .arg(dir.path().join("missing").join("report.txt"))
         .assert()
@@ -458,7 +449,7 @@ fn whatif_json(path: &Path, fail: &str) -> Value {
 
 #[test]
 fn whatif_component_takes_down_its_dependents() {
-    let w = whatif_json(&sample("webshop"), "db");
+    let w = whatif_json(&sample_path("webshop"), "db");
     assert_eq!(strings(&w["failed"]), vec!["db"]);
     assert_eq!(strings(&w["down"]), vec!["db", "web", "lb", "users"]);
     assert!(strings(&w["degraded"]).is_empty());
@@ -467,7 +458,7 @@ fn whatif_component_takes_down_its_dependents() {
 
 #[test]
 fn whatif_one_replica_degrades_without_outage() {
-    let w = whatif_json(&sample("webshop"), "web#1");
+    let w = whatif_json(&sample_path("webshop"), "web#1");
     assert_eq!(strings(&w["failed"]), vec!["web#1"]);
     assert!(strings(&w["down"]).is_empty());
     assert_eq!(strings(&w["degraded"]), vec!["web"]);
@@ -476,7 +467,7 @@ fn whatif_one_replica_degrades_without_outage() {
 
 #[test]
 fn whatif_region_outage_fails_over_to_the_other_region() {
-    let w = whatif_json(&sample("two-region"), "region:eu");
+    let w = whatif_json(&sample_path("two-region"), "region:eu");
     assert_eq!(strings(&w["down"]), vec!["eu-app", "eu-lb"]);
     assert_eq!(
         strings(&w["degraded"]),
@@ -487,7 +478,7 @@ fn whatif_region_outage_fails_over_to_the_other_region() {
 
 #[test]
 fn whatif_accepts_several_events_separated_by_commas() {
-    let w = whatif_json(&sample("webshop-hardened"), "zone:eu-a,zone:eu-b");
+    let w = whatif_json(&sample_path("webshop-hardened"), "zone:eu-a,zone:eu-b");
     assert_eq!(strings(&w["failed"]), vec!["zone:eu-a", "zone:eu-b"]);
     assert_eq!(strings(&w["entries_down"]), vec!["users"]);
     assert_eq!(strings(&w["down"]), vec!["db", "web", "lb", "users"]);
@@ -495,7 +486,7 @@ fn whatif_accepts_several_events_separated_by_commas() {
 
 #[test]
 fn whatif_lists_each_failed_event_once_in_the_order_given() {
-    let w = whatif_json(&sample("webshop"), "web#1,db,web#1,db");
+    let w = whatif_json(&sample_path("webshop"), "web#1,db,web#1,db");
     assert_eq!(strings(&w["failed"]), vec!["web#1", "db"]);
 }
 
@@ -503,7 +494,7 @@ fn whatif_lists_each_failed_event_once_in_the_order_given() {
 fn whatif_text_lists_entries_down_and_degraded() {
     spofscope()
         .arg("whatif")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail", "cache#0"])
         .assert()
         .success()
@@ -516,7 +507,7 @@ fn whatif_text_lists_entries_down_and_degraded() {
 fn whatif_rejects_an_unknown_component_by_name() {
     spofscope()
         .arg("whatif")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail", "db,nosuch"])
         .assert()
         .code(2)
@@ -530,7 +521,7 @@ fn whatif_rejects_an_unknown_component_by_name() {
 fn whatif_rejects_a_replica_past_the_last_one() {
     spofscope()
         .arg("whatif")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail", "web#2"])
         .assert()
         .code(2)
@@ -547,7 +538,7 @@ fn whatif_rejects_an_unknown_zone_and_region() {
     ] {
         spofscope()
             .arg("whatif")
-            .arg(sample("webshop"))
+            .arg(sample_path("webshop"))
             .args(["--fail", event])
             .assert()
             .code(2)
@@ -559,7 +550,7 @@ fn whatif_rejects_an_unknown_zone_and_region() {
 fn whatif_rejects_a_malformed_event() {
     spofscope()
         .arg("whatif")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .args(["--fail", "db#x"])
         .assert()
         .code(2)
@@ -572,14 +563,14 @@ fn whatif_rejects_a_malformed_event() {
 fn whatif_requires_fail() {
     spofscope()
         .arg("whatif")
-        .arg(sample("webshop"))
+        .arg(sample_path("webshop"))
         .assert()
         .code(2);
 }
 
 #[test]
 fn whatif_of_a_bad_file_exits_2_with_the_location() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = write(dir.path(), "broken.spof.ron", BROKEN);
     spofscope()
         .arg("whatif")
@@ -613,7 +604,7 @@ fn generate(dir: &Path, name: &str, n: usize, seed: u64) -> Vec<u8> {
 
 #[test]
 fn generate_is_reproducible_per_seed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let a = generate(dir.path(), "a.spof.ron", 300, 7);
     let b = generate(dir.path(), "b.spof.ron", 300, 7);
     let c = generate(dir.path(), "c.spof.ron", 300, 8);
@@ -623,7 +614,7 @@ fn generate_is_reproducible_per_seed() {
 
 #[test]
 fn generated_model_loads_with_exactly_the_requested_components() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     for n in [1, 2, 5, 10, 137, 1000] {
         generate(dir.path(), "g.spof.ron", n, 3);
         let m = spofscope::model::load(&dir.path().join("g.spof.ron")).unwrap();
@@ -633,7 +624,7 @@ fn generated_model_loads_with_exactly_the_requested_components() {
 
 #[test]
 fn generated_model_can_be_checked() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     generate(dir.path(), "g.spof.ron", 200, 1);
     let report = check_json(&dir.path().join("g.spof.ron"));
     assert!(!report["entries"].as_array().unwrap().is_empty());
@@ -641,7 +632,7 @@ fn generated_model_can_be_checked() {
 
 #[test]
 fn generate_zero_components_exits_2_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let out = dir.path().join("g.spof.ron");
     spofscope()
         .args(["generate", "--components", "0", "--out"])

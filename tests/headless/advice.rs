@@ -1,16 +1,16 @@
 //! Recommendations: each strategy's exact edit and measured availability on a small
 //! model (closed forms), `fix_all` on every sample, `apply` by id, and properties on random models.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 use spofscope::advice::{self, ROUNDING, Recommendation, Strategy};
 use spofscope::analysis::{self, Options, Report};
 use spofscope::edit::{Document, Edit};
 use spofscope::model::{
-    self, Component, ComponentKind, Dependency, DependencyKind, Failover, Model, Needs, Region,
+    Component, ComponentKind, Dependency, DependencyKind, Failover, Model, Needs, Region,
     Replication, Zone,
 };
+
+use crate::support::{SAMPLES, region, sample};
 
 /// Default replica, zone and region availability.
 const P: f64 = 0.999;
@@ -37,21 +37,6 @@ fn placed(mut c: Component, zones: &[&str]) -> Component {
 fn at(mut c: Component, pos: (f32, f32)) -> Component {
     c.pos = pos;
     c
-}
-
-fn region(id: &str, zones: &[&str]) -> Region {
-    Region {
-        id: id.to_owned(),
-        name: String::new(),
-        zones: zones
-            .iter()
-            .map(|z| Zone {
-                id: (*z).to_owned(),
-                name: String::new(),
-                availability: None,
-            })
-            .collect(),
-    }
 }
 
 fn model(regions: Vec<Region>, components: Vec<Component>, dependencies: Vec<Dependency>) -> Model {
@@ -595,18 +580,8 @@ fn a_large_model_gets_the_fixes_of_its_worst_spofs_and_the_rest_are_listed() {
     assert_eq!(advice.unmeasured[0], report.spofs[measured].id);
 }
 
-fn sample(name: &str) -> Model {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"));
-    model::load(&path).expect("sample loads")
-}
-
 fn samples() -> Vec<(&'static str, Model)> {
-    ["webshop", "webshop-hardened", "microservices", "two-region"]
-        .into_iter()
-        .map(|n| (n, sample(n)))
-        .collect()
+    SAMPLES.into_iter().map(|n| (n, sample(n))).collect()
 }
 
 /// What `fix_all` must guarantee on any model.

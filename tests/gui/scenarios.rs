@@ -1,47 +1,21 @@
-#![cfg(feature = "gui")]
 //! The scenarios section of the analysis panel, driven through egui_kittest on the real
 //! `SpofApp`: add, rename, reorder and delete are undoable edits of the model's scenarios,
 //! and Run all shows exactly what `analysis::whatif` says for each scenario.
 
-use std::time::Duration;
-
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use spofscope::analysis;
 use spofscope::io::report::percent;
 use spofscope::model::{Event, Scenario};
-use spofscope::ui::{Action, Command, SAMPLES, SpofApp};
+use spofscope::ui::{Action, Command};
 
-fn app() -> Harness<'static, SpofApp> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SpofApp::new(cc, None))
-}
-
-/// Step until the analysis (and the what-if, if asked) matches the document.
-fn settle(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        let s = h.state();
-        let whatif_done = s.knockouts().is_empty() || s.whatif_is_current();
-        if s.analysis_is_current() && whatif_done {
-            h.run_steps(2);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the background analysis did not finish");
-}
+use crate::support::{App, WINDOW, app, label_texts, request_sample, settle, wait};
 
 /// Open `file` with the inspector hidden (its model page lists scenarios too) and the
 /// scenarios section expanded.
-fn open_scenarios(h: &mut Harness<'static, SpofApp>, file: &str) {
-    let index = SAMPLES.iter().position(|s| s.file == file);
-    assert!(index.is_some(), "no sample {file}");
-    h.state_mut()
-        .request(Action::OpenSample(index.unwrap_or_default()));
+fn open_scenarios(h: &mut App, file: &str) {
+    request_sample(h, file);
     h.state_mut().request(Action::Run(Command::ToggleInspector));
     settle(h);
     let n = h.state().model().scenarios.len();
@@ -49,7 +23,7 @@ fn open_scenarios(h: &mut Harness<'static, SpofApp>, file: &str) {
     h.run_steps(5);
 }
 
-fn names(h: &Harness<'static, SpofApp>) -> Vec<String> {
+fn names(h: &App) -> Vec<String> {
     h.state()
         .model()
         .scenarios
@@ -59,23 +33,23 @@ fn names(h: &Harness<'static, SpofApp>) -> Vec<String> {
 }
 
 /// The scenario name field holding `name`.
-fn name_field<'h>(h: &'h Harness<'static, SpofApp>, name: &'h str) -> egui_kittest::Node<'h> {
+fn name_field<'h>(h: &'h App, name: &'h str) -> egui_kittest::Node<'h> {
     h.get_by(move |n| n.role() == Role::TextInput && n.value().as_deref() == Some(name))
 }
 
 /// The text field that has the keyboard.
-fn focused_field<'h>(h: &'h Harness<'static, SpofApp>) -> egui_kittest::Node<'h> {
+fn focused_field<'h>(h: &'h App) -> egui_kittest::Node<'h> {
     h.get_by(|n| n.role() == Role::TextInput && n.is_focused())
 }
 
-fn undo(h: &mut Harness<'static, SpofApp>) {
+fn undo(h: &mut App) {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle(h);
 }
 
 #[test]
 fn add_rename_reorder_and_delete_are_undoable_scenario_edits() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_scenarios(&mut h, "webshop.spof.ron");
     let original = h.state().model().scenarios.clone();
     assert_eq!(names(&h), ["Zone eu-a outage", "Database crash"]);
@@ -152,7 +126,7 @@ fn add_rename_reorder_and_delete_are_undoable_scenario_edits() {
 
 #[test]
 fn running_one_scenario_knocks_it_out() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_scenarios(&mut h, "webshop.spof.ron");
     h.get_all_by_label("▶")
         .nth(1)
@@ -163,28 +137,15 @@ fn running_one_scenario_knocks_it_out() {
 }
 
 /// Step until the comparison shown is the current content's.
-fn wait_for_comparison(h: &mut Harness<'static, SpofApp>) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        if h.state().scenario_comparison_is_current() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("the scenario comparison did not finish");
-}
-
-/// Every label's text in the order the panel lays them out.
-fn label_texts(h: &Harness<'static, SpofApp>) -> Vec<String> {
-    h.query_all_by(|n| n.role() == Role::Label)
-        .filter_map(|n| n.accesskit_node().value())
-        .collect()
+fn wait_for_comparison(h: &mut App) {
+    wait(h, "the scenario comparison", |h| {
+        h.state().scenario_comparison_is_current()
+    });
 }
 
 #[test]
 fn run_all_shows_each_scenarios_whatif() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_scenarios(&mut h, "webshop-hardened.spof.ron");
     h.get_by_label("Run all").click();
     wait_for_comparison(&mut h);
@@ -227,7 +188,7 @@ fn run_all_shows_each_scenarios_whatif() {
 
 #[test]
 fn the_comparison_follows_edits_and_undo() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_scenarios(&mut h, "webshop.spof.ron");
     h.get_by_label("Run all").click();
     wait_for_comparison(&mut h);
@@ -244,7 +205,7 @@ fn the_comparison_follows_edits_and_undo() {
 
 #[test]
 fn renaming_to_a_taken_or_empty_name_changes_nothing() {
-    let mut h = app();
+    let mut h = app(WINDOW);
     open_scenarios(&mut h, "webshop.spof.ron");
     let revision = h.state().document_revision();
     for (typed, message) in [

@@ -1,7 +1,7 @@
 //! `.spof.ron` files (DESIGN §1): every default, one located error per kind of bad
 //! file, canonical and atomic saving, and a loader that never panics.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use proptest::prelude::*;
@@ -11,13 +11,7 @@ use spofscope::model::{
     Model, Needs, Region, Replication, Scenario, Zone,
 };
 
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(format!("{name}.spof.ron"))
-}
-
-const SAMPLES: [&str; 4] = ["webshop", "webshop-hardened", "microservices", "two-region"];
+use crate::support::{SAMPLES, in_crate, sample_path, temp_dir};
 
 fn load_err(text: &str) -> LoadError {
     model::from_str(text, "bad.spof.ron").unwrap_err()
@@ -419,7 +413,7 @@ fn invalid_component_id_is_located_at_the_id() {
 
 #[test]
 fn invalid_utf8_is_located_at_the_first_bad_byte() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("latin1.spof.ron");
     std::fs::write(
         &path,
@@ -463,9 +457,9 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
 
 #[test]
 fn samples_survive_load_save_load_unchanged() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     for name in SAMPLES {
-        let original = model::load(&sample(name)).unwrap();
+        let original = model::load(&sample_path(name)).unwrap();
         let path = dir.path().join(format!("{name}.spof.ron"));
         model::save(&original, &path).unwrap();
         let reloaded = model::load(&path).unwrap();
@@ -476,7 +470,7 @@ fn samples_survive_load_save_load_unchanged() {
 #[test]
 fn samples_are_stored_in_canonical_form() {
     for name in SAMPLES {
-        let text = std::fs::read_to_string(sample(name)).unwrap();
+        let text = std::fs::read_to_string(sample_path(name)).unwrap();
         let m = model::from_str(&text, name).unwrap();
         assert_eq!(model::to_string(&m), text, "{name} is not canonical");
     }
@@ -484,9 +478,9 @@ fn samples_are_stored_in_canonical_form() {
 
 #[test]
 fn saving_an_unchanged_model_twice_gives_identical_bytes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("m.spof.ron");
-    let m = model::load(&sample("microservices")).unwrap();
+    let m = model::load(&sample_path("microservices")).unwrap();
     model::save(&m, &path).unwrap();
     let first = std::fs::read(&path).unwrap();
     let again = model::load(&path).unwrap();
@@ -513,9 +507,9 @@ fn save_writes_components_in_their_model_order_with_defaults_left_out() {
 
 #[test]
 fn save_into_a_missing_directory_fails_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("missing").join("m.spof.ron");
-    let m = model::load(&sample("webshop")).unwrap();
+    let m = model::load(&sample_path("webshop")).unwrap();
     let err = model::save(&m, &path).unwrap_err();
     assert!(err.to_string().contains("m.spof.ron"), "{err}");
     assert!(!path.exists());
@@ -526,11 +520,11 @@ fn save_into_a_missing_directory_fails_and_writes_nothing() {
 fn save_that_cannot_replace_the_target_leaves_it_intact() {
     // The target is a non-empty directory: the rename fails after the temporary file
     // is written; the target and the directory must be exactly as before.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let target = dir.path().join("m.spof.ron");
     std::fs::create_dir(&target).unwrap();
     std::fs::write(target.join("keep"), "old").unwrap();
-    let m = model::load(&sample("webshop")).unwrap();
+    let m = model::load(&sample_path("webshop")).unwrap();
     assert!(model::save(&m, &target).is_err());
     assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "old");
     let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -548,9 +542,9 @@ fn save_that_cannot_replace_the_target_leaves_it_intact() {
 fn save_that_fails_midway_leaves_the_old_file_intact() {
     // A file size limit makes writing the temporary file fail part way (EFBIG; the
     // signal is ignored so the write returns an error instead of killing the process).
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let path = dir.path().join("old.spof.ron");
-    let old = std::fs::read(sample("webshop")).unwrap();
+    let old = std::fs::read(sample_path("webshop")).unwrap();
     std::fs::write(&path, &old).unwrap();
     let output = Command::new("sh")
         .arg("-c")
@@ -776,7 +770,7 @@ fn arb_model() -> impl Strategy<Value = Model> {
 
 /// Small edits of a real file: most inputs get past the first few characters.
 fn mutated_sample() -> impl Strategy<Value = String> {
-    let base = std::fs::read_to_string(sample("two-region")).unwrap();
+    let base = std::fs::read_to_string(sample_path("two-region")).unwrap();
     prop::collection::vec(
         (
             any::<prop::sample::Index>(),
@@ -842,7 +836,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_loading_a_file(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = temp_dir();
         let path = dir.path().join("bytes.spof.ron");
         std::fs::write(&path, &bytes).unwrap();
         let _ = model::load(&path);
@@ -864,7 +858,7 @@ fn position_beyond_f32_is_located_at_the_position() {
 #[test]
 fn fuzz_regression_position_overflow_is_rejected() {
     let path = "tests/fuzz_regressions/load_model-position-overflow.spof.ron";
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = std::fs::read_to_string(in_crate(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     let error = model::from_str(&text, path).err();
     let message = error.map(|e| e.to_string()).unwrap_or_default();
     assert!(
@@ -879,8 +873,8 @@ fn fuzz_regression_position_overflow_is_rejected() {
 #[test]
 fn save_gives_new_files_ordinary_permissions_and_keeps_an_old_files() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let m = model::load(&sample("webshop")).unwrap();
+    let dir = temp_dir();
+    let m = model::load(&sample_path("webshop")).unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let plain = dir.path().join("plain.txt");
     std::fs::write(&plain, "x").unwrap();

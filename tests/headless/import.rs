@@ -2,14 +2,14 @@
 //! in the style of public examples map to the expected components, dependencies,
 //! entries and SPOFs, report what they skip, and reject malformed input with a position.
 
-use std::path::Path;
-
 use spofscope::analysis::{self, Options};
 use spofscope::io::{Imported, compose, dot, k8s};
 use spofscope::model::{ComponentKind, DependencyKind, Model};
 
+use crate::support::fixture_path;
+
 fn fixture(name: &str) -> (String, String) {
-    let path = Path::new("tests/fixtures/import").join(name);
+    let path = fixture_path("import").join(name);
     (
         std::fs::read_to_string(&path).unwrap(),
         path.display().to_string(),

@@ -1,0 +1,12 @@
+//! The desktop app driven like a user would, through egui_kittest on the real `SpofApp`: one
+//! test binary (each links egui and wgpu), one module per part of the window.
+
+mod advice;
+mod app;
+mod chaos;
+mod charts;
+mod present;
+mod recovery;
+mod scenarios;
+mod snapshots;
+mod support;

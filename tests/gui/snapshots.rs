@@ -1,0 +1,37 @@
+//! Rendered images of the real app (egui_kittest + wgpu on Mesa's software Vulkan), compared with
+//! the committed PNGs in `tests/snapshots/`: the main window, what-if mode and the inspector.
+
+use spofscope::ui::Action;
+
+use crate::support::{App, light_app, open_sample_advised, settle_advice, snapshot};
+
+fn app_on(sample: &str) -> App {
+    let mut h = light_app([1440.0, 900.0]);
+    open_sample_advised(&mut h, sample);
+    h
+}
+
+#[test]
+fn main_window_on_the_microservices_sample() {
+    let mut h = app_on("microservices.spof.ron");
+    snapshot(&mut h, "main_window");
+}
+
+#[test]
+fn whatif_mode_with_a_zone_knocked_out() {
+    let mut h = app_on("webshop-hardened.spof.ron");
+    h.state_mut().request(Action::SetKnockouts(vec![
+        "zone:eu-a".to_owned(),
+        "db".to_owned(),
+    ]));
+    settle_advice(&mut h);
+    snapshot(&mut h, "whatif_mode");
+}
+
+#[test]
+fn inspector_on_a_selected_database() {
+    let mut h = app_on("webshop.spof.ron");
+    h.state_mut().request(Action::Focus("db".to_owned()));
+    settle_advice(&mut h);
+    snapshot(&mut h, "inspector");
+}

@@ -1,0 +1,18 @@
+//! Everything that needs no window: the core against closed forms, an oracle and the
+//! published tools, the file formats, and the command line as a user runs it. One test
+//! binary (each links the whole crate), one module per subject.
+
+mod advice;
+mod availability;
+mod chaos;
+mod cli;
+mod cli_fix;
+mod commands;
+mod export;
+mod hostile;
+mod import;
+mod mef;
+mod model_files;
+mod oracle;
+mod recovery;
+mod support;
