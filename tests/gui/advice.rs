@@ -8,6 +8,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
 use spofscope::advice;
 use spofscope::analysis::{self, Options};
+use spofscope::edit::Edit;
 use spofscope::model::Model;
 use spofscope::ui::Action;
 
@@ -135,6 +136,53 @@ fn after_an_edit_the_old_recommendations_cannot_be_applied() {
     assert!(
         h.query_all_by_label("Apply")
             .all(|b| !b.accesskit_node().is_disabled())
+    );
+}
+
+#[test]
+fn moving_a_card_keeps_the_recommendations_and_apply_leaves_it_where_it_is() {
+    let mut h = light_app(WINDOW);
+    open_sample_advised(&mut h, "microservices.spof.ron");
+    let ids = |h: &App| -> Vec<String> {
+        h.state()
+            .current_advice()
+            .map(|a| a.recommendations.iter().map(|r| r.id.clone()).collect())
+            .unwrap_or_default()
+    };
+    let before = ids(&h);
+    // The best recommendation that changes a card already on the canvas.
+    let (id, card) = h
+        .state()
+        .current_advice()
+        .and_then(|a| {
+            a.recommendations.iter().find_map(|r| {
+                r.edits.iter().find_map(|e| match e {
+                    Edit::UpdateComponent { id, .. } => Some((r.id.clone(), id.clone())),
+                    _ => None,
+                })
+            })
+        })
+        .unwrap_or_else(|| panic!("no recommendation changes a card"));
+    let moved = h
+        .state()
+        .model()
+        .component(&card)
+        .map(|c| (c.pos.0 + 300.0, c.pos.1 + 200.0))
+        .unwrap_or_else(|| panic!("no card {card}"));
+    h.state_mut().request(Action::Edit {
+        label: "Move".to_owned(),
+        edits: vec![Edit::Move(vec![(card.clone(), moved)])],
+        select: None,
+    });
+    // The edit applies at the end of the first frame: the next one already has the
+    // recommendations, carried over rather than measured again.
+    h.run_steps(2);
+    assert_eq!(ids(&h), before);
+    apply(&mut h, &id);
+    assert_eq!(
+        h.state().model().component(&card).map(|c| c.pos),
+        Some(moved),
+        "{id} moved {card} back"
     );
 }
 

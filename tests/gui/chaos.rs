@@ -159,3 +159,13 @@ fn escape_cancels_a_running_experiment() {
     assert!(h.state().chaos_report().is_none());
     h.get_by_label("Cancelled.");
 }
+
+#[test]
+fn closing_the_dialog_stops_a_running_experiment() {
+    let mut h = long_experiment_running();
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
+    assert!(!h.state().chaos_is_running());
+    assert!(h.state().chaos_report().is_none());
+    assert!(h.query_by_label("Chaos experiment").is_none());
+}

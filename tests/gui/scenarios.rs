@@ -12,7 +12,7 @@ use spofscope::ui::{Action, Command};
 
 use crate::support::{App, WINDOW, app, label_texts, request_sample, settle, wait};
 
-/// Open `file` with the inspector hidden (its model page lists scenarios too) and the
+/// Open `file` with the inspector hidden (more room for the panel) and the
 /// scenarios section expanded.
 fn open_scenarios(h: &mut App, file: &str) {
     request_sample(h, file);
