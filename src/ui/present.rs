@@ -1,17 +1,16 @@
 //! Presentation mode (F5) for design reviews: full screen, only the canvas under a headline
 //! strip in large type, and slides stepped with the arrow keys: the current state, each
 //! scenario's knockout, the top recommendations as before ➡ after. The numbers are the
-//! analysis panel's; the scenarios' knockouts run in the background, never on the UI thread.
+//! analysis panel's; the scenarios' knockouts are the comparison table's, computed in the
+//! background.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
-use super::app::{DocKey, SpofApp, knockout, plural};
+use super::app::{SpofApp, plural};
 use super::canvas::{CanvasSelection, Overlay};
 use super::look::{AMBER, DOT, GREEN, RED};
-use super::worker::Job;
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
 use crate::io::report::{availability_text, duration, nines, percents};
@@ -32,16 +31,12 @@ const FOOTER: f32 = 16.0;
 /// Room between two figures of the headline: spacing, rule, spacing.
 const FIGURE_GAP: f32 = 60.0;
 
-/// Each scenario's knockout, in the model's order.
-type Knockouts = Arc<Vec<Result<WhatIf, String>>>;
-
-/// The presentation's own state: the slide shown, the window's state before, the knockouts.
+/// The presentation's own state: the slide shown and the window's state before.
 #[derive(Default)]
 pub struct PresentState {
     slide: usize,
     /// Whether the window was full screen before the presentation: so it is again after.
     was_fullscreen: bool,
-    scenarios: Job<DocKey, Knockouts>,
     /// The canvas's rectangle in the last frame: the view is fitted again when it changes
     /// (the window going full screen, a headline growing when its numbers arrive).
     canvas_rect: Option<egui::Rect>,
@@ -127,31 +122,10 @@ impl SpofApp {
         slides
     }
 
-    fn poll_slide_knockouts(&mut self, ctx: &egui::Context) {
-        self.present.scenarios.poll(ctx);
-        let key = self.key();
-        if self.doc.model().scenarios.is_empty() || !self.present.scenarios.wants(&key) {
-            return;
-        }
-        let model = self.doc.snapshot();
-        self.present.scenarios.request(key, ctx, move |cancel| {
-            let mut out = Vec::with_capacity(model.scenarios.len());
-            for scenario in &model.scenarios {
-                if cancel.load(Ordering::Relaxed) {
-                    return None;
-                }
-                out.push(knockout(&model, &scenario.fail));
-            }
-            Some(Arc::new(out))
-        });
-    }
-
     // ----- the frame -----
 
     /// The whole window while presenting: headline, footer, canvas.
     pub(super) fn presentation_ui(&mut self, ui: &mut Ui) {
-        let ctx = ui.ctx().clone();
-        self.poll_slide_knockouts(&ctx);
         let slides = self.slides();
         let index = self.present.slide.min(slides.len() - 1);
         self.present.slide = index;
@@ -186,17 +160,13 @@ impl SpofApp {
                     return;
                 };
                 title_ui(ui, &format!("Scenario: {}", scenario.name), "");
-                let outcomes = self
-                    .present
-                    .scenarios
-                    .get(&key)
-                    .map(|d| Arc::clone(&d.value));
-                match outcomes.as_ref().and_then(|o| o.get(i)) {
+                let comparison = self.scenario_comparison();
+                match comparison.as_ref().and_then(|c| c.outcome(i)) {
                     Some(Ok(w)) => scenario_ui(ui, &scenario.fail, w),
                     Some(Err(e)) => {
                         ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
                     }
-                    None if self.present.scenarios.failed == Some(key) => {
+                    None if self.scenario_comparison_failed() => {
                         ui.label(
                             RichText::new("The knockout could not be computed.")
                                 .size(pt(ui, CAPTION))
@@ -278,10 +248,7 @@ impl SpofApp {
                     .get(i)
                     .map(|s| s.fail.clone())
                     .unwrap_or_default(),
-                self.present
-                    .scenarios
-                    .get(&key)
-                    .map(|d| (Arc::clone(&d.value), i)),
+                self.scenario_comparison().map(|c| (c, i)),
             ),
             Slide::Current | Slide::Recommendation(_) | Slide::Advice => (Vec::new(), None),
         };
@@ -297,7 +264,7 @@ impl SpofApp {
             let report = self.analysis.get(&key).map(|d| &d.value.report);
             let whatif = outcomes
                 .as_ref()
-                .and_then(|(o, i)| o.get(*i))
+                .and_then(|(c, i)| c.outcome(*i))
                 .and_then(|r| r.as_ref().ok());
             let overlay = Overlay {
                 report,

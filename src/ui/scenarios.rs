@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use super::app::{DocKey, SpofApp, same_analysis_input};
+use super::app::{DocKey, SpofApp, knockout, same_analysis_input};
 use super::look::{AMBER, GREEN, RED};
 use super::worker::Job;
-use crate::analysis::{self, WhatIf};
+use crate::analysis::WhatIf;
 use crate::edit::Edit;
 use crate::io::report::percent;
-use crate::model::{Event, Model, Scenario};
+use crate::model::{Model, Scenario};
 
 /// One scenario's knockout, as `analysis::whatif` sees it.
 pub struct ScenarioOutcome {
@@ -26,6 +26,13 @@ pub struct ScenarioOutcome {
 pub struct Comparison {
     model: Arc<Model>,
     outcomes: Vec<ScenarioOutcome>,
+}
+
+impl Comparison {
+    /// The knockout of the `i`th scenario.
+    pub(super) fn outcome(&self, i: usize) -> Option<&Result<WhatIf, String>> {
+        self.outcomes.get(i).map(|o| &o.result)
+    }
 }
 
 /// The comparison job, whether the user asked for it, and the name being typed.
@@ -47,7 +54,9 @@ impl SpofApp {
     pub(super) fn poll_scenarios(&mut self, ctx: &egui::Context) {
         self.scenarios.job.poll(ctx);
         let key = self.key();
-        if !self.scenarios.comparing || self.scenarios.job.get(&key).is_some() {
+        // The comparison table and the presentation's scenario slides share one computation.
+        let wanted = self.scenarios.comparing || self.is_presenting();
+        if !wanted || self.scenarios.job.get(&key).is_some() {
             return;
         }
         // Moving cards changes no outcome: keep the table instead of computing it again.
@@ -64,6 +73,19 @@ impl SpofApp {
                 Some(Arc::new(Comparison { model, outcomes }))
             });
         }
+    }
+
+    /// The comparison of the current content, once computed.
+    pub(super) fn scenario_comparison(&self) -> Option<Arc<Comparison>> {
+        self.scenarios
+            .job
+            .get(&self.key())
+            .map(|d| Arc::clone(&d.value))
+    }
+
+    /// Whether comparing the scenarios of the current content failed.
+    pub(super) fn scenario_comparison_failed(&self) -> bool {
+        self.scenarios.job.failed == Some(self.key())
     }
 
     /// Forget the comparison (a new document, or analyse again).
@@ -265,13 +287,9 @@ fn compare(model: &Model, cancel: &AtomicBool) -> Option<Vec<ScenarioOutcome>> {
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
-        let parsed: Result<Vec<Event>, _> = s.fail.iter().map(|e| Event::parse(e)).collect();
-        let result = parsed
-            .and_then(|events| analysis::whatif(model, &events))
-            .map_err(|e| e.to_string());
         out.push(ScenarioOutcome {
             name: s.name.clone(),
-            result,
+            result: knockout(model, &s.fail),
         });
     }
     Some(out)
@@ -321,7 +339,7 @@ mod tests {
         assert!(outcomes[0].result.is_err());
         assert_eq!(
             outcomes[1].result.as_ref().ok(),
-            analysis::whatif(&model, &[]).ok().as_ref()
+            crate::analysis::whatif(&model, &[]).ok().as_ref()
         );
         assert!(compare(&model, &AtomicBool::new(true)).is_none());
     }
