@@ -201,7 +201,8 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
 }
 
 /// [`analyze`], giving up between phases (compile, single failures, order-2,
-/// availability) once another thread sets `cancel`.
+/// availability) and between the entries and components of the importance measures once
+/// another thread sets `cancel`.
 pub fn analyze_cancellable(
     model: &Model,
     options: &Options,
@@ -244,8 +245,8 @@ pub fn analyze_cancellable(
     }
     let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
     let quantified =
-        with_large_stack(|| quantify(model, &g, &singles.baseline_down, &live, options));
-    go_on()?;
+        with_large_stack(|| quantify(model, &g, &singles.baseline_down, &live, options, cancel))
+            .ok_or(Cancelled)?;
     Ok(Report {
         model: model.name.clone(),
         entries: quantified.entries,
@@ -356,22 +357,25 @@ fn entry_list(g: &FailureGraph) -> Vec<u32> {
         .collect()
 }
 
+/// Availability and importance; `None` once `cancel` is set.
 fn quantify(
     model: &Model,
     g: &FailureGraph,
     baseline_down: &[bool],
     live: &[bool],
     options: &Options,
-) -> Quantified {
+    cancel: &AtomicBool,
+) -> Option<Quantified> {
+    let cancelled = || cancel.load(Ordering::Relaxed);
     let entries = entry_list(g);
     let name = |c: u32| model.components[c as usize].display_name().to_owned();
     let Ok(s) = Structure::build(g, &vec![false; g.len()], options.node_budget) else {
-        return Quantified {
+        return Some(Quantified {
             entries: estimate_entries(model, g, &entries, baseline_down),
             importance: Vec::new(),
             component_importance: Vec::new(),
             bdd_nodes: 0,
-        };
+        });
     };
     log::debug!("diagram of {} nodes", s.bdd.len());
     let q_level = s.level_unavailability(&g.availability);
@@ -397,6 +401,9 @@ fn quantify(
         &[]
     };
     for &e in wanted.iter().filter(|&&e| live[e as usize]) {
+        if cancelled() {
+            return None;
+        }
         s.bdd.birnbaum(s.root(e), &q_level, &q_node, &mut per_level);
         for (ev, map) in by_event.iter_mut().enumerate() {
             let v = per_level[s.level[ev] as usize];
@@ -444,6 +451,9 @@ fn quantify(
         };
         let largest = |m: &BTreeMap<String, f64>| m.values().copied().fold(0.0, f64::max);
         for c in 0..g.len() as u32 {
+            if cancelled() {
+                return None;
+            }
             if g.replicas(c).is_empty() {
                 continue;
             }
@@ -469,12 +479,12 @@ fn quantify(
                 .then_with(|| a.component.cmp(&b.component))
         });
     }
-    Quantified {
+    Some(Quantified {
         entries: entry_reports,
         importance,
         component_importance,
         bdd_nodes: s.bdd.len(),
-    }
+    })
 }
 
 /// Monte Carlo fallback when the exact diagram is over budget: labelled, with its bound.
@@ -594,6 +604,28 @@ mod cancel_tests {
             analyze_cancellable(&sample(), &Options::default(), &cancel),
             Err(Cancelled)
         );
+    }
+
+    #[test]
+    fn the_importance_measures_stop_once_the_flag_is_set() {
+        let model = sample();
+        let g = FailureGraph::compile(&model);
+        let singles = cuts::singles(&g);
+        let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
+        let run = |flag: bool| {
+            let cancel = AtomicBool::new(flag);
+            quantify(
+                &model,
+                &g,
+                &singles.baseline_down,
+                &live,
+                &Options::default(),
+                &cancel,
+            )
+            .map(|q| q.component_importance.len())
+        };
+        assert_eq!(run(true), None);
+        assert!(run(false).is_some_and(|n| n > 0));
     }
 
     #[test]
