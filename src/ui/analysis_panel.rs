@@ -20,7 +20,7 @@ impl SpofApp {
         self.unhover_recommendation();
         egui::Panel::right("analysis")
             .resizable(true)
-            .default_size(380.0)
+            .default_size(440.0)
             .min_size(260.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {

@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use super::action::Action;
 use super::app::{DocKey, SpofApp, knockout, same_analysis_input};
-use super::look::{AMBER, GREEN, RED};
+use super::look::{AMBER, RED};
 use super::worker::Job;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
@@ -217,8 +217,8 @@ impl SpofApp {
         });
     }
 
-    /// Per scenario: the entries down, the counts down and degraded, and each entry's
-    /// availability with the knockout in place.
+    /// Per scenario: each entry's availability with the knockout in place (or that it is
+    /// down), and how many components are down and degraded.
     fn comparison_ui(&mut self, ui: &mut Ui) {
         let Some(done) = self.scenarios.job.get(&self.key()) else {
             ui.horizontal(|ui| {
@@ -234,21 +234,25 @@ impl SpofApp {
             .find_map(|o| o.result.as_ref().ok())
             .map(|w| w.entries.iter().map(|e| e.name.clone()).collect())
             .unwrap_or_default();
+        // Narrow enough for the panel: an entry's column says "down" where the knockout
+        // takes it down, so no column lists the entries down by name.
         egui::ScrollArea::horizontal()
             .id_salt("scenario_comparison")
             .show(ui, |ui| {
                 egui::Grid::new("scenario_comparison")
                     .striped(true)
+                    .spacing([6.0, 4.0])
+                    .max_col_width(120.0)
                     .show(ui, |ui| {
-                        for title in ["Scenario", "Entries down", "Down", "Degraded"] {
-                            ui.strong(title);
-                        }
+                        ui.strong("Scenario");
                         for name in &entries {
                             ui.strong(name);
                         }
+                        ui.strong("Down");
+                        ui.strong("Degraded");
                         ui.end_row();
                         for o in outcomes.iter() {
-                            ui.label(&o.name);
+                            ui.add(egui::Label::new(&o.name).wrap());
                             match &o.result {
                                 Ok(w) => comparison_row_ui(ui, w),
                                 Err(e) => {
@@ -262,11 +266,15 @@ impl SpofApp {
     }
 }
 
+/// Each entry's availability with the knockout in place ("down" in red when it is down),
+/// then how many components are down and degraded.
 fn comparison_row_ui(ui: &mut Ui, w: &WhatIf) {
-    if w.entries_down.is_empty() {
-        ui.colored_label(GREEN, "none");
-    } else {
-        ui.colored_label(RED, w.entries_down.join(", "));
+    for e in &w.entries {
+        if w.entries_down.contains(&e.id) {
+            ui.colored_label(RED, "down");
+        } else {
+            ui.label(percent(e.availability));
+        }
     }
     ui.label(w.down.len().to_string());
     let degraded = w.degraded.len().to_string();
@@ -274,9 +282,6 @@ fn comparison_row_ui(ui: &mut Ui, w: &WhatIf) {
         ui.label(degraded);
     } else {
         ui.colored_label(AMBER, degraded);
-    }
-    for e in &w.entries {
-        ui.label(percent(e.availability));
     }
 }
 
