@@ -139,8 +139,8 @@ impl SpofApp {
                     .rows
                     .first()
                     .map_or(1.0, |r| r.value.max(f64::MIN_POSITIVE));
-                for row in &ranking.rows {
-                    ui.horizontal(|ui| {
+                egui::Grid::new("importance_ranking").show(ui, |ui| {
+                    for row in &ranking.rows {
                         let name = model
                             .component(&row.id)
                             .map_or(row.id.as_str(), |x| x.display_name());
@@ -149,14 +149,15 @@ impl SpofApp {
                         }
                         let bar = ui.add(
                             egui::ProgressBar::new((row.value / top) as f32)
-                                .desired_width(90.0)
+                                .desired_width(140.0)
                                 .text(&row.text),
                         );
                         if let Some(heading) = ranking.detail {
                             bar.on_hover_text(format!("{heading}: {}", row.detail));
                         }
-                    });
-                }
+                        ui.end_row();
+                    }
+                });
                 if ranking.rows.len() < ranking.total {
                     ui.weak(format!("… {} more", ranking.total - ranking.rows.len()));
                 }

@@ -2,7 +2,7 @@
 //! importance ranking. Draws a report it is given; must not analyse or edit anything.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot, uniform_grid_spacer};
 
 use super::look::{AMBER, RED};
 use crate::analysis::Report;
@@ -81,6 +81,19 @@ pub(super) fn charts_ui(ui: &mut Ui, report: &Report, model: &Model) {
         });
 }
 
+/// Grid steps of 1, 2 or 5 times a power of ten, about five to the axis: a range of a few
+/// units gets as many labelled ticks as one of hundreds.
+fn nice_steps(input: GridInput) -> [f64; 3] {
+    let raw = ((input.bounds.1 - input.bounds.0) / 5.0).max(f64::MIN_POSITIVE);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    [step, step * 5.0, step * 10.0]
+}
+
 /// Horizontal bars, first on top, named on the left axis; fixed view, no zoom or drag.
 fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x_label: &str) {
     let n = values.len();
@@ -105,6 +118,7 @@ fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x
         .allow_double_click_reset(false)
         .include_x(0.0)
         .x_axis_label(x_label)
+        .x_grid_spacer(uniform_grid_spacer(nice_steps))
         .y_axis_min_width(90.0)
         .y_grid_spacer(move |_: GridInput| {
             (0..n)
@@ -138,6 +152,20 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let report = analysis::analyze(&model, &Options::default());
         (model, report)
+    }
+
+    #[test]
+    fn axis_steps_are_one_two_or_five_times_a_power_of_ten() {
+        let steps = |max: f64| {
+            nice_steps(GridInput {
+                bounds: (0.0, max),
+                base_step_size: max / 100.0,
+            })[0]
+        };
+        assert_eq!(steps(8.7), 2.0);
+        assert_eq!(steps(33.0), 10.0);
+        assert_eq!(steps(7.0), 2.0);
+        assert_eq!(steps(0.3), 0.1);
     }
 
     #[test]
