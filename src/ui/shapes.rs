@@ -17,6 +17,8 @@ use crate::model::ComponentKind;
 pub const NODE_SIZE: Vec2 = vec2(150.0, 60.0);
 /// Below this zoom only outlines and SPOF dots are painted: text would be unreadable anyway.
 const DETAIL_ZOOM: f32 = 0.45;
+/// Below this zoom edges are plain lines, without arrowheads.
+const OVERVIEW_ZOOM: f32 = 0.15;
 
 /// What a component looks like right now, computed from the model and the analysis.
 #[derive(Clone, Debug, PartialEq)]
@@ -637,6 +639,16 @@ impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
             1.4
         };
         let stroke = Stroke::new((width * zoom).clamp(0.6, 4.0), colour);
+        // Zoomed out so far that a card is a few pixels, an arrowhead would be a smudge on
+        // top of its card: one plain line per edge (tens of thousands on big models).
+        if zoom < OVERVIEW_ZOOM {
+            let stroke = if self.look.soft {
+                Stroke::new(stroke.width, colour.gamma_multiply(0.5))
+            } else {
+                stroke
+            };
+            return vec![Shape::line_segment([s0, s1], stroke)];
+        }
         // Zoomed out past the point where names are drawn, dashes would only cost triangles
         // (tens of thousands of edges on big models): soft edges are drawn faint instead.
         let out = if self.look.soft && zoom < DETAIL_ZOOM {
