@@ -286,60 +286,50 @@ fn fail_on_spof_exits_1_when_there_is_a_spof() {
         .stdout(predicate::str::contains("SPOFs (6)"));
 }
 
-#[test]
-fn fail_on_spof_exits_0_with_only_order2_risks() {
+/// `check FILE --fail-on WHAT` on a model written from `text`: its exit code.
+fn fail_on_exit_code(text: &str, what: &str) -> Option<i32> {
     let dir = temp_dir();
-    let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
+    let path = write(dir.path(), "model.spof.ron", text);
     spofscope()
         .arg("check")
         .arg(&path)
-        .args(["--fail-on", "spof"])
-        .assert()
-        .code(0);
+        .args(["--fail-on", what])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .status
+        .code()
+}
+
+fn sample_text(name: &str) -> String {
+    std::fs::read_to_string(sample_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn fail_on_spof_exits_0_with_only_order2_risks() {
+    assert_eq!(fail_on_exit_code(REDUNDANT, "spof"), Some(0));
 }
 
 #[test]
 fn fail_on_order2_exits_1_with_only_order2_risks() {
-    let dir = temp_dir();
-    let path = write(dir.path(), "redundant.spof.ron", REDUNDANT);
-    spofscope()
-        .arg("check")
-        .arg(&path)
-        .args(["--fail-on", "order2"])
-        .assert()
-        .code(1);
+    assert_eq!(fail_on_exit_code(REDUNDANT, "order2"), Some(1));
 }
 
 #[test]
 fn fail_on_order2_exits_1_with_a_spof() {
-    spofscope()
-        .arg("check")
-        .arg(sample_path("two-region"))
-        .args(["--fail-on", "order2"])
-        .assert()
-        .code(1);
+    assert_eq!(
+        fail_on_exit_code(&sample_text("two-region"), "order2"),
+        Some(1)
+    );
 }
 
 #[test]
 fn fail_on_order2_exits_0_when_nothing_can_fail() {
-    let dir = temp_dir();
-    let path = write(dir.path(), "nothing.spof.ron", NOTHING);
-    spofscope()
-        .arg("check")
-        .arg(&path)
-        .args(["--fail-on", "order2"])
-        .assert()
-        .code(0);
+    assert_eq!(fail_on_exit_code(NOTHING, "order2"), Some(0));
 }
 
 #[test]
 fn fail_on_none_exits_0_despite_spofs() {
-    spofscope()
-        .arg("check")
-        .arg(sample_path("webshop"))
-        .args(["--fail-on", "none"])
-        .assert()
-        .code(0);
+    assert_eq!(fail_on_exit_code(&sample_text("webshop"), "none"), Some(0));
 }
 
 // ---------------------------------------------------------------------------------
