@@ -232,11 +232,7 @@ fn entries(s: &mut String, report: &Report) {
             .iter()
             .map(|r| (r.id.clone(), r.value, r.text.clone()))
             .collect();
-        charts.push(bar_chart(
-            &format!("Importance: {}", ranking.unit.to_lowercase()),
-            &rows,
-            svg::ACCENT,
-        ));
+        charts.push(bar_chart(ranking.title, &rows, svg::ACCENT));
     }
     if !charts.is_empty() {
         let _ = writeln!(s, "<div class=\"charts\">");

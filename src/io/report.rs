@@ -676,6 +676,9 @@ pub const RANKING_ROWS: usize = 10;
 /// [`RANKING_ROWS`], only components or events some entry depends on.
 pub struct Ranking {
     pub measure: &'static str,
+    /// A chart's title, and its value axis.
+    pub title: &'static str,
+    pub axis: &'static str,
     /// Column headings: what is ranked, the unit of the value, and the second column's.
     pub what: &'static str,
     pub unit: &'static str,
@@ -702,6 +705,8 @@ pub fn importance_ranking(report: &Report) -> Ranking {
             .collect();
         return Ranking {
             measure: "Birnbaum importance of each basic event: how much more likely an entry is down when it fails (the largest over the entries)",
+            title: "Birnbaum importance of each basic event",
+            axis: "Birnbaum importance",
             what: "Event",
             unit: "Importance",
             detail: None,
@@ -725,6 +730,8 @@ pub fn importance_ranking(report: &Report) -> Ranking {
         .collect();
     Ranking {
         measure: "Downtime per year each component causes: what an entry would gain if the component's replicas never failed (its zones and regions still can), the largest over the entries; beside it, the availability an entry loses while the whole component is down, in percentage points",
+        title: "Downtime each component causes per year",
+        axis: "minutes / year it causes",
         what: "Component",
         unit: "Downtime it causes per year",
         detail: Some("Lost while down"),

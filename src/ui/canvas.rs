@@ -996,7 +996,7 @@ impl Canvas {
                 for (entry, gain) in &drop.gain_by_entry {
                     if let Some(e) = r.entry(entry) {
                         ui.label(format!(
-                            "it causes {} of {}'s downtime per year",
+                            "it causes {} of downtime a year for {}",
                             duration(gain * MINUTES_PER_YEAR),
                             e.name
                         ));

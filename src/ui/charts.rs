@@ -32,12 +32,11 @@ pub fn downtime_bars(report: &Report) -> Vec<BarValue> {
         .collect()
 }
 
-/// The importance ranking as bars, highest first, with the axis label: for components, the
-/// downtime each causes in hours per year; for basic events (large models), their Birnbaum
-/// importance.
+/// The importance ranking as bars, highest first, with its value axis: for components, the
+/// downtime each causes in minutes per year; for basic events (large models), their
+/// Birnbaum importance.
 pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'static str) {
     let ranking = importance_ranking(report);
-    let components = ranking.detail.is_some();
     let bars = ranking
         .rows
         .iter()
@@ -46,15 +45,10 @@ pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'stat
                 .component(&r.id)
                 .map_or(r.id.as_str(), |x| x.display_name())
                 .to_owned(),
-            value: if components { r.value / 60.0 } else { r.value },
+            value: r.value,
         })
         .collect();
-    let axis = if components {
-        "hours / year it causes"
-    } else {
-        "Birnbaum importance"
-    };
-    (bars, axis)
+    (bars, ranking.axis)
 }
 
 /// The collapsible "Charts" section.
@@ -185,12 +179,12 @@ mod tests {
         let (model, report) = sample(2);
         assert!(report.component_importance.len() > RANKING_ROWS);
         let (bars, axis) = importance_bars(&report, &model);
-        assert_eq!(axis, "hours / year it causes");
+        assert_eq!(axis, "minutes / year it causes");
         assert_eq!(bars.len(), RANKING_ROWS);
         for (bar, c) in bars.iter().zip(&report.component_importance) {
             let name = model.component(&c.component).map(|x| x.display_name());
             assert_eq!(Some(bar.label.as_str()), name);
-            assert_eq!(bar.value, c.max_gain * MINUTES_PER_YEAR / 60.0);
+            assert_eq!(bar.value, c.max_gain * MINUTES_PER_YEAR);
         }
         assert!(bars.windows(2).all(|w| w[0].value >= w[1].value));
     }
