@@ -1,9 +1,11 @@
 //! Rendered images of the real app (egui_kittest + wgpu on Mesa's software Vulkan), compared with
-//! the committed PNGs in `tests/snapshots/`: the main window, what-if mode and the inspector.
+//! the committed PNGs in `tests/snapshots/`: the main window, what-if mode, the inspector and
+//! the scenario comparison.
 
+use egui_kittest::kittest::Queryable;
 use spofscope::ui::Action;
 
-use crate::support::{App, light_app, open_sample_advised, settle_advice, snapshot};
+use crate::support::{App, light_app, open_sample_advised, settle_advice, snapshot, wait};
 
 fn app_on(sample: &str) -> App {
     let mut h = light_app([1440.0, 900.0]);
@@ -34,4 +36,16 @@ fn inspector_on_a_selected_database() {
     h.state_mut().request(Action::Focus("db".to_owned()));
     settle_advice(&mut h);
     snapshot(&mut h, "inspector");
+}
+
+#[test]
+fn scenarios_compared_on_the_microservices_sample() {
+    let mut h = app_on("microservices.spof.ron");
+    h.get_by_label("Scenarios (3)").click();
+    h.run_steps(3);
+    h.get_by_label("Run all").click();
+    wait(&mut h, "the scenario comparison", |h| {
+        h.state().scenario_comparison_is_current()
+    });
+    snapshot(&mut h, "scenarios_compared");
 }
