@@ -43,14 +43,7 @@ pub fn generate(n: usize, seed: u64) -> Model {
             regions: vec![Region {
                 id: "main".to_owned(),
                 name: "Main region".to_owned(),
-                zones: ZONES
-                    .iter()
-                    .map(|z| Zone {
-                        id: (*z).to_owned(),
-                        name: String::new(),
-                        availability: None,
-                    })
-                    .collect(),
+                zones: ZONES.iter().map(|z| Zone::new(*z)).collect(),
             }],
             ..Model::default()
         },

@@ -207,11 +207,7 @@ impl<'m> Layout<'m> {
             }
             None => self.fresh(&format!("{region}-zone")),
         };
-        self.regions[ri].zones.push(Zone {
-            id: id.clone(),
-            name: String::new(),
-            availability: None,
-        });
+        self.regions[ri].zones.push(Zone::new(id.clone()));
         id
     }
 

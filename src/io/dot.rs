@@ -516,14 +516,7 @@ fn build(graph: Graph, file: &str) -> Result<Imported, LoadError> {
         model.regions.push(Region {
             id: ids.fresh("region"),
             name: "Region".to_owned(),
-            zones: zone_ids
-                .iter()
-                .map(|z| Zone {
-                    id: z.clone(),
-                    name: String::new(),
-                    availability: None,
-                })
-                .collect(),
+            zones: zone_ids.iter().map(|z| Zone::new(z.clone())).collect(),
         });
     }
     let mut has_caller = BTreeSet::new();

@@ -261,14 +261,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         model.regions.push(Region {
             id: "cluster".to_owned(),
             name: "Cluster region".to_owned(),
-            zones: ZONES
-                .iter()
-                .map(|z| Zone {
-                    id: (*z).to_owned(),
-                    name: String::new(),
-                    availability: None,
-                })
-                .collect(),
+            zones: ZONES.iter().map(|z| Zone::new(*z)).collect(),
         });
     }
     let mut edges: BTreeSet<(String, String)> = BTreeSet::new();

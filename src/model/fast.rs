@@ -374,11 +374,7 @@ impl Parser<'_> {
     }
 
     fn zone(&mut self) -> Option<Zone> {
-        let mut z = Zone {
-            id: String::new(),
-            name: String::new(),
-            availability: None,
-        };
+        let mut z = Zone::new(String::new());
         let mut seen = Seen(0);
         self.open("Zone")?;
         self.fields(|p, name| {

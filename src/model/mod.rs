@@ -96,6 +96,17 @@ pub struct Zone {
     pub availability: Option<f64>,
 }
 
+impl Zone {
+    /// A zone with no name and the model's default availability.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: String::new(),
+            availability: None,
+        }
+    }
+}
+
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]

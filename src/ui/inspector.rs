@@ -499,11 +499,7 @@ impl SpofApp {
                         .clicked()
                     {
                         let mut regions = model.regions.clone();
-                        regions[ri].zones.push(Zone {
-                            id: text.trim().to_owned(),
-                            name: String::new(),
-                            availability: None,
-                        });
+                        regions[ri].zones.push(Zone::new(text.trim()));
                         self.model_edit(
                             &format!("Add zone {}", text.trim()),
                             Edit::SetRegions(regions),

@@ -527,11 +527,7 @@ fn spreading_one_component_that_would_lower_availability_is_not_recommended() {
     // that replica need a second zone: users lose availability.
     let mut spread = m.clone();
     let mut regions = m.regions.clone();
-    regions[0].zones.push(Zone {
-        id: "eu-b".to_owned(),
-        name: String::new(),
-        availability: None,
-    });
+    regions[0].zones.push(Zone::new("eu-b"));
     let mut web = m.component("web").cloned().expect("web");
     web.zones.push("eu-b".to_owned());
     Edit::apply_all(&[Edit::SetRegions(regions), update(web)], &mut spread).expect("valid");

@@ -32,14 +32,7 @@ pub fn region(id: &str, zones: &[&str]) -> Region {
     Region {
         id: id.to_owned(),
         name: String::new(),
-        zones: zones
-            .iter()
-            .map(|z| Zone {
-                id: (*z).to_owned(),
-                name: String::new(),
-                availability: None,
-            })
-            .collect(),
+        zones: zones.iter().map(|z| Zone::new(*z)).collect(),
     }
 }
 
