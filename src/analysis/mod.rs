@@ -154,10 +154,20 @@ impl Report {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    pub fn is_spof(&self, component: &str) -> bool {
+    /// The SPOFs that are single components.
+    pub fn component_spofs(&self) -> impl Iterator<Item = &Spof> {
         self.spofs
             .iter()
-            .any(|s| s.kind == DomainKind::Component && s.id == component)
+            .filter(|s| s.kind == DomainKind::Component)
+    }
+
+    /// The SPOF that is the component `id`, if it is one.
+    pub fn component_spof(&self, id: &str) -> Option<&Spof> {
+        self.component_spofs().find(|s| s.id == id)
+    }
+
+    pub fn is_spof(&self, component: &str) -> bool {
+        self.component_spof(component).is_some()
     }
 }
 

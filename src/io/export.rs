@@ -12,7 +12,7 @@ use super::svg::{self, Knockout, ScenarioError};
 use super::{html, mef, png, report};
 use crate::advice;
 use crate::analysis::chaos::{self, ChaosReport};
-use crate::analysis::{self, DomainKind, Options, Report};
+use crate::analysis::{self, Options, Report};
 use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,12 +276,7 @@ fn quoted(text: &str) -> String {
 /// SPOFs red and labelled, hard dependencies solid, soft ones dashed, edges into a
 /// SPOF heavier.
 fn dot(model: &Model, report: &Report) -> String {
-    let spofs: BTreeSet<&str> = report
-        .spofs
-        .iter()
-        .filter(|s| s.kind == DomainKind::Component)
-        .map(|s| s.id.as_str())
-        .collect();
+    let spofs: BTreeSet<&str> = report.component_spofs().map(|s| s.id.as_str()).collect();
     let mut s = String::new();
     let _ = writeln!(s, "digraph {} {{", quoted(&model.name));
     let _ = writeln!(s, "  node [fontname=\"DejaVu Sans\", fontsize=11];");

@@ -171,12 +171,7 @@ pub fn render(
 ) -> String {
     let zone_index: HashMap<&str, usize> =
         model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
-    let spofs: BTreeSet<&str> = report
-        .spofs
-        .iter()
-        .filter(|s| s.kind == DomainKind::Component)
-        .map(|s| s.id.as_str())
-        .collect();
+    let spofs: BTreeSet<&str> = report.component_spofs().map(|s| s.id.as_str()).collect();
     let down: BTreeSet<&str> = knockout
         .map(|k| k.outcome.down.iter().map(String::as_str).collect())
         .unwrap_or_default();
@@ -590,11 +585,7 @@ fn tooltip(card: &Card, report: &Report) -> String {
     if c.entry {
         parts.push("entry".to_owned());
     }
-    if let Some(spof) = report
-        .spofs
-        .iter()
-        .find(|p| p.kind == DomainKind::Component && p.id == c.id)
-    {
+    if let Some(spof) = report.component_spof(&c.id) {
         parts.push(format!("SPOF: takes down {}", spof.takes_down.join(", ")));
     }
     match card.state {

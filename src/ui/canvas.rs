@@ -338,13 +338,7 @@ impl Canvas {
             model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
         let spofs: HashSet<&str> = overlay
             .report
-            .map(|r| {
-                r.spofs
-                    .iter()
-                    .filter(|s| s.kind == crate::analysis::DomainKind::Component)
-                    .map(|s| s.id.as_str())
-                    .collect()
-            })
+            .map(|r| r.component_spofs().map(|s| s.id.as_str()).collect())
             .unwrap_or_default();
         let whatif = overlay.whatif.filter(|_| overlay.whatif_mode);
         let down: HashSet<&str> = whatif
@@ -963,11 +957,7 @@ impl Canvas {
             if !c.notes.is_empty() {
                 ui.label(&c.notes);
             }
-            if let Some(s) = report.and_then(|r| {
-                r.spofs
-                    .iter()
-                    .find(|s| s.kind == crate::analysis::DomainKind::Component && s.id == c.id)
-            }) {
+            if let Some(s) = report.and_then(|r| r.component_spof(&c.id)) {
                 ui.colored_label(
                     RED,
                     format!(
