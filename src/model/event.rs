@@ -1,5 +1,7 @@
 //! Failure event ids as written in scenarios and on the command line:
-//! `db#0` (a replica), `db` (a whole component), `zone:eu-a`, `region:eu`.
+//! `db#0` (a replica), `db` (a whole component), `zone:eu-a`, `region:eu`, and the
+//! time events of DESIGN §2b: `common:db` (a bad deploy: the same as `db`) and
+//! `failover:db` (db's failover window).
 
 use std::fmt;
 
@@ -7,17 +9,24 @@ use super::{Model, is_valid_id};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Event {
-    Replica { component: String, index: u32 },
+    Replica {
+        component: String,
+        index: u32,
+    },
     Component(String),
     Zone(String),
     Region(String),
+    /// `common:c`: a failure that hits every replica of c at once.
+    Common(String),
+    /// `failover:c`: c's writes wait while a standby takes over.
+    Failover(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct EventParseError(pub String);
 
-const EXPECTED: &str = "expected `ID`, `ID#i`, `zone:Z` or `region:R`";
+const EXPECTED: &str = "expected `ID`, `ID#i`, `zone:Z`, `region:R`, `common:ID` or `failover:ID`";
 
 impl Event {
     /// Parse an event id; whether it names something in a model is [`Event::check`]'s job.
@@ -28,6 +37,10 @@ impl Event {
             Event::Zone(z.to_owned())
         } else if let Some(r) = text.strip_prefix("region:") {
             Event::Region(r.to_owned())
+        } else if let Some(c) = text.strip_prefix("common:") {
+            Event::Common(c.to_owned())
+        } else if let Some(c) = text.strip_prefix("failover:") {
+            Event::Failover(c.to_owned())
         } else if let Some((c, i)) = text.split_once('#') {
             let index = i.parse::<u32>().map_err(|_| bad())?;
             Event::Replica {
@@ -38,7 +51,10 @@ impl Event {
             Event::Component(text.to_owned())
         };
         let id = match &event {
-            Event::Replica { component, .. } | Event::Component(component) => component,
+            Event::Replica { component, .. }
+            | Event::Component(component)
+            | Event::Common(component)
+            | Event::Failover(component) => component,
             Event::Zone(id) | Event::Region(id) => id,
         };
         if is_valid_id(id) {
@@ -56,10 +72,22 @@ impl Event {
             ))
         };
         match self {
-            Event::Component(id) => model
+            Event::Component(id) | Event::Common(id) => model
                 .component(id)
                 .map(|_| ())
                 .ok_or_else(|| unknown("component", id)),
+            Event::Failover(id) => {
+                let c = model
+                    .component(id)
+                    .ok_or_else(|| unknown("component", id))?;
+                if c.has_failover_window() {
+                    Ok(())
+                } else {
+                    Err(EventParseError(format!(
+                        "\"{id}\" has no failover window (only a replicated Database, Cache, Queue or Storage with 2 or more replicas has one); fail it as `{id}`"
+                    )))
+                }
+            }
             Event::Replica { component, index } => {
                 let c = model
                     .component(component)
@@ -91,6 +119,30 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The event as a reviewer says it, with component names from `model` (ids where a
+    /// component is unknown): `replica 1 of Orders DB`, `a bad deploy of Orders DB`,
+    /// `Orders DB's failover window`, `zone eu-a`.
+    pub fn in_words(&self, model: &Model) -> String {
+        let name = |id: &str| {
+            model
+                .component(id)
+                .map_or(id, |c| c.display_name())
+                .to_owned()
+        };
+        match self {
+            Event::Replica { component, index } => {
+                format!("replica {index} of {}", name(component))
+            }
+            Event::Component(id) => format!("all of {}", name(id)),
+            Event::Zone(id) => format!("zone {id}"),
+            Event::Region(id) => format!("region {id}"),
+            Event::Common(id) => format!("a bad deploy of {}", name(id)),
+            Event::Failover(id) => format!("{}'s failover window", name(id)),
+        }
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -98,6 +150,53 @@ impl fmt::Display for Event {
             Event::Component(id) => f.write_str(id),
             Event::Zone(id) => write!(f, "zone:{id}"),
             Event::Region(id) => write!(f, "region:{id}"),
+            Event::Common(id) => write!(f, "common:{id}"),
+            Event::Failover(id) => write!(f, "failover:{id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, ComponentKind};
+
+    #[test]
+    fn time_events_read_as_words_with_the_component_name() {
+        let mut db = Component::new("db", ComponentKind::Database);
+        db.name = "Orders DB".to_owned();
+        let model = Model {
+            components: vec![db],
+            ..Model::default()
+        };
+        let words = |text: &str| Event::parse(text).map(|e| e.in_words(&model));
+        assert_eq!(
+            words("common:db"),
+            Ok("a bad deploy of Orders DB".to_owned())
+        );
+        assert_eq!(
+            words("failover:db"),
+            Ok("Orders DB's failover window".to_owned())
+        );
+        assert_eq!(words("db#1"), Ok("replica 1 of Orders DB".to_owned()));
+        assert_eq!(words("zone:eu-a"), Ok("zone eu-a".to_owned()));
+        assert_eq!(words("common:gone"), Ok("a bad deploy of gone".to_owned()));
+    }
+
+    #[test]
+    fn time_events_round_trip_through_their_ids() {
+        for text in [
+            "common:db",
+            "failover:db",
+            "db#0",
+            "db",
+            "zone:z",
+            "region:r",
+        ] {
+            assert_eq!(
+                Event::parse(text).map(|e| e.to_string()),
+                Ok(text.to_owned())
+            );
         }
     }
 }

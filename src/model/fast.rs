@@ -5,8 +5,8 @@
 //! only ever accepts what that parser would read identically.
 
 use super::{
-    Component, ComponentKind, Defaults, Dependency, DependencyKind, Failover, Model, Needs, Region,
-    Replication, Scenario, Zone,
+    Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Failover,
+    FailoverMinutes, Model, Needs, Region, Replication, Scenario, Zone,
 };
 
 /// The model in `text`, or `None` when the full parser must decide.
@@ -337,11 +337,60 @@ impl Parser<'_> {
                     seen.first(2)?;
                     d.region_availability = p.f64()?;
                 }
+                b"mtbf_hours" => {
+                    seen.first(3)?;
+                    d.mtbf_hours = p.f64()?;
+                }
+                b"detect_minutes" => {
+                    seen.first(4)?;
+                    let (monitored, unmonitored) = p.pair(
+                        "DetectMinutes",
+                        ("monitored", d.detect_minutes.monitored),
+                        ("unmonitored", d.detect_minutes.unmonitored),
+                    )?;
+                    d.detect_minutes = DetectMinutes {
+                        monitored,
+                        unmonitored,
+                    };
+                }
+                b"failover_minutes" => {
+                    seen.first(5)?;
+                    let (automatic, manual) = p.pair(
+                        "FailoverMinutes",
+                        ("automatic", d.failover_minutes.automatic),
+                        ("manual", d.failover_minutes.manual),
+                    )?;
+                    d.failover_minutes = FailoverMinutes { automatic, manual };
+                }
+                b"common_cause" => {
+                    seen.first(6)?;
+                    d.common_cause = p.f64()?;
+                }
                 _ => return None,
             }
             Some(())
         })?;
         Some(d)
+    }
+
+    /// A struct of two optional floats, each defaulting to the value given with its name.
+    fn pair(&mut self, name: &str, first: (&str, f64), second: (&str, f64)) -> Option<(f64, f64)> {
+        let (mut a, mut b) = (first.1, second.1);
+        let mut seen = Seen(0);
+        self.open(name)?;
+        self.fields(|p, field| {
+            if field == first.0.as_bytes() {
+                seen.first(0)?;
+                a = p.f64()?;
+            } else if field == second.0.as_bytes() {
+                seen.first(1)?;
+                b = p.f64()?;
+            } else {
+                return None;
+            }
+            Some(())
+        })?;
+        Some((a, b))
     }
 
     fn region(&mut self) -> Option<Region> {
@@ -491,6 +540,14 @@ impl Parser<'_> {
                     seen.first(13)?;
                     c.notes = p.string()?;
                 }
+                b"mtbf_hours" => {
+                    seen.first(14)?;
+                    c.mtbf_hours = p.option_f64()?;
+                }
+                b"common_cause" => {
+                    seen.first(15)?;
+                    c.common_cause = p.option_f64()?;
+                }
                 _ => return None,
             }
             Some(())
@@ -589,12 +646,14 @@ mod tests {
     const HAND_WRITTEN: &str = r#"
 Model(
   format: 1, name: "x \"y\" \\ \u{e9}\n", description: "d",
-  defaults: Defaults(replica_availability: 1, zone_availability: 0.5e0, region_availability: 1e-1),
+  defaults: Defaults(replica_availability: 1, zone_availability: 0.5e0, region_availability: 1e-1, mtbf_hours: 100,
+    detect_minutes: DetectMinutes(unmonitored: 60.5, monitored: 1), failover_minutes: (manual: 15.0,), common_cause: 0.1),
   regions: [Region(id: "r", zones: [Zone(id: "z", availability: Some( 0.25 )), (id: "w", availability: None, name: "W",)],), ],
   components: [
     Component(id: "a", kind: Database, entry: false, replicas: 3, min_healthy: 2, zones: ["z", "w",], needs: AtLeast( 1 ),
-      replication: Async, availability: Some(0.99), monitored: false, failover: Manual, pos: (-1.5, 2e3,), notes: "n"),
-    (id: "b", kind: Client, entry: true, needs: All, replication: None, failover: Automatic, pos: (0.0,0.0)),
+      replication: Async, availability: Some(0.99), monitored: false, failover: Manual, pos: (-1.5, 2e3,), notes: "n",
+      mtbf_hours: Some(2000.0), common_cause: None),
+    (id: "b", kind: Client, entry: true, needs: All, replication: None, failover: Automatic, pos: (0.0,0.0), common_cause: Some(0.0)),
   ],
   dependencies: [Dependency(from: "b", to: "a", kind: Soft), (to: "a", from: "b", kind: Hard)],
   scenarios: [Scenario(name: "s", fail: ["a#0", "zone:z"]), (name: "t")],

@@ -166,6 +166,18 @@ fn availability_ok(a: f64) -> bool {
     a > 0.0 && a <= 1.0
 }
 
+fn mtbf_ok(hours: f64) -> bool {
+    hours.is_finite() && hours > 0.0
+}
+
+fn minutes_ok(minutes: f64) -> bool {
+    minutes.is_finite() && minutes >= 0.0
+}
+
+fn common_cause_ok(beta: f64) -> bool {
+    (0.0..1.0).contains(&beta)
+}
+
 fn field(path: &[Step], name: &'static str) -> Vec<Step> {
     let mut p = path.to_vec();
     p.push(Step::Field(name));
@@ -202,6 +214,66 @@ pub fn check(model: &Model) -> Vec<Invalid> {
                 format!("{name} is {v}; expected an availability in (0, 1]"),
             );
         }
+    }
+    let dp = |name: &'static str| vec![Step::Field("defaults"), Step::Field(name)];
+    if !mtbf_ok(d.mtbf_hours) {
+        bad(
+            dp("mtbf_hours"),
+            format!(
+                "mtbf_hours is {}; expected a positive number of hours",
+                d.mtbf_hours
+            ),
+        );
+    }
+    let detect = d.detect_minutes;
+    if !minutes_ok(detect.monitored) {
+        bad(
+            vec![
+                Step::Field("defaults"),
+                Step::Field("detect_minutes"),
+                Step::Field("monitored"),
+            ],
+            format!(
+                "detect_minutes.monitored is {}; expected minutes ≥ 0",
+                detect.monitored
+            ),
+        );
+    } else if !minutes_ok(detect.unmonitored) || detect.unmonitored < detect.monitored {
+        bad(
+            vec![
+                Step::Field("defaults"),
+                Step::Field("detect_minutes"),
+                Step::Field("unmonitored"),
+            ],
+            format!(
+                "detect_minutes.unmonitored is {}; expected minutes ≥ monitored ({})",
+                detect.unmonitored, detect.monitored
+            ),
+        );
+    }
+    for (name, v) in [
+        ("automatic", d.failover_minutes.automatic),
+        ("manual", d.failover_minutes.manual),
+    ] {
+        if !minutes_ok(v) {
+            bad(
+                vec![
+                    Step::Field("defaults"),
+                    Step::Field("failover_minutes"),
+                    Step::Field(name),
+                ],
+                format!("failover_minutes.{name} is {v}; expected minutes ≥ 0"),
+            );
+        }
+    }
+    if !common_cause_ok(d.common_cause) {
+        bad(
+            dp("common_cause"),
+            format!(
+                "common_cause is {}; expected a share in [0, 1)",
+                d.common_cause
+            ),
+        );
     }
 
     let mut regions = IdSet::default();
@@ -331,6 +403,24 @@ pub fn check(model: &Model) -> Vec<Invalid> {
                 field(&cp, "availability"),
                 format!(
                     "\"{}\" availability is {a}; expected a value in (0, 1]",
+                    c.id
+                ),
+            );
+        }
+        if let Some(m) = c.mtbf_hours.filter(|m| !mtbf_ok(*m)) {
+            bad(
+                field(&cp, "mtbf_hours"),
+                format!(
+                    "\"{}\" mtbf_hours is {m}; expected a positive number of hours",
+                    c.id
+                ),
+            );
+        }
+        if let Some(b) = c.common_cause.filter(|b| !common_cause_ok(*b)) {
+            bad(
+                field(&cp, "common_cause"),
+                format!(
+                    "\"{}\" common_cause is {b}; expected a share in [0, 1)",
                     c.id
                 ),
             );

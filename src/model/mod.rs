@@ -6,6 +6,7 @@ mod fast;
 mod load;
 mod locate;
 mod save;
+mod time;
 
 pub use event::{Event, EventParseError};
 pub(crate) use load::FastHash;
@@ -14,6 +15,7 @@ pub use load::{
     from_str, load, read_text,
 };
 pub use save::{SaveError, save, to_string, write_atomically};
+pub use time::Rates;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,8 @@ pub const FORMAT: u32 = 1;
 pub const DEFAULT_REPLICA_AVAILABILITY: f64 = 0.999;
 pub const DEFAULT_ZONE_AVAILABILITY: f64 = 0.9995;
 pub const DEFAULT_REGION_AVAILABILITY: f64 = 0.9999;
+pub const DEFAULT_MTBF_HOURS: f64 = 720.0;
+pub const DEFAULT_COMMON_CAUSE: f64 = 0.05;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +68,12 @@ pub struct Defaults {
     pub replica_availability: f64,
     pub zone_availability: f64,
     pub region_availability: f64,
+    /// Mean time between failures of one replica, in hours (DESIGN §2b).
+    pub mtbf_hours: f64,
+    pub detect_minutes: DetectMinutes,
+    pub failover_minutes: FailoverMinutes,
+    /// β: the share of a replica's failures that hit every replica of its component.
+    pub common_cause: f64,
 }
 
 impl Default for Defaults {
@@ -72,6 +82,44 @@ impl Default for Defaults {
             replica_availability: DEFAULT_REPLICA_AVAILABILITY,
             zone_availability: DEFAULT_ZONE_AVAILABILITY,
             region_availability: DEFAULT_REGION_AVAILABILITY,
+            mtbf_hours: DEFAULT_MTBF_HOURS,
+            detect_minutes: DetectMinutes::default(),
+            failover_minutes: FailoverMinutes::default(),
+            common_cause: DEFAULT_COMMON_CAUSE,
+        }
+    }
+}
+
+/// Minutes until a failure is noticed, with and without health checks and alerting.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectMinutes {
+    pub monitored: f64,
+    pub unmonitored: f64,
+}
+
+impl Default for DetectMinutes {
+    fn default() -> Self {
+        Self {
+            monitored: 2.0,
+            unmonitored: 240.0,
+        }
+    }
+}
+
+/// Minutes to switch to a standby once a failure is noticed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FailoverMinutes {
+    pub automatic: f64,
+    pub manual: f64,
+}
+
+impl Default for FailoverMinutes {
+    fn default() -> Self {
+        Self {
+            automatic: 1.0,
+            manual: 30.0,
         }
     }
 }
@@ -255,6 +303,12 @@ pub struct Component {
     pub monitored: bool,
     #[serde(default)]
     pub failover: Failover,
+    /// Overrides `defaults.mtbf_hours`.
+    #[serde(default)]
+    pub mtbf_hours: Option<f64>,
+    /// Overrides `defaults.common_cause`.
+    #[serde(default)]
+    pub common_cause: Option<f64>,
     #[serde(default)]
     pub pos: (f32, f32),
     #[serde(default)]
@@ -278,6 +332,8 @@ impl Component {
             availability: None,
             monitored: true,
             failover: Failover::Automatic,
+            mtbf_hours: None,
+            common_cause: None,
             pos: (0.0, 0.0),
             notes: String::new(),
         }
@@ -304,6 +360,12 @@ impl Component {
     /// Several replicas of a store without replication each hold different data.
     pub fn is_unreplicated_shards(&self) -> bool {
         self.kind.is_stateful() && self.replicas > 1 && self.replication == Replication::None
+    }
+
+    /// A replicated store switches writes to a standby when its primary fails: it has a
+    /// failover window (DESIGN §2b rule 3).
+    pub fn has_failover_window(&self) -> bool {
+        self.kind.is_stateful() && self.replicas >= 2 && self.replication != Replication::None
     }
 
     /// The zone replica `i` runs in, if the component is placed.

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{Component, DependencyKind, Failover, Model, Needs, Region, Replication, Scenario};
+use super::{
+    Component, Defaults, DependencyKind, Failover, Model, Needs, Region, Replication, Scenario,
+};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot save {file}: {source}")]
@@ -66,14 +68,7 @@ pub fn to_string(model: &Model) -> String {
     if !model.description.is_empty() {
         let _ = writeln!(out, "    description: {},", quote(&model.description));
     }
-    let d = &model.defaults;
-    let _ = writeln!(
-        out,
-        "    defaults: (replica_availability: {}, zone_availability: {}, region_availability: {}),",
-        float(d.replica_availability),
-        float(d.zone_availability),
-        float(d.region_availability)
-    );
+    let _ = writeln!(out, "    defaults: {},", defaults(&model.defaults));
     list(&mut out, "regions", &model.regions, region);
     list(&mut out, "components", &model.components, component);
     list(&mut out, "dependencies", &model.dependencies, |d| {
@@ -99,6 +94,42 @@ fn list<T>(out: &mut String, name: &str, items: &[T], line: impl Fn(&T) -> Strin
         let _ = writeln!(out, "        {},", line(item));
     }
     out.push_str("    ],\n");
+}
+
+/// The three availabilities always; the time defaults of DESIGN §2b only where they
+/// differ from the built-in ones, so files that never set them stay as they were.
+fn defaults(d: &Defaults) -> String {
+    let builtin = Defaults::default();
+    let mut s = format!(
+        "(replica_availability: {}, zone_availability: {}, region_availability: {}",
+        float(d.replica_availability),
+        float(d.zone_availability),
+        float(d.region_availability)
+    );
+    if d.mtbf_hours != builtin.mtbf_hours {
+        let _ = write!(s, ", mtbf_hours: {}", float(d.mtbf_hours));
+    }
+    if d.detect_minutes != builtin.detect_minutes {
+        let _ = write!(
+            s,
+            ", detect_minutes: (monitored: {}, unmonitored: {})",
+            float(d.detect_minutes.monitored),
+            float(d.detect_minutes.unmonitored)
+        );
+    }
+    if d.failover_minutes != builtin.failover_minutes {
+        let _ = write!(
+            s,
+            ", failover_minutes: (automatic: {}, manual: {})",
+            float(d.failover_minutes.automatic),
+            float(d.failover_minutes.manual)
+        );
+    }
+    if d.common_cause != builtin.common_cause {
+        let _ = write!(s, ", common_cause: {}", float(d.common_cause));
+    }
+    s.push(')');
+    s
 }
 
 fn region(r: &Region) -> String {
@@ -161,6 +192,12 @@ fn component(c: &Component) -> String {
     }
     if c.failover == Failover::Manual {
         s.push_str(", failover: Manual");
+    }
+    if let Some(m) = c.mtbf_hours {
+        let _ = write!(s, ", mtbf_hours: Some({})", float(m));
+    }
+    if let Some(b) = c.common_cause {
+        let _ = write!(s, ", common_cause: Some({})", float(b));
     }
     let _ = write!(s, ", pos: ({}, {})", float32(c.pos.0), float32(c.pos.1));
     if !c.notes.is_empty() {

@@ -7,8 +7,8 @@ use std::process::Command;
 use proptest::prelude::*;
 
 use spofscope::model::{
-    self, Component, ComponentKind, Defaults, Dependency, DependencyKind, Failover, LoadError,
-    Model, Needs, Region, Replication, Scenario, Zone,
+    self, Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Failover,
+    FailoverMinutes, LoadError, Model, Needs, Region, Replication, Scenario, Zone,
 };
 
 use crate::support::{SAMPLES, in_crate, sample_path, temp_dir};
@@ -54,6 +54,16 @@ fn omitted_defaults_are_the_documented_availabilities() {
             replica_availability: 0.999,
             zone_availability: 0.9995,
             region_availability: 0.9999,
+            mtbf_hours: 720.0,
+            detect_minutes: DetectMinutes {
+                monitored: 2.0,
+                unmonitored: 240.0
+            },
+            failover_minutes: FailoverMinutes {
+                automatic: 1.0,
+                manual: 30.0
+            },
+            common_cause: 0.05,
         }
     );
 }
@@ -633,12 +643,14 @@ fn arb_component() -> impl Strategy<Value = Component> {
             prop::option::of(text()),
             (coordinate(), coordinate()),
             prop::option::of(0..4u32),
+            prop::option::of(hours()),
+            prop::option::of(share()),
         ),
     )
         .prop_map(
             |(
                 (kind, entry, replicas, mh, avail, replication, monitored, manual),
-                (name, notes, pos, needs),
+                (name, notes, pos, needs, mtbf, beta),
             )| {
                 let mut c = Component::new("x", ComponentKind::ALL[kind]);
                 c.name = name;
@@ -657,15 +669,46 @@ fn arb_component() -> impl Strategy<Value = Component> {
                 c.notes = notes.unwrap_or_default();
                 c.pos = pos;
                 c.needs = needs.map_or(Needs::All, Needs::AtLeast);
+                c.mtbf_hours = mtbf;
+                c.common_cause = beta;
                 c
             },
         )
 }
 
+/// A positive, finite number of hours, with the awkward ones.
+fn hours() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(720.0),
+        Just(f64::MIN_POSITIVE),
+        Just(0.1 + 0.2),
+        Just(1e300),
+        (1u64..u64::MAX).prop_map(|v| v as f64 / 1e9),
+    ]
+}
+
+/// Minutes ≥ 0.
+fn minutes() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(2.0), Just(0.1 + 0.2), 0.0..1e6f64]
+}
+
+/// β in [0, 1).
+fn share() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(0.05), Just(0.1 + 0.2), 0.0..1.0f64]
+}
+
 fn arb_model() -> impl Strategy<Value = Model> {
     (
         (text(), prop::option::of(text())),
-        (availability(), availability(), availability()),
+        (
+            (availability(), availability(), availability()),
+            (
+                hours(),
+                (minutes(), minutes()),
+                (minutes(), minutes()),
+                share(),
+            ),
+        ),
         prop::collection::vec(
             (
                 id(),
@@ -691,9 +734,19 @@ fn arb_model() -> impl Strategy<Value = Model> {
                     name,
                     description: description.unwrap_or_default(),
                     defaults: Defaults {
-                        replica_availability: defaults.0,
-                        zone_availability: defaults.1,
-                        region_availability: defaults.2,
+                        replica_availability: defaults.0.0,
+                        zone_availability: defaults.0.1,
+                        region_availability: defaults.0.2,
+                        mtbf_hours: defaults.1.0,
+                        detect_minutes: DetectMinutes {
+                            monitored: defaults.1.1.0.min(defaults.1.1.1),
+                            unmonitored: defaults.1.1.0.max(defaults.1.1.1),
+                        },
+                        failover_minutes: FailoverMinutes {
+                            automatic: defaults.1.2.0,
+                            manual: defaults.1.2.1,
+                        },
+                        common_cause: defaults.1.3,
                     },
                     ..Model::default()
                 };
