@@ -14,6 +14,8 @@ pub struct Structure {
     pub level: Vec<u32>,
     /// Up-function of the components that needed one (always every entry).
     up: Vec<Option<NodeId>>,
+    /// "Everything in the entry's closure is up", for entries when asked for.
+    full: Vec<Option<NodeId>>,
 }
 
 impl Structure {
@@ -22,6 +24,27 @@ impl Structure {
     pub fn build(
         g: &FailureGraph,
         forced_down: &[bool],
+        budget: usize,
+    ) -> Result<Self, BudgetExceeded> {
+        Self::build_with(g, forced_down, None, budget)
+    }
+
+    /// [`Structure::build`], plus each entry's full-service function (DESIGN §2: every
+    /// component it reaches through hard or soft dependencies up), given which
+    /// components are down with nothing failed.
+    pub fn build_with_full_service(
+        g: &FailureGraph,
+        forced_down: &[bool],
+        baseline_down: &[bool],
+        budget: usize,
+    ) -> Result<Self, BudgetExceeded> {
+        Self::build_with(g, forced_down, Some(baseline_down), budget)
+    }
+
+    fn build_with(
+        g: &FailureGraph,
+        forced_down: &[bool],
+        full_service: Option<&[bool]>,
         budget: usize,
     ) -> Result<Self, BudgetExceeded> {
         let level = variable_order(g);
@@ -44,16 +67,28 @@ impl Structure {
                 b.up(e)?;
             }
         }
+        let mut full = vec![None; g.len()];
+        if let Some(baseline_down) = full_service {
+            for e in (0..g.len() as u32).filter(|&e| g.is_entry[e as usize]) {
+                full[e as usize] = Some(b.full_service(e, baseline_down)?);
+            }
+        }
         Ok(Self {
             bdd: b.bdd,
             level: b.level,
             up: b.up,
+            full,
         })
     }
 
     /// The diagram of "component c is up"; every entry has one.
     pub fn root(&self, c: u32) -> NodeId {
         self.up[c as usize].unwrap_or(FALSE)
+    }
+
+    /// The diagram of "everything entry c reaches is up", when it was built.
+    pub fn full_service_root(&self, c: u32) -> Option<NodeId> {
+        self.full[c as usize]
     }
 
     /// Probability that each level's event has happened, from per-event availabilities.
@@ -98,7 +133,7 @@ impl Builder<'_> {
     fn replica_functions(&mut self) -> Result<(), BudgetExceeded> {
         let g = self.g;
         let regions = g.region_ids.len() as u32;
-        for e in g.first_replica()..g.events.len() as u32 {
+        for e in g.first_replica()..g.structural_events() {
             let mut f = self.bdd.var(self.level[e as usize])?;
             if let Some(z) = g.zone_of(e) {
                 let zone = self.bdd.var(self.level[(regions + z) as usize])?;
@@ -113,7 +148,8 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// "Enough replicas of c are up" (false when c is forced down).
+    /// "Enough replicas of c are up and none of its outage events happened" (false when
+    /// c is forced down).
     fn replicas_ok(&mut self, c: u32) -> Result<NodeId, BudgetExceeded> {
         if let Some(f) = self.replicas_ok[c as usize] {
             return Ok(f);
@@ -126,11 +162,51 @@ impl Builder<'_> {
             let r = g.replicas(c);
             let inputs =
                 self.replica_up[(r.start - first) as usize..(r.end - first) as usize].to_vec();
-            self.bdd
-                .at_least(&inputs, g.k_replicas[c as usize] as usize)?
+            let mut f = self
+                .bdd
+                .at_least(&inputs, g.k_replicas[c as usize] as usize)?;
+            // Outage variables sit just above the replicas: conjoin from the bottom up.
+            for e in g.outages(c).rev() {
+                let v = self.bdd.var(self.level[e as usize])?;
+                f = self.bdd.and(v, f)?;
+            }
+            f
         };
         self.replicas_ok[c as usize] = Some(f);
         Ok(f)
+    }
+
+    /// "Every component entry e reaches through hard or soft dependencies is up" (those
+    /// down at baseline left out). That is the conjunction of their own rules: each
+    /// one's live hard dependencies are in the closure too, and with all of them up its
+    /// `needs` holds as it does at baseline.
+    fn full_service(&mut self, e: u32, baseline_down: &[bool]) -> Result<NodeId, BudgetExceeded> {
+        let closure = self.g.closure(e, baseline_down);
+        if closure.is_empty() {
+            return Ok(FALSE);
+        }
+        let mut factors = Vec::with_capacity(closure.len());
+        for &x in &closure {
+            let f = self.replicas_ok(x)?;
+            if f != TRUE {
+                factors.push((self.depth_key(x), f));
+            }
+        }
+        self.conjoin(factors)
+    }
+
+    /// AND of `(key, f)` factors, deepest key first: each step then only walks the new
+    /// factor, and the whole product costs about the size of the result.
+    fn conjoin(&mut self, mut factors: Vec<(u32, NodeId)>) -> Result<NodeId, BudgetExceeded> {
+        factors.sort_unstable_by_key(|&(key, _)| std::cmp::Reverse(key));
+        let mut acc = TRUE;
+        for (_, f) in factors {
+            acc = self.bdd.and(f, acc)?;
+            if acc == FALSE {
+                break;
+            }
+        }
+        Ok(acc)
     }
 
     /// "c is up", built as one conjunction over everything c needs through `All`
@@ -159,8 +235,6 @@ impl Builder<'_> {
                 }
             }
         }
-        // Conjoin from the deepest variables up: each step then only walks the new
-        // factor, and the whole product costs about the size of the result.
         let mut factors = Vec::with_capacity(closure.len());
         for &x in &closure {
             let f = self.replicas_ok(x)?;
@@ -175,26 +249,18 @@ impl Builder<'_> {
                 factors.push((key, votes));
             }
         }
-        factors.sort_unstable_by_key(|&(key, _)| std::cmp::Reverse(key));
-        let mut acc = TRUE;
-        for (_, f) in factors {
-            acc = self.bdd.and(f, acc)?;
-            if acc == FALSE {
-                break;
-            }
-        }
+        let acc = self.conjoin(factors)?;
         self.up[c as usize] = Some(acc);
         Ok(acc)
     }
 
-    /// Where c's own replica variables sit in the order (none: after everything).
+    /// Where c's own variables start in the order (none: after everything).
     fn depth_key(&self, c: u32) -> u32 {
-        let r = self.g.replicas(c);
-        if r.is_empty() {
-            u32::MAX
-        } else {
-            self.level[r.start as usize]
-        }
+        self.g
+            .own_events(c)
+            .map(|e| self.level[e as usize])
+            .min()
+            .unwrap_or(u32::MAX)
     }
 
     /// General construction for cycles through k-of-n components: every component's
@@ -228,8 +294,9 @@ impl Builder<'_> {
     }
 }
 
-/// Regions, then zones, then each component's replicas together in DFS order from the
-/// entries along hard dependencies: failure domains on top keep the diagram small.
+/// Regions, then zones, then each component's own events together (outage events, then
+/// replicas) in DFS order from the entries along hard dependencies: failure domains on
+/// top keep the diagram small.
 fn variable_order(g: &FailureGraph) -> Vec<u32> {
     let first = g.first_replica();
     let mut level = vec![0u32; g.events.len()];
@@ -249,7 +316,7 @@ fn variable_order(g: &FailureGraph) -> Vec<u32> {
         stack.push(root);
         seen[root as usize] = true;
         while let Some(c) = stack.pop() {
-            for e in g.replicas(c) {
+            for e in g.outages(c).chain(g.replicas(c)) {
                 level[e as usize] = next;
                 next += 1;
             }

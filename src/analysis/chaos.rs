@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::eval::Evaluator;
-use super::graph::{BasicEvent, FailureGraph};
+use super::graph::FailureGraph;
 use super::sample::{Sampler, wilson};
 use super::{Options, analyze};
 use crate::model::Model;
@@ -250,11 +250,12 @@ impl Tally {
     }
 }
 
-/// Who a basic event belongs to: its component, or the zone or region itself.
+/// Who a basic event belongs to: its component (for a replica, common-cause or failover
+/// event), or the zone or region itself.
 fn participant(g: &FailureGraph, e: u32) -> String {
-    match g.events[e as usize] {
-        BasicEvent::Replica { component, .. } => g.ids[component as usize].clone(),
-        _ => g.event_name(e),
+    match g.owner(e) {
+        Some(c) => g.ids[c as usize].clone(),
+        None => g.event_name(e),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Single failures (SPOFs with blast radius) and order-2 minimal cut sets, evaluated
 //! 64 scenarios per pass. Candidate pairs come from the k-of-n nodes both events weaken.
 
-use super::eval::Propagator;
+use super::eval::{Evaluator, Propagator};
 use super::graph::{BasicEvent, FailureGraph};
 
 /// What failing one basic event alone does.
@@ -29,11 +29,12 @@ pub struct Singles {
     weakened: Vec<Vec<u32>>,
 }
 
-/// Evaluate the baseline and every basic event alone: ⌈E/64⌉ incremental batches,
-/// each costing about the cone its 64 events reach.
+/// Evaluate the baseline and every structural basic event (region, zone, replica) alone:
+/// ⌈E/64⌉ incremental batches, each costing about the cone its 64 events reach. SPOFs and
+/// cut sets are structural (DESIGN §2b rule 4): outage events are left out.
 pub fn singles(g: &FailureGraph) -> Singles {
     let mut p = Propagator::new(g);
-    let e_count = g.events.len();
+    let e_count = g.structural_events() as usize;
     let baseline_down: Vec<bool> = p.ev.down.iter().map(|w| w & 1 != 0).collect();
     let live_entries: Vec<u32> = (0..g.len() as u32)
         .filter(|&c| g.is_entry[c as usize] && !baseline_down[c as usize])
@@ -94,6 +95,13 @@ pub fn singles(g: &FailureGraph) -> Singles {
         by_event,
         weakened,
     }
+}
+
+/// Which components are down with nothing failed (left out of the analysis).
+pub fn baseline_down(g: &FailureGraph) -> Vec<bool> {
+    let mut ev = Evaluator::new(g);
+    ev.run(&vec![0; g.events.len()], None);
+    ev.down.iter().map(|w| w & 1 != 0).collect()
 }
 
 /// Every order-2 minimal cut set, sorted by event pair, and how many candidates were tried.

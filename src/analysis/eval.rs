@@ -58,7 +58,10 @@ pub struct Evaluator<'g> {
     pub replica: Vec<u64>,
     /// Down-word of each component.
     pub down: Vec<u64>,
-    /// Where the component's own replicas are too few.
+    /// Where the component is down by itself: one of its outage events (DESIGN §2b) or a
+    /// what-if of the whole component.
+    pub outage: Vec<u64>,
+    /// Where the component's own replicas are too few, or it is down by itself.
     pub replicas_fail: Vec<u64>,
     /// Where its hard dependencies do not satisfy `needs`.
     pub deps_fail: Vec<u64>,
@@ -70,8 +73,9 @@ impl<'g> Evaluator<'g> {
         let n = g.len();
         Self {
             g,
-            replica: vec![0; g.events.len() - g.first_replica() as usize],
+            replica: vec![0; g.replica_count()],
             down: vec![0; n],
+            outage: vec![0; n],
             replicas_fail: vec![0; n],
             deps_fail: vec![0; n],
             zone: vec![0; g.zone_ids.len()],
@@ -97,11 +101,12 @@ impl<'g> Evaluator<'g> {
                 };
         }
         for c in 0..g.len() {
-            let mut fail = self.replicas_rule(c);
-            if let Some(f) = forced {
-                fail |= f[c];
+            let mut outage = forced.map_or(0, |f| f[c]);
+            for e in g.outages(c as u32) {
+                outage |= events[e as usize];
             }
-            self.replicas_fail[c] = fail;
+            self.outage[c] = outage;
+            self.replicas_fail[c] = self.replicas_rule(c) | outage;
         }
         for block in &g.blocks {
             let members = &g.order[block.start as usize..block.end as usize];
@@ -134,6 +139,10 @@ impl<'g> Evaluator<'g> {
     }
 
     /// Where fewer than effective-k of component c's replicas are up.
+    fn own_rule(&self, c: usize) -> u64 {
+        self.replicas_rule(c) | self.outage[c]
+    }
+
     fn replicas_rule(&self, c: usize) -> u64 {
         let g = self.g;
         let first = g.first_replica() as usize;
@@ -200,6 +209,7 @@ pub struct Propagator<'g> {
     base_replica: Vec<u64>,
     base_zone: Vec<u64>,
     base_down: Vec<u64>,
+    base_outage: Vec<u64>,
     base_replicas_fail: Vec<u64>,
     base_deps_fail: Vec<u64>,
     /// Hard dependents of each component (reverse edges).
@@ -262,7 +272,7 @@ impl<'g> Propagator<'g> {
         }
 
         let first = g.first_replica();
-        let mut replica_owner = vec![0u32; g.events.len() - first as usize];
+        let mut replica_owner = vec![0u32; g.replica_count()];
         for c in 0..n as u32 {
             for e in g.replicas(c) {
                 replica_owner[(e - first) as usize] = c;
@@ -281,6 +291,7 @@ impl<'g> Propagator<'g> {
             base_replica: vec![0; replicas],
             base_zone: vec![0; zones],
             base_down: vec![0; n],
+            base_outage: vec![0; n],
             base_replicas_fail: vec![0; n],
             base_deps_fail: vec![0; n],
             dependents_start,
@@ -314,6 +325,7 @@ impl<'g> Propagator<'g> {
         self.base_replica.copy_from_slice(&self.ev.replica);
         self.base_zone.copy_from_slice(&self.ev.zone);
         self.base_down.copy_from_slice(&self.ev.down);
+        self.base_outage.copy_from_slice(&self.ev.outage);
         self.base_replicas_fail
             .copy_from_slice(&self.ev.replicas_fail);
         self.base_deps_fail.copy_from_slice(&self.ev.deps_fail);
@@ -341,6 +353,10 @@ impl<'g> Propagator<'g> {
                 }
                 BasicEvent::Zone(z) => self.touch_zone(z, w),
                 BasicEvent::Replica { .. } => self.touch_replica(e - first, w),
+                BasicEvent::Common(c) | BasicEvent::Failover(c) => {
+                    self.ev.outage[c as usize] |= w;
+                    self.queue(c);
+                }
             }
         }
         for i in 0..self.touched_zones.len() {
@@ -355,8 +371,8 @@ impl<'g> Propagator<'g> {
                 self.touch_replica(r, 0);
             }
         }
-        for &r in &self.touched_replicas {
-            let r = r as usize;
+        for i in 0..self.touched_replicas.len() {
+            let r = self.touched_replicas[i] as usize;
             let z = g.replica_zone[r];
             let zone = if z == NO_ZONE {
                 0
@@ -364,18 +380,14 @@ impl<'g> Propagator<'g> {
                 self.ev.zone[z as usize]
             };
             self.ev.replica[r] = self.base_replica[r] | self.replica_extra[r] | zone;
-            let b = self.block_of[self.replica_owner[r] as usize];
-            if !self.queued[b as usize] {
-                self.queued[b as usize] = true;
-                self.heap.push(Reverse(b));
-            }
+            self.queue(self.replica_owner[r]);
         }
         while let Some(Reverse(b)) = self.heap.pop() {
             self.queued[b as usize] = false;
             let block = g.blocks[b as usize];
             let members = &g.order[block.start as usize..block.end as usize];
             for &c in members {
-                self.ev.replicas_fail[c as usize] = self.ev.replicas_rule(c as usize);
+                self.ev.replicas_fail[c as usize] = self.ev.own_rule(c as usize);
                 self.touched.push(c);
             }
             if block.cyclic {
@@ -422,6 +434,15 @@ impl<'g> Propagator<'g> {
         }
     }
 
+    /// Recompute component c's block in this batch.
+    fn queue(&mut self, c: u32) {
+        let b = self.block_of[c as usize];
+        if !self.queued[b as usize] {
+            self.queued[b as usize] = true;
+            self.heap.push(Reverse(b));
+        }
+    }
+
     fn touch_zone(&mut self, z: u32, w: u64) {
         if !self.touched_zones.contains(&z) {
             self.touched_zones.push(z);
@@ -442,6 +463,7 @@ impl<'g> Propagator<'g> {
         for &c in &self.touched {
             let c = c as usize;
             self.ev.down[c] = self.base_down[c];
+            self.ev.outage[c] = self.base_outage[c];
             self.ev.replicas_fail[c] = self.base_replicas_fail[c];
             self.ev.deps_fail[c] = self.base_deps_fail[c];
         }
@@ -525,6 +547,7 @@ mod tests {
             assert_eq!(p.ev.down, full.down, "round {round}");
             assert_eq!(p.ev.replica, full.replica, "round {round}");
             assert_eq!(p.ev.replicas_fail, full.replicas_fail, "round {round}");
+            assert_eq!(p.ev.outage, full.outage, "round {round}");
             assert_eq!(p.ev.deps_fail, full.deps_fail, "round {round}");
         }
     }

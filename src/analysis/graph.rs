@@ -5,17 +5,26 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{DependencyKind, Event, FastHash, Model, Needs};
+use crate::model::{DependencyKind, Event, FastHash, Model, Needs, Rates};
 
 /// Marks a replica that runs in no zone.
 pub const NO_ZONE: u32 = u32::MAX;
 
-/// What a basic event is: regions first, then zones, then replicas grouped per component.
+/// What a basic event is: regions first, then zones, then replicas grouped per
+/// component (the structural events of SPOFs and cut sets), then the time events of
+/// DESIGN §2b, grouped per component, each of which alone puts its component down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BasicEvent {
     Region(u32),
     Zone(u32),
-    Replica { component: u32, index: u32 },
+    Replica {
+        component: u32,
+        index: u32,
+    },
+    /// `common:c`: every replica of the component at once.
+    Common(u32),
+    /// `failover:c`: the component's failover window.
+    Failover(u32),
 }
 
 /// A run of nodes in `order` evaluated together; cyclic runs iterate to a fixpoint.
@@ -39,6 +48,9 @@ pub struct FailureGraph {
     pub availability: Vec<f64>,
     /// Component `c` owns replica events `rep_start[c]..rep_start[c + 1]`.
     pub rep_start: Vec<u32>,
+    /// And outage events (`common:c`, `failover:c`) `outage_start[c]..outage_start[c + 1]`,
+    /// all after the last replica event.
+    pub outage_start: Vec<u32>,
     /// Zone of each replica event, indexed by `event - first_replica`, or [`NO_ZONE`].
     pub replica_zone: Vec<u32>,
     /// Replicas that must be up (effective k of DESIGN §2 rule 2).
@@ -92,15 +104,15 @@ impl FailureGraph {
         let mut rep_start = Vec::with_capacity(n + 1);
         let mut replica_zone = Vec::new();
         let mut k_replicas = Vec::with_capacity(n);
+        let rates: Vec<Rates> = model.components.iter().map(|c| model.rates(c)).collect();
         for (ci, c) in model.components.iter().enumerate() {
             rep_start.push(events.len() as u32);
-            let a = model.replica_availability(c);
             for i in 0..c.replica_count() {
                 events.push(BasicEvent::Replica {
                     component: ci as u32,
                     index: i,
                 });
-                availability.push(a);
+                availability.push(1.0 - rates[ci].replica);
                 replica_zone.push(
                     c.zone_of_replica(i)
                         .and_then(|z| zone_index.get(z).copied())
@@ -114,6 +126,19 @@ impl FailureGraph {
             });
         }
         rep_start.push(events.len() as u32);
+        let mut outage_start = Vec::with_capacity(n + 1);
+        for (ci, r) in rates.iter().enumerate() {
+            outage_start.push(events.len() as u32);
+            if let Some(q) = r.common {
+                events.push(BasicEvent::Common(ci as u32));
+                availability.push(1.0 - q);
+            }
+            if let Some(q) = r.failover {
+                events.push(BasicEvent::Failover(ci as u32));
+                availability.push(1.0 - q);
+            }
+        }
+        outage_start.push(events.len() as u32);
 
         let mut hard_lists = vec![Vec::new(); n];
         let mut soft_lists = vec![Vec::new(); n];
@@ -153,6 +178,7 @@ impl FailureGraph {
             events,
             availability,
             rep_start,
+            outage_start,
             replica_zone,
             k_replicas,
             hard_start,
@@ -187,12 +213,56 @@ impl FailureGraph {
         self.rep_start[c as usize]..self.rep_start[c as usize + 1]
     }
 
+    /// Component c's outage events: each alone puts c down (DESIGN §2b).
+    pub fn outages(&self, c: u32) -> std::ops::Range<u32> {
+        self.outage_start[c as usize]..self.outage_start[c as usize + 1]
+    }
+
+    /// Every basic event c owns: its replicas, then its outage events.
+    pub fn own_events(&self, c: u32) -> impl Iterator<Item = u32> + use<> {
+        self.replicas(c).chain(self.outages(c))
+    }
+
+    /// Events before this one are structural (regions, zones, replicas): SPOFs, blast
+    /// radii and order-2 sets are computed over them only.
+    pub fn structural_events(&self) -> u32 {
+        self.rep_start[self.len()]
+    }
+
+    /// Replica events in all.
+    pub fn replica_count(&self) -> usize {
+        (self.structural_events() - self.first_replica()) as usize
+    }
+
     pub fn hard_deps(&self, c: u32) -> &[u32] {
         &self.hard[self.hard_start[c as usize] as usize..self.hard_start[c as usize + 1] as usize]
     }
 
     pub fn soft_deps(&self, c: u32) -> &[u32] {
         &self.soft[self.soft_start[c as usize] as usize..self.soft_start[c as usize + 1] as usize]
+    }
+
+    /// Component c and everything it reaches through hard or soft dependencies: what
+    /// full service needs up (DESIGN §2). What is down at baseline is left out of the
+    /// analysis, so the walk neither includes nor passes through it.
+    pub fn closure(&self, c: u32, baseline_down: &[bool]) -> Vec<u32> {
+        if baseline_down[c as usize] {
+            return Vec::new();
+        }
+        let mut seen = vec![false; self.len()];
+        let mut out = vec![c];
+        seen[c as usize] = true;
+        let mut i = 0;
+        while let Some(&x) = out.get(i) {
+            i += 1;
+            for &d in self.hard_deps(x).iter().chain(self.soft_deps(x)) {
+                if !seen[d as usize] && !baseline_down[d as usize] {
+                    seen[d as usize] = true;
+                    out.push(d);
+                }
+            }
+        }
+        out
     }
 
     /// Zone of a replica event, if any.
@@ -209,21 +279,32 @@ impl FailureGraph {
             BasicEvent::Replica { component, index } => {
                 format!("{}#{index}", self.ids[component as usize])
             }
+            BasicEvent::Common(c) => format!("common:{}", self.ids[c as usize]),
+            BasicEvent::Failover(c) => format!("failover:{}", self.ids[c as usize]),
         }
     }
 
-    /// The component owning a replica event.
+    /// The component owning a replica or outage event.
     pub fn owner(&self, e: u32) -> Option<u32> {
         match self.events[e as usize] {
             BasicEvent::Replica { component, .. } => Some(component),
-            _ => None,
+            BasicEvent::Common(c) | BasicEvent::Failover(c) => Some(c),
+            BasicEvent::Region(_) | BasicEvent::Zone(_) => None,
         }
     }
 
     /// Resolve a what-if event to basic events and whole components it fails.
     pub fn resolve(&self, event: &Event) -> Option<Failure> {
         match event {
-            Event::Component(id) => self.component_index(id).map(Failure::Component),
+            Event::Component(id) | Event::Common(id) => {
+                self.component_index(id).map(Failure::Component)
+            }
+            Event::Failover(id) => {
+                let c = self.component_index(id)?;
+                self.outages(c)
+                    .find(|&e| self.events[e as usize] == BasicEvent::Failover(c))
+                    .map(Failure::Basic)
+            }
             Event::Replica { component, index } => {
                 let c = self.component_index(component)?;
                 let r = self.replicas(c);

@@ -79,22 +79,57 @@ pub struct EntryAvailability {
     pub name: String,
     pub availability: f64,
     pub downtime_minutes_per_year: f64,
+    /// Probability that everything the entry reaches (hard and soft) is up.
+    pub full_service_availability: f64,
+    /// Time a year it serves, but degraded: availability minus full service.
+    pub degraded_minutes_per_year: f64,
     /// False when the exact method was over budget and this is a Monte Carlo estimate.
     pub exact: bool,
     /// Half-width of the 95 % confidence interval of an estimate; 0 when exact.
     pub error_bound: f64,
+    /// The same for the full-service estimate.
+    pub full_service_error_bound: f64,
+}
+
+/// Probability that an entry is down, and that some part of its service is, with the
+/// half-widths of their 95 % intervals when they are estimates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Unavailability {
+    down: f64,
+    not_full: f64,
+    exact: bool,
+    down_bound: f64,
+    not_full_bound: f64,
+}
+
+impl Unavailability {
+    fn exact(down: f64, not_full: f64) -> Self {
+        Self {
+            down,
+            not_full,
+            exact: true,
+            down_bound: 0.0,
+            not_full_bound: 0.0,
+        }
+    }
 }
 
 impl EntryAvailability {
-    fn new(id: &str, name: &str, unavailability: f64, exact: bool, error_bound: f64) -> Self {
-        let q = unavailability.clamp(0.0, 1.0);
+    fn new(id: &str, name: &str, u: Unavailability) -> Self {
+        let q = u.down.clamp(0.0, 1.0);
+        // Full service needs the entry up, so it can never be more available; clamping
+        // keeps rounding from showing a negative degraded time.
+        let full = (1.0 - u.not_full.clamp(0.0, 1.0)).min(1.0 - q);
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
             availability: 1.0 - q,
             downtime_minutes_per_year: q * MINUTES_PER_YEAR,
-            exact,
-            error_bound,
+            full_service_availability: full,
+            degraded_minutes_per_year: ((1.0 - q) - full) * MINUTES_PER_YEAR,
+            exact: u.exact,
+            error_bound: u.down_bound,
+            full_service_error_bound: u.not_full_bound,
         }
     }
 }
@@ -123,6 +158,11 @@ pub struct ComponentImportance {
     /// The largest gain over the entries.
     pub max_gain: f64,
     pub gain_by_entry: BTreeMap<String, f64>,
+    /// Of that, what the entry with the largest gain would gain if only the component's
+    /// bad deploys (`common:c`, DESIGN §2b) never happened; 0 when it has none.
+    pub common_cause_gain: f64,
+    /// The same for its failover window (`failover:c`).
+    pub failover_gain: f64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -378,8 +418,12 @@ fn quantify(
 ) -> Option<Quantified> {
     let cancelled = || cancel.load(Ordering::Relaxed);
     let entries = entry_list(g);
-    let name = |c: u32| model.components[c as usize].display_name().to_owned();
-    let Ok(s) = Structure::build(g, &vec![false; g.len()], options.node_budget) else {
+    let Ok(s) = Structure::build_with_full_service(
+        g,
+        &vec![false; g.len()],
+        baseline_down,
+        options.node_budget,
+    ) else {
         return Some(Quantified {
             entries: estimate_entries(model, g, &entries, baseline_down),
             importance: Vec::new(),
@@ -390,22 +434,14 @@ fn quantify(
     log::debug!("diagram of {} nodes", s.bdd.len());
     let q_level = s.level_unavailability(&g.availability);
     let q_node = s.bdd.unavailability(&q_level);
-    let entry_reports = entries
-        .iter()
-        .map(|&e| {
-            EntryAvailability::new(
-                &g.ids[e as usize],
-                &name(e),
-                q_node[s.root(e) as usize],
-                true,
-                0.0,
-            )
-        })
-        .collect();
+    let entry_reports = exact_entries(model, g, &s, &entries, &q_node);
 
     let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
     let mut per_level = vec![0.0; q_level.len()];
-    let wanted = if options.importance {
+    // Two diagram passes per component: with its replicas all down, and all up.
+    let component_measures =
+        g.len().saturating_mul(s.bdd.len()).saturating_mul(2) <= options.component_importance_work;
+    let wanted = if options.importance || component_measures {
         entries.as_slice()
     } else {
         &[]
@@ -422,6 +458,33 @@ fn quantify(
             }
         }
     }
+    // What an entry gains if one event never happens: P(up) is linear in the event's
+    // probability q, so the gain is q times its Birnbaum importance.
+    let gain_without = |ev: u32, entry: &str| {
+        by_event[ev as usize]
+            .get(entry)
+            .map_or(0.0, |b| (1.0 - g.availability[ev as usize]) * b)
+    };
+    let mut component_importance = Vec::new();
+    if component_measures {
+        component_importance =
+            component_importance_of(g, &s, &q_level, &q_node, live, &gain_without, cancel)?;
+    }
+    let importance = if options.importance {
+        event_importance(g, by_event)
+    } else {
+        Vec::new()
+    };
+    Some(Quantified {
+        entries: entry_reports,
+        importance,
+        component_importance,
+        bdd_nodes: s.bdd.len(),
+    })
+}
+
+/// Birnbaum importance of each basic event that matters to some entry, largest first.
+fn event_importance(g: &FailureGraph, by_event: Vec<BTreeMap<String, f64>>) -> Vec<Importance> {
     let mut importance: Vec<Importance> = by_event
         .into_iter()
         .enumerate()
@@ -434,67 +497,107 @@ fn quantify(
         })
         .collect();
     importance.sort_by(|a, b| b.birnbaum.total_cmp(&a.birnbaum));
+    importance
+}
 
+/// What each component means to the live entries ([`ComponentImportance`]), ranked by the
+/// downtime it causes; `None` once `cancel` is set.
+fn component_importance_of(
+    g: &FailureGraph,
+    s: &Structure,
+    q_level: &[f64],
+    q_node: &[f64],
+    live: &[bool],
+    gain_without: &dyn Fn(u32, &str) -> f64,
+    cancel: &AtomicBool,
+) -> Option<Vec<ComponentImportance>> {
     let mut component_importance = Vec::new();
-    // Two diagram passes per component: with its replicas all down, and all up.
-    if g.len().saturating_mul(s.bdd.len()).saturating_mul(2) <= options.component_importance_work {
-        let live_entries: Vec<u32> = entries
-            .iter()
-            .copied()
-            .filter(|&e| live[e as usize])
-            .collect();
-        let with_replicas = |c: u32, q_replica: f64| {
-            let mut q = q_level.clone();
-            for ev in g.replicas(c) {
-                q[s.level[ev as usize] as usize] = q_replica;
-            }
-            s.bdd.unavailability(&q)
-        };
-        let per_entry = |delta: &dyn Fn(usize) -> f64| -> BTreeMap<String, f64> {
-            live_entries
-                .iter()
-                .filter_map(|&e| {
-                    let d = delta(s.root(e) as usize);
-                    (d > 0.0).then(|| (g.ids[e as usize].clone(), d))
-                })
-                .collect()
-        };
-        let largest = |m: &BTreeMap<String, f64>| m.values().copied().fold(0.0, f64::max);
-        for c in 0..g.len() as u32 {
-            if cancelled() {
-                return None;
-            }
-            if g.replicas(c).is_empty() {
-                continue;
-            }
-            let down = with_replicas(c, 1.0);
-            let drop_by_entry = per_entry(&|root| down[root] - q_node[root]);
-            if drop_by_entry.is_empty() {
-                continue;
-            }
-            let perfect = with_replicas(c, 0.0);
-            let gain_by_entry = per_entry(&|root| q_node[root] - perfect[root]);
-            component_importance.push(ComponentImportance {
-                component: g.ids[c as usize].clone(),
-                max_drop: largest(&drop_by_entry),
-                drop_by_entry,
-                max_gain: largest(&gain_by_entry),
-                gain_by_entry,
-            });
+    let live_entries: Vec<u32> = entry_list(g)
+        .into_iter()
+        .filter(|&e| live[e as usize])
+        .collect();
+    let with_replicas = |c: u32, q_replica: f64| {
+        let mut q = q_level.to_vec();
+        for ev in g.own_events(c) {
+            q[s.level[ev as usize] as usize] = q_replica;
         }
-        component_importance.sort_by(|a, b| {
-            b.max_gain
-                .total_cmp(&a.max_gain)
-                .then(b.max_drop.total_cmp(&a.max_drop))
-                .then_with(|| a.component.cmp(&b.component))
+        s.bdd.unavailability(&q)
+    };
+    let per_entry = |delta: &dyn Fn(usize) -> f64| -> BTreeMap<String, f64> {
+        live_entries
+            .iter()
+            .filter_map(|&e| {
+                let d = delta(s.root(e) as usize);
+                (d > 0.0).then(|| (g.ids[e as usize].clone(), d))
+            })
+            .collect()
+    };
+    let largest = |m: &BTreeMap<String, f64>| m.values().copied().fold(0.0, f64::max);
+    for c in 0..g.len() as u32 {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        if g.replicas(c).is_empty() {
+            continue;
+        }
+        let down = with_replicas(c, 1.0);
+        let drop_by_entry = per_entry(&|root| down[root] - q_node[root]);
+        if drop_by_entry.is_empty() {
+            continue;
+        }
+        let perfect = with_replicas(c, 0.0);
+        let gain_by_entry = per_entry(&|root| q_node[root] - perfect[root]);
+        let max_gain = largest(&gain_by_entry);
+        // The entry that gains most, first in id order among equals.
+        let top = gain_by_entry
+            .iter()
+            .find(|&(_, &v)| v == max_gain)
+            .map(|(id, _)| id.clone());
+        let outage_gain = |kind: fn(&BasicEvent) -> bool| {
+            g.outages(c)
+                .filter(|&ev| kind(&g.events[ev as usize]))
+                .map(|ev| top.as_deref().map_or(0.0, |entry| gain_without(ev, entry)))
+                .sum::<f64>()
+        };
+        component_importance.push(ComponentImportance {
+            component: g.ids[c as usize].clone(),
+            max_drop: largest(&drop_by_entry),
+            drop_by_entry,
+            max_gain,
+            gain_by_entry,
+            common_cause_gain: outage_gain(|e| matches!(e, BasicEvent::Common(_))),
+            failover_gain: outage_gain(|e| matches!(e, BasicEvent::Failover(_))),
         });
     }
-    Some(Quantified {
-        entries: entry_reports,
-        importance,
-        component_importance,
-        bdd_nodes: s.bdd.len(),
-    })
+    component_importance.sort_by(|a, b| {
+        b.max_gain
+            .total_cmp(&a.max_gain)
+            .then(b.max_drop.total_cmp(&a.max_drop))
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    Some(component_importance)
+}
+
+/// Each entry's exact availability and full service from a built structure.
+fn exact_entries(
+    model: &Model,
+    g: &FailureGraph,
+    s: &Structure,
+    entries: &[u32],
+    q_node: &[f64],
+) -> Vec<EntryAvailability> {
+    entries
+        .iter()
+        .map(|&e| {
+            let down = q_node[s.root(e) as usize];
+            let not_full = s.full_service_root(e).map_or(down, |f| q_node[f as usize]);
+            EntryAvailability::new(
+                &g.ids[e as usize],
+                model.components[e as usize].display_name(),
+                Unavailability::exact(down, not_full),
+            )
+        })
+        .collect()
 }
 
 /// Monte Carlo fallback when the exact diagram is over budget: labelled, with its bound.
@@ -504,17 +607,32 @@ fn estimate_entries(
     entries: &[u32],
     baseline_down: &[bool],
 ) -> Vec<EntryAvailability> {
-    let (down, trials) = sample::estimate(g, entries, ESTIMATE_PASSES, 0x5eed);
+    let counts = sample::estimate(g, entries, baseline_down, ESTIMATE_PASSES, 0x5eed);
     entries
         .iter()
-        .zip(down)
-        .map(|(&e, k)| {
+        .zip(counts.down.iter().zip(&counts.not_full))
+        .map(|(&e, (&k_down, &k_not_full))| {
             let name = model.components[e as usize].display_name();
             if baseline_down[e as usize] {
-                return EntryAvailability::new(&g.ids[e as usize], name, 1.0, true, 0.0);
+                return EntryAvailability::new(
+                    &g.ids[e as usize],
+                    name,
+                    Unavailability::exact(1.0, 1.0),
+                );
             }
-            let (centre, half) = sample::wilson(k, trials);
-            EntryAvailability::new(&g.ids[e as usize], name, centre, false, half)
+            let (down, down_bound) = sample::wilson(k_down, counts.trials);
+            let (not_full, not_full_bound) = sample::wilson(k_not_full, counts.trials);
+            EntryAvailability::new(
+                &g.ids[e as usize],
+                name,
+                Unavailability {
+                    down,
+                    not_full,
+                    exact: false,
+                    down_bound,
+                    not_full_bound,
+                },
+            )
         })
         .collect()
 }
@@ -564,25 +682,16 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
         }
     }
     let entries = entry_list(&g);
-    let entry_reports =
-        with_large_stack(|| match Structure::build(&g, &forced_down, NODE_BUDGET) {
+    let baseline_down = cuts::baseline_down(&g);
+    let entry_reports = with_large_stack(|| {
+        match Structure::build_with_full_service(&g, &forced_down, &baseline_down, NODE_BUDGET) {
             Ok(s) => {
                 let q_node = s.bdd.unavailability(&s.level_unavailability(&availability));
-                entries
-                    .iter()
-                    .map(|&e| {
-                        EntryAvailability::new(
-                            &g.ids[e as usize],
-                            model.components[e as usize].display_name(),
-                            q_node[s.root(e) as usize],
-                            true,
-                            0.0,
-                        )
-                    })
-                    .collect()
+                exact_entries(model, &g, &s, &entries, &q_node)
             }
             Err(_) => Vec::new(),
-        });
+        }
+    });
     let mut failed: Vec<String> = Vec::with_capacity(events.len());
     for name in events.iter().map(ToString::to_string) {
         if !failed.contains(&name) {

@@ -51,24 +51,51 @@ impl Sampler {
     }
 }
 
-/// Monte Carlo estimate of each entry's unavailability from `passes × 64` trials:
-/// returns (down count per entry, trials).
-pub fn estimate(g: &FailureGraph, entries: &[u32], passes: usize, seed: u64) -> (Vec<u64>, u64) {
+/// How often each entry was down, and how often some part of its service was.
+pub struct Counts {
+    pub down: Vec<u64>,
+    /// Trials in which something the entry reaches (hard or soft) was down.
+    pub not_full: Vec<u64>,
+    pub trials: u64,
+}
+
+/// Monte Carlo estimate of each entry's unavailability and full service from
+/// `passes × 64` trials.
+pub fn estimate(
+    g: &FailureGraph,
+    entries: &[u32],
+    baseline_down: &[bool],
+    passes: usize,
+    seed: u64,
+) -> Counts {
     let mut sampler = Sampler::new(seed);
     let mut ev = Evaluator::new(g);
     let q: Vec<f64> = g.availability.iter().map(|a| 1.0 - a).collect();
+    let closures: Vec<Vec<u32>> = entries
+        .iter()
+        .map(|&e| g.closure(e, baseline_down))
+        .collect();
     let mut words = vec![0u64; g.events.len()];
     let mut down = vec![0u64; entries.len()];
+    let mut not_full = vec![0u64; entries.len()];
     for _ in 0..passes {
         for (w, &qe) in words.iter_mut().zip(&q) {
             *w = sampler.word(qe);
         }
         ev.run(&words, None);
-        for (count, &e) in down.iter_mut().zip(entries) {
-            *count += u64::from(ev.down[e as usize].count_ones());
+        for (i, &e) in entries.iter().enumerate() {
+            down[i] += u64::from(ev.down[e as usize].count_ones());
+            let some_down = closures[i]
+                .iter()
+                .fold(0u64, |acc, &c| acc | ev.down[c as usize]);
+            not_full[i] += u64::from(some_down.count_ones());
         }
     }
-    (down, passes as u64 * 64)
+    Counts {
+        down,
+        not_full,
+        trials: passes as u64 * 64,
+    }
 }
 
 /// Half-width of the 95 % Wilson score interval around `k / n`, and its centre.

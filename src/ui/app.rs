@@ -1189,6 +1189,8 @@ pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
                 availability,
                 monitored,
                 failover,
+                mtbf_hours,
+                common_cause,
                 pos: _,
                 notes,
             } = x;
@@ -1204,6 +1206,8 @@ pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
                 && *availability == y.availability
                 && *monitored == y.monitored
                 && *failover == y.failover
+                && *mtbf_hours == y.mtbf_hours
+                && *common_cause == y.common_cause
                 && *notes == y.notes
         })
 }

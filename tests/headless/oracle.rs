@@ -1,6 +1,7 @@
-//! A brute-force oracle for DESIGN §2, written from the text alone: enumerate failure
-//! sets, propagate naively to the greatest fixpoint, sum probabilities over all 2^E
-//! subsets. Random valid models (proptest) must get exactly the engine's answers.
+//! A brute-force oracle for DESIGN §2 and §2b, written from the text alone: enumerate
+//! failure sets (replica, zone, region, common-cause and failover events), propagate
+//! naively to the greatest fixpoint, sum probabilities over all 2^E subsets. Random valid
+//! models (proptest) must get exactly the engine's answers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,19 +10,76 @@ use proptest::test_runner::TestCaseError;
 
 use spofscope::analysis::{self, DomainKind, Options};
 use spofscope::model::{
-    Component, ComponentKind, Defaults, Dependency, DependencyKind, Event, Model, Needs, Region,
-    Replication, Zone,
+    Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Event, Failover,
+    FailoverMinutes, Model, Needs, Region, Replication, Zone,
 };
 
 use crate::support::{SAMPLES, region, sample};
 
-/// Basic events of the oracle: regions, zones, replicas, as DESIGN §2 lists them.
+/// Basic events of the oracle: regions, zones, replicas (DESIGN §2), and the common-cause
+/// and failover events of §2b.
 #[derive(Clone, Debug)]
 enum Basic {
     Region(usize),
     Zone,
     /// A replica of the component with this index.
     Replica(usize),
+    /// `common:c`: every replica of its component at once.
+    Common,
+    /// `failover:c`: its component is down while a standby takes over.
+    Failover,
+}
+
+impl Basic {
+    /// Region, zone and replica events: the ones SPOFs and order-2 sets are made of.
+    fn is_structural(&self) -> bool {
+        matches!(self, Basic::Region(_) | Basic::Zone | Basic::Replica(_))
+    }
+}
+
+fn is_store(kind: ComponentKind) -> bool {
+    matches!(
+        kind,
+        ComponentKind::Database
+            | ComponentKind::Cache
+            | ComponentKind::Queue
+            | ComponentKind::Storage
+    )
+}
+
+/// DESIGN §2b for one component with replicas: the probability that one replica fails by
+/// itself, that `common:c` happens (if it exists) and that `failover:c` does (if it exists).
+fn time_rates(model: &Model, c: &Component) -> (f64, Option<f64>, Option<f64>) {
+    let d = &model.defaults;
+    let a = c.availability.unwrap_or(d.replica_availability);
+    let m = c.mtbf_hours.unwrap_or(d.mtbf_hours);
+    let beta = c.common_cause.unwrap_or(d.common_cause);
+    let a_detected = if c.monitored {
+        a
+    } else {
+        let late = (d.detect_minutes.unmonitored - d.detect_minutes.monitored) / 60.0;
+        1.0 / (1.0 / a + late / m)
+    };
+    let q = 1.0 - a_detected;
+    let (replica, common) = if c.replicas >= 2 && beta > 0.0 {
+        ((1.0 - beta) * q, Some(beta * q))
+    } else {
+        (q, None)
+    };
+    let failover = (is_store(c.kind) && c.replicas >= 2 && c.replication != Replication::None)
+        .then(|| {
+            let detect = if c.monitored {
+                d.detect_minutes.monitored
+            } else {
+                d.detect_minutes.unmonitored
+            };
+            let t = match c.failover {
+                Failover::Automatic => d.failover_minutes.automatic / 60.0,
+                Failover::Manual => (detect + d.failover_minutes.manual) / 60.0,
+            };
+            t / (m + t)
+        });
+    (replica, common, failover)
 }
 
 /// The model in a shape the naive evaluation can walk, derived only from DESIGN §1–2.
@@ -34,6 +92,8 @@ struct Oracle<'m> {
     zone_region: Vec<usize>,
     /// Replica events of each component with the zone each runs in.
     replicas: Vec<Vec<(usize, Option<usize>)>>,
+    /// The `common:` and `failover:` events of each component (§2b).
+    outages: Vec<Vec<usize>>,
     hard: Vec<Vec<usize>>,
     soft: Vec<Vec<usize>>,
 }
@@ -66,10 +126,13 @@ impl<'m> Oracle<'m> {
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
         let mut replicas = Vec::new();
+        let mut outages = Vec::new();
         for (ci, c) in model.components.iter().enumerate() {
             let mut list = Vec::new();
+            let mut own = Vec::new();
             // Clients and groups cannot fail by themselves: no replicas, no events.
             if !matches!(c.kind, ComponentKind::Client | ComponentKind::Group) {
+                let (q_replica, q_common, q_failover) = time_rates(model, c);
                 for i in 0..c.replicas {
                     let zone = if c.zones.is_empty() {
                         None
@@ -80,13 +143,23 @@ impl<'m> Oracle<'m> {
                     list.push((events.len(), zone));
                     events.push(Basic::Replica(ci));
                     names.push(format!("{}#{i}", c.id));
-                    availability.push(
-                        c.availability
-                            .unwrap_or(model.defaults.replica_availability),
-                    );
+                    availability.push(1.0 - q_replica);
+                }
+                if let Some(q) = q_common {
+                    own.push(events.len());
+                    events.push(Basic::Common);
+                    names.push(format!("common:{}", c.id));
+                    availability.push(1.0 - q);
+                }
+                if let Some(q) = q_failover {
+                    own.push(events.len());
+                    events.push(Basic::Failover);
+                    names.push(format!("failover:{}", c.id));
+                    availability.push(1.0 - q);
                 }
             }
             replicas.push(list);
+            outages.push(own);
         }
         let mut hard = vec![Vec::new(); model.components.len()];
         let mut soft = vec![Vec::new(); model.components.len()];
@@ -104,6 +177,7 @@ impl<'m> Oracle<'m> {
             availability,
             zone_region,
             replicas,
+            outages,
             hard,
             soft,
         }
@@ -134,7 +208,8 @@ impl<'m> Oracle<'m> {
         }
     }
 
-    /// Rule 1: a replica is up unless it, its zone, its zone's region or its component failed.
+    /// Rule 1: a replica is up unless it, its zone, its zone's region or its component
+    /// failed, or (§2b rule 2) a common cause took every replica of its component down.
     fn replica_up(
         &self,
         failed: &[bool],
@@ -143,7 +218,10 @@ impl<'m> Oracle<'m> {
         r: (usize, Option<usize>),
     ) -> bool {
         let (event, zone) = r;
-        if failed[event] || forced[c] {
+        let common = self.outages[c]
+            .iter()
+            .any(|&e| failed[e] && matches!(self.events[e], Basic::Common));
+        if failed[event] || forced[c] || common {
             return false;
         }
         match zone {
@@ -157,6 +235,14 @@ impl<'m> Oracle<'m> {
         // A whole component failed by id (a bad deploy) is down; for clients and groups,
         // which have no replicas, that is the only way they fail by themselves.
         if forced[c] {
+            return false;
+        }
+        // §2b rule 3: while its failover window is open, a store is down whatever its
+        // replicas do.
+        if self.outages[c]
+            .iter()
+            .any(|&e| failed[e] && matches!(self.events[e], Basic::Failover))
+        {
             return false;
         }
         let comp = &self.model.components[c];
@@ -263,6 +349,8 @@ impl<'m> Oracle<'m> {
                     self.names[e].trim_start_matches("zone:").to_owned(),
                 ),
                 Basic::Replica(c) => (DomainKind::Component, self.model.components[*c].id.clone()),
+                // §2b rule 4: SPOFs stay structural.
+                Basic::Common | Basic::Failover => continue,
             };
             let (entries, blast) = self.effect(&[e]);
             let slot = out
@@ -275,14 +363,18 @@ impl<'m> Oracle<'m> {
         out
     }
 
-    /// Every pair of basic events that together, and neither alone, put a live entry down.
+    /// Every pair of structural basic events that together, and neither alone, put a
+    /// live entry down.
     fn order2(&self) -> BTreeMap<BTreeSet<String>, BTreeSet<String>> {
+        let structural: Vec<usize> = (0..self.events.len())
+            .filter(|&e| self.events[e].is_structural())
+            .collect();
         let alone: Vec<bool> = (0..self.events.len())
             .map(|e| !self.effect(&[e]).0.is_empty())
             .collect();
         let mut out = BTreeMap::new();
-        for a in 0..self.events.len() {
-            for b in a + 1..self.events.len() {
+        for (i, &a) in structural.iter().enumerate() {
+            for &b in &structural[i + 1..] {
                 if alone[a] || alone[b] {
                     continue;
                 }
@@ -296,13 +388,48 @@ impl<'m> Oracle<'m> {
         out
     }
 
+    /// DESIGN §2: component c and everything it reaches through hard or soft
+    /// dependencies, leaving out (and not passing through) what is down at baseline.
+    fn closure(&self, c: usize) -> Vec<usize> {
+        let base = self.baseline_down();
+        let mut seen = vec![false; self.n()];
+        let mut stack = vec![c];
+        let mut out = Vec::new();
+        seen[c] = true;
+        while let Some(x) = stack.pop() {
+            if base[x] {
+                continue;
+            }
+            out.push(x);
+            for &d in self.hard[x].iter().chain(&self.soft[x]) {
+                if !seen[d] {
+                    seen[d] = true;
+                    stack.push(d);
+                }
+            }
+        }
+        out
+    }
+
     /// P(entry up) for every component, given that the events in `fixed_failed` have
     /// happened: a sum over every subset of the other basic events.
     fn availability_given(&self, fixed_failed: &[usize], forced: &[bool]) -> Vec<f64> {
+        self.availability_and_full_service(fixed_failed, forced).0
+    }
+
+    /// [`Oracle::availability_given`], and for every component the probability that
+    /// everything in its closure is up (full service; 0 for a component down at baseline).
+    fn availability_and_full_service(
+        &self,
+        fixed_failed: &[usize],
+        forced: &[bool],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let closures: Vec<Vec<usize>> = (0..self.n()).map(|c| self.closure(c)).collect();
         let free: Vec<usize> = (0..self.events.len())
             .filter(|e| !fixed_failed.contains(e))
             .collect();
         let mut p_up = vec![0.0; self.n()];
+        let mut p_full = vec![0.0; self.n()];
         let mut failed = self.failed_set(fixed_failed);
         for mask in 0u64..1 << free.len() {
             let mut p = 1.0;
@@ -318,13 +445,17 @@ impl<'m> Oracle<'m> {
             if p == 0.0 {
                 continue;
             }
-            for (c, up) in self.up(&failed, forced).into_iter().enumerate() {
-                if up {
+            let up = self.up(&failed, forced);
+            for c in 0..self.n() {
+                if up[c] {
                     p_up[c] += p;
+                    if closures[c].iter().all(|&x| up[x]) {
+                        p_full[c] += p;
+                    }
                 }
             }
         }
-        p_up
+        (p_up, p_full)
     }
 }
 
@@ -344,6 +475,48 @@ struct ComponentSpec {
     needs: Option<u32>,
     replication: usize,
     availability: Option<usize>,
+    time: TimeSpec,
+}
+
+/// A component's §2b fields: monitored, failover mode, MTBF and β overrides (indices).
+#[derive(Clone, Debug)]
+struct TimeSpec {
+    monitored: bool,
+    manual: bool,
+    mtbf: Option<usize>,
+    beta: Option<usize>,
+}
+
+const MTBFS: [f64; 5] = [720.0, 2.0, 0.5, 8760.0, 24.0];
+const BETAS: [f64; 5] = [0.05, 0.0, 0.3, 0.9, 0.1];
+const MINUTES: [f64; 5] = [0.0, 2.0, 30.0, 240.0, 600.0];
+
+fn time_spec() -> impl Strategy<Value = TimeSpec> {
+    (
+        prop::bool::weighted(0.6),
+        prop::bool::weighted(0.4),
+        prop::option::weighted(0.4, 0..MTBFS.len()),
+        prop::option::weighted(0.4, 0..BETAS.len()),
+    )
+        .prop_map(|(monitored, manual, mtbf, beta)| TimeSpec {
+            monitored,
+            manual,
+            mtbf,
+            beta,
+        })
+}
+
+/// The model-wide §2b defaults: MTBF, β, detection (monitored ≤ unmonitored) and
+/// failover minutes, as indices.
+type TimeDefaults = (usize, usize, (usize, usize), (usize, usize));
+
+fn time_defaults() -> impl Strategy<Value = TimeDefaults> {
+    (
+        0..MTBFS.len(),
+        0..BETAS.len(),
+        (0..MINUTES.len(), 0..MINUTES.len()),
+        (0..MINUTES.len(), 0..MINUTES.len()),
+    )
 }
 
 fn component_spec() -> impl Strategy<Value = ComponentSpec> {
@@ -359,17 +532,21 @@ fn component_spec() -> impl Strategy<Value = ComponentSpec> {
         ),
         0..3usize,
         prop::option::weighted(0.5, 0..AVAILABILITIES.len()),
+        time_spec(),
     )
         .prop_map(
-            |(kind, entry, replicas, mh, zones, needs, replication, availability)| ComponentSpec {
-                kind,
-                entry,
-                replicas,
-                min_healthy: mh,
-                zones,
-                needs,
-                replication,
-                availability,
+            |(kind, entry, replicas, mh, zones, needs, replication, availability, time)| {
+                ComponentSpec {
+                    kind,
+                    entry,
+                    replicas,
+                    min_healthy: mh,
+                    zones,
+                    needs,
+                    replication,
+                    availability,
+                    time,
+                }
             },
         )
 }
@@ -389,26 +566,46 @@ fn arb_model(max_components: usize, max_events: usize) -> impl Strategy<Value = 
             (0..64usize, 0..64usize, prop::bool::weighted(0.25)),
             0..=2 * max_components - 2,
         ),
+        time_defaults(),
     )
-        .prop_map(move |(regions, zone_avail, defaults, specs, deps)| {
-            build_model(regions, zone_avail, defaults, specs, deps, max_events)
+        .prop_map(move |(regions, zone_avail, defaults, specs, deps, time)| {
+            build_model(
+                regions,
+                zone_avail,
+                (defaults, time),
+                specs,
+                deps,
+                max_events,
+            )
         })
 }
 
 fn build_model(
     regions: Vec<usize>,
     zone_avail: Vec<Option<usize>>,
-    defaults: (usize, usize, usize),
+    defaults: ((usize, usize, usize), TimeDefaults),
     specs: Vec<ComponentSpec>,
     deps: Vec<(usize, usize, bool)>,
     max_events: usize,
 ) -> Model {
+    let ((replica, zone, region), (mtbf, beta, detect, failover)) = defaults;
+    let (detect_a, detect_b) = (MINUTES[detect.0], MINUTES[detect.1]);
     let mut model = Model {
         name: "random".to_owned(),
         defaults: Defaults {
-            replica_availability: AVAILABILITIES[defaults.0],
-            zone_availability: AVAILABILITIES[defaults.1],
-            region_availability: AVAILABILITIES[defaults.2],
+            replica_availability: AVAILABILITIES[replica],
+            zone_availability: AVAILABILITIES[zone],
+            region_availability: AVAILABILITIES[region],
+            mtbf_hours: MTBFS[mtbf],
+            detect_minutes: DetectMinutes {
+                monitored: detect_a.min(detect_b),
+                unmonitored: detect_a.max(detect_b),
+            },
+            failover_minutes: FailoverMinutes {
+                automatic: MINUTES[failover.0],
+                manual: MINUTES[failover.1],
+            },
+            common_cause: BETAS[beta],
         },
         ..Model::default()
     };
@@ -457,6 +654,14 @@ fn build_model(
         };
         c.replication = [Replication::None, Replication::Sync, Replication::Async][s.replication];
         c.availability = s.availability.map(|i| AVAILABILITIES[i]);
+        c.monitored = s.time.monitored;
+        c.failover = if s.time.manual {
+            Failover::Manual
+        } else {
+            Failover::Automatic
+        };
+        c.mtbf_hours = s.time.mtbf.map(|i| MTBFS[i]);
+        c.common_cause = s.time.beta.map(|i| BETAS[i]);
         model.components.push(c);
     }
     // Budget may have run out on a component that must have a replica: drop
@@ -490,7 +695,15 @@ fn event_count(model: &Model) -> usize {
         + model
             .components
             .iter()
-            .map(|c| c.replica_count() as usize)
+            .map(|c| {
+                let (_, common, failover) = time_rates(model, c);
+                let time = if c.kind.has_replicas() {
+                    usize::from(common.is_some()) + usize::from(failover.is_some())
+                } else {
+                    0
+                };
+                c.replica_count() as usize + time
+            })
             .sum::<usize>()
 }
 
@@ -571,7 +784,7 @@ fn close(a: f64, b: f64) -> bool {
 fn check_availability(model: &Model) -> Result<(), TestCaseError> {
     let oracle = Oracle::new(model);
     let report = analysis::analyze(model, &Options::default());
-    let p_up = oracle.availability_given(&[], &oracle.none_forced());
+    let (p_up, p_full) = oracle.availability_and_full_service(&[], &oracle.none_forced());
     let entries: Vec<usize> = (0..oracle.n())
         .filter(|&c| model.components[c].entry)
         .collect();
@@ -589,6 +802,17 @@ fn check_availability(model: &Model) -> Result<(), TestCaseError> {
         prop_assert!(close(
             reported.downtime_minutes_per_year / analysis::MINUTES_PER_YEAR,
             1.0 - p_up[e]
+        ));
+        prop_assert!(
+            close(reported.full_service_availability, p_full[e]),
+            "full service of {}: engine {} oracle {}",
+            reported.id,
+            reported.full_service_availability,
+            p_full[e]
+        );
+        prop_assert!(close(
+            reported.degraded_minutes_per_year / analysis::MINUTES_PER_YEAR,
+            p_up[e] - p_full[e]
         ));
     }
 
@@ -631,7 +855,12 @@ fn check_availability(model: &Model) -> Result<(), TestCaseError> {
         if reps.is_empty() {
             continue;
         }
-        let events: Vec<usize> = reps.iter().map(|r| r.0).collect();
+        // The component's own events: its replicas and its common-cause and failover events.
+        let events: Vec<usize> = reps
+            .iter()
+            .map(|r| r.0)
+            .chain(oracle.outages[c].iter().copied())
+            .collect();
         let without = oracle.availability_given(&events, &none);
         let engine = report
             .component_importance
@@ -670,6 +899,42 @@ fn check_availability(model: &Model) -> Result<(), TestCaseError> {
             prop_assert!(
                 close(got, expected),
                 "gain of {id} with a perfect {}: engine {got} oracle {expected}",
+                model.components[c].id
+            );
+        }
+        // Of that gain, the part of each §2b event: the entry's availability if only that
+        // event never happened, for the entry that gains most.
+        let Some(engine) = engine else { continue };
+        let top = engine
+            .gain_by_entry
+            .iter()
+            .find(|&(_, &v)| v == engine.max_gain)
+            .map(|(id, _)| id.clone());
+        let top = top.and_then(|id| model.components.iter().position(|x| x.id == id));
+        for (kind, got) in [
+            ("common:", engine.common_cause_gain),
+            ("failover:", engine.failover_gain),
+        ] {
+            let event = oracle.outages[c]
+                .iter()
+                .copied()
+                .find(|&e| oracle.names[e].starts_with(kind));
+            let expected = match (event, top) {
+                (Some(e), Some(entry)) => {
+                    let mut sure = oracle.availability.clone();
+                    sure[e] = 1.0;
+                    let without = Oracle {
+                        availability: sure,
+                        ..Oracle::new(model)
+                    }
+                    .availability_given(&[], &none);
+                    without[entry] - p_up[entry]
+                }
+                _ => 0.0,
+            };
+            prop_assert!(
+                close(got, expected),
+                "{kind} gain of {}: engine {got} oracle {expected}",
                 model.components[c].id
             );
         }
@@ -716,8 +981,8 @@ fn check_whatif(model: &Model, picks: &[usize]) -> Result<(), TestCaseError> {
     );
     prop_assert_eq!(outcome.failed.len(), set(&outcome.failed).len());
 
-    // Availability with the knockout in place.
-    let p_up = oracle.availability_given(&failed_events, &forced);
+    // Availability and full service with the knockout in place.
+    let (p_up, p_full) = oracle.availability_and_full_service(&failed_events, &forced);
     let entries: Vec<usize> = (0..oracle.n())
         .filter(|&c| model.components[c].entry)
         .collect();
@@ -730,6 +995,13 @@ fn check_whatif(model: &Model, picks: &[usize]) -> Result<(), TestCaseError> {
             reported.id,
             reported.availability,
             p_up[e]
+        );
+        prop_assert!(
+            close(reported.full_service_availability, p_full[e]),
+            "what-if full service of {}: engine {} oracle {}",
+            reported.id,
+            reported.full_service_availability,
+            p_full[e]
         );
     }
     Ok(())
