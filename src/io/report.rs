@@ -1036,9 +1036,30 @@ pub fn whatif_text(w: &WhatIf) -> String {
     let _ = writeln!(s, "Degraded: {}", list_or_none(&w.degraded));
     if !w.entries.is_empty() {
         let _ = writeln!(s, "Availability with this knockout in place:");
-        for e in &w.entries {
-            let _ = writeln!(s, "  {:<20} {}", e.id, percent(e.availability));
-        }
+        let rows: Vec<[String; 5]> = w
+            .entries
+            .iter()
+            .map(|e| {
+                [
+                    e.id.clone(),
+                    availability_text(e),
+                    format!("{} / year", duration(e.downtime_minutes_per_year)),
+                    full_service_text(e),
+                    degraded_text(e),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "entry",
+                "availability",
+                "downtime",
+                "full service",
+                "degraded",
+            ],
+            &rows,
+        );
     }
     s
 }

@@ -563,6 +563,126 @@ fn whatif_text_lists_entries_down_and_degraded() {
 }
 
 #[test]
+fn whatif_text_gives_full_service_and_degraded_time_with_the_knockout() {
+    // The cache is a soft dependency: users stay as available as before
+    // (webshop_users_by_hand), but never with full service.
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "cache#0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "Availability with this knockout in place:\n  entry   availability   downtime          full service   degraded\n  users   99.34 %        2.4 days / year   0.00 %         362.6 days / year\n",
+        ));
+}
+
+#[test]
+fn whatif_json_gives_full_service_and_degraded_minutes_with_the_knockout() {
+    let w = whatif_json(&sample_path("webshop"), "cache#0");
+    let users = &w["entries"][0];
+    assert_eq!(users["id"], "users");
+    let (availability, _) = webshop_users_by_hand();
+    let up = users["availability"].as_f64().unwrap_or(f64::NAN);
+    assert!((up - availability).abs() < 1e-12);
+    assert_eq!(users["full_service_availability"], 0.0);
+    let degraded = users["degraded_minutes_per_year"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    assert!((degraded - availability * 525_600.0).abs() < 1e-6);
+}
+
+#[test]
+fn whatif_common_cause_event_is_the_whole_component() {
+    let common = whatif_json(&sample_path("webshop"), "common:web");
+    let whole = whatif_json(&sample_path("webshop"), "web");
+    assert_eq!(strings(&common["failed"]), vec!["common:web"]);
+    assert_eq!(strings(&common["down"]), vec!["web", "lb", "users"]);
+    assert_eq!(strings(&common["entries_down"]), vec!["users"]);
+    for key in ["down", "degraded", "entries_down", "entries"] {
+        assert_eq!(common[key], whole[key], "{key}");
+    }
+    assert_eq!(common["entries"][0]["availability"], 0.0);
+}
+
+#[test]
+fn whatif_common_cause_text_names_the_event_and_what_goes_down() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "common:web"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Failed: common:web\nEntries down: users\nDown: web, lb, users\nDegraded: none\n",
+        ));
+}
+
+#[test]
+fn whatif_failover_window_puts_the_database_down() {
+    let w = whatif_json(&sample_path("two-region"), "failover:db");
+    assert_eq!(strings(&w["failed"]), vec!["failover:db"]);
+    assert_eq!(
+        strings(&w["down"]),
+        vec![
+            "db",
+            "us-app",
+            "us-lb",
+            "eu-app",
+            "eu-lb",
+            "site",
+            "travellers"
+        ]
+    );
+    assert_eq!(strings(&w["entries_down"]), vec!["travellers"]);
+    assert_eq!(w["entries"][0]["availability"], 0.0);
+    assert_eq!(w["entries"][0]["full_service_availability"], 0.0);
+}
+
+#[test]
+fn whatif_failover_text_names_the_event_and_what_goes_down() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop-hardened"))
+        .args(["--fail", "failover:db"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Failed: failover:db\nEntries down: users\nDown: db, web, lb, users\nDegraded: none\n",
+        ));
+}
+
+#[test]
+fn whatif_rejects_the_failover_window_of_a_component_without_one() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "failover:web"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: {}: \"web\" has no failover window (only a replicated Database, Cache, Queue or Storage with 2 or more replicas has one); fail it as `web`\n",
+            sample_path("webshop").display()
+        ));
+}
+
+#[test]
+fn whatif_rejects_a_time_event_of_an_unknown_component() {
+    for event in ["common:nosuch", "failover:nosuch"] {
+        spofscope()
+            .arg("whatif")
+            .arg(sample_path("webshop"))
+            .args(["--fail", event])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unknown component \"nosuch\" in event `{event}`"
+            )));
+    }
+}
+
+#[test]
 fn whatif_rejects_an_unknown_component_by_name() {
     spofscope()
         .arg("whatif")
