@@ -46,7 +46,9 @@ pub enum Command {
     /// Knock out events together and show what goes down and what degrades.
     Whatif {
         file: PathBuf,
-        /// Events: `ID#i` (a replica), `ID` (a whole component), `zone:Z`, `region:R`.
+        /// Events: `ID#i` (a replica), `ID` (a whole component), `zone:Z`, `region:R`,
+        /// `common:ID` (a bad deploy of ID: the same as `ID`), `failover:ID` (ID's failover
+        /// window: ID down while a standby takes over).
         #[arg(long, required = true, value_delimiter = ',')]
         fail: Vec<String>,
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]

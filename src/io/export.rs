@@ -171,6 +171,7 @@ pub fn export(
             let name = options.diagram_file.as_deref().unwrap_or("diagram.svg");
             let chaos = chaos_report(model, options.chaos_trials);
             let text = report::markdown_review(
+                model,
                 &report,
                 &advice,
                 &Knockout::all(model),

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use super::font::text_width;
 use super::report::{
-    availability_text, chaos_interval, chaos_reference, cost_text, duration, entry_effect,
-    findings_text, headline, importance_ranking, list_or_none, nines, percent, saving,
-    unmeasured_text,
+    CHAOS_METHOD, Ranked, availability_text, chaos_interval, chaos_reference, cost_text, degraded,
+    duration, entry_effect, findings_text, full_service_clause, full_service_text, headline,
+    importance_ranking, list_or_none, nines, percent, saving, unmeasured_text,
 };
 use super::svg::{self, Knockout, esc};
 use crate::advice::Advice;
@@ -97,12 +97,12 @@ pub fn render(
     }
     let diagram = svg::render(model, report, knockout, svg::Embedding::Inline);
     let _ = writeln!(s, "<div class=\"figure\">\n{diagram}</div>\n</section>");
-    entries(&mut s, report);
+    entries(&mut s, model, report);
     spofs(&mut s, report);
     order2(&mut s, report);
     findings(&mut s, report);
     recommendations(&mut s, advice);
-    importance(&mut s, report);
+    importance(&mut s, model, report);
     scenarios(&mut s, &Knockout::all(model));
     if let Some(c) = chaos {
         chaos_section(&mut s, c);
@@ -151,10 +151,11 @@ fn header(s: &mut String, report: &Report) {
             !report.spofs.iter().any(|p| p.takes_down.contains(&e.id)),
             &percent(e.availability),
             &format!(
-                "{} · {} · {} down per year",
+                "{} · {} · {} down per year{}",
                 e.name,
                 nines(e.availability),
-                duration(e.downtime_minutes_per_year)
+                duration(e.downtime_minutes_per_year),
+                full_service_clause(e)
             ),
         );
     }
@@ -179,8 +180,12 @@ fn table_head(s: &mut String, id: &str, columns: &[(&str, bool)]) {
     let _ = writeln!(s, "</tr></thead>\n<tbody>");
 }
 
-fn entries(s: &mut String, report: &Report) {
+fn entries(s: &mut String, model: &Model, report: &Report) {
     let _ = writeln!(s, "<section id=\"availability\">\n<h2>Availability</h2>");
+    let _ = writeln!(
+        s,
+        "<p class=\"note\">Full service: everything the entry reaches, hard and soft, is up. Degraded: the entry is up, but something it reaches is down.</p>"
+    );
     table_head(
         s,
         "entries",
@@ -190,49 +195,61 @@ fn entries(s: &mut String, report: &Report) {
             ("Availability", true),
             ("Nines", true),
             ("Downtime per year", true),
+            ("Full service", true),
+            ("Degraded per year", true),
         ],
     );
     for e in &report.entries {
         let _ = writeln!(
             s,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-value=\"{}\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\" data-value=\"{}\">{}</td></tr>",
             esc(&e.id),
             esc(&e.name),
             e.availability,
             esc(&availability_text(e)),
             nines(e.availability),
             e.downtime_minutes_per_year,
-            duration(e.downtime_minutes_per_year)
+            duration(e.downtime_minutes_per_year),
+            e.full_service_availability,
+            esc(&full_service_text(e)),
+            e.degraded_minutes_per_year,
+            degraded(e)
         );
     }
     let _ = writeln!(s, "</tbody>\n</table>");
     let mut charts = Vec::new();
     if !report.entries.is_empty() {
-        let rows: Vec<(String, f64, String)> = report
+        let rows: Vec<Bar> = report
             .entries
             .iter()
-            .map(|e| {
-                (
-                    e.name.clone(),
-                    e.downtime_minutes_per_year,
-                    format!(
-                        "{} · {}",
-                        percent(e.availability),
-                        duration(e.downtime_minutes_per_year)
-                    ),
-                )
+            .map(|e| Bar {
+                label: e.name.clone(),
+                values: vec![e.downtime_minutes_per_year, e.degraded_minutes_per_year],
+                text: format!(
+                    "{} down, {} degraded",
+                    duration(e.downtime_minutes_per_year),
+                    degraded(e)
+                ),
             })
             .collect();
-        charts.push(bar_chart("Downtime per year by entry", &rows, svg::RED));
+        charts.push(bar_chart(
+            "Downtime and degraded time per year by entry",
+            &rows,
+            &[("down", svg::RED), ("degraded", svg::AMBER)],
+        ));
     }
-    let ranking = importance_ranking(report);
+    let ranking = importance_ranking(report, model);
     if !ranking.rows.is_empty() {
-        let rows: Vec<(String, f64, String)> = ranking
+        let rows: Vec<Bar> = ranking
             .rows
             .iter()
-            .map(|r| (r.id.clone(), r.value, r.text.clone()))
+            .map(|r| Bar {
+                label: r.label.clone(),
+                values: vec![r.value],
+                text: r.text.clone(),
+            })
             .collect();
-        charts.push(bar_chart(ranking.title, &rows, svg::ACCENT));
+        charts.push(bar_chart(ranking.title, &rows, &[("", svg::ACCENT)]));
     }
     if !charts.is_empty() {
         let _ = writeln!(s, "<div class=\"charts\">");
@@ -416,8 +433,8 @@ fn recommendations(s: &mut String, advice: &Advice) {
     let _ = writeln!(s, "</tbody>\n</table>\n</section>");
 }
 
-fn importance(s: &mut String, report: &Report) {
-    let ranking = importance_ranking(report);
+fn importance(s: &mut String, model: &Model, report: &Report) {
+    let ranking = importance_ranking(report, model);
     let _ = writeln!(
         s,
         "<section id=\"importance-section\">\n<h2>Importance</h2>"
@@ -428,18 +445,22 @@ fn importance(s: &mut String, report: &Report) {
     }
     let _ = writeln!(s, "<p class=\"note\">{}.</p>", esc(ranking.measure));
     let mut columns = vec![("#", true), (ranking.what, false), (ranking.unit, true)];
+    columns.extend(ranking.causes.map(|h| (h, false)));
     columns.extend(ranking.detail.map(|h| (h, true)));
     table_head(s, "importance", &columns);
     for (i, row) in ranking.rows.iter().enumerate() {
-        let detail = match ranking.detail {
-            Some(_) => format!("<td class=\"num\">{}</td>", esc(&row.detail)),
-            None => String::new(),
-        };
+        let mut extra = String::new();
+        if ranking.causes.is_some() {
+            let _ = write!(extra, "<td>{}</td>", esc(&row.causes));
+        }
+        if ranking.detail.is_some() {
+            let _ = write!(extra, "<td class=\"num\">{}</td>", esc(&row.detail));
+        }
         let _ = writeln!(
             s,
-            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td>{detail}</tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\" data-value=\"{}\">{}</td>{extra}</tr>",
             i + 1,
-            esc(&row.id),
+            ranked_html(row),
             row.value,
             esc(&row.text)
         );
@@ -453,6 +474,15 @@ fn importance(s: &mut String, report: &Report) {
         );
     }
     let _ = writeln!(s, "</section>");
+}
+
+/// The ranked id in code, then its words when they say more.
+fn ranked_html(row: &Ranked) -> String {
+    if row.label == row.id {
+        format!("<code>{}</code>", esc(&row.id))
+    } else {
+        format!("<code>{}</code> {}", esc(&row.id), esc(&row.label))
+    }
 }
 
 fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>]) {
@@ -495,15 +525,17 @@ fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>])
         if !o.entries.is_empty() {
             let _ = writeln!(
                 s,
-                "<table class=\"scenario-entries\">\n<thead><tr><th>Entry</th><th class=\"num\">Availability with this knockout</th></tr></thead>\n<tbody>"
+                "<table class=\"scenario-entries\">\n<thead><tr><th>Entry</th><th class=\"num\">Availability with this knockout</th><th class=\"num\">Full service</th></tr></thead>\n<tbody>"
             );
             for e in &o.entries {
                 let _ = writeln!(
                     s,
-                    "<tr><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td></tr>",
+                    "<tr><td><code>{}</code></td><td class=\"num\" data-value=\"{}\">{}</td><td class=\"num\" data-value=\"{}\">{}</td></tr>",
                     esc(&e.id),
                     e.availability,
-                    esc(&availability_text(e))
+                    esc(&availability_text(e)),
+                    e.full_service_availability,
+                    esc(&full_service_text(e))
                 );
             }
             let _ = writeln!(s, "</tbody>\n</table>");
@@ -516,7 +548,7 @@ fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>])
 fn chaos_section(s: &mut String, c: &ChaosReport) {
     let _ = writeln!(
         s,
-        "<section id=\"chaos\">\n<h2>Chaos experiment</h2>\n<p>{} trials (seed {}): every replica, zone and region failed at random with its own probability. {} trials took an entry down.</p>",
+        "<section id=\"chaos\">\n<h2>Chaos experiment</h2>\n<p>{} trials (seed {}): {CHAOS_METHOD} {} trials took an entry down.</p>",
         c.trials, c.seed, c.outage_trials
     );
     table_head(
@@ -568,41 +600,56 @@ fn chaos_section(s: &mut String, c: &ChaosReport) {
             );
         }
         let _ = writeln!(s, "</tbody>\n</table>");
-        let rows: Vec<(String, f64, String)> = c
+        let rows: Vec<Bar> = c
             .participants
             .iter()
             .take(10)
-            .map(|p| (p.id.clone(), p.trials as f64, p.trials.to_string()))
+            .map(|p| Bar {
+                label: p.id.clone(),
+                values: vec![p.trials as f64],
+                text: p.trials.to_string(),
+            })
             .collect();
         s.push_str(&bar_chart(
             "Took part in outages most often (trials)",
             &rows,
-            svg::ACCENT,
+            &[("", svg::ACCENT)],
         ));
     }
     let _ = writeln!(s, "</section>");
 }
 
-/// A horizontal bar chart as inline SVG: one row per `(label, value, value as text)`,
-/// bars proportional to the largest value.
-fn bar_chart(title: &str, rows: &[(String, f64, String)], colour: &str) -> String {
+/// One row of a bar chart: its label, the lengths of its stacked segments (one per
+/// series) and the value as text.
+struct Bar {
+    label: String,
+    values: Vec<f64>,
+    text: String,
+}
+
+/// A horizontal bar chart as inline SVG: one row per bar, segments stacked left to right
+/// in the colours of `series` (`(name, colour)`; named series get a key under the title),
+/// bars proportional to the largest total.
+fn bar_chart(title: &str, rows: &[Bar], series: &[(&str, &str)]) -> String {
     const WIDTH: f32 = 560.0;
     const ROW: f32 = 26.0;
-    const TOP: f32 = 34.0;
+    let keyed = series.iter().any(|(name, _)| !name.is_empty());
+    let top: f32 = if keyed { 54.0 } else { 34.0 };
     let label_w = rows
         .iter()
-        .map(|(l, ..)| text_width(l, 12.0))
+        .map(|r| text_width(&r.label, 12.0))
         .fold(0.0, f32::max)
         .min(200.0)
         + 16.0;
     let text_w = rows
         .iter()
-        .map(|(.., t)| text_width(t, 12.0))
+        .map(|r| text_width(&r.text, 12.0))
         .fold(0.0, f32::max)
         + 12.0;
     let bar_max = (WIDTH - label_w - text_w - 8.0).max(40.0);
-    let largest = rows.iter().map(|r| r.1).fold(0.0, f64::max);
-    let height = TOP + rows.len() as f32 * ROW + 8.0;
+    let total = |r: &Bar| r.values.iter().sum::<f64>();
+    let largest = rows.iter().map(total).fold(0.0, f64::max);
+    let height = top + rows.len() as f32 * ROW + 8.0;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -614,25 +661,52 @@ fn bar_chart(title: &str, rows: &[(String, f64, String)], colour: &str) -> Strin
         "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"600\" fill=\"#1b1b1b\">{}</text>",
         esc(title)
     );
-    for (i, (label, value, text)) in rows.iter().enumerate() {
-        let y = TOP + i as f32 * ROW;
-        let w = if largest > 0.0 {
-            ((value / largest) as f32 * bar_max).max(1.0)
-        } else {
-            0.0
-        };
-        let label = super::font::truncate(label, 12.0, label_w - 16.0);
-        let _ = writeln!(
+    if keyed {
+        let mut x = 8.0;
+        for (name, colour) in series {
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"30\" width=\"12\" height=\"12\" rx=\"2\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"40\" font-size=\"12\" fill=\"#5f5f5f\">{}</text>",
+                x + 16.0,
+                esc(name)
+            );
+            x += 16.0 + text_width(name, 12.0) + 16.0;
+        }
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = top + i as f32 * ROW;
+        let label = super::font::truncate(&row.label, 12.0, label_w - 16.0);
+        let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" text-anchor=\"end\">{}</text><rect x=\"{label_w:.1}\" y=\"{}\" width=\"{:.1}\" height=\"16\" rx=\"2\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#5f5f5f\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" text-anchor=\"end\">{}</text>",
             label_w - 8.0,
             y + 12.5,
-            esc(&label),
-            y + 1.0,
-            w,
-            label_w + w + 6.0,
+            esc(&label)
+        );
+        let mut x = label_w;
+        for (k, (&value, (_, colour))) in row.values.iter().zip(series).enumerate() {
+            // The first segment always shows a sliver, so a tiny bar is seen to be there.
+            if k > 0 && value <= 0.0 {
+                continue;
+            }
+            let w = if largest > 0.0 {
+                ((value / largest) as f32 * bar_max).max(1.0)
+            } else {
+                0.0
+            };
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{}\" width=\"{w:.1}\" height=\"16\" rx=\"2\" fill=\"{colour}\"/>",
+                y + 1.0
+            );
+            x += w;
+        }
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\" fill=\"#5f5f5f\">{}</text>",
+            x + 6.0,
             y + 12.5,
-            esc(text)
+            esc(&row.text)
         );
     }
     s.push_str("</svg>\n");

@@ -1,6 +1,7 @@
 //! Open-PSA MEF fault trees (the XML of SCRAM, XFTA and other tools): import a fault
 //! tree as a model of groups and single-replica components, and export a model's
-//! failure logic as one fault tree per entry. No egui; errors name line and column.
+//! failure logic, bad deploys and failover windows included, as one fault tree per
+//! entry. No egui; errors name line and column.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -8,7 +9,7 @@ use std::fmt::Write as _;
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::Imported;
-use crate::analysis::FailureGraph;
+use crate::analysis::{BasicEvent, FailureGraph};
 use crate::model::{
     Component, ComponentKind, Dependency, LoadError, MAX_ID_LEN, Model, Needs, is_valid_id,
 };
@@ -461,8 +462,12 @@ impl IdTable {
 pub struct ExportError(pub String);
 
 /// The model's failure logic as MEF: one fault tree per entry whose top gate is
-/// "entry down"; basic events (replicas, zones, regions) in `model-data` with
-/// probability 1 − availability, labelled with their spofscope event ids.
+/// "entry down"; basic events in `model-data` with probability 1 − availability,
+/// labelled with their spofscope event ids. Besides replicas, zones and regions these are
+/// the time events of DESIGN §2b: `common:c` (a bad deploy) feeds the failure of every
+/// replica of c, and `failover:c` (its failover window) puts c down by itself, so a tool
+/// that quantifies the tree gets the availability `check` reports. A fault tree knows
+/// nothing of SPOFs: read back, each time event is a basic event like any other.
 pub fn export(model: &Model) -> Result<String, ExportError> {
     let g = FailureGraph::compile(model);
     let singles = crate::analysis::cuts::singles(&g);
@@ -563,6 +568,13 @@ impl TreeWriter<'_> {
         format!("<basic-event name=\"{}\"/>", self.event_names[e as usize])
     }
 
+    /// The reference to c's outage event of one kind, when it has one.
+    fn outage(&mut self, c: u32, kind: fn(&BasicEvent) -> bool) -> Option<String> {
+        let g = self.g;
+        let e = g.outages(c).find(|&e| kind(&g.events[e as usize]))?;
+        Some(self.event(e))
+    }
+
     /// Define a gate failing when at least `min` of `inputs` fail; returns a reference.
     fn gate(&mut self, stem: &str, min: usize, inputs: Vec<String>) -> Option<String> {
         if min == 0 {
@@ -620,6 +632,9 @@ impl TreeWriter<'_> {
             if let Some(r) = self.replicas(m) {
                 causes.push(r);
             }
+            if let Some(e) = self.outage(m, |e| matches!(e, BasicEvent::Failover(_))) {
+                causes.push(e);
+            }
             let deps: Vec<u32> = g
                 .hard_deps(m)
                 .iter()
@@ -658,6 +673,7 @@ impl TreeWriter<'_> {
             return None;
         }
         let regions = g.region_ids.len() as u32;
+        let common = self.outage(c, |e| matches!(e, BasicEvent::Common(_)));
         let mut inputs = Vec::new();
         for e in reps.clone() {
             let mut causes = vec![self.event(e)];
@@ -665,6 +681,7 @@ impl TreeWriter<'_> {
                 causes.push(self.event(regions + z));
                 causes.push(self.event(g.zone_region[z as usize]));
             }
+            causes.extend(common.clone());
             let stem = format!("replica_{}", g.event_name(e));
             if let Some(x) = self.gate(&stem, 1, causes) {
                 inputs.push(x);

@@ -11,8 +11,12 @@ use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
 use crate::analysis::chaos::{ChaosEntry, ChaosReport};
-use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof, WhatIf};
+use crate::analysis::{
+    ComponentImportance, CutSet, DomainKind, EntryAvailability, Finding, MINUTES_PER_YEAR, Report,
+    Spof, WhatIf,
+};
 use crate::edit::Edit;
+use crate::model::{Event, Model};
 
 /// `check --format json`: the keys of DESIGN §3 plus importance and statistics.
 #[derive(Serialize)]
@@ -154,7 +158,7 @@ pub fn text(report: &Report, advice: &Advice) -> String {
         report.stats.components, report.stats.dependencies, report.stats.basic_events
     );
     let _ = writeln!(s, "Entries");
-    let rows: Vec<[String; 4]> = report
+    let rows: Vec<[String; 6]> = report
         .entries
         .iter()
         .map(|e| {
@@ -163,12 +167,21 @@ pub fn text(report: &Report, advice: &Advice) -> String {
                 availability_text(e),
                 nines(e.availability),
                 format!("{} / year", duration(e.downtime_minutes_per_year)),
+                full_service_text(e),
+                degraded_text(e),
             ]
         })
         .collect();
     table(
         &mut s,
-        &["entry", "availability", "nines", "downtime"],
+        &[
+            "entry",
+            "availability",
+            "nines",
+            "downtime",
+            "full service",
+            "degraded",
+        ],
         &rows,
     );
 
@@ -432,14 +445,49 @@ pub fn fix_text(
 
 /// `99.54 %`, or with its error bound when it is an estimate.
 pub fn availability_text(e: &EntryAvailability) -> String {
-    if e.exact {
-        percent(e.availability)
-    } else {
+    estimate_text(e, e.availability, e.error_bound)
+}
+
+/// The entry's full-service availability (everything it reaches up) as
+/// [`availability_text`] writes its availability.
+pub fn full_service_text(e: &EntryAvailability) -> String {
+    estimate_text(e, e.full_service_availability, e.full_service_error_bound)
+}
+
+/// `, full service 98.70 % (2.3 days degraded)`, or nothing when the entry is never
+/// degraded (its full service is its availability).
+pub fn full_service_clause(e: &EntryAvailability) -> String {
+    if e.degraded_minutes_per_year > 0.0 {
         format!(
-            "{} ± {:.2e} (estimate)",
-            percent(e.availability),
-            e.error_bound
+            ", full service {} ({} degraded)",
+            percent(e.full_service_availability),
+            duration(e.degraded_minutes_per_year)
         )
+    } else {
+        String::new()
+    }
+}
+
+/// Time a year the entry serves degraded, `none` when it never does.
+pub fn degraded(e: &EntryAvailability) -> String {
+    saving(e.degraded_minutes_per_year)
+}
+
+/// [`degraded`] for the text tables: `2 h 3 min / year`.
+fn degraded_text(e: &EntryAvailability) -> String {
+    let d = degraded(e);
+    if e.degraded_minutes_per_year > 0.0 {
+        format!("{d} / year")
+    } else {
+        d
+    }
+}
+
+fn estimate_text(e: &EntryAvailability, value: f64, bound: f64) -> String {
+    if e.exact {
+        percent(value)
+    } else {
+        format!("{} ± {bound:.2e} (estimate)", percent(value))
     }
 }
 
@@ -472,8 +520,9 @@ pub fn markdown(report: &Report, advice: &Advice) -> String {
 
 /// The review report as Markdown (`export X.md`): `markdown`'s tables after the headline
 /// and the diagram (an SVG file beside the report, named `diagram_file`), then the
-/// importance ranking and each scenario's outcome.
+/// importance ranking and each scenario's outcome. `report` is the analysis of `model`.
 pub fn markdown_review(
+    model: &Model,
     report: &Report,
     advice: &Advice,
     scenarios: &[Result<Knockout, ScenarioError>],
@@ -491,59 +540,29 @@ pub fn markdown_review(
     let _ = writeln!(s, "![Diagram of {}]({target})\n", md(&report.model));
     markdown_tables(&mut s, report, advice);
     if !report.entries.is_empty() {
-        let largest = report
-            .entries
-            .iter()
-            .map(|e| e.downtime_minutes_per_year)
-            .fold(0.0, f64::max);
+        let largest = |minutes: fn(&EntryAvailability) -> f64| {
+            report.entries.iter().map(minutes).fold(0.0, f64::max)
+        };
+        let (down, most_degraded) = (
+            largest(|e| e.downtime_minutes_per_year),
+            largest(|e| e.degraded_minutes_per_year),
+        );
         let _ = writeln!(s, "\n## Downtime per year by entry\n");
-        let _ = writeln!(s, "| Entry | Downtime per year | |");
-        let _ = writeln!(s, "|---|---:|---|");
+        let _ = writeln!(s, "| Entry | Downtime per year | | Degraded per year | |");
+        let _ = writeln!(s, "|---|---:|---|---:|---|");
         for e in &report.entries {
             let _ = writeln!(
                 s,
-                "| {} | {} | `{}` |",
+                "| {} | {} | `{}` | {} | `{}` |",
                 md(&e.name),
                 duration(e.downtime_minutes_per_year),
-                bar(e.downtime_minutes_per_year, largest)
+                bar(e.downtime_minutes_per_year, down),
+                degraded(e),
+                bar(e.degraded_minutes_per_year, most_degraded)
             );
         }
     }
-    let ranking = importance_ranking(report);
-    let _ = writeln!(s, "\n## Importance\n");
-    if ranking.rows.is_empty() {
-        let _ = writeln!(s, "None measured.");
-    } else {
-        let largest = ranking.rows.iter().map(|r| r.value).fold(0.0, f64::max);
-        let _ = writeln!(s, "{}.\n", ranking.measure);
-        let (detail_head, detail_rule) = match ranking.detail {
-            Some(h) => (format!(" {h} |"), "---:|"),
-            None => (String::new(), ""),
-        };
-        let _ = writeln!(
-            s,
-            "| # | {} | {} |{detail_head} |",
-            ranking.what, ranking.unit
-        );
-        let _ = writeln!(s, "|---:|---|---:|{detail_rule}---|");
-        for (i, row) in ranking.rows.iter().enumerate() {
-            let detail = match ranking.detail {
-                Some(_) => format!(" {} |", row.detail),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                s,
-                "| {} | `{}` | {} |{detail} `{}` |",
-                i + 1,
-                md(&row.id),
-                row.text,
-                bar(row.value, largest)
-            );
-        }
-        if ranking.rows.len() < ranking.total {
-            let _ = writeln!(s, "\n… and {} more.", ranking.total - ranking.rows.len());
-        }
-    }
+    importance_markdown(&mut s, &importance_ranking(report, model));
     let _ = writeln!(s, "\n## Scenarios ({})", scenarios.len());
     if scenarios.is_empty() {
         let _ = writeln!(s, "\nNone saved in the model.");
@@ -568,10 +587,19 @@ pub fn markdown_review(
                     md(&list_or_none(&o.degraded))
                 );
                 if !o.entries.is_empty() {
-                    let _ = writeln!(s, "\n| Entry | Availability with this knockout |");
-                    let _ = writeln!(s, "|---|---:|");
+                    let _ = writeln!(
+                        s,
+                        "\n| Entry | Availability with this knockout | Full service |"
+                    );
+                    let _ = writeln!(s, "|---|---:|---:|");
                     for e in &o.entries {
-                        let _ = writeln!(s, "| {} | {} |", md(&e.id), availability_text(e));
+                        let _ = writeln!(
+                            s,
+                            "| {} | {} | {} |",
+                            md(&e.id),
+                            availability_text(e),
+                            full_service_text(e)
+                        );
                     }
                 }
             }
@@ -586,11 +614,61 @@ pub fn markdown_review(
     s
 }
 
+/// The importance ranking as a table with text bars.
+fn importance_markdown(s: &mut String, ranking: &Ranking) {
+    let _ = writeln!(s, "\n## Importance\n");
+    if ranking.rows.is_empty() {
+        let _ = writeln!(s, "None measured.");
+        return;
+    }
+    let largest = ranking.rows.iter().map(|r| r.value).fold(0.0, f64::max);
+    let _ = writeln!(s, "{}.\n", ranking.measure);
+    let mut head = format!("| # | {} | {} |", ranking.what, ranking.unit);
+    let mut rule = "|---:|---|---:|".to_owned();
+    // The causes are words, the detail a number.
+    for (h, align) in [(ranking.causes, "---|"), (ranking.detail, "---:|")] {
+        if let Some(h) = h {
+            let _ = write!(head, " {h} |");
+            rule.push_str(align);
+        }
+    }
+    let _ = writeln!(s, "{head} |\n{rule}---|");
+    for (i, row) in ranking.rows.iter().enumerate() {
+        let mut cells = String::new();
+        if ranking.causes.is_some() {
+            let _ = write!(cells, " {} |", md(&row.causes));
+        }
+        if ranking.detail.is_some() {
+            let _ = write!(cells, " {} |", md(&row.detail));
+        }
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |{cells} `{}` |",
+            i + 1,
+            ranked_markdown(row),
+            row.text,
+            bar(row.value, largest)
+        );
+    }
+    if ranking.rows.len() < ranking.total {
+        let _ = writeln!(s, "\n… and {} more.", ranking.total - ranking.rows.len());
+    }
+}
+
+/// `` `common:db` a bad deploy of Orders DB ``: the id, and its words when they say more.
+fn ranked_markdown(row: &Ranked) -> String {
+    if row.label == row.id {
+        format!("`{}`", md(&row.id))
+    } else {
+        format!("`{}` {}", md(&row.id), md(&row.label))
+    }
+}
+
 fn chaos_markdown(s: &mut String, c: &ChaosReport) {
     let _ = writeln!(s, "\n## Chaos experiment\n");
     let _ = writeln!(
         s,
-        "{} trials (seed {}): every replica, zone and region failed at random with its own probability. {} trials took an entry down.\n",
+        "{} trials (seed {}): {CHAOS_METHOD} {} trials took an entry down.\n",
         c.trials, c.seed, c.outage_trials
     );
     let _ = writeln!(s, "| Entry | Observed | 95 % interval | Exact | Inside |");
@@ -648,8 +726,8 @@ pub fn list_or_none(items: &[String]) -> String {
     }
 }
 
-/// The numbers a review leads with: `6 SPOFs · Web users 99.54 % (1 day 3 h down per
-/// year)`.
+/// The numbers a review leads with: `6 SPOFs · Web users 99.35 % (2.4 days down per
+/// year), full service 98.70 % (3.5 days degraded)`.
 pub fn headline(report: &Report) -> String {
     let mut parts = vec![match report.spofs.len() {
         0 => "no SPOF".to_owned(),
@@ -658,10 +736,11 @@ pub fn headline(report: &Report) -> String {
     }];
     parts.extend(report.entries.iter().map(|e| {
         format!(
-            "{} {} ({} down per year)",
+            "{} {} ({} down per year){}",
             e.name,
             percent(e.availability),
-            duration(e.downtime_minutes_per_year)
+            duration(e.downtime_minutes_per_year),
+            full_service_clause(e)
         )
     }));
     parts.join(" · ")
@@ -670,10 +749,11 @@ pub fn headline(report: &Report) -> String {
 /// Rows of the importance ranking a review shows.
 pub const RANKING_ROWS: usize = 10;
 
-/// The importance ranking: the downtime per year each component causes (with how much the
-/// entries lose while it is down beside it), or, when that was not measured (the model is
-/// too large), each basic event's Birnbaum importance. Largest first, at most
-/// [`RANKING_ROWS`], only components or events some entry depends on.
+/// The importance ranking: the downtime per year each component causes, bad deploys and
+/// failover windows included (with how much of it those cause, and how much the entries
+/// lose while it is down), or, when that was not measured (the model is too large), each
+/// basic event's Birnbaum importance. Largest first, at most [`RANKING_ROWS`], only
+/// components or events some entry depends on.
 pub struct Ranking {
     pub measure: &'static str,
     /// A chart's title, and its value axis.
@@ -683,20 +763,32 @@ pub struct Ranking {
     pub what: &'static str,
     pub unit: &'static str,
     pub detail: Option<&'static str>,
+    /// The heading of the column that says how much of the value bad deploys and
+    /// failover windows cause, when the ranking has one.
+    pub causes: Option<&'static str>,
     pub rows: Vec<Ranked>,
     /// Non-zero ones in all, shown or not.
     pub total: usize,
 }
 
 pub struct Ranked {
+    /// A component id, or a basic event id (`db#0`, `common:db`, `failover:db`).
     pub id: String,
+    /// The same in words: the component's name, or the event as a reviewer says it
+    /// (`a bad deploy of Orders DB`, `Orders DB's failover window`).
+    pub label: String,
     pub value: f64,
     pub text: String,
     /// The second column (empty when the ranking has none).
     pub detail: String,
+    /// How much of the value bad deploys and the failover window cause
+    /// (`bad deploys 1 h 44 min (99 %)`), `none` when neither does; empty when the
+    /// ranking has no such column.
+    pub causes: String,
 }
 
-pub fn importance_ranking(report: &Report) -> Ranking {
+/// The ranking of `report`, an analysis of `model` (whose names it uses).
+pub fn importance_ranking(report: &Report, model: &Model) -> Ranking {
     if report.component_importance.is_empty() {
         let all: Vec<_> = report
             .importance
@@ -704,21 +796,25 @@ pub fn importance_ranking(report: &Report) -> Ranking {
             .filter(|i| i.birnbaum > 0.0)
             .collect();
         return Ranking {
-            measure: "Birnbaum importance of each basic event: how much more likely an entry is down when it fails (the largest over the entries)",
+            measure: "Birnbaum importance of each basic event (replicas, zones, regions, bad deploys, failover windows): how much more likely an entry is down when it fails (the largest over the entries)",
             title: "Birnbaum importance of each basic event",
             axis: "Birnbaum importance",
             what: "Event",
             unit: "Importance",
             detail: None,
+            causes: None,
             total: all.len(),
             rows: all
                 .iter()
                 .take(RANKING_ROWS)
                 .map(|i| Ranked {
                     id: i.event.clone(),
+                    label: Event::parse(&i.event)
+                        .map_or_else(|_| i.event.clone(), |e| e.in_words(model)),
                     value: i.birnbaum,
                     text: format!("{:.3e}", i.birnbaum),
                     detail: String::new(),
+                    causes: String::new(),
                 })
                 .collect(),
         };
@@ -729,46 +825,86 @@ pub fn importance_ranking(report: &Report) -> Ranking {
         .filter(|c| c.max_drop > 0.0)
         .collect();
     Ranking {
-        measure: "Downtime per year each component causes: what an entry would gain if the component's replicas never failed (its zones and regions still can), the largest over the entries; beside it, the availability an entry loses while the whole component is down, in percentage points",
+        measure: "Downtime per year each component causes, bad deploys and failover windows included: what an entry would gain if the component never failed (no replica down, no bad deploy hitting every replica, no wait for a failover; its zones and regions still can fail), the largest over the entries; beside it, how much of that its bad deploys and its failover window cause, and the availability an entry loses while the whole component is down, in percentage points",
         title: "Downtime each component causes per year",
         axis: "minutes / year it causes",
         what: "Component",
         unit: "Downtime it causes per year",
         detail: Some("Lost while down"),
+        causes: Some("Of it, bad deploys and failover"),
         total: all.len(),
         rows: all
             .iter()
             .take(RANKING_ROWS)
             .map(|c| {
-                let minutes = c.max_gain * crate::analysis::MINUTES_PER_YEAR;
+                let minutes = c.max_gain * MINUTES_PER_YEAR;
                 Ranked {
                     id: c.component.clone(),
+                    label: model
+                        .component(&c.component)
+                        .map_or(c.component.as_str(), |x| x.display_name())
+                        .to_owned(),
                     value: minutes,
-                    text: if minutes > 0.0 {
-                        duration(minutes)
-                    } else {
-                        "none".to_owned()
-                    },
+                    text: saving(minutes),
                     detail: format!("{:.3} pp", c.max_drop * 100.0),
+                    causes: causes_text(c),
                 }
             })
             .collect(),
     }
 }
 
+/// `bad deploys 1 h 44 min (99 %), failover window 3 min (1 %)`, or `none`.
+fn causes_text(c: &ComponentImportance) -> String {
+    // Never "0 %" or "100 %" for a part that is neither none nor all of it.
+    let share = |gain: f64| {
+        let pct = gain / c.max_gain * 100.0;
+        if pct < 1.0 {
+            "< 1 %".to_owned()
+        } else if pct > 99.0 && gain < c.max_gain {
+            "> 99 %".to_owned()
+        } else {
+            format!("{pct:.0} %")
+        }
+    };
+    let mut parts = Vec::new();
+    for (what, gain) in [
+        ("bad deploys", c.common_cause_gain),
+        ("failover window", c.failover_gain),
+    ] {
+        if gain > 0.0 && c.max_gain > 0.0 {
+            parts.push(format!(
+                "{what} {} ({})",
+                duration(gain * MINUTES_PER_YEAR),
+                share(gain)
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "none".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// Everything of `markdown` below the title.
 fn markdown_tables(s: &mut String, report: &Report, advice: &Advice) {
     let _ = writeln!(s, "## Availability\n");
-    let _ = writeln!(s, "| Entry | Availability | Nines | Downtime per year |");
-    let _ = writeln!(s, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        s,
+        "| Entry | Availability | Nines | Downtime per year | Full service | Degraded per year |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
     for e in &report.entries {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             md(&e.id),
             availability_text(e),
             nines(e.availability),
-            duration(e.downtime_minutes_per_year)
+            duration(e.downtime_minutes_per_year),
+            full_service_text(e),
+            degraded(e)
         );
     }
     let _ = writeln!(
@@ -900,9 +1036,30 @@ pub fn whatif_text(w: &WhatIf) -> String {
     let _ = writeln!(s, "Degraded: {}", list_or_none(&w.degraded));
     if !w.entries.is_empty() {
         let _ = writeln!(s, "Availability with this knockout in place:");
-        for e in &w.entries {
-            let _ = writeln!(s, "  {:<20} {}", e.id, percent(e.availability));
-        }
+        let rows: Vec<[String; 5]> = w
+            .entries
+            .iter()
+            .map(|e| {
+                [
+                    e.id.clone(),
+                    availability_text(e),
+                    format!("{} / year", duration(e.downtime_minutes_per_year)),
+                    full_service_text(e),
+                    degraded_text(e),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "entry",
+                "availability",
+                "downtime",
+                "full service",
+                "degraded",
+            ],
+            &rows,
+        );
     }
     s
 }
@@ -912,6 +1069,9 @@ pub fn whatif_json(w: &WhatIf) -> String {
     s.push('\n');
     s
 }
+
+/// What a chaos experiment did, as the reports say it.
+pub(super) const CHAOS_METHOD: &str = "every replica, zone and region, every bad deploy and failover window failed at random with its own probability.";
 
 /// A chaos entry's 95 % interval: `99.50 % – 99.58 %`.
 pub fn chaos_interval(e: &ChaosEntry) -> String {
@@ -1024,7 +1184,7 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let report = crate::analysis::analyze(&model, &crate::analysis::Options::default());
-        let ranking = importance_ranking(&report);
+        let ranking = importance_ranking(&report, &model);
         let rows: Vec<(&str, &str, &str)> = ranking
             .rows
             .iter()
@@ -1044,6 +1204,141 @@ mod tests {
         assert!((db.max_gain - (0.999 - 0.999 * 0.99)).abs() < 1e-12);
         assert!(
             (ranking.rows[0].value - db.max_gain * crate::analysis::MINUTES_PER_YEAR).abs() < 1e-9
+        );
+    }
+
+    /// A database only an entry needs, with bad deploys (β = 0.1 of q = 0.01) and a
+    /// manual failover window (T = (5 + 55) / 60 = 1 h of every M + T = 101 h).
+    fn timed_database() -> Model {
+        crate::model::from_str(
+            r#"Model(format: 1, name: "timed",
+                defaults: (replica_availability: 0.99, mtbf_hours: 100.0,
+                    detect_minutes: (monitored: 5.0, unmonitored: 125.0),
+                    failover_minutes: (automatic: 2.0, manual: 55.0), common_cause: 0.1),
+                components: [
+                    (id: "users", kind: Client, entry: true),
+                    (id: "db", name: "Orders DB", kind: Database, replicas: 2,
+                        replication: Sync, failover: Manual),
+                ],
+                dependencies: [(from: "users", to: "db")])"#,
+            "timed.spof.ron",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_ranking_says_how_much_downtime_bad_deploys_and_the_failover_window_cause() {
+        let model = timed_database();
+        let report = crate::analysis::analyze(&model, &crate::analysis::Options::default());
+        let ranking = importance_ranking(&report, &model);
+        assert_eq!(ranking.causes, Some("Of it, bad deploys and failover"));
+        let [db] = ranking.rows.as_slice() else {
+            panic!("{} rows", ranking.rows.len())
+        };
+        assert_eq!((db.id.as_str(), db.label.as_str()), ("db", "Orders DB"));
+        // Down with a bad deploy (c = 0.001), the failover window (f = 1/101) or both
+        // replicas (r = 0.009 each). A bad deploy alone costs c (1 − f)(1 − r²) of the
+        // year, the window f (1 − c)(1 − r²): 9 % and 90 % of the downtime.
+        let (c, f, r) = (0.001, 1.0 / 101.0, 0.009);
+        let down = 1.0 - (1.0 - f) * (1.0 - c) * (1.0 - r * r);
+        assert!((db.value - down * MINUTES_PER_YEAR).abs() < 1e-9);
+        let importance = &report.component_importance[0];
+        assert!((importance.common_cause_gain - c * (1.0 - f) * (1.0 - r * r)).abs() < 1e-15);
+        assert!((importance.failover_gain - f * (1.0 - c) * (1.0 - r * r)).abs() < 1e-15);
+        assert_eq!(db.text, "4.0 days");
+        assert_eq!(
+            db.causes,
+            "bad deploys 8 h 40 min (9 %), failover window 3.6 days (90 %)"
+        );
+        assert!(
+            ranking
+                .measure
+                .contains("bad deploys and failover windows included")
+        );
+    }
+
+    #[test]
+    fn a_component_without_time_events_has_none_of_its_downtime_from_them() {
+        let model = crate::model::from_str(
+            r#"Model(format: 1, name: "one",
+                components: [(id: "users", kind: Client, entry: true), (id: "api")],
+                dependencies: [(from: "users", to: "api")])"#,
+            "one.spof.ron",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = crate::analysis::analyze(&model, &crate::analysis::Options::default());
+        let ranking = importance_ranking(&report, &model);
+        assert_eq!(ranking.rows[0].causes, "none");
+    }
+
+    #[test]
+    fn the_event_ranking_names_bad_deploys_and_failover_windows_in_words() {
+        let model = timed_database();
+        let options = crate::analysis::Options {
+            component_importance_work: 0,
+            ..crate::analysis::Options::default()
+        };
+        let report = crate::analysis::analyze(&model, &options);
+        let ranking = importance_ranking(&report, &model);
+        assert_eq!(ranking.what, "Event");
+        assert_eq!(ranking.causes, None);
+        let mut rows: Vec<(&str, &str)> = ranking
+            .rows
+            .iter()
+            .map(|r| (r.id.as_str(), r.label.as_str()))
+            .collect();
+        rows.sort_unstable();
+        assert_eq!(
+            rows,
+            [
+                ("common:db", "a bad deploy of Orders DB"),
+                ("db#0", "replica 0 of Orders DB"),
+                ("db#1", "replica 1 of Orders DB"),
+                ("failover:db", "Orders DB's failover window"),
+            ]
+        );
+    }
+
+    fn entry(exact: bool) -> EntryAvailability {
+        EntryAvailability {
+            id: "users".to_owned(),
+            name: "Users".to_owned(),
+            availability: 0.995,
+            downtime_minutes_per_year: 0.005 * MINUTES_PER_YEAR,
+            full_service_availability: 0.99,
+            degraded_minutes_per_year: 0.005 * MINUTES_PER_YEAR,
+            exact,
+            error_bound: if exact { 0.0 } else { 1.25e-4 },
+            full_service_error_bound: if exact { 0.0 } else { 2.5e-4 },
+        }
+    }
+
+    #[test]
+    fn an_estimated_full_service_availability_shows_its_own_bound() {
+        assert_eq!(full_service_text(&entry(true)), "99.00 %");
+        assert_eq!(
+            full_service_text(&entry(false)),
+            "99.00 % ± 2.50e-4 (estimate)"
+        );
+        assert_eq!(
+            availability_text(&entry(false)),
+            "99.50 % ± 1.25e-4 (estimate)"
+        );
+    }
+
+    #[test]
+    fn an_entry_never_degraded_says_so_instead_of_a_duration() {
+        let never = EntryAvailability {
+            full_service_availability: 0.995,
+            degraded_minutes_per_year: 0.0,
+            ..entry(true)
+        };
+        assert_eq!(degraded(&never), "none");
+        assert_eq!(full_service_clause(&never), "");
+        assert_eq!(degraded(&entry(true)), "43 h 48 min");
+        assert_eq!(
+            full_service_clause(&entry(true)),
+            ", full service 99.00 % (43 h 48 min degraded)"
         );
     }
 

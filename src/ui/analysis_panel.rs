@@ -132,7 +132,7 @@ impl SpofApp {
             .id_salt("importance")
             .default_open(false)
             .show(ui, |ui| {
-                let ranking = importance_ranking(report);
+                let ranking = importance_ranking(report, model);
                 ui.weak(format!("{}:", ranking.unit))
                     .on_hover_text(ranking.measure);
                 let top = ranking

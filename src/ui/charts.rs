@@ -36,7 +36,7 @@ pub fn downtime_bars(report: &Report) -> Vec<BarValue> {
 /// downtime each causes in minutes per year; for basic events (large models), their
 /// Birnbaum importance.
 pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'static str) {
-    let ranking = importance_ranking(report);
+    let ranking = importance_ranking(report, model);
     let bars = ranking
         .rows
         .iter()

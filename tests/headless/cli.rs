@@ -159,6 +159,8 @@ fn check_json_has_every_design_key() {
     assert_eq!(entry["id"], "users");
     assert!(entry["availability"].is_f64());
     assert!(entry["downtime_minutes_per_year"].is_f64());
+    assert!(entry["full_service_availability"].is_f64());
+    assert!(entry["degraded_minutes_per_year"].is_f64());
     for spof in report["spofs"].as_array().unwrap() {
         for key in ["kind", "id", "takes_down", "blast_radius"] {
             assert!(spof.get(key).is_some(), "spof without {key}");
@@ -212,15 +214,55 @@ fn check_json_lists_the_findings_of_the_webshop() {
     );
 }
 
+/// The webshop sample's users, by hand from DESIGN §2 and §2b: (availability, full
+/// service). Everything runs in zone eu-a of region eu. dns, lb and files are single
+/// monitored replicas (A = 0.999). db is unmonitored with MTBF 2160 h, so
+/// A' = 1 / (1/A + Δ/M) with Δ = (240 − 2) / 60 h. web has two replicas, one needed, and
+/// β = 0.2: up unless common:web (β q) or both replicas ((1 − β) q each) fail. Full
+/// service also needs the cache, reached through a soft dependency: one unmonitored
+/// replica with the default MTBF of 720 h.
+fn webshop_users_by_hand() -> (f64, f64) {
+    let (region, zone, a) = (0.9999, 0.9995, 0.999);
+    let late = (240.0 - 2.0) / 60.0;
+    let db = 1.0 / (1.0 / a + late / 2160.0);
+    let q = 1.0 - a;
+    let web = (1.0 - 0.2 * q) * (1.0 - (0.8 * q) * (0.8 * q));
+    let availability = region * zone * a * a * a * db * web;
+    let cache = 1.0 / (1.0 / a + late / 720.0);
+    (availability, availability * cache)
+}
+
+#[test]
+fn check_json_gives_each_entrys_full_service_availability_and_degraded_minutes() {
+    let report = check_json(&sample_path("webshop"));
+    let users = &report["entries"][0];
+    let number = |key: &str| {
+        users[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("entry without {key}"))
+    };
+    let (availability, full_service) = webshop_users_by_hand();
+    assert!((number("availability") - availability).abs() < 1e-12);
+    assert!((number("full_service_availability") - full_service).abs() < 1e-12);
+    // The availabilities' 1e-12, in minutes a year: 5.3e-7.
+    assert!(
+        (number("degraded_minutes_per_year") - (availability - full_service) * 525_600.0).abs()
+            < 1e-6
+    );
+    assert_eq!(users["full_service_error_bound"], 0.0);
+}
+
 #[test]
 fn check_text_shows_entries_spofs_and_order2_tables() {
+    // 9 structural events (region eu, zone eu-a, 7 replicas) and common:web (β = 0.2 on
+    // its two replicas); no store has a second replica, so no failover window.
     spofscope()
         .arg("check")
         .arg(sample_path("webshop"))
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Web shop (single zone)\n7 components, 6 dependencies, 9 basic events\n",
+            "Web shop (single zone)\n7 components, 6 dependencies, 10 basic events\n",
         ))
         .stdout(predicate::str::contains("SPOFs (6)"))
         .stdout(predicate::str::contains(
@@ -228,6 +270,33 @@ fn check_text_shows_entries_spofs_and_order2_tables() {
         ))
         .stdout(predicate::str::contains("Order-2 risks (1)"))
         .stdout(predicate::str::contains("  web#0 + web#1   users\n"));
+}
+
+#[test]
+fn check_text_shows_full_service_and_degraded_time_beside_availability() {
+    // webshop_users_by_hand: 99.34 % up (2.4 days down), 98.70 % full service, and
+    // (availability − full service) × 525600 = 3377 min ≈ 2.3 days degraded.
+    spofscope()
+        .arg("check")
+        .arg(sample_path("webshop"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Entries\n  entry   availability   nines       downtime          full service   degraded\n  users   99.34 %        2.2 nines   2.4 days / year   98.70 %        2.3 days / year\n",
+        ));
+}
+
+#[test]
+fn check_markdown_shows_full_service_and_degraded_time_beside_availability() {
+    spofscope()
+        .arg("check")
+        .arg(sample_path("webshop"))
+        .args(["--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| Entry | Availability | Nines | Downtime per year | Full service | Degraded per year |\n|---|---:|---:|---:|---:|---:|\n| users | 99.34 % | 2.2 nines | 2.4 days | 98.70 % | 2.3 days |\n",
+        ));
 }
 
 #[test]
@@ -494,6 +563,126 @@ fn whatif_text_lists_entries_down_and_degraded() {
 }
 
 #[test]
+fn whatif_text_gives_full_service_and_degraded_time_with_the_knockout() {
+    // The cache is a soft dependency: users stay as available as before
+    // (webshop_users_by_hand), but never with full service.
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "cache#0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(
+            "Availability with this knockout in place:\n  entry   availability   downtime          full service   degraded\n  users   99.34 %        2.4 days / year   0.00 %         362.6 days / year\n",
+        ));
+}
+
+#[test]
+fn whatif_json_gives_full_service_and_degraded_minutes_with_the_knockout() {
+    let w = whatif_json(&sample_path("webshop"), "cache#0");
+    let users = &w["entries"][0];
+    assert_eq!(users["id"], "users");
+    let (availability, _) = webshop_users_by_hand();
+    let up = users["availability"].as_f64().unwrap_or(f64::NAN);
+    assert!((up - availability).abs() < 1e-12);
+    assert_eq!(users["full_service_availability"], 0.0);
+    let degraded = users["degraded_minutes_per_year"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    assert!((degraded - availability * 525_600.0).abs() < 1e-6);
+}
+
+#[test]
+fn whatif_common_cause_event_is_the_whole_component() {
+    let common = whatif_json(&sample_path("webshop"), "common:web");
+    let whole = whatif_json(&sample_path("webshop"), "web");
+    assert_eq!(strings(&common["failed"]), vec!["common:web"]);
+    assert_eq!(strings(&common["down"]), vec!["web", "lb", "users"]);
+    assert_eq!(strings(&common["entries_down"]), vec!["users"]);
+    for key in ["down", "degraded", "entries_down", "entries"] {
+        assert_eq!(common[key], whole[key], "{key}");
+    }
+    assert_eq!(common["entries"][0]["availability"], 0.0);
+}
+
+#[test]
+fn whatif_common_cause_text_names_the_event_and_what_goes_down() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "common:web"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Failed: common:web\nEntries down: users\nDown: web, lb, users\nDegraded: none\n",
+        ));
+}
+
+#[test]
+fn whatif_failover_window_puts_the_database_down() {
+    let w = whatif_json(&sample_path("two-region"), "failover:db");
+    assert_eq!(strings(&w["failed"]), vec!["failover:db"]);
+    assert_eq!(
+        strings(&w["down"]),
+        vec![
+            "db",
+            "us-app",
+            "us-lb",
+            "eu-app",
+            "eu-lb",
+            "site",
+            "travellers"
+        ]
+    );
+    assert_eq!(strings(&w["entries_down"]), vec!["travellers"]);
+    assert_eq!(w["entries"][0]["availability"], 0.0);
+    assert_eq!(w["entries"][0]["full_service_availability"], 0.0);
+}
+
+#[test]
+fn whatif_failover_text_names_the_event_and_what_goes_down() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop-hardened"))
+        .args(["--fail", "failover:db"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Failed: failover:db\nEntries down: users\nDown: db, web, lb, users\nDegraded: none\n",
+        ));
+}
+
+#[test]
+fn whatif_rejects_the_failover_window_of_a_component_without_one() {
+    spofscope()
+        .arg("whatif")
+        .arg(sample_path("webshop"))
+        .args(["--fail", "failover:web"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: {}: \"web\" has no failover window (only a replicated Database, Cache, Queue or Storage with 2 or more replicas has one); fail it as `web`\n",
+            sample_path("webshop").display()
+        ));
+}
+
+#[test]
+fn whatif_rejects_a_time_event_of_an_unknown_component() {
+    for event in ["common:nosuch", "failover:nosuch"] {
+        spofscope()
+            .arg("whatif")
+            .arg(sample_path("webshop"))
+            .args(["--fail", event])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unknown component \"nosuch\" in event `{event}`"
+            )));
+    }
+}
+
+#[test]
 fn whatif_rejects_an_unknown_component_by_name() {
     spofscope()
         .arg("whatif")
@@ -545,7 +734,7 @@ fn whatif_rejects_a_malformed_event() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "invalid event `db#x`; expected `ID`, `ID#i`, `zone:Z` or `region:R`",
+            "invalid event `db#x`; expected `ID`, `ID#i`, `zone:Z`, `region:R`, `common:ID` or `failover:ID`",
         ));
 }
 

@@ -93,7 +93,13 @@ fn svg_parses_and_renders_for_every_sample_and_scenario() {
 fn svg_marks_spofs_the_knockout_and_the_headline_numbers() {
     let m = sample("webshop");
     let svg = text(exported(&m, ExportFormat::Svg, &ExportOptions::default()));
-    assert!(svg.contains("6 SPOFs · Web users 99.54 % (40 h 14 min down per year)"));
+    // DESIGN §2b: the unmonitored Orders DB (A' = 1 / (1/A + Δ/M)) and the bad deploys
+    // of the web app (β = 0.2) cost users 2.4 days a year; the unmonitored session cache,
+    // a soft dependency, leaves them without full service 2.3 days more (the hand
+    // computation is cli::webshop_users_by_hand).
+    assert!(svg.contains(
+        "6 SPOFs · Web users 99.34 % (2.4 days down per year), full service 98.70 % (2.3 days degraded)"
+    ));
     for id in ["dns", "lb", "db", "files"] {
         let class = if id == "db" {
             "database"
@@ -284,6 +290,23 @@ fn html_is_self_contained_well_formed_and_its_tables_equal_check_json() {
             assert_eq!(row[2].0, percent(availability));
             assert_eq!(number(&row[4]), downtime);
             assert_eq!(row[4].0, duration(downtime));
+            let full = e["full_service_availability"]
+                .as_f64()
+                .unwrap_or_else(|| panic!());
+            let degraded = e["degraded_minutes_per_year"]
+                .as_f64()
+                .unwrap_or_else(|| panic!());
+            assert_eq!(number(&row[5]), full);
+            assert_eq!(row[5].0, percent(full));
+            assert_eq!(number(&row[6]), degraded);
+            assert_eq!(
+                row[6].0,
+                if degraded > 0.0 {
+                    duration(degraded)
+                } else {
+                    "none".to_owned()
+                }
+            );
         }
 
         let spofs = table(&doc, "spofs");
@@ -372,6 +395,50 @@ fn export_html_equals_check_html_and_draws_the_scenario() {
 }
 
 #[test]
+fn html_shows_full_service_beside_availability_and_stacks_degraded_time_on_downtime() {
+    let html = text(exported(
+        &sample("webshop"),
+        ExportFormat::Html,
+        &ExportOptions {
+            chaos_trials: Some(0),
+            ..ExportOptions::default()
+        },
+    ));
+    // The numbers of cli::webshop_users_by_hand.
+    assert!(html.contains(
+        "<li class=\"bad\"><b>99.34 %</b><span>Web users · 2.2 nines · 2.4 days down per year, full service 98.70 % (2.3 days degraded)</span></li>"
+    ));
+    assert!(html.contains("<title>Downtime and degraded time per year by entry</title>"));
+    let row = html
+        .lines()
+        .find(|l| l.contains("text-anchor=\"end\">Web users</text>"))
+        .unwrap_or_else(|| panic!("no chart row for Web users"));
+    let red = row.find(&format!("fill=\"{}\"", spofscope::io::svg::RED));
+    let amber = row.find(&format!("fill=\"{}\"", spofscope::io::svg::AMBER));
+    assert!(red.is_some() && red < amber, "{row}");
+    assert!(
+        row.ends_with(">2.4 days down, 2.3 days degraded</text>"),
+        "{row}"
+    );
+}
+
+#[test]
+fn the_importance_table_says_how_much_of_a_components_downtime_bad_deploys_cause() {
+    let html = text(exported(
+        &sample("webshop"),
+        ExportFormat::Html,
+        &ExportOptions {
+            chaos_trials: Some(0),
+            ..ExportOptions::default()
+        },
+    ));
+    assert!(html.contains("<th>Of it, bad deploys and failover</th>"));
+    // web: both replicas down together (0.0008²) is rare beside a bad deploy (0.0002).
+    assert!(html.contains("<td><code>web</code> Web app</td>"));
+    assert!(html.contains("<td>bad deploys 1 h 44 min (&gt; 99 %)</td>"));
+}
+
+#[test]
 fn markdown_holds_the_check_tables_and_links_the_diagram_written_beside_it() {
     let dir = temp_dir();
     for name in SAMPLES {
@@ -411,10 +478,10 @@ fn markdown_holds_the_check_tables_and_links_the_diagram_written_beside_it() {
             })
             .unwrap_or_else(|| panic!("{name} has no entry"));
         assert!(md.contains(
-            "\n## Downtime per year by entry\n\n| Entry | Downtime per year | |\n|---|---:|---|\n"
+            "\n## Downtime per year by entry\n\n| Entry | Downtime per year | | Degraded per year | |\n|---|---:|---|---:|---|\n"
         ));
         assert!(md.contains(&format!(
-            "| {} | {} | `{}` |\n",
+            "| {} | {} | `{}` |",
             worst.name,
             spofscope::io::report::duration(worst.downtime_minutes_per_year),
             "█".repeat(24)

@@ -1,5 +1,6 @@
-//! Open-PSA MEF interop: published fault trees give SCRAM's numbers, and exporting a
-//! model then importing it keeps its SPOFs, order-2 sets and availability.
+//! Open-PSA MEF interop: published fault trees give SCRAM's numbers, SCRAM gives our
+//! numbers on our exports (bad deploys and failover windows included), and exporting a
+//! model then importing it keeps its availability, its fatal events and order-2 sets.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::process::Command;
 
 use spofscope::analysis::{self, FailureGraph, Options, Report, cuts};
 use spofscope::io::mef;
-use spofscope::model::{self, Model};
+use spofscope::model::{self, Event, Model};
 
 use crate::support::{SAMPLES, fixture_path, sample, temp_dir};
 
@@ -140,27 +141,80 @@ fn undefined_event_is_an_error() {
     assert!(import_err(xml).contains("unknown event \"b\""));
 }
 
-/// Basic events that alone put `entry` (or any entry) down, by spofscope event name.
+/// The entries failing `events` together takes down (`common:c`, `failover:c` included).
+fn entries_down(m: &Model, events: &[&str]) -> BTreeSet<String> {
+    let events: Vec<Event> = events
+        .iter()
+        .map(|e| Event::parse(e).unwrap_or_else(|err| panic!("{err}")))
+        .collect();
+    let outcome = analysis::whatif(m, &events).unwrap_or_else(|e| panic!("{e}"));
+    outcome.entries_down.into_iter().collect()
+}
+
+/// The time events of DESIGN §2b (`common:c`, `failover:c`) of a model, by name.
+fn time_events(m: &Model) -> Vec<String> {
+    let g = FailureGraph::compile(m);
+    (g.structural_events()..g.events.len() as u32)
+        .map(|e| g.event_name(e))
+        .collect()
+}
+
+fn is_time_event(name: &str) -> bool {
+    name.starts_with("common:") || name.starts_with("failover:")
+}
+
+/// Basic events that alone put `entry` (or any entry) down, by spofscope event name:
+/// structural ones (replicas, zones, regions) from the SPOF analysis, time events from a
+/// what-if each (the analysis leaves them out of SPOFs, a fault tree does not).
 fn fatal_events_for(m: &Model, entry: Option<&str>) -> BTreeSet<String> {
     let g = FailureGraph::compile(m);
     let singles = cuts::singles(&g);
-    (0..g.events.len() as u32)
+    let concerned = |id: &str| entry.is_none_or(|wanted| id == wanted);
+    let structural = (0..g.structural_events())
         .filter(|&e| {
             singles.by_event[e as usize]
                 .entries
                 .iter()
-                .any(|&c| entry.is_none_or(|id| g.ids[c as usize] == id))
+                .any(|&c| concerned(&g.ids[c as usize]))
         })
-        .map(|e| g.event_name(e))
-        .collect()
+        .map(|e| g.event_name(e));
+    let timed = time_events(m)
+        .into_iter()
+        .filter(|e| entries_down(m, &[e]).iter().any(|c| concerned(c)));
+    structural.chain(timed).collect()
 }
 
 fn fatal_events(m: &Model) -> BTreeSet<String> {
     fatal_events_for(m, None)
 }
 
+/// Pairs of events of a fault tree's minimal cut sets that include a time event: each
+/// must take `entry` down together and neither alone (the analysis lists structural
+/// pairs only, DESIGN §2b rule 4, so these are checked by what-if).
+fn assert_time_pairs_are_minimal(m: &Model, pairs: &BTreeSet<BTreeSet<String>>, entry: &str) {
+    for pair in pairs.iter().filter(|p| p.iter().any(|e| is_time_event(e))) {
+        let events: Vec<&str> = pair.iter().map(String::as_str).collect();
+        assert!(entries_down(m, &events).contains(entry), "{events:?}");
+        for e in &events {
+            assert!(!entries_down(m, &[e]).contains(entry), "{e} alone");
+        }
+    }
+}
+
+fn structural_only(pairs: &BTreeSet<BTreeSet<String>>) -> BTreeSet<BTreeSet<String>> {
+    pairs
+        .iter()
+        .filter(|p| !p.iter().any(|e| is_time_event(e)))
+        .cloned()
+        .collect()
+}
+
+/// Reading an export back keeps availability exactly; its SPOFs are the events that
+/// alone take an entry down, bad deploys and failover windows included (in a fault tree
+/// they are basic events like any other), and its order-2 sets are ours plus pairs with
+/// a time event that are minimal cut sets of the model.
 #[test]
-fn export_then_import_keeps_spofs_order2_and_availability() {
+fn export_then_import_keeps_availability_fatal_events_and_order2() {
     for name in SAMPLES {
         let original = sample(name);
         let xml = mef::export(&original).unwrap();
@@ -200,8 +254,54 @@ fn export_then_import_keeps_spofs_order2_and_availability() {
         };
         let original_pairs = pairs(&before, &|e: &str| e.to_owned());
         let imported_pairs = pairs(&after, &|e: &str| label[e.trim_end_matches("#0")].clone());
-        assert_eq!(imported_pairs, original_pairs, "{name}");
+        assert_eq!(structural_only(&imported_pairs), original_pairs, "{name}");
+        for entry in &before.entries {
+            assert_time_pairs_are_minimal(&original, &imported_pairs, &entry.id);
+        }
     }
+}
+
+#[test]
+fn export_writes_each_time_event_once_with_its_probability() {
+    let m = model::from_str(TIMED, "timed.spof.ron").unwrap_or_else(|e| panic!("{e}"));
+    let xml = mef::export(&m).unwrap_or_else(|e| panic!("{e}"));
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}"));
+    let events: HashMap<String, f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("define-basic-event"))
+        .filter_map(|n| {
+            let label = n.children().find(|c| c.has_tag_name("label"))?.text()?;
+            let p = n
+                .children()
+                .find(|c| c.has_tag_name("float"))?
+                .attribute("value")?
+                .parse()
+                .ok()?;
+            Some((label.to_owned(), p))
+        })
+        .collect();
+    // The file holds 1 − (1 − q) of each event's q: equal to the last bits.
+    let probability = |event: &str, expected: f64| {
+        let p = events.get(event).copied().unwrap_or(f64::NAN);
+        assert!((p - expected).abs() < 1e-15, "{event}: {p} ≠ {expected}");
+    };
+    // β = 0.1 of q = 1 − 0.99 for common:api and common:db, the rest for each replica.
+    probability("common:api", 0.1 * (1.0 - 0.99));
+    probability("common:db", 0.1 * (1.0 - 0.99));
+    probability("api#0", 0.9 * (1.0 - 0.99));
+    // failover:db: T / (M + T) with T = (detect.monitored 5 + manual 55) / 60 = 1 h and
+    // M = 100 h.
+    probability("failover:db", 1.0 / 101.0);
+    // worker has one replica (no common cause) and is unmonitored: A' = 1 / (1/A + Δ/M)
+    // with Δ = (125 − 5) / 60 = 2 h.
+    probability("worker#0", 1.0 - 1.0 / (1.0 / 0.99 + 2.0 / 100.0));
+    let mut time_events: Vec<&str> = events
+        .keys()
+        .map(String::as_str)
+        .filter(|e| is_time_event(e))
+        .collect();
+    time_events.sort_unstable();
+    assert_eq!(time_events, ["common:api", "common:db", "failover:db"]);
 }
 
 /// SCRAM's P(top) and cut sets of order ≤ 2 for every fault tree in a MEF file, with
@@ -252,44 +352,94 @@ fn scram(xml_path: &Path, report: &Path) -> Option<Vec<(f64, BTreeSet<BTreeSet<S
     )
 }
 
+fn scram_installed() -> bool {
+    let installed = Command::new("scram").arg("--version").output().is_ok();
+    if !installed {
+        eprintln!("scram is not installed (apt-get install -y scram): skipping the comparison");
+    }
+    installed
+}
+
+/// SCRAM, quantifying our export of `m`, finds each entry's unavailability and its cut
+/// sets of order 1 and 2.
+fn assert_scram_agrees(name: &str, m: &Model, dir: &Path) {
+    let xml_path = dir.join(format!("{name}.xml"));
+    std::fs::write(&xml_path, mef::export(m).unwrap()).unwrap();
+    let trees = scram(&xml_path, &dir.join("report.xml")).unwrap();
+    let r = analyze(m);
+    assert_eq!(trees.len(), r.entries.len(), "{name}");
+    for ((p, sets), entry) in trees.iter().zip(&r.entries) {
+        // SCRAM's report prints six significant digits: compare to 1e-9 or to that.
+        let tolerance = (p.abs() * 5e-6).max(1e-9);
+        assert!(
+            ((1.0 - entry.availability) - p).abs() <= tolerance,
+            "{name} {}: {p}",
+            entry.id
+        );
+        let order1: BTreeSet<String> = sets
+            .iter()
+            .filter(|s| s.len() == 1)
+            .flat_map(|s| s.iter().cloned())
+            .collect();
+        let order2: BTreeSet<BTreeSet<String>> =
+            sets.iter().filter(|s| s.len() == 2).cloned().collect();
+        let ours_order1 = fatal_events_for(m, Some(&entry.id));
+        assert_eq!(order1, ours_order1, "{name} {}", entry.id);
+        let ours_order2: BTreeSet<BTreeSet<String>> = r
+            .order2
+            .iter()
+            .filter(|c| c.takes_down.contains(&entry.id))
+            .map(|c| c.events.iter().cloned().collect())
+            .collect();
+        assert_eq!(structural_only(&order2), ours_order2, "{name} {}", entry.id);
+        assert_time_pairs_are_minimal(m, &order2, &entry.id);
+    }
+}
+
 #[test]
 fn exported_samples_match_scram_when_installed() {
-    if Command::new("scram").arg("--version").output().is_err() {
-        eprintln!("scram is not installed (apt-get install -y scram): skipping the comparison");
+    if !scram_installed() {
         return;
     }
     let dir = temp_dir();
     for name in SAMPLES {
-        let m = sample(name);
-        let xml_path = dir.path().join(format!("{name}.xml"));
-        std::fs::write(&xml_path, mef::export(&m).unwrap()).unwrap();
-        let trees = scram(&xml_path, &dir.path().join("report.xml")).unwrap();
-        let r = analyze(&m);
-        assert_eq!(trees.len(), r.entries.len(), "{name}");
-        for ((p, sets), entry) in trees.iter().zip(&r.entries) {
-            // SCRAM's report prints six significant digits: compare to 1e-9 or to that.
-            let tolerance = (p.abs() * 5e-6).max(1e-9);
-            assert!(
-                ((1.0 - entry.availability) - p).abs() <= tolerance,
-                "{name} {}: {p}",
-                entry.id
-            );
-            let order1: BTreeSet<String> = sets
-                .iter()
-                .filter(|s| s.len() == 1)
-                .flat_map(|s| s.iter().cloned())
-                .collect();
-            let order2: BTreeSet<BTreeSet<String>> =
-                sets.iter().filter(|s| s.len() == 2).cloned().collect();
-            let ours_order1 = fatal_events_for(&m, Some(&entry.id));
-            assert_eq!(order1, ours_order1, "{name} {}", entry.id);
-            let ours_order2: BTreeSet<BTreeSet<String>> = r
-                .order2
-                .iter()
-                .filter(|c| c.takes_down.contains(&entry.id))
-                .map(|c| c.events.iter().cloned().collect())
-                .collect();
-            assert_eq!(order2, ours_order2, "{name} {}", entry.id);
-        }
+        assert_scram_agrees(name, &sample(name), dir.path());
     }
+}
+
+/// Every time event of DESIGN §2b at once, with time defaults of its own: β on a
+/// three-replica service and a two-replica database, an unmonitored service, a manual
+/// failover, replicas spread over two zones.
+const TIMED: &str = r#"Model(
+    format: 1,
+    name: "Timed",
+    defaults: (
+        replica_availability: 0.99,
+        mtbf_hours: 100.0,
+        detect_minutes: (monitored: 5.0, unmonitored: 125.0),
+        failover_minutes: (automatic: 2.0, manual: 55.0),
+        common_cause: 0.1,
+    ),
+    regions: [(id: "r", zones: [(id: "a"), (id: "b")])],
+    components: [
+        (id: "users", kind: Client, entry: true),
+        (id: "api", kind: Service, replicas: 3, min_healthy: 2, zones: ["a", "b"]),
+        (id: "db", kind: Database, replicas: 2, replication: Sync, failover: Manual, zones: ["a", "b"]),
+        (id: "worker", kind: Service, monitored: false, zones: ["b"]),
+    ],
+    dependencies: [
+        (from: "users", to: "api"),
+        (from: "api", to: "db"),
+        (from: "api", to: "worker"),
+    ],
+)
+"#;
+
+#[test]
+fn exported_time_events_match_scram_when_installed() {
+    if !scram_installed() {
+        return;
+    }
+    let m = model::from_str(TIMED, "timed.spof.ron").unwrap_or_else(|e| panic!("{e}"));
+    assert_scram_agrees("timed", &m, temp_dir().path());
 }
