@@ -96,18 +96,62 @@ fn assert_close(got: f64, expected: f64) {
     );
 }
 
-/// k of n replicas up, each with probability p.
-fn k_of_n(k: u32, n: u32, p: f64) -> f64 {
-    (k..=n)
-        .map(|i| {
-            let choose = (0..i).fold(1.0, |acc, j| acc * f64::from(n - j) / f64::from(j + 1));
-            choose * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
-        })
-        .sum()
+/// Default β (DESIGN §1): the share of a replica's failures that hit every replica of a
+/// component with two or more at once (`common:c`, DESIGN §2b rule 2).
+const BETA: f64 = 0.05;
+
+/// Default MTBF of a replica, hours.
+const MTBF: f64 = 720.0;
+
+/// One of several replicas of availability p up by itself: only (1 − β) of its failures
+/// are its own.
+fn own(p: f64, beta: f64) -> f64 {
+    1.0 - (1.0 - beta) * (1.0 - p)
 }
 
+/// No bad deploy (`common:c`) of a component whose replicas have availability p.
+fn no_common(p: f64, beta: f64) -> f64 {
+    1.0 - beta * (1.0 - p)
+}
+
+/// k of n replicas of availability p up, β of their failures hitting all of them at once
+/// (only with 2 or more replicas).
+fn k_of_n(k: u32, n: u32, p: f64, beta: f64) -> f64 {
+    let (shared, own) = if n >= 2 {
+        (no_common(p, beta), own(p, beta))
+    } else {
+        (1.0, p)
+    };
+    shared
+        * (k..=n)
+            .map(|i| {
+                let choose = (0..i).fold(1.0, |acc, j| acc * f64::from(n - j) / f64::from(j + 1));
+                choose * own.powi(i as i32) * (1.0 - own).powi((n - i) as i32)
+            })
+            .sum::<f64>()
+}
+
+/// Either of two independent things up.
 fn parallel(p: f64) -> f64 {
     1.0 - (1.0 - p).powi(2)
+}
+
+/// Not in a failover window (`failover:c`, DESIGN §2b rule 3) of `minutes` after each
+/// failure, one every `mtbf` hours.
+fn no_failover_window(minutes: f64, mtbf: f64) -> f64 {
+    let t = minutes / 60.0;
+    1.0 - t / (mtbf + t)
+}
+
+/// A replicated store with automatic failover (1 minute, the default) and the default MTBF.
+fn automatic_failover() -> f64 {
+    no_failover_window(1.0, MTBF)
+}
+
+/// The availability of an unmonitored replica (DESIGN §2b rule 1): its failures go
+/// unnoticed for Δ = (240 − 2) / 60 hours longer, the default detection times.
+fn unmonitored(a: f64, mtbf: f64) -> f64 {
+    1.0 / (1.0 / a + (240.0 - 2.0) / 60.0 / mtbf)
 }
 
 #[test]
@@ -127,12 +171,13 @@ fn redundancy_adds_a_replica_to_a_single_load_balancer() {
     assert_eq!(rec.removes_spofs, vec!["lb"]);
     assert_eq!(rec.cost.added_replicas, 1);
     assert_eq!(rec.cost.added_instances, 1);
+    let pair = k_of_n(1, 2, P, BETA);
     assert_close(rec.entries[0].before, P);
-    assert_close(rec.availability_after()["users"], parallel(P));
-    assert_close(availability_after(&m, &rec, "users"), parallel(P));
+    assert_close(rec.availability_after()["users"], pair);
+    assert_close(availability_after(&m, &rec, "users"), pair);
     assert_close(
         rec.downtime_saved_minutes_per_year,
-        (parallel(P) - P) * analysis::MINUTES_PER_YEAR,
+        (pair - P) * analysis::MINUTES_PER_YEAR,
     );
 }
 
@@ -158,7 +203,7 @@ fn redundancy_keeps_min_healthy_and_adds_one_replica_of_headroom() {
     assert_eq!(rec.edits, vec![update(expected)]);
     assert_close(
         rec.availability_after()["users"],
-        parallel(P) * k_of_n(2, 3, P),
+        k_of_n(1, 2, P, BETA) * k_of_n(2, 3, P, BETA),
     );
 }
 
@@ -199,8 +244,9 @@ fn load_balancing_puts_a_redundant_balancer_in_front_of_a_service_users_call_dir
     assert_eq!(rec.removes_spofs, vec!["web"]);
     assert_eq!(rec.cost.new_components, vec!["web-lb"]);
     assert_eq!(rec.cost.added_instances, 3);
-    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
-    assert_close(availability_after(&m, &rec, "users"), parallel(P).powi(2));
+    let pairs = k_of_n(1, 2, P, BETA).powi(2);
+    assert_close(rec.availability_after()["users"], pairs);
+    assert_close(availability_after(&m, &rec, "users"), pairs);
 }
 
 #[test]
@@ -217,7 +263,8 @@ fn replication_gives_a_single_database_a_synchronous_replica_in_another_zone() {
         next.replication = replication;
         update(next)
     };
-    let closed_form = R * parallel(Z * P);
+    // One bad deploy takes both replicas; writes wait a minute at each failover.
+    let closed_form = no_common(P, BETA) * R * parallel(Z * own(P, BETA)) * automatic_failover();
 
     let sync = find(&m, "replication:db:sync");
     assert_eq!(sync.strategy, Strategy::Replication);
@@ -244,14 +291,18 @@ fn replication_turns_unreplicated_shards_into_replicas_with_automatic_failover()
         vec![Dependency::hard("users", "db")],
     );
     let before = analyze(&m).entry("users").map(|e| e.availability);
-    assert_close(before.unwrap_or_default(), P.powi(3));
+    // Unreplicated shards: all three needed, and a bad deploy still takes them all.
+    assert_close(before.unwrap_or_default(), k_of_n(3, 3, P, BETA));
     let rec = find(&m, "replication:db:sync");
     let mut expected = db;
     expected.replication = Replication::Sync;
     expected.failover = Failover::Automatic;
     assert_eq!(rec.edits, vec![update(expected)]);
     assert_eq!(rec.cost.added_instances, 0);
-    assert_close(rec.availability_after()["users"], 1.0 - (1.0 - P).powi(3));
+    assert_close(
+        rec.availability_after()["users"],
+        k_of_n(1, 3, P, BETA) * automatic_failover(),
+    );
 }
 
 #[test]
@@ -274,7 +325,10 @@ fn geo_distribution_spreads_replicas_into_a_new_zone_when_the_region_has_one() {
     assert_eq!(rec.removes_spofs, vec!["zone:eu-a"]);
     assert_eq!(rec.cost.new_zones, vec!["eu-b"]);
     assert_eq!(rec.cost.added_instances, 0);
-    assert_close(rec.availability_after()["users"], R * parallel(Z * P));
+    assert_close(
+        rec.availability_after()["users"],
+        no_common(P, BETA) * R * parallel(Z * own(P, BETA)),
+    );
 }
 
 #[test]
@@ -305,8 +359,12 @@ fn geo_distribution_mirrors_a_region_that_is_a_spof_into_a_second_region() {
     assert_eq!(rec.removes_spofs, vec!["region:eu"]);
     assert_eq!(rec.cost.new_regions, vec!["eu-2"]);
     assert_eq!(rec.cost.added_replicas, 2);
-    let one_region = R * parallel(Z * P);
-    assert_close(rec.availability_after()["users"], parallel(one_region));
+    // Four replicas of one component: one bad deploy still reaches both regions.
+    let one_region = R * parallel(Z * own(P, BETA));
+    assert_close(
+        rec.availability_after()["users"],
+        no_common(P, BETA) * parallel(one_region),
+    );
 }
 
 #[test]
@@ -325,15 +383,18 @@ fn geo_distribution_offers_a_region_with_a_database_as_active_passive_async_or_a
         next.replication = replication;
         update(next)
     };
-    let one_region = R * Z * parallel(P);
+    // Both variants keep one database of four replicas: one common-cause event and one
+    // failover window (automatic) for all of them.
+    let one_region = R * Z * parallel(own(P, BETA));
+    let mirrored_availability = no_common(P, BETA) * parallel(one_region) * automatic_failover();
     let passive = find(&m, "geo-distribution:region:eu:active-passive");
     assert_eq!(passive.edits[1], mirrored(Replication::Async));
     assert!(passive.rationale.contains("asynchronously"));
-    assert_close(passive.availability_after()["users"], parallel(one_region));
+    assert_close(passive.availability_after()["users"], mirrored_availability);
     let active = find(&m, "geo-distribution:region:eu:active-active");
     assert_eq!(active.edits[1], mirrored(Replication::Sync));
     assert!(active.rationale.contains("cross-region round trip"));
-    assert_close(active.availability_after()["users"], parallel(one_region));
+    assert_close(active.availability_after()["users"], mirrored_availability);
 }
 
 #[test]
@@ -362,7 +423,7 @@ fn geo_distribution_puts_a_cdn_in_front_of_static_storage_users_fetch_directly()
         ]
     );
     assert_eq!(rec.removes_spofs, vec!["assets"]);
-    assert_close(rec.availability_after()["users"], parallel(P));
+    assert_close(rec.availability_after()["users"], k_of_n(1, 2, P, BETA));
 }
 
 #[test]
@@ -382,9 +443,16 @@ fn failover_switches_a_standby_from_manual_to_automatic() {
     assert_eq!(rec.edits, vec![update(expected)]);
     assert_eq!(rec.resolves_findings[0].rule, "manual-failover");
     assert!(rec.removes_spofs.is_empty());
-    assert_close(rec.entries[0].before, parallel(P));
-    assert_close(rec.availability_after()["users"], parallel(P));
-    assert_eq!(rec.downtime_saved_minutes_per_year, 0.0);
+    // Writes wait T = detection (2 min) + manual promotion (30 min) at every failure;
+    // automatic failover takes 1 minute.
+    let before = k_of_n(1, 2, P, BETA) * no_failover_window(2.0 + 30.0, MTBF);
+    let after = k_of_n(1, 2, P, BETA) * automatic_failover();
+    assert_close(rec.entries[0].before, before);
+    assert_close(rec.availability_after()["users"], after);
+    assert_close(
+        rec.downtime_saved_minutes_per_year / analysis::MINUTES_PER_YEAR,
+        after - before,
+    );
 }
 
 #[test]
@@ -403,7 +471,11 @@ fn monitoring_adds_health_checks_and_names_the_self_healing_it_enables() {
     assert_eq!(rec.edits, vec![update(expected)]);
     assert_eq!(rec.resolves_findings[0].rule, "unmonitored");
     assert!(rec.rationale.contains("self-healing"));
-    assert_close(rec.availability_after()["users"], parallel(P));
+    assert_close(
+        rec.entries[0].before,
+        k_of_n(1, 2, unmonitored(P, MTBF), BETA),
+    );
+    assert_close(rec.availability_after()["users"], k_of_n(1, 2, P, BETA));
 }
 
 #[test]
@@ -434,7 +506,10 @@ fn graceful_degradation_makes_a_cache_dependency_soft_and_flags_the_code_change(
     );
     assert!(rec.cost.code_change.is_some());
     assert_eq!(rec.removes_spofs, vec!["cache"]);
-    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
+    assert_close(
+        rec.availability_after()["users"],
+        k_of_n(1, 2, P, BETA).powi(2),
+    );
 }
 
 #[test]
@@ -479,7 +554,11 @@ fn redundancy_adds_a_standby_provider_for_an_external_api_behind_a_failover_grou
     );
     assert!(rec.cost.code_change.is_some());
     assert_eq!(rec.cost.added_instances, 1);
-    assert_close(rec.availability_after()["users"], parallel(P).powi(2));
+    // The two providers are separate components: no common cause between them.
+    assert_close(
+        rec.availability_after()["users"],
+        k_of_n(1, 2, P, BETA) * parallel(P),
+    );
 }
 
 #[test]
@@ -633,12 +712,17 @@ fn fix_all_removes_every_spof_of_every_sample_and_never_lowers_availability() {
 }
 
 #[test]
-fn fix_all_on_the_webshop_spreads_its_zone_then_mirrors_its_region() {
+fn fix_all_on_the_webshop_replicates_its_database_then_spreads_its_zone_then_mirrors_its_region() {
     let outcome = advice::fix_all(&sample("webshop"));
     let applied: Vec<&str> = outcome.applied.iter().map(|r| r.id.as_str()).collect();
+    // The Orders DB is unmonitored (DESIGN §2b: its failures last about 4 hours longer),
+    // so a synchronous replica saves about 1400 minutes a year for one instance: more per
+    // instance than spreading the zone (about 3200 minutes for four), which came first
+    // before detection time counted.
     assert_eq!(
         applied,
         [
+            "replication:db:sync",
             "geo-distribution:zone:eu-a",
             "geo-distribution:region:eu:active-active"
         ]
