@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::measure::needed_changes;
 use super::placement::{self, Layout, hit_by, stretch};
 use super::{FindingRef, Strategy};
-use crate::analysis::{DomainKind, Finding, Report, Spof};
+use crate::analysis::{DomainKind, Finding, MINUTES_PER_YEAR, Report, Spof};
 use crate::edit::Edit;
 use crate::model::{
     Component, ComponentKind, Dependency, DependencyKind, Event, Failover, Model, Needs,
@@ -101,6 +101,26 @@ fn list(items: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// Minutes as people say them: `30 seconds`, `1 minute`, `240 minutes`, `6.5 hours`.
+fn minutes(m: f64) -> String {
+    let (n, one, many) = if m < 1.0 {
+        (format!("{:.0}", m * 60.0), "second", "seconds")
+    } else if m < 300.0 {
+        (format!("{m:.0}"), "minute", "minutes")
+    } else {
+        (format!("{:.1}", m / 60.0), "hour", "hours")
+    };
+    let unit = if n == "1" { one } else { many };
+    format!("{n} {unit}")
+}
+
+/// Two availabilities as percentages with enough decimals to tell them apart.
+fn percents(a: f64, b: f64) -> (String, String) {
+    let show = |x: f64, d: usize| format!("{:.d$} %", x * 100.0);
+    let decimals = (2..=9).find(|&d| show(a, d) != show(b, d)).unwrap_or(9);
+    (show(a, decimals), show(b, decimals))
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -805,6 +825,60 @@ impl Ctx<'_> {
         }
     }
 
+    /// What slow detection costs `c` (DESIGN §2b rule 1) and what health checks buy back.
+    fn monitoring_rationale(&self, c: &Component, monitored: &Component) -> String {
+        let m = self.model;
+        let name = c.display_name();
+        let detect = m.defaults.detect_minutes;
+        let (before, after) = percents(
+            m.effective_replica_availability(c),
+            m.effective_replica_availability(monitored),
+        );
+        let mut s = format!(
+            "Nobody is told when {name} fails: users find out first, so a failure goes unnoticed for {} instead of the {} health checks take, {} longer every time. With a failure every {:.0} hours that leaves {} up {before} of the time; with health checks, {after}. Health checks let the platform heal it by itself (restart or replace the replica: Kubernetes liveness probes, auto-scaling group health checks, a database operator), and alerting pages a human for what self-healing cannot fix.",
+            minutes(detect.unmonitored),
+            minutes(detect.monitored),
+            minutes(detect.unmonitored - detect.monitored),
+            m.mtbf_hours(c),
+            if c.replica_count() > 1 {
+                "each replica"
+            } else {
+                "it"
+            },
+        );
+        if c.failover == Failover::Manual && c.has_failover_window() {
+            s.push_str(&format!(
+                " Its failover is manual, so noticing sooner also shortens every failover from {} to {}.",
+                minutes(m.failover_window_hours(c) * 60.0),
+                minutes(m.failover_window_hours(monitored) * 60.0)
+            ));
+        }
+        s
+    }
+
+    /// How long `c`'s writes wait for a human (DESIGN §2b rule 3) against automatic
+    /// failover.
+    fn failover_rationale(&self, c: &Component, automatic: &Component) -> String {
+        let m = self.model;
+        let name = c.display_name();
+        let yearly = |x: &Component| m.rates(x).failover.unwrap_or(0.0) * MINUTES_PER_YEAR;
+        let unmonitored = if c.monitored {
+            ""
+        } else {
+            " It has no health checks, so most of that wait is nobody noticing; automatic failover runs its own."
+        };
+        format!(
+            "{name} has a standby but waits for a human to promote it: each failure of its primary stops writes for {} until someone notices plus {} to promote the standby by hand, {} in all.{unmonitored} Automatic failover (health-checked promotion and fencing, e.g. Patroni, RDS Multi-AZ, Redis Sentinel) takes {}. With a failure every {:.0} hours its failovers add up to {} a year instead of {}. Test it regularly: an untested failover is a manual one.",
+            minutes(m.detect_minutes(c)),
+            minutes(m.defaults.failover_minutes.manual),
+            minutes(m.failover_window_hours(c) * 60.0),
+            minutes(m.failover_window_hours(automatic) * 60.0),
+            m.mtbf_hours(c),
+            minutes(yearly(c)),
+            minutes(yearly(automatic)),
+        )
+    }
+
     fn finding_fixes(&self, f: &Finding, out: &mut Vec<Candidate>) {
         let Some(c) = self.model.component(&f.target) else {
             return;
@@ -824,9 +898,7 @@ impl Ctx<'_> {
                     target: c.id.clone(),
                     target_kind: DomainKind::Component,
                     summary: format!("Add health checks and alerting to {name}"),
-                    rationale: format!(
-                        "Nobody is told when {name} fails: users find out first, and a failed replica stays failed. Health checks let the platform heal it by itself (restart or replace the replica: Kubernetes liveness probes, auto-scaling group health checks, a database operator), and alerting pages a human for what self-healing cannot fix. The analysis assumes failures are detected and repaired as fast as the availability figures imply, so its numbers do not move; without monitoring they are optimistic."
-                    ),
+                    rationale: self.monitoring_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
                     purpose: resolve,
@@ -841,9 +913,7 @@ impl Ctx<'_> {
                     target: c.id.clone(),
                     target_kind: DomainKind::Component,
                     summary: format!("Switch {name} to automatic failover"),
-                    rationale: format!(
-                        "{name} has a standby but waits for a human to promote it: every failure costs detection, paging and manual work, minutes to hours. Automatic failover (health-checked promotion and fencing, e.g. Patroni, RDS Multi-AZ, Redis Sentinel) takes seconds. Test it regularly: an untested failover is a manual one. The analysis counts a standby as taking over at once, so its numbers do not move; with manual failover they are optimistic."
-                    ),
+                    rationale: self.failover_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
                     purpose: resolve,

@@ -479,6 +479,135 @@ fn monitoring_adds_health_checks_and_names_the_self_healing_it_enables() {
 }
 
 #[test]
+fn monitoring_the_webshops_orders_db_buys_back_its_detection_time() {
+    let m = sample("webshop");
+    let rec = find(&m, "monitoring:db");
+    // Every part users need runs in zone eu-a; the web app's two replicas share bad
+    // deploys (β 0.2); the Orders DB fails every 2160 hours and, unmonitored, stays down
+    // Δ = 238 minutes longer each time: A' = 1 / (1/A + Δ/M).
+    let rest = R * Z * P * P * k_of_n(1, 2, P, 0.2) * P;
+    let before = rest * unmonitored(P, 2160.0);
+    let after = rest * P;
+    assert_close(rec.entries[0].before, before);
+    assert_close(rec.availability_after()["users"], after);
+    assert_close(availability_after(&m, &rec, "users"), after);
+    assert_close(
+        rec.downtime_saved_minutes_per_year / analysis::MINUTES_PER_YEAR,
+        after - before,
+    );
+    assert!(
+        rec.rationale
+            .contains("unnoticed for 240 minutes instead of the 2 minutes health checks take"),
+        "{}",
+        rec.rationale
+    );
+    assert!(rec.rationale.contains("99.72 %") && rec.rationale.contains("99.90 %"));
+    assert!(!rec.rationale.contains("do not move"));
+}
+
+#[test]
+fn monitoring_a_store_with_manual_failover_also_shortens_its_failover_window() {
+    let mut db = component("db", ComponentKind::Database, 2);
+    db.replication = Replication::Sync;
+    db.failover = Failover::Manual;
+    db.monitored = false;
+    let m = model(
+        vec![],
+        vec![client("users"), db],
+        vec![Dependency::hard("users", "db")],
+    );
+    let rec = find(&m, "monitoring:db");
+    // T = detection + 30 minutes of manual promotion: 240 unmonitored, 2 monitored.
+    let before = k_of_n(1, 2, unmonitored(P, MTBF), BETA) * no_failover_window(240.0 + 30.0, MTBF);
+    let after = k_of_n(1, 2, P, BETA) * no_failover_window(2.0 + 30.0, MTBF);
+    assert_close(rec.entries[0].before, before);
+    assert_close(rec.availability_after()["users"], after);
+    assert!(
+        rec.rationale
+            .contains("shortens every failover from 270 minutes to 32 minutes"),
+        "{}",
+        rec.rationale
+    );
+}
+
+/// Each entry's availability before and after `failover:db_id` on the sample `name`: the
+/// failover window is one independent event every entry needs, so automatic failover
+/// multiplies each availability by (1 − p_auto) / (1 − p_manual).
+fn check_automatic_failover_gain(name: &str, db_id: &str, entries: &[&str]) {
+    let m = sample(name);
+    let rec = find(&m, &format!("failover:{db_id}"));
+    let report = analyze(&m);
+    // A monitored database: T = 2 minutes to notice + 30 to promote by hand, against 1.
+    let gain = no_failover_window(1.0, MTBF) / no_failover_window(2.0 + 30.0, MTBF);
+    assert_eq!(rec.entries.len(), entries.len(), "{name}");
+    for (e, id) in rec.entries.iter().zip(entries) {
+        assert_eq!(e.id, *id);
+        assert_close(e.before, report.entry(id).map_or(0.0, |r| r.availability));
+        assert_close(e.after, e.before * gain);
+        assert_close(availability_after(&m, &rec, id), e.before * gain);
+        assert!(e.after > e.before, "{name}: {id}");
+    }
+    assert!(
+        rec.rationale.contains("32 minutes in all") && rec.rationale.contains("takes 1 minute."),
+        "{}",
+        rec.rationale
+    );
+    assert!(!rec.rationale.contains("do not move"));
+}
+
+#[test]
+fn automatic_failover_of_the_catalog_db_raises_both_entries_of_the_microservices() {
+    check_automatic_failover_gain(
+        "microservices",
+        "catalog-db",
+        &["web-users", "mobile-users"],
+    );
+}
+
+#[test]
+fn automatic_failover_of_the_bookings_db_raises_the_two_region_site() {
+    check_automatic_failover_gain("two-region", "db", &["travellers"]);
+}
+
+#[test]
+fn manual_failover_is_a_finding_only_where_a_standby_is_promoted() {
+    let manual = |mut c: Component| {
+        c.failover = Failover::Manual;
+        c
+    };
+    let mut single = manual(component("single", ComponentKind::Database, 1));
+    single.replication = Replication::Sync;
+    let shards = manual(component("shards", ComponentKind::Database, 2));
+    let service = manual(component("service", ComponentKind::Service, 2));
+    let mut pair = manual(component("pair", ComponentKind::Database, 2));
+    pair.replication = Replication::Async;
+    let ids = ["single", "shards", "service", "pair"];
+    let m = model(
+        vec![],
+        vec![client("users"), single, shards, service, pair],
+        ids.iter()
+            .map(|id| Dependency::hard("users", *id))
+            .collect(),
+    );
+    let flagged: Vec<String> = analyze(&m)
+        .findings
+        .iter()
+        .filter(|f| f.rule == "manual-failover")
+        .map(|f| f.target.clone())
+        .collect();
+    // One replica has no standby, unreplicated shards hold different data and a
+    // service's replicas serve side by side: only the replicated pair has a failover
+    // window (DESIGN §2b rule 3), so only there does `Manual` cost anything.
+    assert_eq!(flagged, ["pair"]);
+    let failovers: Vec<String> = recommendations(&m)
+        .iter()
+        .filter(|r| r.strategy == Strategy::Failover)
+        .map(|r| r.id.clone())
+        .collect();
+    assert_eq!(failovers, ["failover:pair"]);
+}
+
+#[test]
 fn graceful_degradation_makes_a_cache_dependency_soft_and_flags_the_code_change() {
     let m = model(
         vec![],
