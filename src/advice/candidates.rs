@@ -1,5 +1,6 @@
-//! Candidate fixes for each SPOF and finding, one generator per strategy: edits plus the
-//! explanation an SRE would give. Never judges them: only `measure` decides what one is worth.
+//! Candidate fixes for each SPOF and finding, and progressive rollout where bad deploys
+//! dominate: edits plus the explanation an SRE would give. Never judges what one is worth:
+//! only `measure` does.
 
 use std::collections::HashSet;
 
@@ -43,6 +44,7 @@ pub struct Candidate {
     pub rationale: String,
     pub edits: Vec<Edit>,
     pub code_change: Option<String>,
+    pub process_change: Option<String>,
     pub purpose: Purpose,
 }
 
@@ -79,6 +81,7 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
         for f in &report.findings {
             ctx.finding_fixes(f, &mut out);
         }
+        ctx.rollout_fixes(&mut out);
     }
     let mut seen = HashSet::new();
     out.retain(|c| seen.insert(c.id.clone()));
@@ -103,6 +106,47 @@ fn list(items: &[String]) -> String {
     }
 }
 
+/// A component rolled out progressively gets the model's default β divided by this. What
+/// still reaches every replica is what the canary misses, so it depends on the new
+/// process, not on how carelessly the component was deployed before; a canary with
+/// automated rollback is taken to stop three in four of the bad releases an ordinary
+/// deploy (the default β) spreads. Below the default, so the lever is never offered twice.
+const ROLLOUT_BETA_DIVISOR: f64 = 4.0;
+
+/// Bad deploys "dominate" a component's downtime from this share of it on.
+const DOMINANT_SHARE: f64 = 0.5;
+
+/// The probability that at least `k` of `n` independent replicas, each up with `p`, are up.
+fn at_least(k: u32, n: u32, p: f64) -> f64 {
+    (k..=n)
+        .map(|i| {
+            let choose = (0..i).fold(1.0, |acc, j| acc * f64::from(n - j) / f64::from(j + 1));
+            choose * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
+        })
+        .sum()
+}
+
+/// Of the time `c` is down by itself (its replicas, bad deploys and failover window,
+/// DESIGN §2b; not its zones or dependencies), the share its bad deploys (`common:c`)
+/// cause. Exact, and from the model alone, so it does not depend on whether the caller's
+/// analysis computed importance.
+fn common_cause_share(model: &Model, c: &Component) -> f64 {
+    let rates = model.rates(c);
+    let common = rates.common.unwrap_or(0.0);
+    let up_otherwise = (1.0 - rates.failover.unwrap_or(0.0))
+        * at_least(
+            c.effective_min_healthy(),
+            c.replica_count(),
+            1.0 - rates.replica,
+        );
+    let down = 1.0 - (1.0 - common) * up_otherwise;
+    if down > 0.0 {
+        common * up_otherwise / down
+    } else {
+        0.0
+    }
+}
+
 /// Minutes as people say them: `30 seconds`, `1 minute`, `240 minutes`, `6.5 hours`.
 fn minutes(m: f64) -> String {
     let (n, one, many) = if m < 1.0 {
@@ -114,6 +158,16 @@ fn minutes(m: f64) -> String {
     };
     let unit = if n == "1" { one } else { many };
     format!("{n} {unit}")
+}
+
+/// A share as a percentage to one decimal, rounded down so that most is never `100 %`.
+fn share_text(x: f64) -> String {
+    let tenths = (x * 1000.0).floor() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} %")
+    } else {
+        format!("{tenths:.1} %")
+    }
 }
 
 /// Two availabilities as percentages with enough decimals to tell them apart.
@@ -300,6 +354,7 @@ impl Ctx<'_> {
             ),
             edits: vec![Self::update(next)],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -357,6 +412,7 @@ impl Ctx<'_> {
                 Edit::AddDependency(Dependency::hard(&lb_id, &c.id)),
             ],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -427,6 +483,7 @@ impl Ctx<'_> {
             ),
             edits: vec![Self::update(next)],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -480,6 +537,7 @@ impl Ctx<'_> {
                 "integrate {alt_id} and fail over to it when {} fails (circuit breaker, retry on the second provider)",
                 c.id
             )),
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -536,6 +594,7 @@ impl Ctx<'_> {
                 })
                 .collect(),
             code_change: Some(format!("{who}: {pattern}")),
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -659,6 +718,7 @@ impl Ctx<'_> {
             rationale,
             edits,
             code_change: None,
+            process_change: None,
             purpose: Purpose::RemoveSpof(spof.event()),
         });
     }
@@ -764,6 +824,7 @@ impl Ctx<'_> {
                 ),
                 edits,
                 code_change: None,
+                process_change: None,
                 purpose: Purpose::RemoveSpof(spof.event()),
             });
         }
@@ -820,6 +881,7 @@ impl Ctx<'_> {
                 ),
                 edits,
                 code_change: None,
+                process_change: None,
                 purpose: Purpose::Improve,
             });
         }
@@ -879,6 +941,70 @@ impl Ctx<'_> {
         )
     }
 
+    /// Progressive rollout (a lower β) for each component whose bad deploys cause at least
+    /// [`DOMINANT_SHARE`] of the downtime it causes by itself: there more replicas barely
+    /// help, since one release reaches them all. Not where the model already records a
+    /// careful rollout: a β of its own at or below the default, as the edit sets.
+    fn rollout_fixes(&self, out: &mut Vec<Candidate>) {
+        let m = self.model;
+        for c in m.components.iter() {
+            if !self.live(c) || !m.has_common_cause(c) {
+                continue;
+            }
+            if c.common_cause.is_some_and(|b| b <= m.defaults.common_cause) {
+                continue;
+            }
+            let share = common_cause_share(m, c);
+            if share < DOMINANT_SHARE {
+                continue;
+            }
+            let beta = m.common_cause(c);
+            let mut next = c.clone();
+            let rolled_out = m.defaults.common_cause / ROLLOUT_BETA_DIVISOR;
+            next.common_cause = Some(rolled_out);
+            let basis = if m.defaults.common_cause > 0.0 {
+                format!(
+                    "a quarter of the model's default ({}): what still reaches every replica is what the canary misses, and a canary with automated rollback is assumed to stop three in four of the bad releases an ordinary deploy spreads",
+                    m.defaults.common_cause
+                )
+            } else {
+                "the model's default, which counts no bad deploy as reaching every replica"
+                    .to_owned()
+            };
+            let name = c.display_name();
+            let step = if placement::distinct_zones(c).len() > 1 {
+                "one zone at a time"
+            } else {
+                "one replica at a time"
+            };
+            out.push(Candidate {
+                id: format!("graceful-degradation:{}:rollout", c.id),
+                strategy: Strategy::GracefulDegradation,
+                target: c.id.clone(),
+                target_kind: DomainKind::Component,
+                summary: format!(
+                    "Roll out changes to {name} progressively: a canary first, then {step} (process change)"
+                ),
+                rationale: format!(
+                    "Bad deploys cause {} of the downtime {name} causes by itself: {} of its failures (common_cause {beta}) are a release, config push or poison message that reaches {} at once, and no number of replicas protects against that. Rolling changes out progressively (a canary replica first, then {step}, each step gated on health checks and error rates, with automated rollback) stops most bad releases while they still hit one replica. The edit records it as common_cause {rolled_out}, {basis}. Put in your own figure if you track failed deploys. This is a process change in the deploy pipeline, not an architecture change: nothing is added to the system.",
+                    share_text(share),
+                    share_text(beta),
+                    match c.replica_count() {
+                        2 => "both replicas".to_owned(),
+                        n => format!("all {n} replicas"),
+                    },
+                ),
+                edits: vec![Self::update(next)],
+                code_change: None,
+                process_change: Some(format!(
+                    "roll out {} progressively: a canary, then {step}, with automated rollback",
+                    c.id
+                )),
+                purpose: Purpose::Improve,
+            });
+        }
+    }
+
     fn finding_fixes(&self, f: &Finding, out: &mut Vec<Candidate>) {
         let Some(c) = self.model.component(&f.target) else {
             return;
@@ -901,6 +1027,7 @@ impl Ctx<'_> {
                     rationale: self.monitoring_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -916,6 +1043,7 @@ impl Ctx<'_> {
                     rationale: self.failover_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -946,6 +1074,7 @@ impl Ctx<'_> {
                     ),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -980,6 +1109,7 @@ impl Ctx<'_> {
                     ),
                     edits,
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -1023,6 +1153,7 @@ impl Ctx<'_> {
                     ),
                     edits,
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }

@@ -690,6 +690,179 @@ fn redundancy_adds_a_standby_provider_for_an_external_api_behind_a_failover_grou
     );
 }
 
+/// Users need a pair of load balancers with the default β, nothing else.
+fn balancer_pair() -> Model {
+    model(
+        vec![],
+        vec![
+            client("users"),
+            component("lb", ComponentKind::LoadBalancer, 2),
+        ],
+        vec![Dependency::hard("users", "lb")],
+    )
+}
+
+#[test]
+fn progressive_rollout_lowers_beta_where_bad_deploys_dominate() {
+    let m = balancer_pair();
+    let rec = find(&m, "graceful-degradation:lb:rollout");
+    assert_eq!(rec.strategy, Strategy::GracefulDegradation);
+    // A quarter of the model's default β: what the canary misses.
+    let mut expected = component("lb", ComponentKind::LoadBalancer, 2);
+    expected.common_cause = Some(BETA / 4.0);
+    assert_eq!(rec.edits, vec![update(expected)]);
+    assert!(rec.removes_spofs.is_empty());
+    assert!(rec.resolves_findings.is_empty());
+    assert_eq!(rec.cost.added_instances, 0);
+    assert_eq!(rec.cost.code_change, None);
+    assert!(rec.cost.process_change.is_some());
+    for words in [
+        "canary",
+        "one replica at a time",
+        "process change",
+        "not an architecture change",
+    ] {
+        assert!(rec.rationale.contains(words), "{words}: {}", rec.rationale);
+    }
+    assert_close(rec.entries[0].before, k_of_n(1, 2, P, BETA));
+    assert_close(
+        rec.availability_after()["users"],
+        k_of_n(1, 2, P, BETA / 4.0),
+    );
+    assert_close(
+        availability_after(&m, &rec, "users"),
+        k_of_n(1, 2, P, BETA / 4.0),
+    );
+}
+
+#[test]
+fn progressive_rollout_is_offered_once() {
+    let m = balancer_pair();
+    let rec = find(&m, "graceful-degradation:lb:rollout");
+    let mut next = m.clone();
+    Edit::apply_all(&rec.edits, &mut next).expect("applies");
+    assert!(
+        recommendations(&next)
+            .iter()
+            .all(|r| r.strategy != Strategy::GracefulDegradation),
+        "{:?}",
+        ids(&recommendations(&next))
+    );
+}
+
+#[test]
+fn progressive_rollout_is_not_offered_where_replicas_fail_alone_or_rollout_is_already_careful() {
+    // Two replicas that must both be up: a replica failing by itself, (1 − β) of twice
+    // as many failures, is most of the downtime.
+    let mut both = component("both", ComponentKind::Service, 2);
+    both.min_healthy = 2;
+    // A β of its own at or below the default records a careful rollout.
+    let mut canaried = component("canaried", ComponentKind::LoadBalancer, 2);
+    canaried.common_cause = Some(0.02);
+    let mut typical = component("typical", ComponentKind::Gateway, 2);
+    typical.common_cause = Some(BETA);
+    let m = model(
+        vec![],
+        vec![client("users"), both, canaried, typical],
+        ["both", "canaried", "typical"]
+            .iter()
+            .map(|id| Dependency::hard("users", *id))
+            .collect(),
+    );
+    let recs = recommendations(&m);
+    assert!(
+        recs.iter().all(|r| !r.id.ends_with(":rollout")),
+        "{:?}",
+        ids(&recs)
+    );
+}
+
+#[test]
+fn progressive_rollout_in_a_model_without_common_cause_by_default_removes_it() {
+    let mut m = balancer_pair();
+    m.defaults.common_cause = 0.0;
+    if let Some(lb) = m.component_mut("lb") {
+        lb.common_cause = Some(0.1);
+    }
+    let rec = find(&m, "graceful-degradation:lb:rollout");
+    assert!(
+        rec.rationale
+            .contains("common_cause 0, the model's default"),
+        "{}",
+        rec.rationale
+    );
+    assert_close(rec.entries[0].before, k_of_n(1, 2, P, 0.1));
+    assert_close(rec.availability_after()["users"], parallel(P));
+}
+
+#[test]
+fn progressive_rollout_of_the_webshops_web_app_saves_what_its_bad_deploys_cost() {
+    let m = sample("webshop");
+    let rec = find(&m, "graceful-degradation:web:rollout");
+    // β 0.2 (one failure in five is a deploy of both replicas at once) to 0.0125.
+    let rest = R * Z * P * P * P * unmonitored(P, 2160.0);
+    let before = rest * k_of_n(1, 2, P, 0.2);
+    let after = rest * k_of_n(1, 2, P, BETA / 4.0);
+    assert_close(rec.entries[0].before, before);
+    assert_close(rec.availability_after()["users"], after);
+    assert!(
+        rec.rationale
+            .contains("99.6 % of the downtime Web app causes by itself"),
+        "{}",
+        rec.rationale
+    );
+}
+
+#[test]
+fn progressive_rollout_follows_the_samples_deploy_notes() {
+    // The hardened shop's web app already rolls out one zone at a time (β 0.02).
+    let hardened = recommendations(&sample("webshop-hardened"));
+    assert!(!ids(&hardened).contains(&"graceful-degradation:web:rollout"));
+    // Checkout deploys to every replica at once (β 0.1, twice the default): of all the
+    // rollouts on the microservices, its saves the most.
+    let micro = recommendations(&sample("microservices"));
+    let rollouts: Vec<&str> = ids(&micro)
+        .into_iter()
+        .filter(|id| id.ends_with(":rollout"))
+        .collect();
+    assert_eq!(
+        rollouts.first(),
+        Some(&"graceful-degradation:checkout:rollout")
+    );
+}
+
+#[test]
+fn a_third_replica_gains_less_than_the_second_and_less_than_independence_promises() {
+    let one = model(
+        vec![],
+        vec![
+            client("users"),
+            component("lb", ComponentKind::LoadBalancer, 1),
+        ],
+        vec![Dependency::hard("users", "lb")],
+    );
+    let second = find(&one, "redundancy:lb");
+    let two = balancer_pair();
+    let mut three = two.clone();
+    if let Some(lb) = three.component_mut("lb") {
+        lb.replicas = 3;
+    }
+    let users = |m: &Model| analyze(m).entry("users").map_or(0.0, |e| e.availability);
+    let third = users(&three) - users(&two);
+    assert_close(
+        second.downtime_saved_minutes_per_year / analysis::MINUTES_PER_YEAR,
+        k_of_n(1, 2, P, BETA) - P,
+    );
+    assert_close(third, k_of_n(1, 3, P, BETA) - k_of_n(1, 2, P, BETA));
+    assert!(third * analysis::MINUTES_PER_YEAR < second.downtime_saved_minutes_per_year);
+    // Independent replicas would gain q² − q³ from a third; a bad deploy still takes all.
+    let q = 1.0 - P;
+    assert!(third < q * q - q * q * q, "{third}");
+    // So on the pair, rolling out progressively saves more than a third replica would.
+    let rollout = find(&two, "graceful-degradation:lb:rollout");
+    assert!(rollout.downtime_saved_minutes_per_year > third * analysis::MINUTES_PER_YEAR);
+}
+
 #[test]
 fn every_strategy_fires_on_the_samples_or_the_small_models() {
     let mut seen: Vec<Strategy> = Vec::new();

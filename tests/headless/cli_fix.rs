@@ -190,7 +190,9 @@ fn check_json_lists_recommendations_with_the_design_keys() {
     assert!(output.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let recs = doc["recommendations"].as_array().expect("array");
-    assert_eq!(recs.len(), 11);
+    // Eleven fixes and progressive rollout of the web app, whose bad deploys (β 0.2)
+    // cause nearly all of its downtime.
+    assert_eq!(recs.len(), 12);
     let strategies = [
         "redundancy",
         "load-balancing",
@@ -225,6 +227,14 @@ fn check_json_lists_recommendations_with_the_design_keys() {
         serde_json::json!(["zone:eu-a", "db", "files", "dns", "lb"])
     );
     assert_eq!(zone["cost"]["added_instances"], 4);
+    let rollout = recs
+        .iter()
+        .find(|r| r["id"] == "graceful-degradation:web:rollout")
+        .expect("the rollout");
+    assert_eq!(rollout["strategy"], "graceful-degradation");
+    assert_eq!(rollout["cost"]["added_instances"], 0);
+    assert!(rollout["cost"]["code_change"].is_null());
+    assert!(rollout["cost"]["process_change"].is_string());
 }
 
 #[test]
@@ -234,13 +244,13 @@ fn check_text_and_markdown_list_recommendations() {
         .arg(sample_path("webshop"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("Recommendations (11)"))
+        .stdout(predicate::str::contains("Recommendations (12)"))
         .stdout(predicate::str::contains("1. replication:db:sync"));
     spofscope()
         .args(["check", "--format", "markdown"])
         .arg(sample_path("webshop"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("## Recommendations (11)"))
+        .stdout(predicate::str::contains("## Recommendations (12)"))
         .stdout(predicate::str::contains("`redundancy:lb`"));
 }
