@@ -110,7 +110,7 @@ fn list(items: &[String]) -> String {
 /// still reaches every replica is what the canary misses, so it depends on the new
 /// process, not on how carelessly the component was deployed before; a canary with
 /// automated rollback is taken to stop three in four of the bad releases an ordinary
-/// deploy (the default β) spreads. Below the default, so the lever is never offered twice.
+/// deploy (the default β) spreads. Not above the default, so the lever is offered once.
 const ROLLOUT_BETA_DIVISOR: f64 = 4.0;
 
 /// Bad deploys "dominate" a component's downtime from this share of it on.
@@ -941,17 +941,18 @@ impl Ctx<'_> {
         )
     }
 
-    /// Progressive rollout (a lower β) for each component whose bad deploys cause at least
-    /// [`DOMINANT_SHARE`] of the downtime it causes by itself: there more replicas barely
-    /// help, since one release reaches them all. Not where the model already records a
-    /// careful rollout: a β of its own at or below the default, as the edit sets.
+    /// Progressive rollout (a lower β) for each component whose deploys the model records
+    /// as worse than ordinary (a β of its own above the default) and whose bad deploys
+    /// cause at least [`DOMINANT_SHARE`] of the downtime it causes by itself: there more
+    /// replicas barely help, since one release reaches them all. Not for components at the
+    /// default: with two or more replicas nearly every one of them is dominated too, and
+    /// the same process change for each would bury the rest of the advice (and the
+    /// measuring budget) under a team-wide decision the model knows nothing specific about.
     fn rollout_fixes(&self, out: &mut Vec<Candidate>) {
         let m = self.model;
         for c in m.components.iter() {
-            if !self.live(c) || !m.has_common_cause(c) {
-                continue;
-            }
-            if c.common_cause.is_some_and(|b| b <= m.defaults.common_cause) {
+            let careless = m.common_cause(c) > m.defaults.common_cause;
+            if !self.live(c) || !m.has_common_cause(c) || !careless {
                 continue;
             }
             let share = common_cause_share(m, c);

@@ -5,9 +5,9 @@
 //!
 //! - [`recommend`]`(&Model, &Report) -> Advice`: for every SPOF and finding of `report`
 //!   (which must be `analysis::analyze(model, _)`), the candidate fixes of all seven
-//!   [`Strategy`]s that hold up under measurement, and progressive rollout wherever bad
-//!   deploys (DESIGN §2b common cause) cause most of a component's downtime, ranked best
-//!   first. Each
+//!   [`Strategy`]s that hold up under measurement, and progressive rollout where the
+//!   model records worse than ordinary deploys (a β above the default, DESIGN §2b) and
+//!   they cause most of a component's downtime, ranked best first. Each
 //!   [`Recommendation`] carries its [`Edit`]s (apply them with
 //!   `Document::apply(&rec.summary, &rec.edits)` as one undo step), the SPOFs it
 //!   removes, each entry's availability before and after, downtime saved and [`Cost`].

@@ -690,21 +690,23 @@ fn redundancy_adds_a_standby_provider_for_an_external_api_behind_a_failover_grou
     );
 }
 
-/// Users need a pair of load balancers with the default β, nothing else.
-fn balancer_pair() -> Model {
+/// β of a pair deployed to both replicas at once, four times the default.
+const CARELESS: f64 = 0.2;
+
+/// Users need a pair of load balancers, nothing else, with β `beta` when given.
+fn balancer_pair(beta: Option<f64>) -> Model {
+    let mut lb = component("lb", ComponentKind::LoadBalancer, 2);
+    lb.common_cause = beta;
     model(
         vec![],
-        vec![
-            client("users"),
-            component("lb", ComponentKind::LoadBalancer, 2),
-        ],
+        vec![client("users"), lb],
         vec![Dependency::hard("users", "lb")],
     )
 }
 
 #[test]
 fn progressive_rollout_lowers_beta_where_bad_deploys_dominate() {
-    let m = balancer_pair();
+    let m = balancer_pair(Some(CARELESS));
     let rec = find(&m, "graceful-degradation:lb:rollout");
     assert_eq!(rec.strategy, Strategy::GracefulDegradation);
     // A quarter of the model's default β: what the canary misses.
@@ -724,7 +726,7 @@ fn progressive_rollout_lowers_beta_where_bad_deploys_dominate() {
     ] {
         assert!(rec.rationale.contains(words), "{words}: {}", rec.rationale);
     }
-    assert_close(rec.entries[0].before, k_of_n(1, 2, P, BETA));
+    assert_close(rec.entries[0].before, k_of_n(1, 2, P, CARELESS));
     assert_close(
         rec.availability_after()["users"],
         k_of_n(1, 2, P, BETA / 4.0),
@@ -737,7 +739,7 @@ fn progressive_rollout_lowers_beta_where_bad_deploys_dominate() {
 
 #[test]
 fn progressive_rollout_is_offered_once() {
-    let m = balancer_pair();
+    let m = balancer_pair(Some(CARELESS));
     let rec = find(&m, "graceful-degradation:lb:rollout");
     let mut next = m.clone();
     Edit::apply_all(&rec.edits, &mut next).expect("applies");
@@ -751,20 +753,24 @@ fn progressive_rollout_is_offered_once() {
 }
 
 #[test]
-fn progressive_rollout_is_not_offered_where_replicas_fail_alone_or_rollout_is_already_careful() {
+fn progressive_rollout_is_not_offered_where_replicas_fail_alone_or_deploys_are_not_worse_than_ordinary()
+ {
     // Two replicas that must both be up: a replica failing by itself, (1 − β) of twice
-    // as many failures, is most of the downtime.
+    // as many failures, is most of the downtime even with careless deploys.
     let mut both = component("both", ComponentKind::Service, 2);
     both.min_healthy = 2;
-    // A β of its own at or below the default records a careful rollout.
-    let mut canaried = component("canaried", ComponentKind::LoadBalancer, 2);
-    canaried.common_cause = Some(0.02);
+    both.common_cause = Some(CARELESS);
+    // Bad deploys dominate all of these, but the model records nothing worse than an
+    // ordinary deploy: the default, a β equal to it, or a careful one below it.
+    let ordinary = component("ordinary", ComponentKind::Service, 3);
     let mut typical = component("typical", ComponentKind::Gateway, 2);
     typical.common_cause = Some(BETA);
+    let mut canaried = component("canaried", ComponentKind::LoadBalancer, 2);
+    canaried.common_cause = Some(0.02);
     let m = model(
         vec![],
-        vec![client("users"), both, canaried, typical],
-        ["both", "canaried", "typical"]
+        vec![client("users"), both, ordinary, typical, canaried],
+        ["both", "ordinary", "typical", "canaried"]
             .iter()
             .map(|id| Dependency::hard("users", *id))
             .collect(),
@@ -779,11 +785,8 @@ fn progressive_rollout_is_not_offered_where_replicas_fail_alone_or_rollout_is_al
 
 #[test]
 fn progressive_rollout_in_a_model_without_common_cause_by_default_removes_it() {
-    let mut m = balancer_pair();
+    let mut m = balancer_pair(Some(0.1));
     m.defaults.common_cause = 0.0;
-    if let Some(lb) = m.component_mut("lb") {
-        lb.common_cause = Some(0.1);
-    }
     let rec = find(&m, "graceful-degradation:lb:rollout");
     assert!(
         rec.rationale
@@ -815,20 +818,23 @@ fn progressive_rollout_of_the_webshops_web_app_saves_what_its_bad_deploys_cost()
 
 #[test]
 fn progressive_rollout_follows_the_samples_deploy_notes() {
-    // The hardened shop's web app already rolls out one zone at a time (β 0.02).
-    let hardened = recommendations(&sample("webshop-hardened"));
-    assert!(!ids(&hardened).contains(&"graceful-degradation:web:rollout"));
-    // Checkout deploys to every replica at once (β 0.1, twice the default): of all the
-    // rollouts on the microservices, its saves the most.
-    let micro = recommendations(&sample("microservices"));
-    let rollouts: Vec<&str> = ids(&micro)
-        .into_iter()
-        .filter(|id| id.ends_with(":rollout"))
-        .collect();
+    let rollouts = |name: &str| -> Vec<String> {
+        recommendations(&sample(name))
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|id| id.ends_with(":rollout"))
+            .collect()
+    };
+    // The web shop deploys both web replicas at once (β 0.2) and the microservices'
+    // checkout every replica on each merge (β 0.1); the hardened shop's web app already
+    // rolls out one zone at a time (β 0.02), and everything else deploys as ordinary.
+    assert_eq!(rollouts("webshop"), ["graceful-degradation:web:rollout"]);
     assert_eq!(
-        rollouts.first(),
-        Some(&"graceful-degradation:checkout:rollout")
+        rollouts("microservices"),
+        ["graceful-degradation:checkout:rollout"]
     );
+    assert!(rollouts("webshop-hardened").is_empty());
+    assert!(rollouts("two-region").is_empty());
 }
 
 #[test]
@@ -842,7 +848,7 @@ fn a_third_replica_gains_less_than_the_second_and_less_than_independence_promise
         vec![Dependency::hard("users", "lb")],
     );
     let second = find(&one, "redundancy:lb");
-    let two = balancer_pair();
+    let two = balancer_pair(None);
     let mut three = two.clone();
     if let Some(lb) = three.component_mut("lb") {
         lb.replicas = 3;
@@ -858,7 +864,18 @@ fn a_third_replica_gains_less_than_the_second_and_less_than_independence_promise
     // Independent replicas would gain q² − q³ from a third; a bad deploy still takes all.
     let q = 1.0 - P;
     assert!(third < q * q - q * q * q, "{third}");
-    // So on the pair, rolling out progressively saves more than a third replica would.
+}
+
+#[test]
+fn where_bad_deploys_dominate_rolling_out_progressively_saves_more_than_a_third_replica() {
+    let two = balancer_pair(Some(CARELESS));
+    let mut three = two.clone();
+    if let Some(lb) = three.component_mut("lb") {
+        lb.replicas = 3;
+    }
+    let users = |m: &Model| analyze(m).entry("users").map_or(0.0, |e| e.availability);
+    let third = users(&three) - users(&two);
+    assert_close(third, k_of_n(1, 3, P, CARELESS) - k_of_n(1, 2, P, CARELESS));
     let rollout = find(&two, "graceful-degradation:lb:rollout");
     assert!(rollout.downtime_saved_minutes_per_year > third * analysis::MINUTES_PER_YEAR);
 }
