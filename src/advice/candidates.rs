@@ -1,12 +1,13 @@
-//! Candidate fixes for each SPOF and finding, one generator per strategy: edits plus the
-//! explanation an SRE would give. Never judges them: only `measure` decides what one is worth.
+//! Candidate fixes for each SPOF and finding, and progressive rollout where bad deploys
+//! dominate: edits plus the explanation an SRE would give. Never judges what one is worth:
+//! only `measure` does.
 
 use std::collections::HashSet;
 
 use super::measure::needed_changes;
 use super::placement::{self, Layout, hit_by, stretch};
 use super::{FindingRef, Strategy};
-use crate::analysis::{DomainKind, Finding, Report, Spof};
+use crate::analysis::{DomainKind, Finding, MINUTES_PER_YEAR, Report, Spof};
 use crate::edit::Edit;
 use crate::model::{
     Component, ComponentKind, Dependency, DependencyKind, Event, Failover, Model, Needs,
@@ -43,6 +44,7 @@ pub struct Candidate {
     pub rationale: String,
     pub edits: Vec<Edit>,
     pub code_change: Option<String>,
+    pub process_change: Option<String>,
     pub purpose: Purpose,
 }
 
@@ -79,6 +81,7 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
         for f in &report.findings {
             ctx.finding_fixes(f, &mut out);
         }
+        ctx.rollout_fixes(&mut out);
     }
     let mut seen = HashSet::new();
     out.retain(|c| seen.insert(c.id.clone()));
@@ -101,6 +104,77 @@ fn list(items: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// A component rolled out progressively gets the model's default β divided by this. What
+/// still reaches every replica is what the canary misses, so it depends on the new
+/// process, not on how carelessly the component was deployed before; a canary with
+/// automated rollback is taken to stop three in four of the bad releases an ordinary
+/// deploy (the default β) spreads. Not above the default, so the lever is offered once.
+const ROLLOUT_BETA_DIVISOR: f64 = 4.0;
+
+/// Bad deploys "dominate" a component's downtime from this share of it on.
+const DOMINANT_SHARE: f64 = 0.5;
+
+/// The probability that at least `k` of `n` independent replicas, each up with `p`, are up.
+fn at_least(k: u32, n: u32, p: f64) -> f64 {
+    (k..=n)
+        .map(|i| {
+            let choose = (0..i).fold(1.0, |acc, j| acc * f64::from(n - j) / f64::from(j + 1));
+            choose * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32)
+        })
+        .sum()
+}
+
+/// Of the time `c` is down by itself (its replicas, bad deploys and failover window,
+/// DESIGN §2b; not its zones or dependencies), the share its bad deploys (`common:c`)
+/// cause. Exact, and from the model alone, so it does not depend on whether the caller's
+/// analysis computed importance.
+fn common_cause_share(model: &Model, c: &Component) -> f64 {
+    let rates = model.rates(c);
+    let common = rates.common.unwrap_or(0.0);
+    let up_otherwise = (1.0 - rates.failover.unwrap_or(0.0))
+        * at_least(
+            c.effective_min_healthy(),
+            c.replica_count(),
+            1.0 - rates.replica,
+        );
+    let down = 1.0 - (1.0 - common) * up_otherwise;
+    if down > 0.0 {
+        common * up_otherwise / down
+    } else {
+        0.0
+    }
+}
+
+/// Minutes as people say them: `30 seconds`, `1 minute`, `240 minutes`, `6.5 hours`.
+fn minutes(m: f64) -> String {
+    let (n, one, many) = if m < 1.0 {
+        (format!("{:.0}", m * 60.0), "second", "seconds")
+    } else if m < 300.0 {
+        (format!("{m:.0}"), "minute", "minutes")
+    } else {
+        (format!("{:.1}", m / 60.0), "hour", "hours")
+    };
+    let unit = if n == "1" { one } else { many };
+    format!("{n} {unit}")
+}
+
+/// A share as a percentage to one decimal, rounded down so that most is never `100 %`.
+fn share_text(x: f64) -> String {
+    let tenths = (x * 1000.0).floor() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} %")
+    } else {
+        format!("{tenths:.1} %")
+    }
+}
+
+/// Two availabilities as percentages with enough decimals to tell them apart.
+fn percents(a: f64, b: f64) -> (String, String) {
+    let show = |x: f64, d: usize| format!("{:.d$} %", x * 100.0);
+    let decimals = (2..=9).find(|&d| show(a, d) != show(b, d)).unwrap_or(9);
+    (show(a, decimals), show(b, decimals))
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -280,6 +354,7 @@ impl Ctx<'_> {
             ),
             edits: vec![Self::update(next)],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -337,6 +412,7 @@ impl Ctx<'_> {
                 Edit::AddDependency(Dependency::hard(&lb_id, &c.id)),
             ],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -407,6 +483,7 @@ impl Ctx<'_> {
             ),
             edits: vec![Self::update(next)],
             code_change: None,
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -460,6 +537,7 @@ impl Ctx<'_> {
                 "integrate {alt_id} and fail over to it when {} fails (circuit breaker, retry on the second provider)",
                 c.id
             )),
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -516,6 +594,7 @@ impl Ctx<'_> {
                 })
                 .collect(),
             code_change: Some(format!("{who}: {pattern}")),
+            process_change: None,
             purpose: purpose.clone(),
         });
     }
@@ -639,6 +718,7 @@ impl Ctx<'_> {
             rationale,
             edits,
             code_change: None,
+            process_change: None,
             purpose: Purpose::RemoveSpof(spof.event()),
         });
     }
@@ -744,6 +824,7 @@ impl Ctx<'_> {
                 ),
                 edits,
                 code_change: None,
+                process_change: None,
                 purpose: Purpose::RemoveSpof(spof.event()),
             });
         }
@@ -800,6 +881,126 @@ impl Ctx<'_> {
                 ),
                 edits,
                 code_change: None,
+                process_change: None,
+                purpose: Purpose::Improve,
+            });
+        }
+    }
+
+    /// What slow detection costs `c` (DESIGN §2b rule 1) and what health checks buy back.
+    fn monitoring_rationale(&self, c: &Component, monitored: &Component) -> String {
+        let m = self.model;
+        let name = c.display_name();
+        let detect = m.defaults.detect_minutes;
+        let (before, after) = percents(
+            m.effective_replica_availability(c),
+            m.effective_replica_availability(monitored),
+        );
+        let mut s = format!(
+            "Nobody is told when {name} fails: users find out first, so a failure goes unnoticed for {} instead of the {} health checks take, {} longer every time. With a failure every {:.0} hours that leaves {} up {before} of the time; with health checks, {after}. Health checks let the platform heal it by itself (restart or replace the replica: Kubernetes liveness probes, auto-scaling group health checks, a database operator), and alerting pages a human for what self-healing cannot fix.",
+            minutes(detect.unmonitored),
+            minutes(detect.monitored),
+            minutes(detect.unmonitored - detect.monitored),
+            m.mtbf_hours(c),
+            if c.replica_count() > 1 {
+                "each replica"
+            } else {
+                "it"
+            },
+        );
+        if c.failover == Failover::Manual && c.has_failover_window() {
+            s.push_str(&format!(
+                " Its failover is manual, so noticing sooner also shortens every failover from {} to {}.",
+                minutes(m.failover_window_hours(c) * 60.0),
+                minutes(m.failover_window_hours(monitored) * 60.0)
+            ));
+        }
+        s
+    }
+
+    /// How long `c`'s writes wait for a human (DESIGN §2b rule 3) against automatic
+    /// failover.
+    fn failover_rationale(&self, c: &Component, automatic: &Component) -> String {
+        let m = self.model;
+        let name = c.display_name();
+        let yearly = |x: &Component| m.rates(x).failover.unwrap_or(0.0) * MINUTES_PER_YEAR;
+        let unmonitored = if c.monitored {
+            ""
+        } else {
+            " It has no health checks, so most of that wait is nobody noticing; automatic failover runs its own."
+        };
+        format!(
+            "{name} has a standby but waits for a human to promote it: each failure of its primary stops writes for {} until someone notices plus {} to promote the standby by hand, {} in all.{unmonitored} Automatic failover (health-checked promotion and fencing, e.g. Patroni, RDS Multi-AZ, Redis Sentinel) takes {}. With a failure every {:.0} hours its failovers add up to {} a year instead of {}. Test it regularly: an untested failover is a manual one.",
+            minutes(m.detect_minutes(c)),
+            minutes(m.defaults.failover_minutes.manual),
+            minutes(m.failover_window_hours(c) * 60.0),
+            minutes(m.failover_window_hours(automatic) * 60.0),
+            m.mtbf_hours(c),
+            minutes(yearly(c)),
+            minutes(yearly(automatic)),
+        )
+    }
+
+    /// Progressive rollout (a lower β) for each component whose deploys the model records
+    /// as worse than ordinary (a β of its own above the default) and whose bad deploys
+    /// cause at least [`DOMINANT_SHARE`] of the downtime it causes by itself: there more
+    /// replicas barely help, since one release reaches them all. Not for components at the
+    /// default: with two or more replicas nearly every one of them is dominated too, and
+    /// the same process change for each would bury the rest of the advice (and the
+    /// measuring budget) under a team-wide decision the model knows nothing specific about.
+    fn rollout_fixes(&self, out: &mut Vec<Candidate>) {
+        let m = self.model;
+        for c in m.components.iter() {
+            let careless = m.common_cause(c) > m.defaults.common_cause;
+            if !self.live(c) || !m.has_common_cause(c) || !careless {
+                continue;
+            }
+            let share = common_cause_share(m, c);
+            if share < DOMINANT_SHARE {
+                continue;
+            }
+            let beta = m.common_cause(c);
+            let mut next = c.clone();
+            let rolled_out = m.defaults.common_cause / ROLLOUT_BETA_DIVISOR;
+            next.common_cause = Some(rolled_out);
+            let basis = if m.defaults.common_cause > 0.0 {
+                format!(
+                    "a quarter of the model's default ({}): what still reaches every replica is what the canary misses, and a canary with automated rollback is assumed to stop three in four of the bad releases an ordinary deploy spreads",
+                    m.defaults.common_cause
+                )
+            } else {
+                "the model's default, which counts no bad deploy as reaching every replica"
+                    .to_owned()
+            };
+            let name = c.display_name();
+            let step = if placement::distinct_zones(c).len() > 1 {
+                "one zone at a time"
+            } else {
+                "one replica at a time"
+            };
+            out.push(Candidate {
+                id: format!("graceful-degradation:{}:rollout", c.id),
+                strategy: Strategy::GracefulDegradation,
+                target: c.id.clone(),
+                target_kind: DomainKind::Component,
+                summary: format!(
+                    "Roll out changes to {name} progressively: a canary first, then {step} (process change)"
+                ),
+                rationale: format!(
+                    "Bad deploys cause {} of the downtime {name} causes by itself: {} of its failures (common_cause {beta}) are a release, config push or poison message that reaches {} at once, and no number of replicas protects against that. Rolling changes out progressively (a canary replica first, then {step}, each step gated on health checks and error rates, with automated rollback) stops most bad releases while they still hit one replica. The edit records it as common_cause {rolled_out}, {basis}. Put in your own figure if you track failed deploys. This is a process change in the deploy pipeline, not an architecture change: nothing is added to the system.",
+                    share_text(share),
+                    share_text(beta),
+                    match c.replica_count() {
+                        2 => "both replicas".to_owned(),
+                        n => format!("all {n} replicas"),
+                    },
+                ),
+                edits: vec![Self::update(next)],
+                code_change: None,
+                process_change: Some(format!(
+                    "roll out {} progressively: a canary, then {step}, with automated rollback",
+                    c.id
+                )),
                 purpose: Purpose::Improve,
             });
         }
@@ -824,11 +1025,10 @@ impl Ctx<'_> {
                     target: c.id.clone(),
                     target_kind: DomainKind::Component,
                     summary: format!("Add health checks and alerting to {name}"),
-                    rationale: format!(
-                        "Nobody is told when {name} fails: users find out first, and a failed replica stays failed. Health checks let the platform heal it by itself (restart or replace the replica: Kubernetes liveness probes, auto-scaling group health checks, a database operator), and alerting pages a human for what self-healing cannot fix. The analysis assumes failures are detected and repaired as fast as the availability figures imply, so its numbers do not move; without monitoring they are optimistic."
-                    ),
+                    rationale: self.monitoring_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -841,11 +1041,10 @@ impl Ctx<'_> {
                     target: c.id.clone(),
                     target_kind: DomainKind::Component,
                     summary: format!("Switch {name} to automatic failover"),
-                    rationale: format!(
-                        "{name} has a standby but waits for a human to promote it: every failure costs detection, paging and manual work, minutes to hours. Automatic failover (health-checked promotion and fencing, e.g. Patroni, RDS Multi-AZ, Redis Sentinel) takes seconds. Test it regularly: an untested failover is a manual one. The analysis counts a standby as taking over at once, so its numbers do not move; with manual failover they are optimistic."
-                    ),
+                    rationale: self.failover_rationale(c, &next),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -876,6 +1075,7 @@ impl Ctx<'_> {
                     ),
                     edits: vec![Self::update(next)],
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -910,6 +1110,7 @@ impl Ctx<'_> {
                     ),
                     edits,
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }
@@ -953,6 +1154,7 @@ impl Ctx<'_> {
                     ),
                     edits,
                     code_change: None,
+                    process_change: None,
                     purpose: resolve,
                 });
             }

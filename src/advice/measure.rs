@@ -205,7 +205,12 @@ fn measure(
         }
         _ => {}
     }
-    let cost = cost(model, &next, c.code_change.clone());
+    let cost = cost(
+        model,
+        &next,
+        c.code_change.clone(),
+        c.process_change.clone(),
+    );
     if cost.added_instances > 0 && !worth_it {
         return Err(reject(format!(
             "it adds {} instances to save {saved:.2e} minutes of downtime a year",
@@ -232,7 +237,12 @@ fn measure(
 }
 
 /// What `after` adds to `before`, by comparing the two models.
-fn cost(before: &Model, after: &Model, code_change: Option<String>) -> Cost {
+fn cost(
+    before: &Model,
+    after: &Model,
+    code_change: Option<String>,
+    process_change: Option<String>,
+) -> Cost {
     let mut added_replicas = 0;
     let mut new_components = Vec::new();
     let mut new_instances = 0;
@@ -261,6 +271,7 @@ fn cost(before: &Model, after: &Model, code_change: Option<String>) -> Cost {
             .map(|r| r.id.clone())
             .collect(),
         code_change,
+        process_change,
     }
 }
 

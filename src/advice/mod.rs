@@ -5,7 +5,9 @@
 //!
 //! - [`recommend`]`(&Model, &Report) -> Advice`: for every SPOF and finding of `report`
 //!   (which must be `analysis::analyze(model, _)`), the candidate fixes of all seven
-//!   [`Strategy`]s that hold up under measurement, ranked best first. Each
+//!   [`Strategy`]s that hold up under measurement, and progressive rollout where the
+//!   model records worse than ordinary deploys (a β above the default, DESIGN §2b) and
+//!   they cause most of a component's downtime, ranked best first. Each
 //!   [`Recommendation`] carries its [`Edit`]s (apply them with
 //!   `Document::apply(&rec.summary, &rec.edits)` as one undo step), the SPOFs it
 //!   removes, each entry's availability before and after, downtime saved and [`Cost`].
@@ -132,6 +134,9 @@ pub struct Cost {
     pub new_regions: Vec<String>,
     /// The change the team must make in code for the edit to be true, if any.
     pub code_change: Option<String>,
+    /// The change the team must make in how it works (deploys, on-call) for the edit to
+    /// be true, if any: nothing is built, but the model only holds if it is done.
+    pub process_change: Option<String>,
 }
 
 /// A finding by rule and target.
@@ -144,7 +149,8 @@ pub struct FindingRef {
 /// A concrete, measured fix: apply `edits` as one transaction.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Recommendation {
-    /// Stable: `strategy:target[:variant]`, e.g. `redundancy:lb`, `replication:db:sync`.
+    /// Stable: `strategy:target[:variant]`, e.g. `redundancy:lb`, `replication:db:sync`,
+    /// `graceful-degradation:web:rollout`.
     pub id: String,
     pub strategy: Strategy,
     /// A component, zone or region id.

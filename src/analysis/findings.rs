@@ -69,18 +69,22 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
                 target: c.id.clone(),
                 severity: Severity::Warning,
                 message: format!(
-                    "{name} has no health checks or alerting: failures are found by users, and a failed replica is not replaced"
+                    "{name} has no health checks or alerting: a failure goes unnoticed for {:.0} minutes instead of {:.0} until users report it, and a failed replica is not replaced",
+                    model.detect_minutes(c),
+                    model.defaults.detect_minutes.monitored
                 ),
             });
         }
-        if c.failover == Failover::Manual && (c.replicas > 1 || c.replication != Replication::None)
-        {
+        // Only a replicated store has a standby to promote (DESIGN §2b rule 3): other
+        // replicas serve side by side, so `Manual` on them changes nothing.
+        if c.failover == Failover::Manual && c.has_failover_window() {
             out.push(Finding {
                 rule: "manual-failover",
                 target: c.id.clone(),
                 severity: Severity::Warning,
                 message: format!(
-                    "{name} fails over only when someone acts: expect minutes to hours of downtime per failure"
+                    "{name} fails over only when someone acts: every failure of its primary stops writes until it is noticed and a standby is promoted by hand ({:.0} minutes)",
+                    model.failover_window_hours(c) * 60.0
                 ),
             });
         }
