@@ -422,6 +422,13 @@ fn recommendations(s: &mut String, advice: &Advice) {
         if let Some(code) = &r.cost.code_change {
             let _ = write!(cost, "<div class=\"why\">Code change: {}</div>", esc(code));
         }
+        if let Some(process) = &r.cost.process_change {
+            let _ = write!(
+                cost,
+                "<div class=\"why\">Process change: {}</div>",
+                esc(process)
+            );
+        }
         let _ = writeln!(
             s,
             "</div></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{cost}</td></tr>",

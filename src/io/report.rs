@@ -269,6 +269,9 @@ fn recommendations_text(s: &mut String, advice: &Advice) {
         if let Some(code) = &r.cost.code_change {
             let _ = writeln!(s, "     code change: {code}");
         }
+        if let Some(process) = &r.cost.process_change {
+            let _ = writeln!(s, "     process change: {process}");
+        }
         let _ = writeln!(s, "     why: {}", r.rationale);
     }
     if !advice.unmeasured.is_empty() {
@@ -373,7 +376,29 @@ pub fn cost_text(cost: &Cost) -> String {
     if cost.code_change.is_some() {
         parts.push("a code change".to_owned());
     }
+    if cost.process_change.is_some() {
+        parts.push("a process change".to_owned());
+    }
     parts.join(", ")
+}
+
+/// Under `heading`, each applied recommendation's change the team owes (none: nothing).
+fn owed_changes(
+    s: &mut String,
+    heading: &str,
+    applied: &[Recommendation],
+    change_of: impl Fn(&Recommendation) -> Option<&String>,
+) {
+    let changes: Vec<(&str, &String)> = applied
+        .iter()
+        .filter_map(|r| change_of(r).map(|c| (r.id.as_str(), c)))
+        .collect();
+    if !changes.is_empty() {
+        let _ = writeln!(s, "{heading}");
+        for (id, change) in changes {
+            let _ = writeln!(s, "  {id}: {change}");
+        }
+    }
 }
 
 /// What `spofscope fix` did: applied recommendations, SPOFs and availability before and
@@ -413,21 +438,18 @@ pub fn fix_text(
             );
         }
     }
-    let code: Vec<&Recommendation> = applied
-        .iter()
-        .filter(|r| r.cost.code_change.is_some())
-        .collect();
-    if !code.is_empty() {
-        let _ = writeln!(
-            s,
-            "Code changes the team must make for the model to be true:"
-        );
-        for r in code {
-            if let Some(change) = &r.cost.code_change {
-                let _ = writeln!(s, "  {}: {change}", r.id);
-            }
-        }
-    }
+    owed_changes(
+        &mut s,
+        "Code changes the team must make for the model to be true:",
+        applied,
+        |r| r.cost.code_change.as_ref(),
+    );
+    owed_changes(
+        &mut s,
+        "Process changes the team must make for the model to be true:",
+        applied,
+        |r| r.cost.process_change.as_ref(),
+    );
     if !skipped.is_empty() {
         let _ = writeln!(s, "Skipped:");
         for k in skipped {
@@ -1019,6 +1041,9 @@ fn recommendations_markdown(s: &mut String, advice: &Advice) {
         let _ = writeln!(s, "- Cost: {}", md(&cost_text(&r.cost)));
         if let Some(code) = &r.cost.code_change {
             let _ = writeln!(s, "- **Code change:** {}", md(code));
+        }
+        if let Some(process) = &r.cost.process_change {
+            let _ = writeln!(s, "- **Process change:** {}", md(process));
         }
     }
 }
