@@ -146,6 +146,8 @@ fn measure(
             } else {
                 0.0
             },
+            full_service_before: b.full_service_availability,
+            full_service_after: a.full_service_availability,
             exact: b.exact && a.exact,
         });
     }

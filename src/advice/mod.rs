@@ -117,6 +117,10 @@ pub struct EntryEffect {
     pub before: f64,
     pub after: f64,
     pub downtime_saved_minutes_per_year: f64,
+    /// Full-service availability (DESIGN §2) before and after: what moves when a fix
+    /// only touches something the entry needs softly.
+    pub full_service_before: f64,
+    pub full_service_after: f64,
     /// False when either number is a Monte Carlo estimate (the model is over budget).
     pub exact: bool,
 }
@@ -137,6 +141,13 @@ pub struct Cost {
     /// The change the team must make in how it works (deploys, on-call) for the edit to
     /// be true, if any: nothing is built, but the model only holds if it is done.
     pub process_change: Option<String>,
+}
+
+impl EntryEffect {
+    /// Whether the fix changes the entry's full service (beyond rounding).
+    pub fn full_service_changed(&self) -> bool {
+        (self.full_service_after - self.full_service_before).abs() > ROUNDING
+    }
 }
 
 /// A finding by rule and target.

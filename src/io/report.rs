@@ -249,7 +249,7 @@ fn recommendations_text(s: &mut String, advice: &Advice) {
         let changed: Vec<&EntryEffect> = r
             .entries
             .iter()
-            .filter(|e| e.downtime_saved_minutes_per_year > 0.0)
+            .filter(|e| e.downtime_saved_minutes_per_year > 0.0 || e.full_service_changed())
             .collect();
         if changed.is_empty() {
             let _ = writeln!(s, "     availability: unchanged");
@@ -314,9 +314,10 @@ pub fn percents(before: f64, after: f64) -> (String, String) {
         .unwrap_or((b, a))
 }
 
-/// `users: 99.54 % → 99.99 % (saves 39 h 16 min per year)`, or `(unchanged)`.
+/// `users: 99.54 % → 99.99 % (saves 39 h 16 min per year)`, or `(unchanged)`; with `; full
+/// service 97.10 % → 97.60 %` where the full service moves.
 pub(super) fn entry_effect(e: &EntryEffect) -> String {
-    if e.downtime_saved_minutes_per_year > 0.0 {
+    let availability = if e.downtime_saved_minutes_per_year > 0.0 {
         let (before, after) = percents(e.before, e.after);
         format!(
             "{}: {before} → {after} (saves {} per year)",
@@ -325,6 +326,12 @@ pub(super) fn entry_effect(e: &EntryEffect) -> String {
         )
     } else {
         format!("{}: {} (unchanged)", e.id, percent(e.before))
+    };
+    if e.full_service_changed() {
+        let (before, after) = percents(e.full_service_before, e.full_service_after);
+        format!("{availability}; full service {before} → {after}")
+    } else {
+        availability
     }
 }
 

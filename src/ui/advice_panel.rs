@@ -401,6 +401,8 @@ mod tests {
             before: 0.9954,
             after: 0.9999,
             downtime_saved_minutes_per_year: 2356.0,
+            full_service_before: 0.99,
+            full_service_after: 0.99,
             exact: true,
         };
         assert_eq!(

@@ -506,6 +506,21 @@ fn monitoring_the_webshops_orders_db_buys_back_its_detection_time() {
 }
 
 #[test]
+fn monitoring_a_soft_dependency_raises_full_service_not_availability() {
+    let m = sample("webshop");
+    let rec = find(&m, "monitoring:cache");
+    // The session cache is soft: users stay up without it, but full service needs it.
+    let up = R * Z * P * P * k_of_n(1, 2, P, 0.2) * unmonitored(P, 2160.0) * P;
+    let users = &rec.entries[0];
+    assert_close(users.before, up);
+    assert_close(users.after, up);
+    assert_eq!(users.downtime_saved_minutes_per_year, 0.0);
+    assert_close(users.full_service_before, up * unmonitored(P, MTBF));
+    assert_close(users.full_service_after, up * P);
+    assert!(users.full_service_changed());
+}
+
+#[test]
 fn monitoring_a_store_with_manual_failover_also_shortens_its_failover_window() {
     let mut db = component("db", ComponentKind::Database, 2);
     db.replication = Replication::Sync;
