@@ -291,11 +291,32 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                         "{} / year down",
                         duration(e.downtime_minutes_per_year)
                     ));
+                    ui.weak(full_service_text(e)).on_hover_text(
+                        "Full service: every component the entry reaches, through hard and soft \
+                         dependencies, is up. Degraded: the entry is up but some of them are not.",
+                    );
                 });
                 ui.end_row();
             }
         });
     more(ui, entries.len());
+}
+
+/// `full service 98.70 % · 2.3 days / year degraded`, with the error bound of an estimate.
+pub(super) fn full_service_text(e: &EntryAvailability) -> String {
+    let full = if e.exact {
+        percent(e.full_service_availability)
+    } else {
+        format!(
+            "{} ± {:.2e} (estimate)",
+            percent(e.full_service_availability),
+            e.full_service_error_bound
+        )
+    };
+    format!(
+        "full service {full} · {} / year degraded",
+        duration(e.degraded_minutes_per_year)
+    )
 }
 
 fn order2_ui(ui: &mut Ui, report: &Report) {

@@ -94,6 +94,18 @@ fn the_headline_shows_the_spofs_and_each_entry_as_the_panel_does() {
             duration(e.downtime_minutes_per_year)
         ));
     }
+    // Under each: the time it serves degraded (both entries read the same here).
+    let degraded = |e: &spofscope::analysis::EntryAvailability| {
+        format!("{} / year degraded", duration(e.degraded_minutes_per_year))
+    };
+    for e in &report.entries {
+        let same = report
+            .entries
+            .iter()
+            .filter(|x| degraded(x) == degraded(e))
+            .count();
+        assert_eq!(h.query_all_by_label(&degraded(e)).count(), same);
+    }
     // One slide for now, one per scenario, one per top recommendation.
     let recommendations = advice::recommend(&model, &report).recommendations.len();
     assert!(recommendations >= 3);
