@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
+use super::failures::failure_sentences;
 use super::look::{DOT, GREEN, RED, replica_badge, zone_colour};
 use super::preview::Preview;
 use super::shapes::{
@@ -945,11 +946,15 @@ impl Canvas {
             ui.label(format!("id: {}", c.id));
             if c.kind.has_replicas() {
                 ui.label(format!(
-                    "replicas: {} · min healthy: {} · availability {}",
+                    "replicas: {} · min healthy: {} · availability {} · fails every {} (MTBF)",
                     c.replicas,
                     c.min_healthy,
-                    percent(model.replica_availability(c))
+                    percent(model.replica_availability(c)),
+                    duration(model.mtbf_hours(c) * 60.0)
                 ));
+            }
+            for sentence in failure_sentences(model, c) {
+                ui.label(sentence);
             }
             if !c.zones.is_empty() {
                 ui.label(format!("zones: {}", c.zones.join(", ")));
