@@ -29,7 +29,7 @@ use super::shapes::{
 use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
 use crate::io::report::{duration, percent};
-use crate::model::{Component, Model, Replication};
+use crate::model::{Component, Event, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<
     NodePayload,
@@ -348,7 +348,16 @@ impl Canvas {
         let degraded: HashSet<&str> = whatif
             .map(|w| w.degraded.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        let knocked: HashSet<&str> = overlay.knockouts.iter().map(String::as_str).collect();
+        // A bad deploy (`common:c`) knocks c out as a whole; so does its failover window.
+        let knocked: HashSet<&str> = overlay
+            .knockouts
+            .iter()
+            .map(|k| {
+                k.strip_prefix("common:")
+                    .or_else(|| k.strip_prefix("failover:"))
+                    .unwrap_or(k)
+            })
+            .collect();
         let dragging = self.graph.dragged_node().is_some();
         for (i, c) in model.components.iter().enumerate() {
             let state = whatif.map(|_| {
@@ -534,7 +543,7 @@ impl Canvas {
         self.paint_overlays(ui, model, report);
         self.hover_ui(&resp, model, report);
         if !self.presenting {
-            self.context_menu(&resp, whatif_mode, actions);
+            self.context_menu(&resp, model, whatif_mode, actions);
         }
     }
 
@@ -1004,6 +1013,7 @@ impl Canvas {
     fn context_menu(
         &mut self,
         resp: &egui::Response,
+        model: &Model,
         whatif_mode: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -1052,6 +1062,20 @@ impl Canvas {
             for (label, list) in items {
                 if ui.button(label).clicked() {
                     actions.extend(list);
+                    ui.close();
+                }
+            }
+            if model
+                .component(id)
+                .is_some_and(Component::has_failover_window)
+            {
+                let window = Event::Failover(id.clone());
+                if ui
+                    .button(format!("Knock out {}", window.in_words(model)))
+                    .on_hover_text(format!("What-if event {window}"))
+                    .clicked()
+                {
+                    actions.push(Action::ToggleKnockout(window.to_string()));
                     ui.close();
                 }
             }

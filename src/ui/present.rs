@@ -10,10 +10,11 @@ use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
 use super::app::{SpofApp, plural};
 use super::canvas::{CanvasSelection, Overlay};
-use super::look::{AMBER, DOT, GREEN, RED};
+use super::look::{AMBER, DOT, GREEN, RED, events_words};
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
 use crate::io::report::{availability_text, duration, nines, percents};
+use crate::model::Model;
 
 /// Recommendations shown as slides, best first.
 const TOP_RECOMMENDATIONS: usize = 3;
@@ -162,7 +163,7 @@ impl SpofApp {
                 title_ui(ui, &format!("Scenario: {}", scenario.name), "");
                 let comparison = self.scenario_comparison();
                 match comparison.as_ref().and_then(|c| c.outcome(i)) {
-                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, w),
+                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, &model, w),
                     Some(Err(e)) => {
                         ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
                     }
@@ -429,13 +430,14 @@ fn current_ui(ui: &mut Ui, report: &Report) {
     });
 }
 
-fn scenario_ui(ui: &mut Ui, fail: &[String], w: &WhatIf) {
+fn scenario_ui(ui: &mut Ui, fail: &[String], model: &Model, w: &WhatIf) {
     ui.horizontal_wrapped(|ui| {
         ui.label(
-            RichText::new(format!("knocked out: {}", fail.join(", ")))
+            RichText::new(format!("knocked out: {}", events_words(fail, model, ", ")))
                 .size(pt(ui, CAPTION))
                 .weak(),
-        );
+        )
+        .on_hover_text(fail.join(", "));
         ui.label(
             RichText::new(format!("·  {} down", w.down.len()))
                 .size(pt(ui, CAPTION))

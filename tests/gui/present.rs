@@ -140,7 +140,8 @@ fn arrow_keys_step_through_scenarios_and_recommendations_and_esc_leaves() {
     assert_eq!(w.entries_down, ["web-users", "mobile-users"]);
     h.get_by_label("✖ 2 of 2");
     h.get_by_label("Web shoppers, Mobile app");
-    h.get_by_label("knocked out: redis-cart#0");
+    // For the room, in words (the id `redis-cart#0` on hover).
+    h.get_by_label("knocked out: replica 0 of Cart store (Redis)");
     h.get_by_label(&format!("·  {} down", w.down.len()));
     // Both entries are down: 0.00 % each, all year.
     for e in &w.entries {
