@@ -1,6 +1,8 @@
 //! How a component fails, in the inspector (DESIGN §2b): its availability, MTBF, common
 //! cause, monitoring and failover with the model's defaults beside them, what they mean in
-//! numbers, and the model page's timing defaults. Edits go out as actions, never applied here.
+//! numbers, and the model page's timing defaults. Edits go out as actions, never applied
+//! here: the document checks each against the file format's rules and refuses (with the
+//! loader's own message) what a file could not hold.
 
 use egui::{DragValue, Id, Response, RichText, Ui, WidgetInfo, WidgetType};
 
@@ -14,8 +16,6 @@ use crate::model::{Component, Event, Failover, Model};
 /// Largest MTBF and time a field accepts: beyond them the numbers no longer change.
 const MAX_HOURS: f64 = 10_000_000.0;
 const MAX_MINUTES: f64 = 1_000_000.0;
-/// The largest β a field accepts: the file format allows anything below 1.
-const MAX_COMMON_CAUSE: f64 = 0.99;
 
 impl SpofApp {
     /// The third column of a component's inspector: availability, MTBF, β, monitoring and
@@ -71,9 +71,10 @@ impl SpofApp {
                         default_text: hours_text(d.mtbf_hours),
                     },
                     |x| {
-                        x.range(0.01..=MAX_HOURS)
+                        x.range(0.0..=MAX_HOURS)
                             .speed(1.0)
                             .max_decimals(2)
+                            .custom_formatter(shortest)
                             .suffix(" h")
                     },
                 );
@@ -108,7 +109,12 @@ impl SpofApp {
                             default: d.common_cause,
                             default_text: d.common_cause.to_string(),
                         },
-                        |x| x.range(0.0..=MAX_COMMON_CAUSE).speed(0.001).max_decimals(4),
+                        |x| {
+                            x.range(0.0..=1.0)
+                                .speed(0.001)
+                                .max_decimals(4)
+                                .custom_formatter(shortest)
+                        },
                     );
                     self.update_component(
                         "common cause",
@@ -209,8 +215,9 @@ impl SpofApp {
     }
 
     /// The model page's second column: MTBF, β, detection and failover times that every
-    /// component takes unless it has its own. Each field accepts only what a file may hold
-    /// (load.rs's rules), so no edit from here can make the model invalid.
+    /// component takes unless it has its own. A value a file may not hold (an MTBF of 0, a
+    /// monitored detection slower than the unmonitored one) is refused with the loader's
+    /// message in the status bar, and the field shows the model's value again.
     pub(super) fn timing_defaults_ui(&mut self, ui: &mut Ui, model: &Model) {
         let d = model.defaults;
         let (detect, failover) = (d.detect_minutes, d.failover_minutes);
@@ -227,7 +234,7 @@ impl SpofApp {
                         "Mean time between failures of one replica, in hours (more than 0)",
                     ),
                     d.mtbf_hours,
-                    0.01..=MAX_HOURS,
+                    0.0..=MAX_HOURS,
                     Unit::Hours,
                 ) {
                     next.mtbf_hours = v;
@@ -240,7 +247,7 @@ impl SpofApp {
                          component at once, from 0 up to (not including) 1",
                     ),
                     d.common_cause,
-                    0.0..=MAX_COMMON_CAUSE,
+                    0.0..=1.0,
                     Unit::Share,
                 ) {
                     next.common_cause = v;
@@ -253,7 +260,7 @@ impl SpofApp {
                          up to the unmonitored time",
                     ),
                     detect.monitored,
-                    0.0..=detect.unmonitored,
+                    0.0..=MAX_MINUTES,
                     Unit::Minutes,
                 ) {
                     next.detect_minutes.monitored = v;
@@ -266,7 +273,7 @@ impl SpofApp {
                          least the monitored time",
                     ),
                     detect.unmonitored,
-                    detect.monitored..=MAX_MINUTES,
+                    0.0..=MAX_MINUTES,
                     Unit::Minutes,
                 ) {
                     next.detect_minutes.unmonitored = v;
@@ -326,7 +333,7 @@ fn number_row(
     let changed = ui
         .horizontal(|ui| {
             let changed = drag_commit(ui, salt, value, Some(label.id), |x| {
-                let x = x.range(range).max_decimals(4);
+                let x = x.range(range).max_decimals(4).custom_formatter(shortest);
                 match unit {
                     Unit::Hours => x.speed(1.0).suffix(" h"),
                     Unit::Minutes => x.speed(0.1).suffix(" min"),
@@ -391,6 +398,12 @@ fn own_value_ui<S: std::hash::Hash + std::fmt::Debug>(
 /// `720 h`, the way the file writes the number.
 fn hours_text(hours: f64) -> String {
     format!("{hours} h")
+}
+
+/// A number as the file writes it: `0.05`, `2`, `240`, not `0.050` or `2.0` (fields round
+/// to their decimals while dragging, so this stays short).
+fn shortest(value: f64, _decimals: std::ops::RangeInclusive<usize>) -> String {
+    value.to_string()
 }
 
 /// A weak line under a field with what it means in numbers; the whole sentence on hover.

@@ -1,7 +1,7 @@
 //! The inspector's failure fields (DESIGN §2b) driven through egui_kittest on the real
 //! `SpofApp`: typing an MTBF, a β or a time default, ticking monitoring or switching
-//! failover is one undo step that the analysis panel's numbers follow, and the fields never
-//! let the model become one a file could not hold.
+//! failover is one undo step that the analysis panel's numbers follow, and a value a file
+//! could not hold is refused with the loader's message.
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
@@ -148,15 +148,16 @@ fn a_lower_common_cause_share_raises_the_availability() {
     assert!(availability(&after) > availability(&before));
     h.get_by_label(&first_entry_line(&after));
 
-    // 1 and more is not a share a file may hold: the field stops below it.
+    // 1 and more is not a share a file may hold: refused, as loading such a file would be.
+    let revision = h.state().document_revision();
     type_number(&mut h, "Common cause", "1.5");
-    let beta = h
-        .state()
-        .model()
-        .component("web")
-        .and_then(|c| c.common_cause);
-    assert!(beta.is_some_and(|b| b < 1.0), "β {beta:?}");
-    assert_eq!(h.state().model().validate(), Ok(()));
+    assert_eq!(h.state().document_revision(), revision);
+    assert_eq!(*h.state().model(), after);
+    assert_eq!(
+        h.state().status_message(),
+        Some("Set common cause of web: \"web\" common_cause is 1; expected a share in [0, 1)")
+    );
+    assert_eq!(field(&h, "Common cause").value().as_deref(), Some("0.02"));
 }
 
 #[test]
@@ -256,12 +257,21 @@ fn the_model_page_edits_detection_times_within_what_a_file_allows() {
     h.get_by_label(&first_entry_line(&after));
     assert_ne!(first_entry_line(&after), first_entry_line(&before));
 
-    // Monitored detection may not be slower than unmonitored: the field stops at 60.
+    // Monitored detection may not be slower than unmonitored: refused with the loader's
+    // message, the model and the field as they were.
     type_number(&mut h, "Noticed, monitored", "100");
-    assert_eq!(h.state().model().defaults.detect_minutes.monitored, 60.0);
-    assert_eq!(h.state().model().validate(), Ok(()));
+    assert_eq!(*h.state().model(), after);
+    assert_eq!(
+        h.state().status_message(),
+        Some(
+            "Set failure defaults: detect_minutes.unmonitored is 60; expected minutes ≥ monitored (100)"
+        )
+    );
+    assert_eq!(
+        field(&h, "Noticed, monitored").value().as_deref(),
+        Some("2 min")
+    );
 
-    undo(&mut h);
     undo(&mut h);
     assert_eq!(*h.state().model(), before);
     h.get_by_label(&first_entry_line(&before));
@@ -288,10 +298,14 @@ fn the_model_page_edits_mtbf_common_cause_and_failover_defaults() {
             > 0
     );
 
-    // 0 hours between failures is not an MTBF: the field keeps it positive.
+    // 0 hours between failures is not an MTBF: refused, as loading such a file would be.
+    let before = h.state().model().clone();
     type_number(&mut h, "MTBF", "0");
-    assert!(h.state().model().defaults.mtbf_hours > 0.0);
-    assert_eq!(h.state().model().validate(), Ok(()));
+    assert_eq!(*h.state().model(), before);
+    assert_eq!(
+        h.state().status_message(),
+        Some("Set failure defaults: mtbf_hours is 0; expected a positive number of hours")
+    );
 }
 
 #[test]
