@@ -4,7 +4,7 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot, uniform_grid_spacer};
 
-use super::look::{AMBER, RED};
+use super::look::{AMBER, RED, event_words};
 use crate::analysis::Report;
 use crate::io::report::{RANKING_ROWS, importance_ranking};
 use crate::model::Model;
@@ -53,18 +53,18 @@ struct Series<'a> {
 }
 
 /// The importance ranking as bars, highest first, with its value axis: for components, the
-/// downtime each causes in minutes per year; for basic events (large models), their
-/// Birnbaum importance.
+/// downtime each causes in minutes per year; for basic events (large models, named in
+/// words), their Birnbaum importance.
 pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'static str) {
     let ranking = importance_ranking(report);
     let bars = ranking
         .rows
         .iter()
         .map(|r| BarValue {
-            label: model
-                .component(&r.id)
-                .map_or(r.id.as_str(), |x| x.display_name())
-                .to_owned(),
+            label: model.component(&r.id).map_or_else(
+                || event_words(&r.id, model),
+                |c| c.display_name().to_owned(),
+            ),
             value: r.value,
         })
         .collect();
@@ -247,6 +247,22 @@ mod tests {
             assert_eq!(bar.value, e.degraded_minutes_per_year / 60.0);
         }
         assert!(bars.iter().all(|b| b.value > 0.0));
+    }
+
+    #[test]
+    fn event_bars_of_large_models_read_in_words() {
+        // Large models rank basic events instead of components.
+        let (model, mut report) = sample(0);
+        report.component_importance.clear();
+        let (bars, axis) = importance_bars(&report, &model);
+        assert_eq!(axis, "Birnbaum importance");
+        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
+        assert!(labels.contains(&"a bad deploy of Web app"), "{labels:?}");
+        assert!(labels.contains(&"replica 0 of Orders DB"), "{labels:?}");
+        assert!(
+            labels.iter().all(|l| !l.contains(':') && !l.contains('#')),
+            "{labels:?}"
+        );
     }
 
     #[test]
