@@ -478,6 +478,15 @@ impl Canvas {
         self.read_meta(ui.ctx());
 
         let mut clicked_something = false;
+        // A press on a card pulls its centre under the pointer (egui_graphs); a click, released
+        // without dragging, must leave the card and the model where they were.
+        let clicked: Vec<usize> = changes
+            .iter()
+            .filter_map(|c| match c {
+                GraphChange::NodeClicked { node } => Some(node.index()),
+                _ => None,
+            })
+            .collect();
         for change in &changes {
             match *change {
                 GraphChange::NodeClicked { node } => {
@@ -508,6 +517,9 @@ impl Canvas {
                 }
                 GraphChange::NodeMoved { node, delta, .. } => {
                     self.move_companions(node.index(), delta, selection);
+                }
+                GraphChange::NodeDragEnded { node } if clicked.contains(&node.index()) => {
+                    self.put_back(node.index(), model, selection);
                 }
                 GraphChange::NodeDragEnded { node } => {
                     self.finish_move(node.index(), model, selection, actions);
@@ -654,6 +666,26 @@ impl Canvas {
     }
 
     /// One undo step for the whole drag.
+    /// Cards a click pulled (the card and, when it is selected, the rest of the selection)
+    /// back to their places in the model.
+    fn put_back(&mut self, clicked: usize, model: &Model, selection: &CanvasSelection<'_>) {
+        let Some(clicked_id) = self.ids.get(clicked).cloned() else {
+            return;
+        };
+        let companions = if selection.components.contains(&clicked_id) {
+            selection.components
+        } else {
+            &[]
+        };
+        for id in std::iter::once(&clicked_id).chain(companions) {
+            if let (Some(&i), Some(c)) = (self.index.get(id), model.component(id))
+                && let Some(n) = self.graph.node_mut(NodeIndex::new(i))
+            {
+                n.set_location(pos2(c.pos.0, c.pos.1));
+            }
+        }
+    }
+
     fn finish_move(
         &self,
         dragged: usize,

@@ -815,6 +815,33 @@ fn drag_like_a_window(h: &mut App, from: egui::Pos2, by: egui::Vec2) {
 }
 
 #[test]
+fn clicking_a_card_off_its_centre_selects_it_without_moving_it() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "microservices.spof.ron");
+    let before = h.state().model().clone();
+    let Some(centre) = h.state().card_on_screen("catalog-db") else {
+        panic!("no card catalog-db");
+    };
+    // Near the card's top left corner: a press pulls the card's centre under the pointer.
+    let at = centre + egui::vec2(-25.0, -10.0);
+    let button = |pressed| egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
+        h.input_mut().events.push(event);
+        h.run_steps(1);
+    }
+    settle(&mut h);
+    assert_eq!(h.state().selection().components, ["catalog-db"]);
+    assert_eq!(*h.state().model(), before);
+    assert_eq!(h.state().document_revision(), 0, "no undo step");
+    assert_eq!(h.state().card_on_screen("catalog-db"), Some(centre));
+}
+
+#[test]
 fn dragging_a_card_moves_it_and_not_the_view() {
     let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
