@@ -7,10 +7,10 @@ use super::action::Action;
 use super::app::SpofApp;
 use super::charts::charts_ui;
 use super::command::Command;
-use super::look::{AMBER, DOT, GREEN, RED, zone_colour};
-use crate::analysis::{DomainKind, EntryAvailability, Report, Severity, WhatIf};
+use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
+use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
 use crate::io::report::{duration, importance_ranking, nines, percent};
-use crate::model::Model;
+use crate::model::{Event, Model};
 
 /// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
 pub(super) const ROWS: usize = 60;
@@ -72,7 +72,7 @@ impl SpofApp {
             charts_ui(ui, report, &model);
             ui.separator();
             self.spofs_ui(ui, report);
-            order2_ui(ui, report);
+            order2_ui(ui, report, &model);
             findings_ui(ui, report);
             self.recommendations_ui(ui, report);
             self.importance_ui(ui, report, &model);
@@ -141,19 +141,30 @@ impl SpofApp {
                     .map_or(1.0, |r| r.value.max(f64::MIN_POSITIVE));
                 egui::Grid::new("importance_ranking").show(ui, |ui| {
                     for row in &ranking.rows {
-                        let name = model
-                            .component(&row.id)
-                            .map_or(row.id.as_str(), |x| x.display_name());
-                        if ui.link(name).clicked() {
-                            self.actions.push(Action::Focus(row.id.clone()));
+                        let ranked = Ranked::of(&row.id, report, model);
+                        let link = ui.link(&ranked.name);
+                        let link = match &ranked.event {
+                            Some(event) => link.on_hover_text(format!("event {event}")),
+                            None => link,
+                        };
+                        if link.clicked()
+                            && let Some(id) = ranked.component
+                        {
+                            self.actions.push(Action::Focus(id));
                         }
                         let bar = ui.add(
                             egui::ProgressBar::new((row.value / top) as f32)
                                 .desired_width(140.0)
                                 .text(&row.text),
                         );
-                        if let Some(heading) = ranking.detail {
-                            bar.on_hover_text(format!("{heading}: {}", row.detail));
+                        let mut hover: Vec<String> = ranking
+                            .detail
+                            .map(|heading| format!("{heading}: {}", row.detail))
+                            .into_iter()
+                            .collect();
+                        hover.extend(time_event_shares(&row.id, report, model));
+                        if !hover.is_empty() {
+                            bar.on_hover_text(hover.join("\n"));
                         }
                         ui.end_row();
                     }
@@ -191,8 +202,8 @@ impl SpofApp {
             }
             for k in &knocked {
                 if ui
-                    .button(format!("✖ {k}"))
-                    .on_hover_text("Bring it back")
+                    .button(format!("✖ {}", event_words(k, model)))
+                    .on_hover_text(format!("Event {k}: click to bring it back"))
                     .clicked()
                 {
                     self.actions.push(Action::ToggleKnockout(k.clone()));
@@ -229,8 +240,40 @@ impl SpofApp {
         });
     }
 
-    /// Zone and region chips that toggle their knockout.
+    /// Zone and region chips that toggle their knockout, and one per failover window.
     fn domain_chips_ui(&mut self, ui: &mut Ui, model: &Model) {
+        self.zone_chips_ui(ui, model);
+        let windows: Vec<Event> = model
+            .components
+            .iter()
+            .filter(|c| c.has_failover_window())
+            .map(|c| Event::Failover(c.id.clone()))
+            .collect();
+        if windows.is_empty() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Failover windows:");
+            for window in windows.iter().take(ROWS) {
+                let event = window.to_string();
+                let on = self.knockouts.contains(&event);
+                if ui
+                    .selectable_label(on, window.in_words(model))
+                    .on_hover_text(format!(
+                        "Knock out event {event}: writes wait while a standby takes over"
+                    ))
+                    .clicked()
+                {
+                    self.actions.push(Action::ToggleKnockout(event));
+                }
+            }
+            if windows.len() > ROWS {
+                ui.weak(format!("… {} more", windows.len() - ROWS));
+            }
+        });
+    }
+
+    fn zone_chips_ui(&mut self, ui: &mut Ui, model: &Model) {
         let mut index = 0;
         for region in &model.regions {
             ui.horizontal_wrapped(|ui| {
@@ -291,6 +334,10 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                         "{} / year down",
                         duration(e.downtime_minutes_per_year)
                     ));
+                    ui.weak(full_service_text(e)).on_hover_text(
+                        "Full service: every component the entry reaches, through hard and soft \
+                         dependencies, is up. Degraded: the entry is up but some of them are not.",
+                    );
                 });
                 ui.end_row();
             }
@@ -298,7 +345,24 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
     more(ui, entries.len());
 }
 
-fn order2_ui(ui: &mut Ui, report: &Report) {
+/// `full service 98.70 % · 2.3 days / year degraded`, with the error bound of an estimate.
+pub(super) fn full_service_text(e: &EntryAvailability) -> String {
+    let full = if e.exact {
+        percent(e.full_service_availability)
+    } else {
+        format!(
+            "{} ± {:.2e} (estimate)",
+            percent(e.full_service_availability),
+            e.full_service_error_bound
+        )
+    };
+    format!(
+        "full service {full} · {} / year degraded",
+        duration(e.degraded_minutes_per_year)
+    )
+}
+
+fn order2_ui(ui: &mut Ui, report: &Report, model: &Model) {
     egui::CollapsingHeader::new(
         RichText::new(format!("Order-2 risks ({})", report.order2_total)).strong(),
     )
@@ -310,7 +374,8 @@ fn order2_ui(ui: &mut Ui, report: &Report) {
         }
         for cut in report.order2.iter().take(ROWS) {
             ui.horizontal_wrapped(|ui| {
-                ui.monospace(cut.events.join(" + "));
+                ui.monospace(cut.events.join(" + "))
+                    .on_hover_text(events_words(&cut.events, model, " + "));
                 ui.weak(format!("➡ {}", cut.takes_down.join(", ")));
             });
         }
@@ -366,6 +431,61 @@ fn whatif_result_ui(ui: &mut Ui, w: &WhatIf) {
             duration(e.downtime_minutes_per_year)
         ));
     }
+}
+
+/// A row of the importance ranking as the panel names it: a component by its name, a basic
+/// event in words (with its id, which what-if takes), and the component to select.
+struct Ranked {
+    name: String,
+    event: Option<String>,
+    component: Option<String>,
+}
+
+impl Ranked {
+    fn of(id: &str, report: &Report, model: &Model) -> Ranked {
+        if let Some(c) = model.component(id) {
+            return Ranked {
+                name: c.display_name().to_owned(),
+                event: None,
+                component: Some(c.id.clone()),
+            };
+        }
+        Ranked {
+            name: event_words(id, model),
+            event: Some(id.to_owned()),
+            component: report
+                .importance
+                .iter()
+                .find(|i| i.event == id)
+                .and_then(|i| i.component.clone()),
+        }
+    }
+}
+
+/// How much of the downtime component `id` causes comes from its bad deploys and its
+/// failover window (DESIGN §2b), in words; nothing for a component without them.
+pub(super) fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
+    let Some(c) = report
+        .component_importance
+        .iter()
+        .find(|c| c.component == id)
+    else {
+        return Vec::new();
+    };
+    [
+        (Event::Common(id.to_owned()), c.common_cause_gain),
+        (Event::Failover(id.to_owned()), c.failover_gain),
+    ]
+    .into_iter()
+    .filter(|(_, gain)| *gain > 0.0)
+    .map(|(event, gain)| {
+        format!(
+            "of which {}: {} / year ({event})",
+            event.in_words(model),
+            duration(gain * MINUTES_PER_YEAR)
+        )
+    })
+    .collect()
 }
 
 pub(super) fn more(ui: &mut Ui, total: usize) {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
+use super::failures::failure_sentences;
 use super::look::{DOT, GREEN, RED, replica_badge, zone_colour};
 use super::preview::Preview;
 use super::shapes::{
@@ -28,7 +29,7 @@ use super::shapes::{
 use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
 use crate::io::report::{duration, percent};
-use crate::model::{Component, Model, Replication};
+use crate::model::{Component, Event, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<
     NodePayload,
@@ -347,7 +348,16 @@ impl Canvas {
         let degraded: HashSet<&str> = whatif
             .map(|w| w.degraded.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        let knocked: HashSet<&str> = overlay.knockouts.iter().map(String::as_str).collect();
+        // A bad deploy (`common:c`) knocks c out as a whole; so does its failover window.
+        let knocked: HashSet<&str> = overlay
+            .knockouts
+            .iter()
+            .map(|k| {
+                k.strip_prefix("common:")
+                    .or_else(|| k.strip_prefix("failover:"))
+                    .unwrap_or(k)
+            })
+            .collect();
         let dragging = self.graph.dragged_node().is_some();
         for (i, c) in model.components.iter().enumerate() {
             let state = whatif.map(|_| {
@@ -468,6 +478,15 @@ impl Canvas {
         self.read_meta(ui.ctx());
 
         let mut clicked_something = false;
+        // A press on a card pulls its centre under the pointer (egui_graphs); a click, released
+        // without dragging, must leave the card and the model where they were.
+        let clicked: Vec<usize> = changes
+            .iter()
+            .filter_map(|c| match c {
+                GraphChange::NodeClicked { node } => Some(node.index()),
+                _ => None,
+            })
+            .collect();
         for change in &changes {
             match *change {
                 GraphChange::NodeClicked { node } => {
@@ -498,6 +517,9 @@ impl Canvas {
                 }
                 GraphChange::NodeMoved { node, delta, .. } => {
                     self.move_companions(node.index(), delta, selection);
+                }
+                GraphChange::NodeDragEnded { node } if clicked.contains(&node.index()) => {
+                    self.put_back(node.index(), model, selection);
                 }
                 GraphChange::NodeDragEnded { node } => {
                     self.finish_move(node.index(), model, selection, actions);
@@ -533,7 +555,7 @@ impl Canvas {
         self.paint_overlays(ui, model, report);
         self.hover_ui(&resp, model, report);
         if !self.presenting {
-            self.context_menu(&resp, whatif_mode, actions);
+            self.context_menu(&resp, model, whatif_mode, actions);
         }
     }
 
@@ -644,6 +666,26 @@ impl Canvas {
     }
 
     /// One undo step for the whole drag.
+    /// Cards a click pulled (the card and, when it is selected, the rest of the selection)
+    /// back to their places in the model.
+    fn put_back(&mut self, clicked: usize, model: &Model, selection: &CanvasSelection<'_>) {
+        let Some(clicked_id) = self.ids.get(clicked).cloned() else {
+            return;
+        };
+        let companions = if selection.components.contains(&clicked_id) {
+            selection.components
+        } else {
+            &[]
+        };
+        for id in std::iter::once(&clicked_id).chain(companions) {
+            if let (Some(&i), Some(c)) = (self.index.get(id), model.component(id))
+                && let Some(n) = self.graph.node_mut(NodeIndex::new(i))
+            {
+                n.set_location(pos2(c.pos.0, c.pos.1));
+            }
+        }
+    }
+
     fn finish_move(
         &self,
         dragged: usize,
@@ -945,11 +987,15 @@ impl Canvas {
             ui.label(format!("id: {}", c.id));
             if c.kind.has_replicas() {
                 ui.label(format!(
-                    "replicas: {} · min healthy: {} · availability {}",
+                    "replicas: {} · min healthy: {} · availability {} · fails every {} (MTBF)",
                     c.replicas,
                     c.min_healthy,
-                    percent(model.replica_availability(c))
+                    percent(model.replica_availability(c)),
+                    duration(model.mtbf_hours(c) * 60.0)
                 ));
+            }
+            for sentence in failure_sentences(model, c) {
+                ui.label(sentence);
             }
             if !c.zones.is_empty() {
                 ui.label(format!("zones: {}", c.zones.join(", ")));
@@ -999,6 +1045,7 @@ impl Canvas {
     fn context_menu(
         &mut self,
         resp: &egui::Response,
+        model: &Model,
         whatif_mode: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -1047,6 +1094,20 @@ impl Canvas {
             for (label, list) in items {
                 if ui.button(label).clicked() {
                     actions.extend(list);
+                    ui.close();
+                }
+            }
+            if model
+                .component(id)
+                .is_some_and(Component::has_failover_window)
+            {
+                let window = Event::Failover(id.clone());
+                if ui
+                    .button(format!("Knock out {}", window.in_words(model)))
+                    .on_hover_text(format!("What-if event {window}"))
+                    .clicked()
+                {
+                    actions.push(Action::ToggleKnockout(window.to_string()));
                     ui.close();
                 }
             }

@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use egui::{RichText, Ui};
 
 use super::app::{DocKey, SpofApp};
-use super::look::{AMBER, GREEN, RED};
+use super::look::{AMBER, GREEN, RED, events_words};
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
 use crate::io::report::{chaos_interval, chaos_reference, percent};
+use crate::model::Model;
 
 /// Failure sets and participants listed, as in the CLI's report.
 const TOP: usize = 10;
@@ -163,7 +164,7 @@ impl SpofApp {
             if key != self.key() {
                 ui.colored_label(AMBER, "Ran on an earlier version of the model.");
             }
-            chaos_report_ui(ui, &report);
+            chaos_report_ui(ui, &report, &self.doc.snapshot());
         }
     }
 
@@ -188,9 +189,10 @@ impl SpofApp {
     }
 }
 
-/// Each entry's observed availability beside the exact one, the most frequent failure sets,
-/// and who took part in outages most often: the numbers `spofscope chaos` prints.
-fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport) {
+/// Each entry's observed availability beside the exact one, the most frequent failure sets
+/// (in words, with `model`'s names), and who took part in outages most often: the numbers
+/// `spofscope chaos` prints.
+fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport, model: &Model) {
     ui.strong(format!("{} trials, seed {}", c.trials, c.seed));
     egui::Grid::new("chaos_entries")
         .striped(true)
@@ -227,7 +229,8 @@ fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport) {
                 ui.end_row();
                 for k in c.causes.iter().take(TOP) {
                     ui.label(k.trials.to_string());
-                    ui.label(k.failed.join(" + "));
+                    ui.label(events_words(&k.failed, model, " + "))
+                        .on_hover_text(format!("Events: {}", k.failed.join(" + ")));
                     ui.end_row();
                 }
             });

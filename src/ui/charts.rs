@@ -1,10 +1,10 @@
-//! Bar charts in the analysis panel (egui_plot): each entry's downtime per year and the
-//! importance ranking. Draws a report it is given; must not analyse or edit anything.
+//! Bar charts in the analysis panel (egui_plot): each entry's downtime and degraded time per
+//! year, and the importance ranking. Draws a report it is given; must not analyse or edit anything.
 
-use egui::{RichText, Ui};
+use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot, uniform_grid_spacer};
 
-use super::look::{AMBER, RED};
+use super::look::{AMBER, RED, event_words};
 use crate::analysis::Report;
 use crate::io::report::{RANKING_ROWS, importance_ranking};
 use crate::model::Model;
@@ -32,19 +32,39 @@ pub fn downtime_bars(report: &Report) -> Vec<BarValue> {
         .collect()
 }
 
+/// Each entry's expected time up but degraded (some of its service down), in hours per
+/// year, in the report's order.
+pub fn degraded_bars(report: &Report) -> Vec<BarValue> {
+    report
+        .entries
+        .iter()
+        .map(|e| BarValue {
+            label: e.name.clone(),
+            value: e.degraded_minutes_per_year / 60.0,
+        })
+        .collect()
+}
+
+/// One series of bars, drawn in `colour` and stacked after the ones before it.
+struct Series<'a> {
+    name: &'static str,
+    values: &'a [BarValue],
+    colour: Color32,
+}
+
 /// The importance ranking as bars, highest first, with its value axis: for components, the
-/// downtime each causes in minutes per year; for basic events (large models), their
-/// Birnbaum importance.
+/// downtime each causes in minutes per year; for basic events (large models, named in
+/// words), their Birnbaum importance.
 pub fn importance_bars(report: &Report, model: &Model) -> (Vec<BarValue>, &'static str) {
     let ranking = importance_ranking(report, model);
     let bars = ranking
         .rows
         .iter()
         .map(|r| BarValue {
-            label: model
-                .component(&r.id)
-                .map_or(r.id.as_str(), |x| x.display_name())
-                .to_owned(),
+            label: model.component(&r.id).map_or_else(
+                || event_words(&r.id, model),
+                |c| c.display_name().to_owned(),
+            ),
             value: r.value,
         })
         .collect();
@@ -57,12 +77,23 @@ pub(super) fn charts_ui(ui: &mut Ui, report: &Report, model: &Model) {
         .id_salt("charts")
         .default_open(false)
         .show(ui, |ui| {
-            ui.label("Downtime per year");
+            ui.label("Down and degraded time per year");
+            let (down, degraded) = (downtime_bars(report), degraded_bars(report));
             bar_plot(
                 ui,
                 "downtime_chart",
-                &downtime_bars(report),
-                RED,
+                &[
+                    Series {
+                        name: "down",
+                        values: &down,
+                        colour: RED,
+                    },
+                    Series {
+                        name: "degraded",
+                        values: &degraded,
+                        colour: AMBER,
+                    },
+                ],
                 "hours / year",
             );
             ui.label(format!("Importance (top {RANKING_ROWS})"));
@@ -70,7 +101,12 @@ pub(super) fn charts_ui(ui: &mut Ui, report: &Report, model: &Model) {
             if importance.is_empty() {
                 ui.weak("No component ranking for this model.");
             } else {
-                bar_plot(ui, "importance_chart", &importance, AMBER, axis);
+                let series = Series {
+                    name: "importance",
+                    values: &importance,
+                    colour: AMBER,
+                };
+                bar_plot(ui, "importance_chart", &[series], axis);
             }
         });
 }
@@ -88,22 +124,38 @@ fn nice_steps(input: GridInput) -> [f64; 3] {
     [step, step * 5.0, step * 10.0]
 }
 
-/// Horizontal bars, first on top, named on the left axis; fixed view, no zoom or drag.
-fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x_label: &str) {
-    let n = values.len();
+/// Horizontal bars, first on top, named on the left axis (by the first series), each later
+/// series stacked on the ones before it, with a legend above when there are several; fixed
+/// view, no zoom or drag.
+fn bar_plot(ui: &mut Ui, id: &str, series: &[Series<'_>], x_label: &str) {
+    let Some(first) = series.first() else {
+        return;
+    };
+    let n = first.values.len();
     let top = n.saturating_sub(1) as f64;
-    let bars: Vec<Bar> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            Bar::new(top - i as f64, v.value)
-                .name(&v.label)
-                .fill(colour)
-                .width(0.7)
-        })
-        .collect();
-    let names: Vec<String> = values.iter().map(|v| v.label.clone()).collect();
-    Plot::new(id)
+    let mut charts: Vec<BarChart> = Vec::with_capacity(series.len());
+    for s in series {
+        let bars: Vec<Bar> = s
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                Bar::new(top - i as f64, v.value)
+                    .name(&v.label)
+                    .fill(s.colour)
+                    .width(0.7)
+            })
+            .collect();
+        let below: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(format!("{id}_{}", s.name), bars)
+            .name(s.name)
+            .color(s.colour)
+            .horizontal()
+            .stack_on(&below);
+        charts.push(chart);
+    }
+    let names: Vec<String> = first.values.iter().map(|v| v.label.clone()).collect();
+    let plot = Plot::new(id)
         .height(AXES_HEIGHT + BAR_HEIGHT * n as f32)
         .allow_zoom(false)
         .allow_drag(false)
@@ -129,10 +181,21 @@ fn bar_plot(ui: &mut Ui, id: &str, values: &[BarValue], colour: egui::Color32, x
             } else {
                 String::new()
             }
-        })
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(id, bars).horizontal())
         });
+    if series.len() > 1 {
+        // Above the plot, not in it: a legend inside would cover the longest bars.
+        ui.horizontal(|ui| {
+            for s in series {
+                ui.colored_label(s.colour, "⏹");
+                ui.label(s.name);
+            }
+        });
+    }
+    plot.show(ui, |plot| {
+        for chart in charts {
+            plot.bar_chart(chart);
+        }
+    });
 }
 
 #[cfg(test)]
@@ -171,6 +234,34 @@ mod tests {
         assert_eq!(
             bars[0].value,
             report.entries[0].downtime_minutes_per_year / 60.0
+        );
+    }
+
+    #[test]
+    fn degraded_bars_are_each_entrys_hours_a_year_up_but_not_at_full_service() {
+        let (_, report) = sample(2);
+        let bars = degraded_bars(&report);
+        assert_eq!(bars.len(), report.entries.len());
+        for (bar, e) in bars.iter().zip(&report.entries) {
+            assert_eq!(bar.label, e.name);
+            assert_eq!(bar.value, e.degraded_minutes_per_year / 60.0);
+        }
+        assert!(bars.iter().all(|b| b.value > 0.0));
+    }
+
+    #[test]
+    fn event_bars_of_large_models_read_in_words() {
+        // Large models rank basic events instead of components.
+        let (model, mut report) = sample(0);
+        report.component_importance.clear();
+        let (bars, axis) = importance_bars(&report, &model);
+        assert_eq!(axis, "Birnbaum importance");
+        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
+        assert!(labels.contains(&"a bad deploy of Web app"), "{labels:?}");
+        assert!(labels.contains(&"replica 0 of Orders DB"), "{labels:?}");
+        assert!(
+            labels.iter().all(|l| !l.contains(':') && !l.contains('#')),
+            "{labels:?}"
         );
     }
 

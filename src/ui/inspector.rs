@@ -9,34 +9,43 @@ use super::command::Command;
 use super::look::zone_colour;
 use crate::edit::Edit;
 use crate::model::{
-    Component, ComponentKind, DependencyKind, Failover, Model, Needs, Region, Replication, Zone,
+    Component, ComponentKind, DependencyKind, Model, Needs, Region, Replication, Zone,
 };
+
+/// Text field widths: the usual one, and one for rows that hold more than a field (the
+/// region and zone rows of the model page).
+const FIELD: f32 = 170.0;
+const NARROW_FIELD: f32 = 110.0;
 
 impl SpofApp {
     pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
         egui::Panel::bottom("inspector")
             .resizable(true)
-            .default_size(190.0)
+            .default_size(210.0)
             .min_size(110.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    ui.add_space(4.0);
-                    let model = self.doc.snapshot();
-                    let selection = self.selection.clone();
-                    match (selection.components.as_slice(), &selection.dependency) {
-                        ([id], _) => match model.component(id) {
-                            Some(c) => self.component_ui(ui, &model, c),
-                            None => self.model_ui(ui, &model),
-                        },
-                        ([], Some((from, to))) => self.dependency_ui(ui, &model, from, to),
-                        ([], None) => self.model_ui(ui, &model),
-                        (many, _) => self.multi_ui(ui, many.len()),
-                    }
-                });
+                // The panel keeps its height whatever is selected: the canvas above does
+                // not jump when the selection changes; longer content scrolls.
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        ui.add_space(4.0);
+                        let model = self.doc.snapshot();
+                        let selection = self.selection.clone();
+                        match (selection.components.as_slice(), &selection.dependency) {
+                            ([id], _) => match model.component(id) {
+                                Some(c) => self.component_ui(ui, &model, c),
+                                None => self.model_ui(ui, &model),
+                            },
+                            ([], Some((from, to))) => self.dependency_ui(ui, &model, from, to),
+                            ([], None) => self.model_ui(ui, &model),
+                            (many, _) => self.multi_ui(ui, many.len()),
+                        }
+                    });
             });
     }
 
-    fn update_component(&mut self, what: &str, before: &Component, after: Component) {
+    pub(super) fn update_component(&mut self, what: &str, before: &Component, after: Component) {
         if *before == after {
             return;
         }
@@ -58,6 +67,16 @@ impl SpofApp {
                 c.display_name()
             ));
             ui.weak(format!("{} · {}", c.kind.label(), c.id));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                for command in [
+                    Command::Delete,
+                    Command::Duplicate,
+                    Command::KnockOutSelection,
+                    Command::MakeRedundant,
+                ] {
+                    self.command_button(ui, command);
+                }
+            });
         });
         ui.separator();
         let focus = std::mem::take(&mut self.focus_name);
@@ -66,12 +85,14 @@ impl SpofApp {
                 .num_columns(2)
                 .show(&mut cols[0], |ui| {
                     ui.label("Name");
-                    if let Some(name) = text_commit(ui, ("name", &c.id), &c.name, false, focus) {
+                    if let Some(name) =
+                        text_commit(ui, ("name", &c.id), &c.name, false, focus, FIELD)
+                    {
                         self.update_component("name", c, Component { name, ..c.clone() });
                     }
                     ui.end_row();
                     ui.label("Id");
-                    if let Some(id) = text_commit(ui, ("id", &c.id), &c.id, false, false) {
+                    if let Some(id) = text_commit(ui, ("id", &c.id), &c.id, false, false, FIELD) {
                         self.update_component("id", c, Component { id, ..c.clone() });
                     }
                     ui.end_row();
@@ -96,7 +117,9 @@ impl SpofApp {
                     self.update_component("entry", c, Component { entry, ..c.clone() });
                     ui.end_row();
                     ui.label("Notes");
-                    if let Some(notes) = text_commit(ui, ("notes", &c.id), &c.notes, true, false) {
+                    if let Some(notes) =
+                        text_commit(ui, ("notes", &c.id), &c.notes, true, false, FIELD)
+                    {
                         self.update_component("notes", c, Component { notes, ..c.clone() });
                     }
                     ui.end_row();
@@ -165,54 +188,6 @@ impl SpofApp {
                         self.update_component("needs", c, Component { needs, ..c.clone() });
                     });
                     ui.end_row();
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Availability"));
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
-                        ui.horizontal(|ui| {
-                            let mut own = c.availability.is_some();
-                            ui.checkbox(&mut own, "own").on_hover_text(format!(
-                                "Per-replica availability; otherwise the model default {}",
-                                crate::io::report::percent(model.defaults.replica_availability)
-                            ));
-                            let current = c
-                                .availability
-                                .unwrap_or(model.defaults.replica_availability);
-                            let availability = if own {
-                                let value =
-                                    drag_commit(ui, ("availability", &c.id), current, |d| {
-                                        d.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
-                                    });
-                                Some(value.unwrap_or(current))
-                            } else {
-                                ui.weak(crate::io::report::percent(current));
-                                None
-                            };
-                            self.update_component(
-                                "availability",
-                                c,
-                                Component {
-                                    availability,
-                                    ..c.clone()
-                                },
-                            );
-                        });
-                    });
-                    ui.end_row();
-                    ui.label("Monitored");
-                    let mut monitored = c.monitored;
-                    ui.checkbox(&mut monitored, "health checks and alerts");
-                    self.update_component(
-                        "monitoring",
-                        c,
-                        Component {
-                            monitored,
-                            ..c.clone()
-                        },
-                    );
-                    ui.end_row();
-                });
-            egui::Grid::new("placement")
-                .num_columns(2)
-                .show(&mut cols[2], |ui| {
                     ui.add_enabled_ui(c.kind.is_stateful(), |ui| ui.label("Replication"));
                     ui.add_enabled_ui(c.kind.is_stateful(), |ui| {
                         ui.horizontal(|ui| {
@@ -233,21 +208,6 @@ impl SpofApp {
                                 },
                             );
                         });
-                    });
-                    ui.end_row();
-                    ui.label("Failover");
-                    ui.horizontal(|ui| {
-                        let mut failover = c.failover;
-                        ui.selectable_value(&mut failover, Failover::Automatic, "automatic");
-                        ui.selectable_value(&mut failover, Failover::Manual, "manual");
-                        self.update_component(
-                            "failover",
-                            c,
-                            Component {
-                                failover,
-                                ..c.clone()
-                            },
-                        );
                     });
                     ui.end_row();
                     ui.label("Zones");
@@ -282,17 +242,7 @@ impl SpofApp {
                     });
                     ui.end_row();
                 });
-        });
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            for command in [
-                Command::MakeRedundant,
-                Command::KnockOutSelection,
-                Command::Duplicate,
-                Command::Delete,
-            ] {
-                self.command_button(ui, command);
-            }
+            self.failures_ui(&mut cols[2], model, c);
         });
     }
 
@@ -359,19 +309,25 @@ impl SpofApp {
     }
 
     fn model_ui(&mut self, ui: &mut Ui, model: &Model) {
-        ui.columns(2, |cols| {
+        ui.columns(3, |cols| {
             let ui = &mut cols[0];
             ui.strong("Model");
             egui::Grid::new("model").num_columns(2).show(ui, |ui| {
                 ui.label("Name");
-                if let Some(name) = text_commit(ui, "model-name", &model.name, false, false) {
+                if let Some(name) = text_commit(ui, "model-name", &model.name, false, false, FIELD)
+                {
                     self.model_edit("Rename model", Edit::SetName(name));
                 }
                 ui.end_row();
                 ui.label("Description");
-                if let Some(d) =
-                    text_commit(ui, "model-description", &model.description, true, false)
-                {
+                if let Some(d) = text_commit(
+                    ui,
+                    "model-description",
+                    &model.description,
+                    true,
+                    false,
+                    FIELD,
+                ) {
                     self.model_edit("Set description", Edit::SetDescription(d));
                 }
                 ui.end_row();
@@ -381,8 +337,8 @@ impl SpofApp {
                     ("Zone availability", d.zone_availability, 1),
                     ("Region availability", d.region_availability, 2),
                 ] {
-                    ui.label(label);
-                    if let Some(v) = drag_commit(ui, ("default", set), value, |x| {
+                    let label = ui.label(label).id;
+                    if let Some(v) = drag_commit(ui, ("default", set), value, Some(label), |x| {
                         x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
                     }) {
                         let mut next = d;
@@ -402,11 +358,12 @@ impl SpofApp {
                 "{n} scenario{}: see the Scenarios section of the analysis panel.",
                 plural(n)
             ));
-            self.regions_ui(&mut cols[1], model);
+            self.timing_defaults_ui(&mut cols[1], model);
+            self.regions_ui(&mut cols[2], model);
         });
     }
 
-    fn model_edit(&mut self, label: &str, edit: Edit) {
+    pub(super) fn model_edit(&mut self, label: &str, edit: Edit) {
         self.actions.push(Action::Edit {
             label: label.to_owned(),
             edits: vec![edit],
@@ -422,9 +379,14 @@ impl SpofApp {
             ui.horizontal(|ui| {
                 ui.weak("Region");
                 ui.label(egui::RichText::new(&region.id).strong());
-                if let Some(name) =
-                    text_commit(ui, ("region-name", &region.id), &region.name, false, false)
-                {
+                if let Some(name) = text_commit(
+                    ui,
+                    ("region-name", &region.id),
+                    &region.name,
+                    false,
+                    false,
+                    NARROW_FIELD,
+                ) {
                     let mut regions = model.regions.clone();
                     regions[ri].name = name;
                     self.model_edit("Rename region", Edit::SetRegions(regions));
@@ -450,16 +412,21 @@ impl SpofApp {
                             .background_color(zone_colour(zone_index));
                         ui.label(chip);
                         zone_index += 1;
-                        if let Some(name) =
-                            text_commit(ui, ("zone-name", &zone.id), &zone.name, false, false)
-                        {
+                        if let Some(name) = text_commit(
+                            ui,
+                            ("zone-name", &zone.id),
+                            &zone.name,
+                            false,
+                            false,
+                            NARROW_FIELD,
+                        ) {
                             let mut regions = model.regions.clone();
                             regions[ri].zones[zi].name = name;
                             self.model_edit("Rename zone", Edit::SetRegions(regions));
                         }
                         let current = model.zone_availability(zone);
                         if let Some(v) =
-                            drag_commit(ui, ("zone-availability", &zone.id), current, |x| {
+                            drag_commit(ui, ("zone-availability", &zone.id), current, None, |x| {
                                 x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
                             })
                         {
@@ -585,6 +552,7 @@ fn text_commit(
     current: &str,
     multiline: bool,
     focus: bool,
+    width: f32,
 ) -> Option<String> {
     let id = ui.make_persistent_id(salt);
     let draft_id = id.with("draft");
@@ -600,7 +568,7 @@ fn text_commit(
     } else {
         egui::TextEdit::singleline(&mut text)
     };
-    let response = ui.add(edit.id(id).desired_width(170.0));
+    let response = ui.add(edit.id(id).desired_width(width));
     if focus {
         response.request_focus();
     }
@@ -613,11 +581,14 @@ fn text_commit(
     }
 }
 
-/// A number field that commits once a drag ends (one undo step), or at once when typed.
-fn drag_commit<T>(
+/// A number field that commits once a drag ends (one undo step), or when typing ends with
+/// Enter or a click elsewhere (not per key). A value outside the field's range (from a file)
+/// stays as it is until edited. `label` names the field for screen readers (and tests).
+pub(super) fn drag_commit<T>(
     ui: &mut Ui,
     salt: impl std::hash::Hash + std::fmt::Debug,
     current: T,
+    label: Option<Id>,
     style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
 ) -> Option<T>
 where
@@ -625,7 +596,13 @@ where
 {
     let id = ui.make_persistent_id(salt);
     let mut value = ui.data(|d| d.get_temp::<T>(id)).unwrap_or(current);
-    let response = ui.add(style(DragValue::new(&mut value)));
+    let field = style(DragValue::new(&mut value))
+        .clamp_existing_to_range(false)
+        .update_while_editing(false);
+    let mut response = ui.add(field);
+    if let Some(label) = label {
+        response = response.labelled_by(label);
+    }
     if response.dragged() {
         ui.data_mut(|d| d.insert_temp(id, value));
         return None;
@@ -651,7 +628,7 @@ fn stepper(
         if minus.clicked() {
             out = Some(value - 1);
         }
-        if let Some(v) = drag_commit(ui, what, value, |d| d.range(lo..=hi).speed(0.05)) {
+        if let Some(v) = drag_commit(ui, what, value, None, |d| d.range(lo..=hi).speed(0.05)) {
             out = Some(v);
         }
         let plus = ui.add_enabled(value < hi, Button::new("+").small());

@@ -4,7 +4,7 @@
 use egui::Color32;
 
 use crate::advice::Strategy;
-use crate::model::ComponentKind;
+use crate::model::{ComponentKind, Event, Model};
 
 /// SPOF and "down" red; also used for the SPOF marker.
 pub const RED: Color32 = Color32::from_rgb(214, 48, 49);
@@ -72,6 +72,20 @@ pub fn replica_badge(replicas: u32, min_healthy: u32, has_replicas: bool) -> Opt
     } else {
         Some(format!("×{replicas}"))
     }
+}
+
+/// An event id as a reviewer says it, with `model`'s names (`a bad deploy of Checkout`,
+/// `zone us-a`); an id that does not parse stays as it is.
+pub fn event_words(id: &str, model: &Model) -> String {
+    Event::parse(id).map_or_else(|_| id.to_owned(), |e| e.in_words(model))
+}
+
+/// Several events in words, joined by `separator`.
+pub fn events_words(ids: &[String], model: &Model, separator: &str) -> String {
+    ids.iter()
+        .map(|id| event_words(id, model))
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 #[cfg(test)]

@@ -10,10 +10,11 @@ use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
 use super::app::{SpofApp, plural};
 use super::canvas::{CanvasSelection, Overlay};
-use super::look::{AMBER, DOT, GREEN, RED};
+use super::look::{AMBER, DOT, GREEN, RED, events_words};
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
 use crate::io::report::{availability_text, duration, nines, percents};
+use crate::model::Model;
 
 /// Recommendations shown as slides, best first.
 const TOP_RECOMMENDATIONS: usize = 3;
@@ -162,7 +163,7 @@ impl SpofApp {
                 title_ui(ui, &format!("Scenario: {}", scenario.name), "");
                 let comparison = self.scenario_comparison();
                 match comparison.as_ref().and_then(|c| c.outcome(i)) {
-                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, w),
+                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, &model, w),
                     Some(Err(e)) => {
                         ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
                     }
@@ -311,11 +312,24 @@ fn pending_ui(ui: &mut Ui, what: &str) {
 /// One figure of the headline, at most `width` wide: a caption over a large value over a
 /// detail line.
 fn figure_ui(ui: &mut Ui, width: f32, caption: &str, value: RichText, detail: RichText) {
+    figure_lines_ui(ui, width, caption, value, [detail]);
+}
+
+/// A figure with several detail lines.
+fn figure_lines_ui(
+    ui: &mut Ui,
+    width: f32,
+    caption: &str,
+    value: RichText,
+    details: impl IntoIterator<Item = RichText>,
+) {
     ui.vertical(|ui| {
         ui.set_max_width(width);
         ui.label(RichText::new(caption).size(pt(ui, CAPTION)).weak());
         ui.label(value.size(pt(ui, BIG)).strong());
-        ui.label(detail.size(pt(ui, CAPTION)));
+        for detail in details {
+            ui.label(detail.size(pt(ui, CAPTION)));
+        }
     });
 }
 
@@ -336,7 +350,8 @@ fn entry_figures(total: usize) -> usize {
 }
 
 /// Each entry's availability as the panel shows it, in large type, at most a few; with
-/// its nines, except under a knockout (as the panel's what-if, where most are 0 %).
+/// its nines, except under a knockout (as the panel's what-if, where most are 0 %); under
+/// it the time a year it is down and the time it serves degraded.
 fn entries_ui(ui: &mut Ui, width: f32, entries: &[EntryAvailability], with_nines: bool) {
     for e in entries.iter().take(HEADLINE_ENTRIES) {
         ui.separator();
@@ -345,15 +360,24 @@ fn entries_ui(ui: &mut Ui, width: f32, entries: &[EntryAvailability], with_nines
         } else {
             availability_text(e)
         };
-        figure_ui(
+        let down = RichText::new(format!(
+            "{} / year down",
+            duration(e.downtime_minutes_per_year)
+        ));
+        // An entry a knockout takes down is never degraded: no line for it.
+        let degraded = (e.availability > 0.0).then(|| {
+            RichText::new(format!(
+                "{} / year degraded",
+                duration(e.degraded_minutes_per_year)
+            ))
+            .color(AMBER)
+        });
+        figure_lines_ui(
             ui,
             width,
             &e.name,
             RichText::new(value),
-            RichText::new(format!(
-                "{} / year down",
-                duration(e.downtime_minutes_per_year)
-            )),
+            std::iter::once(down).chain(degraded),
         );
     }
     more_entries_ui(ui, entries.len());
@@ -406,13 +430,14 @@ fn current_ui(ui: &mut Ui, report: &Report) {
     });
 }
 
-fn scenario_ui(ui: &mut Ui, fail: &[String], w: &WhatIf) {
+fn scenario_ui(ui: &mut Ui, fail: &[String], model: &Model, w: &WhatIf) {
     ui.horizontal_wrapped(|ui| {
         ui.label(
-            RichText::new(format!("knocked out: {}", fail.join(", ")))
+            RichText::new(format!("knocked out: {}", events_words(fail, model, ", ")))
                 .size(pt(ui, CAPTION))
                 .weak(),
-        );
+        )
+        .on_hover_text(fail.join(", "));
         ui.label(
             RichText::new(format!("·  {} down", w.down.len()))
                 .size(pt(ui, CAPTION))

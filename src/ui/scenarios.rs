@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use super::action::Action;
 use super::app::{DocKey, SpofApp, knockout, same_analysis_input};
-use super::look::{AMBER, RED};
+use super::look::{AMBER, RED, events_words};
 use super::worker::Job;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
@@ -203,9 +203,10 @@ impl SpofApp {
             let fail = if s.fail.is_empty() {
                 "nothing".to_owned()
             } else {
-                s.fail.join(", ")
+                events_words(&s.fail, model, ", ")
             };
-            ui.add(egui::Label::new(RichText::new(fail).weak()).truncate());
+            ui.add(egui::Label::new(RichText::new(fail).weak()).truncate())
+                .on_hover_text(format!("Events: {}", s.fail.join(", ")));
         });
     }
 

@@ -17,7 +17,8 @@ use crate::support::{App, WINDOW, app, import_fixture, open_sample, settle, temp
 fn opening_a_sample_lists_its_spofs_in_the_panel() {
     let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
-    // The same six SPOFs, in the same order, as `spofscope check samples/webshop.spof.ron`.
+    // The same six SPOFs, in the same order, and the same numbers as
+    // `spofscope check samples/webshop.spof.ron`.
     h.get_by_label("SPOFs (6)");
     for spof in [
         "region eu",
@@ -29,8 +30,10 @@ fn opening_a_sample_lists_its_spofs_in_the_panel() {
     ] {
         h.get_by_label(spof);
     }
-    h.get_by_label("99.54 %   2.3 nines");
-    h.get_by_label("40 h 14 min / year down");
+    h.get_by_label("99.34 %   2.2 nines");
+    h.get_by_label("2.4 days / year down");
+    // `check --format json`: full_service_availability 0.98696, degraded 3377 minutes.
+    h.get_by_label("full service 98.70 % · 2.3 days / year degraded");
     h.get_by_label("Order-2 risks (1)");
     h.get_by_label("Findings (3)");
 }
@@ -809,6 +812,33 @@ fn drag_like_a_window(h: &mut App, from: egui::Pos2, by: egui::Vec2) {
     }
     frame(h, vec![button(false, from + by)]);
     h.run_steps(1);
+}
+
+#[test]
+fn clicking_a_card_off_its_centre_selects_it_without_moving_it() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "microservices.spof.ron");
+    let before = h.state().model().clone();
+    let Some(centre) = h.state().card_on_screen("catalog-db") else {
+        panic!("no card catalog-db");
+    };
+    // Near the card's top left corner: a press pulls the card's centre under the pointer.
+    let at = centre + egui::vec2(-25.0, -10.0);
+    let button = |pressed| egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
+        h.input_mut().events.push(event);
+        h.run_steps(1);
+    }
+    settle(&mut h);
+    assert_eq!(h.state().selection().components, ["catalog-db"]);
+    assert_eq!(*h.state().model(), before);
+    assert_eq!(h.state().document_revision(), 0, "no undo step");
+    assert_eq!(h.state().card_on_screen("catalog-db"), Some(centre));
 }
 
 #[test]

@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use spofscope::analysis::chaos;
 use spofscope::io::report::percent;
+use spofscope::model::Event;
 use spofscope::ui::{Action, Command};
 
 use crate::support::{App, WINDOW, app, label_texts, request_sample, settle_advice, wait};
@@ -94,10 +95,17 @@ fn the_dialog_shows_what_chaos_run_reports_for_the_same_seed() {
     ));
     assert!(!expected.causes.is_empty());
     shown.extend(["Trials".to_owned(), "Failed together".to_owned()]);
+    // Failure sets in words: `replica 0 of Orders DB`, `a bad deploy of Web app`.
     for k in expected.causes.iter().take(10) {
         shown.push(k.trials.to_string());
-        shown.push(k.failed.join(" + "));
+        let words: Vec<String> = k
+            .failed
+            .iter()
+            .map(|e| Event::parse(e).map_or_else(|_| e.clone(), |e| e.in_words(&model)))
+            .collect();
+        shown.push(words.join(" + "));
     }
+    assert!(shown.iter().any(|s| s == "replica 0 of Orders DB"));
     shown.push("Took part in outages most often".to_owned());
     shown.extend(["Trials".to_owned(), "Component, zone or region".to_owned()]);
     for p in expected.participants.iter().take(10) {

@@ -5,6 +5,7 @@ mod advice;
 mod app;
 mod chaos;
 mod charts;
+mod inspector;
 mod present;
 mod recovery;
 mod scenarios;

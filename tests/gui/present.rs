@@ -94,6 +94,18 @@ fn the_headline_shows_the_spofs_and_each_entry_as_the_panel_does() {
             duration(e.downtime_minutes_per_year)
         ));
     }
+    // Under each: the time it serves degraded (both entries read the same here).
+    let degraded = |e: &spofscope::analysis::EntryAvailability| {
+        format!("{} / year degraded", duration(e.degraded_minutes_per_year))
+    };
+    for e in &report.entries {
+        let same = report
+            .entries
+            .iter()
+            .filter(|x| degraded(x) == degraded(e))
+            .count();
+        assert_eq!(h.query_all_by_label(&degraded(e)).count(), same);
+    }
     // One slide for now, one per scenario, one per top recommendation.
     let recommendations = advice::recommend(&model, &report).recommendations.len();
     assert!(recommendations >= 3);
@@ -128,7 +140,8 @@ fn arrow_keys_step_through_scenarios_and_recommendations_and_esc_leaves() {
     assert_eq!(w.entries_down, ["web-users", "mobile-users"]);
     h.get_by_label("✖ 2 of 2");
     h.get_by_label("Web shoppers, Mobile app");
-    h.get_by_label("knocked out: redis-cart#0");
+    // For the room, in words (the id `redis-cart#0` on hover).
+    h.get_by_label("knocked out: replica 0 of Cart store (Redis)");
     h.get_by_label(&format!("·  {} down", w.down.len()));
     // Both entries are down: 0.00 % each, all year.
     for e in &w.entries {

@@ -1,6 +1,6 @@
 //! Rendered images of the real app (egui_kittest + wgpu on Mesa's software Vulkan), compared with
-//! the committed PNGs in `tests/snapshots/`: the main window, what-if mode, the inspector and
-//! the scenario comparison.
+//! the committed PNGs in `tests/snapshots/`: the main window (with the model page in the
+//! inspector), what-if mode, the inspector, the charts and the scenario comparison.
 
 use egui_kittest::kittest::Queryable;
 use spofscope::ui::Action;
@@ -13,6 +13,7 @@ fn app_on(sample: &str) -> App {
     h
 }
 
+/// Nothing selected: the inspector shows the model page with its defaults.
 #[test]
 fn main_window_on_the_microservices_sample() {
     let mut h = app_on("microservices.spof.ron");
@@ -36,6 +37,17 @@ fn inspector_on_a_selected_database() {
     h.state_mut().request(Action::Focus("db".to_owned()));
     settle_advice(&mut h);
     snapshot(&mut h, "inspector");
+}
+
+#[test]
+fn charts_of_down_and_degraded_time_on_the_microservices_sample() {
+    let mut h = app_on("microservices.spof.ron");
+    h.get_by_label("Charts").click();
+    h.run_steps(3);
+    h.get_by_label("Down and degraded time per year")
+        .scroll_to_me();
+    h.run_steps(30);
+    snapshot(&mut h, "charts");
 }
 
 #[test]
