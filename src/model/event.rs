@@ -138,8 +138,17 @@ impl Event {
             Event::Zone(id) => format!("zone {id}"),
             Event::Region(id) => format!("region {id}"),
             Event::Common(id) => format!("a bad deploy of {}", name(id)),
-            Event::Failover(id) => format!("{}'s failover window", name(id)),
+            Event::Failover(id) => format!("{} failover window", possessive(&name(id))),
         }
+    }
+}
+
+/// `Orders DB's`, `Product images'`.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
     }
 }
 
@@ -180,6 +189,10 @@ mod tests {
         );
         assert_eq!(words("db#1"), Ok("replica 1 of Orders DB".to_owned()));
         assert_eq!(words("zone:eu-a"), Ok("zone eu-a".to_owned()));
+        assert_eq!(
+            words("failover:images"),
+            Ok("images' failover window".to_owned())
+        );
         assert_eq!(words("common:gone"), Ok("a bad deploy of gone".to_owned()));
     }
 
