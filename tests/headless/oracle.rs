@@ -1035,7 +1035,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(800))]
+    #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn availability_and_importance_match_enumeration(model in arb_model(7, 10)) {
