@@ -5,6 +5,7 @@ pub mod advice;
 pub mod analysis;
 pub mod cli;
 pub mod edit;
+pub mod format;
 pub mod generate;
 pub mod io;
 pub mod model;

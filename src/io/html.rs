@@ -7,14 +7,17 @@ use std::fmt::Write as _;
 
 use super::font::text_width;
 use super::report::{
-    CHAOS_METHOD, Ranked, availability_text, chaos_interval, chaos_reference, cost_text, degraded,
-    duration, entry_effect, findings_text, full_service_clause, full_service_text, headline,
-    importance_ranking, list_or_none, nines, percent, saving, unmeasured_text,
+    CHAOS_METHOD, Ranked, entry_effect, findings_text, headline, importance_ranking,
+    unmeasured_text,
 };
 use super::svg::{self, Knockout, esc};
 use crate::advice::Advice;
 use crate::analysis::Report;
 use crate::analysis::chaos::ChaosReport;
+use crate::format::{
+    availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
+    full_service_clause, full_service_text, list_or_none, nines, percent, saving,
+};
 use crate::model::Model;
 
 const STYLE: &str = "

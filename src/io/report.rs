@@ -10,12 +10,16 @@ use super::svg::{Knockout, ScenarioError};
 use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
-use crate::analysis::chaos::{ChaosEntry, ChaosReport};
+use crate::analysis::chaos::ChaosReport;
 use crate::analysis::{
     ComponentImportance, CutSet, DomainKind, EntryAvailability, Finding, MINUTES_PER_YEAR, Report,
     Spof, WhatIf,
 };
 use crate::edit::Edit;
+use crate::format::{
+    availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
+    full_service_clause, full_service_text, list_or_none, nines, percent, percents, saving,
+};
 use crate::model::{Event, Model};
 
 /// `check --format json`: the keys of DESIGN §3 plus importance and statistics.
@@ -102,51 +106,6 @@ pub fn json(report: &Report, advice: &Advice) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
-}
-
-/// `99.95 %`: enough digits to show the first non-nine, never `100 %` for something
-/// that can fail.
-pub fn percent(a: f64) -> String {
-    if a >= 1.0 {
-        return "100 %".to_owned();
-    }
-    let pct = a * 100.0;
-    for decimals in 2..=9 {
-        let s = format!("{pct:.decimals$}");
-        if !s.starts_with("100") {
-            return format!("{s} %");
-        }
-    }
-    format!("{pct:.10} %")
-}
-
-/// Number of nines: −log10(1 − a), one decimal.
-pub fn nines(a: f64) -> String {
-    if a >= 1.0 {
-        return "∞ nines".to_owned();
-    }
-    let n = -(1.0 - a).log10();
-    // Down for good is 0 nines, not "-0.0".
-    format!("{:.1} nines", if n > 0.0 { n } else { 0.0 })
-}
-
-/// `4 h 23 min per year` style durations from minutes.
-pub fn duration(minutes: f64) -> String {
-    if minutes < 1.0 / 60.0 {
-        return "< 1 s".to_owned();
-    }
-    if minutes < 1.0 {
-        return format!("{:.0} s", minutes * 60.0);
-    }
-    if minutes < 60.0 {
-        return format!("{minutes:.1} min");
-    }
-    let hours = minutes / 60.0;
-    if hours < 48.0 {
-        let h = hours.floor();
-        return format!("{h:.0} h {:.0} min", minutes - h * 60.0);
-    }
-    format!("{:.1} days", hours / 24.0)
 }
 
 pub fn text(report: &Report, advice: &Advice) -> String {
@@ -297,23 +256,6 @@ pub(super) fn unmeasured_text(unmeasured: &[String]) -> String {
     )
 }
 
-/// Two availabilities with enough digits to tell them apart when they differ.
-pub fn percents(before: f64, after: f64) -> (String, String) {
-    let (b, a) = (percent(before), percent(after));
-    if b != a || before == after {
-        return (b, a);
-    }
-    (3..=9)
-        .map(|decimals| {
-            (
-                format!("{:.decimals$} %", before * 100.0),
-                format!("{:.decimals$} %", after * 100.0),
-            )
-        })
-        .find(|(b, a)| b != a)
-        .unwrap_or((b, a))
-}
-
 /// `users: 99.54 % → 99.99 % (saves 39 h 16 min per year)`, or `(unchanged)`; with `; full
 /// service 97.10 % → 97.60 %` where the full service moves.
 pub(super) fn entry_effect(e: &EntryEffect) -> String {
@@ -335,58 +277,12 @@ pub(super) fn entry_effect(e: &EntryEffect) -> String {
     }
 }
 
-/// Downtime saved, or `none` when the edit does not move the numbers.
-pub(super) fn saving(minutes: f64) -> String {
-    if minutes > 0.0 {
-        duration(minutes)
-    } else {
-        "none".to_owned()
-    }
-}
-
 pub(super) fn findings_text(findings: &[FindingRef]) -> String {
     findings
         .iter()
         .map(|f| format!("{} on {}", f.rule, f.target))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `+1 replica, new web-lb, new zone eu-b`, or `no new instances`.
-pub fn cost_text(cost: &Cost) -> String {
-    let mut parts = Vec::new();
-    if cost.added_replicas > 0 {
-        parts.push(format!(
-            "+{} {}",
-            cost.added_replicas,
-            if cost.added_replicas == 1 {
-                "replica"
-            } else {
-                "replicas"
-            }
-        ));
-    }
-    let lists = [
-        ("component", "components", &cost.new_components),
-        ("zone", "zones", &cost.new_zones),
-        ("region", "regions", &cost.new_regions),
-    ];
-    for (one, many, ids) in lists {
-        if !ids.is_empty() {
-            let what = if ids.len() == 1 { one } else { many };
-            parts.push(format!("new {what} {}", ids.join(", ")));
-        }
-    }
-    if parts.is_empty() {
-        parts.push("no new instances".to_owned());
-    }
-    if cost.code_change.is_some() {
-        parts.push("a code change".to_owned());
-    }
-    if cost.process_change.is_some() {
-        parts.push("a process change".to_owned());
-    }
-    parts.join(", ")
 }
 
 /// Under `heading`, each applied recommendation's change the team owes (none: nothing).
@@ -472,36 +368,6 @@ pub fn fix_text(
     s
 }
 
-/// `99.54 %`, or with its error bound when it is an estimate.
-pub fn availability_text(e: &EntryAvailability) -> String {
-    estimate_text(e, e.availability, e.error_bound)
-}
-
-/// The entry's full-service availability (everything it reaches up) as
-/// [`availability_text`] writes its availability.
-pub fn full_service_text(e: &EntryAvailability) -> String {
-    estimate_text(e, e.full_service_availability, e.full_service_error_bound)
-}
-
-/// `, full service 98.70 % (2.3 days degraded)`, or nothing when the entry is never
-/// degraded (its full service is its availability).
-pub fn full_service_clause(e: &EntryAvailability) -> String {
-    if e.degraded_minutes_per_year > 0.0 {
-        format!(
-            ", full service {} ({} degraded)",
-            percent(e.full_service_availability),
-            duration(e.degraded_minutes_per_year)
-        )
-    } else {
-        String::new()
-    }
-}
-
-/// Time a year the entry serves degraded, `none` when it never does.
-pub fn degraded(e: &EntryAvailability) -> String {
-    saving(e.degraded_minutes_per_year)
-}
-
 /// [`degraded`] for the text tables: `2 h 3 min / year`.
 fn degraded_text(e: &EntryAvailability) -> String {
     let d = degraded(e);
@@ -509,14 +375,6 @@ fn degraded_text(e: &EntryAvailability) -> String {
         format!("{d} / year")
     } else {
         d
-    }
-}
-
-fn estimate_text(e: &EntryAvailability, value: f64, bound: f64) -> String {
-    if e.exact {
-        percent(value)
-    } else {
-        format!("{} ± {bound:.2e} (estimate)", percent(value))
     }
 }
 
@@ -744,15 +602,6 @@ fn bar(value: f64, largest: f64) -> String {
         out.push(PARTS[eighths % 8]);
     }
     out
-}
-
-/// `a, b, c`, or `none`.
-pub fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".to_owned()
-    } else {
-        items.join(", ")
-    }
 }
 
 /// The numbers a review leads with: `6 SPOFs · Web users 99.35 % (2.4 days down per
@@ -1105,21 +954,6 @@ pub fn whatif_json(w: &WhatIf) -> String {
 /// What a chaos experiment did, as the reports say it.
 pub(super) const CHAOS_METHOD: &str = "every replica, zone and region, every bad deploy and failover window failed at random with its own probability.";
 
-/// A chaos entry's 95 % interval: `99.50 % – 99.58 %`.
-pub fn chaos_interval(e: &ChaosEntry) -> String {
-    format!("{} – {}", percent(e.interval[0]), percent(e.interval[1]))
-}
-
-/// The analysis's availability a chaos entry is compared with, marked when the analysis
-/// itself had to estimate it.
-pub fn chaos_reference(e: &ChaosEntry) -> String {
-    format!(
-        "{}{}",
-        percent(e.availability),
-        if e.exact { "" } else { " (estimate)" }
-    )
-}
-
 /// `chaos` as a readable report: entries with observed and exact availability, the most
 /// frequent failure sets, and who took part in outages most often.
 pub fn chaos_text(c: &ChaosReport) -> String {
@@ -1329,55 +1163,5 @@ mod tests {
                 ("failover:db", "Orders DB's failover window"),
             ]
         );
-    }
-
-    fn entry(exact: bool) -> EntryAvailability {
-        EntryAvailability {
-            id: "users".to_owned(),
-            name: "Users".to_owned(),
-            availability: 0.995,
-            downtime_minutes_per_year: 0.005 * MINUTES_PER_YEAR,
-            full_service_availability: 0.99,
-            degraded_minutes_per_year: 0.005 * MINUTES_PER_YEAR,
-            exact,
-            error_bound: if exact { 0.0 } else { 1.25e-4 },
-            full_service_error_bound: if exact { 0.0 } else { 2.5e-4 },
-        }
-    }
-
-    #[test]
-    fn an_estimated_full_service_availability_shows_its_own_bound() {
-        assert_eq!(full_service_text(&entry(true)), "99.00 %");
-        assert_eq!(
-            full_service_text(&entry(false)),
-            "99.00 % ± 2.50e-4 (estimate)"
-        );
-        assert_eq!(
-            availability_text(&entry(false)),
-            "99.50 % ± 1.25e-4 (estimate)"
-        );
-    }
-
-    #[test]
-    fn an_entry_never_degraded_says_so_instead_of_a_duration() {
-        let never = EntryAvailability {
-            full_service_availability: 0.995,
-            degraded_minutes_per_year: 0.0,
-            ..entry(true)
-        };
-        assert_eq!(degraded(&never), "none");
-        assert_eq!(full_service_clause(&never), "");
-        assert_eq!(degraded(&entry(true)), "43 h 48 min");
-        assert_eq!(
-            full_service_clause(&entry(true)),
-            ", full service 99.00 % (43 h 48 min degraded)"
-        );
-    }
-
-    #[test]
-    fn nines_of_a_component_that_is_always_down_are_zero_not_negative() {
-        assert_eq!(nines(0.0), "0.0 nines");
-        assert_eq!(nines(0.999), "3.0 nines");
-        assert_eq!(nines(1.0), "∞ nines");
     }
 }

@@ -15,7 +15,7 @@ use super::preview::Preview;
 use super::worker::Job;
 use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
-use crate::io::report::{cost_text, duration, nines, percent, percents};
+use crate::format::{cost_text, duration, nines, percent, percents};
 use crate::model::Model;
 
 /// The recommendations job, the Apply all job and the hovered row.

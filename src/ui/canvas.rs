@@ -28,7 +28,7 @@ use super::shapes::{
 };
 use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
-use crate::io::report::{duration, percent};
+use crate::format::{duration, percent};
 use crate::model::{Component, Event, Model, Replication};
 
 pub type CanvasGraph = egui_graphs::Graph<

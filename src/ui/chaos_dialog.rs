@@ -10,7 +10,7 @@ use super::app::{DocKey, SpofApp};
 use super::look::{AMBER, GREEN, RED, events_words};
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
-use crate::io::report::{chaos_interval, chaos_reference, percent};
+use crate::format::{chaos_interval, chaos_reference, percent};
 use crate::model::Model;
 
 /// Failure sets and participants listed, as in the CLI's report.

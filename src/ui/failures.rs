@@ -10,7 +10,7 @@ use super::app::SpofApp;
 use super::inspector::drag_commit;
 use crate::analysis::MINUTES_PER_YEAR;
 use crate::edit::Edit;
-use crate::io::report::{duration, percent};
+use crate::format::{duration, percent};
 use crate::model::{Component, Event, Failover, Model};
 
 /// Largest MTBF and time a field accepts: beyond them the numbers no longer change.

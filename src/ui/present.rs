@@ -13,7 +13,7 @@ use super::canvas::{CanvasSelection, Overlay};
 use super::look::{AMBER, DOT, GREEN, RED, events_words};
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
-use crate::io::report::{availability_text, duration, nines, percents};
+use crate::format::{availability_text, duration, nines, percents};
 use crate::model::Model;
 
 /// Recommendations shown as slides, best first.

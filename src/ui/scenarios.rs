@@ -13,7 +13,7 @@ use super::look::{AMBER, RED, events_words};
 use super::worker::Job;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
-use crate::io::report::percent;
+use crate::format::percent;
 use crate::model::{Model, Scenario};
 
 /// One scenario's knockout, as `analysis::whatif` sees it.

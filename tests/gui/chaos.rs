@@ -8,7 +8,7 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use spofscope::analysis::chaos;
-use spofscope::io::report::percent;
+use spofscope::format::percent;
 use spofscope::model::Event;
 use spofscope::ui::{Action, Command};
 

@@ -7,7 +7,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
 use spofscope::analysis::{self, Options};
-use spofscope::io::report::{duration, nines, percent};
+use spofscope::format::{duration, nines, percent};
 use spofscope::model::{Failover, Model};
 use spofscope::ui::Action;
 

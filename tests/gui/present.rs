@@ -6,7 +6,7 @@ use egui::{Key, ViewportCommand};
 use egui_kittest::kittest::Queryable;
 use spofscope::advice;
 use spofscope::analysis::{self, Options, Report};
-use spofscope::io::report::{duration, nines, percent, percents};
+use spofscope::format::{duration, nines, percent, percents};
 use spofscope::model::{Event, Model};
 use spofscope::ui::{Action, Command};
 

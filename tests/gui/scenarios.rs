@@ -6,7 +6,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use spofscope::analysis;
-use spofscope::io::report::percent;
+use spofscope::format::percent;
 use spofscope::model::{Event, Scenario};
 use spofscope::ui::{Action, Command};
 

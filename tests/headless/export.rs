@@ -13,8 +13,8 @@ use predicates::prelude::*;
 use resvg::tiny_skia::Pixmap;
 use resvg::usvg;
 use serde_json::Value;
+use spofscope::format::{duration, percent};
 use spofscope::io::export::{self, ExportFormat, ExportOptions};
-use spofscope::io::report::{duration, percent};
 use spofscope::model::{self, Model};
 
 use crate::support::{SAMPLES, in_crate, sample, sample_path, spofscope, temp_dir};
@@ -483,7 +483,7 @@ fn markdown_holds_the_check_tables_and_links_the_diagram_written_beside_it() {
         assert!(md.contains(&format!(
             "| {} | {} | `{}` |",
             worst.name,
-            spofscope::io::report::duration(worst.downtime_minutes_per_year),
+            spofscope::format::duration(worst.downtime_minutes_per_year),
             "█".repeat(24)
         )));
         assert!(md.contains(&format!("\n## Scenarios ({})\n", m.scenarios.len())));
