@@ -9,5 +9,6 @@ pub mod format;
 pub mod generate;
 pub mod io;
 pub mod model;
+pub mod style;
 #[cfg(feature = "gui")]
 pub mod ui;

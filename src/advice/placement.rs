@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::edit::Edit;
-use crate::io::svg::{CARD_H, CARD_W};
 use crate::model::{Component, Failover, Model, Region, Replication, Zone};
+use crate::style::{CARD_H, CARD_W};
 
 /// Zones of `c` without repeats, in list order.
 pub fn distinct_zones(c: &Component) -> Vec<String> {

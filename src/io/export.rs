@@ -14,6 +14,7 @@ use crate::advice;
 use crate::analysis::chaos::{self, ChaosReport};
 use crate::analysis::{self, Options, Report};
 use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
+use crate::style;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -284,7 +285,7 @@ fn dot(model: &Model, report: &Report) -> String {
     for c in &model.components {
         let (shape, style) = dot_shape(c.kind);
         let mut label = c.display_name().to_owned();
-        if let Some(badge) = svg::replica_badge(c) {
+        if let Some(badge) = style::replica_badge(c) {
             let _ = write!(label, "\n{badge}");
         }
         let mut attrs = vec![
@@ -297,7 +298,7 @@ fn dot(model: &Model, report: &Report) -> String {
         if spofs.contains(c.id.as_str()) {
             attrs.push(format!(
                 "color={0}, fontcolor={0}, penwidth=2.5, xlabel=\"SPOF\"",
-                quoted(svg::RED)
+                quoted(&style::RED.to_string())
             ));
         }
         let _ = writeln!(s, "  {} [{}];", quoted(&c.id), attrs.join(", "));

@@ -19,6 +19,7 @@ use crate::format::{
     full_service_clause, full_service_text, list_or_none, nines, percent, saving,
 };
 use crate::model::Model;
+use crate::style::{AMBER, RED, Rgb};
 
 const STYLE: &str = "
 :root { color-scheme: light; --text: #1b1b1b; --muted: #5f5f5f; --line: #dedede;
@@ -238,7 +239,7 @@ fn entries(s: &mut String, model: &Model, report: &Report) {
         charts.push(bar_chart(
             "Downtime and degraded time per year by entry",
             &rows,
-            &[("down", svg::RED), ("degraded", svg::AMBER)],
+            &[("down", RED), ("degraded", AMBER)],
         ));
     }
     let ranking = importance_ranking(report, model);
@@ -640,7 +641,7 @@ struct Bar {
 /// A horizontal bar chart as inline SVG: one row per bar, segments stacked left to right
 /// in the colours of `series` (`(name, colour)`; named series get a key under the title),
 /// bars proportional to the largest total.
-fn bar_chart(title: &str, rows: &[Bar], series: &[(&str, &str)]) -> String {
+fn bar_chart(title: &str, rows: &[Bar], series: &[(&str, Rgb)]) -> String {
     const WIDTH: f32 = 560.0;
     const ROW: f32 = 26.0;
     let keyed = series.iter().any(|(name, _)| !name.is_empty());

@@ -9,10 +9,7 @@ use super::font::{text_width, truncate};
 use super::report::headline;
 use crate::analysis::{self, DomainKind, Report, WhatIf};
 use crate::model::{Component, ComponentKind, DependencyKind, Event, Model, Replication};
-
-/// A component card, as on the canvas (`ui::shapes::NODE_SIZE`).
-pub const CARD_W: f32 = 150.0;
-pub const CARD_H: f32 = 60.0;
+use crate::style::{CARD_H, CARD_W, GREEN, RED, Rgb, replica_badge, zone_colour};
 
 const MARGIN: f32 = 28.0;
 const HEADER_H: f32 = 58.0;
@@ -21,32 +18,27 @@ const TAG_H: f32 = 20.0;
 const LEGEND_ROW: f32 = 22.0;
 
 // Light theme: exports are printed and pasted into documents.
-const BACKGROUND: &str = "#ffffff";
-const TEXT: &str = "#1b1b1b";
-const MUTED: &str = "#5f5f5f";
-const CARD_FILL: &str = "#ffffff";
-const GROUP_FILL: &str = "#f2f2f2";
-const OUTLINE: &str = "#6e6e6e";
-const EDGE: &str = "#5a5a5a";
-const CHIP_FILL: &str = "#e6e6e6";
-pub const ACCENT: &str = "#00537d";
-/// `ui::look::RED`, `AMBER` and `GREEN`.
-pub const RED: &str = "#d63031";
-pub const AMBER: &str = "#e69114";
-pub const GREEN: &str = "#2ea05a";
+const BACKGROUND: Rgb = Rgb(0xff, 0xff, 0xff);
+const TEXT: Rgb = Rgb(0x1b, 0x1b, 0x1b);
+const MUTED: Rgb = Rgb(0x5f, 0x5f, 0x5f);
+const CARD_FILL: Rgb = Rgb(0xff, 0xff, 0xff);
+const GROUP_FILL: Rgb = Rgb(0xf2, 0xf2, 0xf2);
+const OUTLINE: Rgb = Rgb(0x6e, 0x6e, 0x6e);
+const EDGE: Rgb = Rgb(0x5a, 0x5a, 0x5a);
+const CHIP_FILL: Rgb = Rgb(0xe6, 0xe6, 0xe6);
+pub const ACCENT: Rgb = Rgb(0x00, 0x53, 0x7d);
+/// Text on red, the outline of a card that is down, and the `+N` zone chip.
+const ON_RED: Rgb = Rgb(0xff, 0xff, 0xff);
+const DOWN_OUTLINE: Rgb = Rgb(0x8e, 0x1f, 0x20);
+const MORE_ZONES: Rgb = Rgb(0x78, 0x78, 0x78);
+/// The degraded and up tags: amber and green dark enough to read on white.
+const DEGRADED_TEXT: Rgb = Rgb(0x9a, 0x5c, 0x00);
+const UP_TEXT: Rgb = Rgb(0x1e, 0x7a, 0x43);
 /// Amber and green at the canvas's opacities, over white.
-const DEGRADED_FILL: &str = "#f1c37e";
-const UP_FILL: &str = "#d9eee1";
-/// `ui::look::zone_colour`, by the zone's position in the model.
-const ZONE_COLOURS: [&str; 8] = [
-    "#4285f4", "#9b59b6", "#009688", "#e91e63", "#795548", "#3f51b5", "#8bc34a", "#ff5722",
-];
-const UNKNOWN_ZONE: &str = "#808080";
-const CHIP_TEXT: &str = "#ffffff";
-
-pub fn zone_colour(index: usize) -> &'static str {
-    ZONE_COLOURS[index % ZONE_COLOURS.len()]
-}
+const DEGRADED_FILL: Rgb = Rgb(0xf1, 0xc3, 0x7e);
+const UP_FILL: Rgb = Rgb(0xd9, 0xee, 0xe1);
+const UNKNOWN_ZONE: Rgb = Rgb(0x80, 0x80, 0x80);
+const CHIP_TEXT: Rgb = Rgb(0xff, 0xff, 0xff);
 
 /// A scenario's failures, evaluated, to be drawn on the diagram.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,7 +150,7 @@ struct Card<'a> {
     spof: bool,
     state: Option<State>,
     knocked_out: bool,
-    zones: Vec<(&'a str, &'static str)>,
+    zones: Vec<(&'a str, Rgb)>,
 }
 
 /// The diagram of `model` with the SPOFs of `report` (its analysis) marked and, when
@@ -446,17 +438,6 @@ fn edges(
     }
 }
 
-/// The replica badge: `×3`, or `2/3` when fewer than all must be up (`ui::look::replica_badge`).
-pub fn replica_badge(c: &Component) -> Option<String> {
-    if !c.kind.has_replicas() || c.replicas <= 1 {
-        None
-    } else if c.min_healthy < c.replicas {
-        Some(format!("{}/{}", c.min_healthy, c.replicas))
-    } else {
-        Some(format!("×{}", c.replicas))
-    }
-}
-
 /// `sync` / `async` for replicated stores.
 fn replication_mark(c: &Component) -> Option<&'static str> {
     match c.replication {
@@ -473,7 +454,7 @@ fn card_svg(s: &mut String, card: &Card, report: &Report) {
     let (l, t) = (cx - CARD_W / 2.0, cy - CARD_H / 2.0);
     let (r, b) = (l + CARD_W, t + CARD_H);
     let (fill, text) = match card.state {
-        Some(State::Down) => (RED, "#ffffff"),
+        Some(State::Down) => (RED, ON_RED),
         Some(State::Degraded) => (DEGRADED_FILL, TEXT),
         Some(State::Up) => (UP_FILL, TEXT),
         None if c.kind == ComponentKind::Group => (GROUP_FILL, TEXT),
@@ -484,7 +465,7 @@ fn card_svg(s: &mut String, card: &Card, report: &Report) {
     } else if card.state == Some(State::Up) {
         (GREEN, 2.0)
     } else if card.state == Some(State::Down) {
-        ("#8e1f20", 1.2)
+        (DOWN_OUTLINE, 1.2)
     } else {
         (OUTLINE, 1.2)
     };
@@ -620,8 +601,8 @@ fn body(
     s: &mut String,
     kind: ComponentKind,
     (l, t, r, b): (f32, f32, f32, f32),
-    fill: &str,
-    stroke: &str,
+    fill: Rgb,
+    stroke: Rgb,
     width: f32,
 ) {
     let paint = format!(r#"fill="{fill}" stroke="{stroke}" stroke-width="{width}""#);
@@ -766,14 +747,7 @@ fn body(
 
 /// The kind's glyph (`ui::look::glyph`) drawn as a small vector symbol, so it reads the
 /// same in every browser, viewer and printer whatever emoji fonts they have.
-fn glyph(
-    s: &mut String,
-    kind: ComponentKind,
-    (x, y): (f32, f32),
-    size: f32,
-    ink: &str,
-    paper: &str,
-) {
+fn glyph(s: &mut String, kind: ComponentKind, (x, y): (f32, f32), size: f32, ink: Rgb, paper: Rgb) {
     let scale = size / 16.0;
     let _ = write!(
         s,
@@ -838,7 +812,7 @@ fn gear_path() -> String {
 }
 
 /// Zone chips (at most three, then `+N`) and the replication mark with its lock.
-fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: &str) {
+fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: Rgb) {
     let y = b - 20.0;
     let mut x = l + 36.0;
     let limit = r - 8.0;
@@ -853,7 +827,7 @@ fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: &st
         if x + cw > limit {
             break;
         }
-        let colour = if rest { "#787878" } else { colour };
+        let colour = if rest { MORE_ZONES } else { *colour };
         let _ = writeln!(
             s,
             r#"<rect x="{}" y="{}" width="{}" height="14" rx="3" fill="{colour}"/><text x="{}" y="{}" font-size="10" fill="{CHIP_TEXT}">{}</text>"#,
@@ -885,7 +859,7 @@ fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: &st
 }
 
 /// A padlock 8 wide and 10 high with its top-left at `(x, y)`.
-fn lock(s: &mut String, (x, y): (f32, f32), ink: &str) {
+fn lock(s: &mut String, (x, y): (f32, f32), ink: Rgb) {
     let _ = writeln!(
         s,
         r#"<path d="M{} {}V{}A2.5 2.5 0 0 1 {} {}V{}" fill="none" stroke="{ink}" stroke-width="1.2"/><rect x="{}" y="{}" width="8" height="5.5" rx="1" fill="{ink}"/>"#,
@@ -902,15 +876,15 @@ fn lock(s: &mut String, (x, y): (f32, f32), ink: &str) {
 
 /// Marks above the card: SPOF, what-if state, entry. Never colour alone.
 fn tags(s: &mut String, card: &Card, (l, t): (f32, f32)) {
-    let mut list: Vec<(&str, &str)> = Vec::new();
+    let mut list: Vec<(&str, Rgb)> = Vec::new();
     if card.spof {
         list.push(("● SPOF", RED));
     }
     match card.state {
         Some(State::Down) if card.knocked_out => list.push(("✖ knocked out", RED)),
         Some(State::Down) => list.push(("✖ down", RED)),
-        Some(State::Degraded) => list.push(("! degraded", "#9a5c00")),
-        Some(State::Up) => list.push(("✔ up", "#1e7a43")),
+        Some(State::Degraded) => list.push(("! degraded", DEGRADED_TEXT)),
+        Some(State::Up) => list.push(("✔ up", UP_TEXT)),
         None => {}
     }
     if card.c.entry {
@@ -935,7 +909,7 @@ enum Key {
     Zone {
         id: String,
         label: String,
-        colour: &'static str,
+        colour: Rgb,
         failed: bool,
     },
     Hard,
@@ -1149,7 +1123,7 @@ fn legend_svg(s: &mut String, rows: &[Vec<(f32, Key)>], top: f32) {
                 Key::Spof | Key::Down | Key::Degraded | Key::Up => {
                     let (fill, stroke, w) = match item {
                         Key::Spof => (CARD_FILL, RED, 2.0),
-                        Key::Down => (RED, "#8e1f20", 1.0),
+                        Key::Down => (RED, DOWN_OUTLINE, 1.0),
                         Key::Degraded => (DEGRADED_FILL, OUTLINE, 1.0),
                         _ => (UP_FILL, GREEN, 2.0),
                     };
@@ -1228,18 +1202,5 @@ mod tests {
     #[test]
     fn escapes_markup_characters() {
         assert_eq!(esc("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&#39;");
-    }
-
-    #[test]
-    fn badge_shows_quorum_only_when_below_all() {
-        let mut c = Component::new("web", ComponentKind::Service);
-        assert_eq!(replica_badge(&c), None);
-        c.replicas = 3;
-        c.min_healthy = 3;
-        assert_eq!(replica_badge(&c).as_deref(), Some("×3"));
-        c.min_healthy = 2;
-        assert_eq!(replica_badge(&c).as_deref(), Some("2/3"));
-        c.kind = ComponentKind::Client;
-        assert_eq!(replica_badge(&c), None);
     }
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::action::Action;
 use super::command::Command;
 use super::failures::failure_sentences;
-use super::look::{DOT, GREEN, RED, replica_badge, zone_colour};
+use super::look::{DOT, GREEN, RED, zone_colour};
 use super::preview::Preview;
 use super::shapes::{
     ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
@@ -30,6 +30,7 @@ use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
 use crate::format::{duration, percent};
 use crate::model::{Component, Event, Model, Replication};
+use crate::style::replica_badge;
 
 pub type CanvasGraph = egui_graphs::Graph<
     NodePayload,
@@ -1121,7 +1122,7 @@ fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
     ComponentLook {
         kind: c.kind,
         name: c.display_name().to_owned(),
-        badge: replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()),
+        badge: replica_badge(c),
         zones: c
             .zones
             .iter()

@@ -12,9 +12,10 @@ use petgraph::stable_graph::DefaultIx;
 
 use super::look::{AMBER, DOT, GREEN, RED, glyph};
 use crate::model::ComponentKind;
+use crate::style::{CARD_H, CARD_W};
 
 /// Size of a component card in canvas units (the samples space cards 200 × 100 apart).
-pub const NODE_SIZE: Vec2 = vec2(150.0, 60.0);
+pub const NODE_SIZE: Vec2 = vec2(CARD_W, CARD_H);
 /// Below this zoom only outlines and SPOF dots are painted: text would be unreadable anyway.
 const DETAIL_ZOOM: f32 = 0.45;
 /// Below this zoom edges are plain lines, without arrowheads.

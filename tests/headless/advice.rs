@@ -1262,7 +1262,7 @@ proptest! {
 
 /// Pairs of components whose cards (150 × 60, as drawn) overlap.
 fn overlapping_cards(m: &Model) -> Vec<(String, String)> {
-    let (w, h) = (spofscope::io::svg::CARD_W, spofscope::io::svg::CARD_H);
+    let (w, h) = (spofscope::style::CARD_W, spofscope::style::CARD_H);
     let mut out = Vec::new();
     for (i, a) in m.components.iter().enumerate() {
         for b in &m.components[i + 1..] {

@@ -413,8 +413,8 @@ fn html_shows_full_service_beside_availability_and_stacks_degraded_time_on_downt
         .lines()
         .find(|l| l.contains("text-anchor=\"end\">Web users</text>"))
         .unwrap_or_else(|| panic!("no chart row for Web users"));
-    let red = row.find(&format!("fill=\"{}\"", spofscope::io::svg::RED));
-    let amber = row.find(&format!("fill=\"{}\"", spofscope::io::svg::AMBER));
+    let red = row.find(&format!("fill=\"{}\"", spofscope::style::RED));
+    let amber = row.find(&format!("fill=\"{}\"", spofscope::style::AMBER));
     assert!(red.is_some() && red < amber, "{row}");
     assert!(
         row.ends_with(">2.4 days down, 2.3 days degraded</text>"),
