@@ -1,6 +1,8 @@
 //! How numbers read wherever people see them: availability as a percentage and in nines,
 //! durations, downtime saved, costs, chaos intervals. Pure text; no egui, no I/O.
 
+use std::fmt;
+
 use crate::advice::Cost;
 use crate::analysis::EntryAvailability;
 use crate::analysis::chaos::ChaosEntry;
@@ -152,12 +154,21 @@ fn estimate_text(e: &EntryAvailability, value: f64, bound: f64) -> String {
 }
 
 /// `a, b, c`, or `none`.
-pub fn list_or_none(items: &[String]) -> String {
+pub fn list_or_none<T: fmt::Display>(items: &[T]) -> String {
     if items.is_empty() {
         "none".to_owned()
     } else {
-        items.join(", ")
+        joined(items, ", ")
     }
+}
+
+/// Ids or events as they are written, with `separator` between them.
+pub fn joined<T: fmt::Display>(items: &[T], separator: &str) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// A chaos entry's 95 % interval: `99.50 % – 99.58 %`.

@@ -27,7 +27,7 @@ pub enum Scope {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Purpose {
     /// Remove this SPOF, named as a what-if event.
-    RemoveSpof(String),
+    RemoveSpof(Event),
     /// Resolve this finding.
     Resolve(FindingRef),
     /// Raise an entry's availability or remove a SPOF.
@@ -52,7 +52,7 @@ impl Candidate {
     /// The SPOF (as a what-if event) or finding (`rule:target`) it is for.
     pub fn problem(&self) -> String {
         match &self.purpose {
-            Purpose::RemoveSpof(event) => event.clone(),
+            Purpose::RemoveSpof(event) => event.to_string(),
             Purpose::Resolve(f) => format!("{}:{}", f.rule, f.target),
             Purpose::Improve => self.id.clone(),
         }

@@ -225,6 +225,7 @@ pub fn apply(model: &Model, ids: &[String]) -> Result<Applied, UnknownIds> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Event;
 
     fn spof(kind: DomainKind, id: &str) -> Spof {
         Spof {
@@ -240,12 +241,12 @@ mod tests {
         let rejected = [
             Rejection {
                 id: "replication:db:sync".to_owned(),
-                purpose: Purpose::RemoveSpof("db".to_owned()),
+                purpose: Purpose::RemoveSpof(Event::Component("db".to_owned())),
                 reason: "it lowers the availability of users from 0.99 to 0.98".to_owned(),
             },
             Rejection {
                 id: "redundancy:lb".to_owned(),
-                purpose: Purpose::RemoveSpof("lb".to_owned()),
+                purpose: Purpose::RemoveSpof(Event::Component("lb".to_owned())),
                 reason: "it leaves lb a SPOF".to_owned(),
             },
         ];

@@ -152,16 +152,16 @@ fn measure(
         });
     }
 
-    let spofs_before: Vec<String> = report.spofs.iter().map(|s| s.event()).collect();
-    let spofs_after: Vec<String> = after.spofs.iter().map(|s| s.event()).collect();
-    let added: Vec<&String> = spofs_after
+    let spofs_before: Vec<Event> = report.spofs.iter().map(|s| s.event()).collect();
+    let spofs_after: Vec<Event> = after.spofs.iter().map(|s| s.event()).collect();
+    let added: Vec<&Event> = spofs_after
         .iter()
         .filter(|s| !spofs_before.contains(s))
         .collect();
     if let Some(first) = added.first() {
         return Err(reject(format!("it makes {first} a new SPOF")));
     }
-    let removes_spofs: Vec<String> = spofs_before
+    let removes_spofs: Vec<Event> = spofs_before
         .into_iter()
         .filter(|s| !spofs_after.contains(s))
         .collect();

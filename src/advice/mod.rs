@@ -39,7 +39,7 @@ pub use fix::{Applied, FixOutcome, Skipped, Unfixable, UnknownIds, apply, fix_al
 
 use crate::analysis::{DomainKind, Report};
 use crate::edit::Edit;
-use crate::model::Model;
+use crate::model::{Event, Model};
 
 /// Availability differences this small are floating-point rounding, not a change.
 pub const ROUNDING: f64 = 1e-12;
@@ -172,7 +172,7 @@ pub struct Recommendation {
     pub rationale: String,
     pub edits: Vec<Edit>,
     /// SPOFs gone after the edit, as what-if events (`db`, `zone:eu-a`, `region:eu`).
-    pub removes_spofs: Vec<String>,
+    pub removes_spofs: Vec<Event>,
     pub resolves_findings: Vec<FindingRef>,
     /// Findings the edit brings (e.g. `async-replication` after an asynchronous replica).
     pub adds_findings: Vec<FindingRef>,

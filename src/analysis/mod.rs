@@ -57,11 +57,12 @@ pub struct Spof {
 
 impl Spof {
     /// The what-if event that reproduces it.
-    pub fn event(&self) -> String {
+    pub fn event(&self) -> Event {
+        let id = self.id.clone();
         match self.kind {
-            DomainKind::Component => self.id.clone(),
-            DomainKind::Zone => format!("zone:{}", self.id),
-            DomainKind::Region => format!("region:{}", self.id),
+            DomainKind::Component => Event::Component(id),
+            DomainKind::Zone => Event::Zone(id),
+            DomainKind::Region => Event::Region(id),
         }
     }
 }
@@ -640,7 +641,7 @@ fn estimate_entries(
 /// The outcome of knocking out a set of events.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIf {
-    pub failed: Vec<String>,
+    pub failed: Vec<Event>,
     pub down: Vec<String>,
     pub degraded: Vec<String>,
     pub entries_down: Vec<String>,
@@ -692,10 +693,10 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
             Err(_) => Vec::new(),
         }
     });
-    let mut failed: Vec<String> = Vec::with_capacity(events.len());
-    for name in events.iter().map(ToString::to_string) {
-        if !failed.contains(&name) {
-            failed.push(name);
+    let mut failed: Vec<Event> = Vec::with_capacity(events.len());
+    for event in events {
+        if !failed.contains(event) {
+            failed.push(event.clone());
         }
     }
     Ok(WhatIf {

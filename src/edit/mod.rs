@@ -8,7 +8,9 @@ pub use document::{Document, History};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Component, Defaults, Dependency, DependencyKind, Model, Region, Scenario};
+use crate::model::{
+    Component, Defaults, Dependency, DependencyKind, Event, Model, Region, Scenario,
+};
 
 /// One change to a model. Applying a list of them is a transaction: one undo step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,7 +107,7 @@ impl Edit {
                 }
                 m.dependencies.retain(|d| &d.from != id && &d.to != id);
                 for s in &mut m.scenarios {
-                    s.fail.retain(|e| !event_names(e, id));
+                    s.fail.retain(|e| e.component_or_replica() != Some(id));
                 }
             }
             Edit::UpdateComponent { id, component } => {
@@ -171,11 +173,6 @@ impl Edit {
     }
 }
 
-/// Whether scenario event `event` names component `id` (`id` or `id#i`).
-fn event_names(event: &str, id: &str) -> bool {
-    event == id || event.split_once('#').is_some_and(|(c, _)| c == id)
-}
-
 fn rename(m: &mut Model, old: &str, new: &str) {
     for d in &mut m.dependencies {
         if d.from == old {
@@ -187,12 +184,10 @@ fn rename(m: &mut Model, old: &str, new: &str) {
     }
     for s in &mut m.scenarios {
         for e in &mut s.fail {
-            if e == old {
-                *e = new.to_owned();
-            } else if let Some((c, i)) = e.split_once('#')
+            if let Event::Component(c) | Event::Replica { component: c, .. } = e
                 && c == old
             {
-                *e = format!("{new}#{i}");
+                *c = new.to_owned();
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::analysis::Report;
 use crate::analysis::chaos::ChaosReport;
 use crate::format::{
     availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
-    full_service_clause, full_service_text, list_or_none, nines, percent, saving,
+    full_service_clause, full_service_text, joined, list_or_none, nines, percent, saving,
 };
 use crate::model::Model;
 use crate::style::{AMBER, RED, Rgb};
@@ -437,7 +437,7 @@ fn recommendations(s: &mut String, advice: &Advice) {
             s,
             "</div></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{cost}</td></tr>",
             r.strategy.as_str(),
-            esc(&r.removes_spofs.join(", ")),
+            esc(&joined(&r.removes_spofs, ", ")),
             saving(r.downtime_saved_minutes_per_year)
         );
     }
@@ -522,7 +522,7 @@ fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>])
             s,
             "<div class=\"scenario\">\n<h3>{}</h3>\n<p>Fails <code>{}</code>.</p>\n<ul>",
             esc(&k.scenario),
-            esc(&o.failed.join(", "))
+            esc(&joined(&o.failed, ", "))
         );
         let _ = writeln!(
             s,

@@ -18,7 +18,7 @@ use crate::analysis::{
 use crate::edit::Edit;
 use crate::format::{
     availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
-    full_service_clause, full_service_text, list_or_none, nines, percent, percents, saving,
+    full_service_clause, full_service_text, joined, list_or_none, nines, percent, percents, saving,
 };
 use crate::model::{Event, Model};
 
@@ -48,7 +48,7 @@ struct RecommendationJson<'a> {
     target: &'a str,
     target_kind: DomainKind,
     summary: &'a str,
-    removes_spofs: &'a [String],
+    removes_spofs: &'a [Event],
     availability_after: BTreeMap<String, f64>,
     availability_before: BTreeMap<String, f64>,
     downtime_saved_minutes_per_year: f64,
@@ -203,7 +203,7 @@ fn recommendations_text(s: &mut String, advice: &Advice) {
         let _ = writeln!(s, "  {}. {}  [{}]", i + 1, r.id, r.strategy.as_str());
         let _ = writeln!(s, "     {}", r.summary);
         if !r.removes_spofs.is_empty() {
-            let _ = writeln!(s, "     removes SPOFs: {}", r.removes_spofs.join(", "));
+            let _ = writeln!(s, "     removes SPOFs: {}", joined(&r.removes_spofs, ", "));
         }
         let changed: Vec<&EntryEffect> = r
             .entries
@@ -866,7 +866,7 @@ fn recommendations_markdown(s: &mut String, advice: &Advice) {
             i + 1,
             md(&r.id),
             r.strategy.as_str(),
-            md(&r.removes_spofs.join(", ")),
+            md(&joined(&r.removes_spofs, ", ")),
             saving(r.downtime_saved_minutes_per_year),
             md(&cost_text(&r.cost))
         );
@@ -884,7 +884,11 @@ fn recommendations_markdown(s: &mut String, advice: &Advice) {
             let _ = writeln!(s, "- {}", md(&entry_effect(e)));
         }
         if !r.removes_spofs.is_empty() {
-            let _ = writeln!(s, "- Removes SPOFs: {}", md(&r.removes_spofs.join(", ")));
+            let _ = writeln!(
+                s,
+                "- Removes SPOFs: {}",
+                md(&joined(&r.removes_spofs, ", "))
+            );
         }
         let resolved = findings_text(&r.resolves_findings);
         if !resolved.is_empty() {
@@ -911,7 +915,7 @@ fn md(text: &str) -> String {
 
 pub fn whatif_text(w: &WhatIf) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "Failed: {}", w.failed.join(", "));
+    let _ = writeln!(s, "Failed: {}", joined(&w.failed, ", "));
     let _ = writeln!(s, "Entries down: {}", list_or_none(&w.entries_down));
     let _ = writeln!(s, "Down: {}", list_or_none(&w.down));
     let _ = writeln!(s, "Degraded: {}", list_or_none(&w.degraded));

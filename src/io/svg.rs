@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::font::{text_width, truncate};
 use super::report::headline;
 use crate::analysis::{self, DomainKind, Report, WhatIf};
+use crate::format::joined;
 use crate::model::{Component, ComponentKind, DependencyKind, Event, Model, Replication};
 use crate::style::{CARD_H, CARD_W, GREEN, RED, Rgb, replica_badge, zone_colour};
 
@@ -79,13 +80,8 @@ impl Knockout {
             name: name.to_owned(),
             message,
         };
-        let events = scenario
-            .fail
-            .iter()
-            .map(|e| Event::parse(e))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| invalid(e.to_string()))?;
-        let outcome = analysis::whatif(model, &events).map_err(|e| invalid(e.to_string()))?;
+        let outcome =
+            analysis::whatif(model, &scenario.fail).map_err(|e| invalid(e.to_string()))?;
         Ok(Self {
             scenario: scenario.name.clone(),
             outcome,
@@ -106,8 +102,7 @@ impl Knockout {
         self.outcome
             .failed
             .iter()
-            .filter(|e| !e.starts_with("zone:") && !e.starts_with("region:"))
-            .map(|e| e.split_once('#').map_or(e.as_str(), |(c, _)| c))
+            .filter_map(Event::component_or_replica)
             .collect()
     }
 
@@ -115,14 +110,18 @@ impl Knockout {
     fn failed_zones<'m>(&self, model: &'m Model) -> BTreeSet<&'m str> {
         let mut out = BTreeSet::new();
         for event in &self.outcome.failed {
-            if let Some(z) = event.strip_prefix("zone:") {
-                if let Some((_, zone)) = model.zone(z) {
-                    out.insert(zone.id.as_str());
+            match event {
+                Event::Zone(z) => {
+                    if let Some((_, zone)) = model.zone(z) {
+                        out.insert(zone.id.as_str());
+                    }
                 }
-            } else if let Some(r) = event.strip_prefix("region:")
-                && let Some(region) = model.region(r)
-            {
-                out.extend(region.zones.iter().map(|z| z.id.as_str()));
+                Event::Region(r) => {
+                    if let Some(region) = model.region(r) {
+                        out.extend(region.zones.iter().map(|z| z.id.as_str()));
+                    }
+                }
+                _ => {}
             }
         }
         out
@@ -301,7 +300,7 @@ fn subtitle(report: &Report, knockout: Option<&Knockout>) -> String {
         return format!(
             "Scenario \u{201c}{}\u{201d}: {} failed · {entries} · {} down, {} degraded",
             k.scenario,
-            o.failed.join(", "),
+            joined(&o.failed, ", "),
             o.down.len(),
             o.degraded.len()
         );

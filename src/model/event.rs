@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use super::{Model, is_valid_id};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,6 +122,15 @@ impl Event {
 }
 
 impl Event {
+    /// The component this event fails itself, whole or one replica; none for a zone, a
+    /// region, a bad deploy or a failover window.
+    pub fn component_or_replica(&self) -> Option<&str> {
+        match self {
+            Event::Component(id) | Event::Replica { component: id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
     /// The event as a reviewer says it, with component names from `model` (ids where a
     /// component is unknown): `replica 1 of Orders DB`, `a bad deploy of Orders DB`,
     /// `Orders DB's failover window`, `zone eu-a`.
@@ -143,6 +154,17 @@ impl Event {
     }
 }
 
+impl Event {
+    /// Several events in words ([`Event::in_words`]), with `separator` between them.
+    pub fn list_in_words(events: &[Event], model: &Model, separator: &str) -> String {
+        events
+            .iter()
+            .map(|e| e.in_words(model))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
 /// `Orders DB's`, `Product images'`.
 fn possessive(name: &str) -> String {
     if name.ends_with('s') {
@@ -162,6 +184,21 @@ impl fmt::Display for Event {
             Event::Common(id) => write!(f, "common:{id}"),
             Event::Failover(id) => write!(f, "failover:{id}"),
         }
+    }
+}
+
+/// Written as its id (`db#0`, `zone:eu-a`), in files and in JSON.
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Read from its id; whether it names something in the model is [`Event::check`]'s job.
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Event::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

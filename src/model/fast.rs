@@ -5,7 +5,7 @@
 //! only ever accepts what that parser would read identically.
 
 use super::{
-    Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Failover,
+    Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Event, Failover,
     FailoverMinutes, Model, Needs, Region, Replication, Scenario, Zone,
 };
 
@@ -584,6 +584,11 @@ impl Parser<'_> {
         (seen.has(0) && seen.has(1)).then_some(d)
     }
 
+    /// An event id; one that does not parse is left to the full parser's error.
+    fn event(&mut self) -> Option<Event> {
+        Event::parse(&self.string()?).ok()
+    }
+
     fn scenario(&mut self) -> Option<Scenario> {
         let mut s = Scenario {
             name: String::new(),
@@ -599,7 +604,7 @@ impl Parser<'_> {
                 }
                 b"fail" => {
                     seen.first(1)?;
-                    s.fail = p.list(Self::string)?;
+                    s.fail = p.list(Self::event)?;
                 }
                 _ => return None,
             }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use super::locate::{Step, line_col, locate, value_text};
-use super::{Event, FORMAT, Model, is_valid_id};
+use super::{FORMAT, Model, is_valid_id};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -467,7 +467,7 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         for (ei, e) in s.fail.iter().enumerate() {
             let mut ep = field(&sp, "fail");
             ep.push(Step::Index(ei));
-            if let Err(e) = Event::parse(e).and_then(|ev| ev.check(model).map(|_| ev)) {
+            if let Err(e) = e.check(model) {
                 bad(ep, e.to_string());
             }
         }

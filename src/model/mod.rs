@@ -419,7 +419,7 @@ impl Dependency {
 pub struct Scenario {
     pub name: String,
     #[serde(default)]
-    pub fail: Vec<String>,
+    pub fail: Vec<Event>,
 }
 
 /// Longest id accepted.

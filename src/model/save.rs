@@ -208,7 +208,7 @@ fn component(c: &Component) -> String {
 }
 
 fn scenario(sc: &Scenario) -> String {
-    let fail: Vec<String> = sc.fail.iter().map(|e| quote(e)).collect();
+    let fail: Vec<String> = sc.fail.iter().map(|e| quote(&e.to_string())).collect();
     format!("(name: {}, fail: [{}])", quote(&sc.name), fail.join(", "))
 }
 

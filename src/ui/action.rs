@@ -7,7 +7,7 @@ use egui::Pos2;
 
 use super::command::Command;
 use crate::edit::Edit;
-use crate::model::ComponentKind;
+use crate::model::{ComponentKind, Event};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -40,8 +40,8 @@ pub enum Action {
     /// Select a component and put the keyboard in its name field.
     Rename(String),
     /// Knock an event (`db`, `zone:Z`, `region:R`) out, or bring it back.
-    ToggleKnockout(String),
-    SetKnockouts(Vec<String>),
+    ToggleKnockout(Event),
+    SetKnockouts(Vec<Event>),
     SaveScenario(String),
     OpenFile(PathBuf),
     OpenSample(usize),

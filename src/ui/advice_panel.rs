@@ -15,7 +15,7 @@ use super::preview::Preview;
 use super::worker::Job;
 use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
-use crate::format::{cost_text, duration, nines, percent, percents};
+use crate::format::{cost_text, duration, joined, nines, percent, percents};
 use crate::model::Model;
 
 /// The recommendations job, the Apply all job and the hovered row.
@@ -270,7 +270,7 @@ impl SpofApp {
                 if !r.removes_spofs.is_empty() {
                     ui.horizontal_wrapped(|ui| {
                         ui.colored_label(RED, DOT);
-                        ui.label(format!("removes {}", r.removes_spofs.join(", ")));
+                        ui.label(format!("removes {}", joined(&r.removes_spofs, ", ")));
                     });
                 }
                 for e in &r.entries {

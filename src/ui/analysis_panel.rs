@@ -203,7 +203,7 @@ impl SpofApp {
             }
             for k in &knocked {
                 if ui
-                    .button(format!("✖ {}", event_words(k, model)))
+                    .button(format!("✖ {}", k.in_words(model)))
                     .on_hover_text(format!("Event {k}: click to bring it back"))
                     .clicked()
                 {
@@ -256,16 +256,15 @@ impl SpofApp {
         ui.horizontal_wrapped(|ui| {
             ui.weak("Failover windows:");
             for window in windows.iter().take(ROWS) {
-                let event = window.to_string();
-                let on = self.knockouts.contains(&event);
+                let on = self.knockouts.contains(window);
                 if ui
                     .selectable_label(on, window.in_words(model))
                     .on_hover_text(format!(
-                        "Knock out event {event}: writes wait while a standby takes over"
+                        "Knock out event {window}: writes wait while a standby takes over"
                     ))
                     .clicked()
                 {
-                    self.actions.push(Action::ToggleKnockout(event));
+                    self.actions.push(Action::ToggleKnockout(window.clone()));
                 }
             }
             if windows.len() > ROWS {
@@ -278,7 +277,7 @@ impl SpofApp {
         let mut index = 0;
         for region in &model.regions {
             ui.horizontal_wrapped(|ui| {
-                let event = format!("region:{}", region.id);
+                let event = Event::Region(region.id.clone());
                 let on = self.knockouts.contains(&event);
                 if ui
                     .selectable_label(on, format!("{} (region)", region.id))
@@ -288,7 +287,7 @@ impl SpofApp {
                     self.actions.push(Action::ToggleKnockout(event));
                 }
                 for zone in &region.zones {
-                    let event = format!("zone:{}", zone.id);
+                    let event = Event::Zone(zone.id.clone());
                     let on = self.knockouts.contains(&event);
                     let text = RichText::new(&zone.id).color(zone_colour(index));
                     if ui

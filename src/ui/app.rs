@@ -123,7 +123,7 @@ pub struct SpofApp {
     pub(super) canvas: Canvas,
     pub(super) selection: Selection,
     pub(super) analysis: Job<DocKey, Arc<Analysed>>,
-    pub(super) whatif: Job<(DocKey, Vec<String>), Arc<WhatIfOutcome>>,
+    pub(super) whatif: Job<(DocKey, Vec<Event>), Arc<WhatIfOutcome>>,
     /// Recommendations and Apply all, computed off the UI thread.
     pub(super) advice: AdviceState,
     pub(super) exporting: Exporting,
@@ -135,7 +135,7 @@ pub struct SpofApp {
     /// analysis and the what-if: comparing 10,000 components every frame is not free.
     known_different: (Option<ContentPair>, Option<ContentPair>),
     pub(super) whatif_mode: bool,
-    pub(super) knockouts: Vec<String>,
+    pub(super) knockouts: Vec<Event>,
     pub(super) scenario_name: String,
     clipboard: Option<Clipboard>,
     pub(super) dialog: Option<Dialog>,
@@ -217,7 +217,7 @@ impl SpofApp {
         &self.selection
     }
 
-    pub fn knockouts(&self) -> &[String] {
+    pub fn knockouts(&self) -> &[Event] {
         &self.knockouts
     }
 
@@ -275,11 +275,11 @@ impl SpofApp {
     }
 
     /// Knockouts that still name something in the model (edits may remove their targets).
-    pub(super) fn live_knockouts(&self) -> Vec<String> {
+    pub(super) fn live_knockouts(&self) -> Vec<Event> {
         let model = self.doc.model();
         self.knockouts
             .iter()
-            .filter(|k| Event::parse(k).is_ok_and(|e| e.check(model).is_ok()))
+            .filter(|k| k.check(model).is_ok())
             .cloned()
             .collect()
     }
@@ -385,7 +385,7 @@ impl SpofApp {
                 } else if self.whatif.wants(&wkey) {
                     let model = self.doc.snapshot();
                     self.whatif.request(wkey, ctx, move |_| {
-                        let result = knockout(&model, &events);
+                        let result = analysis::whatif(&model, &events).map_err(|e| e.to_string());
                         Some(Arc::new(WhatIfOutcome { model, result }))
                     });
                 }
@@ -762,8 +762,9 @@ impl SpofApp {
             Command::KnockOutSelection => {
                 self.whatif_mode = true;
                 for id in self.selection.components.clone() {
-                    if !self.knockouts.contains(&id) {
-                        self.knockouts.push(id);
+                    let event = Event::Component(id);
+                    if !self.knockouts.contains(&event) {
+                        self.knockouts.push(event);
                     }
                 }
             }
@@ -1135,15 +1136,6 @@ impl eframe::App for SpofApp {
     }
 }
 
-/// Fail `events` (what-if event strings) together; an event that does not parse or names
-/// nothing in `model` is the error.
-pub(super) fn knockout(model: &Model, events: &[String]) -> Result<WhatIf, String> {
-    let parsed: Result<Vec<Event>, _> = events.iter().map(|e| Event::parse(e)).collect();
-    parsed
-        .and_then(|evs| analysis::whatif(model, &evs))
-        .map_err(|e| e.to_string())
-}
-
 pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -1232,7 +1224,7 @@ mod tests {
         let mut edited = model.clone();
         edited.scenarios.push(Scenario {
             name: "new".to_owned(),
-            fail: vec!["db".to_owned()],
+            fail: vec![Event::Component("db".to_owned())],
         });
         assert!(same_analysis_input(&model, &edited));
     }

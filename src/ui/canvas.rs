@@ -90,7 +90,7 @@ pub struct Overlay<'a> {
     /// The what-if outcome for exactly the shown revision and knockouts, if finished.
     pub whatif: Option<&'a WhatIf>,
     pub whatif_mode: bool,
-    pub knockouts: &'a [String],
+    pub knockouts: &'a [Event],
 }
 
 /// Identifies everything the looks were computed from.
@@ -98,9 +98,9 @@ pub struct Overlay<'a> {
 struct LookKey {
     content: (u64, u64),
     analysed: bool,
-    whatif: Option<Vec<String>>,
+    whatif: Option<Vec<Event>>,
     whatif_mode: bool,
-    knockouts: Vec<String>,
+    knockouts: Vec<Event>,
 }
 
 /// Everything egui_graphs' drawing depends on besides the input: equal prints, equal pictures.
@@ -353,10 +353,9 @@ impl Canvas {
         let knocked: HashSet<&str> = overlay
             .knockouts
             .iter()
-            .map(|k| {
-                k.strip_prefix("common:")
-                    .or_else(|| k.strip_prefix("failover:"))
-                    .unwrap_or(k)
+            .filter_map(|k| match k {
+                Event::Component(c) | Event::Common(c) | Event::Failover(c) => Some(c.as_str()),
+                _ => None,
             })
             .collect();
         let dragging = self.graph.dragged_node().is_some();
@@ -494,7 +493,7 @@ impl Canvas {
                     clicked_something = true;
                     let id = self.ids[node.index()].clone();
                     actions.push(if whatif_mode {
-                        Action::ToggleKnockout(id)
+                        Action::ToggleKnockout(Event::Component(id))
                     } else if modifiers.shift {
                         Action::ToggleSelected(id)
                     } else {
@@ -1077,7 +1076,10 @@ impl Canvas {
                 "Knock out (what-if)"
             };
             let items: [(&str, Vec<Action>); 5] = [
-                (knock, vec![Action::ToggleKnockout(id.clone())]),
+                (
+                    knock,
+                    vec![Action::ToggleKnockout(Event::Component(id.clone()))],
+                ),
                 ("Rename", vec![Action::Rename(id.clone())]),
                 (
                     Command::MakeRedundant.label(),
@@ -1108,7 +1110,7 @@ impl Canvas {
                     .on_hover_text(format!("What-if event {window}"))
                     .clicked()
                 {
-                    actions.push(Action::ToggleKnockout(window.to_string()));
+                    actions.push(Action::ToggleKnockout(window));
                     ui.close();
                 }
             }

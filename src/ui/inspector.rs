@@ -9,7 +9,7 @@ use super::command::Command;
 use super::look::zone_colour;
 use crate::edit::Edit;
 use crate::model::{
-    Component, ComponentKind, DependencyKind, Model, Needs, Region, Replication, Zone,
+    Component, ComponentKind, DependencyKind, Event, Model, Needs, Region, Replication, Zone,
 };
 
 /// Text field widths: the usual one, and one for rows that hold more than a field (the
@@ -400,7 +400,7 @@ impl SpofApp {
                     let mut regions = model.regions.clone();
                     regions.remove(ri);
                     let label = format!("Delete region {}", region.id);
-                    let events = vec![format!("region:{}", region.id)];
+                    let events = vec![Event::Region(region.id.clone())];
                     self.remove_domains(&label, model, regions, &gone, &events);
                 }
             });
@@ -442,7 +442,7 @@ impl SpofApp {
                             let mut regions = model.regions.clone();
                             regions[ri].zones.remove(zi);
                             let label = format!("Delete zone {}", zone.id);
-                            let events = vec![format!("zone:{}", zone.id)];
+                            let events = vec![Event::Zone(zone.id.clone())];
                             self.remove_domains(
                                 &label,
                                 model,
@@ -512,7 +512,7 @@ impl SpofApp {
         model: &Model,
         regions: Vec<Region>,
         zones: &[String],
-        events: &[String],
+        events: &[Event],
     ) {
         let mut edits = vec![Edit::SetRegions(regions)];
         for c in &model.components {
@@ -525,9 +525,9 @@ impl SpofApp {
                 });
             }
         }
-        let gone: Vec<String> = zones
+        let gone: Vec<Event> = zones
             .iter()
-            .map(|z| format!("zone:{z}"))
+            .map(|z| Event::Zone(z.clone()))
             .chain(events.iter().cloned())
             .collect();
         let mut scenarios = model.scenarios.clone();

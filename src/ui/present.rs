@@ -10,11 +10,11 @@ use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
 use super::app::{SpofApp, plural};
 use super::canvas::{CanvasSelection, Overlay};
-use super::look::{AMBER, DOT, GREEN, RED, events_words};
+use super::look::{AMBER, DOT, GREEN, RED};
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
-use crate::format::{availability_text, duration, nines, percents};
-use crate::model::Model;
+use crate::format::{availability_text, duration, joined, nines, percents};
+use crate::model::{Event, Model};
 
 /// Recommendations shown as slides, best first.
 const TOP_RECOMMENDATIONS: usize = 3;
@@ -430,14 +430,17 @@ fn current_ui(ui: &mut Ui, report: &Report) {
     });
 }
 
-fn scenario_ui(ui: &mut Ui, fail: &[String], model: &Model, w: &WhatIf) {
+fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
     ui.horizontal_wrapped(|ui| {
         ui.label(
-            RichText::new(format!("knocked out: {}", events_words(fail, model, ", ")))
-                .size(pt(ui, CAPTION))
-                .weak(),
+            RichText::new(format!(
+                "knocked out: {}",
+                Event::list_in_words(fail, model, ", ")
+            ))
+            .size(pt(ui, CAPTION))
+            .weak(),
         )
-        .on_hover_text(fail.join(", "));
+        .on_hover_text(joined(fail, ", "));
         ui.label(
             RichText::new(format!("·  {} down", w.down.len()))
                 .size(pt(ui, CAPTION))
@@ -493,7 +496,7 @@ fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
         let (value, detail) = if n > 0 {
             (
                 RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
-                RichText::new(rec.removes_spofs.join(", ")),
+                RichText::new(joined(&rec.removes_spofs, ", ")),
             )
         } else {
             (

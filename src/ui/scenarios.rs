@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use super::app::{DocKey, SpofApp, knockout, same_analysis_input};
-use super::look::{AMBER, RED, events_words};
+use super::app::{DocKey, SpofApp, same_analysis_input};
+use super::look::{AMBER, RED};
 use super::worker::Job;
-use crate::analysis::WhatIf;
+use crate::analysis::{self, WhatIf};
 use crate::edit::Edit;
-use crate::format::percent;
-use crate::model::{Model, Scenario};
+use crate::format::{joined, percent};
+use crate::model::{Event, Model, Scenario};
 
 /// One scenario's knockout, as `analysis::whatif` sees it.
 pub struct ScenarioOutcome {
@@ -116,7 +116,7 @@ impl SpofApp {
                     let hint = if knocked.is_empty() {
                         "Add an empty scenario".to_owned()
                     } else {
-                        format!("Add a scenario that knocks out {}", knocked.join(", "))
+                        format!("Add a scenario that knocks out {}", joined(&knocked, ", "))
                     };
                     if ui.button("Add scenario").on_hover_text(hint).clicked() {
                         let name = fresh_name(model);
@@ -203,10 +203,10 @@ impl SpofApp {
             let fail = if s.fail.is_empty() {
                 "nothing".to_owned()
             } else {
-                events_words(&s.fail, model, ", ")
+                Event::list_in_words(&s.fail, model, ", ")
             };
             ui.add(egui::Label::new(RichText::new(fail).weak()).truncate())
-                .on_hover_text(format!("Events: {}", s.fail.join(", ")));
+                .on_hover_text(format!("Events: {}", joined(&s.fail, ", ")));
         });
     }
 
@@ -295,7 +295,7 @@ fn compare(model: &Model, cancel: &AtomicBool) -> Option<Vec<ScenarioOutcome>> {
         }
         out.push(ScenarioOutcome {
             name: s.name.clone(),
-            result: knockout(model, &s.fail),
+            result: analysis::whatif(model, &s.fail).map_err(|e| e.to_string()),
         });
     }
     Some(out)
@@ -330,7 +330,7 @@ mod tests {
             scenarios: vec![
                 Scenario {
                     name: "bad".to_owned(),
-                    fail: vec!["zone:nowhere".to_owned()],
+                    fail: vec![Event::Zone("nowhere".to_owned())],
                 },
                 Scenario {
                     name: "none".to_owned(),

@@ -217,16 +217,11 @@ pub(super) fn import_notes_dialog_ui(ctx: &egui::Context, file: &str, notes: &[S
 }
 
 /// Write `model` to `out` with `knockouts` (what-if events) drawn as a knockout, if any.
-fn write_export(model: &Model, out: &Path, knockouts: &[String]) -> Result<Vec<PathBuf>, String> {
+fn write_export(model: &Model, out: &Path, knockouts: &[Event]) -> Result<Vec<PathBuf>, String> {
     let knockout = if knockouts.is_empty() {
         None
     } else {
-        let events = knockouts
-            .iter()
-            .map(|k| Event::parse(k))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
-        let outcome = analysis::whatif(model, &events).map_err(|e| e.to_string())?;
+        let outcome = analysis::whatif(model, knockouts).map_err(|e| e.to_string())?;
         Some(Knockout {
             scenario: "what-if".to_owned(),
             outcome,

@@ -11,7 +11,7 @@ use spofscope::io::svg::Knockout;
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
 use spofscope::ui::{Action, Command, SAMPLES};
 
-use crate::support::{App, WINDOW, app, import_fixture, open_sample, settle, temp_dir};
+use crate::support::{App, WINDOW, app, event, import_fixture, open_sample, settle, temp_dir};
 
 #[test]
 fn opening_a_sample_lists_its_spofs_in_the_panel() {
@@ -111,7 +111,7 @@ fn knocking_out_a_zone_lists_the_entries_down() {
     settle(&mut h);
     h.get_by_label("eu-a").click();
     settle(&mut h);
-    assert_eq!(h.state().knockouts(), ["zone:eu-a".to_owned()]);
+    assert_eq!(h.state().knockouts(), [event("zone:eu-a")]);
     h.get_by_label("Entries down:");
     h.get_by_label("✖ users");
     h.get_by_label("7 down · 0 degraded");
@@ -306,10 +306,8 @@ fn copy_and_paste_add_fresh_copies() {
 fn a_knockout_saved_as_scenario_lands_in_the_model() {
     let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
-    h.state_mut().request(Action::SetKnockouts(vec![
-        "db".to_owned(),
-        "zone:eu-a".to_owned(),
-    ]));
+    h.state_mut()
+        .request(Action::SetKnockouts(vec![event("db"), event("zone:eu-a")]));
     settle(&mut h);
     h.get_by_label("Save as scenario").click();
     settle(&mut h);
@@ -318,7 +316,7 @@ fn a_knockout_saved_as_scenario_lands_in_the_model() {
         last,
         Some(Scenario {
             name: "What-if 3".to_owned(),
-            fail: vec!["db".to_owned(), "zone:eu-a".to_owned()],
+            fail: vec![event("db"), event("zone:eu-a")],
         })
     );
 }
@@ -751,8 +749,7 @@ fn export_draws_the_what_if_knockout_on_the_diagram() {
     let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
     h.state_mut().request(Action::Run(Command::ToggleWhatIf));
-    h.state_mut()
-        .request(Action::ToggleKnockout("db".to_owned()));
+    h.state_mut().request(Action::ToggleKnockout(event("db")));
     settle(&mut h);
     let model = h.state().model().clone();
     let outcome = h.state().current_whatif().cloned();

@@ -6,7 +6,7 @@ use egui::{Key, ViewportCommand};
 use egui_kittest::kittest::Queryable;
 use spofscope::advice;
 use spofscope::analysis::{self, Options, Report};
-use spofscope::format::{duration, nines, percent, percents};
+use spofscope::format::{duration, joined, nines, percent, percents};
 use spofscope::model::{Event, Model};
 use spofscope::ui::{Action, Command};
 
@@ -61,9 +61,7 @@ fn report_of(model: &Model) -> Report {
 fn scenario_whatif(model: &Model, name: &str) -> analysis::WhatIf {
     let scenario = model.scenarios.iter().find(|s| s.name == name);
     assert!(scenario.is_some(), "no scenario {name}");
-    let events: Vec<Event> = scenario
-        .map(|s| s.fail.iter().filter_map(|e| Event::parse(e).ok()).collect())
-        .unwrap_or_default();
+    let events: Vec<Event> = scenario.map(|s| s.fail.clone()).unwrap_or_default();
     analysis::whatif(model, &events).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -164,7 +162,7 @@ fn arrow_keys_step_through_scenarios_and_recommendations_and_esc_leaves() {
     let best = &advice.recommendations[0];
     h.get_by_label(&format!("·  {}", best.summary));
     assert!(!best.removes_spofs.is_empty());
-    h.get_by_label(&best.removes_spofs.join(", "));
+    h.get_by_label(&joined(&best.removes_spofs, ", "));
     for e in &best.entries {
         let (before, after) = percents(e.before, e.after);
         h.get_by_label(&format!("{before} ➡ {after}"));

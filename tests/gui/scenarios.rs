@@ -7,10 +7,10 @@ use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use spofscope::analysis;
 use spofscope::format::percent;
-use spofscope::model::{Event, Scenario};
+use spofscope::model::Scenario;
 use spofscope::ui::{Action, Command};
 
-use crate::support::{App, WINDOW, app, label_texts, request_sample, settle, wait};
+use crate::support::{App, WINDOW, app, event, label_texts, request_sample, settle, wait};
 
 /// Open `file` with the inspector hidden (more room for the panel) and the
 /// scenarios section expanded.
@@ -55,14 +55,13 @@ fn add_rename_reorder_and_delete_are_undoable_scenario_edits() {
     assert_eq!(names(&h), ["Zone eu-a outage", "Database crash"]);
 
     // Add from the current knockouts.
-    h.state_mut()
-        .request(Action::ToggleKnockout("lb".to_owned()));
+    h.state_mut().request(Action::ToggleKnockout(event("lb")));
     settle(&mut h);
     h.get_by_label("Add scenario").click();
     settle(&mut h);
     let added = Scenario {
         name: "Scenario 3".to_owned(),
-        fail: vec!["lb".to_owned()],
+        fail: vec![event("lb")],
     };
     assert_eq!(h.state().model().scenarios.last(), Some(&added));
     h.get_by_label("Scenarios (3)");
@@ -133,7 +132,7 @@ fn running_one_scenario_knocks_it_out() {
         .unwrap_or_else(|| panic!("no ▶ on the second row"))
         .click();
     settle(&mut h);
-    assert_eq!(h.state().knockouts(), ["db#0"]);
+    assert_eq!(h.state().knockouts(), [event("db#0")]);
 }
 
 /// Step until the comparison shown is the current content's.
@@ -154,12 +153,7 @@ fn run_all_shows_each_scenarios_whatif() {
     let mut expected: Vec<String> = vec!["Scenario".to_owned()];
     let mut entries = 0;
     for s in &model.scenarios {
-        let events: Vec<Event> = s
-            .fail
-            .iter()
-            .map(|e| Event::parse(e).unwrap_or_else(|e| panic!("{e}")))
-            .collect();
-        let w = analysis::whatif(&model, &events).unwrap_or_else(|e| panic!("{e}"));
+        let w = analysis::whatif(&model, &s.fail).unwrap_or_else(|e| panic!("{e}"));
         if entries == 0 {
             entries = w.entries.len();
             expected.extend(w.entries.iter().map(|e| e.name.clone()));

@@ -5,7 +5,7 @@
 use egui_kittest::kittest::Queryable;
 use spofscope::ui::Action;
 
-use crate::support::{App, light_app, open_sample_advised, settle_advice, snapshot, wait};
+use crate::support::{App, event, light_app, open_sample_advised, settle_advice, snapshot, wait};
 
 fn app_on(sample: &str) -> App {
     let mut h = light_app([1440.0, 900.0]);
@@ -23,10 +23,8 @@ fn main_window_on_the_microservices_sample() {
 #[test]
 fn whatif_mode_with_a_zone_knocked_out() {
     let mut h = app_on("webshop-hardened.spof.ron");
-    h.state_mut().request(Action::SetKnockouts(vec![
-        "zone:eu-a".to_owned(),
-        "db".to_owned(),
-    ]));
+    h.state_mut()
+        .request(Action::SetKnockouts(vec![event("zone:eu-a"), event("db")]));
     settle_advice(&mut h);
     snapshot(&mut h, "whatif_mode");
 }

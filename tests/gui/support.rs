@@ -7,9 +7,15 @@ use std::time::Duration;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use spofscope::model::Event;
 use spofscope::ui::{Action, SAMPLES, SpofApp};
 
 pub type App = Harness<'static, SpofApp>;
+
+/// The what-if event written `text` (`db#0`, `zone:eu-a`).
+pub fn event(text: &str) -> Event {
+    Event::parse(text).unwrap_or_else(|e| panic!("{e}"))
+}
 
 /// The window size most tests use.
 pub const WINDOW: [f32; 2] = [1400.0, 900.0];

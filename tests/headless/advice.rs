@@ -6,11 +6,11 @@ use spofscope::advice::{self, ROUNDING, Recommendation, Strategy};
 use spofscope::analysis::{self, Options, Report};
 use spofscope::edit::{Document, Edit};
 use spofscope::model::{
-    Component, ComponentKind, Dependency, DependencyKind, Failover, Model, Needs, Region,
+    Component, ComponentKind, Dependency, DependencyKind, Event, Failover, Model, Needs, Region,
     Replication, Zone,
 };
 
-use crate::support::{SAMPLES, region, sample};
+use crate::support::{SAMPLES, event, region, sample};
 
 /// Default replica, zone and region availability.
 const P: f64 = 0.999;
@@ -168,7 +168,7 @@ fn redundancy_adds_a_replica_to_a_single_load_balancer() {
         rec.edits,
         vec![update(component("lb", ComponentKind::LoadBalancer, 2))]
     );
-    assert_eq!(rec.removes_spofs, vec!["lb"]);
+    assert_eq!(rec.removes_spofs, vec![event("lb")]);
     assert_eq!(rec.cost.added_replicas, 1);
     assert_eq!(rec.cost.added_instances, 1);
     let pair = k_of_n(1, 2, P, BETA);
@@ -241,7 +241,7 @@ fn load_balancing_puts_a_redundant_balancer_in_front_of_a_service_users_call_dir
             Edit::AddDependency(Dependency::hard("web-lb", "web")),
         ]
     );
-    assert_eq!(rec.removes_spofs, vec!["web"]);
+    assert_eq!(rec.removes_spofs, vec![event("web")]);
     assert_eq!(rec.cost.new_components, vec!["web-lb"]);
     assert_eq!(rec.cost.added_instances, 3);
     let pairs = k_of_n(1, 2, P, BETA).powi(2);
@@ -269,7 +269,7 @@ fn replication_gives_a_single_database_a_synchronous_replica_in_another_zone() {
     let sync = find(&m, "replication:db:sync");
     assert_eq!(sync.strategy, Strategy::Replication);
     assert_eq!(sync.edits, vec![expected(Replication::Sync)]);
-    assert_eq!(sync.removes_spofs, vec!["db", "zone:eu-a"]);
+    assert_eq!(sync.removes_spofs, vec![event("db"), event("zone:eu-a")]);
     assert!(sync.adds_findings.is_empty());
     assert!(sync.rationale.contains("RPO 0"));
     assert_close(sync.availability_after()["users"], closed_form);
@@ -322,7 +322,7 @@ fn geo_distribution_spreads_replicas_into_a_new_zone_when_the_region_has_one() {
             update(placed(lb, &["eu-a", "eu-b"])),
         ]
     );
-    assert_eq!(rec.removes_spofs, vec!["zone:eu-a"]);
+    assert_eq!(rec.removes_spofs, vec![event("zone:eu-a")]);
     assert_eq!(rec.cost.new_zones, vec!["eu-b"]);
     assert_eq!(rec.cost.added_instances, 0);
     assert_close(
@@ -356,7 +356,7 @@ fn geo_distribution_mirrors_a_region_that_is_a_spof_into_a_second_region() {
             update(mirrored),
         ]
     );
-    assert_eq!(rec.removes_spofs, vec!["region:eu"]);
+    assert_eq!(rec.removes_spofs, vec![event("region:eu")]);
     assert_eq!(rec.cost.new_regions, vec!["eu-2"]);
     assert_eq!(rec.cost.added_replicas, 2);
     // Four replicas of one component: one bad deploy still reaches both regions.
@@ -422,7 +422,7 @@ fn geo_distribution_puts_a_cdn_in_front_of_static_storage_users_fetch_directly()
             Edit::AddDependency(Dependency::soft("assets-cdn", "assets")),
         ]
     );
-    assert_eq!(rec.removes_spofs, vec!["assets"]);
+    assert_eq!(rec.removes_spofs, vec![event("assets")]);
     assert_close(rec.availability_after()["users"], k_of_n(1, 2, P, BETA));
 }
 
@@ -649,7 +649,7 @@ fn graceful_degradation_makes_a_cache_dependency_soft_and_flags_the_code_change(
         }]
     );
     assert!(rec.cost.code_change.is_some());
-    assert_eq!(rec.removes_spofs, vec!["cache"]);
+    assert_eq!(rec.removes_spofs, vec![event("cache")]);
     assert_close(
         rec.availability_after()["users"],
         k_of_n(1, 2, P, BETA).powi(2),
@@ -1097,12 +1097,12 @@ fn apply_runs_the_named_recommendations_in_order() {
     for id in ["lb", "dns"] {
         assert_eq!(done.model.component(id).map(|c| c.replicas), Some(2));
     }
-    let spofs: Vec<String> = analyze(&done.model)
+    let spofs: Vec<Event> = analyze(&done.model)
         .spofs
         .iter()
         .map(|s| s.event())
         .collect();
-    assert!(!spofs.contains(&"lb".to_owned()) && !spofs.contains(&"dns".to_owned()));
+    assert!(!spofs.contains(&event("lb")) && !spofs.contains(&event("dns")));
 }
 
 #[test]

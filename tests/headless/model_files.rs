@@ -11,7 +11,7 @@ use spofscope::model::{
     FailoverMinutes, LoadError, Model, Needs, Region, Replication, Scenario, Zone,
 };
 
-use crate::support::{SAMPLES, in_crate, sample_path, temp_dir};
+use crate::support::{SAMPLES, event, in_crate, sample_path, temp_dir};
 
 fn load_err(text: &str) -> LoadError {
     model::from_str(text, "bad.spof.ron").unwrap_err()
@@ -191,7 +191,7 @@ fn every_field_of_the_design_example_is_read() {
     assert_eq!(web.zones, vec!["eu-a", "eu-b"]);
     assert_eq!(m.component("lb").unwrap().needs, Needs::AtLeast(1));
     assert_eq!(m.dependencies[3].kind, DependencyKind::Soft);
-    assert_eq!(m.scenarios[0].fail, vec!["zone:eu-a"]);
+    assert_eq!(m.scenarios[0].fail, vec![event("zone:eu-a")]);
 }
 
 // ---------------------------------------------------------------------------------
@@ -812,7 +812,7 @@ fn arb_model() -> impl Strategy<Value = Model> {
                         name,
                         fail: picks
                             .iter()
-                            .map(|&p| events[p % events.len()].clone())
+                            .map(|&p| event(&events[p % events.len()]))
                             .collect(),
                     });
                 }

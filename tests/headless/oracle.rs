@@ -710,8 +710,8 @@ fn event_count(model: &Model) -> usize {
 // ---------------------------------------------------------------------------------
 // Comparisons.
 
-fn set(list: &[String]) -> BTreeSet<String> {
-    list.iter().cloned().collect()
+fn set<T: ToString>(list: &[T]) -> BTreeSet<String> {
+    list.iter().map(ToString::to_string).collect()
 }
 
 fn check_spofs_and_order2(model: &Model) -> Result<(), TestCaseError> {
@@ -1244,7 +1244,13 @@ fn single_zone_webshop_scenarios_and_availability_match_the_oracle() {
         let picks: Vec<usize> = scenario
             .fail
             .iter()
-            .map(|e| oracle.names.iter().position(|n| n == e).unwrap())
+            .map(|e| {
+                oracle
+                    .names
+                    .iter()
+                    .position(|n| *n == e.to_string())
+                    .unwrap()
+            })
             .collect();
         check_whatif(&m, &picks).unwrap();
     }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use spofscope::model::{self, Model, Region, Zone};
+use spofscope::model::{self, Event, Model, Region, Zone};
 
 /// The bundled samples, by name without `.spof.ron`.
 pub const SAMPLES: [&str; 4] = ["webshop", "webshop-hardened", "microservices", "two-region"];
@@ -13,6 +13,11 @@ pub fn in_crate(path: &str) -> PathBuf {
 }
 
 /// The file of the sample `name` (without `.spof.ron`).
+/// The what-if event written `text` (`db#0`, `zone:eu-a`).
+pub fn event(text: &str) -> Event {
+    Event::parse(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
 pub fn sample_path(name: &str) -> PathBuf {
     in_crate("samples").join(format!("{name}.spof.ron"))
 }
