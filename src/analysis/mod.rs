@@ -206,10 +206,6 @@ impl Report {
     pub fn component_spof(&self, id: &str) -> Option<&Spof> {
         self.component_spofs().find(|s| s.id == id)
     }
-
-    pub fn is_spof(&self, component: &str) -> bool {
-        self.component_spof(component).is_some()
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
