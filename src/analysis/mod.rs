@@ -9,6 +9,7 @@ pub mod eval;
 mod findings;
 pub mod graph;
 pub mod sample;
+pub mod scenario;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::svg::{self, Knockout, ScenarioError};
+use super::svg;
 use super::{html, mef, png, report};
 use crate::advice;
 use crate::analysis::chaos::{self, ChaosReport};
+use crate::analysis::scenario::{Knockout, ScenarioError};
 use crate::analysis::{self, Options, Report};
 use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
 use crate::style;

@@ -10,10 +10,11 @@ use super::report::{
     CHAOS_METHOD, Ranked, entry_effect, findings_text, headline, importance_ranking,
     unmeasured_text,
 };
-use super::svg::{self, Knockout, esc};
+use super::svg::{self, esc};
 use crate::advice::Advice;
 use crate::analysis::Report;
 use crate::analysis::chaos::ChaosReport;
+use crate::analysis::scenario::{Knockout, ScenarioError};
 use crate::format::{
     availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
     full_service_clause, full_service_text, joined, list_or_none, nines, percent, saving,
@@ -496,7 +497,7 @@ fn ranked_html(row: &Ranked) -> String {
     }
 }
 
-fn scenarios(s: &mut String, scenarios: &[Result<Knockout, svg::ScenarioError>]) {
+fn scenarios(s: &mut String, scenarios: &[Result<Knockout, ScenarioError>]) {
     let _ = writeln!(
         s,
         "<section id=\"scenarios\">\n<h2>Scenarios ({})</h2>",

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::svg::{Knockout, ScenarioError};
 use crate::advice::{
     Advice, Cost, EntryEffect, FindingRef, Recommendation, Skipped, Strategy, Unfixable,
 };
 use crate::analysis::chaos::ChaosReport;
+use crate::analysis::scenario::{Knockout, ScenarioError};
 use crate::analysis::{
     ComponentImportance, CutSet, DomainKind, EntryAvailability, Finding, MINUTES_PER_YEAR, Report,
     Spof, WhatIf,

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use super::app::{Dialog, Pending, SpofApp};
 use super::worker::Job;
 use crate::analysis;
+use crate::analysis::scenario::Knockout;
 use crate::edit::Document;
 use crate::io::export::{self, ExportError, ExportFormat, ExportOptions};
-use crate::io::svg::Knockout;
 use crate::io::{self, ImportFormat, Imported, UnknownFormat};
 use crate::model::{self, Event, LoadError, Model};
 

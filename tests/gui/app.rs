@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
+use spofscope::analysis::scenario::Knockout;
 use spofscope::io::export::{self, ExportFormat, ExportOptions};
-use spofscope::io::svg::Knockout;
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
 use spofscope::ui::{Action, Command, SAMPLES};
 
