@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::measure::needed_changes;
 use super::placement::{self, Layout, hit_by, stretch};
 use super::{FindingRef, Strategy};
-use crate::analysis::{DomainKind, Finding, MINUTES_PER_YEAR, Report, Spof};
+use crate::analysis::{DomainKind, Finding, MINUTES_PER_YEAR, Report, Rule, Spof};
 use crate::edit::Edit;
 use crate::model::{
     Component, ComponentKind, Dependency, DependencyKind, Event, Failover, Model, Needs,
@@ -1011,12 +1011,12 @@ impl Ctx<'_> {
             return;
         };
         let resolve = Purpose::Resolve(FindingRef {
-            rule: f.rule.to_owned(),
+            rule: f.rule,
             target: f.target.clone(),
         });
         let name = c.display_name();
         match f.rule {
-            "unmonitored" => {
+            Rule::Unmonitored => {
                 let mut next = c.clone();
                 next.monitored = true;
                 out.push(Candidate {
@@ -1032,7 +1032,7 @@ impl Ctx<'_> {
                     purpose: resolve,
                 });
             }
-            "manual-failover" => {
+            Rule::ManualFailover => {
                 let mut next = c.clone();
                 next.failover = Failover::Automatic;
                 out.push(Candidate {
@@ -1048,7 +1048,7 @@ impl Ctx<'_> {
                     purpose: resolve,
                 });
             }
-            "async-replication" => {
+            Rule::AsyncReplication => {
                 let mut next = c.clone();
                 next.replication = Replication::Sync;
                 let mut regions: Vec<String> = placement::distinct_zones(c)
@@ -1079,12 +1079,12 @@ impl Ctx<'_> {
                     purpose: resolve,
                 });
             }
-            "unreplicated-shards" => {
+            Rule::UnreplicatedShards => {
                 for replication in [Replication::Sync, Replication::Async] {
                     self.replicate(c, replication, &resolve, None, out);
                 }
             }
-            "single-zone" => {
+            Rule::SingleZone => {
                 let mut layout = Layout::new(self.model);
                 let next = layout.spread(c);
                 let zones = placement::distinct_zones(&next);
@@ -1114,7 +1114,7 @@ impl Ctx<'_> {
                     purpose: resolve,
                 });
             }
-            "single-region" => {
+            Rule::SingleRegion => {
                 let Some(region) = c
                     .zones
                     .first()
@@ -1158,7 +1158,7 @@ impl Ctx<'_> {
                     purpose: resolve,
                 });
             }
-            _ => {}
+            Rule::AlwaysDown => {}
         }
     }
 }

@@ -170,7 +170,7 @@ fn measure(
         r.findings
             .iter()
             .map(|f| FindingRef {
-                rule: f.rule.to_owned(),
+                rule: f.rule,
                 target: f.target.clone(),
             })
             .collect()

@@ -37,7 +37,7 @@ use serde::Serialize;
 
 pub use fix::{Applied, FixOutcome, Skipped, Unfixable, UnknownIds, apply, fix_all};
 
-use crate::analysis::{DomainKind, Report};
+use crate::analysis::{DomainKind, Report, Rule};
 use crate::edit::Edit;
 use crate::model::{Event, Model};
 
@@ -153,7 +153,7 @@ impl EntryEffect {
 /// A finding by rule and target.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct FindingRef {
-    pub rule: String,
+    pub rule: Rule,
     pub target: String,
 }
 

@@ -1,6 +1,9 @@
 //! Design findings that are not SPOFs by themselves but weaken an architecture:
 //! always-down parts, missing monitoring, manual failover, data-loss risks, placement.
 
+use std::cmp::Ordering;
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::model::{Component, Failover, Model, Needs, Replication};
@@ -23,9 +26,63 @@ impl Severity {
     }
 }
 
+/// The design rule a finding breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Down with nothing failed.
+    AlwaysDown,
+    /// No health checks or alerting.
+    Unmonitored,
+    /// A standby promoted by hand.
+    ManualFailover,
+    /// A failover can lose the latest writes.
+    AsyncReplication,
+    /// Replicas that each hold different data.
+    UnreplicatedShards,
+    /// Every replica in one zone.
+    SingleZone,
+    /// Every replica in one region of several.
+    SingleRegion,
+}
+
+impl Rule {
+    /// The name used in JSON, reports and recommendation problems.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::AlwaysDown => "always-down",
+            Rule::Unmonitored => "unmonitored",
+            Rule::ManualFailover => "manual-failover",
+            Rule::AsyncReplication => "async-replication",
+            Rule::UnreplicatedShards => "unreplicated-shards",
+            Rule::SingleZone => "single-zone",
+            Rule::SingleRegion => "single-region",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// By name: a recommendation lists the findings it resolves in this order.
+impl Ord for Rule {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Rule {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub target: String,
     pub severity: Severity,
     pub message: String,
@@ -51,7 +108,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
                 _ => "a hard dependency is down even with nothing failed".to_owned(),
             };
             out.push(Finding {
-                rule: "always-down",
+                rule: Rule::AlwaysDown,
                 target: c.id.clone(),
                 severity: Severity::Error,
                 message: format!(
@@ -65,7 +122,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
         let name = c.display_name();
         if !c.monitored {
             out.push(Finding {
-                rule: "unmonitored",
+                rule: Rule::Unmonitored,
                 target: c.id.clone(),
                 severity: Severity::Warning,
                 message: format!(
@@ -79,7 +136,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
         // replicas serve side by side, so `Manual` on them changes nothing.
         if c.failover == Failover::Manual && c.has_failover_window() {
             out.push(Finding {
-                rule: "manual-failover",
+                rule: Rule::ManualFailover,
                 target: c.id.clone(),
                 severity: Severity::Warning,
                 message: format!(
@@ -90,7 +147,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
         }
         if c.kind.is_stateful() && c.replication == Replication::Async && c.replicas > 1 {
             out.push(Finding {
-                rule: "async-replication",
+                rule: Rule::AsyncReplication,
                 target: c.id.clone(),
                 severity: Severity::Info,
                 message: format!(
@@ -100,7 +157,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
         }
         if c.is_unreplicated_shards() {
             out.push(Finding {
-                rule: "unreplicated-shards",
+                rule: Rule::UnreplicatedShards,
                 target: c.id.clone(),
                 severity: Severity::Warning,
                 message: format!(
@@ -123,7 +180,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             regions.dedup();
             if zones.len() == 1 {
                 out.push(Finding {
-                    rule: "single-zone",
+                    rule: Rule::SingleZone,
                     target: c.id.clone(),
                     severity: Severity::Warning,
                     message: format!(
@@ -136,7 +193,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             // that stay in one region while the architecture spans several.
             if regions.len() == 1 && model.regions.len() > 1 {
                 out.push(Finding {
-                    rule: "single-region",
+                    rule: Rule::SingleRegion,
                     target: c.id.clone(),
                     severity: Severity::Info,
                     message: format!(
@@ -149,4 +206,33 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
     }
     out.sort_by_key(|f| f.severity);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_and_sort_by_their_kebab_case_names() {
+        let all = [
+            Rule::AlwaysDown,
+            Rule::Unmonitored,
+            Rule::ManualFailover,
+            Rule::AsyncReplication,
+            Rule::UnreplicatedShards,
+            Rule::SingleZone,
+            Rule::SingleRegion,
+        ];
+        for rule in all {
+            assert_eq!(
+                serde_json::to_string(&rule).ok(),
+                Some(format!("\"{}\"", rule.as_str()))
+            );
+        }
+        let mut sorted = all;
+        sorted.sort();
+        assert_eq!(sorted[0], Rule::AlwaysDown);
+        assert_eq!(sorted[1], Rule::AsyncReplication);
+        assert_eq!(format!("{:<12}|", Rule::SingleZone), "single-zone |");
+    }
 }

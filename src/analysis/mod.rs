@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 pub use availability::{NODE_BUDGET, Structure};
-pub use findings::{Finding, Severity, findings};
+pub use findings::{Finding, Rule, Severity, findings};
 pub use graph::{BasicEvent, Failure, FailureGraph};
 
 use crate::model::{Event, EventParseError, Model};

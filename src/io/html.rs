@@ -363,7 +363,7 @@ fn findings(s: &mut String, report: &Report) {
         let _ = writeln!(
             s,
             "<tr><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-            esc(f.rule),
+            esc(f.rule.as_str()),
             esc(&f.target),
             esc(&f.message)
         );

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use spofscope::advice::{self, ROUNDING, Recommendation, Strategy};
-use spofscope::analysis::{self, Options, Report};
+use spofscope::analysis::{self, Options, Report, Rule};
 use spofscope::edit::{Document, Edit};
 use spofscope::model::{
     Component, ComponentKind, Dependency, DependencyKind, Event, Failover, Model, Needs, Region,
@@ -276,7 +276,7 @@ fn replication_gives_a_single_database_a_synchronous_replica_in_another_zone() {
 
     let asynchronous = find(&m, "replication:db:async");
     assert_eq!(asynchronous.edits, vec![expected(Replication::Async)]);
-    assert_eq!(asynchronous.adds_findings[0].rule, "async-replication");
+    assert_eq!(asynchronous.adds_findings[0].rule, Rule::AsyncReplication);
     assert!(asynchronous.rationale.contains("RPO = replication lag"));
     assert_close(asynchronous.availability_after()["users"], closed_form);
 }
@@ -441,7 +441,7 @@ fn failover_switches_a_standby_from_manual_to_automatic() {
     let mut expected = db;
     expected.failover = Failover::Automatic;
     assert_eq!(rec.edits, vec![update(expected)]);
-    assert_eq!(rec.resolves_findings[0].rule, "manual-failover");
+    assert_eq!(rec.resolves_findings[0].rule, Rule::ManualFailover);
     assert!(rec.removes_spofs.is_empty());
     // Writes wait T = detection (2 min) + manual promotion (30 min) at every failure;
     // automatic failover takes 1 minute.
@@ -469,7 +469,7 @@ fn monitoring_adds_health_checks_and_names_the_self_healing_it_enables() {
     let mut expected = lb;
     expected.monitored = true;
     assert_eq!(rec.edits, vec![update(expected)]);
-    assert_eq!(rec.resolves_findings[0].rule, "unmonitored");
+    assert_eq!(rec.resolves_findings[0].rule, Rule::Unmonitored);
     assert!(rec.rationale.contains("self-healing"));
     assert_close(
         rec.entries[0].before,
@@ -607,7 +607,7 @@ fn manual_failover_is_a_finding_only_where_a_standby_is_promoted() {
     let flagged: Vec<String> = analyze(&m)
         .findings
         .iter()
-        .filter(|f| f.rule == "manual-failover")
+        .filter(|f| f.rule == Rule::ManualFailover)
         .map(|f| f.target.clone())
         .collect();
     // One replica has no standby, unreplicated shards hold different data and a
@@ -952,7 +952,7 @@ fn spreading_one_component_that_would_lower_availability_is_not_recommended() {
         recs.iter().any(|r| r
             .resolves_findings
             .iter()
-            .any(|f| f.rule == "single-zone" && f.target == "web")),
+            .any(|f| f.rule == Rule::SingleZone && f.target == "web")),
         "the zone-wide spread still resolves web's single-zone finding"
     );
 }
