@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use spofscope::analysis::{self, Options};
-use spofscope::io::mef;
+use spofscope::io::import::mef;
 
 /// A fault tree shaped like published ones: mostly a tree of OR and AND gates with
 /// some 2-of-3 votes, where a fifth of the inputs are events shared with nearby

@@ -9,8 +9,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::advice;
 use crate::analysis::chaos::MAX_TRIALS as MAX_CHAOS_TRIALS;
 use crate::analysis::{self, Options};
-use crate::io::export::{self, ExportOptions};
-use crate::io::{self, UnknownFormat, html, report};
+use crate::io::export::{self, ExportOptions, html};
+use crate::io::import::{self, UnknownFormat};
+use crate::io::report;
 use crate::model::{self, Event};
 
 #[derive(Parser, Debug)]
@@ -129,13 +130,13 @@ pub enum ImportFormat {
     Mef,
 }
 
-impl From<ImportFormat> for io::ImportFormat {
+impl From<ImportFormat> for import::ImportFormat {
     fn from(format: ImportFormat) -> Self {
         match format {
-            ImportFormat::Compose => io::ImportFormat::Compose,
-            ImportFormat::K8s => io::ImportFormat::K8s,
-            ImportFormat::Dot => io::ImportFormat::Dot,
-            ImportFormat::Mef => io::ImportFormat::Mef,
+            ImportFormat::Compose => import::ImportFormat::Compose,
+            ImportFormat::K8s => import::ImportFormat::K8s,
+            ImportFormat::Dot => import::ImportFormat::Dot,
+            ImportFormat::Mef => import::ImportFormat::Mef,
         }
     }
 }
@@ -190,9 +191,9 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             let report = analysis::analyze(&model, &options);
             let advice = advice::recommend(&model, &report);
             let text = match format {
-                CheckFormat::Text => report::text(&report, &advice),
-                CheckFormat::Json => report::json(&report, &advice),
-                CheckFormat::Markdown => report::markdown(&report, &advice),
+                CheckFormat::Text => report::text::check(&report, &advice),
+                CheckFormat::Json => report::json::check(&report, &advice),
+                CheckFormat::Markdown => report::markdown::check(&report, &advice),
                 CheckFormat::Html => {
                     let chaos = export::chaos_report(&model, None);
                     html::render(&model, &report, &advice, None, chaos.as_ref())
@@ -219,8 +220,8 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
             let outcome = analysis::whatif(&model, &events)?;
             let text = match format {
-                TextOrJson::Text => report::whatif_text(&outcome),
-                TextOrJson::Json => report::whatif_json(&outcome),
+                TextOrJson::Text => report::whatif::text(&outcome),
+                TextOrJson::Json => report::whatif::json(&outcome),
             };
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
@@ -232,7 +233,7 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 None => guess_import_format(&file, &text)?,
             };
             let name = file.display().to_string();
-            let imported = io::import(format, &text, &name)?;
+            let imported = import::import(format, &text, &name)?;
             for note in &imported.notes {
                 eprintln!("note: {name}: {note}");
             }
@@ -334,8 +335,8 @@ fn chaos(file: &Path, trials: u64, seed: u64, format: TextOrJson) -> Result<Exit
     }
     let report = outcome?;
     let text = match format {
-        TextOrJson::Text => report::chaos_text(&report),
-        TextOrJson::Json => report::chaos_json(&report),
+        TextOrJson::Text => report::chaos::text(&report),
+        TextOrJson::Json => report::chaos::json(&report),
     };
     emit(&text, None)?;
     Ok(ExitCode::SUCCESS)
@@ -379,15 +380,15 @@ fn fix(file: &Path, apply: &[String], out: &Path) -> Result<ExitCode, BadInput> 
     let before = analysis::analyze(&model, &options);
     let after = analysis::analyze(&fixed, &options);
     model::save(&fixed, out)?;
-    let mut text = report::fix_text(&applied, &skipped, &unfixable, &before, &after);
+    let mut text = report::text::fix(&applied, &skipped, &unfixable, &before, &after);
     text.push_str(&format!("Wrote {}\n", out.display()));
     emit(&text, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The import format from the file name, and for YAML from its top-level keys.
-fn guess_import_format(file: &Path, text: &str) -> Result<io::ImportFormat, BadInput> {
-    match io::guess_import_format(file, text) {
+fn guess_import_format(file: &Path, text: &str) -> Result<import::ImportFormat, BadInput> {
+    match import::guess_import_format(file, text) {
         Ok(format) => Ok(format),
         Err(UnknownFormat::Yaml) => Err(BadInput(format!(
             "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",

@@ -10,7 +10,7 @@ use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
 use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
 use crate::format::{duration, nines, percent};
-use crate::io::report::importance_ranking;
+use crate::io::report::ranking::importance_ranking;
 use crate::model::{Event, Model};
 
 /// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.

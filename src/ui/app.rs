@@ -20,7 +20,7 @@ use super::worker::{Done, Job};
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
-use crate::io::Imported;
+use crate::io::import::Imported;
 use crate::model::{
     self, Component, ComponentKind, Dependency, DependencyKind, Event, LoadError, Model,
     Replication, Scenario,

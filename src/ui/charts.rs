@@ -6,7 +6,7 @@ use egui_plot::{Bar, BarChart, GridInput, GridMark, Plot, uniform_grid_spacer};
 
 use super::look::{AMBER, RED, event_words};
 use crate::analysis::Report;
-use crate::io::report::{RANKING_ROWS, importance_ranking};
+use crate::io::report::ranking::{RANKING_ROWS, importance_ranking};
 use crate::model::Model;
 
 /// Plot height per bar and for the axes, in points: short lists stay short.

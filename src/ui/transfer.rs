@@ -9,7 +9,7 @@ use crate::analysis;
 use crate::analysis::scenario::Knockout;
 use crate::edit::Document;
 use crate::io::export::{self, ExportError, ExportFormat, ExportOptions};
-use crate::io::{self, ImportFormat, Imported, UnknownFormat};
+use crate::io::import::{self, ImportFormat, Imported, UnknownFormat};
 use crate::model::{self, Event, LoadError, Model};
 
 /// File ▸ Export writing off the UI thread (a big PNG takes seconds): the file being
@@ -40,7 +40,7 @@ impl SpofApp {
                 return;
             }
         };
-        match io::guess_import_format(&path, &text) {
+        match import::guess_import_format(&path, &text) {
             Ok(format) => self.import_text(&path, &text, format, ctx),
             Err(UnknownFormat::Yaml) => self.dialog = Some(Dialog::ImportFormat { path, text }),
             Err(UnknownFormat::Extension) => {
@@ -55,7 +55,7 @@ impl SpofApp {
 
     /// Import `text` as `format`; errors go to the error dialog and leave the model alone.
     fn import_text(&mut self, path: &Path, text: &str, format: ImportFormat, ctx: &egui::Context) {
-        match io::import(format, text, &path.display().to_string()) {
+        match import::import(format, text, &path.display().to_string()) {
             Ok(imported) => self.guard(Pending::Import(Box::new(imported), path.to_owned()), ctx),
             Err(error) => self.dialog = Some(Dialog::LoadError(error)),
         }

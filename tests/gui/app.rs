@@ -537,7 +537,7 @@ impl egui::DroppedFile for DroppedPath {
 fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
     let path = import_fixture("compose.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-    let expected = spofscope::io::compose::import(&text, &path.display().to_string())
+    let expected = spofscope::io::import::compose::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut h = app(WINDOW);
     let drop = |h: &mut App, path: std::path::PathBuf| {
@@ -563,7 +563,7 @@ fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
 fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
     let path = import_fixture("compose.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-    let expected = spofscope::io::compose::import(&text, &path.display().to_string())
+    let expected = spofscope::io::import::compose::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut h = app(WINDOW);
     open_sample(&mut h, "webshop.spof.ron");
@@ -614,7 +614,7 @@ fn importing_over_unsaved_changes_asks_first() {
     settle(&mut h);
     let path = import_fixture("k8s.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-    let expected = spofscope::io::k8s::import(&text, &path.display().to_string())
+    let expected = spofscope::io::import::k8s::import(&text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(*h.state().model(), expected.model);
     assert!(h.state().has_unsaved_changes());
@@ -626,7 +626,7 @@ fn a_broken_import_shows_line_and_column_and_keeps_the_model() {
     let path = dir.path().join("broken.yml");
     let text = "services:\n  web:\n    image: [nginx\n";
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write: {e}"));
-    let error = spofscope::io::compose::import(text, &path.display().to_string()).err();
+    let error = spofscope::io::import::compose::import(text, &path.display().to_string()).err();
     let Some(Some((line, column))) = error.map(|e| e.location) else {
         panic!("the broken file imported, or without a location");
     };

@@ -532,7 +532,8 @@ fn dot_is_exact_for_a_small_model() {
 }
 "##
     );
-    let back = spofscope::io::dot::import(&dot, "small.dot").unwrap_or_else(|e| panic!("{e}"));
+    let back =
+        spofscope::io::import::dot::import(&dot, "small.dot").unwrap_or_else(|e| panic!("{e}"));
     let ids: Vec<&str> = back
         .model
         .components

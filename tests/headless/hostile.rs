@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use spofscope::io::{self, ImportFormat, compose, dot, k8s, mef};
+use spofscope::io::import::{self, ImportFormat, compose, dot, k8s, mef};
 use spofscope::model::{self, LoadError};
 
 use crate::support::temp_dir;
@@ -249,7 +249,7 @@ fn fuzz_regressions_import_promptly() {
             }
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
             let shown = path.display().to_string();
-            let outcome = promptly(move || io::import(format, &text, "fuzz").map(|i| i.model));
+            let outcome = promptly(move || import::import(format, &text, "fuzz").map(|i| i.model));
             if let Ok(model) = outcome {
                 assert!(model.validate().is_ok(), "{shown}");
             }

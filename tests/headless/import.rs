@@ -3,7 +3,7 @@
 //! entries and SPOFs, report what they skip, and reject malformed input with a position.
 
 use spofscope::analysis::{self, Options};
-use spofscope::io::{Imported, compose, dot, k8s};
+use spofscope::io::import::{Imported, compose, dot, k8s};
 use spofscope::model::{ComponentKind, DependencyKind, Model};
 
 use crate::support::fixture_path;

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use spofscope::analysis::{self, FailureGraph, Options, Report, cuts};
-use spofscope::io::mef;
+use spofscope::io::export;
+use spofscope::io::import::mef;
 use spofscope::model::{self, Event, Model};
 
 use crate::support::{SAMPLES, fixture_path, sample, temp_dir};
@@ -217,7 +218,7 @@ fn structural_only(pairs: &BTreeSet<BTreeSet<String>>) -> BTreeSet<BTreeSet<Stri
 fn export_then_import_keeps_availability_fatal_events_and_order2() {
     for name in SAMPLES {
         let original = sample(name);
-        let xml = mef::export(&original).unwrap();
+        let xml = export::mef::export(&original).unwrap();
         let imported = mef::import(&xml, &format!("{name}.spof.ron"))
             .unwrap()
             .model;
@@ -264,7 +265,7 @@ fn export_then_import_keeps_availability_fatal_events_and_order2() {
 #[test]
 fn export_writes_each_time_event_once_with_its_probability() {
     let m = model::from_str(TIMED, "timed.spof.ron").unwrap_or_else(|e| panic!("{e}"));
-    let xml = mef::export(&m).unwrap_or_else(|e| panic!("{e}"));
+    let xml = export::mef::export(&m).unwrap_or_else(|e| panic!("{e}"));
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}"));
     let events: HashMap<String, f64> = doc
         .descendants()
@@ -364,7 +365,7 @@ fn scram_installed() -> bool {
 /// sets of order 1 and 2.
 fn assert_scram_agrees(name: &str, m: &Model, dir: &Path) {
     let xml_path = dir.join(format!("{name}.xml"));
-    std::fs::write(&xml_path, mef::export(m).unwrap()).unwrap();
+    std::fs::write(&xml_path, export::mef::export(m).unwrap()).unwrap();
     let trees = scram(&xml_path, &dir.join("report.xml")).unwrap();
     let r = analyze(m);
     assert_eq!(trees.len(), r.entries.len(), "{name}");

@@ -1,7 +1,9 @@
-//! Guesses shared by the importers: a component's kind from its image or label, and
-//! the other services a configuration string points at (`db:5432`, `http://cart:8080`).
+//! What the importers share: a component's kind from its image or label, the other services
+//! a configuration string points at (`db:5432`), fresh ids, YAML limits. Nothing format-specific.
 
-use crate::model::{ComponentKind, LoadError};
+use std::collections::HashSet;
+
+use crate::model::{ComponentKind, LoadError, MAX_ID_LEN, is_valid_id};
 
 /// Kind from a container image such as `postgres:16` or `bitnami/redis`.
 pub fn kind_from_image(image: &str) -> ComponentKind {
@@ -105,6 +107,40 @@ pub fn yaml_options() -> serde_saphyr::Options {
     budget.max_documents = 10_000;
     options.budget = Some(budget);
     options
+}
+
+/// Unique model ids built from foreign names (services, workloads, nodes, gates): invalid
+/// characters become `_`, and a name already taken gets `_2`, `_3`, ….
+#[derive(Default)]
+pub struct IdTable {
+    taken: HashSet<String>,
+}
+
+impl IdTable {
+    pub fn fresh(&mut self, name: &str) -> String {
+        let mut stem: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if stem.is_empty() {
+            stem.push('x');
+        }
+        // Leave room for a `_n` suffix: a longer stem could never become a valid id.
+        stem.truncate(MAX_ID_LEN - 12);
+        let mut id = stem.clone();
+        let mut n = 2;
+        while !is_valid_id(&id) || !self.taken.insert(id.clone()) {
+            id = format!("{stem}_{n}");
+            n += 1;
+        }
+        id
+    }
 }
 
 #[cfg(test)]

@@ -3,19 +3,22 @@
 //! Markdown), Graphviz DOT and Open-PSA MEF. The numbers come from `analysis::analyze`,
 //! `analysis::whatif` and `advice::recommend`; nothing is written on an error.
 
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
+pub mod dot;
+pub mod font;
+pub mod html;
+pub mod markdown;
+pub mod mef;
+pub mod png;
+pub mod svg;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::svg;
-use super::{html, mef, png, report};
 use crate::advice;
 use crate::analysis::chaos::{self, ChaosReport};
 use crate::analysis::scenario::{Knockout, ScenarioError};
 use crate::analysis::{self, Options, Report};
-use crate::model::{self, ComponentKind, DependencyKind, Model, SaveError};
-use crate::style;
+use crate::model::{self, Model, SaveError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -172,7 +175,7 @@ pub fn export(
             let advice = advice::recommend(model, &report);
             let name = options.diagram_file.as_deref().unwrap_or("diagram.svg");
             let chaos = chaos_report(model, options.chaos_trials);
-            let text = report::markdown_review(
+            let text = markdown::render(
                 model,
                 &report,
                 &advice,
@@ -185,7 +188,7 @@ pub fn export(
                 diagram: Some(diagram(&report).into_bytes()),
             }
         }
-        ExportFormat::Dot => plain(dot(model, &spofs_only(model)).into_bytes()),
+        ExportFormat::Dot => plain(dot::render(model, &spofs_only(model)).into_bytes()),
         ExportFormat::Mef => plain(mef::export(model)?.into_bytes()),
     })
 }
@@ -240,89 +243,6 @@ fn spofs_only(model: &Model) -> Report {
     analysis::analyze(model, &options)
 }
 
-/// The Graphviz shape of each kind (`import --from dot` reads the marked ones back:
-/// egg, diamond, hexagon, cylinder, cds, folder).
-fn dot_shape(kind: ComponentKind) -> (&'static str, Option<&'static str>) {
-    match kind {
-        ComponentKind::Client => ("egg", None),
-        ComponentKind::Dns => ("octagon", None),
-        ComponentKind::Cdn => ("ellipse", None),
-        ComponentKind::LoadBalancer => ("diamond", None),
-        ComponentKind::Gateway => ("hexagon", None),
-        ComponentKind::Service => ("box", Some("rounded")),
-        ComponentKind::Database => ("cylinder", None),
-        ComponentKind::Cache => ("parallelogram", None),
-        ComponentKind::Queue => ("cds", None),
-        ComponentKind::Storage => ("folder", None),
-        ComponentKind::External => ("box", Some("dashed")),
-        ComponentKind::Group => ("box", Some("dotted")),
-    }
-}
-
-/// A DOT quoted string.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The model as a Graphviz digraph: kinds as shapes, the replica badge under the name,
-/// SPOFs red and labelled, hard dependencies solid, soft ones dashed, edges into a
-/// SPOF heavier.
-fn dot(model: &Model, report: &Report) -> String {
-    let spofs: BTreeSet<&str> = report.component_spofs().map(|s| s.id.as_str()).collect();
-    let mut s = String::new();
-    let _ = writeln!(s, "digraph {} {{", quoted(&model.name));
-    let _ = writeln!(s, "  node [fontname=\"DejaVu Sans\", fontsize=11];");
-    for c in &model.components {
-        let (shape, style) = dot_shape(c.kind);
-        let mut label = c.display_name().to_owned();
-        if let Some(badge) = style::replica_badge(c) {
-            let _ = write!(label, "\n{badge}");
-        }
-        let mut attrs = vec![
-            format!("label={}", quoted(&label)),
-            format!("shape={shape}"),
-        ];
-        if let Some(style) = style {
-            attrs.push(format!("style={style}"));
-        }
-        if spofs.contains(c.id.as_str()) {
-            attrs.push(format!(
-                "color={0}, fontcolor={0}, penwidth=2.5, xlabel=\"SPOF\"",
-                quoted(&style::RED.to_string())
-            ));
-        }
-        let _ = writeln!(s, "  {} [{}];", quoted(&c.id), attrs.join(", "));
-    }
-    for d in &model.dependencies {
-        let mut attrs = Vec::new();
-        if d.kind == DependencyKind::Soft {
-            attrs.push("style=dashed");
-        }
-        if spofs.contains(d.to.as_str()) {
-            attrs.push("penwidth=2");
-        }
-        let attrs = if attrs.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", attrs.join(", "))
-        };
-        let _ = writeln!(s, "  {} -> {}{attrs};", quoted(&d.from), quoted(&d.to));
-    }
-    s.push_str("}\n");
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,10 +264,5 @@ mod tests {
         for f in ExportFormat::ALL {
             assert_eq!(ExportFormat::from_extension(f.extension()), Some(f));
         }
-    }
-
-    #[test]
-    fn dot_strings_escape_quotes_backslashes_and_newlines() {
-        assert_eq!(quoted("a \"b\"\\\nc"), r#""a \"b\"\\\nc""#);
     }
 }

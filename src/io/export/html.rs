@@ -6,10 +6,6 @@
 use std::fmt::Write as _;
 
 use super::font::text_width;
-use super::report::{
-    CHAOS_METHOD, Ranked, entry_effect, findings_text, headline, importance_ranking,
-    unmeasured_text,
-};
 use super::svg::{self, esc};
 use crate::advice::Advice;
 use crate::analysis::Report;
@@ -19,6 +15,9 @@ use crate::format::{
     availability_text, chaos_interval, chaos_reference, cost_text, degraded, duration,
     full_service_clause, full_service_text, joined, list_or_none, nines, percent, saving,
 };
+use crate::io::report::chaos::CHAOS_METHOD;
+use crate::io::report::ranking::{Ranked, importance_ranking};
+use crate::io::report::{entry_effect, findings_text, headline, unmeasured_text};
 use crate::model::Model;
 use crate::style::{AMBER, RED, Rgb};
 

@@ -6,10 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use super::font::{text_width, truncate};
-use super::report::headline;
 use crate::analysis::scenario::Knockout;
 use crate::analysis::{DomainKind, Report};
 use crate::format::joined;
+use crate::io::report::headline;
 use crate::model::{Component, ComponentKind, DependencyKind, Model, Replication};
 use crate::style::{CARD_H, CARD_W, GREEN, RED, Rgb, replica_badge, zone_colour};
 

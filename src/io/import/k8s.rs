@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::Imported;
-use super::infer::{hosts, kind_from_image, yaml_error, yaml_options};
+use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
 use crate::model::{
     Component, ComponentKind, Dependency, LoadError, Model, Region, Replication, Zone,
 };
@@ -37,7 +37,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         flatten(doc, &mut objects);
     }
     let mut notes = Vec::new();
-    let mut ids = super::mef::IdTable::default();
+    let mut ids = IdTable::default();
     let mut workloads: Vec<Workload> = Vec::new();
     let mut services: BTreeMap<String, (BTreeMap<String, String>, bool)> = BTreeMap::new();
     let mut config_maps: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Imported;
+use super::infer::IdTable;
 use crate::model::{
     Component, ComponentKind, Dependency, DependencyKind, LoadError, Model, Region, Zone,
 };
@@ -489,7 +490,7 @@ fn build(graph: Graph, file: &str) -> Result<Imported, LoadError> {
         });
     }
     let mut notes = Vec::new();
-    let mut ids = super::mef::IdTable::default();
+    let mut ids = IdTable::default();
     let id_of: BTreeMap<&str, String> = graph
         .order
         .iter()

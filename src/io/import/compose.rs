@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Imported;
-use super::infer::{hosts, kind_from_image, yaml_error, yaml_options};
+use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
 use crate::model::{Component, ComponentKind, Dependency, LoadError, Model};
 
 #[derive(Deserialize)]
@@ -67,7 +67,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
             notes.push(format!("top-level `{key}` is not modelled"));
         }
     }
-    let mut ids = super::mef::IdTable::default();
+    let mut ids = IdTable::default();
     let id_of: BTreeMap<&str, String> = parsed
         .services
         .keys()

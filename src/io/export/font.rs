@@ -5,7 +5,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
 /// DejaVu Sans Book (Bitstream Vera licence, `assets/fonts/DejaVuSans-LICENSE.txt`).
-pub const SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub const SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 /// The family name inside [`SANS`]: what `sans-serif` resolves to when rasterising.
 pub const SANS_FAMILY: &str = "DejaVu Sans";
