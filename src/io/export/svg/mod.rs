@@ -2,12 +2,16 @@
 //! glyph, name, replica badge, zone chips, replication mark, hard and soft edges, SPOFs,
 //! optionally a scenario's knockout. Deterministic text only; no egui, no file I/O.
 
+mod legend;
+mod shapes;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
+use self::shapes::{body, glyph, kind_class, lock};
 use super::font::{text_width, truncate};
+use crate::analysis::Report;
 use crate::analysis::scenario::Knockout;
-use crate::analysis::{DomainKind, Report};
 use crate::format::joined;
 use crate::io::report::headline;
 use crate::model::{Component, ComponentKind, DependencyKind, Model, Replication};
@@ -117,14 +121,14 @@ pub fn render(
     let (left, top, right, bottom) = bounds(&cards);
     let title = model.name.as_str();
     let subtitle = subtitle(report, knockout);
-    let legend = legend(model, report, knockout, &cards);
+    let legend = legend::groups(model, report, knockout, &cards);
     let content_w = right - left;
     let width = (content_w + 2.0 * MARGIN)
         .max(text_width(title, 18.0) + 2.0 * MARGIN)
         .max(text_width(&subtitle, 12.0) + 2.0 * MARGIN)
         .max(420.0)
         .ceil();
-    let legend_rows = wrap(&legend, width - 2.0 * MARGIN);
+    let legend_rows = legend::wrap(&legend, width - 2.0 * MARGIN);
     let diagram_top = HEADER_H + MARGIN / 2.0;
     let legend_top = diagram_top + (bottom - top) + MARGIN;
     let height = (legend_top + legend_rows.len() as f32 * LEGEND_ROW + MARGIN / 2.0).ceil();
@@ -181,7 +185,7 @@ pub fn render(
         card_svg(&mut s, card, report);
     }
     s.push_str("</g>\n");
-    legend_svg(&mut s, &legend_rows, legend_top);
+    legend::render(&mut s, &legend_rows, legend_top);
     s.push_str("</svg>\n");
     s
 }
@@ -492,238 +496,6 @@ fn tooltip(card: &Card, report: &Report) -> String {
     parts.join(" · ")
 }
 
-fn kind_class(kind: ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::Client => "client",
-        ComponentKind::Dns => "dns",
-        ComponentKind::Cdn => "cdn",
-        ComponentKind::LoadBalancer => "load-balancer",
-        ComponentKind::Gateway => "gateway",
-        ComponentKind::Service => "service",
-        ComponentKind::Database => "database",
-        ComponentKind::Cache => "cache",
-        ComponentKind::Queue => "queue",
-        ComponentKind::Storage => "storage",
-        ComponentKind::External => "external",
-        ComponentKind::Group => "group",
-    }
-}
-
-/// The outline that says which kind this is (`ui::shapes::body` at zoom 1).
-fn body(
-    s: &mut String,
-    kind: ComponentKind,
-    (l, t, r, b): (f32, f32, f32, f32),
-    fill: Rgb,
-    stroke: Rgb,
-    width: f32,
-) {
-    let paint = format!(r#"fill="{fill}" stroke="{stroke}" stroke-width="{width}""#);
-    let thin = |k: f32| {
-        format!(
-            r#"fill="none" stroke="{stroke}" stroke-width="{}""#,
-            width * k
-        )
-    };
-    let rounded = |s: &mut String, radius: f32| {
-        let _ = writeln!(
-            s,
-            r#"<rect x="{}" y="{}" width="{CARD_W}" height="{CARD_H}" rx="{radius}" {paint}/>"#,
-            n(l),
-            n(t)
-        );
-    };
-    let polygon = |s: &mut String, points: &[(f32, f32)]| {
-        let list: Vec<String> = points
-            .iter()
-            .map(|&(x, y)| format!("{},{}", n(x), n(y)))
-            .collect();
-        let _ = writeln!(s, r#"<polygon points="{}" {paint}/>"#, list.join(" "));
-    };
-    let cy = (t + b) / 2.0;
-    match kind {
-        ComponentKind::Client => rounded(s, CARD_H / 2.0),
-        ComponentKind::Service => rounded(s, 6.0),
-        ComponentKind::Cdn => rounded(s, 16.0),
-        ComponentKind::LoadBalancer => {
-            rounded(s, 3.0);
-            let _ = writeln!(
-                s,
-                r#"<rect x="{}" y="{}" width="{}" height="{}" rx="2" {}/>"#,
-                n(l + 4.0),
-                n(t + 4.0),
-                n(CARD_W - 8.0),
-                n(CARD_H - 8.0),
-                thin(0.6)
-            );
-        }
-        ComponentKind::Cache => {
-            rounded(s, 6.0);
-            let _ = writeln!(
-                s,
-                r#"<rect x="{}" y="{}" width="5" height="{CARD_H}" rx="2.5" fill="{stroke}"/>"#,
-                n(l),
-                n(t)
-            );
-        }
-        ComponentKind::Queue => {
-            rounded(s, 6.0);
-            for i in 1..=3 {
-                let x = r - (4.0 + 5.0 * i as f32);
-                let _ = writeln!(
-                    s,
-                    r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" {}/>"#,
-                    n(t + 9.0),
-                    n(b - 9.0),
-                    thin(0.8)
-                );
-            }
-        }
-        ComponentKind::Dns => {
-            let k = 14.0;
-            polygon(
-                s,
-                &[
-                    (l + k, t),
-                    (r - k, t),
-                    (r, cy),
-                    (r - k, b),
-                    (l + k, b),
-                    (l, cy),
-                ],
-            );
-        }
-        ComponentKind::Gateway => {
-            let k = 11.0;
-            polygon(
-                s,
-                &[
-                    (l + k, t),
-                    (r - k, t),
-                    (r, t + k),
-                    (r, b - k),
-                    (r - k, b),
-                    (l + k, b),
-                    (l, b - k),
-                    (l, t + k),
-                ],
-            );
-        }
-        ComponentKind::Storage => {
-            let k = 9.0;
-            polygon(s, &[(l, t), (r, t), (r - k, b), (l + k, b)]);
-            let _ = writeln!(
-                s,
-                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>"#,
-                n(l + 2.0),
-                n(t + 7.0),
-                n(r - 2.0),
-                n(t + 7.0),
-                thin(0.8)
-            );
-        }
-        ComponentKind::Database => {
-            let ry = 7.0;
-            let rx = CARD_W / 2.0;
-            let _ = writeln!(
-                s,
-                r#"<path d="M{l} {top}A{rx} {ry} 0 0 1 {r} {top}L{r} {bot}A{rx} {ry} 0 0 1 {l} {bot}Z" {paint}/>"#,
-                l = n(l),
-                r = n(r),
-                top = n(t + ry),
-                bot = n(b - ry),
-            );
-            let _ = writeln!(
-                s,
-                r#"<path d="M{l} {top}A{rx} {ry} 0 0 0 {r} {top}" {}/>"#,
-                thin(0.8),
-                l = n(l),
-                r = n(r),
-                top = n(t + ry),
-            );
-        }
-        ComponentKind::External | ComponentKind::Group => {
-            let dash = if kind == ComponentKind::External {
-                "6 4"
-            } else {
-                "3 4"
-            };
-            let _ = writeln!(
-                s,
-                r#"<rect x="{}" y="{}" width="{CARD_W}" height="{CARD_H}" rx="4" {paint} stroke-dasharray="{dash}"/>"#,
-                n(l),
-                n(t)
-            );
-        }
-    }
-}
-
-/// The kind's glyph (`ui::look::glyph`) drawn as a small vector symbol, so it reads the
-/// same in every browser, viewer and printer whatever emoji fonts they have.
-fn glyph(s: &mut String, kind: ComponentKind, (x, y): (f32, f32), size: f32, ink: Rgb, paper: Rgb) {
-    let scale = size / 16.0;
-    let _ = write!(
-        s,
-        r#"<g transform="translate({} {}) scale({scale})" fill="none" stroke="{ink}" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round">"#,
-        n(x),
-        n(y)
-    );
-    let body = match kind {
-        // 👤
-        ComponentKind::Client => format!(
-            r#"<circle cx="8" cy="5" r="3" fill="{ink}"/><path d="M2.5 15C2.5 10 13.5 10 13.5 15Z" fill="{ink}"/>"#
-        ),
-        // 🌐
-        ComponentKind::Dns => r#"<circle cx="8" cy="8" r="6.5"/><ellipse cx="8" cy="8" rx="2.8" ry="6.5"/><path d="M1.5 8H14.5M2.6 4.8H13.4M2.6 11.2H13.4"/>"#.to_owned(),
-        // ☁
-        ComponentKind::Cdn => format!(
-            r#"<path d="M4.5 13A3 3 0 0 1 4 7.1A4 4 0 0 1 11.6 6A3.5 3.5 0 0 1 12 13Z" fill="{ink}"/>"#
-        ),
-        // ⚖
-        ComponentKind::LoadBalancer => r#"<path d="M8 2.5V14M5 14H11M2.5 4.5H13.5M2.5 4.5L0.9 9.5H4.1ZM13.5 4.5L11.9 9.5H15.1Z"/>"#.to_owned(),
-        // 🚪
-        ComponentKind::Gateway => format!(
-            r#"<rect x="4" y="1.5" width="8" height="13"/><circle cx="10" cy="8.5" r="0.9" fill="{ink}" stroke="none"/><path d="M2 14.5H14"/>"#
-        ),
-        // ⚙
-        ComponentKind::Service => format!(
-            r#"<path d="{}" fill="{ink}" stroke="none"/><circle cx="8" cy="8" r="2.2" fill="{paper}" stroke="none"/>"#,
-            gear_path()
-        ),
-        // 🗄
-        ComponentKind::Database => r#"<rect x="3" y="1.5" width="10" height="13" rx="1"/><path d="M3 8H13M6.5 4.8H9.5M6.5 11.3H9.5"/>"#.to_owned(),
-        // ⚡
-        ComponentKind::Cache => format!(
-            r#"<path d="M9.5 1L3.5 9H7.5L6.5 15L12.5 7H8.5Z" fill="{ink}" stroke="none"/>"#
-        ),
-        // ☰
-        ComponentKind::Queue => r#"<path d="M2.5 4H13.5M2.5 8H13.5M2.5 12H13.5" stroke-width="1.8"/>"#.to_owned(),
-        // 📦
-        ComponentKind::Storage => r#"<path d="M2 5.5L8 2.5L14 5.5V12L8 15L2 12ZM2 5.5L8 8.5L14 5.5M8 8.5V15"/>"#.to_owned(),
-        // 🔗
-        ComponentKind::External => r#"<rect x="1.6" y="7.8" width="8" height="4.4" rx="2.2" transform="rotate(-45 5.6 10)"/><rect x="6.4" y="3.8" width="8" height="4.4" rx="2.2" transform="rotate(-45 10.4 6)"/>"#.to_owned(),
-        // ⛶
-        ComponentKind::Group => r#"<path d="M2 5.5V2H5.5M10.5 2H14V5.5M14 10.5V14H10.5M5.5 14H2V10.5"/>"#.to_owned(),
-    };
-    s.push_str(&body);
-    s.push_str("</g>\n");
-}
-
-/// A gear of eight teeth around (8, 8) in a 16-unit box.
-fn gear_path() -> String {
-    let mut d = String::new();
-    for tooth in 0..8 {
-        let a = tooth as f32 * std::f32::consts::FRAC_PI_4;
-        for (da, radius) in [(-0.36, 5.4), (-0.2, 7.4), (0.2, 7.4), (0.36, 5.4)] {
-            let (x, y) = (8.0 + radius * (a + da).cos(), 8.0 + radius * (a + da).sin());
-            d.push(if d.is_empty() { 'M' } else { 'L' });
-            let _ = write!(d, "{} {}", n(x), n(y));
-        }
-    }
-    d.push('Z');
-    d
-}
-
 /// Zone chips (at most three, then `+N`) and the replication mark with its lock.
 fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: Rgb) {
     let y = b - 20.0;
@@ -771,22 +543,6 @@ fn second_row(s: &mut String, card: &Card, (l, r, b): (f32, f32, f32), text: Rgb
     }
 }
 
-/// A padlock 8 wide and 10 high with its top-left at `(x, y)`.
-fn lock(s: &mut String, (x, y): (f32, f32), ink: Rgb) {
-    let _ = writeln!(
-        s,
-        r#"<path d="M{} {}V{}A2.5 2.5 0 0 1 {} {}V{}" fill="none" stroke="{ink}" stroke-width="1.2"/><rect x="{}" y="{}" width="8" height="5.5" rx="1" fill="{ink}"/>"#,
-        n(x + 1.5),
-        n(y + 4.5),
-        n(y + 2.5),
-        n(x + 6.5),
-        n(y + 2.5),
-        n(y + 4.5),
-        n(x),
-        n(y + 4.5)
-    );
-}
-
 /// Marks above the card: SPOF, what-if state, entry. Never colour alone.
 fn tags(s: &mut String, card: &Card, (l, t): (f32, f32)) {
     let mut list: Vec<(&str, Rgb)> = Vec::new();
@@ -813,291 +569,6 @@ fn tags(s: &mut String, card: &Card, (l, t): (f32, f32)) {
         );
         x += text_width(text, 11.0) + 8.0;
     }
-}
-
-/// One item of the legend (`width` measures it in pixels).
-#[derive(Clone, Debug, PartialEq)]
-enum Key {
-    Heading(&'static str),
-    Zone {
-        id: String,
-        label: String,
-        colour: Rgb,
-        failed: bool,
-    },
-    Hard,
-    Soft,
-    Spof,
-    Badge,
-    Replication,
-    Entry,
-    Down,
-    Degraded,
-    Up,
-}
-
-impl Key {
-    fn label(&self) -> String {
-        match self {
-            Key::Heading(h) => (*h).to_owned(),
-            Key::Zone {
-                label,
-                failed: true,
-                ..
-            } => format!("{label} ✖ failed"),
-            Key::Zone { label, .. } => label.clone(),
-            Key::Hard => "hard dependency".to_owned(),
-            Key::Soft => "soft dependency (degrades only)".to_owned(),
-            Key::Spof => "SPOF (red outline and dot)".to_owned(),
-            Key::Badge => "replicas that must be up / replicas".to_owned(),
-            Key::Replication => "data replication".to_owned(),
-            Key::Entry => "entry (protected)".to_owned(),
-            Key::Down => "down".to_owned(),
-            Key::Degraded => "degraded".to_owned(),
-            Key::Up => "up".to_owned(),
-        }
-    }
-
-    /// Width of the mark drawn before the label.
-    fn mark_width(&self) -> f32 {
-        match self {
-            Key::Heading(_) => 0.0,
-            Key::Zone { id, .. } => text_width(id, 10.0) + 8.0 + 5.0,
-            Key::Hard | Key::Soft => 34.0,
-            Key::Spof | Key::Down | Key::Degraded | Key::Up => 24.0,
-            Key::Badge => text_width("2/3", 11.0) + 10.0 + 5.0,
-            Key::Replication => 12.0,
-            Key::Entry => text_width("★", 11.0) + 4.0,
-        }
-    }
-
-    fn width(&self) -> f32 {
-        let size = if matches!(self, Key::Heading(_)) {
-            12.0
-        } else {
-            11.0
-        };
-        self.mark_width() + text_width(&self.label(), size)
-    }
-}
-
-/// The legend's groups: the zones (marked when they or their region are SPOFs, or failed
-/// in the scenario), then the key to the marks the diagram uses.
-fn legend(
-    model: &Model,
-    report: &Report,
-    knockout: Option<&Knockout>,
-    cards: &[Card],
-) -> Vec<Vec<Key>> {
-    let failed = knockout.map(|k| k.failed_zones(model)).unwrap_or_default();
-    let spof =
-        |kind: DomainKind, id: &str| report.spofs.iter().any(|s| s.kind == kind && s.id == id);
-    let mut zones = Vec::new();
-    let mut i = 0;
-    for region in &model.regions {
-        for zone in &region.zones {
-            let mut label = String::new();
-            if !zone.name.is_empty() && zone.name != zone.id {
-                label.push_str(&zone.name);
-            }
-            let region_name = if region.name.is_empty() {
-                region.id.as_str()
-            } else {
-                region.name.as_str()
-            };
-            if label.is_empty() {
-                label.push_str(region_name);
-            } else {
-                let _ = write!(label, " · {region_name}");
-            }
-            match (
-                spof(DomainKind::Zone, &zone.id),
-                spof(DomainKind::Region, &region.id),
-            ) {
-                (true, true) => label.push_str(" ● zone and region SPOF"),
-                (true, false) => label.push_str(" ● zone SPOF"),
-                (false, true) => label.push_str(" ● region SPOF"),
-                (false, false) => {}
-            }
-            zones.push(Key::Zone {
-                id: zone.id.clone(),
-                label,
-                colour: zone_colour(i),
-                failed: failed.contains(zone.id.as_str()),
-            });
-            i += 1;
-        }
-    }
-    let mut key = vec![Key::Heading("Key"), Key::Hard, Key::Soft, Key::Spof];
-    if cards.iter().any(|c| replica_badge(c.c).is_some()) {
-        key.push(Key::Badge);
-    }
-    if cards.iter().any(|c| replication_mark(c.c).is_some()) {
-        key.push(Key::Replication);
-    }
-    if cards.iter().any(|c| c.c.entry) {
-        key.push(Key::Entry);
-    }
-    if knockout.is_some() {
-        key.extend([Key::Down, Key::Degraded, Key::Up]);
-    }
-    let mut groups = Vec::new();
-    if !zones.is_empty() {
-        zones.insert(0, Key::Heading("Zones"));
-        groups.push(zones);
-    }
-    groups.push(key);
-    groups
-}
-
-/// Lay the legend's groups out in rows no wider than `width`, each group on new rows.
-fn wrap(groups: &[Vec<Key>], width: f32) -> Vec<Vec<(f32, Key)>> {
-    let mut rows = Vec::new();
-    for group in groups {
-        let mut row: Vec<(f32, Key)> = Vec::new();
-        let mut x = 0.0;
-        for item in group {
-            let w = item.width();
-            if !row.is_empty() && x + w > width {
-                rows.push(std::mem::take(&mut row));
-                x = 0.0;
-            }
-            row.push((x, item.clone()));
-            x += w + 16.0;
-        }
-        rows.push(row);
-    }
-    rows
-}
-
-fn legend_svg(s: &mut String, rows: &[Vec<(f32, Key)>], top: f32) {
-    let _ = writeln!(s, r#"<g class="legend">"#);
-    let _ = writeln!(
-        s,
-        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{CHIP_FILL}" stroke-width="1"/>"#,
-        n(MARGIN),
-        n(top - 10.0),
-        n(MARGIN + rows_width(rows)),
-        n(top - 10.0)
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let y = top + i as f32 * LEGEND_ROW + 8.0;
-        for (x, item) in row {
-            let x = MARGIN + x;
-            let label_x = x + item.mark_width();
-            match item {
-                Key::Heading(_) => {}
-                Key::Zone {
-                    id, colour, failed, ..
-                } => {
-                    let cw = text_width(id, 10.0) + 8.0;
-                    let _ = writeln!(
-                        s,
-                        r#"<rect x="{}" y="{}" width="{}" height="14" rx="3" fill="{colour}"/><text x="{}" y="{}" font-size="10" fill="{CHIP_TEXT}">{}</text>"#,
-                        n(x),
-                        n(y - 7.0),
-                        n(cw),
-                        n(x + 4.0),
-                        n(y + 3.5),
-                        esc(id)
-                    );
-                    if *failed {
-                        let _ = writeln!(
-                            s,
-                            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{RED}" stroke-width="1.5"/>"#,
-                            n(x),
-                            n(y),
-                            n(x + cw),
-                            n(y)
-                        );
-                    }
-                }
-                Key::Hard | Key::Soft => {
-                    let dash = if *item == Key::Soft {
-                        r#" stroke-dasharray="7 5""#
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(
-                        s,
-                        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{EDGE}" stroke-width="1.4"{dash}/><path d="M{} {}L{} {}L{} {}Z" fill="{EDGE}"/>"#,
-                        n(x),
-                        n(y),
-                        n(x + 22.0),
-                        n(y),
-                        n(x + 28.0),
-                        n(y),
-                        n(x + 18.0),
-                        n(y - 4.5),
-                        n(x + 18.0),
-                        n(y + 4.5)
-                    );
-                }
-                Key::Spof | Key::Down | Key::Degraded | Key::Up => {
-                    let (fill, stroke, w) = match item {
-                        Key::Spof => (CARD_FILL, RED, 2.0),
-                        Key::Down => (RED, DOWN_OUTLINE, 1.0),
-                        Key::Degraded => (DEGRADED_FILL, OUTLINE, 1.0),
-                        _ => (UP_FILL, GREEN, 2.0),
-                    };
-                    let _ = writeln!(
-                        s,
-                        r#"<rect x="{}" y="{}" width="16" height="12" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{w}"/>"#,
-                        n(x + 1.0),
-                        n(y - 6.0)
-                    );
-                    if *item == Key::Spof {
-                        let _ = writeln!(
-                            s,
-                            r#"<circle cx="{}" cy="{}" r="3.5" fill="{RED}"/>"#,
-                            n(x + 1.0),
-                            n(y - 6.0)
-                        );
-                    }
-                }
-                Key::Badge => {
-                    let bw = text_width("2/3", 11.0) + 10.0;
-                    let _ = writeln!(
-                        s,
-                        r#"<rect x="{}" y="{}" width="{}" height="15" rx="7.5" fill="{CHIP_FILL}" stroke="{OUTLINE}" stroke-width="1"/><text x="{}" y="{}" font-size="11" fill="{TEXT}">2/3</text>"#,
-                        n(x),
-                        n(y - 7.5),
-                        n(bw),
-                        n(x + 5.0),
-                        n(y + 4.0)
-                    );
-                }
-                Key::Replication => lock(s, (x, y - 6.0), TEXT),
-                Key::Entry => {
-                    let _ = writeln!(
-                        s,
-                        r#"<text x="{}" y="{}" font-size="11" fill="{ACCENT}">★</text>"#,
-                        n(x),
-                        n(y + 4.0)
-                    );
-                }
-            }
-            let (size, colour) = if matches!(item, Key::Heading(_)) {
-                (12.0, TEXT)
-            } else {
-                (11.0, MUTED)
-            };
-            let _ = writeln!(
-                s,
-                r#"<text x="{}" y="{}" font-size="{size}" fill="{colour}">{}</text>"#,
-                n(label_x),
-                n(y + 4.0),
-                esc(&item.label())
-            );
-        }
-    }
-    s.push_str("</g>\n");
-}
-
-fn rows_width(rows: &[Vec<(f32, Key)>]) -> f32 {
-    rows.iter()
-        .filter_map(|row| row.last().map(|(x, k)| x + k.width()))
-        .fold(0.0, f32::max)
 }
 
 #[cfg(test)]
