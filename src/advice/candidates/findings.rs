@@ -83,6 +83,8 @@ impl Ctx<'_> {
         )
     }
 
+    /// The fixes for finding `f`: each rule has its own, and an always-down component none
+    /// (the model must be corrected by hand).
     pub(super) fn finding_fixes(&self, f: &Finding, out: &mut Vec<Candidate>) {
         let Some(c) = self.model.component(&f.target) else {
             return;
@@ -91,151 +93,170 @@ impl Ctx<'_> {
             rule: f.rule,
             target: f.target.clone(),
         });
-        let name = c.display_name();
         match f.rule {
-            Rule::Unmonitored => {
-                let mut next = c.clone();
-                next.monitored = true;
-                out.push(Candidate {
-                    id: format!("monitoring:{}", c.id),
-                    strategy: Strategy::Monitoring,
-                    target: c.id.clone(),
-                    target_kind: DomainKind::Component,
-                    summary: format!("Add health checks and alerting to {name}"),
-                    rationale: self.monitoring_rationale(c, &next),
-                    edits: vec![Self::update(next)],
-                    code_change: None,
-                    process_change: None,
-                    purpose: resolve,
-                });
-            }
-            Rule::ManualFailover => {
-                let mut next = c.clone();
-                next.failover = Failover::Automatic;
-                out.push(Candidate {
-                    id: format!("failover:{}", c.id),
-                    strategy: Strategy::Failover,
-                    target: c.id.clone(),
-                    target_kind: DomainKind::Component,
-                    summary: format!("Switch {name} to automatic failover"),
-                    rationale: self.failover_rationale(c, &next),
-                    edits: vec![Self::update(next)],
-                    code_change: None,
-                    process_change: None,
-                    purpose: resolve,
-                });
-            }
-            Rule::AsyncReplication => {
-                let mut next = c.clone();
-                next.replication = Replication::Sync;
-                let mut regions: Vec<String> = placement::distinct_zones(c)
-                    .iter()
-                    .filter_map(|z| self.model.zone(z).map(|(r, _)| r.id.clone()))
-                    .collect();
-                regions.dedup();
-                let latency = if regions.len() > 1 {
-                    format!(
-                        "Its replicas span regions {}, so every write would wait a cross-region round trip (tens of milliseconds): worth it only where losing acknowledged writes is unacceptable.",
-                        list(&regions)
-                    )
-                } else {
-                    "Its replicas are in one region, so the extra write latency is about a millisecond.".to_owned()
-                };
-                out.push(Candidate {
-                    id: format!("replication:{}:sync", c.id),
-                    strategy: Strategy::Replication,
-                    target: c.id.clone(),
-                    target_kind: DomainKind::Component,
-                    summary: format!("Replicate {name} synchronously so a failover loses no writes (RPO 0)"),
-                    rationale: format!(
-                        "Asynchronous replication lets a failover lose the writes the replica had not received yet. Synchronous replication loses nothing but adds a replica round trip to every write. {latency} Availability does not change; only the data a failover can lose."
-                    ),
-                    edits: vec![Self::update(next)],
-                    code_change: None,
-                    process_change: None,
-                    purpose: resolve,
-                });
-            }
+            Rule::Unmonitored => out.push(self.monitoring_fix(c, resolve)),
+            Rule::ManualFailover => out.push(self.automatic_failover_fix(c, resolve)),
+            Rule::AsyncReplication => out.push(self.sync_replication_fix(c, resolve)),
             Rule::UnreplicatedShards => {
                 for replication in [Replication::Sync, Replication::Async] {
                     self.replicate(c, replication, &resolve, None, out);
                 }
             }
-            Rule::SingleZone => {
-                let mut layout = Layout::new(self.model);
-                let next = layout.spread(c);
-                let zones = placement::distinct_zones(&next);
-                let mut edits = Vec::new();
-                if layout.regions_changed() {
-                    edits.push(Edit::SetRegions(layout.regions.clone()));
-                }
-                edits.push(Self::update(next.clone()));
-                out.push(Candidate {
-                    id: format!("geo-distribution:spread:{}", c.id),
-                    strategy: Strategy::GeoDistribution,
-                    target: c.id.clone(),
-                    target_kind: DomainKind::Component,
-                    summary: format!(
-                        "Spread {name}'s {} replicas across zones {}",
-                        next.replicas,
-                        list(&zones)
-                    ),
-                    rationale: format!(
-                        "All replicas of {name} share one zone, so one zone outage takes them all. Spread over {}, any one zone can fail while {} stay up.",
-                        list(&zones),
-                        next.min_healthy
-                    ),
-                    edits,
-                    code_change: None,
-                    process_change: None,
-                    purpose: resolve,
-                });
-            }
-            Rule::SingleRegion => {
-                let Some(region) = c
-                    .zones
-                    .first()
-                    .and_then(|z| self.model.zone(z))
-                    .map(|(r, _)| r.id.clone())
-                else {
-                    return;
-                };
-                let mut layout = Layout::new(self.model);
-                let (second, map) = layout.second_region(&region);
-                let replication = match c.replication {
-                    Replication::None => Replication::Async,
-                    r => r,
-                };
-                let next = stretch(c, &map, replication);
-                let mut edits = Vec::new();
-                if layout.regions_changed() {
-                    edits.push(Edit::SetRegions(layout.regions.clone()));
-                }
-                edits.push(Self::update(next));
-                out.push(Candidate {
-                    id: format!("geo-distribution:stretch:{}", c.id),
-                    strategy: Strategy::GeoDistribution,
-                    target: c.id.clone(),
-                    target_kind: DomainKind::Component,
-                    summary: format!(
-                        "Run {} more replicas of {name} in region {second}",
-                        c.replicas
-                    ),
-                    rationale: format!(
-                        "All replicas of {name} run in region {region}, so a region outage takes them all. Mirroring them into {second} lets {name} survive it{}.",
-                        if c.kind.is_stateful() {
-                            ", with the data replicated across regions"
-                        } else {
-                            ""
-                        }
-                    ),
-                    edits,
-                    code_change: None,
-                    process_change: None,
-                    purpose: resolve,
-                });
-            }
+            Rule::SingleZone => out.push(self.spread_fix(c, resolve)),
+            Rule::SingleRegion => out.extend(self.stretch_fix(c, resolve)),
             Rule::AlwaysDown => {}
         }
+    }
+
+    /// Health checks and alerting for an unmonitored component.
+    fn monitoring_fix(&self, c: &Component, resolve: Purpose) -> Candidate {
+        let name = c.display_name();
+        let mut next = c.clone();
+        next.monitored = true;
+        Candidate {
+            id: format!("monitoring:{}", c.id),
+            strategy: Strategy::Monitoring,
+            target: c.id.clone(),
+            target_kind: DomainKind::Component,
+            summary: format!("Add health checks and alerting to {name}"),
+            rationale: self.monitoring_rationale(c, &next),
+            edits: vec![Self::update(next)],
+            code_change: None,
+            process_change: None,
+            purpose: resolve,
+        }
+    }
+
+    /// Automatic failover for a standby promoted by hand.
+    fn automatic_failover_fix(&self, c: &Component, resolve: Purpose) -> Candidate {
+        let name = c.display_name();
+        let mut next = c.clone();
+        next.failover = Failover::Automatic;
+        Candidate {
+            id: format!("failover:{}", c.id),
+            strategy: Strategy::Failover,
+            target: c.id.clone(),
+            target_kind: DomainKind::Component,
+            summary: format!("Switch {name} to automatic failover"),
+            rationale: self.failover_rationale(c, &next),
+            edits: vec![Self::update(next)],
+            code_change: None,
+            process_change: None,
+            purpose: resolve,
+        }
+    }
+
+    /// Synchronous replication, so that a failover loses no writes.
+    fn sync_replication_fix(&self, c: &Component, resolve: Purpose) -> Candidate {
+        let name = c.display_name();
+        let mut next = c.clone();
+        next.replication = Replication::Sync;
+        let mut regions: Vec<String> = placement::distinct_zones(c)
+            .iter()
+            .filter_map(|z| self.model.zone(z).map(|(r, _)| r.id.clone()))
+            .collect();
+        regions.dedup();
+        let latency = if regions.len() > 1 {
+            format!(
+                "Its replicas span regions {}, so every write would wait a cross-region round trip (tens of milliseconds): worth it only where losing acknowledged writes is unacceptable.",
+                list(&regions)
+            )
+        } else {
+            "Its replicas are in one region, so the extra write latency is about a millisecond."
+                .to_owned()
+        };
+        Candidate {
+            id: format!("replication:{}:sync", c.id),
+            strategy: Strategy::Replication,
+            target: c.id.clone(),
+            target_kind: DomainKind::Component,
+            summary: format!(
+                "Replicate {name} synchronously so a failover loses no writes (RPO 0)"
+            ),
+            rationale: format!(
+                "Asynchronous replication lets a failover lose the writes the replica had not received yet. Synchronous replication loses nothing but adds a replica round trip to every write. {latency} Availability does not change; only the data a failover can lose."
+            ),
+            edits: vec![Self::update(next)],
+            code_change: None,
+            process_change: None,
+            purpose: resolve,
+        }
+    }
+
+    /// The replicas spread over zones.
+    fn spread_fix(&self, c: &Component, resolve: Purpose) -> Candidate {
+        let name = c.display_name();
+        let mut layout = Layout::new(self.model);
+        let next = layout.spread(c);
+        let zones = placement::distinct_zones(&next);
+        let mut edits = Vec::new();
+        if layout.regions_changed() {
+            edits.push(Edit::SetRegions(layout.regions.clone()));
+        }
+        edits.push(Self::update(next.clone()));
+        Candidate {
+            id: format!("geo-distribution:spread:{}", c.id),
+            strategy: Strategy::GeoDistribution,
+            target: c.id.clone(),
+            target_kind: DomainKind::Component,
+            summary: format!(
+                "Spread {name}'s {} replicas across zones {}",
+                next.replicas,
+                list(&zones)
+            ),
+            rationale: format!(
+                "All replicas of {name} share one zone, so one zone outage takes them all. Spread over {}, any one zone can fail while {} stay up.",
+                list(&zones),
+                next.min_healthy
+            ),
+            edits,
+            code_change: None,
+            process_change: None,
+            purpose: resolve,
+        }
+    }
+
+    /// As many replicas again in a second region; none when the component has no region.
+    fn stretch_fix(&self, c: &Component, resolve: Purpose) -> Option<Candidate> {
+        let name = c.display_name();
+        let region = c
+            .zones
+            .first()
+            .and_then(|z| self.model.zone(z))
+            .map(|(r, _)| r.id.clone())?;
+        let mut layout = Layout::new(self.model);
+        let (second, map) = layout.second_region(&region);
+        let replication = match c.replication {
+            Replication::None => Replication::Async,
+            r => r,
+        };
+        let next = stretch(c, &map, replication);
+        let mut edits = Vec::new();
+        if layout.regions_changed() {
+            edits.push(Edit::SetRegions(layout.regions.clone()));
+        }
+        edits.push(Self::update(next));
+        Some(Candidate {
+            id: format!("geo-distribution:stretch:{}", c.id),
+            strategy: Strategy::GeoDistribution,
+            target: c.id.clone(),
+            target_kind: DomainKind::Component,
+            summary: format!(
+                "Run {} more replicas of {name} in region {second}",
+                c.replicas
+            ),
+            rationale: format!(
+                "All replicas of {name} run in region {region}, so a region outage takes them all. Mirroring them into {second} lets {name} survive it{}.",
+                if c.kind.is_stateful() {
+                    ", with the data replicated across regions"
+                } else {
+                    ""
+                }
+            ),
+            edits,
+            code_change: None,
+            process_change: None,
+            purpose: resolve,
+        })
     }
 }
