@@ -29,6 +29,32 @@ struct Workload {
     config_maps: Vec<String>,
 }
 
+/// A Service: the pods its selector picks, and whether it is exposed as a LoadBalancer.
+struct Service {
+    selector: BTreeMap<String, String>,
+    external: bool,
+}
+
+/// Something that routes traffic in from outside (an Ingress or a Gateway) and the
+/// Services it sends it to.
+struct Route {
+    name: String,
+    kind: &'static str,
+    backends: Vec<String>,
+}
+
+/// What the manifests say, object by object, before it becomes a model.
+#[derive(Default)]
+struct Manifests {
+    workloads: Vec<Workload>,
+    services: BTreeMap<String, Service>,
+    config_maps: BTreeMap<String, Vec<String>>,
+    budgets: Vec<(String, Value)>,
+    routes: Vec<Route>,
+    notes: Vec<String>,
+    ids: IdTable,
+}
+
 pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, yaml_options())
         .map_err(|e| yaml_error(&e, file))?;
@@ -36,15 +62,38 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     for doc in docs {
         flatten(doc, &mut objects);
     }
-    let mut notes = Vec::new();
-    let mut ids = IdTable::default();
-    let mut workloads: Vec<Workload> = Vec::new();
-    let mut services: BTreeMap<String, (BTreeMap<String, String>, bool)> = BTreeMap::new();
-    let mut config_maps: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut budgets = Vec::new();
-    let mut routes: Vec<(String, &'static str, Vec<String>)> = Vec::new();
-
+    let mut manifests = Manifests::default();
     for obj in &objects {
+        manifests.read(obj);
+    }
+    if manifests.workloads.is_empty() {
+        return Err(LoadError {
+            file: file.to_owned(),
+            location: None,
+            message: "no Deployment, StatefulSet, DaemonSet or ReplicaSet; expected Kubernetes workload manifests".to_owned(),
+        });
+    }
+    let mut model = Model {
+        name: "Imported Kubernetes manifests".to_owned(),
+        description: format!("Imported from {file}"),
+        ..Model::default()
+    };
+    let mut edges = Edges::default();
+    manifests.add_workloads(&mut model);
+    manifests.apply_budgets(&mut model);
+    manifests.add_configured_dependencies(&mut model, &mut edges);
+    manifests.mark_load_balancers(&mut model);
+    manifests.add_routes(&mut model, &mut edges);
+    if !model.components.iter().any(|c| c.entry) {
+        manifests.notes.push("no Ingress, Gateway route or LoadBalancer Service: no entry point; mark one in the model".to_owned());
+    }
+    super::finish(model, manifests.notes, file)
+}
+
+impl Manifests {
+    /// Take in one object, by its kind; one without a name or of a kind not modelled is
+    /// noted and skipped.
+    fn read(&mut self, obj: &Value) {
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         let name = obj
             .pointer("/metadata/name")
@@ -52,328 +101,384 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
             .unwrap_or("")
             .to_owned();
         if name.is_empty() && !kind.is_empty() {
-            notes.push(format!("a {kind} without metadata.name is skipped"));
-            continue;
+            self.notes
+                .push(format!("a {kind} without metadata.name is skipped"));
+            return;
         }
         match kind {
             "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
-                let spec = obj.get("spec").unwrap_or(&Value::Null);
-                let pod = spec.pointer("/template/spec").unwrap_or(&Value::Null);
-                let containers: Vec<&Value> = pod
-                    .get("containers")
-                    .and_then(Value::as_array)
-                    .map(|c| c.iter().collect())
-                    .unwrap_or_default();
-                let image = containers
-                    .first()
-                    .and_then(|c| c.get("image"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let mut component_kind = kind_from_image(image);
-                if kind == "StatefulSet" && component_kind == ComponentKind::Service {
-                    component_kind = ComponentKind::Database;
-                }
-                let replicas = if kind == "DaemonSet" {
-                    notes.push(format!(
-                        "DaemonSet `{name}` runs one pod per node; modelled with 3 replicas"
-                    ));
-                    3
-                } else {
-                    let r = spec.get("replicas").and_then(Value::as_u64).unwrap_or(1);
-                    if r > MAX_REPLICAS {
-                        notes.push(format!(
-                            "{kind} `{name}` asks for {r} replicas; modelled with {MAX_REPLICAS}"
-                        ));
-                    }
-                    r.clamp(1, MAX_REPLICAS) as u32
-                };
-                let mut strings = Vec::new();
-                let mut used_maps = Vec::new();
-                for c in &containers {
-                    for env in c.get("env").and_then(Value::as_array).into_iter().flatten() {
-                        if let Some(v) = env.get("value").and_then(Value::as_str) {
-                            strings.push(v.to_owned());
-                        }
-                        if let Some(m) = env
-                            .pointer("/valueFrom/configMapKeyRef/name")
-                            .and_then(Value::as_str)
-                        {
-                            used_maps.push(m.to_owned());
-                        }
-                    }
-                    for from in c
-                        .get("envFrom")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(m) = from.pointer("/configMapRef/name").and_then(Value::as_str)
-                        {
-                            used_maps.push(m.to_owned());
-                        }
-                    }
-                    for key in ["command", "args"] {
-                        for a in c.get(key).and_then(Value::as_array).into_iter().flatten() {
-                            if let Some(a) = a.as_str() {
-                                strings.push(a.to_owned());
-                            }
-                        }
-                    }
-                }
-                for v in pod
-                    .get("volumes")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(m) = v.pointer("/configMap/name").and_then(Value::as_str) {
-                        used_maps.push(m.to_owned());
-                    }
-                }
-                let spread = spreads_across_zones(pod);
-                workloads.push(Workload {
-                    id: ids.fresh(&name),
-                    name,
-                    kind: component_kind,
-                    replicas,
-                    stateful_set: kind == "StatefulSet",
-                    pod_labels: labels(spec.pointer("/template/metadata/labels")),
-                    spread,
-                    strings,
-                    config_maps: used_maps,
-                });
+                let workload = self.workload(obj, kind, name);
+                self.workloads.push(workload);
             }
             "Service" => {
                 let selector = labels(obj.pointer("/spec/selector"));
                 let external =
                     obj.pointer("/spec/type").and_then(Value::as_str) == Some("LoadBalancer");
                 if selector.is_empty() {
-                    notes.push(format!(
+                    self.notes.push(format!(
                         "Service `{name}` has no selector (external endpoints are not modelled)"
                     ));
                 }
-                services.insert(name, (selector, external));
+                self.services.insert(name, Service { selector, external });
             }
             "ConfigMap" => {
-                let values = obj
-                    .get("data")
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.values()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                config_maps.insert(name, values);
+                self.config_maps.insert(name, config_map_values(obj));
             }
-            "PodDisruptionBudget" => budgets.push((name, obj.clone())),
-            "Ingress" => {
-                let mut backends: Vec<String> = Vec::new();
-                if let Some(s) = obj
-                    .pointer("/spec/defaultBackend/service/name")
-                    .and_then(Value::as_str)
-                {
-                    backends.push(s.to_owned());
-                }
-                for rule in obj
-                    .pointer("/spec/rules")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    for path in rule
-                        .pointer("/http/paths")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        let svc = path
-                            .pointer("/backend/service/name")
-                            .or_else(|| path.pointer("/backend/serviceName"))
-                            .and_then(Value::as_str);
-                        if let Some(svc) = svc {
-                            backends.push(svc.to_owned());
-                        }
-                    }
-                }
-                routes.push((name, "Ingress", backends));
-            }
+            "PodDisruptionBudget" => self.budgets.push((name, obj.clone())),
+            "Ingress" => self.routes.push(Route {
+                name,
+                kind: "Ingress",
+                backends: ingress_backends(obj),
+            }),
             "HTTPRoute" | "GRPCRoute" | "TCPRoute" | "TLSRoute" => {
-                let mut backends = Vec::new();
-                for rule in obj
-                    .pointer("/spec/rules")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    for b in rule
-                        .get("backendRefs")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(n) = b.get("name").and_then(Value::as_str) {
-                            backends.push(n.to_owned());
-                        }
-                    }
-                }
                 let gateway = obj
                     .pointer("/spec/parentRefs/0/name")
                     .and_then(Value::as_str)
-                    .map_or(name.clone(), str::to_owned);
-                routes.push((gateway, "Gateway", backends));
+                    .map_or(name, str::to_owned);
+                self.routes.push(Route {
+                    name: gateway,
+                    kind: "Gateway",
+                    backends: route_backends(obj),
+                });
             }
-            "Gateway" => routes.push((name, "Gateway", Vec::new())),
-            "" => notes.push("a document without `kind` is skipped".to_owned()),
-            other => notes.push(format!("{other} `{name}` is not modelled")),
+            "Gateway" => self.routes.push(Route {
+                name,
+                kind: "Gateway",
+                backends: Vec::new(),
+            }),
+            "" => self
+                .notes
+                .push("a document without `kind` is skipped".to_owned()),
+            other => self.notes.push(format!("{other} `{name}` is not modelled")),
         }
     }
-    if workloads.is_empty() {
-        return Err(LoadError {
-            file: file.to_owned(),
-            location: None,
-            message: "no Deployment, StatefulSet, DaemonSet or ReplicaSet; expected Kubernetes workload manifests".to_owned(),
-        });
+
+    /// A Deployment, StatefulSet, DaemonSet or ReplicaSet: its kind from the first
+    /// container's image, its replicas, and the strings and ConfigMaps that may name the
+    /// Services it calls.
+    fn workload(&mut self, obj: &Value, kind: &str, name: String) -> Workload {
+        let spec = obj.get("spec").unwrap_or(&Value::Null);
+        let pod = spec.pointer("/template/spec").unwrap_or(&Value::Null);
+        let containers: Vec<&Value> = pod
+            .get("containers")
+            .and_then(Value::as_array)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
+        let image = containers
+            .first()
+            .and_then(|c| c.get("image"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut component_kind = kind_from_image(image);
+        if kind == "StatefulSet" && component_kind == ComponentKind::Service {
+            component_kind = ComponentKind::Database;
+        }
+        let replicas = if kind == "DaemonSet" {
+            self.notes.push(format!(
+                "DaemonSet `{name}` runs one pod per node; modelled with 3 replicas"
+            ));
+            3
+        } else {
+            let r = spec.get("replicas").and_then(Value::as_u64).unwrap_or(1);
+            if r > MAX_REPLICAS {
+                self.notes.push(format!(
+                    "{kind} `{name}` asks for {r} replicas; modelled with {MAX_REPLICAS}"
+                ));
+            }
+            r.clamp(1, MAX_REPLICAS) as u32
+        };
+        let (strings, mut config_maps) = container_references(&containers);
+        for v in pod
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = v.pointer("/configMap/name").and_then(Value::as_str) {
+                config_maps.push(m.to_owned());
+            }
+        }
+        Workload {
+            id: self.ids.fresh(&name),
+            name,
+            kind: component_kind,
+            replicas,
+            stateful_set: kind == "StatefulSet",
+            pod_labels: labels(spec.pointer("/template/metadata/labels")),
+            spread: spreads_across_zones(pod),
+            strings,
+            config_maps,
+        }
     }
 
-    // A Service name reaches the workloads its selector matches.
-    let selects = |selector: &BTreeMap<String, String>, w: &Workload| {
-        !selector.is_empty() && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
-    };
-    let reach = |service: &str| -> Vec<usize> {
-        services
+    /// The workloads a Service name reaches: those its selector matches.
+    fn reach(&self, service: &str) -> Vec<usize> {
+        self.services
             .get(service)
-            .map(|(sel, _)| {
-                (0..workloads.len())
-                    .filter(|&i| selects(sel, &workloads[i]))
+            .map(|s| {
+                (0..self.workloads.len())
+                    .filter(|&i| selects(&s.selector, &self.workloads[i]))
                     .collect()
             })
             .unwrap_or_default()
-    };
+    }
 
-    let mut model = Model {
-        name: "Imported Kubernetes manifests".to_owned(),
-        description: format!("Imported from {file}"),
-        ..Model::default()
-    };
-    if workloads.iter().any(|w| w.spread) {
-        model.regions.push(Region {
-            id: "cluster".to_owned(),
-            name: "Cluster region".to_owned(),
-            zones: ZONES.iter().map(|z| Zone::new(*z)).collect(),
-        });
-    }
-    let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut dep = |model: &mut Model, from: &str, to: &str| {
-        if from != to && edges.insert((from.to_owned(), to.to_owned())) {
-            model.dependencies.push(Dependency::hard(from, to));
+    /// One component per workload, in a three-zone cluster region when any workload
+    /// spreads over zones.
+    fn add_workloads(&mut self, model: &mut Model) {
+        if self.workloads.iter().any(|w| w.spread) {
+            model.regions.push(Region {
+                id: "cluster".to_owned(),
+                name: "Cluster region".to_owned(),
+                zones: ZONES.iter().map(|z| Zone::new(*z)).collect(),
+            });
         }
-    };
-    for w in &workloads {
-        let mut c = Component::new(&w.id, w.kind);
-        c.name = w.name.clone();
-        c.replicas = w.replicas;
-        if w.spread {
-            c.zones = ZONES
-                .iter()
-                .take(w.replicas.min(3) as usize)
-                .map(|z| (*z).to_owned())
-                .collect();
-        }
-        if w.stateful_set && c.replicas > 1 && c.kind.is_stateful() {
-            c.replication = Replication::Async;
-            notes.push(format!(
-                "StatefulSet `{}`: replication mode is not in the manifest; assumed Async",
-                w.name
-            ));
-        }
-        model.components.push(c);
-    }
-    for (name, pdb) in &budgets {
-        let selector = labels(pdb.pointer("/spec/selector/matchLabels"));
-        for (i, w) in workloads.iter().enumerate() {
-            if !selects(&selector, w) {
-                continue;
+        for w in &self.workloads {
+            let mut c = Component::new(&w.id, w.kind);
+            c.name = w.name.clone();
+            c.replicas = w.replicas;
+            if w.spread {
+                c.zones = ZONES
+                    .iter()
+                    .take(w.replicas.min(3) as usize)
+                    .map(|z| (*z).to_owned())
+                    .collect();
             }
-            let replicas = model.components[i].replicas;
-            let min = match (
-                pdb.pointer("/spec/minAvailable"),
-                pdb.pointer("/spec/maxUnavailable"),
-            ) {
-                (Some(v), _) => count(v, replicas, false),
-                (None, Some(v)) => count(v, replicas, true).map(|u| replicas.saturating_sub(u)),
-                _ => None,
-            };
-            match min {
-                Some(m) => model.components[i].min_healthy = m.clamp(1, replicas),
-                None => notes.push(format!(
-                    "PodDisruptionBudget `{name}`: no readable minAvailable/maxUnavailable"
-                )),
-            }
-        }
-    }
-    for (i, w) in workloads.iter().enumerate() {
-        let mut texts = w.strings.clone();
-        for m in &w.config_maps {
-            match config_maps.get(m) {
-                Some(values) => texts.extend(values.iter().cloned()),
-                None => notes.push(format!(
-                    "`{}` uses ConfigMap `{m}`, which is not in the manifests",
+            if w.stateful_set && c.replicas > 1 && c.kind.is_stateful() {
+                c.replication = Replication::Async;
+                self.notes.push(format!(
+                    "StatefulSet `{}`: replication mode is not in the manifest; assumed Async",
                     w.name
-                )),
+                ));
             }
+            model.components.push(c);
         }
-        for text in &texts {
-            for host in hosts(text) {
-                let service = host.split('.').next().unwrap_or(host);
-                for target in reach(service) {
-                    let to = workloads[target].id.clone();
-                    dep(&mut model, &workloads[i].id, &to);
+    }
+
+    /// Each PodDisruptionBudget sets min healthy of the workloads it selects.
+    fn apply_budgets(&mut self, model: &mut Model) {
+        for (name, pdb) in &self.budgets {
+            let selector = labels(pdb.pointer("/spec/selector/matchLabels"));
+            for (i, w) in self.workloads.iter().enumerate() {
+                if !selects(&selector, w) {
+                    continue;
+                }
+                let replicas = model.components[i].replicas;
+                let min = match (
+                    pdb.pointer("/spec/minAvailable"),
+                    pdb.pointer("/spec/maxUnavailable"),
+                ) {
+                    (Some(v), _) => count(v, replicas, false),
+                    (None, Some(v)) => count(v, replicas, true).map(|u| replicas.saturating_sub(u)),
+                    _ => None,
+                };
+                match min {
+                    Some(m) => model.components[i].min_healthy = m.clamp(1, replicas),
+                    None => self.notes.push(format!(
+                        "PodDisruptionBudget `{name}`: no readable minAvailable/maxUnavailable"
+                    )),
                 }
             }
         }
     }
-    for (name, (_, external)) in &services {
-        if *external {
-            for target in reach(name) {
-                model.components[target].entry = true;
+
+    /// A workload depends on each workload a Service name in its environment, arguments or
+    /// ConfigMaps reaches.
+    fn add_configured_dependencies(&mut self, model: &mut Model, edges: &mut Edges) {
+        for (i, w) in self.workloads.iter().enumerate() {
+            let mut texts = w.strings.clone();
+            for m in &w.config_maps {
+                match self.config_maps.get(m) {
+                    Some(values) => texts.extend(values.iter().cloned()),
+                    None => self.notes.push(format!(
+                        "`{}` uses ConfigMap `{m}`, which is not in the manifests",
+                        w.name
+                    )),
+                }
+            }
+            for text in &texts {
+                for host in hosts(text) {
+                    let service = host.split('.').next().unwrap_or(host);
+                    for target in self.reach(service) {
+                        edges.add(model, &self.workloads[i].id, &self.workloads[target].id);
+                    }
+                }
             }
         }
     }
-    for (name, kind, backends) in routes {
-        let id = format!("{}-{}", kind.to_ascii_lowercase(), name);
-        let id = match model.component(&id) {
-            Some(_) => id,
-            None => {
-                let id = ids.fresh(&id);
-                let mut c = Component::new(&id, ComponentKind::Gateway);
-                c.name = format!("{kind} {name}");
-                c.entry = true;
-                notes.push(format!(
-                    "{kind} `{name}`: the controller's replicas are not in the manifests; modelled with 1 (set them in the model)"
-                ));
-                model.components.push(c);
-                id
-            }
-        };
-        for b in backends {
-            let targets = reach(&b);
-            if targets.is_empty() {
-                notes.push(format!(
-                    "{kind} `{name}` routes to Service `{b}`, which selects no workload"
-                ));
-            }
-            for t in targets {
-                let to = workloads[t].id.clone();
-                dep(&mut model, &id, &to);
+
+    /// The workloads a LoadBalancer Service exposes are entries.
+    fn mark_load_balancers(&self, model: &mut Model) {
+        for (name, service) in &self.services {
+            if service.external {
+                for target in self.reach(name) {
+                    model.components[target].entry = true;
+                }
             }
         }
     }
-    if !model.components.iter().any(|c| c.entry) {
-        notes.push("no Ingress, Gateway route or LoadBalancer Service: no entry point; mark one in the model".to_owned());
+
+    /// One entry gateway per Ingress or Gateway, depending on the workloads its routes
+    /// reach.
+    fn add_routes(&mut self, model: &mut Model, edges: &mut Edges) {
+        for route in std::mem::take(&mut self.routes) {
+            let Route {
+                name,
+                kind,
+                backends,
+            } = route;
+            let id = format!("{}-{}", kind.to_ascii_lowercase(), name);
+            let id = match model.component(&id) {
+                Some(_) => id,
+                None => {
+                    let id = self.ids.fresh(&id);
+                    let mut c = Component::new(&id, ComponentKind::Gateway);
+                    c.name = format!("{kind} {name}");
+                    c.entry = true;
+                    self.notes.push(format!(
+                        "{kind} `{name}`: the controller's replicas are not in the manifests; modelled with 1 (set them in the model)"
+                    ));
+                    model.components.push(c);
+                    id
+                }
+            };
+            for b in backends {
+                let targets = self.reach(&b);
+                if targets.is_empty() {
+                    self.notes.push(format!(
+                        "{kind} `{name}` routes to Service `{b}`, which selects no workload"
+                    ));
+                }
+                for t in targets {
+                    edges.add(model, &id, &self.workloads[t].id);
+                }
+            }
+        }
     }
-    super::finish(model, notes, file)
+}
+
+/// Hard dependencies added so far, so that each pair is added once.
+#[derive(Default)]
+struct Edges(BTreeSet<(String, String)>);
+
+impl Edges {
+    fn add(&mut self, model: &mut Model, from: &str, to: &str) {
+        if from != to && self.0.insert((from.to_owned(), to.to_owned())) {
+            model.dependencies.push(Dependency::hard(from, to));
+        }
+    }
+}
+
+/// Whether a Service selector picks the workload's pods.
+fn selects(selector: &BTreeMap<String, String>, w: &Workload) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| w.pod_labels.get(k) == Some(v))
+}
+
+/// The containers' literal environment values, commands and arguments, and the ConfigMaps
+/// their environment reads.
+fn container_references(containers: &[&Value]) -> (Vec<String>, Vec<String>) {
+    let mut strings = Vec::new();
+    let mut config_maps = Vec::new();
+    for c in containers {
+        for env in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(v) = env.get("value").and_then(Value::as_str) {
+                strings.push(v.to_owned());
+            }
+            if let Some(m) = env
+                .pointer("/valueFrom/configMapKeyRef/name")
+                .and_then(Value::as_str)
+            {
+                config_maps.push(m.to_owned());
+            }
+        }
+        for from in c
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = from.pointer("/configMapRef/name").and_then(Value::as_str) {
+                config_maps.push(m.to_owned());
+            }
+        }
+        for key in ["command", "args"] {
+            for a in c.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(a) = a.as_str() {
+                    strings.push(a.to_owned());
+                }
+            }
+        }
+    }
+    (strings, config_maps)
+}
+
+/// A ConfigMap's string values.
+fn config_map_values(obj: &Value) -> Vec<String> {
+    obj.get("data")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.values()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Services an Ingress sends traffic to: its default backend and each path's.
+fn ingress_backends(obj: &Value) -> Vec<String> {
+    let mut backends: Vec<String> = Vec::new();
+    if let Some(s) = obj
+        .pointer("/spec/defaultBackend/service/name")
+        .and_then(Value::as_str)
+    {
+        backends.push(s.to_owned());
+    }
+    for rule in obj
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for path in rule
+            .pointer("/http/paths")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let svc = path
+                .pointer("/backend/service/name")
+                .or_else(|| path.pointer("/backend/serviceName"))
+                .and_then(Value::as_str);
+            if let Some(svc) = svc {
+                backends.push(svc.to_owned());
+            }
+        }
+    }
+    backends
+}
+
+/// The Services a Gateway API route sends traffic to.
+fn route_backends(obj: &Value) -> Vec<String> {
+    let mut backends = Vec::new();
+    for rule in obj
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for b in rule
+            .get("backendRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = b.get("name").and_then(Value::as_str) {
+                backends.push(n.to_owned());
+            }
+        }
+    }
+    backends
 }
 
 /// Documents, with `List` kinds unpacked.
