@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use super::locate::{Step, line_col, locate, value_text};
-use super::{FORMAT, Model, is_valid_id};
+use super::{Component, Defaults, Dependency, FORMAT, Model, Region, is_valid_id};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -190,174 +190,227 @@ fn item(list: &'static str, i: usize) -> Vec<Step> {
 
 /// Every broken rule, in file order.
 pub fn check(model: &Model) -> Vec<Invalid> {
-    let mut out = Vec::new();
-    let mut bad = |path: Vec<Step>, message: String| out.push(Invalid { path, message });
+    let mut problems = Problems::default();
+    problems.format(model);
+    problems.defaults(&model.defaults);
+    let zones = problems.regions(&model.regions);
+    let components = problems.components(model, &zones);
+    problems.dependencies(&model.dependencies, &components);
+    problems.scenarios(model);
+    problems.0
+}
 
-    if model.format != FORMAT {
-        bad(
-            vec![Step::Field("format")],
-            format!(
-                "unsupported format {}; expected format {FORMAT}",
-                model.format
-            ),
-        );
+/// The broken rules found so far, in file order.
+#[derive(Default)]
+struct Problems(Vec<Invalid>);
+
+impl Problems {
+    fn bad(&mut self, path: Vec<Step>, message: String) {
+        self.0.push(Invalid { path, message });
     }
-    let d = &model.defaults;
-    for (name, v) in [
-        ("replica_availability", d.replica_availability),
-        ("zone_availability", d.zone_availability),
-        ("region_availability", d.region_availability),
-    ] {
-        if !availability_ok(v) {
-            bad(
-                vec![Step::Field("defaults"), Step::Field(name)],
-                format!("{name} is {v}; expected an availability in (0, 1]"),
+
+    fn format(&mut self, model: &Model) {
+        if model.format != FORMAT {
+            self.bad(
+                vec![Step::Field("format")],
+                format!(
+                    "unsupported format {}; expected format {FORMAT}",
+                    model.format
+                ),
             );
         }
     }
-    let dp = |name: &'static str| vec![Step::Field("defaults"), Step::Field(name)];
-    if !mtbf_ok(d.mtbf_hours) {
-        bad(
-            dp("mtbf_hours"),
-            format!(
-                "mtbf_hours is {}; expected a positive number of hours",
-                d.mtbf_hours
-            ),
-        );
-    }
-    let detect = d.detect_minutes;
-    if !minutes_ok(detect.monitored) {
-        bad(
-            vec![
-                Step::Field("defaults"),
-                Step::Field("detect_minutes"),
-                Step::Field("monitored"),
-            ],
-            format!(
-                "detect_minutes.monitored is {}; expected minutes ≥ 0",
-                detect.monitored
-            ),
-        );
-    } else if !minutes_ok(detect.unmonitored) || detect.unmonitored < detect.monitored {
-        bad(
-            vec![
-                Step::Field("defaults"),
-                Step::Field("detect_minutes"),
-                Step::Field("unmonitored"),
-            ],
-            format!(
-                "detect_minutes.unmonitored is {}; expected minutes ≥ monitored ({})",
-                detect.unmonitored, detect.monitored
-            ),
-        );
-    }
-    for (name, v) in [
-        ("automatic", d.failover_minutes.automatic),
-        ("manual", d.failover_minutes.manual),
-    ] {
-        if !minutes_ok(v) {
-            bad(
+
+    /// Availabilities, MTBF, detection and failover minutes and β of `defaults`.
+    fn defaults(&mut self, d: &Defaults) {
+        for (name, v) in [
+            ("replica_availability", d.replica_availability),
+            ("zone_availability", d.zone_availability),
+            ("region_availability", d.region_availability),
+        ] {
+            if !availability_ok(v) {
+                self.bad(
+                    vec![Step::Field("defaults"), Step::Field(name)],
+                    format!("{name} is {v}; expected an availability in (0, 1]"),
+                );
+            }
+        }
+        let dp = |name: &'static str| vec![Step::Field("defaults"), Step::Field(name)];
+        if !mtbf_ok(d.mtbf_hours) {
+            self.bad(
+                dp("mtbf_hours"),
+                format!(
+                    "mtbf_hours is {}; expected a positive number of hours",
+                    d.mtbf_hours
+                ),
+            );
+        }
+        let detect = d.detect_minutes;
+        if !minutes_ok(detect.monitored) {
+            self.bad(
                 vec![
                     Step::Field("defaults"),
-                    Step::Field("failover_minutes"),
-                    Step::Field(name),
+                    Step::Field("detect_minutes"),
+                    Step::Field("monitored"),
                 ],
-                format!("failover_minutes.{name} is {v}; expected minutes ≥ 0"),
+                format!(
+                    "detect_minutes.monitored is {}; expected minutes ≥ 0",
+                    detect.monitored
+                ),
+            );
+        } else if !minutes_ok(detect.unmonitored) || detect.unmonitored < detect.monitored {
+            self.bad(
+                vec![
+                    Step::Field("defaults"),
+                    Step::Field("detect_minutes"),
+                    Step::Field("unmonitored"),
+                ],
+                format!(
+                    "detect_minutes.unmonitored is {}; expected minutes ≥ monitored ({})",
+                    detect.unmonitored, detect.monitored
+                ),
             );
         }
-    }
-    if !common_cause_ok(d.common_cause) {
-        bad(
-            dp("common_cause"),
-            format!(
-                "common_cause is {}; expected a share in [0, 1)",
-                d.common_cause
-            ),
-        );
-    }
-
-    let mut regions = IdSet::default();
-    let mut zones = IdSet::default();
-    for (ri, r) in model.regions.iter().enumerate() {
-        let rp = item("regions", ri);
-        if !is_valid_id(&r.id) {
-            bad(field(&rp, "id"), bad_id("region", &r.id));
-        } else if !regions.insert(r.id.as_str()) {
-            bad(
-                field(&rp, "id"),
-                format!("duplicate region id \"{}\"; expected a unique id", r.id),
-            );
-        }
-        for (zi, z) in r.zones.iter().enumerate() {
-            let mut zp = field(&rp, "zones");
-            zp.push(Step::Index(zi));
-            if !is_valid_id(&z.id) {
-                bad(field(&zp, "id"), bad_id("zone", &z.id));
-            } else if !zones.insert(z.id.as_str()) {
-                bad(
-                    field(&zp, "id"),
-                    format!("duplicate zone id \"{}\"; expected a unique id", z.id),
-                );
-            }
-            if let Some(a) = z.availability.filter(|a| !availability_ok(*a)) {
-                bad(
-                    field(&zp, "availability"),
-                    format!(
-                        "zone \"{}\" availability is {a}; expected a value in (0, 1]",
-                        z.id
-                    ),
+        for (name, v) in [
+            ("automatic", d.failover_minutes.automatic),
+            ("manual", d.failover_minutes.manual),
+        ] {
+            if !minutes_ok(v) {
+                self.bad(
+                    vec![
+                        Step::Field("defaults"),
+                        Step::Field("failover_minutes"),
+                        Step::Field(name),
+                    ],
+                    format!("failover_minutes.{name} is {v}; expected minutes ≥ 0"),
                 );
             }
         }
-    }
-
-    if model.components.len() > MAX_COMPONENTS {
-        bad(
-            item("components", MAX_COMPONENTS),
-            format!(
-                "{} components; expected at most {MAX_COMPONENTS}",
-                model.components.len()
-            ),
-        );
-    }
-    if model.dependencies.len() > MAX_DEPENDENCIES {
-        bad(
-            item("dependencies", MAX_DEPENDENCIES),
-            format!(
-                "{} dependencies; expected at most {MAX_DEPENDENCIES}",
-                model.dependencies.len()
-            ),
-        );
-    }
-    let mut events = 0u64;
-    let mut components: HashMap<&str, usize, FastHash> =
-        HashMap::with_capacity_and_hasher(model.components.len(), FastHash::default());
-    for (ci, c) in model.components.iter().enumerate() {
-        let cp = item("components", ci);
-        if !is_valid_id(&c.id) {
-            bad(field(&cp, "id"), bad_id("component", &c.id));
-        } else if components.insert(c.id.as_str(), ci).is_some() {
-            bad(
-                field(&cp, "id"),
-                format!("duplicate component id \"{}\"; expected a unique id", c.id),
+        if !common_cause_ok(d.common_cause) {
+            self.bad(
+                dp("common_cause"),
+                format!(
+                    "common_cause is {}; expected a share in [0, 1)",
+                    d.common_cause
+                ),
             );
         }
+    }
+
+    /// Region and zone ids and zone availabilities; returns the zone ids.
+    fn regions<'m>(&mut self, regions: &'m [Region]) -> IdSet<'m> {
+        let mut region_ids = IdSet::default();
+        let mut zones = IdSet::default();
+        for (ri, r) in regions.iter().enumerate() {
+            let rp = item("regions", ri);
+            if !is_valid_id(&r.id) {
+                self.bad(field(&rp, "id"), bad_id("region", &r.id));
+            } else if !region_ids.insert(r.id.as_str()) {
+                self.bad(
+                    field(&rp, "id"),
+                    format!("duplicate region id \"{}\"; expected a unique id", r.id),
+                );
+            }
+            for (zi, z) in r.zones.iter().enumerate() {
+                let mut zp = field(&rp, "zones");
+                zp.push(Step::Index(zi));
+                if !is_valid_id(&z.id) {
+                    self.bad(field(&zp, "id"), bad_id("zone", &z.id));
+                } else if !zones.insert(z.id.as_str()) {
+                    self.bad(
+                        field(&zp, "id"),
+                        format!("duplicate zone id \"{}\"; expected a unique id", z.id),
+                    );
+                }
+                if let Some(a) = z.availability.filter(|a| !availability_ok(*a)) {
+                    self.bad(
+                        field(&zp, "availability"),
+                        format!(
+                            "zone \"{}\" availability is {a}; expected a value in (0, 1]",
+                            z.id
+                        ),
+                    );
+                }
+            }
+        }
+        zones
+    }
+
+    /// The size limits, then each component; returns each component id's index.
+    fn components<'m>(
+        &mut self,
+        model: &'m Model,
+        zones: &IdSet<'_>,
+    ) -> HashMap<&'m str, usize, FastHash> {
+        if model.components.len() > MAX_COMPONENTS {
+            self.bad(
+                item("components", MAX_COMPONENTS),
+                format!(
+                    "{} components; expected at most {MAX_COMPONENTS}",
+                    model.components.len()
+                ),
+            );
+        }
+        if model.dependencies.len() > MAX_DEPENDENCIES {
+            self.bad(
+                item("dependencies", MAX_DEPENDENCIES),
+                format!(
+                    "{} dependencies; expected at most {MAX_DEPENDENCIES}",
+                    model.dependencies.len()
+                ),
+            );
+        }
+        let mut events = 0u64;
+        let mut components: HashMap<&str, usize, FastHash> =
+            HashMap::with_capacity_and_hasher(model.components.len(), FastHash::default());
+        for (ci, c) in model.components.iter().enumerate() {
+            let cp = item("components", ci);
+            if !is_valid_id(&c.id) {
+                self.bad(field(&cp, "id"), bad_id("component", &c.id));
+            } else if components.insert(c.id.as_str(), ci).is_some() {
+                self.bad(
+                    field(&cp, "id"),
+                    format!("duplicate component id \"{}\"; expected a unique id", c.id),
+                );
+            }
+            self.replicas(&cp, c, &mut events);
+            for (zi, z) in c.zones.iter().enumerate() {
+                if !zones.contains(z.as_str()) {
+                    let mut zp = field(&cp, "zones");
+                    zp.push(Step::Index(zi));
+                    self.bad(
+                        zp,
+                        format!(
+                            "\"{}\" is placed in unknown zone \"{z}\"; expected a zone of a region",
+                            c.id
+                        ),
+                    );
+                }
+            }
+            self.component_numbers(&cp, c);
+        }
+        components
+    }
+
+    /// Replicas and min healthy of `c` (at `cp`), counting its replicas into `events`
+    /// against [`MAX_BASIC_EVENTS`].
+    fn replicas(&mut self, cp: &[Step], c: &Component, events: &mut u64) {
         if c.replicas > MAX_REPLICAS {
-            bad(
-                field(&cp, "replicas"),
+            self.bad(
+                field(cp, "replicas"),
                 format!(
                     "\"{}\" has {} replicas; expected 1..={MAX_REPLICAS}",
                     c.id, c.replicas
                 ),
             );
         } else if c.replicas == 0 {
-            bad(
-                field(&cp, "replicas"),
+            self.bad(
+                field(cp, "replicas"),
                 format!("\"{}\" has 0 replicas; expected at least 1", c.id),
             );
         } else if c.min_healthy == 0 || c.min_healthy > c.replicas {
-            bad(
-                field(&cp, "min_healthy"),
+            self.bad(
+                field(cp, "min_healthy"),
                 format!(
                     "\"{}\" min_healthy is {}; expected 1..={} (its replicas)",
                     c.id, c.min_healthy, c.replicas
@@ -365,33 +418,24 @@ pub fn check(model: &Model) -> Vec<Invalid> {
             );
         }
         if c.replicas <= MAX_REPLICAS {
-            events += u64::from(c.replica_count());
-            if events > MAX_BASIC_EVENTS {
-                bad(
-                    field(&cp, "replicas"),
+            *events += u64::from(c.replica_count());
+            if *events > MAX_BASIC_EVENTS {
+                self.bad(
+                    field(cp, "replicas"),
                     format!(
                         "the model has more than {MAX_BASIC_EVENTS} replicas in all; expected fewer"
                     ),
                 );
-                events = 0;
+                *events = 0;
             }
         }
-        for (zi, z) in c.zones.iter().enumerate() {
-            if !zones.contains(z.as_str()) {
-                let mut zp = field(&cp, "zones");
-                zp.push(Step::Index(zi));
-                bad(
-                    zp,
-                    format!(
-                        "\"{}\" is placed in unknown zone \"{z}\"; expected a zone of a region",
-                        c.id
-                    ),
-                );
-            }
-        }
+    }
+
+    /// Position, availability, MTBF and β of `c` (at `cp`).
+    fn component_numbers(&mut self, cp: &[Step], c: &Component) {
         if !(c.pos.0.is_finite() && c.pos.1.is_finite()) {
-            bad(
-                field(&cp, "pos"),
+            self.bad(
+                field(cp, "pos"),
                 format!(
                     "\"{}\" is at ({}, {}); expected finite coordinates (within ±3.4e38)",
                     c.id, c.pos.0, c.pos.1
@@ -399,8 +443,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
             );
         }
         if let Some(a) = c.availability.filter(|a| !availability_ok(*a)) {
-            bad(
-                field(&cp, "availability"),
+            self.bad(
+                field(cp, "availability"),
                 format!(
                     "\"{}\" availability is {a}; expected a value in (0, 1]",
                     c.id
@@ -408,8 +452,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
             );
         }
         if let Some(m) = c.mtbf_hours.filter(|m| !mtbf_ok(*m)) {
-            bad(
-                field(&cp, "mtbf_hours"),
+            self.bad(
+                field(cp, "mtbf_hours"),
                 format!(
                     "\"{}\" mtbf_hours is {m}; expected a positive number of hours",
                     c.id
@@ -417,8 +461,8 @@ pub fn check(model: &Model) -> Vec<Invalid> {
             );
         }
         if let Some(b) = c.common_cause.filter(|b| !common_cause_ok(*b)) {
-            bad(
-                field(&cp, "common_cause"),
+            self.bad(
+                field(cp, "common_cause"),
                 format!(
                     "\"{}\" common_cause is {b}; expected a share in [0, 1)",
                     c.id
@@ -427,52 +471,61 @@ pub fn check(model: &Model) -> Vec<Invalid> {
         }
     }
 
-    let mut edges: HashSet<(&str, &str), FastHash> =
-        HashSet::with_capacity_and_hasher(model.dependencies.len(), FastHash::default());
-    for (di, dep) in model.dependencies.iter().enumerate() {
-        let dp = item("dependencies", di);
-        for (name, end) in [("from", &dep.from), ("to", &dep.to)] {
-            if !components.contains_key(end.as_str()) {
-                bad(
-                    field(&dp, name),
+    /// Both ends of each dependency exist, and no pair is given twice.
+    fn dependencies(
+        &mut self,
+        dependencies: &[Dependency],
+        components: &HashMap<&str, usize, FastHash>,
+    ) {
+        let mut edges: HashSet<(&str, &str), FastHash> =
+            HashSet::with_capacity_and_hasher(dependencies.len(), FastHash::default());
+        for (di, dep) in dependencies.iter().enumerate() {
+            let dp = item("dependencies", di);
+            for (name, end) in [("from", &dep.from), ("to", &dep.to)] {
+                if !components.contains_key(end.as_str()) {
+                    self.bad(
+                        field(&dp, name),
+                        format!(
+                            "dependency {name} unknown component \"{end}\"; expected a component id"
+                        ),
+                    );
+                }
+            }
+            if !edges.insert((dep.from.as_str(), dep.to.as_str())) {
+                self.bad(
+                    dp,
                     format!(
-                        "dependency {name} unknown component \"{end}\"; expected a component id"
+                        "duplicate dependency \"{}\" -> \"{}\"; expected each pair at most once",
+                        dep.from, dep.to
                     ),
                 );
             }
         }
-        if !edges.insert((dep.from.as_str(), dep.to.as_str())) {
-            bad(
-                dp,
-                format!(
-                    "duplicate dependency \"{}\" -> \"{}\"; expected each pair at most once",
-                    dep.from, dep.to
-                ),
-            );
-        }
     }
 
-    let mut scenarios = IdSet::default();
-    for (si, s) in model.scenarios.iter().enumerate() {
-        let sp = item("scenarios", si);
-        if !scenarios.insert(s.name.as_str()) {
-            bad(
-                field(&sp, "name"),
-                format!(
-                    "duplicate scenario name \"{}\"; expected a unique name",
-                    s.name
-                ),
-            );
-        }
-        for (ei, e) in s.fail.iter().enumerate() {
-            let mut ep = field(&sp, "fail");
-            ep.push(Step::Index(ei));
-            if let Err(e) = e.check(model) {
-                bad(ep, e.to_string());
+    /// Scenario names are unique and every event names something in the model.
+    fn scenarios(&mut self, model: &Model) {
+        let mut scenarios = IdSet::default();
+        for (si, s) in model.scenarios.iter().enumerate() {
+            let sp = item("scenarios", si);
+            if !scenarios.insert(s.name.as_str()) {
+                self.bad(
+                    field(&sp, "name"),
+                    format!(
+                        "duplicate scenario name \"{}\"; expected a unique name",
+                        s.name
+                    ),
+                );
+            }
+            for (ei, e) in s.fail.iter().enumerate() {
+                let mut ep = field(&sp, "fail");
+                ep.push(Step::Index(ei));
+                if let Err(e) = e.check(model) {
+                    self.bad(ep, e.to_string());
+                }
             }
         }
     }
-    out
 }
 
 type IdSet<'a> = HashSet<&'a str, FastHash>;
