@@ -3,6 +3,9 @@
 //!
 //! cargo bench --bench analysis
 
+// A benchmark that cannot set up panics: there is nothing to measure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -4,6 +4,9 @@
 //!
 //! cargo bench --bench export
 
+// A benchmark that cannot set up panics: there is nothing to measure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -2,6 +2,9 @@
 //! published tools, the file formats, and the command line as a user runs it. One test
 //! binary (each links the whole crate), one module per subject.
 
+// Test helpers outside #[test] functions may unwrap: a panic is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod advice;
 mod availability;
 mod chaos;
