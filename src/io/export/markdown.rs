@@ -1,5 +1,5 @@
-//! The review report as Markdown (`export X.md`): the headline, the diagram (an SVG file
-//! beside the report), the tables of `check`, downtime bars, importance, scenarios, chaos.
+//! The review report as Markdown (`export X.md`): the diagram linked beside it, the tables of
+//! `check`, downtime bars, importance, scenarios, chaos. Text only; never draws the diagram.
 
 use std::fmt::Write as _;
 

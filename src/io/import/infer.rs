@@ -1,5 +1,5 @@
-//! What the importers share: a component's kind from its image or label, the other services
-//! a configuration string points at (`db:5432`), fresh ids, YAML limits. Nothing format-specific.
+//! What the importers share: a kind from an image, the services a configuration string
+//! names (`db:5432`), fresh ids, YAML limits. Knows no one importer's format.
 
 use std::collections::HashSet;
 

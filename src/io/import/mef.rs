@@ -1,5 +1,5 @@
 //! Open-PSA MEF fault tree import (the XML of SCRAM, XFTA and other tools): a fault tree
-//! becomes a model of groups and single-replica components. Errors name line and column.
+//! becomes groups and single-replica components. Never quantifies; errors name the line.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
