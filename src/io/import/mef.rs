@@ -1,5 +1,5 @@
 //! Open-PSA MEF fault tree import (the XML of SCRAM, XFTA and other tools): a fault tree
-//! becomes groups and single-replica components. Never quantifies; errors name the line.
+//! becomes groups and single-replica components. Never quantifies; errors give line, column.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
