@@ -7,6 +7,7 @@ pub mod chaos;
 pub mod cuts;
 pub mod eval;
 mod findings;
+mod full_service;
 pub mod graph;
 pub mod sample;
 pub mod scenario;
@@ -416,10 +417,12 @@ fn quantify(
 ) -> Option<Quantified> {
     let cancelled = || cancel.load(Ordering::Relaxed);
     let entries = entry_list(g);
-    let Ok(s) = Structure::build_with_full_service(
+    let Ok(exact) = ExactEntries::build(
         g,
         &vec![false; g.len()],
         baseline_down,
+        &g.availability,
+        &entries,
         options.node_budget,
     ) else {
         return Some(Quantified {
@@ -429,10 +432,14 @@ fn quantify(
             bdd_nodes: 0,
         });
     };
+    let entry_reports = exact.reports(model, g, &entries);
+    let ExactEntries {
+        structure: s,
+        q_node,
+        ..
+    } = exact;
     log::debug!("diagram of {} nodes", s.bdd.len());
     let q_level = s.level_unavailability(&g.availability);
-    let q_node = s.bdd.unavailability(&q_level);
-    let entry_reports = exact_entries(model, g, &s, &entries, &q_node);
 
     let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
     let mut per_level = vec![0.0; q_level.len()];
@@ -576,26 +583,67 @@ fn component_importance_of(
     Some(component_importance)
 }
 
-/// Each entry's exact availability and full service from a built structure.
-fn exact_entries(
-    model: &Model,
-    g: &FailureGraph,
-    s: &Structure,
-    entries: &[u32],
-    q_node: &[f64],
-) -> Vec<EntryAvailability> {
-    entries
-        .iter()
-        .map(|&e| {
-            let down = q_node[s.root(e) as usize];
-            let not_full = s.full_service_root(e).map_or(down, |f| q_node[f as usize]);
-            EntryAvailability::new(
-                &g.ids[e as usize],
-                model.components[e as usize].display_name(),
-                Unavailability::exact(down, not_full),
-            )
+/// Every entry's diagram with its node probabilities, and each entry's probability of not
+/// getting full service.
+struct ExactEntries {
+    structure: Structure,
+    /// Unavailability of every diagram node.
+    q_node: Vec<f64>,
+    /// Per entry (in the order given), P(something in its closure is down).
+    not_full: Vec<f64>,
+}
+
+impl ExactEntries {
+    /// Full service is summed over failure-domain states ([`full_service`]) where the
+    /// closures touch few domains; otherwise its diagram is built beside the entries'.
+    fn build(
+        g: &FailureGraph,
+        forced_down: &[bool],
+        baseline_down: &[bool],
+        availability: &[f64],
+        entries: &[u32],
+        budget: usize,
+    ) -> Result<Self, bdd::BudgetExceeded> {
+        let summed =
+            full_service::unavailability(g, availability, forced_down, baseline_down, entries);
+        let structure = match summed {
+            Some(_) => Structure::build(g, forced_down, budget)?,
+            None => Structure::build_with_full_service(g, forced_down, baseline_down, budget)?,
+        };
+        let q_node = structure
+            .bdd
+            .unavailability(&structure.level_unavailability(availability));
+        let not_full = summed.unwrap_or_else(|| {
+            entries
+                .iter()
+                .map(|&e| {
+                    let f = structure.full_service_root(e).unwrap_or(structure.root(e));
+                    q_node[f as usize]
+                })
+                .collect()
+        });
+        Ok(Self {
+            structure,
+            q_node,
+            not_full,
         })
-        .collect()
+    }
+
+    /// Each entry's exact availability and full service.
+    fn reports(&self, model: &Model, g: &FailureGraph, entries: &[u32]) -> Vec<EntryAvailability> {
+        entries
+            .iter()
+            .zip(&self.not_full)
+            .map(|(&e, &not_full)| {
+                let down = self.q_node[self.structure.root(e) as usize];
+                EntryAvailability::new(
+                    &g.ids[e as usize],
+                    model.components[e as usize].display_name(),
+                    Unavailability::exact(down, not_full),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Monte Carlo fallback when the exact diagram is over budget: labelled, with its bound.
@@ -682,13 +730,15 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
     let entries = entry_list(&g);
     let baseline_down = cuts::baseline_down(&g);
     let entry_reports = with_large_stack(|| {
-        match Structure::build_with_full_service(&g, &forced_down, &baseline_down, NODE_BUDGET) {
-            Ok(s) => {
-                let q_node = s.bdd.unavailability(&s.level_unavailability(&availability));
-                exact_entries(model, &g, &s, &entries, &q_node)
-            }
-            Err(_) => Vec::new(),
-        }
+        ExactEntries::build(
+            &g,
+            &forced_down,
+            &baseline_down,
+            &availability,
+            &entries,
+            NODE_BUDGET,
+        )
+        .map_or_else(|_| Vec::new(), |exact| exact.reports(model, &g, &entries))
     });
     let mut failed: Vec<Event> = Vec::with_capacity(events.len());
     for event in events {

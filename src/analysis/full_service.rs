@@ -1,0 +1,207 @@
+//! Full-service availability (DESIGN §2) without a diagram: every component in an entry's
+//! closure up. Pure arithmetic over the failure graph; must not build BDDs or evaluate scenarios.
+//!
+//! "Everything in the closure is up" is the conjunction of each member's own rule (enough
+//! replicas up, none of its §2b outage events), because each member's live hard
+//! dependencies are in the closure too. Those rules share only failure domains (zones and
+//! regions): a replica or outage event belongs to one component. So, conditioned on which
+//! domains are up, the members are independent, and
+//! P(full) = Σ over domain states d of P(d) · Π over members x of P(x's rule | d).
+//! Each P(x's rule | d) is a k-of-n tail over x's replicas; the sum runs over the domains
+//! the closure touches, so it is exact and cheap while they are few.
+
+use super::graph::FailureGraph;
+
+/// Most failure domains (zones and regions) one entry's closure may touch before the sum
+/// over their states (2^n terms) is left to the diagram instead.
+pub const MAX_DOMAINS: usize = 12;
+
+/// One component's rule as a table over the states of the domains it depends on.
+struct Rule {
+    /// Domain events (regions and zones) its replicas depend on, ascending.
+    domains: Vec<u32>,
+    /// P(the rule holds | domain state), indexed by a bit mask over `domains` (bit set:
+    /// that domain is up).
+    holds: Vec<f64>,
+}
+
+/// Probability that some component in each entry's closure is down, for `entries`, given
+/// per-event availabilities (a knocked-out event has availability 0) and components
+/// failed outright. `None` when a closure touches more than [`MAX_DOMAINS`] domains.
+pub fn unavailability(
+    g: &FailureGraph,
+    availability: &[f64],
+    forced_down: &[bool],
+    baseline_down: &[bool],
+    entries: &[u32],
+) -> Option<Vec<f64>> {
+    let mut rules: Vec<Option<Rule>> = (0..g.len()).map(|_| None).collect();
+    entries
+        .iter()
+        .map(|&e| {
+            let closure = g.closure(e, baseline_down);
+            if closure.is_empty() {
+                return Some(1.0);
+            }
+            for &x in &closure {
+                if rules[x as usize].is_none() {
+                    rules[x as usize] = Some(rule(g, availability, forced_down, x));
+                }
+            }
+            let members: Vec<&Rule> = closure
+                .iter()
+                .filter_map(|&x| rules[x as usize].as_ref())
+                .collect();
+            full_service(availability, &members).map(|p| 1.0 - p)
+        })
+        .collect()
+}
+
+/// P(every rule in `members` holds): the sum over the states of the domains they touch.
+fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
+    let mut domains: Vec<u32> = members
+        .iter()
+        .flat_map(|r| r.domains.iter().copied())
+        .collect();
+    domains.sort_unstable();
+    domains.dedup();
+    if domains.len() > MAX_DOMAINS {
+        return None;
+    }
+    // Where each member's domains sit in the closure's list, to project a state onto it.
+    let positions: Vec<Vec<usize>> = members
+        .iter()
+        .map(|r| {
+            r.domains
+                .iter()
+                .filter_map(|d| domains.binary_search(d).ok())
+                .collect()
+        })
+        .collect();
+    let mut total = 0.0;
+    for state in 0u32..1 << domains.len() {
+        let mut p = 1.0;
+        for (bit, &d) in domains.iter().enumerate() {
+            let a = availability[d as usize];
+            p *= if state >> bit & 1 == 1 { a } else { 1.0 - a };
+        }
+        for (r, pos) in members.iter().zip(&positions) {
+            if p == 0.0 {
+                break;
+            }
+            let local = pos
+                .iter()
+                .enumerate()
+                .fold(0usize, |m, (i, &b)| m | ((state as usize >> b & 1) << i));
+            p *= r.holds[local];
+        }
+        total += p;
+    }
+    Some(total)
+}
+
+/// Component x's own rule as a table over the states of its replicas' domains.
+fn rule(g: &FailureGraph, availability: &[f64], forced_down: &[bool], x: u32) -> Rule {
+    let replicas: Vec<u32> = g.replicas(x).collect();
+    // The zone and region each replica needs up, if it runs in a zone.
+    let needs: Vec<Option<(u32, u32)>> = replicas
+        .iter()
+        .map(|&r| {
+            g.zone_of(r).map(|z| {
+                let zone_event = g.region_ids.len() as u32 + z;
+                (zone_event, g.zone_region[z as usize])
+            })
+        })
+        .collect();
+    let mut domains: Vec<u32> = needs.iter().flatten().flat_map(|&(z, r)| [z, r]).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    let own_outages: f64 = g.outages(x).map(|e| availability[e as usize]).product();
+    let k = g.k_replicas[x as usize] as usize;
+    let up = |domain: u32, state: usize| {
+        domains
+            .binary_search(&domain)
+            .is_ok_and(|i| state >> i & 1 == 1)
+    };
+    let holds = (0..1usize << domains.len())
+        .map(|state| {
+            if forced_down[x as usize] {
+                return 0.0;
+            }
+            let p_up: Vec<f64> = replicas
+                .iter()
+                .zip(&needs)
+                .map(|(&r, need)| match need {
+                    Some((zone, region)) if !(up(*zone, state) && up(*region, state)) => 0.0,
+                    _ => availability[r as usize],
+                })
+                .collect();
+            own_outages * at_least(&p_up, k)
+        })
+        .collect();
+    Rule { domains, holds }
+}
+
+/// P(at least k of independent events with probabilities `p` happen): O(n · k).
+fn at_least(p: &[f64], k: usize) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    // exactly[j]: P(exactly j so far) for j < k; `enough`: P(at least k so far).
+    let mut exactly = vec![0.0; k];
+    exactly[0] = 1.0;
+    let mut enough = 0.0;
+    for &pi in p {
+        enough += exactly[k - 1] * pi;
+        for j in (1..k).rev() {
+            exactly[j] = exactly[j] * (1.0 - pi) + exactly[j - 1] * pi;
+        }
+        exactly[0] *= 1.0 - pi;
+    }
+    enough
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{NODE_BUDGET, Structure, cuts};
+
+    /// The sum over domain states against the full-service diagrams, on models with
+    /// replicas across zones, soft dependencies and §2b events.
+    #[test]
+    fn the_sum_over_domains_equals_the_diagram() {
+        for seed in 1..=4 {
+            let model = crate::generate::generate(80, seed);
+            let g = FailureGraph::compile(&model);
+            let base = cuts::baseline_down(&g);
+            let none = vec![false; g.len()];
+            let entries: Vec<u32> = (0..g.len() as u32)
+                .filter(|&c| g.is_entry[c as usize])
+                .collect();
+            let summed = unavailability(&g, &g.availability, &none, &base, &entries);
+            let s = Structure::build_with_full_service(&g, &none, &base, NODE_BUDGET);
+            let (Some(summed), Ok(s)) = (summed, s) else {
+                panic!("seed {seed}: both methods must apply");
+            };
+            let q_node = s.bdd.unavailability(&s.level_unavailability(&g.availability));
+            for (&e, q) in entries.iter().zip(summed) {
+                let root = s.full_service_root(e).unwrap_or(s.root(e));
+                let diagram = q_node[root as usize];
+                assert!(
+                    (q - diagram).abs() < 1e-12,
+                    "seed {seed}, entry {}: {q} vs {diagram}",
+                    g.ids[e as usize]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn two_of_three_is_the_binomial_tail() {
+        let p: f64 = 0.9;
+        let expected = p.powi(3) + 3.0 * p * p * (1.0 - p);
+        assert!((at_least(&[p, p, p], 2) - expected).abs() < 1e-15);
+        assert_eq!(at_least(&[0.5], 0), 1.0);
+        assert_eq!(at_least(&[0.5], 2), 0.0);
+    }
+}
