@@ -183,7 +183,9 @@ mod tests {
             let (Some(summed), Ok(s)) = (summed, s) else {
                 panic!("seed {seed}: both methods must apply");
             };
-            let q_node = s.bdd.unavailability(&s.level_unavailability(&g.availability));
+            let q_node = s
+                .bdd
+                .unavailability(&s.level_unavailability(&g.availability));
             for (&e, q) in entries.iter().zip(summed) {
                 let root = s.full_service_root(e).unwrap_or(s.root(e));
                 let diagram = q_node[root as usize];
