@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::advice;
 use crate::analysis::chaos::MAX_TRIALS as MAX_CHAOS_TRIALS;
-use crate::analysis::{self, Options};
+use crate::analysis::{self, Options, Status};
 use crate::io::export::{self, ExportOptions, html};
 use crate::io::import::{self, UnknownFormat};
 use crate::io::report;
@@ -34,12 +34,16 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
-        /// Exit with code 1 when the model has SPOFs (`spof`) or SPOFs or order-2 risks (`order2`).
+        /// Exit with code 1 when the model has SPOFs (`spof`) or SPOFs or order-2 risks
+        /// (`order2`) that are not accepted (or whose acceptance expired).
         #[arg(long, value_enum, default_value_t = FailOn::None)]
         fail_on: FailOn,
         /// List at most this many order-2 sets (`order2_total` still gives the count).
         #[arg(long)]
         max_order2: Option<usize>,
+        /// Judge accepted risks' expiry dates on this day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<model::Date>,
         /// Write the report here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -54,6 +58,20 @@ pub enum Command {
         fail: Vec<String>,
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
+    },
+    /// Compare two versions of a model: SPOFs and order-2 risks added and removed, each
+    /// entry's availability before and after, components and dependencies changed.
+    Diff {
+        /// The old version (`-`: standard input, e.g. `git show main:x.spof.ron |`).
+        old: PathBuf,
+        /// The new version (`-`: standard input).
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with code 1 when a SPOF appeared (and is not accepted) or an entry's
+        /// availability fell.
+        #[arg(long, value_enum, default_value_t = DiffFailOn::None)]
+        fail_on: DiffFailOn,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
     /// MEF fault trees) into a model file; prints one note per thing it could not map.
@@ -120,6 +138,7 @@ pub enum CheckFormat {
     Json,
     Markdown,
     Html,
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -145,6 +164,19 @@ impl From<ImportFormat> for import::ImportFormat {
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFailOn {
+    Regression,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -181,11 +213,14 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             format,
             fail_on,
             max_order2,
+            today,
             out,
         } => {
-            let model = model::load(&file)?;
+            let source = model::read_text(&file)?;
+            let model = model::from_str(&source, &file.display().to_string())?;
             let options = Options {
                 max_order2,
+                today,
                 ..Options::default()
             };
             let report = analysis::analyze(&model, &options);
@@ -198,19 +233,49 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                     let chaos = export::chaos_report(&model, None);
                     html::render(&model, &report, &advice, None, chaos.as_ref())
                 }
+                CheckFormat::Sarif => {
+                    let uri = file.to_string_lossy().replace('\\', "/");
+                    let source = report::sarif::Source {
+                        text: &source,
+                        uri: &uri,
+                    };
+                    report::sarif::check(&model, &report, &source)
+                }
             };
             emit(&text, out.as_deref())?;
+            for a in report.stale_accepted() {
+                eprintln!(
+                    "note: {}: accepted risk `{}` no longer exists; remove it from `accepted`",
+                    file.display(),
+                    a.risk
+                );
+            }
             let failed = match fail_on {
                 FailOn::None => false,
-                FailOn::Spof => !report.spofs.is_empty(),
-                FailOn::Order2 => !report.spofs.is_empty() || report.order2_total > 0,
+                FailOn::Spof => report.unaccepted_spofs() > 0,
+                FailOn::Order2 => report.unaccepted_spofs() > 0 || report.unaccepted_order2() > 0,
             };
+            if failed {
+                for a in report
+                    .accepted
+                    .iter()
+                    .filter(|a| a.status == Status::Expired)
+                {
+                    eprintln!("note: {}: {}", a.risk, report::acceptance_text(a));
+                }
+            }
             Ok(if failed {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             })
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => diff(&old, &new, format, fail_on),
         Command::Whatif { file, fail, format } => {
             let model = model::load(&file)?;
             let events = fail
@@ -430,4 +495,59 @@ fn emit(text: &str, out: Option<&Path>) -> Result<(), BadInput> {
         }
     }
     Ok(())
+}
+
+/// `spofscope diff`: both versions analysed in full (every order-2 set), then compared.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: DiffFormat,
+    fail_on: DiffFailOn,
+) -> Result<ExitCode, BadInput> {
+    if old == Path::new("-") && new == Path::new("-") {
+        return Err(BadInput(
+            "both versions are `-`; expected at most one of them from standard input".to_owned(),
+        ));
+    }
+    let load = |path: &Path| -> Result<(model::Model, analysis::Report), BadInput> {
+        let m = if path == Path::new("-") {
+            model::from_str(&read_stdin()?, "<stdin>")?
+        } else {
+            model::load(path)?
+        };
+        let report = analysis::analyze(&m, &Options::default());
+        Ok((m, report))
+    };
+    let (old_model, old_report) = load(old)?;
+    let (new_model, new_report) = load(new)?;
+    let d = analysis::diff::diff(&old_model, &old_report, &new_model, &new_report);
+    let text = match format {
+        DiffFormat::Text => report::diff::text(&d),
+        DiffFormat::Json => report::diff::json(&d),
+        DiffFormat::Markdown => report::diff::markdown(&d),
+    };
+    emit(&text, None)?;
+    Ok(if fail_on == DiffFailOn::Regression && d.regressed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Standard input as text, refused past [`model::MAX_FILE_BYTES`] or when not UTF-8.
+fn read_stdin() -> Result<String, BadInput> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(model::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| BadInput(format!("<stdin>: cannot read: {e}")))?;
+    if bytes.len() as u64 > model::MAX_FILE_BYTES {
+        return Err(BadInput(format!(
+            "<stdin>: more than {} bytes; expected a model file",
+            model::MAX_FILE_BYTES
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| BadInput("<stdin>: invalid UTF-8; expected a text file".to_owned()))
 }

@@ -47,6 +47,70 @@ pub enum Rule {
 }
 
 impl Rule {
+    pub const ALL: [Rule; 7] = [
+        Rule::AlwaysDown,
+        Rule::Unmonitored,
+        Rule::ManualFailover,
+        Rule::AsyncReplication,
+        Rule::UnreplicatedShards,
+        Rule::SingleZone,
+        Rule::SingleRegion,
+    ];
+
+    /// How serious a finding of this rule is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::AlwaysDown => Severity::Error,
+            Rule::Unmonitored
+            | Rule::ManualFailover
+            | Rule::UnreplicatedShards
+            | Rule::SingleZone => Severity::Warning,
+            Rule::AsyncReplication | Rule::SingleRegion => Severity::Info,
+        }
+    }
+
+    /// What the rule flags, in one line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::AlwaysDown => "A component is down with nothing failed",
+            Rule::Unmonitored => "A component has no health checks or alerting",
+            Rule::ManualFailover => "A standby is promoted by hand",
+            Rule::AsyncReplication => {
+                "Asynchronous replication can lose the latest writes on failover"
+            }
+            Rule::UnreplicatedShards => "Replicas each hold different data (shards without copies)",
+            Rule::SingleZone => "Every replica of a component sits in one zone",
+            Rule::SingleRegion => "Every replica of a component sits in one region of several",
+        }
+    }
+
+    /// Why it matters and which way the fix goes.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::AlwaysDown => {
+                "Too few replicas or hard dependencies are up to meet the component's minimum with nothing failed, so it is left out of the analysis. Fix: lower min_healthy or needs, add replicas, or repair the dependency that is down."
+            }
+            Rule::Unmonitored => {
+                "An unmonitored failure goes unnoticed for detect_minutes.unmonitored until users report it, so every failure lasts longer. Fix: add health checks and alerting (monitored: true)."
+            }
+            Rule::ManualFailover => {
+                "A person has to notice and promote the standby, so each failover window lasts failover_minutes.manual. Fix: automatic failover (failover: Automatic)."
+            }
+            Rule::AsyncReplication => {
+                "The standby lags behind; a failover loses what it had not yet received. Fix: synchronous replication where the data cannot be lost."
+            }
+            Rule::UnreplicatedShards => {
+                "Replicas without replication each hold different data, so all are needed and each adds a failure point. Fix: replicate the data (replication: Sync or Async) so any replica can serve."
+            }
+            Rule::SingleZone => {
+                "One zone outage takes every replica at once. Fix: spread the replicas over two or more zones."
+            }
+            Rule::SingleRegion => {
+                "One region outage takes every replica at once. Fix: place replicas in a second region (multi-region)."
+            }
+        }
+    }
+
     /// The name used in JSON, reports and recommendation problems.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -110,7 +174,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             out.push(Finding {
                 rule: Rule::AlwaysDown,
                 target: c.id.clone(),
-                severity: Severity::Error,
+                severity: Rule::AlwaysDown.severity(),
                 message: format!(
                     "{} is down with nothing failed: {why}; it is left out of the analysis",
                     c.display_name()
@@ -124,7 +188,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             out.push(Finding {
                 rule: Rule::Unmonitored,
                 target: c.id.clone(),
-                severity: Severity::Warning,
+                severity: Rule::Unmonitored.severity(),
                 message: format!(
                     "{name} has no health checks or alerting: a failure goes unnoticed for {:.0} minutes instead of {:.0} until users report it, and a failed replica is not replaced",
                     model.detect_minutes(c),
@@ -138,7 +202,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             out.push(Finding {
                 rule: Rule::ManualFailover,
                 target: c.id.clone(),
-                severity: Severity::Warning,
+                severity: Rule::ManualFailover.severity(),
                 message: format!(
                     "{name} fails over only when someone acts: every failure of its primary stops writes until it is noticed and a standby is promoted by hand ({:.0} minutes)",
                     model.failover_window_hours(c) * 60.0
@@ -149,7 +213,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             out.push(Finding {
                 rule: Rule::AsyncReplication,
                 target: c.id.clone(),
-                severity: Severity::Info,
+                severity: Rule::AsyncReplication.severity(),
                 message: format!(
                     "{name} replicates asynchronously: a failover can lose the most recent writes (RPO > 0)"
                 ),
@@ -159,7 +223,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
             out.push(Finding {
                 rule: Rule::UnreplicatedShards,
                 target: c.id.clone(),
-                severity: Severity::Warning,
+                severity: Rule::UnreplicatedShards.severity(),
                 message: format!(
                     "{name} has {} replicas without replication: each holds different data, so all are needed and they add failure points, not redundancy",
                     c.replicas
@@ -182,7 +246,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
                 out.push(Finding {
                     rule: Rule::SingleZone,
                     target: c.id.clone(),
-                    severity: Severity::Warning,
+                    severity: Rule::SingleZone.severity(),
                     message: format!(
                         "all {} replicas of {name} run in zone {}: one zone outage takes them all",
                         c.replicas, zones[0]
@@ -195,7 +259,7 @@ pub fn findings(model: &Model, baseline_down: &[bool]) -> Vec<Finding> {
                 out.push(Finding {
                     rule: Rule::SingleRegion,
                     target: c.id.clone(),
-                    severity: Severity::Info,
+                    severity: Rule::SingleRegion.severity(),
                     message: format!(
                         "all {} replicas of {name} run in region {}: a region outage takes them all",
                         c.replicas, regions[0]

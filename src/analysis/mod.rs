@@ -1,10 +1,12 @@
 //! Failure analysis of a model (DESIGN §2): baseline, SPOFs with blast radius, order-2
 //! cut sets, exact availability, importance, findings. Pure and deterministic; no egui.
 
+pub mod accepted;
 mod availability;
 pub mod bdd;
 pub mod chaos;
 pub mod cuts;
+pub mod diff;
 pub mod eval;
 mod findings;
 mod full_service;
@@ -17,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
+pub use accepted::{AcceptedRisk, Status};
 pub use availability::{NODE_BUDGET, Structure};
 pub use findings::{Finding, Rule, Severity, findings};
 pub use graph::{BasicEvent, Failure, FailureGraph};
@@ -189,6 +192,8 @@ pub struct Report {
     pub component_importance: Vec<ComponentImportance>,
     /// Components down with nothing failed (left out of everything else).
     pub always_down: Vec<String>,
+    /// The model's accepted risks as they stand on the day of the analysis.
+    pub accepted: Vec<AcceptedRisk>,
     pub stats: Stats,
 }
 
@@ -222,6 +227,8 @@ pub struct Options {
     pub order2: bool,
     /// Compute Birnbaum importance of each basic event.
     pub importance: bool,
+    /// The day accepted risks are judged on (`check --today`); none: the clock's.
+    pub today: Option<crate::model::Date>,
 }
 
 impl Default for Options {
@@ -232,6 +239,7 @@ impl Default for Options {
             component_importance_work: 100_000_000,
             order2: true,
             importance: true,
+            today: None,
         }
     }
 }
@@ -289,6 +297,14 @@ pub fn analyze_cancellable(
         })
         .collect();
     let order2_total = order2.len();
+    let findings = findings(model, &singles.baseline_down);
+    let accepted = accepted::review(
+        &model.accepted,
+        &spofs,
+        options.order2.then_some(order2.as_slice()),
+        &findings,
+        options.today.unwrap_or_else(crate::model::Date::today),
+    );
     if let Some(max) = options.max_order2 {
         order2.truncate(max);
     }
@@ -302,13 +318,14 @@ pub fn analyze_cancellable(
         spofs,
         order2,
         order2_total,
-        findings: findings(model, &singles.baseline_down),
+        findings,
         importance: quantified.importance,
         component_importance: quantified.component_importance,
         always_down: (0..g.len())
             .filter(|&c| singles.baseline_down[c])
             .map(|c| g.ids[c].clone())
             .collect(),
+        accepted,
         stats: Stats {
             components: g.len(),
             dependencies: model.dependencies.len(),

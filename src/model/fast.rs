@@ -5,8 +5,8 @@
 //! only ever accepts what that parser would read identically.
 
 use super::{
-    Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Event, Failover,
-    FailoverMinutes, Model, Needs, Region, Replication, Scenario, Zone,
+    Accepted, Component, ComponentKind, Date, Defaults, Dependency, DependencyKind, DetectMinutes,
+    Event, Failover, FailoverMinutes, Model, Needs, Region, Replication, Risk, Scenario, Zone,
 };
 
 /// The model in `text`, or `None` when the full parser must decide.
@@ -312,6 +312,10 @@ impl Parser<'_> {
                     seen.first(7)?;
                     m.scenarios = p.list(Self::scenario)?;
                 }
+                b"accepted" => {
+                    seen.first(8)?;
+                    m.accepted = p.list(Self::accepted)?;
+                }
                 _ => return None,
             }
             Some(())
@@ -612,6 +616,47 @@ impl Parser<'_> {
         })?;
         seen.has(0).then_some(s)
     }
+
+    /// An accepted risk; a risk or date that does not parse is left to the full parser.
+    fn accepted(&mut self) -> Option<Accepted> {
+        let mut risk = None;
+        let mut reason = None;
+        let mut until = None;
+        let mut seen = Seen(0);
+        self.open("Accepted")?;
+        self.fields(|p, name| {
+            match name {
+                b"risk" => {
+                    seen.first(0)?;
+                    risk = Some(Risk::parse(&p.string()?).ok()?);
+                }
+                b"reason" => {
+                    seen.first(1)?;
+                    reason = Some(p.string()?);
+                }
+                b"until" => {
+                    seen.first(2)?;
+                    until = match p.ident()? {
+                        b"None" => None,
+                        b"Some" => {
+                            p.eat(b'(')?;
+                            let day = p.string()?.parse::<Date>().ok()?;
+                            p.eat(b')')?;
+                            Some(day)
+                        }
+                        _ => return None,
+                    };
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(Accepted {
+            risk: risk?,
+            reason: reason?,
+            until,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -662,6 +707,7 @@ Model(
   ],
   dependencies: [Dependency(from: "b", to: "a", kind: Soft), (to: "a", from: "b", kind: Hard)],
   scenarios: [Scenario(name: "s", fail: ["a#0", "zone:z"]), (name: "t")],
+  accepted: [Accepted(risk: "spof:zone:z", reason: "r", until: Some("2027-06-30")), (reason: "q", risk: "order2:a#0+a#1",), (risk: "finding:unmonitored:a", reason: "", until: None)],
 )
 "#;
 

@@ -197,6 +197,7 @@ pub fn check(model: &Model) -> Vec<Invalid> {
     let components = problems.components(model, &zones);
     problems.dependencies(&model.dependencies, &components);
     problems.scenarios(model);
+    problems.accepted(model);
     problems.0
 }
 
@@ -523,6 +524,33 @@ impl Problems {
                 if let Err(e) = e.check(model) {
                     self.bad(ep, e.to_string());
                 }
+            }
+        }
+    }
+
+    /// Each accepted risk once, with a reason. Whether it still names something is the
+    /// analysis' question (a risk that no longer exists is reported as stale, not refused).
+    fn accepted(&mut self, model: &Model) {
+        let mut risks = HashSet::new();
+        for (ai, a) in model.accepted.iter().enumerate() {
+            let ap = item("accepted", ai);
+            if !risks.insert(&a.risk) {
+                self.bad(
+                    field(&ap, "risk"),
+                    format!(
+                        "risk `{}` is accepted twice; expected each risk once",
+                        a.risk
+                    ),
+                );
+            }
+            if a.reason.trim().is_empty() {
+                self.bad(
+                    field(&ap, "reason"),
+                    format!(
+                        "empty reason for accepting `{}`; expected why the team lives with it",
+                        a.risk
+                    ),
+                );
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Finds where a value sits in RON source text, so that errors found after parsing
 //! (duplicate ids, dangling references) can still name a line and column. Read-only.
 
+use super::{Event, Model};
+
 /// One step of a path into a RON document: a struct field or a list element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -40,6 +42,40 @@ pub fn value_text<'a>(src: &'a str, path: &[Step]) -> Option<&'a str> {
     walker.pos = start;
     walker.skip_value().ok()?;
     src.get(start..walker.pos)
+}
+
+/// Line and column (from 1) of the id of what `event` names in `text`, the source of
+/// `model`: the component (of a replica, bad deploy or failover window), zone or region.
+/// None when the model does not have it.
+pub fn event_position(model: &Model, text: &str, event: &Event) -> Option<(usize, usize)> {
+    let path = match event {
+        Event::Zone(id) => model.regions.iter().enumerate().find_map(|(ri, r)| {
+            let zi = r.zones.iter().position(|z| &z.id == id)?;
+            Some(vec![
+                Step::Field("regions"),
+                Step::Index(ri),
+                Step::Field("zones"),
+                Step::Index(zi),
+                Step::Field("id"),
+            ])
+        })?,
+        Event::Region(id) => {
+            let ri = model.regions.iter().position(|r| &r.id == id)?;
+            vec![Step::Field("regions"), Step::Index(ri), Step::Field("id")]
+        }
+        Event::Replica { component: id, .. }
+        | Event::Component(id)
+        | Event::Common(id)
+        | Event::Failover(id) => {
+            let ci = model.components.iter().position(|c| &c.id == id)?;
+            vec![
+                Step::Field("components"),
+                Step::Index(ci),
+                Step::Field("id"),
+            ]
+        }
+    };
+    Some(line_col(text, locate(text, &path)))
 }
 
 const MAX_DEPTH: usize = 256;

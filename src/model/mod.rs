@@ -1,6 +1,8 @@
 //! The architecture model: components, dependencies, failure domains and scenarios,
 //! exactly as stored in `.spof.ron` files. Pure data and its rules; never imports egui.
 
+mod accepted;
+pub mod diff;
 mod event;
 mod fast;
 mod load;
@@ -8,12 +10,14 @@ mod locate;
 mod save;
 mod time;
 
+pub use accepted::{Accepted, Date, DateParseError, Risk, RiskParseError};
 pub use event::{Event, EventParseError};
 pub(crate) use load::FastHash;
 pub use load::{
     LoadError, MAX_BASIC_EVENTS, MAX_COMPONENTS, MAX_DEPENDENCIES, MAX_FILE_BYTES, MAX_REPLICAS,
     from_str, load, read_text,
 };
+pub use locate::event_position;
 pub use save::{SaveError, save, to_string, write_atomically};
 pub use time::Rates;
 
@@ -45,6 +49,9 @@ pub struct Model {
     pub dependencies: Vec<Dependency>,
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
+    /// Risks the team knowingly lives with (DESIGN §1 `accepted`).
+    #[serde(default)]
+    pub accepted: Vec<Accepted>,
 }
 
 impl Default for Model {
@@ -58,6 +65,7 @@ impl Default for Model {
             components: Vec::new(),
             dependencies: Vec::new(),
             scenarios: Vec::new(),
+            accepted: Vec::new(),
         }
     }
 }
@@ -267,6 +275,16 @@ pub enum DependencyKind {
     #[default]
     Hard,
     Soft,
+}
+
+impl DependencyKind {
+    /// `hard` or `soft`, as people say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DependencyKind::Hard => "hard",
+            DependencyKind::Soft => "soft",
+        }
+    }
 }
 
 fn one() -> u32 {

@@ -6,7 +6,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use super::{
-    Component, Defaults, DependencyKind, Failover, Model, Needs, Region, Replication, Scenario,
+    Accepted, Component, Defaults, DependencyKind, Failover, Model, Needs, Region, Replication,
+    Scenario,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +81,9 @@ pub fn to_string(model: &Model) -> String {
         s
     });
     list(&mut out, "scenarios", &model.scenarios, scenario);
+    if !model.accepted.is_empty() {
+        list(&mut out, "accepted", &model.accepted, accepted);
+    }
     out.push_str(")\n");
     out
 }
@@ -210,6 +214,18 @@ fn component(c: &Component) -> String {
 fn scenario(sc: &Scenario) -> String {
     let fail: Vec<String> = sc.fail.iter().map(|e| quote(&e.to_string())).collect();
     format!("(name: {}, fail: [{}])", quote(&sc.name), fail.join(", "))
+}
+
+fn accepted(a: &Accepted) -> String {
+    let until = a.until.map_or_else(
+        || "None".to_owned(),
+        |d| format!("Some({})", quote(&d.to_string())),
+    );
+    format!(
+        "(risk: {}, reason: {}, until: {until})",
+        quote(&a.risk.to_string()),
+        quote(&a.reason)
+    )
 }
 
 fn quote(s: &str) -> String {

@@ -1159,8 +1159,10 @@ pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
         components,
         dependencies,
         scenarios: _,
+        accepted,
     } = a;
     *format == b.format
+        && *accepted == b.accepted
         && *name == b.name
         && *description == b.description
         && *defaults == b.defaults

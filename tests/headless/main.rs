@@ -5,12 +5,14 @@
 // Test helpers outside #[test] functions may unwrap: a panic is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accepted;
 mod advice;
 mod availability;
 mod chaos;
 mod cli;
 mod cli_fix;
 mod commands;
+mod diff;
 mod export;
 mod hostile;
 mod import;

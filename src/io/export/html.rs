@@ -17,8 +17,9 @@ use crate::format::{
 };
 use crate::io::report::chaos::CHAOS_METHOD;
 use crate::io::report::ranking::{Ranked, importance_ranking};
-use crate::io::report::{entry_effect, findings_text, headline, unmeasured_text};
+use crate::io::report::{acceptance_text, entry_effect, findings_text, headline, unmeasured_text};
 use crate::model::Model;
+use crate::model::Risk;
 use crate::style::{AMBER, RED, Rgb};
 
 const STYLE: &str = "
@@ -54,6 +55,8 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
 .sev-error { color: var(--red); font-weight: 600; }
 .sev-warning { color: var(--amber); font-weight: 600; }
 .sev-info { color: var(--muted); }
+tr.accepted td { color: var(--muted); }
+.accepted-mark { font-size: 0.85em; font-style: italic; }
 .why { color: var(--muted); font-size: 13px; margin-top: 4px; }
 summary { color: var(--accent); font-size: 13px; cursor: pointer; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; margin-top: 16px; }
@@ -290,9 +293,10 @@ fn spofs(s: &mut String, report: &Report) {
         ],
     );
     for p in &report.spofs {
+        let (row, mark) = acceptance_cells(report, Some(p.risk()));
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr{row}><td>{}</td><td><code>{}</code>{mark}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             p.kind.as_str(),
             esc(&p.id),
             esc(&p.takes_down.join(", ")),
@@ -318,9 +322,10 @@ fn order2(s: &mut String, report: &Report) {
     }
     table_head(s, "order2", &[("Events", false), ("Take down", false)]);
     for c in &report.order2 {
+        let (row, mark) = acceptance_cells(report, c.risk());
         let _ = writeln!(
             s,
-            "<tr><td><code>{}</code> + <code>{}</code></td><td>{}</td></tr>",
+            "<tr{row}><td><code>{}</code> + <code>{}</code>{mark}</td><td>{}</td></tr>",
             esc(&c.events[0]),
             esc(&c.events[1]),
             esc(&c.takes_down.join(", "))
@@ -359,12 +364,55 @@ fn findings(s: &mut String, report: &Report) {
     );
     for f in &report.findings {
         let severity = f.severity.as_str();
+        let (row, mark) = acceptance_cells(report, Some(f.risk()));
         let _ = writeln!(
             s,
-            "<tr><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            "<tr{row}><td class=\"sev-{severity}\">{severity}</td><td>{}</td><td><code>{}</code></td><td>{}{mark}</td></tr>",
             esc(f.rule.as_str()),
             esc(&f.target),
             esc(&f.message)
+        );
+    }
+    let _ = writeln!(s, "</tbody>\n</table>\n</section>");
+    accepted(s, report);
+}
+
+/// The row attribute and the mark of an accepted item: greyed while the acceptance holds,
+/// the reason on hover; an expired one keeps its colours and says it expired.
+fn acceptance_cells(report: &Report, risk: Option<Risk>) -> (&'static str, String) {
+    let Some(a) = risk.and_then(|r| report.acceptance(&r)) else {
+        return ("", String::new());
+    };
+    let row = if a.holds() { " class=\"accepted\"" } else { "" };
+    let mark = format!(
+        " <span class=\"accepted-mark\" title=\"{}\">({})</span>",
+        esc(&acceptance_text(a)),
+        if a.holds() {
+            "accepted"
+        } else {
+            "acceptance expired"
+        }
+    );
+    (row, mark)
+}
+
+/// Every accepted risk with its standing, stale ones included.
+fn accepted(s: &mut String, report: &Report) {
+    if report.accepted.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<section id=\"accepted-section\">\n<h2>Accepted risks ({})</h2>",
+        report.accepted.len()
+    );
+    table_head(s, "accepted", &[("Risk", false), ("Standing", false)]);
+    for a in &report.accepted {
+        let _ = writeln!(
+            s,
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            esc(&a.risk.to_string()),
+            esc(&acceptance_text(a))
         );
     }
     let _ = writeln!(s, "</tbody>\n</table>\n</section>");

@@ -6,19 +6,21 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::advice::{Advice, Cost, EntryEffect, FindingRef, Recommendation, Strategy};
-use crate::analysis::{CutSet, DomainKind, EntryAvailability, Finding, Report, Spof};
+use crate::analysis::{AcceptedRisk, CutSet, DomainKind, EntryAvailability, Finding, Report, Spof};
 use crate::edit::Edit;
-use crate::model::Event;
+use crate::model::{Date, Event, Risk};
 
 /// `check --format json`: the keys of DESIGN §3 plus importance and statistics.
 #[derive(Serialize)]
 struct Json<'a> {
     model: &'a str,
     entries: &'a [EntryAvailability],
-    spofs: &'a [Spof],
-    order2: &'a [CutSet],
+    spofs: Vec<Listed<'a, Spof>>,
+    order2: Vec<Listed<'a, CutSet>>,
     order2_total: usize,
-    findings: &'a [Finding],
+    findings: Vec<Listed<'a, Finding>>,
+    /// Every accepted risk of the model with its standing (`holds`, `expired`, `stale`).
+    accepted: &'a [AcceptedRisk],
     recommendations: Vec<RecommendationJson<'a>>,
     /// SPOFs and findings whose fixes were not measured (the model is over the budget).
     recommendations_unmeasured: &'a [String],
@@ -26,6 +28,34 @@ struct Json<'a> {
     component_importance: &'a [crate::analysis::ComponentImportance],
     always_down: &'a [String],
     stats: &'a crate::analysis::Stats,
+}
+
+/// A SPOF, order-2 risk or finding, with `"accepted": {"reason", "until", "expired"}`
+/// when the model accepts it.
+#[derive(Serialize)]
+struct Listed<'a, T: Serialize> {
+    #[serde(flatten)]
+    item: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<AcceptanceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AcceptanceJson<'a> {
+    reason: &'a str,
+    until: Option<Date>,
+    expired: bool,
+}
+
+fn listed<'a, T: Serialize>(report: &'a Report, item: &'a T, risk: Option<Risk>) -> Listed<'a, T> {
+    let accepted = risk
+        .and_then(|r| report.acceptance(&r))
+        .map(|a| AcceptanceJson {
+            reason: &a.reason,
+            until: a.until,
+            expired: !a.holds(),
+        });
+    Listed { item, accepted }
 }
 
 /// One recommendation in `check --format json`: the keys of DESIGN §3 first.
@@ -77,10 +107,23 @@ pub fn check(report: &Report, advice: &Advice) -> String {
     let doc = Json {
         model: &report.model,
         entries: &report.entries,
-        spofs: &report.spofs,
-        order2: &report.order2,
+        spofs: report
+            .spofs
+            .iter()
+            .map(|p| listed(report, p, Some(p.risk())))
+            .collect(),
+        order2: report
+            .order2
+            .iter()
+            .map(|c| listed(report, c, c.risk()))
+            .collect(),
         order2_total: report.order2_total,
-        findings: &report.findings,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| listed(report, f, Some(f.risk())))
+            .collect(),
+        accepted: &report.accepted,
         recommendations: advice
             .recommendations
             .iter()

@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::{entry_effect, findings_text, unmeasured_text};
+use super::{
+    acceptance_mark, acceptance_text, count_with_accepted, entry_effect, findings_text,
+    unmeasured_text,
+};
 use crate::advice::Advice;
 use crate::analysis::Report;
 use crate::format::{
@@ -41,7 +44,7 @@ pub(crate) fn tables(s: &mut String, report: &Report, advice: &Advice) {
     let _ = writeln!(
         s,
         "\n## Single points of failure ({})\n",
-        report.spofs.len()
+        count_with_accepted(report.spofs.len(), report.unaccepted_spofs())
     );
     if report.spofs.is_empty() {
         let _ = writeln!(s, "None.");
@@ -51,16 +54,21 @@ pub(crate) fn tables(s: &mut String, report: &Report, advice: &Advice) {
         for p in &report.spofs {
             let _ = writeln!(
                 s,
-                "| {} | `{}` | {} | {} ({}) |",
+                "| {} | `{}`{} | {} | {} ({}) |",
                 p.kind.as_str(),
                 md(&p.id),
+                mark(acceptance_mark(report, Some(p.risk()))),
                 md(&p.takes_down.join(", ")),
                 p.blast_radius.len(),
                 md(&p.blast_radius.join(", "))
             );
         }
     }
-    let _ = writeln!(s, "\n## Order-2 risks ({})\n", report.order2_total);
+    let _ = writeln!(
+        s,
+        "\n## Order-2 risks ({})\n",
+        count_with_accepted(report.order2_total, report.unaccepted_order2())
+    );
     if report.order2.is_empty() {
         let _ = writeln!(s, "None.");
     } else {
@@ -69,9 +77,10 @@ pub(crate) fn tables(s: &mut String, report: &Report, advice: &Advice) {
         for c in &report.order2 {
             let _ = writeln!(
                 s,
-                "| `{}` + `{}` | {} |",
+                "| `{}` + `{}`{} | {} |",
                 md(&c.events[0]),
                 md(&c.events[1]),
+                mark(acceptance_mark(report, c.risk())),
                 md(&c.takes_down.join(", "))
             );
         }
@@ -87,12 +96,24 @@ pub(crate) fn tables(s: &mut String, report: &Report, advice: &Advice) {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "- **{}** `{}` ({}): {}",
+            "- **{}** `{}` ({}): {}{}",
             f.rule,
             md(&f.target),
             f.severity.as_str(),
-            md(&f.message)
+            md(&f.message),
+            mark(acceptance_mark(report, Some(f.risk())))
         );
+    }
+    if !report.accepted.is_empty() {
+        let _ = writeln!(s, "\n## Accepted risks ({})\n", report.accepted.len());
+        for a in &report.accepted {
+            let _ = writeln!(
+                s,
+                "- `{}`: {}",
+                md(&a.risk.to_string()),
+                md(&acceptance_text(a))
+            );
+        }
     }
     recommendations_markdown(s, advice);
 }
@@ -164,4 +185,9 @@ fn recommendations_markdown(s: &mut String, advice: &Advice) {
 /// Escape text for a Markdown table cell.
 pub(crate) fn md(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// ` *(accepted)*` after an accepted item; nothing otherwise.
+fn mark(mark: Option<&str>) -> String {
+    mark.map(|m| format!(" *({m})*")).unwrap_or_default()
 }

@@ -2,17 +2,20 @@
 //! the sentences they share with the review exports. Text only; never writes a file.
 
 pub mod chaos;
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod ranking;
+pub mod sarif;
 pub mod text;
 pub mod whatif;
 
 use std::fmt::Write as _;
 
 use crate::advice::{EntryEffect, FindingRef};
-use crate::analysis::{EntryAvailability, Report};
+use crate::analysis::{AcceptedRisk, EntryAvailability, Report, Status};
 use crate::format::{degraded, duration, full_service_clause, percent, percents};
+use crate::model::Risk;
 
 /// The numbers a review leads with: `6 SPOFs · Web users 99.35 % (2.4 days down per
 /// year), full service 98.70 % (3.5 days degraded)`.
@@ -32,6 +35,37 @@ pub fn headline(report: &Report) -> String {
         )
     }));
     parts.join(" · ")
+}
+
+/// An accepted risk's standing in words: `accepted until 2027-06-30: migrating in Q2`,
+/// `accepted: …`, `acceptance expired on 2026-06-30: …` or `stale (no longer found): …`.
+pub fn acceptance_text(a: &AcceptedRisk) -> String {
+    let standing = match (a.status, a.until) {
+        (Status::Holds, Some(until)) => format!("accepted until {until}"),
+        (Status::Holds, None) => "accepted".to_owned(),
+        (Status::Expired, Some(until)) => format!("acceptance expired on {until}"),
+        (Status::Expired, None) => "acceptance expired".to_owned(),
+        (Status::Stale, _) => "stale (no longer found)".to_owned(),
+    };
+    format!("{standing}: {}", a.reason)
+}
+
+/// The short mark beside an accepted item in a list: `accepted` or `acceptance expired`.
+pub fn acceptance_mark(report: &Report, risk: Option<Risk>) -> Option<&'static str> {
+    let a = report.acceptance(&risk?)?;
+    Some(if a.holds() {
+        "accepted"
+    } else {
+        "acceptance expired"
+    })
+}
+
+/// `3 SPOFs, 1 accepted`: a count with how many of them are accepted.
+pub fn count_with_accepted(total: usize, unaccepted: usize) -> String {
+    match total - unaccepted.min(total) {
+        0 => total.to_string(),
+        k => format!("{total}, {k} accepted"),
+    }
 }
 
 /// The note on problems left unmeasured, naming the first few.

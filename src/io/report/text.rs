@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::{degraded_text, entry_effect, findings_text, table, unmeasured_text};
+use super::{
+    acceptance_mark, acceptance_text, count_with_accepted, degraded_text, entry_effect,
+    findings_text, table, unmeasured_text,
+};
 use crate::advice::{Advice, EntryEffect, Recommendation, Skipped, Unfixable};
 use crate::analysis::Report;
 use crate::format::{
@@ -47,7 +50,11 @@ pub fn check(report: &Report, advice: &Advice) -> String {
         &rows,
     );
 
-    let _ = writeln!(s, "\nSPOFs ({})", report.spofs.len());
+    let _ = writeln!(
+        s,
+        "\nSPOFs ({})",
+        count_with_accepted(report.spofs.len(), report.unaccepted_spofs())
+    );
     if report.spofs.is_empty() {
         let _ = writeln!(
             s,
@@ -60,7 +67,7 @@ pub fn check(report: &Report, advice: &Advice) -> String {
             .map(|p| {
                 [
                     p.kind.as_str().to_owned(),
-                    p.id.clone(),
+                    marked(&p.id, acceptance_mark(report, Some(p.risk()))),
                     p.takes_down.join(", "),
                     p.blast_radius.len().to_string(),
                 ]
@@ -69,11 +76,20 @@ pub fn check(report: &Report, advice: &Advice) -> String {
         table(&mut s, &["kind", "id", "takes down", "blast radius"], &rows);
     }
 
-    let _ = writeln!(s, "\nOrder-2 risks ({})", report.order2_total);
+    let _ = writeln!(
+        s,
+        "\nOrder-2 risks ({})",
+        count_with_accepted(report.order2_total, report.unaccepted_order2())
+    );
     let rows: Vec<[String; 2]> = report
         .order2
         .iter()
-        .map(|c| [c.events.join(" + "), c.takes_down.join(", ")])
+        .map(|c| {
+            [
+                marked(&c.events.join(" + "), acceptance_mark(report, c.risk())),
+                c.takes_down.join(", "),
+            ]
+        })
         .collect();
     if !rows.is_empty() {
         table(&mut s, &["events", "take down"], &rows);
@@ -86,14 +102,31 @@ pub fn check(report: &Report, advice: &Advice) -> String {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "  {:<7} {:<20} {}",
+            "  {:<7} {:<20} {}{}",
             f.severity.as_str(),
             f.rule,
-            f.message
+            f.message,
+            acceptance_mark(report, Some(f.risk()))
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
         );
+    }
+    if !report.accepted.is_empty() {
+        let _ = writeln!(s, "\nAccepted risks ({})", report.accepted.len());
+        for a in &report.accepted {
+            let _ = writeln!(s, "  {}  {}", a.risk, acceptance_text(a));
+        }
     }
     recommendations_text(&mut s, advice);
     s
+}
+
+/// `db (accepted)`: an item's text with its acceptance mark.
+fn marked(text: &str, mark: Option<&str>) -> String {
+    match mark {
+        Some(m) => format!("{text} ({m})"),
+        None => text.to_owned(),
+    }
 }
 
 fn recommendations_text(s: &mut String, advice: &Advice) {
