@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use egui::{Button, RichText, Ui};
+use strum::IntoEnumIterator;
 
 use super::action::Action;
 use super::app::{Dialog, Pending, SpofApp, plural};
-use super::command::Command;
+use super::command::{Command, Menu};
 use super::files::{PickerKind, SAMPLES};
 use super::look::{AMBER, RED, glyph};
 use super::transfer::import_notes_dialog_ui;
@@ -58,65 +59,45 @@ impl SpofApp {
     pub(super) fn menu_bar_ui(&mut self, ui: &mut Ui) {
         egui::Panel::top("menu_bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
-                ui.menu_button("File", |ui| self.file_menu_ui(ui));
-                ui.menu_button("Edit", |ui| {
-                    for c in [
-                        Command::Undo,
-                        Command::Redo,
-                        Command::Copy,
-                        Command::Paste,
-                        Command::Duplicate,
-                        Command::Delete,
-                        Command::Rename,
-                        Command::SelectAll,
-                        Command::Connect,
-                        Command::ToggleDependencyKind,
-                        Command::MakeRedundant,
-                        Command::ModelProperties,
-                    ] {
-                        self.command_button(ui, c);
-                    }
-                });
-                ui.menu_button("View", |ui| {
-                    for c in [
-                        Command::FitView,
-                        Command::ZoomIn,
-                        Command::ZoomOut,
-                        Command::TogglePalette,
-                        Command::ToggleInspector,
-                        Command::ToggleAnalysis,
-                        Command::Presentation,
-                    ] {
-                        self.command_button(ui, c);
-                    }
-                    ui.separator();
-                    egui::widgets::global_theme_preference_buttons(ui);
-                });
-                ui.menu_button("Analysis", |ui| {
-                    for c in [
-                        Command::ToggleWhatIf,
-                        Command::KnockOutSelection,
-                        Command::ResetWhatIf,
-                        Command::Reanalyse,
-                        Command::CancelAnalysis,
-                        Command::ApplyAllFixes,
-                        Command::ChaosExperiment,
-                    ] {
-                        self.command_button(ui, c);
-                    }
-                });
-                ui.menu_button("Help", |ui| {
-                    self.command_button(ui, Command::Shortcuts);
-                    self.command_button(ui, Command::About);
-                });
+                for menu in Menu::iter() {
+                    ui.menu_button(menu.label(), |ui| self.menu_ui(ui, menu));
+                }
             });
         });
     }
 
-    fn file_menu_ui(&mut self, ui: &mut Ui) {
-        self.command_button(ui, Command::New);
-        self.command_button(ui, Command::Open);
-        self.command_button(ui, Command::OpenPath);
+    /// The commands the table puts in `menu`, a line between groups.
+    fn menu_ui(&mut self, ui: &mut Ui, menu: Menu) {
+        let mut last = None;
+        for (command, group) in Command::in_menu(menu) {
+            if let Some(before) = last
+                && before != group
+            {
+                self.after_group_ui(ui, menu, before);
+                ui.separator();
+            }
+            last = Some(group);
+            self.command_button(ui, command);
+        }
+        if let Some(group) = last {
+            self.after_group_ui(ui, menu, group);
+        }
+    }
+
+    /// Entries that are not commands, after a group of commands: the samples and recent
+    /// files under Open, the theme under View.
+    fn after_group_ui(&mut self, ui: &mut Ui, menu: Menu, group: u8) {
+        match (menu, group) {
+            (Menu::File, 0) => self.open_lists_ui(ui),
+            (Menu::View, 0) => {
+                ui.separator();
+                egui::widgets::global_theme_preference_buttons(ui);
+            }
+            _ => {}
+        }
+    }
+
+    fn open_lists_ui(&mut self, ui: &mut Ui) {
         ui.menu_button("Open sample", |ui| {
             for (i, sample) in SAMPLES.iter().enumerate() {
                 if ui.button(sample.file).clicked() {
@@ -135,14 +116,6 @@ impl SpofApp {
                 }
             });
         });
-        ui.separator();
-        self.command_button(ui, Command::Save);
-        self.command_button(ui, Command::SaveAs);
-        ui.separator();
-        self.command_button(ui, Command::Import);
-        self.command_button(ui, Command::Export);
-        ui.separator();
-        self.command_button(ui, Command::Quit);
     }
 
     pub(super) fn palette_ui(&mut self, ui: &mut Ui) {
@@ -400,7 +373,7 @@ fn shortcuts_dialog_ui(ctx: &egui::Context) -> bool {
     let modal = egui::Modal::new(egui::Id::new("shortcuts_dialog")).show(ctx, |ui| {
         ui.heading("Keyboard shortcuts");
         egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-            for c in Command::ALL {
+            for c in Command::all() {
                 if c.shortcuts().is_empty() {
                     continue;
                 }
