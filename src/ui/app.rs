@@ -17,6 +17,7 @@ use super::present::PresentState;
 use super::scenarios::ScenariosState;
 use super::transfer::{Exporting, export_file_name};
 use super::worker::{Done, Job};
+use crate::advice;
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
@@ -978,15 +979,11 @@ impl SpofApp {
             )
         };
         c.entry = kind == ComponentKind::Client;
-        let mut p = at.unwrap_or_else(|| self.canvas.view_centre());
-        while model
-            .components
-            .iter()
-            .any(|o| (o.pos.0 - p.x).abs() < 10.0 && (o.pos.1 - p.y).abs() < 10.0)
-        {
-            p += egui::vec2(24.0, 24.0);
-        }
+        let p = at.unwrap_or_else(|| self.canvas.view_centre());
         c.pos = (p.x.round(), p.y.round());
+        let mut cards = [c];
+        advice::place_new_cards(model, &mut cards);
+        let [c] = cards;
         let label = format!("Add {}", kind.label());
         self.actions.push(Action::Edit {
             label,
@@ -1012,14 +1009,16 @@ impl SpofApp {
         }
     }
 
-    /// Paste copies with fresh ids, offset so they do not hide the originals; one undo step.
+    /// Paste copies with fresh ids, offset from the originals and clear of every card; one
+    /// undo step.
     fn paste(&mut self, clip: &Clipboard, verb: &str) {
         if clip.components.is_empty() {
             return;
         }
-        let mut scratch = self.doc.model().clone();
+        let model = self.doc.model();
+        let mut scratch = model.clone();
         let mut renamed = std::collections::HashMap::new();
-        let mut edits = Vec::new();
+        let mut copies = Vec::new();
         for c in &clip.components {
             let id = scratch.fresh_id(&c.id);
             let mut copy = c.clone();
@@ -1027,8 +1026,10 @@ impl SpofApp {
             copy.pos = (c.pos.0 + 40.0, c.pos.1 + 40.0);
             scratch.components.push(copy.clone());
             renamed.insert(c.id.clone(), id);
-            edits.push(Edit::AddComponent(copy));
+            copies.push(copy);
         }
+        advice::place_new_cards(model, &mut copies);
+        let mut edits: Vec<Edit> = copies.into_iter().map(Edit::AddComponent).collect();
         for d in &clip.dependencies {
             if let (Some(f), Some(t)) = (renamed.get(&d.from), renamed.get(&d.to)) {
                 edits.push(Edit::AddDependency(Dependency {
