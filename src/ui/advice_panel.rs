@@ -8,14 +8,14 @@ use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
 use super::analysis_panel::{ROWS, more};
-use super::app::{DocKey, SpofApp, plural, same_analysis_input};
+use super::app::{DocKey, SpofApp};
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
 use super::preview::Preview;
 use super::worker::Job;
 use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
 use crate::analysis::Report;
-use crate::format::{cost_text, duration, joined, nines, percent, percents};
+use crate::format::{cost_text, duration, joined, nines, percent, percents, plural};
 use crate::model::Model;
 
 /// The recommendations job, the Apply all job and the hovered row.
@@ -102,7 +102,7 @@ impl SpofApp {
     fn advice_after_moves(&self, model: &Model) -> Option<Advice> {
         let latest = self.advice.job.latest()?;
         let (made_key, made_model) = self.advice.made_for.as_ref()?;
-        (*made_key == latest.key && same_analysis_input(made_model, model))
+        (*made_key == latest.key && made_model.same_analysis_input(model))
             .then(|| latest.value.follow_moves(made_model, model))
     }
 

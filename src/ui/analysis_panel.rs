@@ -9,7 +9,7 @@ use super::charts::charts_ui;
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
 use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
-use crate::format::{duration, nines, percent};
+use crate::format::{availability_text, duration, full_service_text, nines, percent};
 use crate::io::report::ranking::importance_ranking;
 use crate::model::{Event, Model};
 
@@ -317,15 +317,7 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                 ui.label(RichText::new(&e.name).strong())
                     .on_hover_text(&e.id);
                 ui.vertical(|ui| {
-                    let availability = if e.exact {
-                        percent(e.availability)
-                    } else {
-                        format!(
-                            "{} ± {:.2e} (estimate)",
-                            percent(e.availability),
-                            e.error_bound
-                        )
-                    };
+                    let availability = availability_text(e);
                     ui.label(
                         RichText::new(format!("{availability}   {}", nines(e.availability)))
                             .size(15.0),
@@ -334,7 +326,7 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                         "{} / year down",
                         duration(e.downtime_minutes_per_year)
                     ));
-                    ui.weak(full_service_text(e)).on_hover_text(
+                    ui.weak(full_service_line(e)).on_hover_text(
                         "Full service: every component the entry reaches, through hard and soft \
                          dependencies, is up. Degraded: the entry is up but some of them are not.",
                     );
@@ -346,18 +338,10 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
 }
 
 /// `full service 98.70 % · 2.3 days / year degraded`, with the error bound of an estimate.
-pub(super) fn full_service_text(e: &EntryAvailability) -> String {
-    let full = if e.exact {
-        percent(e.full_service_availability)
-    } else {
-        format!(
-            "{} ± {:.2e} (estimate)",
-            percent(e.full_service_availability),
-            e.full_service_error_bound
-        )
-    };
+fn full_service_line(e: &EntryAvailability) -> String {
     format!(
-        "full service {full} · {} / year degraded",
+        "full service {} · {} / year degraded",
+        full_service_text(e),
         duration(e.degraded_minutes_per_year)
     )
 }

@@ -21,6 +21,7 @@ use crate::advice;
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
+use crate::format::plural;
 use crate::io::import::Imported;
 use crate::model::{
     self, Component, ComponentKind, Dependency, DependencyKind, Event, LoadError, Model,
@@ -341,7 +342,7 @@ impl SpofApp {
                     let same = self
                         .analysis
                         .latest()
-                        .is_some_and(|d| same_analysis_input(&d.value.model, self.doc.model()));
+                        .is_some_and(|d| d.value.model.same_analysis_input(self.doc.model()));
                     if !same {
                         self.known_different.0 = Some((from, key));
                     }
@@ -372,7 +373,7 @@ impl SpofApp {
                     Some(from) if self.known_different.1 != Some((from, key)) => {
                         let same = from == key
                             || self.whatif.latest().is_some_and(|d| {
-                                same_analysis_input(&d.value.model, self.doc.model())
+                                d.value.model.same_analysis_input(self.doc.model())
                             });
                         if !same {
                             self.known_different.1 = Some((from, key));
@@ -740,7 +741,7 @@ impl SpofApp {
                         DependencyKind::Hard => DependencyKind::Soft,
                         DependencyKind::Soft => DependencyKind::Hard,
                     };
-                    let label = format!("Make {from} ➡ {to} {}", kind_word(kind));
+                    let label = format!("Make {from} ➡ {to} {}", kind.as_str());
                     self.edit(&label, &[Edit::SetDependencyKind { from, to, kind }]);
                 }
             }
@@ -1134,99 +1135,5 @@ impl eframe::App for SpofApp {
     /// A clean close: the unsaved work was saved or deliberately dropped by now.
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.autosave.finish();
-    }
-}
-
-pub(super) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn kind_word(kind: DependencyKind) -> &'static str {
-    match kind {
-        DependencyKind::Hard => "hard",
-        DependencyKind::Soft => "soft",
-    }
-}
-
-/// Whether two models analyse the same: equal but for canvas positions and scenarios,
-/// which no analysis reads (moving and editing scenarios are free).
-pub(super) fn same_analysis_input(a: &Model, b: &Model) -> bool {
-    let Model {
-        format,
-        name,
-        description,
-        defaults,
-        regions,
-        components,
-        dependencies,
-        scenarios: _,
-    } = a;
-    *format == b.format
-        && *name == b.name
-        && *description == b.description
-        && *defaults == b.defaults
-        && *regions == b.regions
-        && *dependencies == b.dependencies
-        && components.len() == b.components.len()
-        && components.iter().zip(&b.components).all(|(x, y)| {
-            let Component {
-                id,
-                name,
-                kind,
-                entry,
-                replicas,
-                min_healthy,
-                zones,
-                needs,
-                replication,
-                availability,
-                monitored,
-                failover,
-                mtbf_hours,
-                common_cause,
-                pos: _,
-                notes,
-            } = x;
-            *id == y.id
-                && *name == y.name
-                && *kind == y.kind
-                && *entry == y.entry
-                && *replicas == y.replicas
-                && *min_healthy == y.min_healthy
-                && *zones == y.zones
-                && *needs == y.needs
-                && *replication == y.replication
-                && *availability == y.availability
-                && *monitored == y.monitored
-                && *failover == y.failover
-                && *mtbf_hours == y.mtbf_hours
-                && *common_cause == y.common_cause
-                && *notes == y.notes
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn moving_a_component_keeps_the_analysis_input() {
-        let model = model::from_str(SAMPLES[0].text, "s").unwrap_or_default();
-        let mut moved = model.clone();
-        moved.components[0].pos = (1.0, 2.0);
-        assert!(same_analysis_input(&model, &moved));
-        moved.components[0].replicas = 5;
-        assert!(!same_analysis_input(&model, &moved));
-    }
-
-    #[test]
-    fn editing_scenarios_keeps_the_analysis_input() {
-        let model = model::from_str(SAMPLES[0].text, "s").unwrap_or_default();
-        let mut edited = model.clone();
-        edited.scenarios.push(Scenario {
-            name: "new".to_owned(),
-            fail: vec![Event::Component("db".to_owned())],
-        });
-        assert!(same_analysis_input(&model, &edited));
     }
 }

@@ -4,10 +4,11 @@
 use egui::{Button, DragValue, Id, Ui, WidgetInfo, WidgetType};
 
 use super::action::Action;
-use super::app::{SpofApp, plural};
+use super::app::SpofApp;
 use super::command::Command;
 use super::look::zone_colour;
 use crate::edit::Edit;
+use crate::format::plural;
 use crate::model::{
     Component, ComponentKind, DependencyKind, Event, Model, Needs, Region, Replication, Zone,
 };

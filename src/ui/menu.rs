@@ -7,11 +7,12 @@ use egui::{Button, RichText, Ui};
 use strum::IntoEnumIterator;
 
 use super::action::Action;
-use super::app::{Dialog, Pending, SpofApp, plural};
+use super::app::{Dialog, Pending, SpofApp};
 use super::command::{Command, Menu};
 use super::files::{PickerKind, SAMPLES};
 use super::look::{AMBER, RED, glyph};
 use super::transfer::import_notes_dialog_ui;
+use crate::format::plural;
 use crate::model::ComponentKind;
 
 impl SpofApp {

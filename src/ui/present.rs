@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
-use super::app::{SpofApp, plural};
+use super::app::SpofApp;
 use super::canvas::{CanvasSelection, Overlay};
 use super::look::{AMBER, DOT, GREEN, RED};
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
-use crate::format::{availability_text, duration, joined, nines, percents};
+use crate::format::{availability_text, duration, joined, nines, percents, plural};
 use crate::model::{Event, Model};
 
 /// Recommendations shown as slides, best first.

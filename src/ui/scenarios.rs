@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use super::app::{DocKey, SpofApp, same_analysis_input};
+use super::app::{DocKey, SpofApp};
 use super::look::{AMBER, RED};
 use super::worker::Job;
 use crate::analysis::{self, WhatIf};
@@ -62,7 +62,7 @@ impl SpofApp {
         // Moving cards changes no outcome: keep the table instead of computing it again.
         let moved_only = self.scenarios.job.latest().is_some_and(|d| {
             let (was, now) = (&d.value.model, self.doc.model());
-            was.scenarios == now.scenarios && same_analysis_input(was, now)
+            was.scenarios == now.scenarios && was.same_analysis_input(now)
         });
         if moved_only {
             self.scenarios.job.relabel(key);

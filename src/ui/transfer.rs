@@ -8,6 +8,7 @@ use super::worker::Job;
 use crate::analysis;
 use crate::analysis::scenario::Knockout;
 use crate::edit::Document;
+use crate::format::plural;
 use crate::io::export::{self, ExportError, ExportFormat, ExportOptions};
 use crate::io::import::{self, ImportFormat, Imported, UnknownFormat};
 use crate::model::{self, Event, LoadError, Model};
@@ -68,7 +69,7 @@ impl SpofApp {
         self.replace_document(Document::unsaved(model, None), None);
         let file = path.display().to_string();
         self.say(
-            format!("Imported {file}: {n} component{}", super::app::plural(n)),
+            format!("Imported {file}: {n} component{}", plural(n)),
             false,
         );
         if !notes.is_empty() {
