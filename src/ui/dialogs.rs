@@ -1,17 +1,18 @@
 //! The modal dialogs: unsaved changes, a file changed on disk, errors, recovery, import
 //! questions, the in-app path field, shortcuts and about; and what waits behind them. The
-//! buttons go on with the file flows; none changes the document directly.
+//! buttons answer with a choice the app carries out; none changes the document directly.
 
 use std::path::{Path, PathBuf};
 
 use egui::Button;
 
-use super::app::SpofApp;
+use super::action::Action;
 use super::autosave::recover_dialog_ui;
 use super::command::Command;
 use super::files::{PickerKind, SAMPLES};
 use super::look::RED;
-use crate::edit::recovery::FileStamp;
+use super::state::State;
+use crate::edit::recovery::{FileStamp, RecoveryCopy};
 use crate::io::import::{ImportFormat, Imported};
 use crate::model::{LoadError, Model};
 
@@ -59,189 +60,210 @@ pub enum Dialog {
     About,
 }
 
-impl SpofApp {
-    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut dialog) = self.dialog.take() else {
-            return;
-        };
-        let keep = match &mut dialog {
-            Dialog::Unsaved(next) => {
-                let next = next.clone();
-                self.unsaved_dialog_ui(ctx, next)
-            }
-            Dialog::LoadError(error) => load_error_dialog_ui(ctx, error),
-            Dialog::Failed { title, message } => failed_dialog_ui(ctx, title, message),
-            Dialog::ChangedOnDisk(path) => {
-                let path = path.clone();
-                self.changed_on_disk_dialog_ui(ctx, &path)
-            }
-            Dialog::Recover => self.recover_dialog_ui(ctx),
-            Dialog::ImportFormat { path, text } => self.import_format_dialog_ui(ctx, path, text),
-            Dialog::ImportNotes { file, notes } => import_notes_dialog_ui(ctx, file, notes),
-            Dialog::Path { kind, text } => self.path_dialog_ui(ctx, *kind, text),
-            Dialog::Shortcuts => shortcuts_dialog_ui(ctx),
-            Dialog::About => about_dialog_ui(ctx),
-        };
-        // A button inside may have opened another dialog (Save → Save as): that one wins.
-        if keep && self.dialog.is_none() {
-            self.dialog = Some(dialog);
+/// What a dialog's button asked for, carried out by the app once the dialogs are drawn.
+pub enum Choice {
+    /// Unsaved changes: save them, then go on.
+    Save(Pending),
+    /// Unsaved changes: drop them and go on.
+    Discard(Pending),
+    /// Changed on disk: write over it.
+    Overwrite(PathBuf),
+    /// Changed on disk: save somewhere else.
+    SaveAs,
+    /// Changed on disk: do not save after all.
+    CancelSave,
+    RestoreCopy,
+    DiscardCopy,
+    /// A YAML file read as the format the user named.
+    ImportAs {
+        path: PathBuf,
+        text: String,
+        format: ImportFormat,
+    },
+}
+
+/// A dialog after this frame.
+#[must_use]
+pub enum Answer {
+    Open,
+    Closed,
+    Chose(Choice),
+}
+
+impl Answer {
+    fn open_if(keep: bool) -> Self {
+        if keep { Self::Open } else { Self::Closed }
+    }
+}
+
+/// Draw `dialog`, reading `state` and the recovery copy `offered`; the path field pushes
+/// its action to `actions`, the other buttons answer with a [`Choice`].
+pub fn dialog_ui(
+    ctx: &egui::Context,
+    dialog: &mut Dialog,
+    state: &State,
+    offered: Option<&RecoveryCopy>,
+    actions: &mut Vec<Action>,
+) -> Answer {
+    match dialog {
+        Dialog::Unsaved(next) => unsaved_dialog_ui(ctx, state, next),
+        Dialog::LoadError(error) => Answer::open_if(load_error_dialog_ui(ctx, error)),
+        Dialog::Failed { title, message } => Answer::open_if(failed_dialog_ui(ctx, title, message)),
+        Dialog::ChangedOnDisk(path) => changed_on_disk_dialog_ui(ctx, path),
+        Dialog::Recover => match offered.map(|copy| recover_dialog_ui(ctx, copy)) {
+            None => Answer::Closed,
+            Some(None) => Answer::Open,
+            Some(Some(true)) => Answer::Chose(Choice::RestoreCopy),
+            Some(Some(false)) => Answer::Chose(Choice::DiscardCopy),
+        },
+        Dialog::ImportFormat { path, text } => import_format_dialog_ui(ctx, path, text),
+        Dialog::ImportNotes { file, notes } => {
+            Answer::open_if(import_notes_dialog_ui(ctx, file, notes))
         }
-    }
-
-    fn unsaved_dialog_ui(&mut self, ctx: &egui::Context, next: Pending) -> bool {
-        let mut keep = true;
-        let modal = egui::Modal::new(egui::Id::new("unsaved_dialog")).show(ctx, |ui| {
-            ui.set_max_width(460.0);
-            ui.heading("Unsaved changes");
-            ui.label(format!(
-                "{} has changes that are not saved. Save them before you {}?",
-                self.state.document_label(),
-                next.describe()
-            ));
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
-                    keep = false;
-                    self.save_then(next.clone(), ctx);
-                }
-                if ui.button("Discard changes").clicked() {
-                    keep = false;
-                    self.proceed(next.clone(), ctx);
-                }
-                if ui.button("Cancel").clicked() {
-                    keep = false;
-                }
-            });
-        });
-        keep && !modal.should_close()
-    }
-
-    fn changed_on_disk_dialog_ui(&mut self, ctx: &egui::Context, path: &Path) -> bool {
-        let mut keep = true;
-        let modal = egui::Modal::new(egui::Id::new("changed_on_disk_dialog")).show(ctx, |ui| {
-            ui.set_max_width(480.0);
-            ui.heading("Changed on disk");
-            let file = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            ui.label(format!("{file} was changed on disk since you opened it"));
-            ui.weak("Overwrite replaces those changes with this model.");
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Overwrite").clicked() {
-                    keep = false;
-                    self.save_now(path, ctx);
-                }
-                if ui.button(Command::SaveAs.label()).clicked() {
-                    keep = false;
-                    self.start_picker(PickerKind::SaveAs, ctx);
-                }
-                if ui.button("Cancel").clicked() {
-                    keep = false;
-                    self.cancel_after_save();
-                }
-            });
-        });
-        if modal.should_close() {
-            keep = false;
-            self.cancel_after_save();
+        Dialog::Path { kind, text } => {
+            Answer::open_if(path_dialog_ui(ctx, state, *kind, text, actions))
         }
-        keep
+        Dialog::Shortcuts => Answer::open_if(shortcuts_dialog_ui(ctx)),
+        Dialog::About => Answer::open_if(about_dialog_ui(ctx)),
     }
+}
 
-    fn path_dialog_ui(&mut self, ctx: &egui::Context, kind: PickerKind, text: &mut String) -> bool {
-        let mut keep = true;
-        let modal = egui::Modal::new(egui::Id::new("path_dialog")).show(ctx, |ui| {
-            ui.set_min_width(480.0);
-            let (title, verb) = kind.title_and_verb();
-            ui.heading(title);
-            ui.label(kind.prompt());
-            let field = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
-            if !field.has_focus() && !field.lost_focus() {
-                field.request_focus();
+fn unsaved_dialog_ui(ctx: &egui::Context, state: &State, next: &Pending) -> Answer {
+    let mut answer = Answer::Open;
+    let modal = egui::Modal::new(egui::Id::new("unsaved_dialog")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "{} has changes that are not saved. Save them before you {}?",
+            state.document_label(),
+            next.describe()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                answer = Answer::Chose(Choice::Save(next.clone()));
             }
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if kind == PickerKind::Open && !self.state.settings.recent.is_empty() {
-                ui.add_space(4.0);
-                ui.weak("Recent:");
-                for path in &self.state.settings.recent {
-                    if ui.link(path.display().to_string()).clicked() {
-                        *text = path.display().to_string();
-                    }
-                }
+            if ui.button("Discard changes").clicked() {
+                answer = Answer::Chose(Choice::Discard(next.clone()));
             }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let go = ui
-                    .add_enabled(!text.trim().is_empty(), Button::new(verb))
-                    .clicked();
-                if (go || entered) && !text.trim().is_empty() {
-                    let path = std::path::PathBuf::from(text.trim());
-                    self.actions.push(kind.action(path));
-                    keep = false;
-                }
-                if ui.button("Cancel").clicked() {
-                    keep = false;
-                }
-            });
+            if ui.button("Cancel").clicked() {
+                answer = Answer::Closed;
+            }
         });
-        keep && !modal.should_close()
+    });
+    match answer {
+        Answer::Open if modal.should_close() => Answer::Closed,
+        answer => answer,
     }
+}
 
-    /// Restore or discard the newest copy left behind; the dialog stays while more are offered.
-    fn recover_dialog_ui(&mut self, ctx: &egui::Context) -> bool {
-        let Some(copy) = self.autosave.offered() else {
-            return false;
-        };
-        match recover_dialog_ui(ctx, copy) {
-            Some(true) => {
-                self.restore_offered(ctx);
-                false
+fn changed_on_disk_dialog_ui(ctx: &egui::Context, path: &Path) -> Answer {
+    let mut answer = Answer::Open;
+    let modal = egui::Modal::new(egui::Id::new("changed_on_disk_dialog")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading("Changed on disk");
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        ui.label(format!("{file} was changed on disk since you opened it"));
+        ui.weak("Overwrite replaces those changes with this model.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Overwrite").clicked() {
+                answer = Answer::Chose(Choice::Overwrite(path.to_owned()));
             }
-            Some(false) => match self.autosave.discard_offered() {
-                Ok(more) => more,
-                Err(e) => {
-                    self.state.say(e, true);
-                    self.autosave.offered().is_some()
-                }
-            },
-            None => true,
+            if ui.button(Command::SaveAs.label()).clicked() {
+                answer = Answer::Chose(Choice::SaveAs);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Answer::Chose(Choice::CancelSave);
+            }
+        });
+    });
+    if modal.should_close() {
+        answer = Answer::Chose(Choice::CancelSave);
+    }
+    answer
+}
+
+fn path_dialog_ui(
+    ctx: &egui::Context,
+    state: &State,
+    kind: PickerKind,
+    text: &mut String,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut keep = true;
+    let modal = egui::Modal::new(egui::Id::new("path_dialog")).show(ctx, |ui| {
+        ui.set_min_width(480.0);
+        let (title, verb) = kind.title_and_verb();
+        ui.heading(title);
+        ui.label(kind.prompt());
+        let field = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
+        if !field.has_focus() && !field.lost_focus() {
+            field.request_focus();
         }
-    }
-
-    /// A YAML file that names neither compose nor Kubernetes keys: the user says which.
-    pub(super) fn import_format_dialog_ui(
-        &mut self,
-        ctx: &egui::Context,
-        path: &Path,
-        text: &str,
-    ) -> bool {
-        let mut keep = true;
-        let modal = egui::Modal::new(egui::Id::new("import_format_dialog")).show(ctx, |ui| {
-            ui.set_max_width(480.0);
-            ui.heading("Which kind of YAML?");
-            ui.label(format!(
-                "{} has neither `services:` nor `apiVersion:` or `kind:` at the top level.",
-                path.display()
-            ));
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                for (label, format) in [
-                    ("Docker Compose", ImportFormat::Compose),
-                    ("Kubernetes", ImportFormat::K8s),
-                ] {
-                    if ui.button(label).clicked() {
-                        keep = false;
-                        self.import_text(path, text, format, ctx);
-                    }
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if kind == PickerKind::Open && !state.settings.recent.is_empty() {
+            ui.add_space(4.0);
+            ui.weak("Recent:");
+            for path in &state.settings.recent {
+                if ui.link(path.display().to_string()).clicked() {
+                    *text = path.display().to_string();
                 }
-                if ui.button("Cancel").clicked() {
-                    keep = false;
-                }
-            });
+            }
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let go = ui
+                .add_enabled(!text.trim().is_empty(), Button::new(verb))
+                .clicked();
+            if (go || entered) && !text.trim().is_empty() {
+                let path = PathBuf::from(text.trim());
+                actions.push(kind.action(path));
+                keep = false;
+            }
+            if ui.button("Cancel").clicked() {
+                keep = false;
+            }
         });
-        keep && !modal.should_close()
+    });
+    keep && !modal.should_close()
+}
+
+/// A YAML file that names neither compose nor Kubernetes keys: the user says which.
+fn import_format_dialog_ui(ctx: &egui::Context, path: &Path, text: &str) -> Answer {
+    let mut answer = Answer::Open;
+    let modal = egui::Modal::new(egui::Id::new("import_format_dialog")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading("Which kind of YAML?");
+        ui.label(format!(
+            "{} has neither `services:` nor `apiVersion:` or `kind:` at the top level.",
+            path.display()
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            for (label, format) in [
+                ("Docker Compose", ImportFormat::Compose),
+                ("Kubernetes", ImportFormat::K8s),
+            ] {
+                if ui.button(label).clicked() {
+                    answer = Answer::Chose(Choice::ImportAs {
+                        path: path.to_owned(),
+                        text: text.to_owned(),
+                        format,
+                    });
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Answer::Closed;
+            }
+        });
+    });
+    match answer {
+        Answer::Open if modal.should_close() => Answer::Closed,
+        answer => answer,
     }
 }
 

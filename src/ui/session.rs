@@ -9,7 +9,7 @@ use egui::ViewportCommand;
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
-use super::dialogs::{Dialog, Pending};
+use super::dialogs::{Answer, Choice, Dialog, Pending, dialog_ui};
 use super::files::{Picked, Picker, PickerKind, SAMPLES};
 use super::state::Selection;
 use super::transfer::export_file_name;
@@ -30,7 +30,7 @@ impl SpofApp {
         }
     }
 
-    pub(super) fn proceed(&mut self, next: Pending, ctx: &egui::Context) {
+    fn proceed(&mut self, next: Pending, ctx: &egui::Context) {
         match next {
             Pending::New => self.replace_document(Document::new(Model::default(), None), None),
             Pending::Open(model, path, disk) => {
@@ -49,7 +49,7 @@ impl SpofApp {
     }
 
     /// From the unsaved-changes prompt: save, then go on with `next`.
-    pub(super) fn save_then(&mut self, next: Pending, ctx: &egui::Context) {
+    fn save_then(&mut self, next: Pending, ctx: &egui::Context) {
         self.after_save = Some(next);
         self.run(Command::Save, ctx);
     }
@@ -78,7 +78,7 @@ impl SpofApp {
 
     /// Put `doc` in place of the document; its recovery copy goes (the old work was saved
     /// or deliberately dropped), and so does everything known about the old one.
-    pub(super) fn replace_document(&mut self, doc: Document, sample: Option<&'static str>) {
+    fn replace_document(&mut self, doc: Document, sample: Option<&'static str>) {
         let s = &mut self.state;
         s.doc = doc;
         s.disk = None;
@@ -113,7 +113,7 @@ impl SpofApp {
     }
 
     /// Save to `path` whatever is there; what waited for the save goes on only if it worked.
-    pub(super) fn save_now(&mut self, path: &Path, ctx: &egui::Context) {
+    fn save_now(&mut self, path: &Path, ctx: &egui::Context) {
         if self.save_to(path) {
             if let Some(next) = self.after_save.take() {
                 self.proceed(next, ctx);
@@ -150,7 +150,7 @@ impl SpofApp {
     }
 
     /// Drop what waited for a save: the save was cancelled.
-    pub(super) fn cancel_after_save(&mut self) {
+    fn cancel_after_save(&mut self) {
         self.after_save = None;
     }
 
@@ -236,13 +236,7 @@ impl SpofApp {
     }
 
     /// Import `text` as `format`; errors go to the error dialog and leave the model alone.
-    pub(super) fn import_text(
-        &mut self,
-        path: &Path,
-        text: &str,
-        format: ImportFormat,
-        ctx: &egui::Context,
-    ) {
+    fn import_text(&mut self, path: &Path, text: &str, format: ImportFormat, ctx: &egui::Context) {
         match import::import(format, text, &path.display().to_string()) {
             Ok(imported) => self.guard(Pending::Import(Box::new(imported), path.to_owned()), ctx),
             Err(error) => self.dialog = Some(Dialog::LoadError(error)),
@@ -304,6 +298,48 @@ impl SpofApp {
         });
     }
 
+    // ----- the dialogs -----
+
+    /// Draw the open dialog, then carry out what its buttons chose.
+    pub(super) fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        let offered = self.autosave.offered();
+        match dialog_ui(ctx, &mut dialog, &self.state, offered, &mut self.actions) {
+            Answer::Open => self.dialog = Some(dialog),
+            Answer::Closed => {}
+            Answer::Chose(choice) => self.choose(choice, ctx),
+        }
+    }
+
+    fn choose(&mut self, choice: Choice, ctx: &egui::Context) {
+        match choice {
+            Choice::Save(next) => self.save_then(next, ctx),
+            Choice::Discard(next) => self.proceed(next, ctx),
+            Choice::Overwrite(path) => self.save_now(&path, ctx),
+            Choice::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
+            Choice::CancelSave => self.cancel_after_save(),
+            Choice::RestoreCopy => self.restore_offered(ctx),
+            Choice::DiscardCopy => {
+                let more = match self.autosave.discard_offered() {
+                    Ok(more) => more,
+                    Err(e) => {
+                        self.state.say(e, true);
+                        self.autosave.offered().is_some()
+                    }
+                };
+                // The next copy left behind is offered in turn.
+                if more && self.dialog.is_none() {
+                    self.dialog = Some(Dialog::Recover);
+                }
+            }
+            Choice::ImportAs { path, text, format } => {
+                self.import_text(&path, &text, format, ctx);
+            }
+        }
+    }
+
     // ----- recovery -----
 
     /// Write a recovery copy when the unsaved content has been quiet long enough.
@@ -315,7 +351,7 @@ impl SpofApp {
 
     /// Open the offered copy as an unsaved document on its original path, safe in this
     /// editor's own copy before the old one goes. Other copies wait for the next start.
-    pub(super) fn restore_offered(&mut self, ctx: &egui::Context) {
+    fn restore_offered(&mut self, ctx: &egui::Context) {
         let Some(copy) = self.autosave.take_offered() else {
             return;
         };
