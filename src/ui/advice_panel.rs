@@ -7,11 +7,11 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
-use super::analysis_panel::{ROWS, more};
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
 use super::menu::command_button;
 use super::preview::{Preview, PreviewCache};
+use super::rows::{ROWS, more};
 use super::state::State;
 use crate::advice::{EntryEffect, Recommendation, Strategy};
 use crate::analysis::Report;

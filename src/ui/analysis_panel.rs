@@ -13,15 +13,13 @@ use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour
 use super::menu::command_button;
 use super::preview::Preview;
 use super::progress::analysis_progress_ui;
+use super::rows::{ROWS, more};
 use super::scenarios::ScenarioList;
 use super::state::State;
 use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
 use crate::format::{availability_text, duration, full_service_text, nines, percent};
 use crate::io::report::ranking::importance_ranking;
 use crate::model::{Event, Model};
-
-/// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
-pub(super) const ROWS: usize = 60;
 
 /// The panel's own state: the scenario name being typed, its sections' state.
 #[derive(Default)]
@@ -303,9 +301,7 @@ fn domain_chips_ui(ui: &mut Ui, state: &State, model: &Model, actions: &mut Vec<
                 actions.push(Action::ToggleKnockout(window.clone()));
             }
         }
-        if windows.len() > ROWS {
-            ui.weak(format!("… {} more", windows.len() - ROWS));
-        }
+        more(ui, windows.len());
     });
 }
 
@@ -483,7 +479,7 @@ impl Ranked {
 
 /// How much of the downtime component `id` causes comes from its bad deploys and its
 /// failover window (DESIGN §2b), in words; nothing for a component without them.
-pub(super) fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
+fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
     let Some(c) = report
         .component_importance
         .iter()
@@ -505,10 +501,4 @@ pub(super) fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec
         )
     })
     .collect()
-}
-
-pub(super) fn more(ui: &mut Ui, total: usize) {
-    if total > ROWS {
-        ui.weak(format!("… {} more", total - ROWS));
-    }
 }

@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::state::{DocKey, State};
+use super::content::DocKey;
+use super::state::State;
 use crate::edit::recovery::{self, Meta, RecoveryCopy, Session};
 
 /// Seconds of quiet after the last change before a copy is written, and at least this long

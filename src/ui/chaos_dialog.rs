@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{RichText, Ui};
 
+use super::content::DocKey;
 use super::look::{AMBER, GREEN, RED, events_words};
-use super::state::{DocKey, State};
+use super::state::State;
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
 use crate::format::{chaos_interval, chaos_reference, percent};

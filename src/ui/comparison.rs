@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::state::DocKey;
+use super::content::DocKey;
 use super::worker::Job;
 use crate::analysis::{self, WhatIf};
 use crate::edit::Document;

@@ -6,8 +6,8 @@
 
 use egui::{DragValue, Id, Response, RichText, Ui, WidgetInfo, WidgetType};
 
+use super::action::Action;
 use super::fields::drag_commit;
-use super::inspector::Page;
 use crate::analysis::MINUTES_PER_YEAR;
 use crate::edit::Edit;
 use crate::format::{duration, percent};
@@ -19,7 +19,7 @@ const MAX_MINUTES: f64 = 1_000_000.0;
 
 /// The third column of a component's inspector: availability, MTBF, β, monitoring and
 /// failover, each with the default it overrides.
-pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut Page<'_>) {
+pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, actions: &mut Vec<Action>) {
     let d = model.defaults;
     let replicated = c.kind.has_replicas();
     let shared = replicated && c.replicas >= 2;
@@ -40,14 +40,14 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
                 },
                 |x| x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6),
             );
-            page.component(
+            actions.extend(Action::set_component(
                 "availability",
                 c,
                 Component {
                     availability,
                     ..c.clone()
                 },
-            );
+            ));
         });
         ui.end_row();
 
@@ -77,14 +77,14 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
                         .suffix(" h")
                 },
             );
-            page.component(
+            actions.extend(Action::set_component(
                 "MTBF",
                 c,
                 Component {
                     mtbf_hours,
                     ..c.clone()
                 },
-            );
+            ));
         });
         ui.end_row();
 
@@ -115,14 +115,14 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
                             .custom_formatter(shortest)
                     },
                 );
-                page.component(
+                actions.extend(Action::set_component(
                     "common cause",
                     c,
                     Component {
                         common_cause,
                         ..c.clone()
                     },
-                );
+                ));
                 if let Some(q) = rates.common {
                     note(
                         ui,
@@ -145,14 +145,14 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
                     duration(d.detect_minutes.monitored),
                     duration(d.detect_minutes.unmonitored)
                 ));
-            page.component(
+            actions.extend(Action::set_component(
                 "monitoring",
                 c,
                 Component {
                     monitored,
                     ..c.clone()
                 },
-            );
+            ));
             if replicated && !c.monitored {
                 note(
                     ui,
@@ -180,14 +180,14 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
                         "Someone promotes a standby: detection, then {}",
                         duration(d.failover_minutes.manual)
                     ));
-                page.component(
+                actions.extend(Action::set_component(
                     "failover",
                     c,
                     Component {
                         failover,
                         ..c.clone()
                     },
-                );
+                ));
             });
             match rates.failover {
                 Some(q) => note(
@@ -217,7 +217,7 @@ pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, page: &mut 
 /// component takes unless it has its own. A value a file may not hold (an MTBF of 0, a
 /// monitored detection slower than the unmonitored one) is refused with the loader's
 /// message in the status bar, and the field shows the model's value again.
-pub(super) fn timing_defaults_ui(ui: &mut Ui, model: &Model, page: &mut Page<'_>) {
+pub(super) fn timing_defaults_ui(ui: &mut Ui, model: &Model, actions: &mut Vec<Action>) {
     let d = model.defaults;
     let (detect, failover) = (d.detect_minutes, d.failover_minutes);
     ui.strong("Failure defaults")
@@ -305,7 +305,10 @@ pub(super) fn timing_defaults_ui(ui: &mut Ui, model: &Model, page: &mut Page<'_>
             }
         });
     if next != d {
-        page.model("Set failure defaults", Edit::SetDefaults(next));
+        actions.push(Action::edit_model(
+            "Set failure defaults",
+            Edit::SetDefaults(next),
+        ));
     }
 }
 

@@ -57,7 +57,7 @@ impl Inspector {
 }
 
 /// One frame of the inspector: what it reads and where its changes go.
-pub(super) struct Page<'a> {
+struct Page<'a> {
     state: &'a State,
     actions: &'a mut Vec<Action>,
     /// Taken by the first name field drawn.
@@ -80,27 +80,14 @@ impl Page<'_> {
     }
 
     /// One undo step setting `what` of the component `before`, if `after` differs.
-    pub(super) fn component(&mut self, what: &str, before: &Component, after: Component) {
-        if *before == after {
-            return;
-        }
-        self.actions.push(Action::Edit {
-            label: format!("Set {what} of {}", before.id),
-            select: Some(vec![after.id.clone()]),
-            edits: vec![Edit::UpdateComponent {
-                id: before.id.clone(),
-                component: after,
-            }],
-        });
+    fn component(&mut self, what: &str, before: &Component, after: Component) {
+        self.actions
+            .extend(Action::set_component(what, before, after));
     }
 
     /// One undo step changing the model itself.
-    pub(super) fn model(&mut self, label: &str, edit: Edit) {
-        self.actions.push(Action::Edit {
-            label: label.to_owned(),
-            edits: vec![edit],
-            select: None,
-        });
+    fn model(&mut self, label: &str, edit: Edit) {
+        self.actions.push(Action::edit_model(label, edit));
     }
 
     /// A component's page: its heading and buttons, then identity, capacity and how it fails
@@ -115,7 +102,7 @@ impl Page<'_> {
             egui::Grid::new("capacity")
                 .num_columns(2)
                 .show(&mut cols[1], |ui| self.capacity_ui(ui, model, c));
-            failures_ui(&mut cols[2], model, c, self);
+            failures_ui(&mut cols[2], model, c, self.actions);
         });
     }
 
@@ -419,7 +406,7 @@ impl Page<'_> {
                 "{n} scenario{}: see the Scenarios section of the analysis panel.",
                 plural(n)
             ));
-            timing_defaults_ui(&mut cols[1], model, self);
+            timing_defaults_ui(&mut cols[1], model, self.actions);
             self.regions_ui(&mut cols[2], model);
         });
     }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::state::DocKey;
+use super::content::DocKey;
 use crate::advice::Advice;
 use crate::edit::{Edit, EditError};
 use crate::model::{Component, Dependency, DependencyKind, Failover, Model, Needs, Replication};

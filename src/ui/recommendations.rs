@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::state::{Analysed, DocKey};
+use super::content::{Analysed, DocKey};
 use super::worker::Job;
 use crate::advice::{self, Advice, FixOutcome, Unfixable};
 use crate::edit::Document;

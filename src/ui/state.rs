@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::command::Command;
 use super::comparison::ScenarioComparison;
+use super::content::{Analysed, DocKey};
 use super::files::Settings;
 use super::recommendations::{FixAllEnd, Recommendations, fix_summary};
 use super::transfer::Exporting;
@@ -17,15 +18,6 @@ use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
 use crate::model::{Component, Dependency, Event, Model};
-
-/// Identifies a document's content: which document (a new one per open) and its revision.
-pub type DocKey = (u64, u64);
-
-/// An analysis and the model it was computed from.
-pub struct Analysed {
-    pub model: Arc<Model>,
-    pub report: Report,
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selection {

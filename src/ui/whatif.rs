@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::state::DocKey;
+use super::content::DocKey;
 use super::worker::{Job, KnownDifferent};
 use crate::analysis::{self, WhatIf};
 use crate::edit::Document;
