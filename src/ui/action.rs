@@ -43,8 +43,6 @@ pub enum Action {
     ToggleKnockout(Event),
     SetKnockouts(Vec<Event>),
     SaveScenario(String),
-    /// Compare every scenario's knockout side by side, and keep the comparison current.
-    CompareScenarios,
     OpenFile(PathBuf),
     OpenSample(usize),
     SaveTo(PathBuf),

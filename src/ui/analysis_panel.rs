@@ -41,6 +41,11 @@ impl AnalysisPanel {
         self.scenario_name.clear();
     }
 
+    /// Whether the scenario comparison table shows, so it must be computed.
+    pub fn compares_scenarios(&self) -> bool {
+        self.scenarios.is_comparing()
+    }
+
     /// The preview of the recommendation whose row the pointer is over.
     pub fn hovered_preview(&mut self, state: &State) -> Option<Arc<Preview>> {
         self.recommendations.hovered_preview(state)

@@ -247,7 +247,8 @@ impl SpofApp {
 
     fn poll_background(&mut self, ctx: &egui::Context) {
         self.poll_export(ctx);
-        self.state.poll(ctx);
+        let comparing = self.analysis_panel.compares_scenarios();
+        self.state.poll(ctx, comparing);
         self.chaos.poll(ctx);
         self.poll_picker();
     }

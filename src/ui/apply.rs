@@ -88,7 +88,6 @@ impl SpofApp {
             Action::ToggleKnockout(event) => self.state.whatif.toggle(event),
             Action::SetKnockouts(events) => self.state.whatif.set(events),
             Action::SaveScenario(name) => self.save_scenario(name),
-            Action::CompareScenarios => self.state.comparison.request(),
             Action::OpenFile(path) => self.open_file(path, ctx),
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
             Action::SaveTo(path) => self.save_checked(path, ctx),

@@ -35,24 +35,13 @@ impl Comparison {
     }
 }
 
-/// The comparison job and whether the user asked for it.
+/// The comparison job.
 #[derive(Default)]
 pub struct ScenarioComparison {
     job: Job<DocKey, Arc<Comparison>>,
-    /// "Run all" was pressed: keep the comparison of the current content computed.
-    requested: bool,
 }
 
 impl ScenarioComparison {
-    /// Keep the comparison of the current content computed from now on.
-    pub fn request(&mut self) {
-        self.requested = true;
-    }
-
-    pub fn is_requested(&self) -> bool {
-        self.requested
-    }
-
     /// The comparison of exactly the content `key`, once computed.
     pub fn current(&self, key: DocKey) -> Option<Arc<Comparison>> {
         self.job.get(&key).map(|d| Arc::clone(&d.value))
@@ -63,12 +52,10 @@ impl ScenarioComparison {
         self.job.failed == Some(key)
     }
 
-    /// Collect a finished comparison; compute the one of the content `key` when the table
-    /// asked for it or a presentation shows it (`presenting`).
-    pub fn poll(&mut self, ctx: &egui::Context, key: DocKey, doc: &Document, presenting: bool) {
+    /// Collect a finished comparison; compute the one of the content `key` while it is
+    /// `wanted` (the comparison table and the presentation's scenario slides share it).
+    pub fn poll(&mut self, ctx: &egui::Context, key: DocKey, doc: &Document, wanted: bool) {
         self.job.poll(ctx);
-        // The comparison table and the presentation's scenario slides share one computation.
-        let wanted = self.requested || presenting;
         if !wanted || self.job.get(&key).is_some() {
             return;
         }
@@ -88,10 +75,9 @@ impl ScenarioComparison {
         }
     }
 
-    /// Forget the comparison and the request (a new document, or analyse again).
+    /// Forget the comparison (a new document, or analyse again).
     pub fn forget(&mut self) {
         self.job.clear();
-        self.requested = false;
     }
 }
 

@@ -12,16 +12,24 @@ use crate::edit::Edit;
 use crate::format::{joined, percent};
 use crate::model::{Event, Model, Scenario};
 
-/// The scenario list's own state: a name being typed.
+/// The scenario list's own state: a name being typed, and whether the comparison shows.
 #[derive(Default)]
 pub struct ScenarioList {
+    /// "Run all" was pressed: keep the comparison of the current content computed.
+    comparing: bool,
     /// The row whose name field holds an uncommitted name.
     renaming: Option<(usize, String)>,
 }
 
 impl ScenarioList {
-    /// Forget the name being typed (a new document, or analyse again).
+    /// Whether the comparison table shows, so it must be computed.
+    pub fn is_comparing(&self) -> bool {
+        self.comparing
+    }
+
+    /// Forget the comparison and the name being typed (a new document, or analyse again).
     pub fn forget(&mut self) {
+        self.comparing = false;
         self.renaming = None;
     }
 
@@ -62,10 +70,10 @@ impl ScenarioList {
                         .on_hover_text("Compare every scenario's knockout side by side")
                         .clicked()
                     {
-                        actions.push(Action::CompareScenarios);
+                        self.comparing = true;
                     }
                 });
-                if state.comparison.is_requested() && n > 0 {
+                if self.comparing && n > 0 {
                     comparison_ui(ui, state);
                 }
             });

@@ -228,8 +228,9 @@ impl State {
 
     /// Collect finished work and ask for what the current content lacks: its analysis (or
     /// the last one carried over when only positions or scenarios changed), what-if,
-    /// recommendations and scenario comparison.
-    pub fn poll(&mut self, ctx: &egui::Context) {
+    /// recommendations, and the scenario comparison while the panel's table (`comparing`)
+    /// or a presentation shows it.
+    pub fn poll(&mut self, ctx: &egui::Context, comparing: bool) {
         self.analysis.poll(ctx);
         let key = self.key();
         if self.analysis.get(&key).is_none() {
@@ -255,8 +256,8 @@ impl State {
         self.finish_fix_all();
         // After Apply all's edit: these ask for the content it made.
         let key = self.key();
-        self.comparison
-            .poll(ctx, key, &self.doc, self.panels.presentation);
+        let compare = comparing || self.panels.presentation;
+        self.comparison.poll(ctx, key, &self.doc, compare);
         self.whatif.poll(ctx, &self.doc, key);
     }
 
