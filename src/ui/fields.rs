@@ -100,3 +100,29 @@ pub fn stepper(
     });
     out
 }
+
+/// A field for a new id with its Add button, the text typed kept across frames; the
+/// trimmed id, once, when Add is pressed.
+pub fn new_id_ui(
+    ui: &mut Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    hint: &str,
+    add: &str,
+) -> Option<String> {
+    let id = Id::new(salt);
+    let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
+    ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .hint_text(hint)
+            .desired_width(110.0),
+    );
+    let added = ui
+        .add_enabled(!text.trim().is_empty(), Button::new(add))
+        .clicked()
+        .then(|| text.trim().to_owned());
+    if added.is_some() {
+        text.clear();
+    }
+    ui.data_mut(|d| d.insert_temp(id, text));
+    added
+}

@@ -1,12 +1,12 @@
 //! The inspector: every property of the selected component or dependency, or of the model when nothing is.
 //! Each change becomes one edit action; must not mutate the model, nor make an undo step per keystroke.
 
-use egui::{Button, Id, Ui};
+use egui::Ui;
 
 use super::action::Action;
 use super::command::Command;
 use super::failures::{failures_ui, timing_defaults_ui};
-use super::fields::{drag_commit, stepper, text_commit};
+use super::fields::{drag_commit, new_id_ui, stepper, text_commit};
 use super::look::{glyph, zone_colour};
 use super::menu::command_button;
 use super::state::State;
@@ -416,133 +416,116 @@ impl Page<'_> {
         ui.strong("Regions and zones");
         let mut zone_index = 0;
         for (ri, region) in model.regions.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.weak("Region");
-                ui.label(egui::RichText::new(&region.id).strong());
-                if let Some(name) = text_commit(
-                    ui,
-                    ("region-name", &region.id),
-                    &region.name,
-                    false,
-                    false,
-                    NARROW_FIELD,
-                ) {
-                    let mut regions = model.regions.clone();
-                    regions[ri].name = name;
-                    self.model("Rename region", Edit::SetRegions(regions));
-                }
-                if ui
-                    .small_button("🗑")
-                    .on_hover_text("Delete the region and its zones")
-                    .clicked()
-                {
-                    let gone: Vec<String> = region.zones.iter().map(|z| z.id.clone()).collect();
-                    let mut regions = model.regions.clone();
-                    regions.remove(ri);
-                    let label = format!("Delete region {}", region.id);
-                    let events = vec![Event::Region(region.id.clone())];
-                    self.remove_domains(&label, model, regions, &gone, &events);
-                }
-            });
+            ui.horizontal(|ui| self.region_row_ui(ui, model, ri, region));
             ui.indent(("zones", &region.id), |ui| {
                 for (zi, zone) in region.zones.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        let chip = egui::RichText::new(format!(" {} ", zone.id))
-                            .color(egui::Color32::WHITE)
-                            .background_color(zone_colour(zone_index));
-                        ui.label(chip);
-                        zone_index += 1;
-                        if let Some(name) = text_commit(
-                            ui,
-                            ("zone-name", &zone.id),
-                            &zone.name,
-                            false,
-                            false,
-                            NARROW_FIELD,
-                        ) {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones[zi].name = name;
-                            self.model("Rename zone", Edit::SetRegions(regions));
-                        }
-                        let current = model.zone_availability(zone);
-                        if let Some(v) =
-                            drag_commit(ui, ("zone-availability", &zone.id), current, None, |x| {
-                                x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
-                            })
-                        {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones[zi].availability = Some(v);
-                            self.model("Set zone availability", Edit::SetRegions(regions));
-                        }
-                        if ui
-                            .small_button("🗑")
-                            .on_hover_text("Delete the zone")
-                            .clicked()
-                        {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones.remove(zi);
-                            let label = format!("Delete zone {}", zone.id);
-                            let events = vec![Event::Zone(zone.id.clone())];
-                            self.remove_domains(
-                                &label,
-                                model,
-                                regions,
-                                std::slice::from_ref(&zone.id),
-                                &events,
-                            );
-                        }
-                    });
+                    ui.horizontal(|ui| self.zone_row_ui(ui, model, (ri, zi), zone, zone_index));
+                    zone_index += 1;
                 }
                 ui.horizontal(|ui| {
-                    let id = Id::new(("new-zone", &region.id));
-                    let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
-                    ui.add(
-                        egui::TextEdit::singleline(&mut text)
-                            .hint_text("new zone id")
-                            .desired_width(110.0),
-                    );
-                    if ui
-                        .add_enabled(!text.trim().is_empty(), Button::new("Add zone"))
-                        .clicked()
-                    {
+                    let salt = ("new-zone", &region.id);
+                    if let Some(id) = new_id_ui(ui, salt, "new zone id", "Add zone") {
                         let mut regions = model.regions.clone();
-                        regions[ri].zones.push(Zone::new(text.trim()));
-                        self.model(
-                            &format!("Add zone {}", text.trim()),
-                            Edit::SetRegions(regions),
-                        );
-                        text.clear();
+                        regions[ri].zones.push(Zone::new(&id));
+                        self.model(&format!("Add zone {id}"), Edit::SetRegions(regions));
                     }
-                    ui.data_mut(|d| d.insert_temp(id, text));
                 });
             });
         }
         ui.horizontal(|ui| {
-            let id = Id::new("new-region");
-            let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
-            ui.add(
-                egui::TextEdit::singleline(&mut text)
-                    .hint_text("new region id")
-                    .desired_width(110.0),
-            );
-            if ui
-                .add_enabled(!text.trim().is_empty(), Button::new("Add region"))
-                .clicked()
-            {
+            if let Some(id) = new_id_ui(ui, "new-region", "new region id", "Add region") {
                 let mut regions = model.regions.clone();
                 regions.push(Region {
-                    id: text.trim().to_owned(),
+                    id: id.clone(),
                     name: String::new(),
                     zones: Vec::new(),
                 });
-                self.model(
-                    &format!("Add region {}", text.trim()),
-                    Edit::SetRegions(regions),
-                );
-                text.clear();
+                self.model(&format!("Add region {id}"), Edit::SetRegions(regions));
             }
-            ui.data_mut(|d| d.insert_temp(id, text));
         });
+    }
+
+    /// The region's id, its name and its delete button.
+    fn region_row_ui(&mut self, ui: &mut Ui, model: &Model, ri: usize, region: &Region) {
+        ui.weak("Region");
+        ui.label(egui::RichText::new(&region.id).strong());
+        if let Some(name) = text_commit(
+            ui,
+            ("region-name", &region.id),
+            &region.name,
+            false,
+            false,
+            NARROW_FIELD,
+        ) {
+            let mut regions = model.regions.clone();
+            regions[ri].name = name;
+            self.model("Rename region", Edit::SetRegions(regions));
+        }
+        if ui
+            .small_button("🗑")
+            .on_hover_text("Delete the region and its zones")
+            .clicked()
+        {
+            let gone: Vec<String> = region.zones.iter().map(|z| z.id.clone()).collect();
+            let mut regions = model.regions.clone();
+            regions.remove(ri);
+            let label = format!("Delete region {}", region.id);
+            let events = vec![Event::Region(region.id.clone())];
+            self.remove_domains(&label, model, regions, &gone, &events);
+        }
+    }
+
+    /// The zone's chip in its colour (the `colour`th), its name, availability and delete
+    /// button; `(ri, zi)` is where it sits among the regions.
+    fn zone_row_ui(
+        &mut self,
+        ui: &mut Ui,
+        model: &Model,
+        (ri, zi): (usize, usize),
+        zone: &Zone,
+        colour: usize,
+    ) {
+        let chip = egui::RichText::new(format!(" {} ", zone.id))
+            .color(egui::Color32::WHITE)
+            .background_color(zone_colour(colour));
+        ui.label(chip);
+        if let Some(name) = text_commit(
+            ui,
+            ("zone-name", &zone.id),
+            &zone.name,
+            false,
+            false,
+            NARROW_FIELD,
+        ) {
+            let mut regions = model.regions.clone();
+            regions[ri].zones[zi].name = name;
+            self.model("Rename zone", Edit::SetRegions(regions));
+        }
+        let current = model.zone_availability(zone);
+        if let Some(v) = drag_commit(ui, ("zone-availability", &zone.id), current, None, |x| {
+            x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
+        }) {
+            let mut regions = model.regions.clone();
+            regions[ri].zones[zi].availability = Some(v);
+            self.model("Set zone availability", Edit::SetRegions(regions));
+        }
+        if ui
+            .small_button("🗑")
+            .on_hover_text("Delete the zone")
+            .clicked()
+        {
+            let mut regions = model.regions.clone();
+            regions[ri].zones.remove(zi);
+            let label = format!("Delete zone {}", zone.id);
+            let events = vec![Event::Zone(zone.id.clone())];
+            self.remove_domains(
+                &label,
+                model,
+                regions,
+                std::slice::from_ref(&zone.id),
+                &events,
+            );
+        }
     }
 
     /// Remove zones (and maybe their region) with every reference to them, as one undo step.
