@@ -151,40 +151,14 @@ impl SpofApp {
                     .collect();
                 self.select_only(ids);
             }
-            Command::ClearSelection => {
-                self.canvas.cancel_gesture();
-                if self.state.analysis.is_busy() {
-                    self.run(Command::CancelAnalysis, ctx);
-                } else if self.chaos.is_running() {
-                    self.chaos.cancel();
-                } else {
-                    self.select_only(Vec::new());
-                }
-            }
+            Command::ClearSelection => self.escape(ctx),
             Command::Connect => {
                 if let [from, to] = self.state.selection.components.as_slice() {
                     let (from, to) = (from.clone(), to.clone());
                     self.apply(Action::Connect { from, to }, ctx);
                 }
             }
-            Command::ToggleDependencyKind => {
-                if let Some((from, to)) = self.state.selection.dependency.clone()
-                    && let Some(d) = self
-                        .state
-                        .model()
-                        .dependencies
-                        .iter()
-                        .find(|d| d.from == from && d.to == to)
-                {
-                    let kind = match d.kind {
-                        DependencyKind::Hard => DependencyKind::Soft,
-                        DependencyKind::Soft => DependencyKind::Hard,
-                    };
-                    let label = format!("Make {from} ➡ {to} {}", kind.as_str());
-                    self.state
-                        .edit(&label, &[Edit::SetDependencyKind { from, to, kind }]);
-                }
-            }
+            Command::ToggleDependencyKind => self.toggle_dependency_kind(),
             Command::ModelProperties => {
                 self.select_only(Vec::new());
                 self.state.panels.inspector = true;
@@ -205,15 +179,7 @@ impl SpofApp {
                 let ids = self.state.selection.components.iter().cloned();
                 self.state.whatif.knock_out(ids.map(Event::Component));
             }
-            Command::Reanalyse => {
-                let s = &mut self.state;
-                s.analysis.clear();
-                s.whatif.forget_results();
-                s.recommendations.forget();
-                s.comparison.forget();
-                self.analysis_panel.forget();
-                self.present.forget_preview();
-            }
+            Command::Reanalyse => self.reanalyse(),
             Command::CancelAnalysis => {
                 self.state.analysis.cancel();
                 self.state.say("Analysis cancelled".to_owned(), false);
@@ -228,7 +194,51 @@ impl SpofApp {
         }
     }
 
+    /// Esc: end a gesture, and cancel the analysis or the chaos experiment running, or
+    /// else clear the selection.
+    fn escape(&mut self, ctx: &egui::Context) {
+        self.canvas.cancel_gesture();
+        if self.state.analysis.is_busy() {
+            self.run(Command::CancelAnalysis, ctx);
+        } else if self.chaos.is_running() {
+            self.chaos.cancel();
+        } else {
+            self.select_only(Vec::new());
+        }
+    }
+
+    /// Forget every result about the current content, so it is all computed again.
+    fn reanalyse(&mut self) {
+        let s = &mut self.state;
+        s.analysis.clear();
+        s.whatif.forget_results();
+        s.recommendations.forget();
+        s.comparison.forget();
+        self.analysis_panel.forget();
+        self.present.forget_preview();
+    }
+
     // ----- edits -----
+
+    /// The selected dependency hard if soft, soft if hard.
+    fn toggle_dependency_kind(&mut self) {
+        if let Some((from, to)) = self.state.selection.dependency.clone()
+            && let Some(d) = self
+                .state
+                .model()
+                .dependencies
+                .iter()
+                .find(|d| d.from == from && d.to == to)
+        {
+            let kind = match d.kind {
+                DependencyKind::Hard => DependencyKind::Soft,
+                DependencyKind::Soft => DependencyKind::Hard,
+            };
+            let label = format!("Make {from} ➡ {to} {}", kind.as_str());
+            self.state
+                .edit(&label, &[Edit::SetDependencyKind { from, to, kind }]);
+        }
+    }
 
     fn select_only(&mut self, ids: Vec<String>) {
         self.state.selection = Selection {
