@@ -162,6 +162,11 @@ pub fn list_or_none<T: fmt::Display>(items: &[T]) -> String {
     }
 }
 
+/// The `s` of a plural noun after `n`: `1 component`, `3 components`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Ids or events as they are written, with `separator` between them.
 pub fn joined<T: fmt::Display>(items: &[T], separator: &str) -> String {
     items

@@ -36,6 +36,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use fix::{Applied, FixOutcome, Skipped, Unfixable, UnknownIds, apply, fix_all};
+pub use placement::place_new_cards;
 
 use crate::analysis::{DomainKind, Report, Rule};
 use crate::edit::Edit;

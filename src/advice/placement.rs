@@ -109,9 +109,36 @@ const REACH: i8 = 8;
 /// `want` if its room is free, else the nearest free spot on a half-card grid around it
 /// (`want` itself when the whole grid is taken).
 fn free_spot(want: (f32, f32), taken: &[Room]) -> (f32, f32) {
+    let (dx, dy) = free_shift(&[want], taken);
+    (want.0 + dx, want.1 + dy)
+}
+
+/// Move `cards`, about to be added to `model`, as one group (their arrangement kept) to
+/// the nearest spot where none lies on a card of `model`: where they are if that is
+/// free, else the nearest free shift on a half-card grid. Only positions change. The one
+/// rule for cards a user adds: from the palette, pasted or duplicated.
+pub fn place_new_cards(model: &Model, cards: &mut [Component]) {
+    let wants: Vec<(f32, f32)> = cards.iter().map(|c| c.pos).collect();
+    let taken: Vec<Room> = model.components.iter().map(|c| room(c.pos)).collect();
+    let (dx, dy) = free_shift(&wants, &taken);
+    for c in cards {
+        c.pos = (c.pos.0 + dx, c.pos.1 + dy);
+    }
+}
+
+/// The shortest shift, on a half-card grid up to [`REACH`] steps each way, that puts the
+/// rooms of cards at `wants` clear of every room in `taken`: none when they already are
+/// or when the whole grid is taken.
+fn free_shift(wants: &[(f32, f32)], taken: &[Room]) -> (f32, f32) {
     let (dx, dy) = ((CARD_W + GAP) / 2.0, (CARD_H + GAP) / 2.0);
     let (reach_x, reach_y) = (f32::from(REACH) * dx, f32::from(REACH) * dy);
-    let wanted = room(want);
+    let Some(wanted) = wants
+        .iter()
+        .map(|&w| room(w))
+        .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))
+    else {
+        return (0.0, 0.0);
+    };
     let area = (
         wanted.0 - reach_x,
         wanted.1 - reach_y,
@@ -124,18 +151,20 @@ fn free_spot(want: (f32, f32), taken: &[Room]) -> (f32, f32) {
         .copied()
         .filter(|&t| overlap(t, area))
         .collect();
-    let free = |p: (f32, f32)| !near.iter().any(|&t| overlap(t, room(p)));
-    if free(want) {
-        return want;
-    }
-    let mut spots: Vec<(f32, f32)> = (-REACH..=REACH)
-        .flat_map(|i| {
-            (-REACH..=REACH).map(move |j| (want.0 + f32::from(i) * dx, want.1 + f32::from(j) * dy))
+    let free = |(sx, sy): (f32, f32)| {
+        wants.iter().all(|&(x, y)| {
+            let moved = room((x + sx, y + sy));
+            !near.iter().any(|&t| overlap(t, moved))
         })
+    };
+    if free((0.0, 0.0)) {
+        return (0.0, 0.0);
+    }
+    let mut shifts: Vec<(f32, f32)> = (-REACH..=REACH)
+        .flat_map(|i| (-REACH..=REACH).map(move |j| (f32::from(i) * dx, f32::from(j) * dy)))
         .collect();
-    let distance = |p: &(f32, f32)| (p.0 - want.0).hypot(p.1 - want.1);
-    spots.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
-    spots.into_iter().find(|&p| free(p)).unwrap_or(want)
+    shifts.sort_by(|a, b| a.0.hypot(a.1).total_cmp(&b.0.hypot(b.1)));
+    shifts.into_iter().find(|&s| free(s)).unwrap_or((0.0, 0.0))
 }
 
 /// Regions being reshaped by one candidate, and the ids it has handed out.
@@ -382,6 +411,27 @@ mod tests {
         assert_eq!(spaced[1], edits[1]);
     }
     use crate::model::ComponentKind;
+
+    #[test]
+    fn new_cards_move_as_one_group_clear_of_every_card() {
+        let mut m = Model::default();
+        for (id, pos) in [("web", (0.0, 0.0)), ("db", (0.0, 100.0))] {
+            let mut c = Component::new(id, ComponentKind::Service);
+            c.pos = pos;
+            m.components.push(c);
+        }
+        let mut copies = m.components.clone();
+        for c in &mut copies {
+            c.pos = (c.pos.0 + 40.0, c.pos.1 + 40.0);
+        }
+        place_new_cards(&m, &mut copies);
+        let placed: Vec<(f32, f32)> = copies.iter().map(|c| c.pos).collect();
+        assert_eq!(placed, [(40.0, 200.0), (40.0, 300.0)]);
+        let mut far = vec![Component::new("far", ComponentKind::Dns)];
+        far[0].pos = (900.0, 900.0);
+        place_new_cards(&m, &mut far);
+        assert_eq!(far[0].pos, (900.0, 900.0));
+    }
 
     #[test]
     fn replicas_for_zone_loss_leaves_k_after_the_largest_zone_fails() {

@@ -453,6 +453,65 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl Model {
+    /// Whether two models analyse the same: equal but for canvas positions and scenarios,
+    /// which no analysis reads (moving and editing scenarios are free).
+    pub fn same_analysis_input(&self, b: &Model) -> bool {
+        let Model {
+            format,
+            name,
+            description,
+            defaults,
+            regions,
+            components,
+            dependencies,
+            scenarios: _,
+            accepted,
+        } = self;
+        *format == b.format
+            && *accepted == b.accepted
+            && *name == b.name
+            && *description == b.description
+            && *defaults == b.defaults
+            && *regions == b.regions
+            && *dependencies == b.dependencies
+            && components.len() == b.components.len()
+            && components.iter().zip(&b.components).all(|(x, y)| {
+                let Component {
+                    id,
+                    name,
+                    kind,
+                    entry,
+                    replicas,
+                    min_healthy,
+                    zones,
+                    needs,
+                    replication,
+                    availability,
+                    monitored,
+                    failover,
+                    mtbf_hours,
+                    common_cause,
+                    pos: _,
+                    notes,
+                } = x;
+                *id == y.id
+                    && *name == y.name
+                    && *kind == y.kind
+                    && *entry == y.entry
+                    && *replicas == y.replicas
+                    && *min_healthy == y.min_healthy
+                    && *zones == y.zones
+                    && *needs == y.needs
+                    && *replication == y.replication
+                    && *availability == y.availability
+                    && *monitored == y.monitored
+                    && *failover == y.failover
+                    && *mtbf_hours == y.mtbf_hours
+                    && *common_cause == y.common_cause
+                    && *notes == y.notes
+            })
+    }
+
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)
     }
@@ -526,5 +585,33 @@ impl Model {
         } else {
             Err(problems)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEBSHOP: &str = include_str!("../../samples/webshop.spof.ron");
+
+    #[test]
+    fn moving_a_component_keeps_the_analysis_input() {
+        let model = from_str(WEBSHOP, "s").unwrap_or_default();
+        let mut moved = model.clone();
+        moved.components[0].pos = (1.0, 2.0);
+        assert!(model.same_analysis_input(&moved));
+        moved.components[0].replicas = 5;
+        assert!(!model.same_analysis_input(&moved));
+    }
+
+    #[test]
+    fn editing_scenarios_keeps_the_analysis_input() {
+        let model = from_str(WEBSHOP, "s").unwrap_or_default();
+        let mut edited = model.clone();
+        edited.scenarios.push(Scenario {
+            name: "new".to_owned(),
+            fail: vec![Event::Component("db".to_owned())],
+        });
+        assert!(model.same_analysis_input(&edited));
     }
 }

@@ -7,7 +7,7 @@ use egui::Pos2;
 
 use super::command::Command;
 use crate::edit::Edit;
-use crate::model::{ComponentKind, Event};
+use crate::model::{Component, ComponentKind, Event};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -50,4 +50,28 @@ pub enum Action {
     ImportFile(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
+}
+
+impl Action {
+    /// One undo step setting `what` of the component `before` to `after`; none when
+    /// nothing changed.
+    pub fn set_component(what: &str, before: &Component, after: Component) -> Option<Self> {
+        (*before != after).then(|| Action::Edit {
+            label: format!("Set {what} of {}", before.id),
+            select: Some(vec![after.id.clone()]),
+            edits: vec![Edit::UpdateComponent {
+                id: before.id.clone(),
+                component: after,
+            }],
+        })
+    }
+
+    /// One undo step changing the model itself.
+    pub fn edit_model(label: &str, edit: Edit) -> Self {
+        Action::Edit {
+            label: label.to_owned(),
+            edits: vec![edit],
+            select: None,
+        }
+    }
 }

@@ -1,205 +1,59 @@
-//! Recommendations in the analysis panel: the engine's measured fixes, computed off the UI
-//! thread for exactly the shown revision; hovering one previews it on the canvas, Apply and
-//! Apply all edit through the document as one undo step each. Never analyses on the UI thread.
+//! Recommendations in the analysis panel: the engine's measured fixes for exactly the shown
+//! revision; hovering one previews it on the canvas, Apply and Apply all edit through the
+//! document as one undo step each. Never analyses on the UI thread.
 
 use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
-use super::analysis_panel::{ROWS, more};
-use super::app::{DocKey, SpofApp, plural, same_analysis_input};
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
-use super::preview::Preview;
-use super::worker::Job;
-use crate::advice::{self, Advice, EntryEffect, FixOutcome, Recommendation, Strategy, Unfixable};
+use super::menu::command_button;
+use super::preview::{Preview, PreviewCache};
+use super::rows::{ROWS, more};
+use super::state::State;
+use crate::advice::{EntryEffect, Recommendation, Strategy};
 use crate::analysis::Report;
 use crate::format::{cost_text, duration, joined, nines, percent, percents};
-use crate::model::Model;
 
-/// The recommendations job, the Apply all job and the hovered row.
+/// The recommendations section's own state: the row the pointer is over and its preview.
 #[derive(Default)]
-pub struct AdviceState {
-    job: Job<DocKey, Arc<Advice>>,
-    /// The content and model the newest recommendations request was made for.
-    made_for: Option<(DocKey, Arc<Model>)>,
-    fixing: Job<DocKey, Arc<FixOutcome>>,
-    /// The content Apply all was started on, while it runs.
-    fixing_from: Option<DocKey>,
+pub struct RecommendationList {
     /// The recommendation whose row the pointer is over this frame.
     hovered: Option<String>,
-    /// The last preview drawn: (content, recommendation id, preview).
-    preview: Option<(DocKey, String, Option<Arc<Preview>>)>,
+    preview: PreviewCache,
 }
 
-impl SpofApp {
-    // ----- what tests read -----
-
-    /// The recommendations for exactly the current document content, once computed.
-    pub fn current_advice(&self) -> Option<&Advice> {
-        self.advice.job.get(&self.key()).map(|d| d.value.as_ref())
-    }
-
-    /// Whether measuring the recommendations of the current content failed.
-    pub(super) fn advice_failed(&self) -> bool {
-        self.advice.job.failed == Some(self.key())
-    }
-
-    /// Whether Apply all is computing its fixes.
-    pub fn is_fixing(&self) -> bool {
-        self.advice.fixing_from.is_some()
-    }
-
-    /// The document's revision: bumped by every edit, untouched by previews.
-    pub fn document_revision(&self) -> u64 {
-        self.doc.revision()
-    }
-
-    /// The recommendation previewed on the canvas, if a row is hovered.
-    pub fn previewed_recommendation(&self) -> Option<&str> {
-        self.advice
-            .hovered
-            .as_deref()
-            .filter(|_| self.panels.analysis)
-    }
-
-    /// The last status bar message.
-    pub fn status_message(&self) -> Option<&str> {
-        self.status.as_ref().map(|(m, _)| m.as_str())
-    }
-
-    // ----- background work -----
-
-    /// Collect finished work; ask for the recommendations of the current content once its
-    /// analysis is there; apply a finished Apply all.
-    pub(super) fn poll_advice(&mut self, ctx: &egui::Context) {
-        self.advice.job.poll(ctx);
-        self.advice.fixing.poll(ctx);
-        let key = self.key();
-        if let Some(done) = self.analysis.get(&key)
-            && self.advice.job.wants(&key)
-        {
-            let model = self.doc.snapshot();
-            if let Some(carried) = self.advice_after_moves(&model) {
-                self.advice.job.store(key, Arc::new(carried));
-            } else {
-                // The analysis may have been carried over from a revision that differs only
-                // in positions: the report holds, and the edits start from the current model.
-                let analysed = Arc::clone(&done.value);
-                let current = Arc::clone(&model);
-                self.advice.job.request(key, ctx, move |_| {
-                    Some(Arc::new(advice::recommend(&current, &analysed.report)))
-                });
-            }
-            self.advice.made_for = Some((key, model));
-        }
-        self.finish_fix_all();
-    }
-
-    /// The newest recommendations, moved along, when `model` differs from the one they were
-    /// made for only in positions and scenarios: moving cards costs no new measurement.
-    fn advice_after_moves(&self, model: &Model) -> Option<Advice> {
-        let latest = self.advice.job.latest()?;
-        let (made_key, made_model) = self.advice.made_for.as_ref()?;
-        (*made_key == latest.key && same_analysis_input(made_model, model))
-            .then(|| latest.value.follow_moves(made_model, model))
-    }
-
-    /// Forget the recommendations (a new document, or analyse again).
-    pub(super) fn forget_advice(&mut self) {
-        self.advice.job.clear();
-        self.advice.made_for = None;
-        self.advice.preview = None;
-    }
-
-    pub(super) fn can_fix_all(&self) -> bool {
-        !self.is_fixing() && self.current_report().is_some_and(|r| !r.spofs.is_empty())
-    }
-
-    /// Compute `advice::fix_all` off the UI thread; it applies when done if the document is
-    /// still the one it started from.
-    pub(super) fn start_fix_all(&mut self, ctx: &egui::Context) {
-        let key = self.key();
-        let model = self.doc.snapshot();
-        self.advice.fixing_from = Some(key);
-        self.advice
-            .fixing
-            .request(key, ctx, move |_| Some(Arc::new(advice::fix_all(&model))));
-    }
-
-    fn finish_fix_all(&mut self) {
-        let Some(from) = self.advice.fixing_from else {
-            return;
-        };
-        if self.advice.fixing.failed == Some(from) {
-            self.advice.fixing_from = None;
-            self.advice.fixing.clear();
-            self.say("Apply all fixes failed".to_owned(), true);
-            return;
-        }
-        let Some(outcome) = self.advice.fixing.get(&from).map(|d| Arc::clone(&d.value)) else {
-            return;
-        };
-        self.advice.fixing_from = None;
-        self.advice.fixing.clear();
-        if from != self.key() {
-            self.say(
-                "Apply all fixes stopped: the model changed while the fixes were computed"
-                    .to_owned(),
-                true,
-            );
-            return;
-        }
-        let n = outcome.applied.len();
-        if n > 0 && !self.edit("Apply all fixes", &outcome.edits) {
-            return;
-        }
-        let (message, error) = fix_summary(n, &outcome.unfixable);
-        self.say(message, error);
+impl RecommendationList {
+    pub fn hovered(&self) -> Option<&str> {
+        self.hovered.as_deref()
     }
 
     /// The preview of the hovered recommendation, computed once per content and row.
-    pub(super) fn canvas_preview(&mut self) -> Option<Arc<Preview>> {
-        let id = self.previewed_recommendation()?.to_owned();
-        self.recommendation_preview(id)
+    pub fn hovered_preview(&mut self, state: &State) -> Option<Arc<Preview>> {
+        let id = self.hovered.as_deref()?;
+        self.preview
+            .get(state.key(), id, state.current_advice(), state.model())
     }
 
-    /// The preview of the current recommendation `id`, computed once per content and id.
-    pub(super) fn recommendation_preview(&mut self, id: String) -> Option<Arc<Preview>> {
-        let key = self.key();
-        if let Some((k, i, p)) = &self.advice.preview
-            && *k == key
-            && *i == id
-        {
-            return p.clone();
-        }
-        let rec = self
-            .current_advice()?
-            .recommendations
-            .iter()
-            .find(|r| r.id == id)?;
-        let model = self.doc.model();
-        let preview = Preview::of(model, &rec.edits).ok().map(Arc::new);
-        self.advice.preview = Some((key, id, preview.clone()));
-        preview
+    /// Forget the preview (a new document, or analyse again).
+    pub fn forget(&mut self) {
+        self.preview.clear();
     }
-
-    // ----- the panel section -----
 
     /// Called before the panel is drawn: no row is hovered until one says so.
-    pub(super) fn unhover_recommendation(&mut self) {
-        self.advice.hovered = None;
+    pub fn unhover(&mut self) {
+        self.hovered = None;
     }
 
     /// One row per recommendation, in the engine's order, with Apply; Apply all on top.
-    pub(super) fn recommendations_ui(&mut self, ui: &mut Ui, report: &Report) {
-        let key = self.key();
-        let current = self.advice.job.get(&key).is_some();
-        let Some(advice) = self.advice.job.latest().map(|d| Arc::clone(&d.value)) else {
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Action>) {
+        let current = state.current_advice().is_some();
+        let Some(advice) = state.recommendations.latest() else {
             ui.horizontal(|ui| {
                 ui.strong("Recommendations");
-                self.advice_status_ui(ui, current);
+                advice_status_ui(ui, state, current);
             });
             return;
         };
@@ -211,12 +65,12 @@ impl SpofApp {
         .default_open(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                self.command_button(ui, Command::ApplyAllFixes);
-                if self.is_fixing() {
+                command_button(ui, state, Command::ApplyAllFixes, actions);
+                if state.recommendations.is_fixing() {
                     ui.spinner();
                     ui.weak("fixing…");
                 }
-                self.advice_status_ui(ui, current);
+                advice_status_ui(ui, state, current);
             });
             if recommendations.is_empty() {
                 ui.colored_label(GREEN, "✔ Nothing a model edit can improve.");
@@ -224,7 +78,7 @@ impl SpofApp {
             let live = current && ui.is_enabled();
             ui.add_enabled_ui(live, |ui| {
                 for r in recommendations.iter().take(ROWS) {
-                    self.recommendation_ui(ui, r, report, live);
+                    self.row_ui(ui, r, report, live, actions);
                 }
             });
             more(ui, recommendations.len());
@@ -237,23 +91,14 @@ impl SpofApp {
         });
     }
 
-    /// A spinner while the recommendations of the shown content are computed; none while
-    /// they wait for its analysis (which has its own) or when they cannot come.
-    fn advice_status_ui(&self, ui: &mut Ui, current: bool) {
-        if current {
-            return;
-        }
-        if self.advice_failed() {
-            ui.colored_label(RED, "failed");
-        } else if self.analysis_is_current() {
-            ui.spinner();
-            ui.weak("measuring fixes…");
-        } else {
-            ui.weak("after the analysis");
-        }
-    }
-
-    fn recommendation_ui(&mut self, ui: &mut Ui, r: &Recommendation, report: &Report, live: bool) {
+    fn row_ui(
+        &mut self,
+        ui: &mut Ui,
+        r: &Recommendation,
+        report: &Report,
+        live: bool,
+        actions: &mut Vec<Action>,
+    ) {
         let frame = egui::Frame::group(ui.style()).inner_margin(6.0);
         let rect = frame
             .show(ui, |ui| {
@@ -286,7 +131,7 @@ impl SpofApp {
                     .button("Apply")
                     .on_hover_text(format!("One undo step: {}", r.summary));
                 if apply.clicked() {
-                    self.actions.push(Action::Edit {
+                    actions.push(Action::Edit {
                         label: r.summary.clone(),
                         edits: r.edits.clone(),
                         select: None,
@@ -296,34 +141,25 @@ impl SpofApp {
             .response
             .rect;
         if live && ui.rect_contains_pointer(rect) {
-            self.advice.hovered = Some(r.id.clone());
+            self.hovered = Some(r.id.clone());
         }
     }
 }
 
-/// What Apply all says in the status bar: how many fixes, and each SPOF left with the
-/// reason no edit removed it (an error then: the model still has SPOFs).
-fn fix_summary(applied: usize, unfixable: &[Unfixable]) -> (String, bool) {
-    let left = match unfixable {
-        [] => "no SPOF left".to_owned(),
-        rest => {
-            let each: Vec<String> = rest
-                .iter()
-                .map(|u| format!("{} ({})", u.spof.event(), u.reason))
-                .collect();
-            format!(
-                "{} SPOF{} left: {}",
-                rest.len(),
-                plural(rest.len()),
-                each.join("; ")
-            )
-        }
-    };
-    let fixes = if applied == 1 { "fix" } else { "fixes" };
-    (
-        format!("Applied {applied} {fixes}; {left}"),
-        !unfixable.is_empty(),
-    )
+/// A spinner while the recommendations of the shown content are computed; none while
+/// they wait for its analysis (which has its own) or when they cannot come.
+fn advice_status_ui(ui: &mut Ui, state: &State, current: bool) {
+    if current {
+        return;
+    }
+    if state.advice_failed() {
+        ui.colored_label(RED, "failed");
+    } else if state.analysis_is_current() {
+        ui.spinner();
+        ui.weak("measuring fixes…");
+    } else {
+        ui.weak("after the analysis");
+    }
 }
 
 /// The strategy's name on its colour.
@@ -368,31 +204,6 @@ fn saving_text(minutes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn apply_all_names_each_spof_left_with_its_reason() {
-        assert_eq!(
-            fix_summary(3, &[]),
-            ("Applied 3 fixes; no SPOF left".to_owned(), false)
-        );
-        let left = Unfixable {
-            spof: crate::analysis::Spof {
-                kind: crate::analysis::DomainKind::Zone,
-                id: "eu-a".to_owned(),
-                takes_down: vec!["users".to_owned()],
-                blast_radius: vec!["lb".to_owned()],
-            },
-            reason: "no component in zone:eu-a can be spread".to_owned(),
-        };
-        assert_eq!(
-            fix_summary(1, &[left]),
-            (
-                "Applied 1 fix; 1 SPOF left: zone:eu-a (no component in zone:eu-a can be spread)"
-                    .to_owned(),
-                true
-            )
-        );
-    }
 
     #[test]
     fn an_effect_reads_like_the_rest_of_the_panel() {

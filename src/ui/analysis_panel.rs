@@ -1,24 +1,65 @@
 //! The live analysis panel (availability, SPOFs, order-2, findings, importance) and what-if controls.
 //! Formats numbers like `spofscope check`; never runs analysis, never shows an older revision's result as current.
 
+use std::sync::Arc;
+
 use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
-use super::app::SpofApp;
+use super::advice_panel::RecommendationList;
 use super::charts::charts_ui;
 use super::command::Command;
 use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
+use super::menu::command_button;
+use super::preview::Preview;
+use super::progress::analysis_progress_ui;
+use super::rows::{ROWS, more};
+use super::scenarios::ScenarioList;
+use super::state::State;
 use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
-use crate::format::{duration, nines, percent};
+use crate::format::{availability_text, duration, full_service_text, nines, percent};
 use crate::io::report::ranking::importance_ranking;
 use crate::model::{Event, Model};
 
-/// Rows shown per list before "… n more": long lists of a 10,000-component model stay cheap.
-pub(super) const ROWS: usize = 60;
+/// The panel's own state: the scenario name being typed, its sections' state.
+#[derive(Default)]
+pub struct AnalysisPanel {
+    /// The name for the knockout to save as a scenario.
+    scenario_name: String,
+    scenarios: ScenarioList,
+    recommendations: RecommendationList,
+}
 
-impl SpofApp {
-    pub(super) fn analysis_ui(&mut self, ui: &mut Ui) {
-        self.unhover_recommendation();
+impl AnalysisPanel {
+    /// The recommendation whose row the pointer was over when the panel was last drawn.
+    pub fn hovered_recommendation(&self) -> Option<&str> {
+        self.recommendations.hovered()
+    }
+
+    /// The knockout was saved as a scenario: the name field empties.
+    pub fn scenario_saved(&mut self) {
+        self.scenario_name.clear();
+    }
+
+    /// Whether the scenario comparison table shows, so it must be computed.
+    pub fn compares_scenarios(&self) -> bool {
+        self.scenarios.is_comparing()
+    }
+
+    /// The preview of the recommendation whose row the pointer is over.
+    pub fn hovered_preview(&mut self, state: &State) -> Option<Arc<Preview>> {
+        self.recommendations.hovered_preview(state)
+    }
+
+    /// Forget what was typed and previewed for the old content (a new document, analyse
+    /// again).
+    pub fn forget(&mut self) {
+        self.scenarios.forget();
+        self.recommendations.forget();
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
+        self.recommendations.unhover();
         egui::Panel::right("analysis")
             .resizable(true)
             .default_size(440.0)
@@ -26,39 +67,37 @@ impl SpofApp {
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     ui.set_min_width(ui.available_width());
-                    self.analysis_body_ui(ui);
+                    self.body_ui(ui, state, actions);
                 });
             });
     }
 
-    fn analysis_body_ui(&mut self, ui: &mut Ui) {
+    fn body_ui(&mut self, ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
             ui.heading("Analysis");
-            if self.analysis_is_current() {
-                if let Some(done) = self.analysis_done() {
+            if state.analysis_is_current() {
+                if let Some(done) = state.analysis_done() {
                     ui.weak(format!("{} ms", done.elapsed.as_millis()));
                 }
-            } else if self.analysis.failed.is_some() {
+            } else if state.analysis.failed.is_some() {
                 ui.colored_label(RED, "failed");
             } else {
-                self.analysis_progress_ui(ui);
+                analysis_progress_ui(ui, state, actions);
             }
         });
-        let model = self.doc.snapshot();
-        let current = self.analysis_is_current();
-        let Some(done) = self.analysis_done() else {
-            if !self.analysis_cancelled() {
+        let model = state.doc.snapshot();
+        let current = state.analysis_is_current();
+        let Some(done) = state.analysis_done() else {
+            if !state.analysis_cancelled() {
                 ui.weak("The first analysis is running.");
             }
             return;
         };
-        // Hold the result by its Arc so `self` is free for actions, without copying it.
-        let analysed = std::sync::Arc::clone(&done.value);
-        let report = &analysed.report;
+        let report = &done.value.report;
         if !current {
             ui.colored_label(
                 AMBER,
-                if self.analysis_cancelled() {
+                if state.analysis_cancelled() {
                     "Showing an earlier edit's results: this edit's analysis was cancelled."
                 } else {
                     "Showing the previous edit's results while the new ones are computed."
@@ -66,136 +105,40 @@ impl SpofApp {
             );
         }
         ui.add_enabled_ui(current, |ui| {
-            self.whatif_ui(ui, &model);
-            self.scenario_list_ui(ui, &model);
+            self.whatif_ui(ui, state, &model, actions);
+            self.scenarios.ui(ui, state, &model, actions);
             ui.separator();
             entries_ui(ui, &report.entries);
             charts_ui(ui, report, &model);
             ui.separator();
-            self.spofs_ui(ui, report);
+            spofs_ui(ui, state, report, actions);
             order2_ui(ui, report, &model);
             findings_ui(ui, report);
-            self.recommendations_ui(ui, report);
-            self.importance_ui(ui, report, &model);
+            self.recommendations.ui(ui, state, report, actions);
+            importance_ui(ui, report, &model, actions);
         });
     }
 
-    fn spofs_ui(&mut self, ui: &mut Ui, report: &Report) {
-        let title = RichText::new(format!("SPOFs ({})", report.spofs.len())).strong();
-        let title = if report.spofs.is_empty() {
-            title
-        } else {
-            title.color(RED)
-        };
-        egui::CollapsingHeader::new(title)
-            .id_salt("spofs")
-            .default_open(true)
-            .show(ui, |ui| {
-                if report.spofs.is_empty() {
-                    ui.colored_label(
-                        GREEN,
-                        "✔ No single component, zone or region takes an entry down.",
-                    );
-                }
-                for spof in report.spofs.iter().take(ROWS) {
-                    ui.horizontal(|ui| {
-                        ui.colored_label(RED, DOT);
-                        let text = format!("{} {}", spof.kind.as_str(), spof.id);
-                        let selected = spof.kind == DomainKind::Component
-                            && self.selection.components.contains(&spof.id);
-                        let response = ui.selectable_label(selected, text).on_hover_ui(|ui| {
-                            ui.label(format!("Takes down {}", spof.takes_down.join(", ")));
-                            ui.label(format!("Blast radius: {}", spof.blast_radius.join(", ")));
-                        });
-                        if response.clicked() {
-                            self.actions.push(match spof.kind {
-                                DomainKind::Component => Action::Focus(spof.id.clone()),
-                                DomainKind::Zone | DomainKind::Region => {
-                                    Action::ToggleKnockout(spof.event())
-                                }
-                            });
-                        }
-                        let n = spof.takes_down.len();
-                        let detail = format!(
-                            "{n} entr{} · blast {}",
-                            if n == 1 { "y" } else { "ies" },
-                            spof.blast_radius.len()
-                        );
-                        ui.add(egui::Label::new(RichText::new(detail).weak()).truncate());
-                    });
-                }
-                more(ui, report.spofs.len());
-            });
-    }
-
-    fn importance_ui(&mut self, ui: &mut Ui, report: &Report, model: &Model) {
-        egui::CollapsingHeader::new(RichText::new("Importance").strong())
-            .id_salt("importance")
-            .default_open(false)
-            .show(ui, |ui| {
-                let ranking = importance_ranking(report, model);
-                ui.weak(format!("{}:", ranking.unit))
-                    .on_hover_text(ranking.measure);
-                let top = ranking
-                    .rows
-                    .first()
-                    .map_or(1.0, |r| r.value.max(f64::MIN_POSITIVE));
-                egui::Grid::new("importance_ranking").show(ui, |ui| {
-                    for row in &ranking.rows {
-                        let ranked = Ranked::of(&row.id, report, model);
-                        let link = ui.link(&ranked.name);
-                        let link = match &ranked.event {
-                            Some(event) => link.on_hover_text(format!("event {event}")),
-                            None => link,
-                        };
-                        if link.clicked()
-                            && let Some(id) = ranked.component
-                        {
-                            self.actions.push(Action::Focus(id));
-                        }
-                        let bar = ui.add(
-                            egui::ProgressBar::new((row.value / top) as f32)
-                                .desired_width(140.0)
-                                .text(&row.text),
-                        );
-                        let mut hover: Vec<String> = ranking
-                            .detail
-                            .map(|heading| format!("{heading}: {}", row.detail))
-                            .into_iter()
-                            .collect();
-                        hover.extend(time_event_shares(&row.id, report, model));
-                        if !hover.is_empty() {
-                            bar.on_hover_text(hover.join("\n"));
-                        }
-                        ui.end_row();
-                    }
-                });
-                if ranking.rows.len() < ranking.total {
-                    ui.weak(format!("… {} more", ranking.total - ranking.rows.len()));
-                }
-            });
-    }
-
-    fn whatif_ui(&mut self, ui: &mut Ui, model: &Model) {
+    fn whatif_ui(&mut self, ui: &mut Ui, state: &State, model: &Model, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            let mut on = self.whatif_mode;
+            let mut on = state.whatif.is_on();
             if ui
                 .toggle_value(&mut on, "💥 What-if")
                 .on_hover_text(Command::ToggleWhatIf.tooltip())
                 .changed()
             {
-                self.actions.push(Action::Run(Command::ToggleWhatIf));
+                actions.push(Action::Run(Command::ToggleWhatIf));
             }
-            if self.whatif_mode {
-                self.command_button(ui, Command::ResetWhatIf);
+            if state.whatif.is_on() {
+                command_button(ui, state, Command::ResetWhatIf, actions);
             }
         });
-        if !self.whatif_mode {
+        if !state.whatif.is_on() {
             return;
         }
         ui.weak("Click components on the canvas, or zones and regions here, to knock them out.");
-        self.domain_chips_ui(ui, model);
-        let knocked = self.live_knockouts();
+        domain_chips_ui(ui, state, model, actions);
+        let knocked = state.live_knockouts();
         ui.horizontal_wrapped(|ui| {
             ui.label("Knocked out:");
             if knocked.is_empty() {
@@ -207,11 +150,11 @@ impl SpofApp {
                     .on_hover_text(format!("Event {k}: click to bring it back"))
                     .clicked()
                 {
-                    self.actions.push(Action::ToggleKnockout(k.clone()));
+                    actions.push(Action::ToggleKnockout(k.clone()));
                 }
             }
         });
-        match self.current_whatif_outcome() {
+        match state.whatif.outcome(state.key(), model) {
             Some(outcome) => match &outcome.result {
                 Ok(w) => whatif_result_ui(ui, w),
                 Err(e) => {
@@ -235,72 +178,165 @@ impl SpofApp {
                 .add_enabled(!knocked.is_empty(), egui::Button::new("Save as scenario"))
                 .clicked()
             {
-                self.actions
-                    .push(Action::SaveScenario(self.scenario_name.clone()));
+                actions.push(Action::SaveScenario(self.scenario_name.clone()));
             }
         });
     }
+}
 
-    /// Zone and region chips that toggle their knockout, and one per failover window.
-    fn domain_chips_ui(&mut self, ui: &mut Ui, model: &Model) {
-        self.zone_chips_ui(ui, model);
-        let windows: Vec<Event> = model
-            .components
-            .iter()
-            .filter(|c| c.has_failover_window())
-            .map(|c| Event::Failover(c.id.clone()))
-            .collect();
-        if windows.is_empty() {
-            return;
-        }
-        ui.horizontal_wrapped(|ui| {
-            ui.weak("Failover windows:");
-            for window in windows.iter().take(ROWS) {
-                let on = self.knockouts.contains(window);
-                if ui
-                    .selectable_label(on, window.in_words(model))
-                    .on_hover_text(format!(
-                        "Knock out event {window}: writes wait while a standby takes over"
-                    ))
-                    .clicked()
-                {
-                    self.actions.push(Action::ToggleKnockout(window.clone()));
-                }
+fn spofs_ui(ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Action>) {
+    let title = RichText::new(format!("SPOFs ({})", report.spofs.len())).strong();
+    let title = if report.spofs.is_empty() {
+        title
+    } else {
+        title.color(RED)
+    };
+    egui::CollapsingHeader::new(title)
+        .id_salt("spofs")
+        .default_open(true)
+        .show(ui, |ui| {
+            if report.spofs.is_empty() {
+                ui.colored_label(
+                    GREEN,
+                    "✔ No single component, zone or region takes an entry down.",
+                );
             }
-            if windows.len() > ROWS {
-                ui.weak(format!("… {} more", windows.len() - ROWS));
-            }
-        });
-    }
-
-    fn zone_chips_ui(&mut self, ui: &mut Ui, model: &Model) {
-        let mut index = 0;
-        for region in &model.regions {
-            ui.horizontal_wrapped(|ui| {
-                let event = Event::Region(region.id.clone());
-                let on = self.knockouts.contains(&event);
-                if ui
-                    .selectable_label(on, format!("{} (region)", region.id))
-                    .on_hover_text("Knock the whole region out")
-                    .clicked()
-                {
-                    self.actions.push(Action::ToggleKnockout(event));
-                }
-                for zone in &region.zones {
-                    let event = Event::Zone(zone.id.clone());
-                    let on = self.knockouts.contains(&event);
-                    let text = RichText::new(&zone.id).color(zone_colour(index));
-                    if ui
-                        .selectable_label(on, text)
-                        .on_hover_text("Knock the zone out")
-                        .clicked()
-                    {
-                        self.actions.push(Action::ToggleKnockout(event));
+            for spof in report.spofs.iter().take(ROWS) {
+                ui.horizontal(|ui| {
+                    ui.colored_label(RED, DOT);
+                    let text = format!("{} {}", spof.kind.as_str(), spof.id);
+                    let selected = spof.kind == DomainKind::Component
+                        && state.selection.components.contains(&spof.id);
+                    let response = ui.selectable_label(selected, text).on_hover_ui(|ui| {
+                        ui.label(format!("Takes down {}", spof.takes_down.join(", ")));
+                        ui.label(format!("Blast radius: {}", spof.blast_radius.join(", ")));
+                    });
+                    if response.clicked() {
+                        actions.push(match spof.kind {
+                            DomainKind::Component => Action::Focus(spof.id.clone()),
+                            DomainKind::Zone | DomainKind::Region => {
+                                Action::ToggleKnockout(spof.event())
+                            }
+                        });
                     }
-                    index += 1;
+                    let n = spof.takes_down.len();
+                    let detail = format!(
+                        "{n} entr{} · blast {}",
+                        if n == 1 { "y" } else { "ies" },
+                        spof.blast_radius.len()
+                    );
+                    ui.add(egui::Label::new(RichText::new(detail).weak()).truncate());
+                });
+            }
+            more(ui, report.spofs.len());
+        });
+}
+
+fn importance_ui(ui: &mut Ui, report: &Report, model: &Model, actions: &mut Vec<Action>) {
+    egui::CollapsingHeader::new(RichText::new("Importance").strong())
+        .id_salt("importance")
+        .default_open(false)
+        .show(ui, |ui| {
+            let ranking = importance_ranking(report, model);
+            ui.weak(format!("{}:", ranking.unit))
+                .on_hover_text(ranking.measure);
+            let top = ranking
+                .rows
+                .first()
+                .map_or(1.0, |r| r.value.max(f64::MIN_POSITIVE));
+            egui::Grid::new("importance_ranking").show(ui, |ui| {
+                for row in &ranking.rows {
+                    let ranked = Ranked::of(&row.id, report, model);
+                    let link = ui.link(&ranked.name);
+                    let link = match &ranked.event {
+                        Some(event) => link.on_hover_text(format!("event {event}")),
+                        None => link,
+                    };
+                    if link.clicked()
+                        && let Some(id) = ranked.component
+                    {
+                        actions.push(Action::Focus(id));
+                    }
+                    let bar = ui.add(
+                        egui::ProgressBar::new((row.value / top) as f32)
+                            .desired_width(140.0)
+                            .text(&row.text),
+                    );
+                    let mut hover: Vec<String> = ranking
+                        .detail
+                        .map(|heading| format!("{heading}: {}", row.detail))
+                        .into_iter()
+                        .collect();
+                    hover.extend(time_event_shares(&row.id, report, model));
+                    if !hover.is_empty() {
+                        bar.on_hover_text(hover.join("\n"));
+                    }
+                    ui.end_row();
                 }
             });
+            if ranking.rows.len() < ranking.total {
+                ui.weak(format!("… {} more", ranking.total - ranking.rows.len()));
+            }
+        });
+}
+
+/// Zone and region chips that toggle their knockout, and one per failover window.
+fn domain_chips_ui(ui: &mut Ui, state: &State, model: &Model, actions: &mut Vec<Action>) {
+    zone_chips_ui(ui, state, model, actions);
+    let windows: Vec<Event> = model
+        .components
+        .iter()
+        .filter(|c| c.has_failover_window())
+        .map(|c| Event::Failover(c.id.clone()))
+        .collect();
+    if windows.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Failover windows:");
+        for window in windows.iter().take(ROWS) {
+            let on = state.whatif.is_knocked_out(window);
+            if ui
+                .selectable_label(on, window.in_words(model))
+                .on_hover_text(format!(
+                    "Knock out event {window}: writes wait while a standby takes over"
+                ))
+                .clicked()
+            {
+                actions.push(Action::ToggleKnockout(window.clone()));
+            }
         }
+        more(ui, windows.len());
+    });
+}
+
+fn zone_chips_ui(ui: &mut Ui, state: &State, model: &Model, actions: &mut Vec<Action>) {
+    let mut index = 0;
+    for region in &model.regions {
+        ui.horizontal_wrapped(|ui| {
+            let event = Event::Region(region.id.clone());
+            let on = state.whatif.is_knocked_out(&event);
+            if ui
+                .selectable_label(on, format!("{} (region)", region.id))
+                .on_hover_text("Knock the whole region out")
+                .clicked()
+            {
+                actions.push(Action::ToggleKnockout(event));
+            }
+            for zone in &region.zones {
+                let event = Event::Zone(zone.id.clone());
+                let on = state.whatif.is_knocked_out(&event);
+                let text = RichText::new(&zone.id).color(zone_colour(index));
+                if ui
+                    .selectable_label(on, text)
+                    .on_hover_text("Knock the zone out")
+                    .clicked()
+                {
+                    actions.push(Action::ToggleKnockout(event));
+                }
+                index += 1;
+            }
+        });
     }
 }
 
@@ -317,15 +353,7 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                 ui.label(RichText::new(&e.name).strong())
                     .on_hover_text(&e.id);
                 ui.vertical(|ui| {
-                    let availability = if e.exact {
-                        percent(e.availability)
-                    } else {
-                        format!(
-                            "{} ± {:.2e} (estimate)",
-                            percent(e.availability),
-                            e.error_bound
-                        )
-                    };
+                    let availability = availability_text(e);
                     ui.label(
                         RichText::new(format!("{availability}   {}", nines(e.availability)))
                             .size(15.0),
@@ -334,7 +362,7 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
                         "{} / year down",
                         duration(e.downtime_minutes_per_year)
                     ));
-                    ui.weak(full_service_text(e)).on_hover_text(
+                    ui.weak(full_service_line(e)).on_hover_text(
                         "Full service: every component the entry reaches, through hard and soft \
                          dependencies, is up. Degraded: the entry is up but some of them are not.",
                     );
@@ -346,18 +374,10 @@ fn entries_ui(ui: &mut Ui, entries: &[EntryAvailability]) {
 }
 
 /// `full service 98.70 % · 2.3 days / year degraded`, with the error bound of an estimate.
-pub(super) fn full_service_text(e: &EntryAvailability) -> String {
-    let full = if e.exact {
-        percent(e.full_service_availability)
-    } else {
-        format!(
-            "{} ± {:.2e} (estimate)",
-            percent(e.full_service_availability),
-            e.full_service_error_bound
-        )
-    };
+fn full_service_line(e: &EntryAvailability) -> String {
     format!(
-        "full service {full} · {} / year degraded",
+        "full service {} · {} / year degraded",
+        full_service_text(e),
         duration(e.degraded_minutes_per_year)
     )
 }
@@ -464,7 +484,7 @@ impl Ranked {
 
 /// How much of the downtime component `id` causes comes from its bad deploys and its
 /// failover window (DESIGN §2b), in words; nothing for a component without them.
-pub(super) fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
+fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
     let Some(c) = report
         .component_importance
         .iter()
@@ -486,10 +506,4 @@ pub(super) fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec
         )
     })
     .collect()
-}
-
-pub(super) fn more(ui: &mut Ui, total: usize) {
-    if total > ROWS {
-        ui.weak(format!("… {} more", total - ROWS));
-    }
 }

@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::app::{Dialog, DocKey, SpofApp};
-use crate::edit::Document;
+use super::content::DocKey;
+use super::state::State;
 use crate::edit::recovery::{self, Meta, RecoveryCopy, Session};
 
 /// Seconds of quiet after the last change before a copy is written, and at least this long
@@ -75,165 +75,142 @@ fn ago(seconds: u64) -> String {
     }
 }
 
-impl SpofApp {
-    /// Keep recovery copies under `root` (a directory of its own per running editor) and
-    /// offer the copies that editors which did not close cleanly left there.
-    pub fn with_recovery(mut self, root: PathBuf) -> Self {
-        self.autosave.offered = recovery::list(&root);
-        self.autosave.root = Some(root);
-        if !self.autosave.offered.is_empty() && self.dialog.is_none() {
-            self.dialog = Some(Dialog::Recover);
-        }
-        self
+impl Autosave {
+    /// Keep recovery copies under `root` (a directory of its own per running editor);
+    /// returns whether editors which did not close cleanly left copies there to offer.
+    pub fn start(&mut self, root: PathBuf) -> bool {
+        self.offered = recovery::list(&root);
+        self.root = Some(root);
+        !self.offered.is_empty()
     }
 
     /// The directory holding this editor's recovery copy, once one was written.
-    pub fn recovery_dir(&self) -> Option<PathBuf> {
-        self.autosave.session.as_ref().map(|s| s.dir().to_owned())
+    pub fn dir(&self) -> Option<PathBuf> {
+        self.session.as_ref().map(|s| s.dir().to_owned())
+    }
+
+    /// Whether the copy on disk holds the content `key`.
+    pub fn holds(&self, key: DocKey) -> bool {
+        self.written == Some(key)
     }
 
     /// Write a copy when the unsaved content has been quiet long enough; remove it when
     /// nothing is unsaved any more (saved, or undone back to the saved state).
-    pub(super) fn autosave_tick(&mut self, ctx: &egui::Context) {
-        if self.autosave.root.is_none() {
-            return;
+    pub fn tick(&mut self, ctx: &egui::Context, state: &State) -> Result<(), String> {
+        if self.root.is_none() {
+            return Ok(());
         }
         let now = ctx.input(|i| i.time);
-        let key = self.key();
-        let unsaved = self.has_unsaved_changes();
-        let a = &mut self.autosave;
-        if a.seen.is_none_or(|(k, _)| k != key) {
-            a.seen = Some((key, now));
-            if a.written != Some(key) {
-                a.first_unwritten.get_or_insert(now);
+        let key = state.key();
+        if self.seen.is_none_or(|(k, _)| k != key) {
+            self.seen = Some((key, now));
+            if self.written != Some(key) {
+                self.first_unwritten.get_or_insert(now);
             }
         }
-        if !unsaved {
-            if a.written.is_some() {
-                a.clear();
+        if !state.has_unsaved_changes() {
+            if self.written.is_some() {
+                self.clear();
             }
-            a.first_unwritten = None;
-            return;
+            self.first_unwritten = None;
+            return Ok(());
         }
-        if a.written == Some(key) {
-            return;
+        if self.written == Some(key) {
+            return Ok(());
         }
-        let last_change = a.seen.map_or(now, |(_, t)| t);
+        let last_change = self.seen.map_or(now, |(_, t)| t);
         let mut due = last_change + AUTOSAVE_DELAY;
-        if let Some(first) = a.first_unwritten {
+        if let Some(first) = self.first_unwritten {
             due = due.min(first + AUTOSAVE_MAX_WAIT);
         }
-        if let Some(last) = a.last_write {
+        if let Some(last) = self.last_write {
             due = due.max(last + AUTOSAVE_DELAY);
         }
         if now >= due {
-            self.autosave_now(now);
+            self.write(now, state)
         } else {
             ctx.request_repaint_after(Duration::from_secs_f64(due - now));
+            Ok(())
         }
     }
 
     /// Write the recovery copy of the current document now.
-    fn autosave_now(&mut self, now: f64) {
-        let Some(root) = self.autosave.root.clone() else {
-            return;
+    pub fn write(&mut self, now: f64, state: &State) -> Result<(), String> {
+        let Some(root) = self.root.clone() else {
+            return Ok(());
         };
         let meta = Meta {
-            original: self.doc.path.clone(),
-            label: self.document_label(),
+            original: state.doc.path.clone(),
+            label: state.document_label(),
             saved_at: recovery::now(),
-            disk: self.disk,
+            disk: state.disk,
         };
-        let key = self.key();
-        let a = &mut self.autosave;
-        a.last_write = Some(now);
-        if a.session.is_none() {
-            match Session::start(&root) {
-                Ok(session) => a.session = Some(session),
-                Err(e) => {
-                    self.say(format!("Cannot keep a recovery copy: {e}"), true);
-                    return;
-                }
-            }
+        self.last_write = Some(now);
+        if self.session.is_none() {
+            let session =
+                Session::start(&root).map_err(|e| format!("Cannot keep a recovery copy: {e}"))?;
+            self.session = Some(session);
         }
-        let written = a.session.as_ref().map(|s| s.write(self.doc.model(), &meta));
-        match written {
+        match self.session.as_ref().map(|s| s.write(state.model(), &meta)) {
             Some(Ok(())) => {
-                a.written = Some(key);
-                a.first_unwritten = None;
+                self.written = Some(state.key());
+                self.first_unwritten = None;
+                Ok(())
             }
-            Some(Err(e)) => self.say(format!("Cannot write the recovery copy: {e}"), true),
-            None => {}
+            Some(Err(e)) => Err(format!("Cannot write the recovery copy: {e}")),
+            None => Ok(()),
         }
     }
 
-    /// "Recover unsaved work?" for the newest copy left behind: Restore or Discard.
-    pub(super) fn recover_dialog_ui(&mut self, ctx: &egui::Context) -> bool {
-        let Some(copy) = self.autosave.offered.first() else {
-            return false;
-        };
-        let label = copy.meta.label.clone();
-        let saved = ago(recovery::now().saturating_sub(copy.meta.saved_at));
-        let original = copy.meta.original.clone();
-        let mut choice = None;
-        egui::Modal::new(egui::Id::new("recover_dialog")).show(ctx, |ui| {
-            ui.set_max_width(480.0);
-            ui.heading("Recover unsaved work?");
-            ui.label("spofscope did not close cleanly and kept a copy of unsaved work:");
-            ui.strong(label);
-            ui.label(format!("saved {saved}"));
-            if let Some(path) = original {
-                ui.weak(format!("Its file: {}", path.display()));
+    /// The newest copy left behind, while one is offered.
+    pub fn offered(&self) -> Option<&RecoveryCopy> {
+        self.offered.first()
+    }
+
+    /// Take the offered copy to restore it; the others wait for the next start.
+    pub fn take_offered(&mut self) -> Option<RecoveryCopy> {
+        let first = (!self.offered.is_empty()).then(|| self.offered.remove(0));
+        self.offered.clear();
+        first
+    }
+
+    /// Delete the offered copy; returns whether another is offered next.
+    pub fn discard_offered(&mut self) -> Result<bool, String> {
+        if self.offered.is_empty() {
+            return Ok(false);
+        }
+        let copy = self.offered.remove(0);
+        copy.discard()
+            .map_err(|e| format!("Cannot remove the recovery copy: {e}"))?;
+        Ok(!self.offered.is_empty())
+    }
+}
+
+/// "Recover unsaved work?" for `copy`: `Some(true)` to restore it, `Some(false)` to
+/// discard it, `None` while the user has not chosen.
+pub fn recover_dialog_ui(ctx: &egui::Context, copy: &RecoveryCopy) -> Option<bool> {
+    let saved = ago(recovery::now().saturating_sub(copy.meta.saved_at));
+    let mut choice = None;
+    egui::Modal::new(egui::Id::new("recover_dialog")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading("Recover unsaved work?");
+        ui.label("spofscope did not close cleanly and kept a copy of unsaved work:");
+        ui.strong(&copy.meta.label);
+        ui.label(format!("saved {saved}"));
+        if let Some(path) = &copy.meta.original {
+            ui.weak(format!("Its file: {}", path.display()));
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Restore").clicked() {
+                choice = Some(true);
             }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Restore").clicked() {
-                    choice = Some(true);
-                }
-                if ui.button("Discard").clicked() {
-                    choice = Some(false);
-                }
-            });
+            if ui.button("Discard").clicked() {
+                choice = Some(false);
+            }
         });
-        match choice {
-            Some(true) => {
-                self.restore_offered(ctx);
-                false
-            }
-            Some(false) => {
-                let copy = self.autosave.offered.remove(0);
-                if let Err(e) = copy.discard() {
-                    self.say(format!("Cannot remove the recovery copy: {e}"), true);
-                }
-                !self.autosave.offered.is_empty()
-            }
-            None => true,
-        }
-    }
-
-    /// Open the offered copy as an unsaved document on its original path, safe in this
-    /// editor's own copy before the old one goes. Other copies wait for the next start.
-    fn restore_offered(&mut self, ctx: &egui::Context) {
-        let copy = self.autosave.offered.remove(0);
-        self.autosave.offered.clear();
-        match copy.load() {
-            Ok(model) => {
-                let meta = copy.meta.clone();
-                self.replace_document(Document::unsaved(model, meta.original.clone()), None);
-                self.disk = meta.disk;
-                self.autosave_now(ctx.input(|i| i.time));
-                if self.autosave.written == Some(self.key()) {
-                    if let Err(e) = copy.discard() {
-                        log::warn!("cannot remove the restored recovery copy: {e}");
-                    }
-                } else {
-                    log::warn!("the restored copy stays until this editor keeps its own");
-                }
-                self.say(format!("Recovered {}", meta.label), false);
-            }
-            Err(error) => self.dialog = Some(Dialog::LoadError(error)),
-        }
-    }
+    });
+    choice
 }
 
 #[cfg(test)]

@@ -178,18 +178,6 @@ impl Default for Canvas {
     }
 }
 
-impl super::app::SpofApp {
-    /// Where the middle of a component's card is drawn on screen (tests drive the pointer
-    /// with it).
-    pub fn card_on_screen(&self, id: &str) -> Option<Pos2> {
-        Some(self.canvas.to_screen(self.canvas.position_of(id)?))
-    }
-
-    pub fn canvas_zoom(&self) -> f32 {
-        self.canvas.zoom()
-    }
-}
-
 /// The selection as the canvas needs it.
 pub struct CanvasSelection<'a> {
     pub components: &'a [String],
@@ -227,6 +215,12 @@ impl Canvas {
 
     pub fn zoom(&self) -> f32 {
         self.zoom
+    }
+
+    /// Where the middle of a component's card is drawn on screen (tests drive the pointer
+    /// with it).
+    pub fn card_on_screen(&self, id: &str) -> Option<Pos2> {
+        Some(self.to_screen(self.position_of(id)?))
     }
 
     /// The model position under the middle of the view.

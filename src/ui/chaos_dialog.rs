@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{RichText, Ui};
 
-use super::app::{DocKey, SpofApp};
+use super::content::DocKey;
 use super::look::{AMBER, GREEN, RED, events_words};
+use super::state::State;
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
 use crate::format::{chaos_interval, chaos_reference, percent};
@@ -20,7 +21,7 @@ const TOP: usize = 10;
 type ChaosKey = (DocKey, u64, u64);
 
 /// The dialog's fields and the experiment job with its progress counter.
-pub struct ChaosState {
+pub struct ChaosDialog {
     open: bool,
     trials: String,
     seed: String,
@@ -30,7 +31,7 @@ pub struct ChaosState {
     total: u64,
 }
 
-impl Default for ChaosState {
+impl Default for ChaosDialog {
     fn default() -> Self {
         Self {
             open: false,
@@ -43,76 +44,71 @@ impl Default for ChaosState {
     }
 }
 
-impl SpofApp {
-    // ----- what tests read -----
-
+impl ChaosDialog {
     /// The last finished experiment, whatever content it ran on.
-    pub fn chaos_report(&self) -> Option<&ChaosReport> {
-        self.chaos.job.latest().map(|d| d.value.as_ref())
+    pub fn report(&self) -> Option<&ChaosReport> {
+        self.job.latest().map(|d| d.value.as_ref())
     }
 
     /// Whether an experiment is running.
-    pub fn chaos_is_running(&self) -> bool {
-        self.chaos.job.is_busy()
+    pub fn is_running(&self) -> bool {
+        self.job.is_busy()
     }
 
-    // ----- the dialog -----
-
-    pub(super) fn open_chaos(&mut self) {
-        self.chaos.open = true;
+    pub fn open(&mut self) {
+        self.open = true;
     }
 
-    pub(super) fn poll_chaos(&mut self, ctx: &egui::Context) {
-        self.chaos.job.poll(ctx);
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        self.job.poll(ctx);
     }
 
     /// Stop the running experiment (Cancel, or Esc).
-    pub(super) fn cancel_chaos(&mut self) {
-        self.chaos.job.cancel();
+    pub fn cancel(&mut self) {
+        self.job.cancel();
     }
 
     /// Stop what runs and forget the result (a new document).
-    pub(super) fn forget_chaos(&mut self) {
-        self.chaos.job.clear();
+    pub fn forget(&mut self) {
+        self.job.clear();
     }
 
-    pub(super) fn chaos_ui(&mut self, ctx: &egui::Context) {
-        let mut open = self.chaos.open;
+    pub fn ui(&mut self, ctx: &egui::Context, state: &State) {
+        let mut open = self.open;
         egui::Window::new("Chaos experiment")
             .open(&mut open)
             .resizable(true)
             .default_width(520.0)
             .show(ctx, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.chaos_body_ui(ui));
+                egui::ScrollArea::vertical().show(ui, |ui| self.body_ui(ui, state));
             });
         // Closing the window stops its experiment: nothing would show the result.
-        if self.chaos.open && !open && self.chaos_is_running() {
-            self.cancel_chaos();
+        if self.open && !open && self.is_running() {
+            self.cancel();
         }
-        self.chaos.open = open;
+        self.open = open;
     }
 
-    fn chaos_body_ui(&mut self, ui: &mut Ui) {
+    fn body_ui(&mut self, ui: &mut Ui, state: &State) {
         ui.weak(
             "Every trial fails each replica, zone and region at random with its own probability \
              (1 − availability), then sees which entries go down.",
         );
         let trials = self
-            .chaos
             .trials
             .trim()
             .parse::<u64>()
             .ok()
             .filter(|n| (1..=chaos::MAX_TRIALS).contains(n));
-        let seed = self.chaos.seed.trim().parse::<u64>().ok();
-        let busy = self.chaos.job.is_busy();
+        let seed = self.seed.trim().parse::<u64>().ok();
+        let busy = self.job.is_busy();
         egui::Grid::new("chaos_settings")
             .num_columns(2)
             .show(ui, |ui| {
                 let label = ui.label("Trials");
                 ui.add_enabled(
                     !busy,
-                    egui::TextEdit::singleline(&mut self.chaos.trials).desired_width(120.0),
+                    egui::TextEdit::singleline(&mut self.trials).desired_width(120.0),
                 )
                 .labelled_by(label.id);
                 if trials.is_none() {
@@ -125,7 +121,7 @@ impl SpofApp {
                 let label = ui.label("Seed");
                 ui.add_enabled(
                     !busy,
-                    egui::TextEdit::singleline(&mut self.chaos.seed).desired_width(120.0),
+                    egui::TextEdit::singleline(&mut self.seed).desired_width(120.0),
                 )
                 .labelled_by(label.id);
                 if seed.is_none() {
@@ -135,48 +131,48 @@ impl SpofApp {
             });
         ui.horizontal(|ui| {
             if busy {
-                let done = self.chaos.done.load(Ordering::Relaxed);
-                let total = self.chaos.total.max(1);
+                let done = self.done.load(Ordering::Relaxed);
+                let total = self.total.max(1);
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total as f32)
                         .desired_width(260.0)
-                        .text(format!("{done} / {} trials", self.chaos.total)),
+                        .text(format!("{done} / {} trials", self.total)),
                 );
                 if ui
                     .button("Cancel")
                     .on_hover_text("Stop the experiment (Esc)")
                     .clicked()
                 {
-                    self.cancel_chaos();
+                    self.cancel();
                 }
             } else if let (Some(trials), Some(seed)) = (trials, seed)
                 && ui.button("Run").clicked()
             {
-                self.start_chaos(ui.ctx(), trials, seed);
+                self.start(ui.ctx(), state, trials, seed);
             }
         });
-        if !busy && self.chaos.job.cancelled.is_some() {
+        if !busy && self.job.cancelled.is_some() {
             ui.colored_label(AMBER, "Cancelled.");
         }
-        if let Some(done) = self.chaos.job.latest() {
+        if let Some(done) = self.job.latest() {
             let (key, report) = (done.key.0, Arc::clone(&done.value));
             ui.separator();
-            if key != self.key() {
+            if key != state.key() {
                 ui.colored_label(AMBER, "Ran on an earlier version of the model.");
             }
-            chaos_report_ui(ui, &report, &self.doc.snapshot());
+            chaos_report_ui(ui, &report, state.model());
         }
     }
 
-    fn start_chaos(&mut self, ctx: &egui::Context, trials: u64, seed: u64) {
-        let key = (self.key(), trials, seed);
-        let model = self.doc.snapshot();
+    fn start(&mut self, ctx: &egui::Context, state: &State, trials: u64, seed: u64) {
+        let key = (state.key(), trials, seed);
+        let model = state.doc.snapshot();
         let done = Arc::new(AtomicU64::new(0));
-        self.chaos.done = Arc::clone(&done);
-        self.chaos.total = trials;
-        self.chaos.job.clear();
+        self.done = Arc::clone(&done);
+        self.total = trials;
+        self.job.clear();
         let repaint = ctx.clone();
-        self.chaos.job.request(key, ctx, move |cancel| {
+        self.job.request(key, ctx, move |cancel| {
             let progress = |finished: u64, _total: u64| {
                 // Chunks finish out of order across threads: keep the highest count.
                 done.fetch_max(finished, Ordering::Relaxed);

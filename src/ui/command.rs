@@ -2,8 +2,10 @@
 //! Menus, shortcuts and buttons all come from here; running a command is the app's job, not this file's.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+use strum::{EnumIter, IntoEnumIterator};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Every app-wide action, in menu order; [`Command::all`] lists them all by construction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter)]
 pub enum Command {
     New,
     Open,
@@ -20,11 +22,11 @@ pub enum Command {
     Duplicate,
     Delete,
     Rename,
-    MakeRedundant,
     SelectAll,
     ClearSelection,
     Connect,
     ToggleDependencyKind,
+    MakeRedundant,
     ModelProperties,
     FitView,
     ZoomIn,
@@ -34,14 +36,36 @@ pub enum Command {
     ToggleAnalysis,
     Presentation,
     ToggleWhatIf,
-    ResetWhatIf,
     KnockOutSelection,
+    ResetWhatIf,
     Reanalyse,
     CancelAnalysis,
     ApplyAllFixes,
     ChaosExperiment,
     Shortcuts,
     About,
+}
+
+/// The menus of the menu bar, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Analysis,
+    Help,
+}
+
+impl Menu {
+    pub fn label(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Analysis => "Analysis",
+            Menu::Help => "Help",
+        }
+    }
 }
 
 const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -53,46 +77,10 @@ const CMD_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
 const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
-    /// Every command, in menu order.
-    pub const ALL: [Command; 37] = [
-        Command::New,
-        Command::Open,
-        Command::OpenPath,
-        Command::Save,
-        Command::SaveAs,
-        Command::Import,
-        Command::Export,
-        Command::Quit,
-        Command::Undo,
-        Command::Redo,
-        Command::Copy,
-        Command::Paste,
-        Command::Duplicate,
-        Command::Delete,
-        Command::Rename,
-        Command::MakeRedundant,
-        Command::SelectAll,
-        Command::ClearSelection,
-        Command::Connect,
-        Command::ToggleDependencyKind,
-        Command::ModelProperties,
-        Command::FitView,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::TogglePalette,
-        Command::ToggleInspector,
-        Command::ToggleAnalysis,
-        Command::Presentation,
-        Command::ToggleWhatIf,
-        Command::ResetWhatIf,
-        Command::KnockOutSelection,
-        Command::Reanalyse,
-        Command::CancelAnalysis,
-        Command::ApplyAllFixes,
-        Command::ChaosExperiment,
-        Command::Shortcuts,
-        Command::About,
-    ];
+    /// Every command, in menu order (the order they are declared in).
+    pub fn all() -> impl Iterator<Item = Command> {
+        Command::iter()
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -194,6 +182,54 @@ impl Command {
         }
     }
 
+    /// Where the command sits in the menu bar: its menu and its group there (a line
+    /// separates groups); `None` for a command only a key, a button or a gesture runs.
+    pub fn menu(self) -> Option<(Menu, u8)> {
+        let place = match self {
+            Command::New | Command::Open | Command::OpenPath => (Menu::File, 0),
+            Command::Save | Command::SaveAs => (Menu::File, 1),
+            Command::Import | Command::Export => (Menu::File, 2),
+            Command::Quit => (Menu::File, 3),
+            Command::Undo
+            | Command::Redo
+            | Command::Copy
+            | Command::Paste
+            | Command::Duplicate
+            | Command::Delete
+            | Command::Rename
+            | Command::SelectAll
+            | Command::Connect
+            | Command::ToggleDependencyKind
+            | Command::MakeRedundant
+            | Command::ModelProperties => (Menu::Edit, 0),
+            Command::FitView
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::TogglePalette
+            | Command::ToggleInspector
+            | Command::ToggleAnalysis
+            | Command::Presentation => (Menu::View, 0),
+            Command::ToggleWhatIf
+            | Command::KnockOutSelection
+            | Command::ResetWhatIf
+            | Command::Reanalyse
+            | Command::CancelAnalysis
+            | Command::ApplyAllFixes
+            | Command::ChaosExperiment => (Menu::Analysis, 0),
+            Command::Shortcuts | Command::About => (Menu::Help, 0),
+            Command::ClearSelection => return None,
+        };
+        Some(place)
+    }
+
+    /// The commands of `menu`, in order, each with its group.
+    pub fn in_menu(menu: Menu) -> impl Iterator<Item = (Command, u8)> {
+        Command::all().filter_map(move |c| match c.menu() {
+            Some((m, group)) if m == menu => Some((c, group)),
+            _ => None,
+        })
+    }
+
     /// Keyboard shortcuts; the first is shown in menus.
     pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
         const NEW: [KeyboardShortcut; 1] = [key(CMD, Key::N)];
@@ -285,9 +321,8 @@ impl Command {
     /// Every (shortcut, command) pair, most specific modifiers first, because egui matches
     /// Shift and Alt loosely (Ctrl+Z would otherwise also catch Ctrl+Shift+Z).
     pub fn shortcut_table() -> Vec<(KeyboardShortcut, Command)> {
-        let mut table: Vec<(KeyboardShortcut, Command)> = Command::ALL
-            .iter()
-            .flat_map(|&c| c.shortcuts().iter().map(move |&s| (s, c)))
+        let mut table: Vec<(KeyboardShortcut, Command)> = Command::all()
+            .flat_map(|c| c.shortcuts().iter().map(move |&s| (s, c)))
             .collect();
         table.sort_by_key(|(s, _)| {
             let m = s.modifiers;
@@ -322,9 +357,40 @@ mod tests {
     }
 
     #[test]
+    fn menus_keep_their_order_and_groups() {
+        let file: Vec<(Command, u8)> = Command::in_menu(Menu::File).collect();
+        assert_eq!(
+            file,
+            [
+                (Command::New, 0),
+                (Command::Open, 0),
+                (Command::OpenPath, 0),
+                (Command::Save, 1),
+                (Command::SaveAs, 1),
+                (Command::Import, 2),
+                (Command::Export, 2),
+                (Command::Quit, 3),
+            ]
+        );
+        let analysis: Vec<Command> = Command::in_menu(Menu::Analysis).map(|(c, _)| c).collect();
+        assert_eq!(
+            analysis,
+            [
+                Command::ToggleWhatIf,
+                Command::KnockOutSelection,
+                Command::ResetWhatIf,
+                Command::Reanalyse,
+                Command::CancelAnalysis,
+                Command::ApplyAllFixes,
+                Command::ChaosExperiment,
+            ]
+        );
+    }
+
+    #[test]
     fn every_command_is_listed_once() {
         let mut seen = std::collections::HashSet::new();
-        for c in Command::ALL {
+        for c in Command::all() {
             assert!(seen.insert(c), "{c:?} listed twice");
         }
     }

@@ -6,8 +6,8 @@
 
 use egui::{DragValue, Id, Response, RichText, Ui, WidgetInfo, WidgetType};
 
-use super::app::SpofApp;
-use super::inspector::drag_commit;
+use super::action::Action;
+use super::fields::drag_commit;
 use crate::analysis::MINUTES_PER_YEAR;
 use crate::edit::Edit;
 use crate::format::{duration, percent};
@@ -17,297 +17,337 @@ use crate::model::{Component, Event, Failover, Model};
 const MAX_HOURS: f64 = 10_000_000.0;
 const MAX_MINUTES: f64 = 1_000_000.0;
 
-impl SpofApp {
-    /// The third column of a component's inspector: availability, MTBF, β, monitoring and
-    /// failover, each with the default it overrides.
-    pub(super) fn failures_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
-        let d = model.defaults;
-        let replicated = c.kind.has_replicas();
-        let shared = replicated && c.replicas >= 2;
-        let rates = model.rates(c);
-        egui::Grid::new("failures").num_columns(2).show(ui, |ui| {
-            let label = ui.add_enabled_ui(replicated, |ui| ui.label("Availability"));
-            ui.add_enabled_ui(replicated, |ui| {
-                let availability = own_value_ui(
+/// The third column of a component's inspector: availability, MTBF, β, monitoring and
+/// failover, each with the default it overrides.
+pub(super) fn failures_ui(ui: &mut Ui, model: &Model, c: &Component, actions: &mut Vec<Action>) {
+    let rates = model.rates(c);
+    egui::Grid::new("failures").num_columns(2).show(ui, |ui| {
+        availability_ui(ui, model, c, actions);
+        mtbf_ui(ui, model, c, actions);
+        common_cause_ui(ui, model, c, rates.common, actions);
+        monitored_ui(ui, model, c, actions);
+        failover_ui(ui, model, c, rates.failover, actions);
+    });
+}
+
+/// Per-replica availability: its own, or the default (kinds that run replicas).
+fn availability_ui(ui: &mut Ui, model: &Model, c: &Component, actions: &mut Vec<Action>) {
+    let d = model.defaults;
+    let replicated = c.kind.has_replicas();
+    let label = ui.add_enabled_ui(replicated, |ui| ui.label("Availability"));
+    ui.add_enabled_ui(replicated, |ui| {
+        let availability = own_value_ui(
+            ui,
+            OwnValue {
+                what: "availability",
+                hint: "Per-replica availability (of a monitored replica)",
+                label: label.inner.id,
+                salt: ("availability", &c.id),
+                own: c.availability,
+                default: d.replica_availability,
+                default_text: percent(d.replica_availability),
+            },
+            |x| x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6),
+        );
+        actions.extend(Action::set_component(
+            "availability",
+            c,
+            Component {
+                availability,
+                ..c.clone()
+            },
+        ));
+    });
+    ui.end_row();
+}
+
+/// Mean time between failures of one replica: its own, or the default.
+fn mtbf_ui(ui: &mut Ui, model: &Model, c: &Component, actions: &mut Vec<Action>) {
+    let d = model.defaults;
+    let replicated = c.kind.has_replicas();
+    let label = ui.add_enabled_ui(replicated, |ui| {
+        ui.label("MTBF").on_hover_text(
+            "Mean time between failures of one replica, in hours: how often it fails, \
+                 where availability says for how long",
+        )
+    });
+    ui.add_enabled_ui(replicated, |ui| {
+        let mtbf_hours = own_value_ui(
+            ui,
+            OwnValue {
+                what: "MTBF",
+                hint: "Mean time between failures of one replica",
+                label: label.inner.id,
+                salt: ("mtbf", &c.id),
+                own: c.mtbf_hours,
+                default: d.mtbf_hours,
+                default_text: hours_text(d.mtbf_hours),
+            },
+            |x| {
+                x.range(0.0..=MAX_HOURS)
+                    .speed(1.0)
+                    .max_decimals(2)
+                    .custom_formatter(shortest)
+                    .suffix(" h")
+            },
+        );
+        actions.extend(Action::set_component(
+            "MTBF",
+            c,
+            Component {
+                mtbf_hours,
+                ..c.clone()
+            },
+        ));
+    });
+    ui.end_row();
+}
+
+/// β and what it costs a year: only 2 or more replicas have a common-cause event.
+fn common_cause_ui(
+    ui: &mut Ui,
+    model: &Model,
+    c: &Component,
+    common: Option<f64>,
+    actions: &mut Vec<Action>,
+) {
+    let d = model.defaults;
+    let shared = c.kind.has_replicas() && c.replicas >= 2;
+    let label = ui.add_enabled_ui(shared, |ui| {
+        ui.label("Common cause").on_hover_text(
+            "β: the share of a replica's failures that hit every replica at once (a bad \
+                 deploy, a config push, a poison message). Only a component with 2 or more \
+                 replicas has such an event.",
+        )
+    });
+    ui.add_enabled_ui(shared, |ui| {
+        ui.vertical(|ui| {
+            let common_cause = own_value_ui(
+                ui,
+                OwnValue {
+                    what: "common cause",
+                    hint: "β, the share of failures that hit every replica at once",
+                    label: label.inner.id,
+                    salt: ("common-cause", &c.id),
+                    own: c.common_cause,
+                    default: d.common_cause,
+                    default_text: d.common_cause.to_string(),
+                },
+                |x| {
+                    x.range(0.0..=1.0)
+                        .speed(0.001)
+                        .max_decimals(4)
+                        .custom_formatter(shortest)
+                },
+            );
+            actions.extend(Action::set_component(
+                "common cause",
+                c,
+                Component {
+                    common_cause,
+                    ..c.clone()
+                },
+            ));
+            if let Some(q) = common {
+                note(
                     ui,
-                    OwnValue {
-                        what: "availability",
-                        hint: "Per-replica availability (of a monitored replica)",
-                        label: label.inner.id,
-                        salt: ("availability", &c.id),
-                        own: c.availability,
-                        default: d.replica_availability,
-                        default_text: percent(d.replica_availability),
-                    },
-                    |x| x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6),
+                    format!("all down {} / year", duration(q * MINUTES_PER_YEAR)),
+                    common_cause_sentence(model, c, q),
                 );
-                self.update_component(
-                    "availability",
-                    c,
-                    Component {
-                        availability,
-                        ..c.clone()
-                    },
-                );
-            });
-            ui.end_row();
-
-            let label = ui.add_enabled_ui(replicated, |ui| {
-                ui.label("MTBF").on_hover_text(
-                    "Mean time between failures of one replica, in hours: how often it fails, \
-                     where availability says for how long",
-                )
-            });
-            ui.add_enabled_ui(replicated, |ui| {
-                let mtbf_hours = own_value_ui(
-                    ui,
-                    OwnValue {
-                        what: "MTBF",
-                        hint: "Mean time between failures of one replica",
-                        label: label.inner.id,
-                        salt: ("mtbf", &c.id),
-                        own: c.mtbf_hours,
-                        default: d.mtbf_hours,
-                        default_text: hours_text(d.mtbf_hours),
-                    },
-                    |x| {
-                        x.range(0.0..=MAX_HOURS)
-                            .speed(1.0)
-                            .max_decimals(2)
-                            .custom_formatter(shortest)
-                            .suffix(" h")
-                    },
-                );
-                self.update_component(
-                    "MTBF",
-                    c,
-                    Component {
-                        mtbf_hours,
-                        ..c.clone()
-                    },
-                );
-            });
-            ui.end_row();
-
-            let label = ui.add_enabled_ui(shared, |ui| {
-                ui.label("Common cause").on_hover_text(
-                    "β: the share of a replica's failures that hit every replica at once (a bad \
-                     deploy, a config push, a poison message). Only a component with 2 or more \
-                     replicas has such an event.",
-                )
-            });
-            ui.add_enabled_ui(shared, |ui| {
-                ui.vertical(|ui| {
-                    let common_cause = own_value_ui(
-                        ui,
-                        OwnValue {
-                            what: "common cause",
-                            hint: "β, the share of failures that hit every replica at once",
-                            label: label.inner.id,
-                            salt: ("common-cause", &c.id),
-                            own: c.common_cause,
-                            default: d.common_cause,
-                            default_text: d.common_cause.to_string(),
-                        },
-                        |x| {
-                            x.range(0.0..=1.0)
-                                .speed(0.001)
-                                .max_decimals(4)
-                                .custom_formatter(shortest)
-                        },
-                    );
-                    self.update_component(
-                        "common cause",
-                        c,
-                        Component {
-                            common_cause,
-                            ..c.clone()
-                        },
-                    );
-                    if let Some(q) = rates.common {
-                        note(
-                            ui,
-                            format!("all down {} / year", duration(q * MINUTES_PER_YEAR)),
-                            common_cause_sentence(model, c, q),
-                        );
-                    }
-                });
-            })
-            .response
-            .on_disabled_hover_text("No effect: one replica has no common-cause event");
-            ui.end_row();
-
-            ui.label("Monitored");
-            ui.vertical(|ui| {
-                let mut monitored = c.monitored;
-                ui.checkbox(&mut monitored, "health checks and alerts")
-                    .on_hover_text(format!(
-                        "A failure is noticed after {} with monitoring, {} without",
-                        duration(d.detect_minutes.monitored),
-                        duration(d.detect_minutes.unmonitored)
-                    ));
-                self.update_component(
-                    "monitoring",
-                    c,
-                    Component {
-                        monitored,
-                        ..c.clone()
-                    },
-                );
-                if replicated && !c.monitored {
-                    note(
-                        ui,
-                        format!(
-                            "{} per replica",
-                            percent(model.effective_replica_availability(c))
-                        ),
-                        detection_sentence(model, c),
-                    );
-                }
-            });
-            ui.end_row();
-
-            ui.label("Failover");
-            ui.vertical(|ui| {
-                ui.horizontal(|ui| {
-                    let mut failover = c.failover;
-                    ui.selectable_value(&mut failover, Failover::Automatic, "automatic")
-                        .on_hover_text(format!(
-                            "A standby takes over {} after a failure",
-                            duration(d.failover_minutes.automatic)
-                        ));
-                    ui.selectable_value(&mut failover, Failover::Manual, "manual")
-                        .on_hover_text(format!(
-                            "Someone promotes a standby: detection, then {}",
-                            duration(d.failover_minutes.manual)
-                        ));
-                    self.update_component(
-                        "failover",
-                        c,
-                        Component {
-                            failover,
-                            ..c.clone()
-                        },
-                    );
-                });
-                match rates.failover {
-                    Some(q) => note(
-                        ui,
-                        format!(
-                            "{} per failure, {} / year",
-                            duration(model.failover_window_hours(c) * 60.0),
-                            duration(q * MINUTES_PER_YEAR)
-                        ),
-                        failover_sentence(model, c, q),
-                    ),
-                    None => note(
-                        ui,
-                        "no effect (no window)".to_owned(),
-                        "Only a Database, Cache, Queue or Storage with 2 or more replicas and \
-                       replication has a failover window; here automatic or manual changes no \
-                       number (the manual-failover finding still reads it)"
-                            .to_owned(),
-                    ),
-                }
-            });
-            ui.end_row();
+            }
         });
-    }
+    })
+    .response
+    .on_disabled_hover_text("No effect: one replica has no common-cause event");
+    ui.end_row();
+}
 
-    /// The model page's second column: MTBF, β, detection and failover times that every
-    /// component takes unless it has its own. A value a file may not hold (an MTBF of 0, a
-    /// monitored detection slower than the unmonitored one) is refused with the loader's
-    /// message in the status bar, and the field shows the model's value again.
-    pub(super) fn timing_defaults_ui(&mut self, ui: &mut Ui, model: &Model) {
-        let d = model.defaults;
-        let (detect, failover) = (d.detect_minutes, d.failover_minutes);
-        ui.strong("Failure defaults")
-            .on_hover_text("Defaults for every component that has no value of its own");
-        let mut next = d;
-        egui::Grid::new("timing_defaults")
-            .num_columns(2)
-            .show(ui, |ui| {
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "MTBF",
-                        "Mean time between failures of one replica, in hours (more than 0)",
-                    ),
-                    d.mtbf_hours,
-                    0.0..=MAX_HOURS,
-                    Unit::Hours,
-                ) {
-                    next.mtbf_hours = v;
-                }
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "Common cause",
-                        "β: the share of a replica's failures that hit every replica of its \
-                         component at once, from 0 up to (not including) 1",
-                    ),
-                    d.common_cause,
-                    0.0..=1.0,
-                    Unit::Share,
-                ) {
-                    next.common_cause = v;
-                }
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "Noticed, monitored",
-                        "Minutes until a failure of a monitored component is noticed: from 0 \
-                         up to the unmonitored time",
-                    ),
-                    detect.monitored,
-                    0.0..=MAX_MINUTES,
-                    Unit::Minutes,
-                ) {
-                    next.detect_minutes.monitored = v;
-                }
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "Noticed, unmonitored",
-                        "Minutes until users report a failure of an unmonitored component: at \
-                         least the monitored time",
-                    ),
-                    detect.unmonitored,
-                    0.0..=MAX_MINUTES,
-                    Unit::Minutes,
-                ) {
-                    next.detect_minutes.unmonitored = v;
-                }
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "Failover, automatic",
-                        "Minutes until a standby takes over by itself once a failure is \
-                         noticed (0 or more)",
-                    ),
-                    failover.automatic,
-                    0.0..=MAX_MINUTES,
-                    Unit::Minutes,
-                ) {
-                    next.failover_minutes.automatic = v;
-                }
-                if let Some(v) = number_row(
-                    ui,
-                    (
-                        "Failover, manual",
-                        "Minutes a human needs to promote a standby once a failure is noticed \
-                         (0 or more): the window is detection plus this",
-                    ),
-                    failover.manual,
-                    0.0..=MAX_MINUTES,
-                    Unit::Minutes,
-                ) {
-                    next.failover_minutes.manual = v;
-                }
-            });
-        if next != d {
-            self.model_edit("Set failure defaults", Edit::SetDefaults(next));
+/// Health checks and alerts, and what their absence costs a replica.
+fn monitored_ui(ui: &mut Ui, model: &Model, c: &Component, actions: &mut Vec<Action>) {
+    let d = model.defaults;
+    let replicated = c.kind.has_replicas();
+    ui.label("Monitored");
+    ui.vertical(|ui| {
+        let mut monitored = c.monitored;
+        ui.checkbox(&mut monitored, "health checks and alerts")
+            .on_hover_text(format!(
+                "A failure is noticed after {} with monitoring, {} without",
+                duration(d.detect_minutes.monitored),
+                duration(d.detect_minutes.unmonitored)
+            ));
+        actions.extend(Action::set_component(
+            "monitoring",
+            c,
+            Component {
+                monitored,
+                ..c.clone()
+            },
+        ));
+        if replicated && !c.monitored {
+            note(
+                ui,
+                format!(
+                    "{} per replica",
+                    percent(model.effective_replica_availability(c))
+                ),
+                detection_sentence(model, c),
+            );
         }
+    });
+    ui.end_row();
+}
+
+/// Automatic or manual failover, and the window it opens where there is one.
+fn failover_ui(
+    ui: &mut Ui,
+    model: &Model,
+    c: &Component,
+    failover: Option<f64>,
+    actions: &mut Vec<Action>,
+) {
+    let d = model.defaults;
+    ui.label("Failover");
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let mut failover = c.failover;
+            ui.selectable_value(&mut failover, Failover::Automatic, "automatic")
+                .on_hover_text(format!(
+                    "A standby takes over {} after a failure",
+                    duration(d.failover_minutes.automatic)
+                ));
+            ui.selectable_value(&mut failover, Failover::Manual, "manual")
+                .on_hover_text(format!(
+                    "Someone promotes a standby: detection, then {}",
+                    duration(d.failover_minutes.manual)
+                ));
+            actions.extend(Action::set_component(
+                "failover",
+                c,
+                Component {
+                    failover,
+                    ..c.clone()
+                },
+            ));
+        });
+        match failover {
+            Some(q) => note(
+                ui,
+                format!(
+                    "{} per failure, {} / year",
+                    duration(model.failover_window_hours(c) * 60.0),
+                    duration(q * MINUTES_PER_YEAR)
+                ),
+                failover_sentence(model, c, q),
+            ),
+            None => note(
+                ui,
+                "no effect (no window)".to_owned(),
+                "Only a Database, Cache, Queue or Storage with 2 or more replicas and \
+                   replication has a failover window; here automatic or manual changes no \
+                   number (the manual-failover finding still reads it)"
+                    .to_owned(),
+            ),
+        }
+    });
+    ui.end_row();
+}
+
+/// The model page's second column: MTBF, β, detection and failover times that every
+/// component takes unless it has its own. A value a file may not hold (an MTBF of 0, a
+/// monitored detection slower than the unmonitored one) is refused with the loader's
+/// message in the status bar, and the field shows the model's value again.
+pub(super) fn timing_defaults_ui(ui: &mut Ui, model: &Model, actions: &mut Vec<Action>) {
+    let d = model.defaults;
+    let (detect, failover) = (d.detect_minutes, d.failover_minutes);
+    ui.strong("Failure defaults")
+        .on_hover_text("Defaults for every component that has no value of its own");
+    let mut next = d;
+    egui::Grid::new("timing_defaults")
+        .num_columns(2)
+        .show(ui, |ui| {
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "MTBF",
+                    "Mean time between failures of one replica, in hours (more than 0)",
+                ),
+                d.mtbf_hours,
+                0.0..=MAX_HOURS,
+                Unit::Hours,
+            ) {
+                next.mtbf_hours = v;
+            }
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "Common cause",
+                    "β: the share of a replica's failures that hit every replica of its \
+                         component at once, from 0 up to (not including) 1",
+                ),
+                d.common_cause,
+                0.0..=1.0,
+                Unit::Share,
+            ) {
+                next.common_cause = v;
+            }
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "Noticed, monitored",
+                    "Minutes until a failure of a monitored component is noticed: from 0 \
+                         up to the unmonitored time",
+                ),
+                detect.monitored,
+                0.0..=MAX_MINUTES,
+                Unit::Minutes,
+            ) {
+                next.detect_minutes.monitored = v;
+            }
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "Noticed, unmonitored",
+                    "Minutes until users report a failure of an unmonitored component: at \
+                         least the monitored time",
+                ),
+                detect.unmonitored,
+                0.0..=MAX_MINUTES,
+                Unit::Minutes,
+            ) {
+                next.detect_minutes.unmonitored = v;
+            }
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "Failover, automatic",
+                    "Minutes until a standby takes over by itself once a failure is \
+                         noticed (0 or more)",
+                ),
+                failover.automatic,
+                0.0..=MAX_MINUTES,
+                Unit::Minutes,
+            ) {
+                next.failover_minutes.automatic = v;
+            }
+            if let Some(v) = number_row(
+                ui,
+                (
+                    "Failover, manual",
+                    "Minutes a human needs to promote a standby once a failure is noticed \
+                         (0 or more): the window is detection plus this",
+                ),
+                failover.manual,
+                0.0..=MAX_MINUTES,
+                Unit::Minutes,
+            ) {
+                next.failover_minutes.manual = v;
+            }
+        });
+    if next != d {
+        actions.push(Action::edit_model(
+            "Set failure defaults",
+            Edit::SetDefaults(next),
+        ));
     }
 }
 

@@ -1,13 +1,17 @@
 //! The inspector: every property of the selected component or dependency, or of the model when nothing is.
 //! Each change becomes one edit action; must not mutate the model, nor make an undo step per keystroke.
 
-use egui::{Button, DragValue, Id, Ui, WidgetInfo, WidgetType};
+use egui::Ui;
 
 use super::action::Action;
-use super::app::{SpofApp, plural};
 use super::command::Command;
-use super::look::zone_colour;
+use super::failures::{failures_ui, timing_defaults_ui};
+use super::fields::{drag_commit, new_id_ui, stepper, text_commit};
+use super::look::{glyph, zone_colour};
+use super::menu::command_button;
+use super::state::State;
 use crate::edit::Edit;
+use crate::format::plural;
 use crate::model::{
     Component, ComponentKind, DependencyKind, Event, Model, Needs, Region, Replication, Zone,
 };
@@ -17,8 +21,19 @@ use crate::model::{
 const FIELD: f32 = 170.0;
 const NARROW_FIELD: f32 = 110.0;
 
-impl SpofApp {
-    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
+/// The inspector's own state: whether the name field should take the keyboard.
+#[derive(Default)]
+pub struct Inspector {
+    focus_name: bool,
+}
+
+impl Inspector {
+    /// Put the keyboard in the name field the next time a component shows (Rename).
+    pub fn focus_name(&mut self) {
+        self.focus_name = true;
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
         egui::Panel::bottom("inspector")
             .resizable(true)
             .default_size(210.0)
@@ -30,42 +45,70 @@ impl SpofApp {
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         ui.add_space(4.0);
-                        let model = self.doc.snapshot();
-                        let selection = self.selection.clone();
-                        match (selection.components.as_slice(), &selection.dependency) {
-                            ([id], _) => match model.component(id) {
-                                Some(c) => self.component_ui(ui, &model, c),
-                                None => self.model_ui(ui, &model),
-                            },
-                            ([], Some((from, to))) => self.dependency_ui(ui, &model, from, to),
-                            ([], None) => self.model_ui(ui, &model),
-                            (many, _) => self.multi_ui(ui, many.len()),
-                        }
+                        let mut page = Page {
+                            state,
+                            actions,
+                            focus_name: &mut self.focus_name,
+                        };
+                        page.selection_ui(ui);
                     });
             });
     }
+}
 
-    pub(super) fn update_component(&mut self, what: &str, before: &Component, after: Component) {
-        if *before == after {
-            return;
+/// One frame of the inspector: what it reads and where its changes go.
+struct Page<'a> {
+    state: &'a State,
+    actions: &'a mut Vec<Action>,
+    /// Taken by the first name field drawn.
+    focus_name: &'a mut bool,
+}
+
+impl Page<'_> {
+    fn selection_ui(&mut self, ui: &mut Ui) {
+        let model = self.state.doc.snapshot();
+        let selection = &self.state.selection;
+        match (selection.components.as_slice(), &selection.dependency) {
+            ([id], _) => match model.component(id) {
+                Some(c) => self.component_ui(ui, &model, c),
+                None => self.model_ui(ui, &model),
+            },
+            ([], Some((from, to))) => self.dependency_ui(ui, &model, from, to),
+            ([], None) => self.model_ui(ui, &model),
+            (many, _) => self.multi_ui(ui, many.len()),
         }
-        self.actions.push(Action::Edit {
-            label: format!("Set {what} of {}", before.id),
-            select: Some(vec![after.id.clone()]),
-            edits: vec![Edit::UpdateComponent {
-                id: before.id.clone(),
-                component: after,
-            }],
+    }
+
+    /// One undo step setting `what` of the component `before`, if `after` differs.
+    fn component(&mut self, what: &str, before: &Component, after: Component) {
+        self.actions
+            .extend(Action::set_component(what, before, after));
+    }
+
+    /// One undo step changing the model itself.
+    fn model(&mut self, label: &str, edit: Edit) {
+        self.actions.push(Action::edit_model(label, edit));
+    }
+
+    /// A component's page: its heading and buttons, then identity, capacity and how it fails
+    /// in three columns.
+    fn component_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
+        self.component_heading_ui(ui, c);
+        ui.separator();
+        ui.columns(3, |cols| {
+            egui::Grid::new("identity")
+                .num_columns(2)
+                .show(&mut cols[0], |ui| self.identity_ui(ui, c));
+            egui::Grid::new("capacity")
+                .num_columns(2)
+                .show(&mut cols[1], |ui| self.capacity_ui(ui, model, c));
+            failures_ui(&mut cols[2], model, c, self.actions);
         });
     }
 
-    fn component_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
+    fn component_heading_ui(&mut self, ui: &mut Ui, c: &Component) {
         ui.horizontal(|ui| {
-            ui.heading(format!(
-                "{} {}",
-                super::look::glyph(c.kind),
-                c.display_name()
-            ));
+            ui.heading(format!("{} {}", glyph(c.kind), c.display_name()));
             ui.weak(format!("{} · {}", c.kind.label(), c.id));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 for command in [
@@ -74,176 +117,181 @@ impl SpofApp {
                     Command::KnockOutSelection,
                     Command::MakeRedundant,
                 ] {
-                    self.command_button(ui, command);
+                    command_button(ui, self.state, command, self.actions);
                 }
             });
         });
-        ui.separator();
-        let focus = std::mem::take(&mut self.focus_name);
-        ui.columns(3, |cols| {
-            egui::Grid::new("identity")
-                .num_columns(2)
-                .show(&mut cols[0], |ui| {
-                    ui.label("Name");
-                    if let Some(name) =
-                        text_commit(ui, ("name", &c.id), &c.name, false, focus, FIELD)
-                    {
-                        self.update_component("name", c, Component { name, ..c.clone() });
-                    }
-                    ui.end_row();
-                    ui.label("Id");
-                    if let Some(id) = text_commit(ui, ("id", &c.id), &c.id, false, false, FIELD) {
-                        self.update_component("id", c, Component { id, ..c.clone() });
-                    }
-                    ui.end_row();
-                    ui.label("Kind");
-                    let mut kind = c.kind;
-                    egui::ComboBox::from_id_salt("kind")
-                        .selected_text(kind.label())
-                        .show_ui(ui, |ui| {
-                            for k in ComponentKind::ALL {
-                                ui.selectable_value(
-                                    &mut kind,
-                                    k,
-                                    format!("{} {}", super::look::glyph(k), k.label()),
-                                );
-                            }
-                        });
-                    self.update_component("kind", c, Component { kind, ..c.clone() });
-                    ui.end_row();
-                    ui.label("Entry");
-                    let mut entry = c.entry;
-                    ui.checkbox(&mut entry, "user-facing (protected)");
-                    self.update_component("entry", c, Component { entry, ..c.clone() });
-                    ui.end_row();
-                    ui.label("Notes");
-                    if let Some(notes) =
-                        text_commit(ui, ("notes", &c.id), &c.notes, true, false, FIELD)
-                    {
-                        self.update_component("notes", c, Component { notes, ..c.clone() });
-                    }
-                    ui.end_row();
-                });
-            egui::Grid::new("capacity")
-                .num_columns(2)
-                .show(&mut cols[1], |ui| {
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Replicas"));
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
-                        if let Some(replicas) = stepper(ui, "replicas", c.replicas, 1..=256) {
-                            let min_healthy = c.min_healthy.min(replicas);
-                            self.update_component(
-                                "replicas",
-                                c,
-                                Component {
-                                    replicas,
-                                    min_healthy,
-                                    ..c.clone()
-                                },
-                            );
-                        }
-                    });
-                    ui.end_row();
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| ui.label("Min healthy"));
-                    ui.add_enabled_ui(c.kind.has_replicas(), |ui| {
-                        if let Some(min_healthy) =
-                            stepper(ui, "healthy replicas", c.min_healthy, 1..=c.replicas.max(1))
-                        {
-                            self.update_component(
-                                "min healthy",
-                                c,
-                                Component {
-                                    min_healthy,
-                                    ..c.clone()
-                                },
-                            );
-                        }
-                    });
-                    ui.end_row();
-                    ui.label("Needs");
-                    ui.horizontal(|ui| {
-                        let mut needs = c.needs;
-                        let all = matches!(needs, Needs::All);
-                        if ui
-                            .selectable_label(all, "all")
-                            .on_hover_text("Every hard dependency must be up")
-                            .clicked()
-                        {
-                            needs = Needs::All;
-                        }
-                        if ui
-                            .selectable_label(!all, "at least")
-                            .on_hover_text(
-                                "At least k hard dependencies must be up (a balancer, a quorum)",
-                            )
-                            .clicked()
-                            && all
-                        {
-                            needs = Needs::AtLeast(1);
-                        }
-                        if let Needs::AtLeast(k) = needs
-                            && let Some(k) = stepper(ui, "needed dependencies", k, 1..=64)
-                        {
-                            needs = Needs::AtLeast(k);
-                        }
-                        self.update_component("needs", c, Component { needs, ..c.clone() });
-                    });
-                    ui.end_row();
-                    ui.add_enabled_ui(c.kind.is_stateful(), |ui| ui.label("Replication"));
-                    ui.add_enabled_ui(c.kind.is_stateful(), |ui| {
-                        ui.horizontal(|ui| {
-                            let mut replication = c.replication;
-                            for (r, label) in [
-                                (Replication::None, "none"),
-                                (Replication::Sync, "sync"),
-                                (Replication::Async, "async"),
-                            ] {
-                                ui.selectable_value(&mut replication, r, label);
-                            }
-                            self.update_component(
-                                "replication",
-                                c,
-                                Component {
-                                    replication,
-                                    ..c.clone()
-                                },
-                            );
-                        });
-                    });
-                    ui.end_row();
-                    ui.label("Zones");
-                    ui.vertical(|ui| {
-                        if model.regions.is_empty() {
-                            ui.weak("no regions yet: add them with nothing selected");
-                        }
-                        let mut zones = c.zones.clone();
-                        let mut index = 0;
-                        for region in &model.regions {
-                            ui.horizontal_wrapped(|ui| {
-                                ui.weak(&region.id);
-                                for zone in &region.zones {
-                                    let mut on = zones.contains(&zone.id);
-                                    let text =
-                                        egui::RichText::new(&zone.id).color(zone_colour(index));
-                                    if ui.checkbox(&mut on, text).changed() {
-                                        if on {
-                                            zones.push(zone.id.clone());
-                                        } else {
-                                            zones.retain(|z| *z != zone.id);
-                                        }
-                                    }
-                                    index += 1;
-                                }
-                            });
-                        }
-                        self.update_component("zones", c, Component { zones, ..c.clone() });
-                        if c.zones.len() > 1 {
-                            ui.weak("replica i runs in the i-th zone, round robin");
-                        }
-                    });
-                    ui.end_row();
-                });
-            self.failures_ui(&mut cols[2], model, c);
+    }
+
+    /// Name, id, kind, entry and notes.
+    fn identity_ui(&mut self, ui: &mut Ui, c: &Component) {
+        ui.label("Name");
+        let focus = std::mem::take(self.focus_name);
+        if let Some(name) = text_commit(ui, ("name", &c.id), &c.name, false, focus, FIELD) {
+            self.component("name", c, Component { name, ..c.clone() });
+        }
+        ui.end_row();
+        ui.label("Id");
+        if let Some(id) = text_commit(ui, ("id", &c.id), &c.id, false, false, FIELD) {
+            self.component("id", c, Component { id, ..c.clone() });
+        }
+        ui.end_row();
+        ui.label("Kind");
+        let mut kind = c.kind;
+        egui::ComboBox::from_id_salt("kind")
+            .selected_text(kind.label())
+            .show_ui(ui, |ui| {
+                for k in ComponentKind::ALL {
+                    ui.selectable_value(&mut kind, k, format!("{} {}", glyph(k), k.label()));
+                }
+            });
+        self.component("kind", c, Component { kind, ..c.clone() });
+        ui.end_row();
+        ui.label("Entry");
+        let mut entry = c.entry;
+        ui.checkbox(&mut entry, "user-facing (protected)");
+        self.component("entry", c, Component { entry, ..c.clone() });
+        ui.end_row();
+        ui.label("Notes");
+        if let Some(notes) = text_commit(ui, ("notes", &c.id), &c.notes, true, false, FIELD) {
+            self.component("notes", c, Component { notes, ..c.clone() });
+        }
+        ui.end_row();
+    }
+
+    /// Replicas, min healthy, needs, replication and zones.
+    fn capacity_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
+        self.replicas_ui(ui, c);
+        self.needs_ui(ui, c);
+        self.replication_ui(ui, c);
+        ui.label("Zones");
+        ui.vertical(|ui| self.zones_ui(ui, model, c));
+        ui.end_row();
+    }
+
+    /// Replicas and how many must be healthy: rows for kinds that run replicas.
+    fn replicas_ui(&mut self, ui: &mut Ui, c: &Component) {
+        let replicated = c.kind.has_replicas();
+        ui.add_enabled_ui(replicated, |ui| ui.label("Replicas"));
+        ui.add_enabled_ui(replicated, |ui| {
+            if let Some(replicas) = stepper(ui, "replicas", c.replicas, 1..=256) {
+                let min_healthy = c.min_healthy.min(replicas);
+                self.component(
+                    "replicas",
+                    c,
+                    Component {
+                        replicas,
+                        min_healthy,
+                        ..c.clone()
+                    },
+                );
+            }
         });
+        ui.end_row();
+        ui.add_enabled_ui(replicated, |ui| ui.label("Min healthy"));
+        ui.add_enabled_ui(replicated, |ui| {
+            if let Some(min_healthy) =
+                stepper(ui, "healthy replicas", c.min_healthy, 1..=c.replicas.max(1))
+            {
+                self.component(
+                    "min healthy",
+                    c,
+                    Component {
+                        min_healthy,
+                        ..c.clone()
+                    },
+                );
+            }
+        });
+        ui.end_row();
+    }
+
+    /// All hard dependencies, or at least k of them.
+    fn needs_ui(&mut self, ui: &mut Ui, c: &Component) {
+        ui.label("Needs");
+        ui.horizontal(|ui| {
+            let mut needs = c.needs;
+            let all = matches!(needs, Needs::All);
+            if ui
+                .selectable_label(all, "all")
+                .on_hover_text("Every hard dependency must be up")
+                .clicked()
+            {
+                needs = Needs::All;
+            }
+            if ui
+                .selectable_label(!all, "at least")
+                .on_hover_text("At least k hard dependencies must be up (a balancer, a quorum)")
+                .clicked()
+                && all
+            {
+                needs = Needs::AtLeast(1);
+            }
+            if let Needs::AtLeast(k) = needs
+                && let Some(k) = stepper(ui, "needed dependencies", k, 1..=64)
+            {
+                needs = Needs::AtLeast(k);
+            }
+            self.component("needs", c, Component { needs, ..c.clone() });
+        });
+        ui.end_row();
+    }
+
+    /// None, sync or async: a row for stateful kinds.
+    fn replication_ui(&mut self, ui: &mut Ui, c: &Component) {
+        let stateful = c.kind.is_stateful();
+        ui.add_enabled_ui(stateful, |ui| ui.label("Replication"));
+        ui.add_enabled_ui(stateful, |ui| {
+            ui.horizontal(|ui| {
+                let mut replication = c.replication;
+                for (r, label) in [
+                    (Replication::None, "none"),
+                    (Replication::Sync, "sync"),
+                    (Replication::Async, "async"),
+                ] {
+                    ui.selectable_value(&mut replication, r, label);
+                }
+                self.component(
+                    "replication",
+                    c,
+                    Component {
+                        replication,
+                        ..c.clone()
+                    },
+                );
+            });
+        });
+        ui.end_row();
+    }
+
+    /// A checkbox per zone of the model, region by region, in the zones' colours.
+    fn zones_ui(&mut self, ui: &mut Ui, model: &Model, c: &Component) {
+        if model.regions.is_empty() {
+            ui.weak("no regions yet: add them with nothing selected");
+        }
+        let mut zones = c.zones.clone();
+        let mut index = 0;
+        for region in &model.regions {
+            ui.horizontal_wrapped(|ui| {
+                ui.weak(&region.id);
+                for zone in &region.zones {
+                    let mut on = zones.contains(&zone.id);
+                    let text = egui::RichText::new(&zone.id).color(zone_colour(index));
+                    if ui.checkbox(&mut on, text).changed() {
+                        if on {
+                            zones.push(zone.id.clone());
+                        } else {
+                            zones.retain(|z| *z != zone.id);
+                        }
+                    }
+                    index += 1;
+                }
+            });
+        }
+        self.component("zones", c, Component { zones, ..c.clone() });
+        if c.zones.len() > 1 {
+            ui.weak("replica i runs in the i-th zone, round robin");
+        }
     }
 
     fn dependency_ui(&mut self, ui: &mut Ui, model: &Model, from: &str, to: &str) {
@@ -285,8 +333,8 @@ impl SpofApp {
             }
         });
         ui.horizontal(|ui| {
-            self.command_button(ui, Command::ToggleDependencyKind);
-            self.command_button(ui, Command::Delete);
+            command_button(ui, self.state, Command::ToggleDependencyKind, self.actions);
+            command_button(ui, self.state, Command::Delete, self.actions);
         });
     }
 
@@ -303,7 +351,7 @@ impl SpofApp {
                 Command::Duplicate,
                 Command::Delete,
             ] {
-                self.command_button(ui, command);
+                command_button(ui, self.state, command, self.actions);
             }
         });
     }
@@ -316,7 +364,7 @@ impl SpofApp {
                 ui.label("Name");
                 if let Some(name) = text_commit(ui, "model-name", &model.name, false, false, FIELD)
                 {
-                    self.model_edit("Rename model", Edit::SetName(name));
+                    self.model("Rename model", Edit::SetName(name));
                 }
                 ui.end_row();
                 ui.label("Description");
@@ -328,7 +376,7 @@ impl SpofApp {
                     false,
                     FIELD,
                 ) {
-                    self.model_edit("Set description", Edit::SetDescription(d));
+                    self.model("Set description", Edit::SetDescription(d));
                 }
                 ui.end_row();
                 let d = model.defaults;
@@ -347,7 +395,7 @@ impl SpofApp {
                             1 => next.zone_availability = v,
                             _ => next.region_availability = v,
                         }
-                        self.model_edit("Set default availability", Edit::SetDefaults(next));
+                        self.model("Set default availability", Edit::SetDefaults(next));
                     }
                     ui.end_row();
                 }
@@ -358,16 +406,8 @@ impl SpofApp {
                 "{n} scenario{}: see the Scenarios section of the analysis panel.",
                 plural(n)
             ));
-            self.timing_defaults_ui(&mut cols[1], model);
+            timing_defaults_ui(&mut cols[1], model, self.actions);
             self.regions_ui(&mut cols[2], model);
-        });
-    }
-
-    pub(super) fn model_edit(&mut self, label: &str, edit: Edit) {
-        self.actions.push(Action::Edit {
-            label: label.to_owned(),
-            edits: vec![edit],
-            select: None,
         });
     }
 
@@ -376,133 +416,116 @@ impl SpofApp {
         ui.strong("Regions and zones");
         let mut zone_index = 0;
         for (ri, region) in model.regions.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.weak("Region");
-                ui.label(egui::RichText::new(&region.id).strong());
-                if let Some(name) = text_commit(
-                    ui,
-                    ("region-name", &region.id),
-                    &region.name,
-                    false,
-                    false,
-                    NARROW_FIELD,
-                ) {
-                    let mut regions = model.regions.clone();
-                    regions[ri].name = name;
-                    self.model_edit("Rename region", Edit::SetRegions(regions));
-                }
-                if ui
-                    .small_button("🗑")
-                    .on_hover_text("Delete the region and its zones")
-                    .clicked()
-                {
-                    let gone: Vec<String> = region.zones.iter().map(|z| z.id.clone()).collect();
-                    let mut regions = model.regions.clone();
-                    regions.remove(ri);
-                    let label = format!("Delete region {}", region.id);
-                    let events = vec![Event::Region(region.id.clone())];
-                    self.remove_domains(&label, model, regions, &gone, &events);
-                }
-            });
+            ui.horizontal(|ui| self.region_row_ui(ui, model, ri, region));
             ui.indent(("zones", &region.id), |ui| {
                 for (zi, zone) in region.zones.iter().enumerate() {
-                    ui.horizontal(|ui| {
-                        let chip = egui::RichText::new(format!(" {} ", zone.id))
-                            .color(egui::Color32::WHITE)
-                            .background_color(zone_colour(zone_index));
-                        ui.label(chip);
-                        zone_index += 1;
-                        if let Some(name) = text_commit(
-                            ui,
-                            ("zone-name", &zone.id),
-                            &zone.name,
-                            false,
-                            false,
-                            NARROW_FIELD,
-                        ) {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones[zi].name = name;
-                            self.model_edit("Rename zone", Edit::SetRegions(regions));
-                        }
-                        let current = model.zone_availability(zone);
-                        if let Some(v) =
-                            drag_commit(ui, ("zone-availability", &zone.id), current, None, |x| {
-                                x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
-                            })
-                        {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones[zi].availability = Some(v);
-                            self.model_edit("Set zone availability", Edit::SetRegions(regions));
-                        }
-                        if ui
-                            .small_button("🗑")
-                            .on_hover_text("Delete the zone")
-                            .clicked()
-                        {
-                            let mut regions = model.regions.clone();
-                            regions[ri].zones.remove(zi);
-                            let label = format!("Delete zone {}", zone.id);
-                            let events = vec![Event::Zone(zone.id.clone())];
-                            self.remove_domains(
-                                &label,
-                                model,
-                                regions,
-                                std::slice::from_ref(&zone.id),
-                                &events,
-                            );
-                        }
-                    });
+                    ui.horizontal(|ui| self.zone_row_ui(ui, model, (ri, zi), zone, zone_index));
+                    zone_index += 1;
                 }
                 ui.horizontal(|ui| {
-                    let id = Id::new(("new-zone", &region.id));
-                    let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
-                    ui.add(
-                        egui::TextEdit::singleline(&mut text)
-                            .hint_text("new zone id")
-                            .desired_width(110.0),
-                    );
-                    if ui
-                        .add_enabled(!text.trim().is_empty(), Button::new("Add zone"))
-                        .clicked()
-                    {
+                    let salt = ("new-zone", &region.id);
+                    if let Some(id) = new_id_ui(ui, salt, "new zone id", "Add zone") {
                         let mut regions = model.regions.clone();
-                        regions[ri].zones.push(Zone::new(text.trim()));
-                        self.model_edit(
-                            &format!("Add zone {}", text.trim()),
-                            Edit::SetRegions(regions),
-                        );
-                        text.clear();
+                        regions[ri].zones.push(Zone::new(&id));
+                        self.model(&format!("Add zone {id}"), Edit::SetRegions(regions));
                     }
-                    ui.data_mut(|d| d.insert_temp(id, text));
                 });
             });
         }
         ui.horizontal(|ui| {
-            let id = Id::new("new-region");
-            let mut text = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_default();
-            ui.add(
-                egui::TextEdit::singleline(&mut text)
-                    .hint_text("new region id")
-                    .desired_width(110.0),
-            );
-            if ui
-                .add_enabled(!text.trim().is_empty(), Button::new("Add region"))
-                .clicked()
-            {
+            if let Some(id) = new_id_ui(ui, "new-region", "new region id", "Add region") {
                 let mut regions = model.regions.clone();
                 regions.push(Region {
-                    id: text.trim().to_owned(),
+                    id: id.clone(),
                     name: String::new(),
                     zones: Vec::new(),
                 });
-                self.model_edit(
-                    &format!("Add region {}", text.trim()),
-                    Edit::SetRegions(regions),
-                );
-                text.clear();
+                self.model(&format!("Add region {id}"), Edit::SetRegions(regions));
             }
-            ui.data_mut(|d| d.insert_temp(id, text));
         });
+    }
+
+    /// The region's id, its name and its delete button.
+    fn region_row_ui(&mut self, ui: &mut Ui, model: &Model, ri: usize, region: &Region) {
+        ui.weak("Region");
+        ui.label(egui::RichText::new(&region.id).strong());
+        if let Some(name) = text_commit(
+            ui,
+            ("region-name", &region.id),
+            &region.name,
+            false,
+            false,
+            NARROW_FIELD,
+        ) {
+            let mut regions = model.regions.clone();
+            regions[ri].name = name;
+            self.model("Rename region", Edit::SetRegions(regions));
+        }
+        if ui
+            .small_button("🗑")
+            .on_hover_text("Delete the region and its zones")
+            .clicked()
+        {
+            let gone: Vec<String> = region.zones.iter().map(|z| z.id.clone()).collect();
+            let mut regions = model.regions.clone();
+            regions.remove(ri);
+            let label = format!("Delete region {}", region.id);
+            let events = vec![Event::Region(region.id.clone())];
+            self.remove_domains(&label, model, regions, &gone, &events);
+        }
+    }
+
+    /// The zone's chip in its colour (the `colour`th), its name, availability and delete
+    /// button; `(ri, zi)` is where it sits among the regions.
+    fn zone_row_ui(
+        &mut self,
+        ui: &mut Ui,
+        model: &Model,
+        (ri, zi): (usize, usize),
+        zone: &Zone,
+        colour: usize,
+    ) {
+        let chip = egui::RichText::new(format!(" {} ", zone.id))
+            .color(egui::Color32::WHITE)
+            .background_color(zone_colour(colour));
+        ui.label(chip);
+        if let Some(name) = text_commit(
+            ui,
+            ("zone-name", &zone.id),
+            &zone.name,
+            false,
+            false,
+            NARROW_FIELD,
+        ) {
+            let mut regions = model.regions.clone();
+            regions[ri].zones[zi].name = name;
+            self.model("Rename zone", Edit::SetRegions(regions));
+        }
+        let current = model.zone_availability(zone);
+        if let Some(v) = drag_commit(ui, ("zone-availability", &zone.id), current, None, |x| {
+            x.range(0.000_001..=1.0).speed(0.000_05).max_decimals(6)
+        }) {
+            let mut regions = model.regions.clone();
+            regions[ri].zones[zi].availability = Some(v);
+            self.model("Set zone availability", Edit::SetRegions(regions));
+        }
+        if ui
+            .small_button("🗑")
+            .on_hover_text("Delete the zone")
+            .clicked()
+        {
+            let mut regions = model.regions.clone();
+            regions[ri].zones.remove(zi);
+            let label = format!("Delete zone {}", zone.id);
+            let events = vec![Event::Zone(zone.id.clone())];
+            self.remove_domains(
+                &label,
+                model,
+                regions,
+                std::slice::from_ref(&zone.id),
+                &events,
+            );
+        }
     }
 
     /// Remove zones (and maybe their region) with every reference to them, as one undo step.
@@ -543,101 +566,4 @@ impl SpofApp {
             select: None,
         });
     }
-}
-
-/// A text field whose value is committed when it loses focus (Enter or click away), not per key.
-fn text_commit(
-    ui: &mut Ui,
-    salt: impl std::hash::Hash + std::fmt::Debug,
-    current: &str,
-    multiline: bool,
-    focus: bool,
-    width: f32,
-) -> Option<String> {
-    let id = ui.make_persistent_id(salt);
-    let draft_id = id.with("draft");
-    let focused = ui.memory(|m| m.has_focus(id));
-    let mut text = if focused {
-        ui.data(|d| d.get_temp::<String>(draft_id))
-            .unwrap_or_else(|| current.to_owned())
-    } else {
-        current.to_owned()
-    };
-    let edit = if multiline {
-        egui::TextEdit::multiline(&mut text).desired_rows(2)
-    } else {
-        egui::TextEdit::singleline(&mut text)
-    };
-    let response = ui.add(edit.id(id).desired_width(width));
-    if focus {
-        response.request_focus();
-    }
-    if response.has_focus() {
-        ui.data_mut(|d| d.insert_temp(draft_id, text));
-        None
-    } else {
-        ui.data_mut(|d| d.remove::<String>(draft_id));
-        (response.lost_focus() && text != current).then_some(text)
-    }
-}
-
-/// A number field that commits once a drag ends (one undo step), or when typing ends with
-/// Enter or a click elsewhere (not per key). A value outside the field's range (from a file)
-/// stays as it is until edited. `label` names the field for screen readers (and tests).
-pub(super) fn drag_commit<T>(
-    ui: &mut Ui,
-    salt: impl std::hash::Hash + std::fmt::Debug,
-    current: T,
-    label: Option<Id>,
-    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
-) -> Option<T>
-where
-    T: egui::emath::Numeric + Clone + Send + Sync + 'static,
-{
-    let id = ui.make_persistent_id(salt);
-    let mut value = ui.data(|d| d.get_temp::<T>(id)).unwrap_or(current);
-    let field = style(DragValue::new(&mut value))
-        .clamp_existing_to_range(false)
-        .update_while_editing(false);
-    let mut response = ui.add(field);
-    if let Some(label) = label {
-        response = response.labelled_by(label);
-    }
-    if response.dragged() {
-        ui.data_mut(|d| d.insert_temp(id, value));
-        return None;
-    }
-    ui.data_mut(|d| d.remove::<T>(id));
-    (value != current).then_some(value)
-}
-
-/// `− n +` with accessible names, for counts.
-fn stepper(
-    ui: &mut Ui,
-    what: &str,
-    value: u32,
-    range: std::ops::RangeInclusive<u32>,
-) -> Option<u32> {
-    let (lo, hi) = (*range.start(), *range.end());
-    let mut out = None;
-    ui.horizontal(|ui| {
-        let minus = ui.add_enabled(value > lo, Button::new("−").small());
-        minus.widget_info(|| {
-            WidgetInfo::labeled(WidgetType::Button, value > lo, format!("Fewer {what}"))
-        });
-        if minus.clicked() {
-            out = Some(value - 1);
-        }
-        if let Some(v) = drag_commit(ui, what, value, None, |d| d.range(lo..=hi).speed(0.05)) {
-            out = Some(v);
-        }
-        let plus = ui.add_enabled(value < hi, Button::new("+").small());
-        plus.widget_info(|| {
-            WidgetInfo::labeled(WidgetType::Button, value < hi, format!("More {what}"))
-        });
-        if plus.clicked() {
-            out = Some(value + 1);
-        }
-    });
-    out
 }

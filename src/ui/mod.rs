@@ -5,12 +5,17 @@ mod action;
 mod advice_panel;
 mod analysis_panel;
 mod app;
+mod apply;
 mod autosave;
 mod canvas;
 mod chaos_dialog;
 mod charts;
 mod command;
+mod comparison;
+mod content;
+mod dialogs;
 mod failures;
+mod fields;
 mod files;
 mod inspector;
 mod look;
@@ -18,18 +23,24 @@ mod menu;
 mod present;
 mod preview;
 mod progress;
+mod recommendations;
+mod rows;
 mod scenarios;
+mod session;
 mod shapes;
+mod state;
 mod transfer;
+mod whatif;
 mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use action::Action;
-pub use app::{Selection, SpofApp};
+pub use app::SpofApp;
 pub use command::Command;
 pub use files::{SAMPLES, Settings};
+pub use state::Selection;
 
 /// Open the GUI on `file`, or on the built-in sample.
 pub fn run(file: Option<PathBuf>) -> ExitCode {

@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
-use super::app::{SpofApp, plural};
-use super::canvas::{CanvasSelection, Overlay};
+use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::look::{AMBER, DOT, GREEN, RED};
+use super::preview::PreviewCache;
+use super::state::State;
 use crate::advice::Recommendation;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
-use crate::format::{availability_text, duration, joined, nines, percents};
+use crate::format::{availability_text, duration, joined, nines, percents, plural};
 use crate::model::{Event, Model};
 
 /// Recommendations shown as slides, best first.
@@ -32,15 +33,17 @@ const FOOTER: f32 = 16.0;
 /// Room between two figures of the headline: spacing, rule, spacing.
 const FIGURE_GAP: f32 = 60.0;
 
-/// The presentation's own state: the slide shown and the window's state before.
+/// The presentation's own state: the slide shown, the window's state before, and the
+/// preview of the recommendation a slide shows.
 #[derive(Default)]
-pub struct PresentState {
+pub struct Presentation {
     slide: usize,
     /// Whether the window was full screen before the presentation: so it is again after.
     was_fullscreen: bool,
     /// The canvas's rectangle in the last frame: the view is fitted again when it changes
     /// (the window going full screen, a headline growing when its numbers arrive).
     canvas_rect: Option<egui::Rect>,
+    preview: PreviewCache,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,36 +55,32 @@ enum Slide {
     Advice,
 }
 
-impl SpofApp {
-    // ----- what tests read -----
-
-    pub fn is_presenting(&self) -> bool {
-        self.panels.presentation
-    }
-
+impl Presentation {
     // ----- entering, leaving, stepping -----
 
-    pub(super) fn toggle_presentation(&mut self, ctx: &egui::Context) {
-        let on = !self.panels.presentation;
-        if on {
-            self.present.was_fullscreen = ctx.input(|i| i.viewport().fullscreen) == Some(true);
-            self.present.slide = 0;
-            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(true));
-        } else if !self.present.was_fullscreen {
-            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(false));
-        }
-        self.panels.presentation = on;
-        self.canvas.set_presenting(on);
-        self.canvas.cancel_gesture();
-        self.canvas.fit();
+    /// Go full screen on the first slide.
+    pub fn start(&mut self, ctx: &egui::Context) {
+        self.was_fullscreen = ctx.input(|i| i.viewport().fullscreen) == Some(true);
+        self.slide = 0;
+        ctx.send_viewport_cmd(ViewportCommand::Fullscreen(true));
     }
 
-    /// Right, Page Down and Space show the next slide, Left and Page Up the one before; Esc
-    /// leaves. Runs before the shortcuts so Esc does not also clear the selection.
-    pub(super) fn presentation_keys(&mut self, ctx: &egui::Context) {
-        if !self.panels.presentation || self.dialog.is_some() {
-            return;
+    /// Leave full screen, unless the window was before.
+    pub fn stop(&self, ctx: &egui::Context) {
+        if !self.was_fullscreen {
+            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(false));
         }
+    }
+
+    /// Forget the recommendation's preview (analyse again).
+    pub fn forget_preview(&mut self) {
+        self.preview.clear();
+    }
+
+    /// Right, Page Down and Space show the next slide, Left and Page Up the one before.
+    /// Returns whether Esc asked to leave; runs before the shortcuts so Esc does not also
+    /// clear the selection.
+    pub fn keys(&mut self, ctx: &egui::Context, state: &State, canvas: &mut Canvas) -> bool {
         let pressed = |keys: &[Key]| {
             ctx.input_mut(|i| {
                 keys.iter()
@@ -91,45 +90,30 @@ impl SpofApp {
             })
         };
         if pressed(&[Key::Escape]) {
-            self.toggle_presentation(ctx);
-            return;
+            return true;
         }
         let next = pressed(&[Key::ArrowRight, Key::PageDown, Key::Space]);
         let back = pressed(&[Key::ArrowLeft, Key::PageUp]);
-        let last = self.slides().len() - 1;
+        let last = slides(state).len() - 1;
         let slide = match (next, back) {
-            (true, false) => (self.present.slide + 1).min(last),
-            (false, true) => self.present.slide.saturating_sub(1),
-            _ => self.present.slide,
+            (true, false) => (self.slide + 1).min(last),
+            (false, true) => self.slide.saturating_sub(1),
+            _ => self.slide,
         };
-        if slide != self.present.slide {
-            self.present.slide = slide;
-            self.canvas.fit();
+        if slide != self.slide {
+            self.slide = slide;
+            canvas.fit();
         }
-    }
-
-    /// The current state, each scenario, then the top recommendations (one waiting slide
-    /// while they are measured).
-    fn slides(&self) -> Vec<Slide> {
-        let mut slides = vec![Slide::Current];
-        slides.extend((0..self.doc.model().scenarios.len()).map(Slide::Scenario));
-        match self.current_advice() {
-            Some(advice) => slides.extend(
-                (0..advice.recommendations.len().min(TOP_RECOMMENDATIONS))
-                    .map(Slide::Recommendation),
-            ),
-            None => slides.push(Slide::Advice),
-        }
-        slides
+        false
     }
 
     // ----- the frame -----
 
     /// The whole window while presenting: headline, footer, canvas.
-    pub(super) fn presentation_ui(&mut self, ui: &mut Ui) {
-        let slides = self.slides();
-        let index = self.present.slide.min(slides.len() - 1);
-        self.present.slide = index;
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas) {
+        let slides = slides(state);
+        let index = self.slide.min(slides.len() - 1);
+        self.slide = index;
         let slide = slides[index];
         let style = Arc::clone(ui.style());
         let strip = |y: i8| {
@@ -137,119 +121,38 @@ impl SpofApp {
         };
         egui::Panel::top("presentation_headline")
             .frame(strip(14))
-            .show(ui, |ui| self.headline_ui(ui, slide));
+            .show(ui, |ui| headline_ui(ui, state, slide));
         egui::Panel::bottom("presentation_footer")
             .frame(strip(6))
             .show(ui, |ui| footer_ui(ui, index, slides.len()));
-        self.slide_canvas_ui(ui, slide);
-    }
-
-    fn headline_ui(&mut self, ui: &mut Ui, slide: Slide) {
-        let key = self.key();
-        let analysed = self.analysis.get(&key).map(|d| Arc::clone(&d.value));
-        let model = self.doc.snapshot();
-        match slide {
-            Slide::Current => {
-                title_ui(ui, "Current state", &model.name);
-                match &analysed {
-                    Some(a) => current_ui(ui, &a.report),
-                    None => self.analysis_pending_ui(ui),
-                }
-            }
-            Slide::Scenario(i) => {
-                let Some(scenario) = model.scenarios.get(i) else {
-                    return;
-                };
-                title_ui(ui, &format!("Scenario: {}", scenario.name), "");
-                let comparison = self.scenario_comparison();
-                match comparison.as_ref().and_then(|c| c.outcome(i)) {
-                    Some(Ok(w)) => scenario_ui(ui, &scenario.fail, &model, w),
-                    Some(Err(e)) => {
-                        ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
-                    }
-                    None if self.scenario_comparison_failed() => {
-                        ui.label(
-                            RichText::new("The knockout could not be computed.")
-                                .size(pt(ui, CAPTION))
-                                .color(RED),
-                        );
-                    }
-                    None => pending_ui(ui, "computing the knockout…"),
-                }
-            }
-            Slide::Recommendation(i) => {
-                let advice = self.current_advice();
-                let total = advice.map_or(0, |a| a.recommendations.len().min(TOP_RECOMMENDATIONS));
-                let Some((rec, a)) = advice
-                    .and_then(|a| a.recommendations.get(i))
-                    .zip(analysed.as_ref())
-                else {
-                    return;
-                };
-                title_ui(
-                    ui,
-                    &format!("Recommendation {} of {total}", i + 1),
-                    &rec.summary,
-                );
-                recommendation_ui(ui, rec, &a.report);
-            }
-            Slide::Advice => {
-                title_ui(ui, "Recommendations", "");
-                if self.advice_failed() {
-                    ui.label(
-                        RichText::new("Measuring the fixes failed: leave (Esc) and analyse again.")
-                            .size(pt(ui, CAPTION))
-                            .color(RED),
-                    );
-                } else if analysed.is_some() {
-                    pending_ui(ui, "measuring fixes…");
-                } else {
-                    self.analysis_pending_ui(ui);
-                }
-            }
-        }
-    }
-
-    fn analysis_pending_ui(&self, ui: &mut Ui) {
-        if self.analysis_cancelled() {
-            ui.label(
-                RichText::new("The analysis was cancelled: leave (Esc) and analyse again.")
-                    .size(pt(ui, CAPTION))
-                    .color(AMBER),
-            );
-        } else if self.analysis.failed == Some(self.key()) {
-            ui.label(
-                RichText::new("The analysis failed.")
-                    .size(pt(ui, CAPTION))
-                    .color(RED),
-            );
-        } else {
-            pending_ui(ui, "analysing…");
-        }
+        self.slide_canvas_ui(ui, state, canvas, slide);
     }
 
     /// The canvas as the slide shows it: SPOFs outlined; a scenario's knockout coloured as
     /// in what-if mode; a recommendation's edit drawn as ghosts. Gestures change nothing.
-    fn slide_canvas_ui(&mut self, ui: &mut Ui, slide: Slide) {
-        let key = self.key();
+    fn slide_canvas_ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas, slide: Slide) {
+        let key = state.key();
         let preview = match slide {
-            Slide::Recommendation(i) => self
+            Slide::Recommendation(i) => state
                 .current_advice()
                 .and_then(|a| a.recommendations.get(i))
                 .map(|r| r.id.clone())
-                .and_then(|id| self.recommendation_preview(id)),
+                .and_then(|id| {
+                    self.preview
+                        .get(key, &id, state.current_advice(), state.model())
+                }),
             Slide::Current | Slide::Scenario(_) | Slide::Advice => None,
         };
-        self.canvas.set_preview(preview);
+        canvas.set_preview(preview);
         let (knockouts, outcomes) = match slide {
             Slide::Scenario(i) => (
-                self.doc
+                state
                     .model()
                     .scenarios
                     .get(i)
                     .map(|s| s.fail.clone())
                     .unwrap_or_default(),
-                self.scenario_comparison().map(|c| (c, i)),
+                state.comparison.current(key).map(|c| (c, i)),
             ),
             Slide::Current | Slide::Recommendation(_) | Slide::Advice => (Vec::new(), None),
         };
@@ -258,11 +161,11 @@ impl SpofApp {
             .fill(ui.visuals().faint_bg_color);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             let rect = ui.available_rect_before_wrap();
-            if self.present.canvas_rect != Some(rect) {
-                self.present.canvas_rect = Some(rect);
-                self.canvas.fit();
+            if self.canvas_rect != Some(rect) {
+                self.canvas_rect = Some(rect);
+                canvas.fit();
             }
-            let report = self.analysis.get(&key).map(|d| &d.value.report);
+            let report = state.current_report();
             let whatif = outcomes
                 .as_ref()
                 .and_then(|(c, i)| c.outcome(*i))
@@ -273,15 +176,111 @@ impl SpofApp {
                 whatif_mode: matches!(slide, Slide::Scenario(_)),
                 knockouts: &knockouts,
             };
-            self.canvas.sync(self.doc.model(), key, &overlay);
+            canvas.sync(state.model(), key, &overlay);
             let nothing = CanvasSelection {
                 components: &[],
                 dependency: None,
             };
             let mut ignored = Vec::new();
-            self.canvas
-                .ui(ui, self.doc.model(), report, &nothing, false, &mut ignored);
+            canvas.ui(ui, state.model(), report, &nothing, false, &mut ignored);
         });
+    }
+}
+
+/// The current state, each scenario, then the top recommendations (one waiting slide
+/// while they are measured).
+fn slides(state: &State) -> Vec<Slide> {
+    let mut slides = vec![Slide::Current];
+    slides.extend((0..state.model().scenarios.len()).map(Slide::Scenario));
+    match state.current_advice() {
+        Some(advice) => slides.extend(
+            (0..advice.recommendations.len().min(TOP_RECOMMENDATIONS)).map(Slide::Recommendation),
+        ),
+        None => slides.push(Slide::Advice),
+    }
+    slides
+}
+
+fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
+    let analysed = state.current_analysis();
+    let model = state.model();
+    match slide {
+        Slide::Current => {
+            title_ui(ui, "Current state", &model.name);
+            match &analysed {
+                Some(a) => current_ui(ui, &a.report),
+                None => analysis_pending_ui(ui, state),
+            }
+        }
+        Slide::Scenario(i) => {
+            let Some(scenario) = model.scenarios.get(i) else {
+                return;
+            };
+            title_ui(ui, &format!("Scenario: {}", scenario.name), "");
+            let comparison = state.comparison.current(state.key());
+            match comparison.as_ref().and_then(|c| c.outcome(i)) {
+                Some(Ok(w)) => scenario_ui(ui, &scenario.fail, model, w),
+                Some(Err(e)) => {
+                    ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
+                }
+                None if state.comparison.failed(state.key()) => {
+                    ui.label(
+                        RichText::new("The knockout could not be computed.")
+                            .size(pt(ui, CAPTION))
+                            .color(RED),
+                    );
+                }
+                None => pending_ui(ui, "computing the knockout…"),
+            }
+        }
+        Slide::Recommendation(i) => {
+            let advice = state.current_advice();
+            let total = advice.map_or(0, |a| a.recommendations.len().min(TOP_RECOMMENDATIONS));
+            let Some((rec, a)) = advice
+                .and_then(|a| a.recommendations.get(i))
+                .zip(analysed.as_ref())
+            else {
+                return;
+            };
+            title_ui(
+                ui,
+                &format!("Recommendation {} of {total}", i + 1),
+                &rec.summary,
+            );
+            recommendation_ui(ui, rec, &a.report);
+        }
+        Slide::Advice => {
+            title_ui(ui, "Recommendations", "");
+            if state.advice_failed() {
+                ui.label(
+                    RichText::new("Measuring the fixes failed: leave (Esc) and analyse again.")
+                        .size(pt(ui, CAPTION))
+                        .color(RED),
+                );
+            } else if analysed.is_some() {
+                pending_ui(ui, "measuring fixes…");
+            } else {
+                analysis_pending_ui(ui, state);
+            }
+        }
+    }
+}
+
+fn analysis_pending_ui(ui: &mut Ui, state: &State) {
+    if state.analysis_cancelled() {
+        ui.label(
+            RichText::new("The analysis was cancelled: leave (Esc) and analyse again.")
+                .size(pt(ui, CAPTION))
+                .color(AMBER),
+        );
+    } else if state.analysis.failed == Some(state.key()) {
+        ui.label(
+            RichText::new("The analysis failed.")
+                .size(pt(ui, CAPTION))
+                .color(RED),
+        );
+    } else {
+        pending_ui(ui, "analysing…");
     }
 }
 

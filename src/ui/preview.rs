@@ -2,7 +2,10 @@
 //! the edited copy of the model compared with the current one. Never touches the document.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
+use super::content::DocKey;
+use crate::advice::Advice;
 use crate::edit::{Edit, EditError};
 use crate::model::{Component, Dependency, DependencyKind, Failover, Model, Needs, Replication};
 
@@ -77,6 +80,37 @@ impl Preview {
                 .collect(),
             zones: after.zone_ids().map(ToOwned::to_owned).collect(),
         }
+    }
+}
+
+/// The last preview computed: of which recommendation, on which content.
+#[derive(Default)]
+pub struct PreviewCache(Option<(DocKey, String, Option<Arc<Preview>>)>);
+
+impl PreviewCache {
+    /// The preview of recommendation `id` of `advice` on the content `key` of `model`,
+    /// computed once per content and id.
+    pub fn get(
+        &mut self,
+        key: DocKey,
+        id: &str,
+        advice: Option<&Advice>,
+        model: &Model,
+    ) -> Option<Arc<Preview>> {
+        if let Some((k, i, p)) = &self.0
+            && *k == key
+            && i == id
+        {
+            return p.clone();
+        }
+        let rec = advice?.recommendations.iter().find(|r| r.id == id)?;
+        let preview = Preview::of(model, &rec.edits).ok().map(Arc::new);
+        self.0 = Some((key, id.to_owned(), preview.clone()));
+        preview
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = None;
     }
 }
 

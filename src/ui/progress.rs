@@ -4,32 +4,30 @@
 use egui::Ui;
 
 use super::action::Action;
-use super::app::SpofApp;
 use super::command::Command;
 use super::look::AMBER;
+use super::state::State;
 
-impl SpofApp {
-    /// "analysing…" with a Cancel button, or "analysis cancelled — Re-run" once cancelled.
-    pub(super) fn analysis_progress_ui(&mut self, ui: &mut Ui) {
-        if self.analysis_cancelled() {
-            ui.colored_label(AMBER, "analysis cancelled —");
-            if ui
-                .button("Re-run")
-                .on_hover_text(Command::Reanalyse.tooltip())
-                .clicked()
-            {
-                self.actions.push(Action::Run(Command::Reanalyse));
-            }
-        } else {
-            ui.spinner();
-            ui.weak("analysing…");
-            if ui
-                .button("Cancel")
-                .on_hover_text(Command::CancelAnalysis.tooltip())
-                .clicked()
-            {
-                self.actions.push(Action::Run(Command::CancelAnalysis));
-            }
+/// "analysing…" with a Cancel button, or "analysis cancelled — Re-run" once cancelled.
+pub fn analysis_progress_ui(ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
+    if state.analysis_cancelled() {
+        ui.colored_label(AMBER, "analysis cancelled —");
+        if ui
+            .button("Re-run")
+            .on_hover_text(Command::Reanalyse.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Run(Command::Reanalyse));
+        }
+    } else {
+        ui.spinner();
+        ui.weak("analysing…");
+        if ui
+            .button("Cancel")
+            .on_hover_text(Command::CancelAnalysis.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Run(Command::CancelAnalysis));
         }
     }
 }

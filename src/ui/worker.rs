@@ -183,6 +183,32 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
     }
 }
 
+/// The last pair (a result's key, the current key) found to differ in what the result was
+/// computed from: a costly comparison (10,000 components) runs once per pair, not per frame.
+pub struct KnownDifferent<K>(Option<(K, K)>);
+
+impl<K> Default for KnownDifferent<K> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<K: PartialEq> KnownDifferent<K> {
+    /// Whether the result for `from` holds for `to`: `same` decides, unless this pair is
+    /// already known to differ.
+    pub fn same(&mut self, from: K, to: K, same: impl FnOnce() -> bool) -> bool {
+        let pair = (from, to);
+        if self.0.as_ref() == Some(&pair) {
+            return false;
+        }
+        let same = same();
+        if !same {
+            self.0 = Some(pair);
+        }
+        same
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

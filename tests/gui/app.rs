@@ -9,6 +9,7 @@ use egui_kittest::kittest::Queryable;
 use spofscope::analysis::scenario::Knockout;
 use spofscope::io::export::{self, ExportFormat, ExportOptions};
 use spofscope::model::{self, DependencyKind, Replication, Scenario};
+use spofscope::style::{CARD_H, CARD_W};
 use spofscope::ui::{Action, Command, SAMPLES};
 
 use crate::support::{App, WINDOW, app, event, import_fixture, open_sample, settle, temp_dir};
@@ -271,13 +272,51 @@ fn duplicate_copies_the_selection_with_the_dependencies_inside_it() {
         h.state().selection().components,
         vec!["web-2".to_owned(), "db-2".to_owned()]
     );
-    let copy = h.state().model().component("web-2").map(|c| c.pos);
-    let original = h
-        .state()
-        .model()
-        .component("web")
-        .map(|c| (c.pos.0 + 40.0, c.pos.1 + 40.0));
-    assert_eq!(copy, original);
+    // The copies keep their arrangement and land clear of every card (the placement rule).
+    assert_eq!(shift(&h, "web", "web-2"), shift(&h, "db", "db-2"));
+    assert_eq!(overlapping_cards(&h), Vec::<(String, String)>::new());
+}
+
+/// How far the card `copy` is from the card `original`.
+fn shift(h: &App, original: &str, copy: &str) -> Option<(f32, f32)> {
+    let m = h.state().model();
+    let (a, b) = (m.component(original)?.pos, m.component(copy)?.pos);
+    Some((b.0 - a.0, b.1 - a.1))
+}
+
+/// Every pair of cards drawn over each other.
+fn overlapping_cards(h: &App) -> Vec<(String, String)> {
+    let cards = &h.state().model().components;
+    let mut out = Vec::new();
+    for (i, a) in cards.iter().enumerate() {
+        for b in &cards[i + 1..] {
+            if (a.pos.0 - b.pos.0).abs() < CARD_W && (a.pos.1 - b.pos.1).abs() < CARD_H {
+                out.push((a.id.clone(), b.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cards_added_from_the_palette_pasted_or_duplicated_never_cover_another() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "webshop.spof.ron");
+    for kind in ["⚙  Service", "🌐  DNS", "🗄  Database"] {
+        h.get_by_label(kind).click();
+        settle(&mut h);
+    }
+    assert_eq!(h.state().model().components.len(), 10);
+    assert_eq!(overlapping_cards(&h), Vec::<(String, String)>::new());
+    select(&mut h, &["lb", "service"]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    settle(&mut h);
+    assert_eq!(h.state().model().components.len(), 14);
+    assert_eq!(overlapping_cards(&h), Vec::<(String, String)>::new());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The inspector's failure fields (DESIGN §2b) driven through egui_kittest on the real
 //! `SpofApp`: typing an MTBF, a β or a time default, ticking monitoring or switching
 //! failover is one undo step that the analysis panel's numbers follow, and a value a file
-//! could not hold is refused with the loader's message.
+//! could not hold is refused with the loader's message. The model page adds zones and
+//! regions the same way.
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
@@ -346,6 +347,52 @@ fn dragging_a_number_is_one_undo_step_when_it_ends() {
     assert_eq!(h.state().document_revision(), revision + 1);
     let mtbf = h.state().model().defaults.mtbf_hours;
     assert!(mtbf > before.defaults.mtbf_hours, "MTBF {mtbf}");
+    undo(&mut h);
+    assert_eq!(*h.state().model(), before);
+}
+
+/// The model page's text field whose placeholder is `hint`.
+fn new_id_field<'h>(h: &'h App, hint: &str) -> egui_kittest::Node<'h> {
+    h.query_all_by_role(Role::TextInput)
+        .find(|n| n.accesskit_node().placeholder() == Some(hint))
+        .unwrap_or_else(|| panic!("no field for {hint}"))
+}
+
+#[test]
+fn the_model_page_adds_a_zone_and_a_region_as_one_undo_step_each() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "webshop.spof.ron");
+    h.state_mut().request(Action::SelectOnly(Vec::new()));
+    settle(&mut h);
+    let before = h.state().model().clone();
+    new_id_field(&h, "new zone id").click();
+    h.run_steps(2);
+    new_id_field(&h, "new zone id").type_text("eu-b");
+    h.run_steps(2);
+    h.get_by_label("Add zone").click();
+    settle(&mut h);
+    let zones: Vec<&str> = h.state().model().regions[0]
+        .zones
+        .iter()
+        .map(|z| z.id.as_str())
+        .collect();
+    assert_eq!(zones, ["eu-a", "eu-b"]);
+    assert_eq!(new_id_field(&h, "new zone id").value().as_deref(), Some(""));
+    new_id_field(&h, "new region id").click();
+    h.run_steps(2);
+    new_id_field(&h, "new region id").type_text(" us ");
+    h.run_steps(2);
+    h.get_by_label("Add region").click();
+    settle(&mut h);
+    let regions: Vec<&str> = h
+        .state()
+        .model()
+        .regions
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(regions, ["eu", "us"]);
+    undo(&mut h);
     undo(&mut h);
     assert_eq!(*h.state().model(), before);
 }
