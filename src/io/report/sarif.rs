@@ -21,7 +21,6 @@ pub struct Source<'a> {
 
 const SPOF: &str = "spof";
 const ORDER2: &str = "order2";
-const INFORMATION_URI: &str = "https://github.com/spofscope/spofscope";
 
 /// The SARIF log of an analysis, pretty-printed.
 pub fn check(model: &Model, report: &Report, source: &Source) -> String {
@@ -29,7 +28,6 @@ pub fn check(model: &Model, report: &Report, source: &Source) -> String {
     let driver = ToolComponent::builder()
         .name("spofscope")
         .version(env!("CARGO_PKG_VERSION"))
-        .information_uri(INFORMATION_URI)
         .rules(rules())
         .build();
     let run = Run::builder()
