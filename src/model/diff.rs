@@ -123,8 +123,8 @@ pub fn diff(old: &Model, new: &Model) -> ModelDiff {
     }
 }
 
-/// The fields of a component that differ, in file order (every field but `pos`).
-fn changed_fields(old: &Component, new: &Component) -> Vec<&'static str> {
+/// The fields of a component that differ, in file order (every field but `id` and `pos`).
+pub(crate) fn changed_fields(old: &Component, new: &Component) -> Vec<&'static str> {
     let Component {
         id: _,
         name,

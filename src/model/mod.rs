@@ -475,41 +475,10 @@ impl Model {
             && *regions == b.regions
             && *dependencies == b.dependencies
             && components.len() == b.components.len()
-            && components.iter().zip(&b.components).all(|(x, y)| {
-                let Component {
-                    id,
-                    name,
-                    kind,
-                    entry,
-                    replicas,
-                    min_healthy,
-                    zones,
-                    needs,
-                    replication,
-                    availability,
-                    monitored,
-                    failover,
-                    mtbf_hours,
-                    common_cause,
-                    pos: _,
-                    notes,
-                } = x;
-                *id == y.id
-                    && *name == y.name
-                    && *kind == y.kind
-                    && *entry == y.entry
-                    && *replicas == y.replicas
-                    && *min_healthy == y.min_healthy
-                    && *zones == y.zones
-                    && *needs == y.needs
-                    && *replication == y.replication
-                    && *availability == y.availability
-                    && *monitored == y.monitored
-                    && *failover == y.failover
-                    && *mtbf_hours == y.mtbf_hours
-                    && *common_cause == y.common_cause
-                    && *notes == y.notes
-            })
+            && components
+                .iter()
+                .zip(&b.components)
+                .all(|(x, y)| x.id == y.id && diff::changed_fields(x, y).is_empty())
     }
 
     pub fn component(&self, id: &str) -> Option<&Component> {
