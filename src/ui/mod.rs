@@ -10,6 +10,7 @@ mod canvas;
 mod chaos_dialog;
 mod charts;
 mod command;
+mod edges;
 mod failures;
 mod files;
 mod inspector;
