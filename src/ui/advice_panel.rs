@@ -80,6 +80,7 @@ impl SpofApp {
         if let Some(done) = self.analysis.get(&key)
             && self.advice.job.wants(&key)
         {
+            self.advice.job.drop_queued();
             let model = self.doc.snapshot();
             if let Some(carried) = self.advice_after_moves(&model) {
                 self.advice.job.store(key, Arc::new(carried));

@@ -349,8 +349,11 @@ impl SpofApp {
                 _ => false,
             };
             if unchanged {
+                // A request still waiting is for content older than this.
+                self.analysis.drop_queued();
                 self.analysis.relabel(key);
             } else if self.analysis.wants(&key) {
+                self.analysis.drop_queued();
                 let model = self.doc.snapshot();
                 self.analysis.request(key, ctx, move |cancel| {
                     let report =
@@ -383,6 +386,7 @@ impl SpofApp {
                 if unchanged {
                     self.whatif.relabel(wkey);
                 } else if self.whatif.wants(&wkey) {
+                    self.whatif.drop_queued();
                     let model = self.doc.snapshot();
                     self.whatif.request(wkey, ctx, move |_| {
                         let result = analysis::whatif(&model, &events).map_err(|e| e.to_string());
