@@ -30,12 +30,17 @@ use super::shapes::{
 use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
 use crate::format::{duration, percent};
-use crate::model::{Component, Event, Model, Replication};
+use crate::model::{Component, Event, FastHash, Model, Replication};
 use crate::style::replica_badge;
 
 /// Cards only: dependencies are drawn and hit-tested by [`Dependencies`].
 pub type CanvasGraph =
     egui_graphs::Graph<NodePayload, (), Directed, DefaultIx, ComponentShape, DefaultEdgeShape>;
+
+/// Each zone's position in the model, which picks its colour.
+type ZoneIndex<'a> = HashMap<&'a str, usize, FastHash>;
+/// Component ids with a mark (SPOF, down, …).
+type Ids<'a> = HashSet<&'a str, FastHash>;
 
 /// Key of egui_graphs' zoom/pan metadata for our one canvas.
 const CANVAS_ID: &str = "spofscope-canvas";
@@ -331,21 +336,20 @@ impl Canvas {
     /// Bring every look up to date and move cards to the model's positions. A look that
     /// comes out the same keeps its value, and with it the card's kept triangles.
     fn restyle(&mut self, model: &Model, overlay: &Overlay<'_>) {
-        let zone_index: HashMap<&str, usize> =
-            model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
-        let spofs: HashSet<&str> = overlay
+        let zone_index: ZoneIndex<'_> = model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
+        let spofs: Ids<'_> = overlay
             .report
             .map(|r| r.component_spofs().map(|s| s.id.as_str()).collect())
             .unwrap_or_default();
         let whatif = overlay.whatif.filter(|_| overlay.whatif_mode);
-        let down: HashSet<&str> = whatif
+        let down: Ids<'_> = whatif
             .map(|w| w.down.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        let degraded: HashSet<&str> = whatif
+        let degraded: Ids<'_> = whatif
             .map(|w| w.degraded.iter().map(String::as_str).collect())
             .unwrap_or_default();
         // A bad deploy (`common:c`) knocks c out as a whole; so does its failover window.
-        let knocked: HashSet<&str> = overlay
+        let knocked: Ids<'_> = overlay
             .knockouts
             .iter()
             .filter_map(|k| match k {
@@ -354,23 +358,30 @@ impl Canvas {
             })
             .collect();
         let dragging = self.graph.dragged_node().is_some();
+        // Most sets are empty: no need to hash 10,000 ids to learn that.
+        let has = |set: &Ids<'_>, id: &str| !set.is_empty() && set.contains(id);
+        let mut badges: HashMap<_, _, FastHash> = HashMap::default();
         // Each card's SPOF and down marks, which its dependencies show too.
         let mut marks = Vec::with_capacity(model.components.len());
         for (i, c) in model.components.iter().enumerate() {
-            let (spof, is_down) = (spofs.contains(c.id.as_str()), down.contains(c.id.as_str()));
+            let (spof, is_down) = (has(&spofs, &c.id), has(&down, &c.id));
             marks.push((spof, is_down));
             let state = whatif.map(|_| {
                 if is_down {
                     WhatIfState::Down
-                } else if degraded.contains(c.id.as_str()) {
+                } else if has(&degraded, &c.id) {
                     WhatIfState::Degraded
                 } else {
                     WhatIfState::Healthy
                 }
             });
-            let knocked_out = knocked.contains(c.id.as_str());
+            let knocked_out = has(&knocked, &c.id);
+            let badge = badges
+                .entry((c.replicas, c.min_healthy, c.kind.has_replicas()))
+                .or_insert_with(|| replica_badge(c));
             if let Some(node) = self.graph.node_mut(NodeIndex::new(i)) {
-                if !shows(node.payload(), c, &zone_index, (spof, state, knocked_out)) {
+                let marks = (spof, state, knocked_out);
+                if !shows(node.payload(), c, badge.as_deref(), &zone_index, marks) {
                     *node.payload_mut() = Arc::new(ComponentLook {
                         spof,
                         whatif: state,
@@ -933,7 +944,7 @@ impl Canvas {
             return;
         };
         let zoom = self.zoom;
-        let zone_index: HashMap<&str, usize> = preview
+        let zone_index: ZoneIndex<'_> = preview
             .zones
             .iter()
             .enumerate()
@@ -1185,7 +1196,7 @@ impl Canvas {
 
 /// How `c` looks by its own properties alone (no analysis, no what-if); zone colours by
 /// each zone's index in `zone_index`.
-fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
+fn look_of(c: &Component, zone_index: &ZoneIndex<'_>) -> ComponentLook {
     ComponentLook {
         kind: c.kind,
         name: c.display_name().to_owned(),
@@ -1203,12 +1214,13 @@ fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
     }
 }
 
-/// Whether `look` is what `look_of(c)` with these marks gives, without building it (a
-/// restyle of 10,000 cards would otherwise allocate tens of thousands of strings).
+/// Whether `look` is what `look_of(c)` with these marks gives (`badge` being `c`'s), without
+/// building it: a restyle of 10,000 cards would otherwise allocate tens of thousands of strings.
 fn shows(
     look: &ComponentLook,
     c: &Component,
-    zone_index: &HashMap<&str, usize>,
+    badge: Option<&str>,
+    zone_index: &ZoneIndex<'_>,
     (spof, whatif, knocked_out): (bool, Option<WhatIfState>, bool),
 ) -> bool {
     look.kind == c.kind
@@ -1224,11 +1236,10 @@ fn shows(
             .iter()
             .zip(&c.zones)
             .all(|((z, colour), id)| z == id && *colour == zone_colour_in(id, zone_index))
-        && (look.badge.is_none() && (c.replicas <= 1 || !c.kind.has_replicas())
-            || look.badge == replica_badge(c.replicas, c.min_healthy, c.kind.has_replicas()))
+        && look.badge.as_deref() == badge
 }
 
-fn zone_colour_in(zone: &str, zone_index: &HashMap<&str, usize>) -> Color32 {
+fn zone_colour_in(zone: &str, zone_index: &ZoneIndex<'_>) -> Color32 {
     zone_index
         .get(zone)
         .map_or(Color32::GRAY, |&i| zone_colour(i))
@@ -1340,6 +1351,16 @@ mod tests {
                 .collect()
         }
 
+        /// What a canvas that kept nothing draws now: a new one in the same view.
+        fn drawn_afresh(&mut self) -> Vec<ClippedPrimitive> {
+            self.canvas = Canvas {
+                pending_fit: 0,
+                ..Canvas::default()
+            };
+            self.frame();
+            self.frame()
+        }
+
         /// Dependencies touching component `i`.
         fn touching(&self, i: usize) -> Vec<bool> {
             let ends = self.canvas.edges.ends();
@@ -1395,6 +1416,38 @@ mod tests {
         // The moved card is drawn as shapes while it moves, the others keep theirs.
         let kept = same(&cards, &d.cards());
         assert!(kept.iter().enumerate().all(|(i, k)| *k == (i != 7)));
+    }
+
+    #[test]
+    fn kept_triangles_show_every_move_and_dependency_change_in_the_next_frame() {
+        let mut d = Drawn::new();
+        let first = d.frame();
+        let (cards, edges) = (d.cards(), d.canvas.edges.made());
+        // Nothing changed: nothing is made again and the picture is the same.
+        assert_eq!(format!("{:?}", d.frame()), format!("{first:?}"));
+        assert!(same(&cards, &d.cards()).iter().all(|k| *k));
+        assert_eq!(d.canvas.edges.made(), edges);
+
+        let c = &d.model.components[7];
+        let to = (c.pos.0 + 30.0, c.pos.1 - 20.0);
+        d.edit(Edit::Move(vec![(c.id.clone(), to)]));
+        let moved = d.frame();
+        assert_ne!(format!("{moved:?}"), format!("{first:?}"));
+        assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{moved:?}"));
+        let d0 = &d.model.dependencies[0];
+        let (from, to) = (d0.from.clone(), d0.to.clone());
+        d.edit(Edit::SetDependencyKind {
+            from,
+            to,
+            kind: crate::model::DependencyKind::Soft,
+        });
+        let softened = d.frame();
+        assert_ne!(format!("{softened:?}"), format!("{moved:?}"));
+        let edges = d.canvas.edges.made();
+        assert_eq!(format!("{:?}", d.frame()), format!("{softened:?}"));
+        assert_eq!(d.canvas.edges.made(), edges);
+
+        assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{softened:?}"));
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl Dependencies {
             }
         }
         self.stale.clear();
-        if stale.contains(&true) {
+        if stale.contains(&true) && !self.patch(&stale, positions) {
             self.kept = Some(self.remake(&stale, positions, view));
         }
         let on_top = match (self.selected, &self.kept) {
@@ -200,6 +200,67 @@ impl Dependencies {
             .as_ref()
             .map_or(Shape::Noop, |k| Shape::Mesh(Arc::clone(&k.mesh)));
         (under, on_top)
+    }
+
+    /// Make the `stale` dependencies' triangles again in the kept mesh, in place; whether
+    /// that was possible (each came out with as many vertices and indices as before: a new
+    /// colour or width does, a new length or an arrowhead that comes or goes may not).
+    /// Cheaper than [`Self::remake`] when few changed: the rest stay where they are.
+    fn patch(&mut self, stale: &[bool], positions: &[Pos2]) -> bool {
+        let Some(kept) = &self.kept else {
+            return false;
+        };
+        let stale: Vec<usize> = (0..stale.len()).filter(|&e| stale[e]).collect();
+        // Past this share, copying everything once costs less than checking each.
+        if stale.len() > self.ends.len() / 4 {
+            return false;
+        }
+        let mut tessellator = kept.view.drawing.tessellator(kept.view.clip);
+        let mut made = Vec::with_capacity(stale.len());
+        for &e in &stale {
+            let mut mesh = Mesh::default();
+            if Some(e) != self.selected
+                && let Some((p0, p1)) = self.segment(positions, e)
+            {
+                let ends = (kept.view.to_screen(p0), kept.view.to_screen(p1));
+                let shapes = dependency_shapes(
+                    ends,
+                    &self.looks[e],
+                    false,
+                    kept.view.zoom,
+                    kept.view.clip,
+                    &kept.view.drawing,
+                );
+                for shape in shapes {
+                    tessellator.tessellate_shape(shape, &mut mesh);
+                }
+            }
+            let part = kept.parts[e];
+            let fits = mesh.vertices.len() == (part.vertices.1 - part.vertices.0) as usize
+                && mesh.indices.len() == (part.indices.1 - part.indices.0) as usize;
+            if !fits {
+                return false;
+            }
+            made.push((e, mesh));
+        }
+        let frame = self.frames;
+        let Some(kept) = &mut self.kept else {
+            return false;
+        };
+        let whole = Arc::make_mut(&mut kept.mesh);
+        for (e, mesh) in made {
+            let part = &mut kept.parts[e];
+            let (v0, v1) = (part.vertices.0 as usize, part.vertices.1 as usize);
+            let (i0, i1) = (part.indices.0 as usize, part.indices.1 as usize);
+            whole.vertices[v0..v1].copy_from_slice(&mesh.vertices);
+            for (to, from) in whole.indices[i0..i1].iter_mut().zip(&mesh.indices) {
+                *to = from + part.vertices.0;
+            }
+            part.made = frame;
+        }
+        kept.positions.clear();
+        kept.positions.extend_from_slice(positions);
+        true
     }
 
     /// A new mesh: triangles of the `stale` dependencies made anew, the others copied.

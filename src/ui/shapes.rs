@@ -215,11 +215,9 @@ impl DisplayNode<NodePayload, (), Directed, DefaultIx> for ComponentShape {
         if let Some(drawing) = &drawing
             && let Some(mesh) = self.kept(drawing, rect, clip)
         {
-            return vec![Shape::Vec(
-                std::iter::once(Shape::Mesh(mesh))
-                    .chain(spof_dot(&self.look, rect, zoom))
-                    .collect(),
-            )];
+            return std::iter::once(Shape::Mesh(mesh))
+                .chain(spof_dot(&self.look, rect, zoom))
+                .collect();
         }
         self.mesh = None;
         let visuals = &ctx.ctx.global_style().visuals;
@@ -246,7 +244,7 @@ impl DisplayNode<NodePayload, (), Directed, DefaultIx> for ComponentShape {
             hovered: card.hovered,
             mesh,
         });
-        vec![Shape::Vec(out)]
+        out
     }
 
     fn update(&mut self, props: &NodeProps<NodePayload>) {
