@@ -56,6 +56,9 @@ pub struct Document {
     saved_revision: Option<u64>,
     pub path: Option<PathBuf>,
     history: History,
+    /// Bumped by every change that may have added, removed, reordered or renamed
+    /// components or given a dependency other ends.
+    structure: u64,
     /// What [`Document::snapshot`] hands out.
     copies: Mutex<Copies>,
 }
@@ -69,6 +72,7 @@ impl Clone for Document {
             saved_revision: self.saved_revision,
             path: self.path.clone(),
             history: self.history.clone(),
+            structure: self.structure,
             copies: Mutex::default(),
         }
     }
@@ -84,6 +88,7 @@ impl Document {
             saved_revision: saved,
             path,
             history: History::default(),
+            structure: 0,
             copies: Mutex::default(),
         }
     }
@@ -98,6 +103,7 @@ impl Document {
             saved_revision: None,
             path,
             history: History::default(),
+            structure: 0,
             copies: Mutex::default(),
         }
     }
@@ -117,6 +123,12 @@ impl Document {
 
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Changes when components may have been added, removed, reordered or renamed, or a
+    /// dependency may have other ends; while it stays the same, none of that happened.
+    pub fn structure(&self) -> u64 {
+        self.structure
     }
 
     pub fn history(&self) -> &History {
@@ -149,6 +161,14 @@ impl Document {
             change.revert(model);
             return Ok(());
         }
+        let touched = &change.touched;
+        if touched.whole
+            || touched.structure
+            || !touched.vanished.is_empty()
+            || !touched.dependencies.is_empty()
+        {
+            self.structure += 1;
+        }
         let (undo, done) = change.finish();
         self.copies_changed(&done);
         self.push_undo(label, undo);
@@ -161,6 +181,7 @@ impl Document {
         if model == self.model {
             return;
         }
+        self.structure += 1;
         let forward = Op::Model(Box::new(model));
         self.copies_changed(std::slice::from_ref(&forward));
         let back = forward.apply(&mut self.model);
@@ -212,6 +233,11 @@ impl Document {
 
     /// Apply `step` and return the step that leads back, with the same label.
     fn restore(&mut self, step: Step) -> Step {
+        // Ops before the first that may reshape change no id or end, so each is judged
+        // against the model as it is before the step.
+        if step.ops.iter().any(|op| op.may_reshape(&self.model)) {
+            self.structure += 1;
+        }
         self.copies_changed(&step.ops);
         let ops = replay(step.ops, &mut self.model);
         let back = Step {
@@ -324,6 +350,49 @@ mod tests {
             }
             while doc.undo() {}
             prop_assert_eq!(exact(doc.model()), exact(&original));
+        }
+    }
+
+    /// Component ids in order and dependency ends: what the canvas builds its graph from.
+    fn shape(m: &Model) -> (Vec<String>, Vec<(String, String)>) {
+        (
+            m.components.iter().map(|c| c.id.clone()).collect(),
+            m.dependencies
+                .iter()
+                .map(|d| (d.from.clone(), d.to.clone()))
+                .collect(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_structure_number_stays_only_while_ids_and_ends_stay(
+            seed in 0..1000u64,
+            steps in prop::collection::vec(step(), 1..40),
+        ) {
+            let mut doc = Document::new(start(seed), None);
+            for s in &steps {
+                let (was, number) = (shape(doc.model()), doc.structure());
+                match s {
+                    Step::Apply(recipes) => {
+                        let edits: Vec<Edit> =
+                            recipes.iter().map(|r| edit(r, doc.model())).collect();
+                        let _ = doc.apply("step", &edits);
+                    }
+                    Step::Undo => {
+                        doc.undo();
+                    }
+                    Step::Redo => {
+                        doc.redo();
+                    }
+                    Step::Snapshot(_) => {}
+                }
+                if doc.structure() == number {
+                    prop_assert_eq!(shape(doc.model()), was, "{:?}", s);
+                }
+            }
         }
     }
 

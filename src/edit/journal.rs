@@ -100,6 +100,32 @@ impl Op {
     }
 }
 
+impl Op {
+    /// Whether applying this to `m` may add, remove, reorder or rename components, or give
+    /// a dependency other ends. Conservative: `true` when unsure.
+    pub(super) fn may_reshape(&self, m: &Model) -> bool {
+        match self {
+            Op::SetPosition(..)
+            | Op::Scenarios(_)
+            | Op::Regions(_)
+            | Op::Defaults(_)
+            | Op::Name(_)
+            | Op::Description(_) => false,
+            Op::SetComponent(i, c) => m.components.get(*i).is_none_or(|now| now.id != c.id),
+            Op::SetDependencies(list) => list.iter().any(|(j, d)| {
+                m.dependencies
+                    .get(*j)
+                    .is_none_or(|now| now.from != d.from || now.to != d.to)
+            }),
+            Op::InsertComponent(..)
+            | Op::RemoveComponent(_)
+            | Op::InsertDependencies(_)
+            | Op::RemoveDependencies(_)
+            | Op::Model(_) => true,
+        }
+    }
+}
+
 /// What a transaction changed, for checking only the rules it can have broken.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Touched {

@@ -506,7 +506,8 @@ impl SpofApp {
                 whatif_mode: self.whatif_mode,
                 knockouts: &knockouts,
             };
-            self.canvas.sync(self.doc.model(), key, &overlay);
+            let structure = (self.generation, self.doc.structure());
+            self.canvas.sync(self.doc.model(), key, structure, &overlay);
             let selection = CanvasSelection {
                 components: &self.selection.components,
                 dependency: self.selection.dependency.as_ref(),

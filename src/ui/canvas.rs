@@ -131,6 +131,8 @@ pub struct Canvas {
     edges: Dependencies,
     index: HashMap<String, usize>,
     structure_key: Option<(u64, u64)>,
+    /// The structure number the graph was last checked against.
+    structure_seen: Option<(u64, u64)>,
     look_key: Option<LookKey>,
     gesture: Gesture,
     rect: Rect,
@@ -164,6 +166,7 @@ impl Default for Canvas {
             edges: Dependencies::default(),
             index: HashMap::new(),
             structure_key: None,
+            structure_seen: None,
             look_key: None,
             gesture: Gesture::None,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
@@ -259,14 +262,23 @@ impl Canvas {
     }
 
     /// Bring the view model in line with the document and the analysis.
-    /// `key` names the document content (document, revision).
-    pub fn sync(&mut self, model: &Model, key: (u64, u64), overlay: &Overlay<'_>) {
+    /// `key` names the document content (document, revision) and `structure` its ids and
+    /// dependency ends (document, [`crate::edit::Document::structure`]): while it stays, the
+    /// graph is not compared with the model.
+    pub fn sync(
+        &mut self,
+        model: &Model,
+        key: (u64, u64),
+        structure: (u64, u64),
+        overlay: &Overlay<'_>,
+    ) {
         if self.structure_key != Some(key) {
-            if !self.same_structure(model) {
+            if self.structure_seen != Some(structure) && !self.same_structure(model) {
                 self.rebuild(model);
                 self.version += 1;
             }
             self.structure_key = Some(key);
+            self.structure_seen = Some(structure);
             self.look_key = None;
         }
         let key = LookKey {
@@ -1324,7 +1336,7 @@ mod tests {
             };
             let (canvas, model, key) = (&mut self.canvas, &self.model, (0, self.revision));
             let mut output = self.ctx.run_ui(input, |ui| {
-                canvas.sync(model, key, &overlay);
+                canvas.sync(model, key, key, &overlay);
                 let selection = CanvasSelection {
                     components: &[],
                     dependency: None,

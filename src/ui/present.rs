@@ -273,7 +273,8 @@ impl SpofApp {
                 whatif_mode: matches!(slide, Slide::Scenario(_)),
                 knockouts: &knockouts,
             };
-            self.canvas.sync(self.doc.model(), key, &overlay);
+            let structure = (self.generation, self.doc.structure());
+            self.canvas.sync(self.doc.model(), key, structure, &overlay);
             let nothing = CanvasSelection {
                 components: &[],
                 dependency: None,
