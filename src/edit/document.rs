@@ -1,27 +1,30 @@
 //! The open document: the model, its revision, where it lives on disk, and a capped
-//! undo history of whole-model snapshots (exact restore, no inverse bookkeeping).
+//! undo history of inverse changes (each step holds only what it changed, restored exactly).
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use super::{Edit, EditError};
+use super::copies::Copies;
+use super::journal::{Op, replay};
+use super::{Edit, EditError, first_problem, local};
 use crate::model::Model;
 
 /// Undo steps kept; older ones are dropped.
 pub const HISTORY_CAP: usize = 200;
 
-/// A model as it was, with the revision it had and the label of the step that left it.
+/// How to go back (or forward) one step: the changes to apply in order, the revision they
+/// bring back and the label of the step.
 #[derive(Clone, Debug)]
-struct Snapshot {
+struct Step {
     label: String,
-    model: Arc<Model>,
+    ops: Vec<Op>,
     revision: u64,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    undo: Vec<Snapshot>,
-    redo: Vec<Snapshot>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
 }
 
 impl History {
@@ -42,9 +45,10 @@ impl History {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Document {
-    model: Arc<Model>,
+    /// Changed in place: never shared, so an edit costs what it touches.
+    model: Model,
     /// Identifies the model's content: every new content gets a fresh number, and undo
     /// or redo bring back the number the restored content had.
     revision: u64,
@@ -52,18 +56,40 @@ pub struct Document {
     saved_revision: Option<u64>,
     pub path: Option<PathBuf>,
     history: History,
+    /// Bumped by every change that may have added, removed, reordered or renamed
+    /// components or given a dependency other ends.
+    structure: u64,
+    /// What [`Document::snapshot`] hands out.
+    copies: Mutex<Copies>,
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Self {
+        Self {
+            model: self.model.clone(),
+            revision: self.revision,
+            next_revision: self.next_revision,
+            saved_revision: self.saved_revision,
+            path: self.path.clone(),
+            history: self.history.clone(),
+            structure: self.structure,
+            copies: Mutex::default(),
+        }
+    }
 }
 
 impl Document {
     pub fn new(model: Model, path: Option<PathBuf>) -> Self {
         let saved = path.as_ref().map(|_| 0);
         Self {
-            model: Arc::new(model),
+            model,
             revision: 0,
             next_revision: 1,
             saved_revision: saved,
             path,
             history: History::default(),
+            structure: 0,
+            copies: Mutex::default(),
         }
     }
 
@@ -71,12 +97,14 @@ impl Document {
     /// unsaved from the start, with nothing to undo.
     pub fn unsaved(model: Model, path: Option<PathBuf>) -> Self {
         Self {
-            model: Arc::new(model),
+            model,
             revision: 1,
             next_revision: 2,
             saved_revision: None,
             path,
             history: History::default(),
+            structure: 0,
+            copies: Mutex::default(),
         }
     }
 
@@ -84,13 +112,23 @@ impl Document {
         &self.model
     }
 
-    /// A cheap shared handle to the current model (for background analysis).
+    /// A shared read-only copy of the current model (for background analysis). Cheap: a
+    /// copy nobody holds any more is brought up to date with the changes made since.
     pub fn snapshot(&self) -> Arc<Model> {
-        Arc::clone(&self.model)
+        self.copies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .current(&self.model)
     }
 
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Changes when components may have been added, removed, reordered or renamed, or a
+    /// dependency may have other ends; while it stays the same, none of that happened.
+    pub fn structure(&self) -> u64 {
+        self.structure
     }
 
     pub fn history(&self) -> &History {
@@ -107,26 +145,55 @@ impl Document {
     }
 
     /// Apply `edits` as one undo step labelled `label`; on error nothing changes.
+    ///
+    /// The model is changed in place and checked only where the edits touched it; the step
+    /// keeps only what they replaced.
     pub fn apply(&mut self, label: &str, edits: &[Edit]) -> Result<(), EditError> {
-        let mut next = (*self.model).clone();
-        Edit::apply_all(edits, &mut next)?;
-        if next == *self.model {
+        let model = &mut self.model;
+        let change = Edit::record(edits, model)?;
+        if !local::still_valid(model, &change.touched)
+            && let Err(e) = first_problem(model)
+        {
+            change.revert(model);
+            return Err(e);
+        }
+        if change.unchanged(model) {
+            change.revert(model);
             return Ok(());
         }
-        self.push_undo(label);
-        self.model = Arc::new(next);
+        let touched = &change.touched;
+        if touched.whole
+            || touched.structure
+            || !touched.vanished.is_empty()
+            || !touched.dependencies.is_empty()
+        {
+            self.structure += 1;
+        }
+        let (undo, done) = change.finish();
+        self.copies_changed(&done);
+        self.push_undo(label, undo);
         self.bump();
         Ok(())
     }
 
     /// Replace the model wholesale as one undo step (e.g. "Apply all fixes").
     pub fn replace(&mut self, label: &str, model: Model) {
-        if model == *self.model {
+        if model == self.model {
             return;
         }
-        self.push_undo(label);
-        self.model = Arc::new(model);
+        self.structure += 1;
+        let forward = Op::Model(Box::new(model));
+        self.copies_changed(std::slice::from_ref(&forward));
+        let back = forward.apply(&mut self.model);
+        self.push_undo(label, vec![back]);
         self.bump();
+    }
+
+    fn copies_changed(&mut self, ops: &[Op]) {
+        self.copies
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .changed(ops);
     }
 
     fn bump(&mut self) {
@@ -134,10 +201,10 @@ impl Document {
         self.next_revision += 1;
     }
 
-    fn push_undo(&mut self, label: &str) {
-        self.history.undo.push(Snapshot {
+    fn push_undo(&mut self, label: &str, ops: Vec<Op>) {
+        self.history.undo.push(Step {
             label: label.to_owned(),
-            model: Arc::clone(&self.model),
+            ops,
             revision: self.revision,
         });
         if self.history.undo.len() > HISTORY_CAP {
@@ -150,8 +217,8 @@ impl Document {
         let Some(step) = self.history.undo.pop() else {
             return false;
         };
-        let current = self.restore(&step);
-        self.history.redo.push(current);
+        let back = self.restore(step);
+        self.history.redo.push(back);
         true
     }
 
@@ -159,26 +226,204 @@ impl Document {
         let Some(step) = self.history.redo.pop() else {
             return false;
         };
-        let current = self.restore(&step);
-        self.history.undo.push(current);
+        let back = self.restore(step);
+        self.history.undo.push(back);
         true
     }
 
-    /// Bring back `step`'s model and return the current one as a snapshot with its label.
-    fn restore(&mut self, step: &Snapshot) -> Snapshot {
-        let current = Snapshot {
-            label: step.label.clone(),
-            model: std::mem::replace(&mut self.model, Arc::clone(&step.model)),
+    /// Apply `step` and return the step that leads back, with the same label.
+    fn restore(&mut self, step: Step) -> Step {
+        // Ops before the first that may reshape change no id or end, so each is judged
+        // against the model as it is before the step.
+        if step.ops.iter().any(|op| op.may_reshape(&self.model)) {
+            self.structure += 1;
+        }
+        self.copies_changed(&step.ops);
+        let ops = replay(step.ops, &mut self.model);
+        let back = Step {
+            label: step.label,
+            ops,
             revision: self.revision,
         };
         self.revision = step.revision;
-        current
+        back
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    use super::super::testing::{Recipe, edit, recipe, reference, start};
     use super::*;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Apply(Vec<Recipe>),
+        Undo,
+        Redo,
+        /// Take a copy for the background and hold it, or let go of the oldest held.
+        Snapshot(bool),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => prop::collection::vec(recipe(), 1..4).prop_map(Step::Apply),
+            2 => Just(Step::Undo),
+            1 => Just(Step::Redo),
+            2 => any::<bool>().prop_map(Step::Snapshot),
+        ]
+    }
+
+    /// Exact, unlike `==` (which has -0.0 == 0.0).
+    fn exact(m: &Model) -> String {
+        format!("{m:?}")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// The document against the way edits were applied before: a copy of the model per
+        /// edit, checked in full, and a copy per undo step.
+        #[test]
+        fn edits_undo_and_redo_as_with_a_copy_per_step(
+            seed in 0..1000u64,
+            steps in prop::collection::vec(step(), 1..40),
+        ) {
+            let original = start(seed);
+            let mut doc = Document::new(original.clone(), None);
+            let mut now = original.clone();
+            let mut undo: Vec<(Model, u64)> = Vec::new();
+            let mut redo: Vec<(Model, u64)> = Vec::new();
+            let mut held: Vec<(Arc<Model>, String)> = Vec::new();
+            for s in &steps {
+                match s {
+                    Step::Apply(recipes) => {
+                        let edits: Vec<Edit> = recipes.iter().map(|r| edit(r, &now)).collect();
+                        let mut next = now.clone();
+                        let expected = reference(&edits, &mut next);
+                        let revision = doc.revision();
+                        prop_assert_eq!(doc.apply("step", &edits), expected.clone());
+                        if expected.is_ok() && next != now {
+                            undo.push((std::mem::replace(&mut now, next), revision));
+                            redo.clear();
+                            prop_assert_ne!(doc.revision(), revision);
+                        } else {
+                            prop_assert_eq!(doc.revision(), revision);
+                        }
+                    }
+                    Step::Undo => {
+                        let current = doc.revision();
+                        let expected = undo.pop();
+                        prop_assert_eq!(doc.undo(), expected.is_some());
+                        if let Some((was, revision)) = expected {
+                            redo.push((std::mem::replace(&mut now, was), current));
+                            prop_assert_eq!(doc.revision(), revision);
+                        }
+                    }
+                    Step::Redo => {
+                        let current = doc.revision();
+                        let expected = redo.pop();
+                        prop_assert_eq!(doc.redo(), expected.is_some());
+                        if let Some((was, revision)) = expected {
+                            undo.push((std::mem::replace(&mut now, was), current));
+                            prop_assert_eq!(doc.revision(), revision);
+                        }
+                    }
+                    Step::Snapshot(true) => {
+                        let copy = doc.snapshot();
+                        prop_assert_eq!(exact(&copy), exact(doc.model()));
+                        let text = exact(&copy);
+                        held.push((copy, text));
+                    }
+                    Step::Snapshot(false) => {
+                        if !held.is_empty() {
+                            held.remove(0);
+                        }
+                    }
+                }
+                prop_assert_eq!(exact(doc.model()), exact(&now));
+                prop_assert_eq!(doc.history().len(), undo.len());
+            }
+            for (copy, text) in &held {
+                prop_assert_eq!(&exact(copy), text, "a held copy never changes");
+            }
+            while doc.undo() {}
+            prop_assert_eq!(exact(doc.model()), exact(&original));
+        }
+    }
+
+    /// Component ids in order and dependency ends: what the canvas builds its graph from.
+    fn shape(m: &Model) -> (Vec<String>, Vec<(String, String)>) {
+        (
+            m.components.iter().map(|c| c.id.clone()).collect(),
+            m.dependencies
+                .iter()
+                .map(|d| (d.from.clone(), d.to.clone()))
+                .collect(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_structure_number_stays_only_while_ids_and_ends_stay(
+            seed in 0..1000u64,
+            steps in prop::collection::vec(step(), 1..40),
+        ) {
+            let mut doc = Document::new(start(seed), None);
+            for s in &steps {
+                let (was, number) = (shape(doc.model()), doc.structure());
+                match s {
+                    Step::Apply(recipes) => {
+                        let edits: Vec<Edit> =
+                            recipes.iter().map(|r| edit(r, doc.model())).collect();
+                        let _ = doc.apply("step", &edits);
+                    }
+                    Step::Undo => {
+                        doc.undo();
+                    }
+                    Step::Redo => {
+                        doc.redo();
+                    }
+                    Step::Snapshot(_) => {}
+                }
+                if doc.structure() == number {
+                    prop_assert_eq!(shape(doc.model()), was, "{:?}", s);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_copy_nobody_holds_is_brought_up_to_date_instead_of_copied_again() {
+        let mut doc = Document::new(start(7), None);
+        let rename = |doc: &Document, name: &str| {
+            let mut c = doc.model().components[0].clone();
+            c.name = name.to_owned();
+            vec![Edit::UpdateComponent {
+                id: c.id.clone(),
+                component: c,
+            }]
+        };
+        let first = doc.snapshot();
+        let address = Arc::as_ptr(&first);
+        drop(first);
+        let edits = rename(&doc, "one");
+        assert_eq!(doc.apply("rename", &edits), Ok(()));
+        let second = doc.snapshot();
+        assert_eq!(Arc::as_ptr(&second), address);
+        assert_eq!(*second, *doc.model());
+
+        let kept = (*second).clone();
+        let edits = rename(&doc, "two");
+        assert_eq!(doc.apply("rename", &edits), Ok(()));
+        let third = doc.snapshot();
+        assert_ne!(Arc::as_ptr(&third), address);
+        assert_eq!(*second, kept);
+        assert_eq!(*third, *doc.model());
+    }
 
     #[test]
     fn an_unsaved_document_is_dirty_until_saved_and_has_no_history() {

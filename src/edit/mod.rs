@@ -1,10 +1,16 @@
 //! Model edits as values, and the document that applies them with undo/redo. The GUI,
 //! the advice engine and the CLI all change a model only through [`Edit`]. No egui.
 
+mod copies;
 mod document;
+mod journal;
+mod local;
 pub mod recovery;
+#[cfg(test)]
+mod testing;
 
 pub use document::{Document, History};
+use journal::{Change, Op};
 
 use serde::{Deserialize, Serialize};
 
@@ -58,70 +64,89 @@ pub struct EditError(pub String);
 impl Edit {
     /// Apply to `model`, leaving it valid, or fail and leave it untouched.
     pub fn apply(&self, model: &mut Model) -> Result<(), EditError> {
-        let mut next = model.clone();
-        self.apply_unchecked(&mut next)?;
-        if let Err(problems) = next.validate() {
-            let first = problems
-                .into_iter()
-                .next()
-                .map(|p| p.message)
-                .unwrap_or_default();
-            return Err(EditError(first));
-        }
-        *model = next;
-        Ok(())
+        Edit::apply_all(std::slice::from_ref(self), model)
     }
 
-    /// Apply a whole transaction atomically: all edits or none.
+    /// Apply a whole transaction atomically: all edits or none. The result is checked
+    /// against every rule; a refused transaction is undone in place.
     pub fn apply_all(edits: &[Edit], model: &mut Model) -> Result<(), EditError> {
-        let mut next = model.clone();
-        for e in edits {
-            e.apply_unchecked(&mut next)?;
+        let change = Edit::record(edits, model)?;
+        if let Err(e) = first_problem(model) {
+            change.revert(model);
+            return Err(e);
         }
-        if let Err(problems) = next.validate() {
-            let first = problems
-                .into_iter()
-                .next()
-                .map(|p| p.message)
-                .unwrap_or_default();
-            return Err(EditError(first));
-        }
-        *model = next;
         Ok(())
     }
 
-    fn apply_unchecked(&self, m: &mut Model) -> Result<(), EditError> {
+    /// Apply `edits` in place, remembering how to undo them; on an error nothing changes.
+    fn record(edits: &[Edit], model: &mut Model) -> Result<Change, EditError> {
+        let mut change = Change::new(model);
+        for e in edits {
+            match e.ops(model) {
+                Ok(ops) => {
+                    for op in ops {
+                        change.apply(op, model);
+                    }
+                }
+                Err(error) => {
+                    change.revert(model);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(change)
+    }
+
+    /// The primitive changes this edit makes to `m` as it is now.
+    fn ops(&self, m: &Model) -> Result<Vec<Op>, EditError> {
         let missing = |id: &str| EditError(format!("no component \"{id}\""));
-        match self {
+        let index = |id: &str| m.components.iter().position(|c| c.id == id);
+        let no_dependency =
+            |from: &str, to: &str| EditError(format!("no dependency \"{from}\" -> \"{to}\""));
+        Ok(match self {
             Edit::AddComponent(c) => {
-                if m.component(&c.id).is_some() {
+                if index(&c.id).is_some() {
                     return Err(EditError(format!("component \"{}\" already exists", c.id)));
                 }
-                m.components.push(c.clone());
+                vec![Op::InsertComponent(m.components.len(), Box::new(c.clone()))]
             }
             Edit::RemoveComponent(id) => {
-                let before = m.components.len();
-                m.components.retain(|c| &c.id != id);
-                if m.components.len() == before {
+                let gone: Vec<usize> = (0..m.components.len())
+                    .rev()
+                    .filter(|&i| m.components[i].id == *id)
+                    .collect();
+                if gone.is_empty() {
                     return Err(missing(id));
                 }
-                m.dependencies.retain(|d| &d.from != id && &d.to != id);
-                for s in &mut m.scenarios {
-                    s.fail.retain(|e| e.component_or_replica() != Some(id));
+                let touching: Vec<usize> = (0..m.dependencies.len())
+                    .filter(|&j| m.dependencies[j].from == *id || m.dependencies[j].to == *id)
+                    .collect();
+                let mut ops = vec![Op::RemoveDependencies(touching)];
+                if m.scenarios
+                    .iter()
+                    .any(|s| s.fail.iter().any(|e| e.component_or_replica() == Some(id)))
+                {
+                    let mut scenarios = m.scenarios.clone();
+                    for s in &mut scenarios {
+                        s.fail.retain(|e| e.component_or_replica() != Some(id));
+                    }
+                    ops.push(Op::Scenarios(scenarios));
                 }
+                ops.extend(gone.into_iter().map(Op::RemoveComponent));
+                ops
             }
             Edit::UpdateComponent { id, component } => {
-                let c = m.component_mut(id).ok_or_else(|| missing(id))?;
-                *c = component.clone();
-                if &component.id != id {
-                    rename(m, id, &component.id);
+                let i = index(id).ok_or_else(|| missing(id))?;
+                let mut ops = vec![Op::SetComponent(i, Box::new(component.clone()))];
+                if component.id != *id {
+                    ops.extend(renamed(m, id, &component.id));
                 }
+                ops
             }
-            Edit::Move(moves) => {
-                for (id, pos) in moves {
-                    m.component_mut(id).ok_or_else(|| missing(id))?.pos = *pos;
-                }
-            }
+            Edit::Move(moves) => moves
+                .iter()
+                .map(|(id, pos)| Ok(Op::SetPosition(index(id).ok_or_else(|| missing(id))?, *pos)))
+                .collect::<Result<_, EditError>>()?,
             Edit::AddDependency(d) => {
                 if m.dependencies
                     .iter()
@@ -132,63 +157,107 @@ impl Edit {
                         d.from, d.to
                     )));
                 }
-                m.dependencies.push(d.clone());
+                vec![Op::InsertDependencies(vec![(
+                    m.dependencies.len(),
+                    d.clone(),
+                )])]
             }
             Edit::RemoveDependency { from, to } => {
-                let before = m.dependencies.len();
-                m.dependencies.retain(|d| !(&d.from == from && &d.to == to));
-                if m.dependencies.len() == before {
-                    return Err(EditError(format!("no dependency \"{from}\" -> \"{to}\"")));
+                let gone: Vec<usize> = (0..m.dependencies.len())
+                    .filter(|&j| m.dependencies[j].from == *from && m.dependencies[j].to == *to)
+                    .collect();
+                if gone.is_empty() {
+                    return Err(no_dependency(from, to));
                 }
+                vec![Op::RemoveDependencies(gone)]
             }
             Edit::SetDependencyKind { from, to, kind } => {
-                let d = m
+                let j = m
                     .dependencies
-                    .iter_mut()
-                    .find(|d| &d.from == from && &d.to == to)
-                    .ok_or_else(|| EditError(format!("no dependency \"{from}\" -> \"{to}\"")))?;
+                    .iter()
+                    .position(|d| d.from == *from && d.to == *to)
+                    .ok_or_else(|| no_dependency(from, to))?;
+                let mut d = m.dependencies[j].clone();
                 d.kind = *kind;
+                vec![Op::SetDependencies(vec![(j, d)])]
             }
             Edit::Redirect {
                 callers_of,
                 to,
                 except,
             } => {
-                for d in m
+                let list: Vec<(usize, Dependency)> = m
                     .dependencies
-                    .iter_mut()
-                    .filter(|d| &d.to == callers_of && &d.from != except && &d.from != to)
-                {
-                    d.to = to.clone();
-                }
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.to == *callers_of && d.from != *except && d.from != *to)
+                    .map(|(j, d)| {
+                        let mut d = d.clone();
+                        d.to.clone_from(to);
+                        (j, d)
+                    })
+                    .collect();
+                vec![Op::SetDependencies(list)]
             }
-            Edit::SetRegions(r) => m.regions = r.clone(),
-            Edit::SetDefaults(d) => m.defaults = *d,
-            Edit::SetName(n) => m.name = n.clone(),
-            Edit::SetDescription(d) => m.description = d.clone(),
-            Edit::AddScenario(s) => m.scenarios.push(s.clone()),
-            Edit::SetScenarios(s) => m.scenarios = s.clone(),
-        }
-        Ok(())
+            Edit::SetRegions(r) => vec![Op::Regions(r.clone())],
+            Edit::SetDefaults(d) => vec![Op::Defaults(*d)],
+            Edit::SetName(n) => vec![Op::Name(n.clone())],
+            Edit::SetDescription(d) => vec![Op::Description(d.clone())],
+            Edit::AddScenario(s) => {
+                let mut scenarios = m.scenarios.clone();
+                scenarios.push(s.clone());
+                vec![Op::Scenarios(scenarios)]
+            }
+            Edit::SetScenarios(s) => vec![Op::Scenarios(s.clone())],
+        })
     }
 }
 
-fn rename(m: &mut Model, old: &str, new: &str) {
-    for d in &mut m.dependencies {
-        if d.from == old {
-            d.from = new.to_owned();
-        }
-        if d.to == old {
-            d.to = new.to_owned();
-        }
-    }
-    for s in &mut m.scenarios {
-        for e in &mut s.fail {
+/// The first rule `m` breaks, as the error of the edit that broke it.
+fn first_problem(m: &Model) -> Result<(), EditError> {
+    m.validate().map_err(|problems| {
+        EditError(
+            problems
+                .into_iter()
+                .next()
+                .map(|p| p.message)
+                .unwrap_or_default(),
+        )
+    })
+}
+
+/// Dependencies and scenario events that name `old`, renamed to `new`.
+fn renamed(m: &Model, old: &str, new: &str) -> Vec<Op> {
+    let dependencies: Vec<(usize, Dependency)> = m
+        .dependencies
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.from == old || d.to == old)
+        .map(|(j, d)| {
+            let mut d = d.clone();
+            if d.from == old {
+                d.from = new.to_owned();
+            }
+            if d.to == old {
+                d.to = new.to_owned();
+            }
+            (j, d)
+        })
+        .collect();
+    let mut ops = vec![Op::SetDependencies(dependencies)];
+    if m.scenarios
+        .iter()
+        .any(|s| s.fail.iter().any(|e| e.component_or_replica() == Some(old)))
+    {
+        let mut scenarios = m.scenarios.clone();
+        for e in scenarios.iter_mut().flat_map(|s| &mut s.fail) {
             if let Event::Component(c) | Event::Replica { component: c, .. } = e
                 && c == old
             {
                 *c = new.to_owned();
             }
         }
+        ops.push(Op::Scenarios(scenarios));
     }
+    ops
 }

@@ -301,7 +301,8 @@ impl SpofApp {
                 whatif_mode: state.whatif.is_on(),
                 knockouts: &knockouts,
             };
-            self.canvas.sync(state.model(), key, &overlay);
+            self.canvas
+                .sync(state.model(), key, state.structure(), &overlay);
             let selection = CanvasSelection {
                 components: &state.selection.components,
                 dependency: state.selection.dependency.as_ref(),

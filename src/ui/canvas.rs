@@ -10,36 +10,37 @@ use egui::{
     StrokeKind, Vec2, pos2, vec2,
 };
 use egui_graphs::{
-    GraphChange, GraphView, Layout, LayoutState, MetadataFrame, SettingsInteraction,
-    SettingsNavigation, SettingsStyle,
+    DefaultEdgeShape, GraphChange, GraphView, Layout, LayoutState, MetadataFrame,
+    SettingsInteraction, SettingsNavigation, SettingsStyle,
 };
 use petgraph::Directed;
-use petgraph::stable_graph::{DefaultIx, EdgeIndex, NodeIndex};
+use petgraph::stable_graph::{DefaultIx, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::command::Command;
+use super::edges::Dependencies;
 use super::failures::failure_sentences;
 use super::look::{DOT, GREEN, RED, zone_colour};
 use super::preview::Preview;
 use super::shapes::{
-    ComponentLook, ComponentShape, DependencyLook, DependencyShape, EdgePayload, NODE_SIZE,
-    NodePayload, WhatIfState, boundary_point, dashed_outline, ghost_card, ghost_edge,
+    ComponentLook, ComponentShape, DependencyLook, Drawing, KeepingCards, NODE_SIZE, NodePayload,
+    WhatIfState, boundary_point, dashed_outline, ghost_card, ghost_edge,
 };
 use crate::analysis::{MINUTES_PER_YEAR, Report, WhatIf};
 use crate::edit::Edit;
 use crate::format::{duration, percent};
-use crate::model::{Component, Event, Model, Replication};
+use crate::model::{Component, Event, FastHash, Model, Replication};
 use crate::style::replica_badge;
 
-pub type CanvasGraph = egui_graphs::Graph<
-    NodePayload,
-    EdgePayload,
-    Directed,
-    DefaultIx,
-    ComponentShape,
-    DependencyShape,
->;
+/// Cards only: dependencies are drawn and hit-tested by [`Dependencies`].
+pub type CanvasGraph =
+    egui_graphs::Graph<NodePayload, (), Directed, DefaultIx, ComponentShape, DefaultEdgeShape>;
+
+/// Each zone's position in the model, which picks its colour.
+type ZoneIndex<'a> = HashMap<&'a str, usize, FastHash>;
+/// Component ids with a mark (SPOF, down, …).
+type Ids<'a> = HashSet<&'a str, FastHash>;
 
 /// Key of egui_graphs' zoom/pan metadata for our one canvas.
 const CANVAS_ID: &str = "spofscope-canvas";
@@ -127,9 +128,11 @@ enum Gesture {
 pub struct Canvas {
     graph: CanvasGraph,
     ids: Vec<String>,
-    deps: Vec<(usize, usize)>,
+    edges: Dependencies,
     index: HashMap<String, usize>,
     structure_key: Option<(u64, u64)>,
+    /// The structure number the graph was last checked against.
+    structure_seen: Option<(u64, u64)>,
     look_key: Option<LookKey>,
     gesture: Gesture,
     rect: Rect,
@@ -151,6 +154,8 @@ pub struct Canvas {
     painted: Option<Vec<ClippedShape>>,
     /// Presentation mode: cards fit larger, cannot be dragged, no context menu.
     presenting: bool,
+    /// The drawing settings of the last frame drawn; a new value when they change.
+    drawing: Option<Arc<Drawing>>,
 }
 
 impl Default for Canvas {
@@ -158,9 +163,10 @@ impl Default for Canvas {
         Self {
             graph: CanvasGraph::new(),
             ids: Vec::new(),
-            deps: Vec::new(),
+            edges: Dependencies::default(),
             index: HashMap::new(),
             structure_key: None,
+            structure_seen: None,
             look_key: None,
             gesture: Gesture::None,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
@@ -174,6 +180,7 @@ impl Default for Canvas {
             last_view: None,
             painted: None,
             presenting: false,
+            drawing: None,
         }
     }
 }
@@ -249,14 +256,23 @@ impl Canvas {
     }
 
     /// Bring the view model in line with the document and the analysis.
-    /// `key` names the document content (document, revision).
-    pub fn sync(&mut self, model: &Model, key: (u64, u64), overlay: &Overlay<'_>) {
+    /// `key` names the document content (document, revision) and `structure` its ids and
+    /// dependency ends (document, [`crate::edit::Document::structure`]): while it stays, the
+    /// graph is not compared with the model.
+    pub fn sync(
+        &mut self,
+        model: &Model,
+        key: (u64, u64),
+        structure: (u64, u64),
+        overlay: &Overlay<'_>,
+    ) {
         if self.structure_key != Some(key) {
-            if !self.same_structure(model) {
+            if self.structure_seen != Some(structure) && !self.same_structure(model) {
                 self.rebuild(model);
                 self.version += 1;
             }
             self.structure_key = Some(key);
+            self.structure_seen = Some(structure);
             self.look_key = None;
         }
         let key = LookKey {
@@ -275,14 +291,15 @@ impl Canvas {
 
     fn same_structure(&self, model: &Model) -> bool {
         self.ids.len() == model.components.len()
-            && self.deps.len() == model.dependencies.len()
+            && self.edges.ends().len() == model.dependencies.len()
             && self
                 .ids
                 .iter()
                 .zip(&model.components)
                 .all(|(a, c)| *a == c.id)
             && self
-                .deps
+                .edges
+                .ends()
                 .iter()
                 .zip(&model.dependencies)
                 .all(|(&(f, t), d)| self.ids[f] == d.from && self.ids[t] == d.to)
@@ -313,38 +330,32 @@ impl Canvas {
                 n.set_location(pos2(c.pos.0, c.pos.1));
             });
         }
-        let plain = Arc::new(DependencyLook {
-            soft: false,
-            into_spof: false,
-            down: false,
-        });
-        self.deps.clear();
-        for d in &model.dependencies {
-            if let (Some(&f), Some(&t)) = (self.index.get(&d.from), self.index.get(&d.to)) {
-                graph.add_edge(NodeIndex::new(f), NodeIndex::new(t), Arc::clone(&plain));
-                self.deps.push((f, t));
-            }
-        }
+        let ends = model
+            .dependencies
+            .iter()
+            .filter_map(|d| Some((*self.index.get(&d.from)?, *self.index.get(&d.to)?)))
+            .collect();
+        self.edges = Dependencies::new(ends, self.ids.len());
         self.graph = graph;
     }
 
-    /// Recompute every look and move cards to the model's positions.
+    /// Bring every look up to date and move cards to the model's positions. A look that
+    /// comes out the same keeps its value, and with it the card's kept triangles.
     fn restyle(&mut self, model: &Model, overlay: &Overlay<'_>) {
-        let zone_index: HashMap<&str, usize> =
-            model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
-        let spofs: HashSet<&str> = overlay
+        let zone_index: ZoneIndex<'_> = model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
+        let spofs: Ids<'_> = overlay
             .report
             .map(|r| r.component_spofs().map(|s| s.id.as_str()).collect())
             .unwrap_or_default();
         let whatif = overlay.whatif.filter(|_| overlay.whatif_mode);
-        let down: HashSet<&str> = whatif
+        let down: Ids<'_> = whatif
             .map(|w| w.down.iter().map(String::as_str).collect())
             .unwrap_or_default();
-        let degraded: HashSet<&str> = whatif
+        let degraded: Ids<'_> = whatif
             .map(|w| w.degraded.iter().map(String::as_str).collect())
             .unwrap_or_default();
         // A bad deploy (`common:c`) knocks c out as a whole; so does its failover window.
-        let knocked: HashSet<&str> = overlay
+        let knocked: Ids<'_> = overlay
             .knockouts
             .iter()
             .filter_map(|k| match k {
@@ -353,38 +364,57 @@ impl Canvas {
             })
             .collect();
         let dragging = self.graph.dragged_node().is_some();
+        // Most sets are empty: no need to hash 10,000 ids to learn that.
+        let has = |set: &Ids<'_>, id: &str| !set.is_empty() && set.contains(id);
+        let mut badges: HashMap<_, _, FastHash> = HashMap::default();
+        // Each card's SPOF and down marks, which its dependencies show too.
+        let mut marks = Vec::with_capacity(model.components.len());
         for (i, c) in model.components.iter().enumerate() {
+            let (spof, is_down) = (has(&spofs, &c.id), has(&down, &c.id));
+            marks.push((spof, is_down));
             let state = whatif.map(|_| {
-                if down.contains(c.id.as_str()) {
+                if is_down {
                     WhatIfState::Down
-                } else if degraded.contains(c.id.as_str()) {
+                } else if has(&degraded, &c.id) {
                     WhatIfState::Degraded
                 } else {
                     WhatIfState::Healthy
                 }
             });
-            let look = ComponentLook {
-                spof: spofs.contains(c.id.as_str()),
-                whatif: state,
-                knocked_out: knocked.contains(c.id.as_str()),
-                ..look_of(c, &zone_index)
-            };
+            let knocked_out = has(&knocked, &c.id);
+            let badge = badges
+                .entry((c.replicas, c.min_healthy, c.kind.has_replicas()))
+                .or_insert_with(|| replica_badge(c));
             if let Some(node) = self.graph.node_mut(NodeIndex::new(i)) {
-                *node.payload_mut() = Arc::new(look);
+                let marks = (spof, state, knocked_out);
+                if !shows(node.payload(), c, badge.as_deref(), &zone_index, marks) {
+                    *node.payload_mut() = Arc::new(ComponentLook {
+                        spof,
+                        whatif: state,
+                        knocked_out,
+                        ..look_of(c, &zone_index)
+                    });
+                }
                 if !dragging {
                     node.set_location(pos2(c.pos.0, c.pos.1));
                 }
             }
         }
-        for (e, d) in model.dependencies.iter().enumerate() {
-            let look = DependencyLook {
-                soft: d.kind == crate::model::DependencyKind::Soft,
-                into_spof: spofs.contains(d.to.as_str()),
-                down: down.contains(d.to.as_str()),
-            };
-            if let Some(edge) = self.graph.edge_mut(EdgeIndex::new(e)) {
-                *edge.payload_mut() = Arc::new(look);
-            }
+        let looks: Vec<DependencyLook> = model
+            .dependencies
+            .iter()
+            .zip(self.edges.ends())
+            .map(|(d, &(_, to))| {
+                let (spof, down) = marks.get(to).copied().unwrap_or_default();
+                DependencyLook {
+                    soft: d.kind == crate::model::DependencyKind::Soft,
+                    into_spof: spof,
+                    down,
+                }
+            })
+            .collect();
+        for (e, look) in looks.into_iter().enumerate() {
+            self.edges.set_look(e, look);
         }
     }
 
@@ -451,12 +481,31 @@ impl Canvas {
             let start = ui
                 .ctx()
                 .graphics(|g| g.get(layer).map_or(0, |l| l.next_idx().0));
+            // Dependencies go under the cards: their place is taken now and filled after
+            // `show`, in the view it drew the cards in.
+            let under = ui.painter().add(Shape::Noop);
+            let drawing = self.drawing(ui.ctx());
+            let keeping = KeepingCards::with(Arc::clone(&drawing));
             let response = GraphView::<KeepState, KeepPositions>::new()
                 .with_id(Some(CANVAS_ID.to_owned()))
                 .with_interactions(&interactions)
                 .with_navigations(&navigation)
                 .with_styles(&SettingsStyle::new())
                 .show(ui, &mut self.graph);
+            drop(keeping);
+            self.read_meta(ui.ctx());
+            let rect = response.response.rect;
+            // The clip egui_graphs paints the cards with.
+            let painter = ui.painter().with_clip_rect(rect);
+            let (mesh, on_top) = self.edges.paint(
+                &self.positions(),
+                self.zoom,
+                self.pan + rect.min.to_vec2(),
+                painter.clip_rect(),
+                &drawing,
+            );
+            painter.set(under, mesh);
+            painter.extend(on_top);
             self.painted = quiet.then(|| {
                 ui.ctx().graphics(|g| {
                     g.get(layer)
@@ -466,12 +515,12 @@ impl Canvas {
             });
             (response.response, response.changes)
         };
+        let mut clicked_something = self.click_dependency(&resp, &changes, actions);
         // After `show`: egui_graphs shifts the pan when the canvas moves (panels settling),
         // so a fit applied before it would be pushed aside.
         self.apply_pending_view(ui.ctx(), model);
         self.read_meta(ui.ctx());
 
-        let mut clicked_something = false;
         // A press on a card pulls its centre under the pointer (egui_graphs); a click, released
         // without dragging, must leave the card and the model where they were.
         let clicked: Vec<usize> = changes
@@ -498,15 +547,6 @@ impl Canvas {
                     clicked_something = true;
                     if !whatif_mode {
                         actions.push(Action::Rename(self.ids[node.index()].clone()));
-                    }
-                }
-                GraphChange::EdgeClicked { edge } => {
-                    clicked_something = true;
-                    if let Some(&(f, t)) = self.deps.get(edge.index()) {
-                        actions.push(Action::SelectDependency {
-                            from: self.ids[f].clone(),
-                            to: self.ids[t].clone(),
-                        });
                     }
                 }
                 GraphChange::NodeMoved { node, delta, .. } => {
@@ -550,6 +590,57 @@ impl Canvas {
         self.hover_ui(&resp, model, report);
         if !self.presenting {
             self.context_menu(&resp, model, whatif_mode, actions);
+        }
+    }
+
+    /// A click beside every card but on a dependency selects it (as egui_graphs would for
+    /// its own edges); whether there was one.
+    fn click_dependency(
+        &self,
+        resp: &egui::Response,
+        changes: &[GraphChange],
+        actions: &mut Vec<Action>,
+    ) -> bool {
+        let on_card = changes.iter().any(|c| {
+            matches!(
+                c,
+                GraphChange::NodeClicked { .. } | GraphChange::NodeDoubleClicked { .. }
+            )
+        });
+        if on_card || !(resp.clicked() || resp.double_clicked()) {
+            return false;
+        }
+        let Some(e) = resp
+            .hover_pos()
+            .and_then(|p| self.edges.at(&self.positions(), self.to_canvas(p)))
+        else {
+            return false;
+        };
+        let (f, t) = self.edges.ends()[e];
+        actions.push(Action::SelectDependency {
+            from: self.ids[f].clone(),
+            to: self.ids[t].clone(),
+        });
+        true
+    }
+
+    /// Where each card is drawn, by node index.
+    fn positions(&self) -> Vec<Pos2> {
+        (0..self.ids.len())
+            .map(|i| {
+                self.graph
+                    .node(NodeIndex::new(i))
+                    .map_or(Pos2::ZERO, |n| n.location())
+            })
+            .collect()
+    }
+
+    /// This frame's drawing settings: the same value as last frame's when they are equal.
+    fn drawing(&mut self, ctx: &egui::Context) -> Arc<Drawing> {
+        let now = Drawing::of(ctx);
+        match &self.drawing {
+            Some(d) if **d == now => Arc::clone(d),
+            _ => Arc::clone(self.drawing.insert(Arc::new(now))),
         }
     }
 
@@ -627,16 +718,13 @@ impl Canvas {
         }
         let edge = selection.dependency.and_then(|(f, t)| {
             let (f, t) = (self.index.get(f)?, self.index.get(t)?);
-            self.deps.iter().position(|&(a, b)| a == *f && b == *t)
+            self.edges
+                .ends()
+                .iter()
+                .position(|&(a, b)| a == *f && b == *t)
         });
-        for e in 0..self.deps.len() {
-            if let Some(x) = self.graph.edge_mut(EdgeIndex::new(e)) {
-                let on = edge == Some(e);
-                if x.selected() != on {
-                    x.set_selected(on);
-                    self.version += 1;
-                }
-            }
+        if self.edges.select(edge) {
+            self.version += 1;
         }
     }
 
@@ -862,7 +950,7 @@ impl Canvas {
             return;
         };
         let zoom = self.zoom;
-        let zone_index: HashMap<&str, usize> = preview
+        let zone_index: ZoneIndex<'_> = preview
             .zones
             .iter()
             .enumerate()
@@ -1114,7 +1202,7 @@ impl Canvas {
 
 /// How `c` looks by its own properties alone (no analysis, no what-if); zone colours by
 /// each zone's index in `zone_index`.
-fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
+fn look_of(c: &Component, zone_index: &ZoneIndex<'_>) -> ComponentLook {
     ComponentLook {
         kind: c.kind,
         name: c.display_name().to_owned(),
@@ -1122,23 +1210,53 @@ fn look_of(c: &Component, zone_index: &HashMap<&str, usize>) -> ComponentLook {
         zones: c
             .zones
             .iter()
-            .map(|z| {
-                let colour = zone_index
-                    .get(z.as_str())
-                    .map_or(Color32::GRAY, |&i| zone_colour(i));
-                (z.clone(), colour)
-            })
+            .map(|z| (z.clone(), zone_colour_in(z, zone_index)))
             .collect(),
-        replication: match c.replication {
-            Replication::None => None,
-            _ if !c.kind.is_stateful() => None,
-            Replication::Sync => Some("sync"),
-            Replication::Async => Some("async"),
-        },
+        replication: replication_mark(c),
         entry: c.entry,
         spof: false,
         whatif: None,
         knocked_out: false,
+    }
+}
+
+/// Whether `look` is what `look_of(c)` with these marks gives (`badge` being `c`'s), without
+/// building it: a restyle of 10,000 cards would otherwise allocate tens of thousands of strings.
+fn shows(
+    look: &ComponentLook,
+    c: &Component,
+    badge: Option<&str>,
+    zone_index: &ZoneIndex<'_>,
+    (spof, whatif, knocked_out): (bool, Option<WhatIfState>, bool),
+) -> bool {
+    look.kind == c.kind
+        && look.name == c.display_name()
+        && look.entry == c.entry
+        && look.spof == spof
+        && look.whatif == whatif
+        && look.knocked_out == knocked_out
+        && look.replication == replication_mark(c)
+        && look.zones.len() == c.zones.len()
+        && look
+            .zones
+            .iter()
+            .zip(&c.zones)
+            .all(|((z, colour), id)| z == id && *colour == zone_colour_in(id, zone_index))
+        && look.badge.as_deref() == badge
+}
+
+fn zone_colour_in(zone: &str, zone_index: &ZoneIndex<'_>) -> Color32 {
+    zone_index
+        .get(zone)
+        .map_or(Color32::GRAY, |&i| zone_colour(i))
+}
+
+fn replication_mark(c: &Component) -> Option<&'static str> {
+    match c.replication {
+        Replication::None => None,
+        _ if !c.kind.is_stateful() => None,
+        Replication::Sync => Some("sync"),
+        Replication::Async => Some("async"),
     }
 }
 
@@ -1169,8 +1287,277 @@ fn fit_view(model: &Model, size: Vec2, largest: f32) -> (f32, Vec2) {
 
 #[cfg(test)]
 mod tests {
+    use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
+
     use super::*;
     use crate::model::{Component, ComponentKind};
+
+    /// A canvas on a generated model in a small window, drawn until its view settled.
+    struct Drawn {
+        ctx: egui::Context,
+        canvas: Canvas,
+        model: Model,
+        revision: u64,
+    }
+
+    impl Drawn {
+        fn new() -> Self {
+            let mut d = Drawn {
+                ctx: egui::Context::default(),
+                canvas: Canvas::default(),
+                model: crate::generate::generate(60, 3),
+                revision: 0,
+            };
+            for _ in 0..6 {
+                d.frame();
+            }
+            d
+        }
+
+        /// One frame with the pointer moving in a corner (so the canvas is drawn, not
+        /// replayed), tessellated.
+        fn frame(&mut self) -> Vec<ClippedPrimitive> {
+            let input = egui::RawInput {
+                screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(600.0, 400.0))),
+                events: vec![egui::Event::PointerMoved(pos2(2.0, 2.0))],
+                ..egui::RawInput::default()
+            };
+            let overlay = Overlay {
+                report: None,
+                whatif: None,
+                whatif_mode: false,
+                knockouts: &[],
+            };
+            let (canvas, model, key) = (&mut self.canvas, &self.model, (0, self.revision));
+            let mut output = self.ctx.run_ui(input, |ui| {
+                canvas.sync(model, key, key, &overlay);
+                let selection = CanvasSelection {
+                    components: &[],
+                    dependency: None,
+                };
+                canvas.ui(ui, model, None, &selection, false, &mut Vec::new());
+            });
+            output.textures_delta.clear();
+            self.ctx.tessellate(output.shapes, output.pixels_per_point)
+        }
+
+        fn edit(&mut self, edit: Edit) {
+            if let Err(e) = edit.apply(&mut self.model) {
+                panic!("{e}");
+            }
+            self.revision += 1;
+        }
+
+        fn cards(&self) -> Vec<Option<Arc<Mesh>>> {
+            (0..self.model.components.len())
+                .map(|i| {
+                    let node = self.canvas.graph.node(NodeIndex::new(i))?;
+                    node.display().kept_mesh().cloned()
+                })
+                .collect()
+        }
+
+        /// What a canvas that kept nothing draws now: a new one in the same view.
+        fn drawn_afresh(&mut self) -> Vec<ClippedPrimitive> {
+            self.canvas = Canvas {
+                pending_fit: 0,
+                ..Canvas::default()
+            };
+            self.frame();
+            self.frame()
+        }
+
+        /// Dependencies touching component `i`.
+        fn touching(&self, i: usize) -> Vec<bool> {
+            let ends = self.canvas.edges.ends();
+            ends.iter().map(|&(f, t)| f == i || t == i).collect()
+        }
+    }
+
+    fn same(a: &[Option<Arc<Mesh>>], b: &[Option<Arc<Mesh>>]) -> Vec<bool> {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+                _ => false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_to_one_component_redraws_its_card_and_keeps_every_other_triangle() {
+        let mut d = Drawn::new();
+        assert!(
+            d.canvas.zoom() < 0.45,
+            "zoomed out: cards are kept as triangles"
+        );
+        let (cards, edges) = (d.cards(), d.canvas.edges.made());
+        assert!(cards.iter().all(Option::is_some));
+        let mut c = d.model.components[5].clone();
+        c.name = "Renamed".to_owned();
+        d.edit(Edit::UpdateComponent {
+            id: c.id.clone(),
+            component: c,
+        });
+        d.frame();
+        let kept = same(&cards, &d.cards());
+        assert!(kept.iter().enumerate().all(|(i, k)| *k == (i != 5)));
+        assert_eq!(d.canvas.edges.made(), edges);
+    }
+
+    #[test]
+    fn a_moved_card_redraws_its_dependencies_and_nothing_else() {
+        let mut d = Drawn::new();
+        let (cards, edges) = (d.cards(), d.canvas.edges.made());
+        let c = &d.model.components[7];
+        let to = (c.pos.0 + 40.0, c.pos.1 + 10.0);
+        d.edit(Edit::Move(vec![(c.id.clone(), to)]));
+        d.frame();
+        let now = d.canvas.edges.made();
+        let touching = d.touching(7);
+        assert!(touching.contains(&true));
+        for (e, moved) in touching.iter().enumerate() {
+            assert_eq!(now[e] != edges[e], *moved, "dependency {e}");
+        }
+        // The moved card is drawn as shapes while it moves, the others keep theirs.
+        let kept = same(&cards, &d.cards());
+        assert!(kept.iter().enumerate().all(|(i, k)| *k == (i != 7)));
+    }
+
+    #[test]
+    fn kept_triangles_show_every_move_and_dependency_change_in_the_next_frame() {
+        let mut d = Drawn::new();
+        let first = d.frame();
+        let (cards, edges) = (d.cards(), d.canvas.edges.made());
+        // Nothing changed: nothing is made again and the picture is the same.
+        assert_eq!(format!("{:?}", d.frame()), format!("{first:?}"));
+        assert!(same(&cards, &d.cards()).iter().all(|k| *k));
+        assert_eq!(d.canvas.edges.made(), edges);
+
+        let c = &d.model.components[7];
+        let to = (c.pos.0 + 30.0, c.pos.1 - 20.0);
+        d.edit(Edit::Move(vec![(c.id.clone(), to)]));
+        let moved = d.frame();
+        assert_ne!(format!("{moved:?}"), format!("{first:?}"));
+        assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{moved:?}"));
+        let d0 = &d.model.dependencies[0];
+        let (from, to) = (d0.from.clone(), d0.to.clone());
+        d.edit(Edit::SetDependencyKind {
+            from,
+            to,
+            kind: crate::model::DependencyKind::Soft,
+        });
+        let softened = d.frame();
+        assert_ne!(format!("{softened:?}"), format!("{moved:?}"));
+        let edges = d.canvas.edges.made();
+        assert_eq!(format!("{:?}", d.frame()), format!("{softened:?}"));
+        assert_eq!(d.canvas.edges.made(), edges);
+
+        assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{softened:?}"));
+    }
+
+    #[test]
+    fn a_new_view_or_theme_redraws_everything() {
+        let mut d = Drawn::new();
+        let (cards, edges) = (d.cards(), d.canvas.edges.made());
+        d.ctx.set_visuals(egui::Visuals::light());
+        d.frame();
+        assert!(same(&cards, &d.cards()).iter().all(|k| !k));
+        let after_theme = d.canvas.edges.made();
+        assert!(after_theme.iter().zip(&edges).all(|(a, b)| a != b));
+        d.canvas.zoom_by(&d.ctx.clone(), 0.9);
+        d.frame();
+        assert!(
+            d.canvas
+                .edges
+                .made()
+                .iter()
+                .zip(&after_theme)
+                .all(|(a, b)| a != b)
+        );
+    }
+
+    #[test]
+    fn kept_triangles_are_the_ones_egui_makes() {
+        let mut d = Drawn::new();
+        d.canvas.zoom_by(&d.ctx.clone(), 0.9);
+        // Cards drawn as shapes (the view just changed), then kept, then reused.
+        let drawn = d.frame();
+        assert!(d.cards().iter().all(Option::is_none));
+        let made = d.frame();
+        assert!(d.cards().iter().all(Option::is_some));
+        let reused = d.frame();
+        assert_eq!(format!("{drawn:?}"), format!("{made:?}"));
+        assert_eq!(format!("{made:?}"), format!("{reused:?}"));
+    }
+
+    #[test]
+    fn dependency_triangles_are_the_ones_egui_makes_at_every_zoom() {
+        let ctx = egui::Context::default();
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .textures_delta
+            .clear();
+        let drawing = Arc::new(Drawing::of(&ctx));
+        let positions = [pos2(0.0, 0.0), pos2(400.0, 80.0), pos2(120.0, 300.0)];
+        let ends = vec![(0, 1), (1, 0), (1, 2), (2, 0)];
+        let soft = [false, true, false, true];
+        let clip = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        for zoom in [0.1, 0.3, 1.0] {
+            let mut edges = Dependencies::new(ends.clone(), positions.len());
+            for (e, soft) in soft.into_iter().enumerate() {
+                let look = DependencyLook {
+                    soft,
+                    into_spof: e == 2,
+                    down: e == 3,
+                };
+                edges.set_look(e, look);
+            }
+            let offset = vec2(50.0, 40.0);
+            let (Shape::Mesh(ours), _) = edges.paint(&positions, zoom, offset, clip, &drawing)
+            else {
+                panic!("dependencies come as one mesh");
+            };
+            let shapes = (0..ends.len())
+                .filter_map(|e| {
+                    let (f, t) = ends[e];
+                    let order = usize::from(e < 2);
+                    let (p0, p1) =
+                        super::super::shapes::segment(positions[f], positions[t], order)?;
+                    let screen = |p: Pos2| (p.to_vec2() * zoom + offset).to_pos2();
+                    let look = DependencyLook {
+                        soft: soft[e],
+                        into_spof: e == 2,
+                        down: e == 3,
+                    };
+                    let shapes = super::super::shapes::dependency_shapes(
+                        (screen(p0), screen(p1)),
+                        &look,
+                        false,
+                        zoom,
+                        clip,
+                        &drawing,
+                    );
+                    Some(ClippedShape {
+                        clip_rect: clip,
+                        shape: Shape::Vec(shapes),
+                    })
+                })
+                .collect();
+            let theirs = ctx.tessellate(shapes, ctx.pixels_per_point());
+            let [
+                ClippedPrimitive {
+                    primitive: Primitive::Mesh(theirs),
+                    ..
+                },
+            ] = theirs.as_slice()
+            else {
+                panic!("one mesh");
+            };
+            assert!(!theirs.is_empty());
+            assert_eq!(ours.vertices, theirs.vertices, "zoom {zoom}");
+            assert_eq!(ours.indices, theirs.indices, "zoom {zoom}");
+        }
+    }
 
     #[test]
     fn fit_view_centres_the_model() {

@@ -14,6 +14,7 @@ mod command;
 mod comparison;
 mod content;
 mod dialogs;
+mod edges;
 mod failures;
 mod fields;
 mod files;

@@ -68,6 +68,7 @@ impl Recommendations {
         if !self.job.wants(&key) {
             return;
         }
+        self.job.drop_queued();
         let model = doc.snapshot();
         if let Some(carried) = self.after_moves(&model) {
             self.job.store(key, Arc::new(carried));

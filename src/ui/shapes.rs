@@ -1,12 +1,13 @@
 //! How components and dependencies are painted (egui_graphs display types): outline per kind, badges, marks.
 //! Paint only; must not decide anything about the model (looks arrive precomputed from `canvas`).
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
-use egui::epaint::{PathShape, PathStroke, TextShape};
+use egui::epaint::{Mesh, PathShape, PathStroke, TessellationOptions, Tessellator, TextShape};
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2};
-use egui_graphs::{DisplayEdge, DisplayNode, DrawContext, EdgeProps, Node, NodeProps};
+use egui_graphs::{DisplayNode, DrawContext, NodeProps};
 use petgraph::Directed;
 use petgraph::stable_graph::DefaultIx;
 
@@ -44,7 +45,7 @@ pub enum WhatIfState {
     Down,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DependencyLook {
     pub soft: bool,
     /// The target is a SPOF: drawn a little heavier.
@@ -54,8 +55,81 @@ pub struct DependencyLook {
 }
 
 pub type NodePayload = Arc<ComponentLook>;
-pub type EdgePayload = Arc<DependencyLook>;
-pub type CanvasNode = Node<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>;
+
+/// What the triangles of our cards and dependencies depend on besides their own data:
+/// egui's tessellation settings and the theme's colours. Made with an equal `Drawing`, a
+/// mesh is the one egui would make of the same shapes in the frame, as long as they hold no
+/// text or circle (those come from the font atlas, which egui may rebuild at any time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawing {
+    pixels_per_point: f32,
+    options: TessellationOptions,
+    /// Colours of cards and dependencies.
+    dark: bool,
+    accent: Color32,
+    text: Color32,
+    fill: Color32,
+    chip_fill: Color32,
+}
+
+impl Drawing {
+    pub fn of(ctx: &egui::Context) -> Self {
+        let visuals = &ctx.global_style().visuals;
+        Self {
+            pixels_per_point: ctx.pixels_per_point(),
+            options: ctx.tessellation_options(|o| *o),
+            dark: visuals.dark_mode,
+            accent: visuals.selection.stroke.color,
+            text: visuals.strong_text_color(),
+            fill: visuals.extreme_bg_color,
+            chip_fill: visuals.widgets.inactive.bg_fill,
+        }
+    }
+
+    /// A tessellator for shapes without text or circles that culls against `clip` as
+    /// egui's does for shapes painted there.
+    pub fn tessellator(&self, clip: Rect) -> Tessellator {
+        // The font image size only scales glyphs; the atlas's discs only draw circles.
+        let mut t = Tessellator::new(self.pixels_per_point, self.options, [1, 1], Vec::new());
+        t.set_clip_rect(clip);
+        t
+    }
+}
+
+thread_local! {
+    /// The drawing settings of the frame whose cards are being drawn: egui_graphs hands a card
+    /// nothing but egui's context, which would cost a lock per card to ask.
+    static FRAME: RefCell<Option<Arc<Drawing>>> = const { RefCell::new(None) };
+}
+
+/// While this lives, cards drawn on this thread may keep their triangles, made with the
+/// drawing settings it was given; without one, cards are drawn as shapes.
+pub struct KeepingCards(());
+
+impl KeepingCards {
+    pub fn with(drawing: Arc<Drawing>) -> Self {
+        FRAME.with(|f| *f.borrow_mut() = Some(drawing));
+        KeepingCards(())
+    }
+}
+
+impl Drop for KeepingCards {
+    fn drop(&mut self) {
+        FRAME.with(|f| *f.borrow_mut() = None);
+    }
+}
+
+/// A card's triangles and what they were made from.
+#[derive(Clone, Debug)]
+struct CardMesh {
+    look: NodePayload,
+    drawing: Arc<Drawing>,
+    rect: Rect,
+    clip: Rect,
+    selected: bool,
+    hovered: bool,
+    mesh: Arc<Mesh>,
+}
 
 #[derive(Clone, Debug)]
 pub struct ComponentShape {
@@ -64,6 +138,10 @@ pub struct ComponentShape {
     hovered: bool,
     dragged: bool,
     look: NodePayload,
+    /// Where the card was drawn in the previous frame: a card is only kept as triangles
+    /// once it stays put, so panning and zooming cost no more than drawing.
+    last_rect: Option<Rect>,
+    mesh: Option<CardMesh>,
 }
 
 impl From<NodeProps<NodePayload>> for ComponentShape {
@@ -74,11 +152,45 @@ impl From<NodeProps<NodePayload>> for ComponentShape {
             hovered: props.hovered,
             dragged: props.dragged,
             look: props.payload,
+            last_rect: None,
+            mesh: None,
         }
     }
 }
 
-impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentShape {
+impl ComponentShape {
+    /// The card's outline as triangles from an earlier frame, if nothing it depends on changed.
+    fn kept(&self, drawing: &Arc<Drawing>, rect: Rect, clip: Rect) -> Option<Arc<Mesh>> {
+        let m = self.mesh.as_ref()?;
+        (Arc::ptr_eq(&m.look, &self.look)
+            && Arc::ptr_eq(&m.drawing, drawing)
+            && m.rect == rect
+            && m.clip == clip
+            && m.selected == (self.selected || self.dragged)
+            && m.hovered == self.hovered)
+            .then(|| Arc::clone(&m.mesh))
+    }
+
+    /// The triangles of the card's outline, when they are kept.
+    #[cfg(test)]
+    pub fn kept_mesh(&self) -> Option<&Arc<Mesh>> {
+        self.mesh.as_ref().map(|m| &m.mesh)
+    }
+}
+
+/// `card`'s outline as triangles.
+fn outline_mesh(card: &Card<'_>, drawing: &Drawing, clip: Rect) -> Mesh {
+    let mut shapes = Vec::with_capacity(8);
+    card.paint_frame(&mut shapes);
+    let mut mesh = Mesh::default();
+    let mut tessellator = drawing.tessellator(clip);
+    for shape in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    mesh
+}
+
+impl DisplayNode<NodePayload, (), Directed, DefaultIx> for ComponentShape {
     fn closest_boundary_point(&self, dir: Vec2) -> Pos2 {
         boundary_point(self.pos, dir)
     }
@@ -87,19 +199,52 @@ impl DisplayNode<NodePayload, EdgePayload, Directed, DefaultIx> for ComponentSha
         let zoom = ctx.meta.zoom;
         let rect =
             Rect::from_center_size(ctx.meta.canvas_to_screen_pos(self.pos), NODE_SIZE * zoom);
+        let clip = ctx.painter.clip_rect();
+        let still = self.last_rect.replace(rect) == Some(rect);
         // Culling: with thousands of components only the visible ones cost anything.
-        if !ctx.painter.clip_rect().intersects(rect.expand(24.0 * zoom)) {
+        if !clip.intersects(rect.expand(24.0 * zoom)) {
+            self.mesh = None;
             return Vec::new();
         }
+        // Zoomed out, where there are thousands of cards and no text, a card keeps its
+        // outline as triangles once it stays put (panning and zooming cost no more than
+        // drawing); its dot comes from the font atlas and is drawn as a shape.
+        let drawing = FRAME
+            .with(|f| f.borrow().clone())
+            .filter(|_| zoom < DETAIL_ZOOM && still);
+        if let Some(drawing) = &drawing
+            && let Some(mesh) = self.kept(drawing, rect, clip)
+        {
+            return std::iter::once(Shape::Mesh(mesh))
+                .chain(spof_dot(&self.look, rect, zoom))
+                .collect();
+        }
+        self.mesh = None;
         let visuals = &ctx.ctx.global_style().visuals;
         let mut card = Card::new(&self.look, rect, zoom, visuals);
         card.selected = self.selected || self.dragged;
         card.hovered = self.hovered;
-        let mut out = Vec::with_capacity(12);
-        card.paint(ctx.ctx, &mut out);
-        // egui_graphs adds each returned shape to the painter on its own, taking the context
-        // lock every time: one `Shape::Vec` per card keeps that to one lock.
-        vec![Shape::Vec(out)]
+        let Some(drawing) = drawing else {
+            let mut out = Vec::with_capacity(12);
+            card.paint(ctx.ctx, &mut out);
+            // egui_graphs adds each returned shape to the painter on its own, taking the
+            // context lock every time: one `Shape::Vec` per card keeps that to one lock.
+            return vec![Shape::Vec(out)];
+        };
+        let mesh = Arc::new(outline_mesh(&card, &drawing, clip));
+        let out = std::iter::once(Shape::Mesh(Arc::clone(&mesh)))
+            .chain(spof_dot(&self.look, rect, zoom))
+            .collect();
+        self.mesh = Some(CardMesh {
+            look: Arc::clone(&self.look),
+            drawing,
+            rect,
+            clip,
+            selected: card.selected,
+            hovered: card.hovered,
+            mesh,
+        });
+        out
     }
 
     fn update(&mut self, props: &NodeProps<NodePayload>) {
@@ -202,6 +347,12 @@ pub fn boundary_point(centre: Pos2, dir: Vec2) -> Pos2 {
     centre + d * tx.min(ty)
 }
 
+/// The red dot on a SPOF card's corner.
+fn spof_dot(look: &ComponentLook, rect: Rect, zoom: f32) -> Option<Shape> {
+    look.spof
+        .then(|| Shape::circle_filled(rect.left_top(), (6.0 * zoom).max(3.0), RED))
+}
+
 /// One card being painted, with the colours of the current theme.
 struct Card<'a> {
     look: &'a ComponentLook,
@@ -236,7 +387,13 @@ impl<'a> Card<'a> {
     }
 
     fn paint(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
-        let (fill, text) = self.fill_and_text();
+        self.paint_frame(out);
+        self.paint_marks(ctx, out);
+    }
+
+    /// The outline of its kind and the selection: no text, no circle.
+    fn paint_frame(&self, out: &mut Vec<Shape>) {
+        let (fill, _) = self.fill_and_text();
         let outline = self.outline();
         body(self.look.kind, self.rect, self.zoom, fill, outline, out);
         if self.selected {
@@ -247,10 +404,12 @@ impl<'a> Card<'a> {
                 StrokeKind::Outside,
             ));
         }
-        if self.look.spof {
-            let dot = self.rect.left_top() + vec2(0.0, 0.0);
-            out.push(Shape::circle_filled(dot, (6.0 * self.zoom).max(3.0), RED));
-        }
+    }
+
+    /// The SPOF dot and, zoomed in far enough, the text.
+    fn paint_marks(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
+        let (_, text) = self.fill_and_text();
+        out.extend(spof_dot(self.look, self.rect, self.zoom));
         if self.zoom < DETAIL_ZOOM {
             return;
         }
@@ -572,108 +731,66 @@ fn body(kind: ComponentKind, r: Rect, z: f32, fill: Color32, stroke: Stroke, out
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct DependencyShape {
-    order: usize,
+/// The segment a dependency is drawn along, between the borders of the cards centred at `a`
+/// and `b` (canvas units), moved to its own side (`order` 1) when the opposite dependency
+/// exists; none for a self-loop.
+pub fn segment(a: Pos2, b: Pos2, order: usize) -> Option<(Pos2, Pos2)> {
+    let dir = (b - a).normalized();
+    if !dir.x.is_finite() || !dir.y.is_finite() || dir == Vec2::ZERO {
+        return None;
+    }
+    let side = vec2(-dir.y, dir.x) * 8.0 * order as f32;
+    Some((
+        boundary_point(a, dir) + side,
+        boundary_point(b, -dir) + side,
+    ))
+}
+
+/// Whether canvas point `pos` is on the dependency drawn along `p0`–`p1`.
+pub fn on_segment(pos: Pos2, p0: Pos2, p1: Pos2) -> bool {
+    distance_to_segment(pos, p0, p1) <= 6.0
+}
+
+/// A dependency from screen point `s0` to `s1`; nothing when it is outside `clip`.
+pub fn dependency_shapes(
+    (s0, s1): (Pos2, Pos2),
+    look: &DependencyLook,
     selected: bool,
-    look: EdgePayload,
-}
-
-impl From<EdgeProps<EdgePayload>> for DependencyShape {
-    fn from(props: EdgeProps<EdgePayload>) -> Self {
-        Self {
-            order: props.order,
-            selected: props.selected,
-            look: props.payload,
-        }
+    zoom: f32,
+    clip: Rect,
+    drawing: &Drawing,
+) -> Vec<Shape> {
+    if !clip.intersects(Rect::from_two_pos(s0, s1).expand(12.0)) {
+        return Vec::new();
     }
-}
-
-impl DependencyShape {
-    /// The segment between the two cards' borders, in canvas units; none for a self-loop.
-    fn segment(&self, start: &CanvasNode, end: &CanvasNode) -> Option<(Pos2, Pos2)> {
-        let (a, b) = (start.location(), end.location());
-        let dir = (b - a).normalized();
-        if !dir.x.is_finite() || !dir.y.is_finite() || dir == Vec2::ZERO {
-            return None;
-        }
-        // Two opposite dependencies would overlap: offset each to its own side.
-        let side = vec2(-dir.y, dir.x) * 8.0 * self.order as f32;
-        let p0 = start.display().closest_boundary_point(dir) + side;
-        let p1 = end.display().closest_boundary_point(-dir) + side;
-        Some((p0, p1))
-    }
-}
-
-impl DisplayEdge<NodePayload, EdgePayload, Directed, DefaultIx, ComponentShape>
-    for DependencyShape
-{
-    fn shapes(&mut self, start: &CanvasNode, end: &CanvasNode, ctx: &DrawContext) -> Vec<Shape> {
-        let Some((p0, p1)) = self.segment(start, end) else {
-            return Vec::new();
-        };
-        let zoom = ctx.meta.zoom;
-        let (s0, s1) = (
-            ctx.meta.canvas_to_screen_pos(p0),
-            ctx.meta.canvas_to_screen_pos(p1),
-        );
-        if !ctx
-            .painter
-            .clip_rect()
-            .intersects(Rect::from_two_pos(s0, s1).expand(12.0))
-        {
-            return Vec::new();
-        }
-        let visuals = &ctx.ctx.global_style().visuals;
-        let colour = if self.selected {
-            visuals.selection.stroke.color
-        } else if self.look.down {
-            RED
-        } else if visuals.dark_mode {
-            Color32::from_gray(170)
+    let colour = if selected {
+        drawing.accent
+    } else if look.down {
+        RED
+    } else if drawing.dark {
+        Color32::from_gray(170)
+    } else {
+        Color32::from_gray(90)
+    };
+    let width = if look.into_spof || selected { 2.6 } else { 1.4 };
+    let stroke = Stroke::new((width * zoom).clamp(0.6, 4.0), colour);
+    // Zoomed out so far that a card is a few pixels, an arrowhead would be a smudge on
+    // top of its card: one plain line per edge (tens of thousands on big models).
+    if zoom < OVERVIEW_ZOOM {
+        let stroke = if look.soft {
+            Stroke::new(stroke.width, colour.gamma_multiply(0.5))
         } else {
-            Color32::from_gray(90)
+            stroke
         };
-        let width = if self.look.into_spof || self.selected {
-            2.6
-        } else {
-            1.4
-        };
-        let stroke = Stroke::new((width * zoom).clamp(0.6, 4.0), colour);
-        // Zoomed out so far that a card is a few pixels, an arrowhead would be a smudge on
-        // top of its card: one plain line per edge (tens of thousands on big models).
-        if zoom < OVERVIEW_ZOOM {
-            let stroke = if self.look.soft {
-                Stroke::new(stroke.width, colour.gamma_multiply(0.5))
-            } else {
-                stroke
-            };
-            return vec![Shape::line_segment([s0, s1], stroke)];
-        }
-        // Zoomed out past the point where names are drawn, dashes would only cost triangles
-        // (tens of thousands of edges on big models): soft edges are drawn faint instead.
-        let out = if self.look.soft && zoom < DETAIL_ZOOM {
-            let faint = Stroke::new(stroke.width, colour.gamma_multiply(0.5));
-            arrow(s0, s1, faint, colour, false, zoom)
-        } else {
-            arrow(s0, s1, stroke, colour, self.look.soft, zoom)
-        };
-        vec![Shape::Vec(out)]
+        return vec![Shape::line_segment([s0, s1], stroke)];
     }
-
-    fn update(&mut self, props: &EdgeProps<EdgePayload>) {
-        self.order = props.order;
-        self.selected = props.selected;
-        if !Arc::ptr_eq(&self.look, &props.payload) {
-            self.look = Arc::clone(&props.payload);
-        }
-    }
-
-    fn is_inside(&self, start: &CanvasNode, end: &CanvasNode, pos: Pos2) -> bool {
-        let Some((p0, p1)) = self.segment(start, end) else {
-            return false;
-        };
-        distance_to_segment(pos, p0, p1) <= 6.0
+    // Zoomed out past the point where names are drawn, dashes would only cost triangles
+    // (tens of thousands of edges on big models): soft edges are drawn faint instead.
+    if look.soft && zoom < DETAIL_ZOOM {
+        let faint = Stroke::new(stroke.width, colour.gamma_multiply(0.5));
+        arrow(s0, s1, faint, colour, false, zoom)
+    } else {
+        arrow(s0, s1, stroke, colour, look.soft, zoom)
     }
 }
 

@@ -103,6 +103,12 @@ impl State {
         (self.generation, self.doc.revision())
     }
 
+    /// Changes when components or dependencies are added, removed or renamed (not when
+    /// only their properties change): the canvas compares its graph only then.
+    pub fn structure(&self) -> DocKey {
+        (self.generation, self.doc.structure())
+    }
+
     /// Knockouts that still name something in the model (edits may remove their targets).
     pub fn live_knockouts(&self) -> Vec<Event> {
         self.whatif.live(self.doc.model())
@@ -241,8 +247,11 @@ impl State {
                 None => false,
             };
             if unchanged {
+                // A request still waiting is for content older than this.
+                self.analysis.drop_queued();
                 self.analysis.relabel(key);
             } else if self.analysis.wants(&key) {
+                self.analysis.drop_queued();
                 let model = self.doc.snapshot();
                 self.analysis.request(key, ctx, move |cancel| {
                     let report =

@@ -87,6 +87,7 @@ impl WhatIfState {
         if unchanged {
             self.job.relabel(wkey);
         } else if self.job.wants(&wkey) {
+            self.job.drop_queued();
             let model = doc.snapshot();
             self.job.request(wkey, ctx, move |_| {
                 let result = analysis::whatif(&model, &events).map_err(|e| e.to_string());

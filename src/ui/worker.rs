@@ -73,6 +73,12 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
         }
     }
 
+    /// Drop the waiting request, if any: called before making a newer one, so that what
+    /// the older one holds (a copy of the model) is free to be brought up to date for it.
+    pub fn drop_queued(&mut self) {
+        self.queued = None;
+    }
+
     /// Ask for `key`; `work` runs on its own thread when no other job is running, and `ctx`
     /// is asked to repaint when it finishes. A waiting older request is dropped.
     pub fn request(

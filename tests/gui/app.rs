@@ -877,6 +877,45 @@ fn clicking_a_card_off_its_centre_selects_it_without_moving_it() {
     assert_eq!(h.state().card_on_screen("catalog-db"), Some(centre));
 }
 
+/// Move the pointer to `at`, press and release, a frame each.
+fn click_at(h: &mut App, at: egui::Pos2) {
+    let button = |pressed| egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
+        h.input_mut().events.push(event);
+        h.run_steps(1);
+    }
+    settle(h);
+}
+
+#[test]
+fn clicking_a_dependency_selects_it_and_a_card_over_one_is_clicked_instead() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "webshop.spof.ron");
+    let card = |h: &App, id: &str| match h.state().card_on_screen(id) {
+        Some(p) => p,
+        None => panic!("no card {id}"),
+    };
+    let (web, db) = (card(&h, "web"), card(&h, "db"));
+    click_at(&mut h, web + (db - web) / 2.0);
+    let selection = h.state().selection();
+    assert_eq!(
+        selection.dependency,
+        Some(("web".to_owned(), "db".to_owned()))
+    );
+    assert!(selection.components.is_empty());
+    // users -> lb runs under the DNS card.
+    let dns = card(&h, "dns");
+    click_at(&mut h, dns);
+    let selection = h.state().selection();
+    assert_eq!(selection.components, ["dns"]);
+    assert_eq!(selection.dependency, None);
+}
+
 #[test]
 fn dragging_a_card_moves_it_and_not_the_view() {
     let mut h = app(WINDOW);
