@@ -1,14 +1,18 @@
 //! View ▸ Theme on the real `SpofApp`: following the system, light and dark switch egui's
-//! visuals, and the choice survives a restart through eframe's storage.
+//! visuals, the choice survives a restart through eframe's storage; snapshots of the main
+//! window in both themes, and of what-if mode and a presentation slide in the dark one (the
+//! light ones are in `snapshots.rs` and `present.rs`).
 
 use std::collections::HashMap;
 
-use egui::{Theme, ThemePreference};
+use egui::{Key, Theme, ThemePreference};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use spofscope::ui::SpofApp;
+use spofscope::ui::{Action, SpofApp};
 
-use crate::support::{App, WINDOW, app};
+use crate::support::{
+    App, WINDOW, app, app_in_theme, event, open_sample_advised, settle_advice, snapshot, wait,
+};
 
 fn dark(h: &App) -> bool {
     h.ctx.global_style().visuals.dark_mode
@@ -95,4 +99,48 @@ fn the_chosen_theme_is_restored_at_the_next_start() {
     restarted.run_steps(2);
     restarted.get_by_label("✔ Light");
     restarted.get_by_label("    Follow the system");
+}
+
+fn app_on(sample: &str, theme: ThemePreference) -> App {
+    let mut h = app_in_theme([1440.0, 900.0], theme);
+    open_sample_advised(&mut h, sample);
+    h
+}
+
+#[test]
+fn main_window_in_the_light_theme() {
+    let mut h = app_on("webshop.spof.ron", ThemePreference::Light);
+    snapshot(&mut h, "theme_light_main_window");
+}
+
+#[test]
+fn main_window_in_the_dark_theme() {
+    let mut h = app_on("webshop.spof.ron", ThemePreference::Dark);
+    snapshot(&mut h, "theme_dark_main_window");
+}
+
+#[test]
+fn whatif_mode_in_the_dark_theme() {
+    let mut h = app_on("webshop-hardened.spof.ron", ThemePreference::Dark);
+    h.state_mut()
+        .request(Action::SetKnockouts(vec![event("zone:eu-a"), event("db")]));
+    settle_advice(&mut h);
+    snapshot(&mut h, "theme_dark_whatif_mode");
+}
+
+/// The scenario slide: the zone outage's red and amber fills on a dark canvas.
+#[test]
+fn presentation_in_the_dark_theme() {
+    let mut h = app_in_theme([1280.0, 720.0], ThemePreference::Dark);
+    open_sample_advised(&mut h, "webshop.spof.ron");
+    for key in [Key::F5, Key::ArrowRight] {
+        h.key_press(key);
+        h.run_steps(1);
+    }
+    wait(&mut h, "the slide's numbers", |h| {
+        h.query_by_label("computing the knockout…").is_none()
+    });
+    h.run_steps(4);
+    h.get_by_label("Scenario: Zone eu-a outage");
+    h.snapshot("theme_dark_present_scenario_1280x720");
 }
