@@ -350,6 +350,12 @@ impl eframe::App for SpofApp {
         self.show(ui);
     }
 
+    /// What the canvas shows through its see-through panel: the theme's own background, not
+    /// eframe's near-black default, which left light cards and dark lines on a black canvas.
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.extreme_bg_color.to_normalized_gamma_f32()
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
     }
