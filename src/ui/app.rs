@@ -50,6 +50,7 @@ impl SpofApp {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         let mut app = Self::with_settings(settings);
+        app.show_theme(&cc.egui_ctx);
         if let Some(path) = file {
             app.request(Action::OpenFile(path));
         }
@@ -209,6 +210,7 @@ impl SpofApp {
     /// One frame: lay the regions out, then apply what they asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.show_theme(&ctx);
         self.poll_background(&ctx);
         // Before the shortcuts, so Esc leaving a presentation does not also clear the selection.
         if self.state.panels.presentation
@@ -243,6 +245,16 @@ impl SpofApp {
         self.apply_actions(&ctx);
         self.autosave_tick(&ctx);
         self.update_title(&ctx);
+    }
+
+    /// Paint with the theme the settings choose, whatever set the context's before (the
+    /// settings restored at start, View ▸ Theme, a test harness).
+    pub(super) fn show_theme(&self, ctx: &egui::Context) {
+        let theme = self.state.settings.theme;
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
+            ctx.request_repaint();
+        }
     }
 
     fn poll_background(&mut self, ctx: &egui::Context) {
@@ -337,6 +349,12 @@ impl SpofApp {
 impl eframe::App for SpofApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// What the canvas shows through its see-through panel: the theme's own background, not
+    /// eframe's near-black default, which left light cards and dark lines on a black canvas.
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.extreme_bg_color.to_normalized_gamma_f32()
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

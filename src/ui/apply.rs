@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use egui::ThemePreference;
+
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
@@ -173,6 +175,9 @@ impl SpofApp {
             Command::ToggleInspector => self.state.panels.inspector = !self.state.panels.inspector,
             Command::ToggleAnalysis => self.state.panels.analysis = !self.state.panels.analysis,
             Command::Presentation => self.toggle_presentation(ctx),
+            Command::ThemeSystem => self.choose_theme(ThemePreference::System, ctx),
+            Command::ThemeLight => self.choose_theme(ThemePreference::Light, ctx),
+            Command::ThemeDark => self.choose_theme(ThemePreference::Dark, ctx),
             Command::ToggleWhatIf => self.state.whatif.toggle_mode(),
             Command::ResetWhatIf => self.state.whatif.reset(),
             Command::KnockOutSelection => {
@@ -192,6 +197,12 @@ impl SpofApp {
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
         }
+    }
+
+    /// View ▸ Theme: remembered in the settings, shown from now on.
+    fn choose_theme(&mut self, theme: ThemePreference, ctx: &egui::Context) {
+        self.state.settings.theme = theme;
+        self.show_theme(ctx);
     }
 
     /// Esc: end a gesture, and cancel the analysis or the chaos experiment running, or

@@ -35,6 +35,9 @@ pub enum Command {
     ToggleInspector,
     ToggleAnalysis,
     Presentation,
+    ThemeSystem,
+    ThemeLight,
+    ThemeDark,
     ToggleWhatIf,
     KnockOutSelection,
     ResetWhatIf,
@@ -64,6 +67,14 @@ impl Menu {
             Menu::View => "View",
             Menu::Analysis => "Analysis",
             Menu::Help => "Help",
+        }
+    }
+
+    /// The submenu a group of this menu opens from, if it is one: View ▸ Theme.
+    pub fn submenu(self, group: u8) -> Option<&'static str> {
+        match (self, group) {
+            (Menu::View, 1) => Some("Theme"),
+            _ => None,
         }
     }
 }
@@ -112,6 +123,9 @@ impl Command {
             Command::ToggleInspector => "Inspector",
             Command::ToggleAnalysis => "Analysis panel",
             Command::Presentation => "Presentation mode",
+            Command::ThemeSystem => "Follow the system",
+            Command::ThemeLight => "Light",
+            Command::ThemeDark => "Dark",
             Command::ToggleWhatIf => "What-if mode",
             Command::ResetWhatIf => "Reset knockouts",
             Command::KnockOutSelection => "Knock out selection",
@@ -166,6 +180,9 @@ impl Command {
             Command::Presentation => {
                 "Full screen for design reviews: the canvas and the headline numbers, then each scenario and the top recommendations as slides (arrow keys; Esc leaves)"
             }
+            Command::ThemeSystem => "Light or dark as the desktop is set",
+            Command::ThemeLight => "Dark text on light panels, for bright rooms and projectors",
+            Command::ThemeDark => "Light text on dark panels",
             Command::ToggleWhatIf => "Click components, zones and regions to knock them out",
             Command::ResetWhatIf => "Bring every knocked-out part back",
             Command::KnockOutSelection => "Knock out the selected components (what-if)",
@@ -209,6 +226,7 @@ impl Command {
             | Command::ToggleInspector
             | Command::ToggleAnalysis
             | Command::Presentation => (Menu::View, 0),
+            Command::ThemeSystem | Command::ThemeLight | Command::ThemeDark => (Menu::View, 1),
             Command::ToggleWhatIf
             | Command::KnockOutSelection
             | Command::ResetWhatIf
@@ -287,6 +305,9 @@ impl Command {
             | Command::TogglePalette
             | Command::ToggleInspector
             | Command::ToggleAnalysis
+            | Command::ThemeSystem
+            | Command::ThemeLight
+            | Command::ThemeDark
             | Command::ResetWhatIf
             | Command::Reanalyse
             | Command::CancelAnalysis
@@ -385,6 +406,21 @@ mod tests {
                 Command::ChaosExperiment,
             ]
         );
+    }
+
+    #[test]
+    fn view_ends_with_the_theme_submenu_of_three_choices() {
+        let view: Vec<(Command, u8)> = Command::in_menu(Menu::View).collect();
+        assert_eq!(
+            view[view.len() - 3..],
+            [
+                (Command::ThemeSystem, 1),
+                (Command::ThemeLight, 1),
+                (Command::ThemeDark, 1),
+            ]
+        );
+        assert_eq!(Menu::View.submenu(1), Some("Theme"));
+        assert_eq!(Menu::View.submenu(0), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
+use egui::ThemePreference;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
@@ -44,6 +45,8 @@ const RECENT_CAP: usize = 10;
 #[serde(default)]
 pub struct Settings {
     pub recent: Vec<PathBuf>,
+    /// View ▸ Theme; following the system by default.
+    pub theme: ThemePreference,
 }
 
 impl Settings {
@@ -220,6 +223,14 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn settings_saved_before_the_theme_existed_follow_the_system() {
+        let old: Settings =
+            ron::from_str(r#"(recent: ["/m/a.spof.ron"])"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.theme, ThemePreference::System);
+        assert_eq!(old.recent, [PathBuf::from("/m/a.spof.ron")]);
     }
 
     #[test]

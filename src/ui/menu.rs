@@ -44,34 +44,29 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
     });
 }
 
-/// The commands the table puts in `menu`, a line between groups.
+/// The commands the table puts in `menu`, a line between groups; a group with a title
+/// opens as a submenu.
 fn menu_ui(ui: &mut Ui, state: &State, menu: Menu, actions: &mut Vec<Action>) {
-    let mut last = None;
-    for (command, group) in Command::in_menu(menu) {
-        if let Some(before) = last
-            && before != group
-        {
-            after_group_ui(ui, state, menu, before, actions);
+    let commands: Vec<(Command, u8)> = Command::in_menu(menu).collect();
+    for (i, group) in commands.chunk_by(|a, b| a.1 == b.1).enumerate() {
+        if i > 0 {
             ui.separator();
         }
-        last = Some(group);
-        command_button(ui, state, command, actions);
-    }
-    if let Some(group) = last {
-        after_group_ui(ui, state, menu, group, actions);
-    }
-}
-
-/// Entries that are not commands, after a group of commands: the samples and recent
-/// files under Open, the theme under View.
-fn after_group_ui(ui: &mut Ui, state: &State, menu: Menu, group: u8, actions: &mut Vec<Action>) {
-    match (menu, group) {
-        (Menu::File, 0) => open_lists_ui(ui, state, actions),
-        (Menu::View, 0) => {
-            ui.separator();
-            egui::widgets::global_theme_preference_buttons(ui);
+        let number = group.first().map_or(0, |&(_, g)| g);
+        let buttons = |ui: &mut Ui, actions: &mut Vec<Action>| {
+            for &(command, _) in group {
+                command_button(ui, state, command, actions);
+            }
+        };
+        match menu.submenu(number) {
+            Some(title) => {
+                ui.menu_button(title, |ui| buttons(ui, actions));
+            }
+            None => buttons(ui, actions),
         }
-        _ => {}
+        if (menu, number) == (Menu::File, 0) {
+            open_lists_ui(ui, state, actions);
+        }
     }
 }
 

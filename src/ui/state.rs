@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use egui::ThemePreference;
+
 use super::command::Command;
 use super::comparison::ScenarioComparison;
 use super::content::{Analysed, DocKey};
@@ -226,6 +228,9 @@ impl State {
             Command::ToggleAnalysis => Some(self.panels.analysis),
             Command::Presentation => Some(self.panels.presentation),
             Command::ToggleWhatIf => Some(self.whatif.is_on()),
+            Command::ThemeSystem => Some(self.settings.theme == ThemePreference::System),
+            Command::ThemeLight => Some(self.settings.theme == ThemePreference::Light),
+            Command::ThemeDark => Some(self.settings.theme == ThemePreference::Dark),
             _ => None,
         }
     }

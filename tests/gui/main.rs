@@ -11,3 +11,4 @@ mod recovery;
 mod scenarios;
 mod snapshots;
 mod support;
+mod theme;

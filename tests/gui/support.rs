@@ -8,7 +8,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use spofscope::model::Event;
-use spofscope::ui::{Action, SAMPLES, SpofApp};
+use spofscope::ui::{Action, SAMPLES, Settings, SpofApp};
 
 pub type App = Harness<'static, SpofApp>;
 
@@ -20,19 +20,27 @@ pub fn event(text: &str) -> Event {
 /// The window size most tests use.
 pub const WINDOW: [f32; 2] = [1400.0, 900.0];
 
-/// The app in a window of `size`, in egui's default (dark) theme.
+/// The app in a window of `size`, following the system's theme: dark, as the harness tells
+/// no system theme.
 pub fn app(size: [f32; 2]) -> App {
     Harness::builder()
         .with_size(size)
         .build_eframe(|cc| SpofApp::new(cc, None))
 }
 
+/// The app in a window of `size` with View ▸ Theme set to `theme`.
+pub fn app_in_theme(size: [f32; 2], theme: egui::ThemePreference) -> App {
+    Harness::builder().with_size(size).build_eframe(move |_| {
+        SpofApp::with_settings(Settings {
+            theme,
+            ..Settings::default()
+        })
+    })
+}
+
 /// The app in a window of `size` in the light theme, as the snapshots are rendered.
 pub fn light_app(size: [f32; 2]) -> App {
-    Harness::builder()
-        .with_size(size)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(|cc| SpofApp::new(cc, None))
+    app_in_theme(size, egui::ThemePreference::Light)
 }
 
 /// Step until `done`, sleeping a little between frames (the analysis runs on its own
