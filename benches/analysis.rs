@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-use spofscope::analysis::{self, FailureGraph, NODE_BUDGET, Options, Structure, chaos, cuts};
+use spofscope::analysis::{
+    self, FailureGraph, NODE_BUDGET, Options, Request, Structure, chaos, cuts,
+};
 use spofscope::generate::generate;
 use spofscope::model::{self, Model};
 
@@ -97,18 +99,18 @@ fn sample_availability(c: &mut Criterion) {
     for name in SAMPLES {
         let m = sample(name);
         let g = FailureGraph::compile(&m);
-        let entries: Vec<u32> = (0..g.len() as u32)
-            .filter(|&e| g.is_entry[e as usize])
-            .collect();
         group.bench_with_input(BenchmarkId::from_parameter(name), &g, |b, g| {
             b.iter(|| {
-                let s = Structure::build(g, &vec![false; g.len()], NODE_BUDGET).unwrap();
-                let q = s
-                    .bdd
-                    .unavailability(&s.level_unavailability(&g.availability));
-                entries
-                    .iter()
-                    .map(|&e| 1.0 - q[s.root(e) as usize])
+                let forced_down = vec![false; g.len()];
+                let request = Request {
+                    forced_down: &forced_down,
+                    full_service: None,
+                    certain: None,
+                };
+                let s = Structure::build(g, &request, NODE_BUDGET).unwrap();
+                let ev = s.evaluate(&g.availability);
+                (0..s.entries().len())
+                    .map(|i| 1.0 - s.down(&ev, i))
                     .collect::<Vec<f64>>()
             })
         });

@@ -1,332 +1,499 @@
-//! Exact availability of each entry: the structure function "entry is up" compiled to a
-//! BDD over basic events (regions, then zones, then replicas in dependency-DFS order).
-//! Past the node budget it reports `BudgetExceeded`; callers fall back to an estimate.
+//! Exact availability of each entry: the structure function "entry is up" (and "all of
+//! its service is up") written as a monotone formula over basic events and handed to
+//! [`formula::Plan`]. Zone and region events, shared by almost everything, are
+//! conditioned on when their combinations are few: each combination leaves a formula
+//! whose components fall apart into independent modules, and the combinations' results
+//! add up weighted by their probability. Past the node budget it reports
+//! `BudgetExceeded`; callers fall back to an estimate. Never estimates itself.
 
-use super::bdd::{Bdd, BudgetExceeded, FALSE, NodeId, TRUE};
+use super::bdd::BudgetExceeded;
+use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::FailureGraph;
+use super::plan::{Plan, Values, Wanted};
 
-/// Node budget of one diagram: about 100 MB at most.
+/// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
 
+/// Combinations of zone and region states worth conditioning on: past this, zones and
+/// regions are ordinary variables of one diagram.
+const MAX_COFACTORS: usize = 64;
+
+/// Gates a cycle through k-of-n components may unroll into before giving up.
+const MAX_CYCLE_GATES: usize = 1_000_000;
+
+/// What to compile.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// Components failed outright (a what-if of a whole component).
+    pub forced_down: &'a [bool],
+    /// Components down with nothing failed, when each entry's full-service function is
+    /// wanted too (DESIGN §2: every component it reaches through hard or soft
+    /// dependencies up).
+    pub full_service: Option<&'a [bool]>,
+    /// Event availabilities known now: events certain to happen or not become
+    /// constants. Only for callers that need no importance of those events.
+    pub certain: Option<&'a [f64]>,
+}
+
+/// One combination of zone and region states, with its compiled formulas.
+struct Cofactor {
+    /// State of each conditioned event: up, down, or irrelevant (a zone of a region
+    /// that is down).
+    state: Vec<Option<bool>>,
+    /// Each entry's "up".
+    plan: Plan,
+    /// Each entry's full service, when asked for: compiled apart, because it reaches
+    /// every event below the entry and would leave no module in `plan`.
+    full: Option<Plan>,
+}
+
+/// The compiled structure functions of a model's entries.
 pub struct Structure {
-    pub bdd: Bdd,
-    /// Level of each basic event.
-    pub level: Vec<u32>,
-    /// Up-function of the components that needed one (always every entry).
-    up: Vec<Option<NodeId>>,
-    /// "Everything in the entry's closure is up", for entries when asked for.
-    full: Vec<Option<NodeId>>,
+    entries: Vec<u32>,
+    /// Events conditioned on (regions and zones), empty when none are.
+    domain: Vec<u32>,
+    cofactors: Vec<Cofactor>,
+}
+
+/// Every cofactor's probabilities for one set of event availabilities.
+pub struct Evaluation {
+    weights: Vec<f64>,
+    values: Vec<Values>,
+    /// Probability that each entry is down.
+    down: Vec<f64>,
+    /// Probability that some part of each entry's service is down, when asked for.
+    not_full: Option<Vec<f64>>,
+}
+
+/// What one component means to each wanted entry: its unavailability with the
+/// component's own events certain to happen, and certain not to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentEffect {
+    pub down: Vec<f64>,
+    pub perfect: Vec<f64>,
+}
+
+/// Birnbaum importance of every event for each wanted entry, and what each component's
+/// own events do to them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Importance {
+    /// `by_entry[i][e]`: importance of event e for the i-th wanted entry.
+    pub by_entry: Vec<Vec<f64>>,
+    /// For each component asked about, in order.
+    pub components: Vec<ComponentEffect>,
 }
 
 impl Structure {
-    /// Compile the structure function of every entry; `forced_down[c]` fails
-    /// component c outright (a what-if of a whole component).
     pub fn build(
         g: &FailureGraph,
-        forced_down: &[bool],
+        request: &Request,
         budget: usize,
     ) -> Result<Self, BudgetExceeded> {
-        Self::build_with(g, forced_down, None, budget)
-    }
-
-    /// [`Structure::build`], plus each entry's full-service function (DESIGN §2: every
-    /// component it reaches through hard or soft dependencies up), given which
-    /// components are down with nothing failed.
-    pub fn build_with_full_service(
-        g: &FailureGraph,
-        forced_down: &[bool],
-        baseline_down: &[bool],
-        budget: usize,
-    ) -> Result<Self, BudgetExceeded> {
-        Self::build_with(g, forced_down, Some(baseline_down), budget)
-    }
-
-    fn build_with(
-        g: &FailureGraph,
-        forced_down: &[bool],
-        full_service: Option<&[bool]>,
-        budget: usize,
-    ) -> Result<Self, BudgetExceeded> {
-        let level = variable_order(g);
-        let mut b = Builder {
-            g,
-            bdd: Bdd::new(budget),
-            level,
-            forced_down,
-            replica_up: Vec::new(),
-            replicas_ok: vec![None; g.len()],
-            up: vec![None; g.len()],
-            mark: vec![0; g.len()],
-            stamp: 0,
+        let entries: Vec<u32> = (0..g.len() as u32)
+            .filter(|&c| g.is_entry[c as usize])
+            .collect();
+        let domain: Vec<u32> = (0..g.first_replica())
+            .filter(|&e| {
+                request
+                    .certain
+                    .is_none_or(|a| a[e as usize] > 0.0 && a[e as usize] < 1.0)
+            })
+            .collect();
+        let states = domain_states(g, &domain);
+        let (domain, states) = match states {
+            Some(s) => (domain, s),
+            None => (Vec::new(), vec![Vec::new()]),
         };
-        b.replica_functions()?;
-        if cycle_through_threshold(g) {
-            b.fixpoint_all()?;
-        } else {
-            for e in (0..g.len() as u32).filter(|&e| g.is_entry[e as usize]) {
-                b.up(e)?;
+        let mut cofactors = Vec::with_capacity(states.len());
+        let mut spent = 0;
+        for state in states {
+            let mut fixed: Vec<Option<bool>> = vec![None; g.events.len()];
+            if let Some(a) = request.certain {
+                for (e, &x) in a.iter().enumerate() {
+                    if x <= 0.0 {
+                        fixed[e] = Some(false);
+                    } else if x >= 1.0 {
+                        fixed[e] = Some(true);
+                    }
+                }
             }
-        }
-        let mut full = vec![None; g.len()];
-        if let Some(baseline_down) = full_service {
-            for e in (0..g.len() as u32).filter(|&e| g.is_entry[e as usize]) {
-                full[e as usize] = Some(b.full_service(e, baseline_down)?);
+            for (&e, &s) in domain.iter().zip(&state) {
+                // A zone of a down region: its replicas are down whatever it does.
+                fixed[e as usize] = Some(s.unwrap_or(false));
             }
+            let (f, up, full) = structure_formula(g, &entries, request, &fixed)?;
+            let plan = Plan::compile(&f, &up, budget.saturating_sub(spent))?;
+            spent += plan.work();
+            let full = match full {
+                Some(roots) => {
+                    let plan = Plan::compile(&f, &roots, budget.saturating_sub(spent))?;
+                    spent += plan.work();
+                    Some(plan)
+                }
+                None => None,
+            };
+            cofactors.push(Cofactor { state, plan, full });
         }
         Ok(Self {
-            bdd: b.bdd,
-            level: b.level,
-            up: b.up,
-            full,
+            entries,
+            domain,
+            cofactors,
         })
     }
 
-    /// The diagram of "component c is up"; every entry has one.
-    pub fn root(&self, c: u32) -> NodeId {
-        self.up[c as usize].unwrap_or(FALSE)
+    pub fn entries(&self) -> &[u32] {
+        &self.entries
     }
 
-    /// The diagram of "everything entry c reaches is up", when it was built.
-    pub fn full_service_root(&self, c: u32) -> Option<NodeId> {
-        self.full[c as usize]
+    /// Diagram nodes kept for evaluation, over all cofactors.
+    pub fn nodes(&self) -> usize {
+        self.cofactors
+            .iter()
+            .map(|c| c.plan.nodes() + c.full.as_ref().map_or(0, Plan::nodes))
+            .sum()
     }
 
-    /// Probability that each level's event has happened, from per-event availabilities.
-    pub fn level_unavailability(&self, availability: &[f64]) -> Vec<f64> {
-        let mut q = vec![0.0; self.level.len()];
-        for (e, &l) in self.level.iter().enumerate() {
-            q[l as usize] = 1.0 - availability[e];
-        }
-        q
+    /// Conditioned combinations of zone and region states (1 when none are).
+    pub fn cofactors(&self) -> usize {
+        self.cofactors.len()
     }
-}
 
-/// A component whose hard dependencies are a k-of-n vote rather than "all of them".
-fn is_threshold(g: &FailureGraph, c: u32) -> bool {
-    g.need[c as usize] as usize != g.hard_deps(c).len()
-}
-
-/// Whether some dependency cycle passes through a k-of-n component: only then do
-/// structure functions need fixpoint iteration.
-fn cycle_through_threshold(g: &FailureGraph) -> bool {
-    g.blocks.iter().any(|b| {
-        b.cyclic
-            && g.order[b.start as usize..b.end as usize]
+    pub fn evaluate(&self, availability: &[f64]) -> Evaluation {
+        let q: Vec<f64> = availability.iter().map(|a| 1.0 - a).collect();
+        let weights: Vec<f64> = self
+            .cofactors
+            .iter()
+            .map(|c| self.weight(&c.state, availability, None))
+            .collect();
+        let values: Vec<Values> = self.cofactors.iter().map(|c| c.plan.evaluate(&q)).collect();
+        let weighted = |plans: &[Option<&Plan>], values: &[Option<Values>], r: usize| -> f64 {
+            plans
                 .iter()
-                .any(|&c| is_threshold(g, c))
-    })
-}
-
-struct Builder<'a> {
-    g: &'a FailureGraph,
-    bdd: Bdd,
-    level: Vec<u32>,
-    forced_down: &'a [bool],
-    replica_up: Vec<NodeId>,
-    replicas_ok: Vec<Option<NodeId>>,
-    up: Vec<Option<NodeId>>,
-    mark: Vec<u32>,
-    stamp: u32,
-}
-
-impl Builder<'_> {
-    fn replica_functions(&mut self) -> Result<(), BudgetExceeded> {
-        let g = self.g;
-        let regions = g.region_ids.len() as u32;
-        for e in g.first_replica()..g.structural_events() {
-            let mut f = self.bdd.var(self.level[e as usize])?;
-            if let Some(z) = g.zone_of(e) {
-                let zone = self.bdd.var(self.level[(regions + z) as usize])?;
-                let region = self
-                    .bdd
-                    .var(self.level[g.zone_region[z as usize] as usize])?;
-                let domain = self.bdd.and(region, zone)?;
-                f = self.bdd.and(domain, f)?;
-            }
-            self.replica_up.push(f);
-        }
-        Ok(())
-    }
-
-    /// "Enough replicas of c are up and none of its outage events happened" (false when
-    /// c is forced down).
-    fn replicas_ok(&mut self, c: u32) -> Result<NodeId, BudgetExceeded> {
-        if let Some(f) = self.replicas_ok[c as usize] {
-            return Ok(f);
-        }
-        let g = self.g;
-        let f = if self.forced_down[c as usize] {
-            FALSE
-        } else {
-            let first = g.first_replica();
-            let r = g.replicas(c);
-            let inputs =
-                self.replica_up[(r.start - first) as usize..(r.end - first) as usize].to_vec();
-            let mut f = self
-                .bdd
-                .at_least(&inputs, g.k_replicas[c as usize] as usize)?;
-            // Outage variables sit just above the replicas: conjoin from the bottom up.
-            for e in g.outages(c).rev() {
-                let v = self.bdd.var(self.level[e as usize])?;
-                f = self.bdd.and(v, f)?;
-            }
-            f
+                .zip(values)
+                .zip(&weights)
+                .map(|((p, v), w)| match (p, v) {
+                    (Some(p), Some(v)) => w * p.root(v, r),
+                    _ => 0.0,
+                })
+                .sum()
         };
-        self.replicas_ok[c as usize] = Some(f);
-        Ok(f)
+        let up_plans: Vec<Option<&Plan>> = self.cofactors.iter().map(|c| Some(&c.plan)).collect();
+        let up_values: Vec<Option<Values>> = values.iter().cloned().map(Some).collect();
+        let down = (0..self.entries.len())
+            .map(|r| weighted(&up_plans, &up_values, r))
+            .collect();
+        let full_plans: Vec<Option<&Plan>> =
+            self.cofactors.iter().map(|c| c.full.as_ref()).collect();
+        let not_full = full_plans.iter().all(Option::is_some).then(|| {
+            let full_values: Vec<Option<Values>> = full_plans
+                .iter()
+                .map(|p| p.map(|p| p.evaluate(&q)))
+                .collect();
+            (0..self.entries.len())
+                .map(|r| weighted(&full_plans, &full_values, r))
+                .collect()
+        });
+        Evaluation {
+            weights,
+            values,
+            down,
+            not_full,
+        }
     }
 
-    /// "Every component entry e reaches through hard or soft dependencies is up" (those
-    /// down at baseline left out). That is the conjunction of their own rules: each
-    /// one's live hard dependencies are in the closure too, and with all of them up its
-    /// `needs` holds as it does at baseline.
-    fn full_service(&mut self, e: u32, baseline_down: &[bool]) -> Result<NodeId, BudgetExceeded> {
-        let closure = self.g.closure(e, baseline_down);
-        if closure.is_empty() {
-            return Ok(FALSE);
-        }
-        let mut factors = Vec::with_capacity(closure.len());
-        for &x in &closure {
-            let f = self.replicas_ok(x)?;
-            if f != TRUE {
-                factors.push((self.depth_key(x), f));
+    /// Probability of the conditioned states, leaving out event `skip`'s own factor.
+    fn weight(&self, state: &[Option<bool>], availability: &[f64], skip: Option<u32>) -> f64 {
+        self.domain
+            .iter()
+            .zip(state)
+            .filter(|(e, _)| Some(**e) != skip)
+            .map(|(&e, s)| match s {
+                Some(true) => availability[e as usize],
+                Some(false) => 1.0 - availability[e as usize],
+                None => 1.0,
+            })
+            .product()
+    }
+
+    /// Probability that the i-th entry (in [`Structure::entries`] order) is down.
+    pub fn down(&self, ev: &Evaluation, i: usize) -> f64 {
+        ev.down[i]
+    }
+
+    /// Probability that some part of the i-th entry's service is down, when built.
+    pub fn not_full(&self, ev: &Evaluation, i: usize) -> Option<f64> {
+        ev.not_full.as_ref().map(|n| n[i])
+    }
+
+    /// Birnbaum importance of every event for each of the `wanted` entries (indices
+    /// into [`Structure::entries`]), and for each event set in `components` (each a
+    /// component's own events) every wanted entry's unavailability with the set certain
+    /// to happen and certain not to. `None` once `cancelled` says so.
+    pub fn importance(
+        &self,
+        ev: &Evaluation,
+        availability: &[f64],
+        wanted: &[usize],
+        components: &[Vec<u32>],
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Importance> {
+        let events = availability.len();
+        let mut out = Importance {
+            by_entry: vec![vec![0.0; events]; wanted.len()],
+            components: components
+                .iter()
+                .map(|_| ComponentEffect {
+                    down: vec![0.0; wanted.len()],
+                    perfect: vec![0.0; wanted.len()],
+                })
+                .collect(),
+        };
+        for ((cofactor, &w), values) in self.cofactors.iter().zip(&ev.weights).zip(&ev.values) {
+            let plan = &cofactor.plan;
+            let mut derivatives = Vec::with_capacity(wanted.len());
+            for (i, &r) in wanted.iter().enumerate() {
+                if cancelled() {
+                    return None;
+                }
+                let mut by_var = vec![0.0; plan.vars()];
+                let mut by_module = vec![0.0; plan.contexts()];
+                plan.derivatives(values, r, &mut by_var, &mut by_module);
+                for (acc, d) in out.by_entry[i].iter_mut().zip(&by_var) {
+                    *acc += w * d;
+                }
+                derivatives.push((by_var, by_module));
             }
-        }
-        self.conjoin(factors)
-    }
-
-    /// AND of `(key, f)` factors, deepest key first: each step then only walks the new
-    /// factor, and the whole product costs about the size of the result.
-    fn conjoin(&mut self, mut factors: Vec<(u32, NodeId)>) -> Result<NodeId, BudgetExceeded> {
-        factors.sort_unstable_by_key(|&(key, _)| std::cmp::Reverse(key));
-        let mut acc = TRUE;
-        for (_, f) in factors {
-            acc = self.bdd.and(f, acc)?;
-            if acc == FALSE {
-                break;
-            }
-        }
-        Ok(acc)
-    }
-
-    /// "c is up", built as one conjunction over everything c needs through `All`
-    /// dependencies, with k-of-n components as opaque factors. Only the components
-    /// that need a diagram get one, so a long chain costs one diagram, not one per link.
-    /// Requires that no cycle passes through a k-of-n component.
-    fn up(&mut self, c: u32) -> Result<NodeId, BudgetExceeded> {
-        if let Some(f) = self.up[c as usize] {
-            return Ok(f);
-        }
-        let g = self.g;
-        self.stamp += 1;
-        let stamp = self.stamp;
-        let mut closure = Vec::new();
-        let mut stack = vec![c];
-        self.mark[c as usize] = stamp;
-        while let Some(x) = stack.pop() {
-            closure.push(x);
-            if is_threshold(g, x) {
+            if w == 0.0 {
                 continue;
             }
-            for &d in g.hard_deps(x) {
-                if self.mark[d as usize] != stamp {
-                    self.mark[d as usize] = stamp;
-                    stack.push(d);
+            let roots: Vec<Wanted> = wanted
+                .iter()
+                .zip(&derivatives)
+                .map(|(&root, (by_var, by_module))| Wanted {
+                    root,
+                    by_var,
+                    by_module,
+                })
+                .collect();
+            for (set, effect) in components.iter().zip(&mut out.components) {
+                if cancelled() {
+                    return None;
                 }
-            }
-        }
-        let mut factors = Vec::with_capacity(closure.len());
-        for &x in &closure {
-            let f = self.replicas_ok(x)?;
-            factors.push((self.depth_key(x), f));
-            if is_threshold(g, x) {
-                let mut inputs = Vec::with_capacity(g.hard_deps(x).len());
-                for &d in g.hard_deps(x) {
-                    inputs.push(self.up(d)?);
-                }
-                let votes = self.bdd.at_least(&inputs, g.need[x as usize] as usize)?;
-                let key = self.bdd.min_level_from(votes, g.first_replica());
-                factors.push((key, votes));
-            }
-        }
-        let acc = self.conjoin(factors)?;
-        self.up[c as usize] = Some(acc);
-        Ok(acc)
-    }
-
-    /// Where c's own variables start in the order (none: after everything).
-    fn depth_key(&self, c: u32) -> u32 {
-        self.g
-            .own_events(c)
-            .map(|e| self.level[e as usize])
-            .min()
-            .unwrap_or(u32::MAX)
-    }
-
-    /// General construction for cycles through k-of-n components: every component's
-    /// diagram, iterated per strongly connected block to the greatest fixpoint.
-    fn fixpoint_all(&mut self) -> Result<(), BudgetExceeded> {
-        let g = self.g;
-        let mut up = vec![TRUE; g.len()];
-        let mut inputs = Vec::new();
-        for block in &g.blocks {
-            let members = &g.order[block.start as usize..block.end as usize];
-            loop {
-                let mut changed = false;
-                for &c in members {
-                    inputs.clear();
-                    inputs.extend(g.hard_deps(c).iter().map(|&d| up[d as usize]));
-                    let deps = self.bdd.at_least(&inputs, g.need[c as usize] as usize)?;
-                    let own = self.replicas_ok(c)?;
-                    let f = self.bdd.and(own, deps)?;
-                    if f != up[c as usize] {
-                        up[c as usize] = f;
-                        changed = true;
+                for (q, target) in [(1.0, &mut effect.down), (0.0, &mut effect.perfect)] {
+                    let changes: Vec<(u32, f64)> = set.iter().map(|&e| (e, q)).collect();
+                    let after = plan.reevaluate(values, &changes, &roots);
+                    for (t, a) in target.iter_mut().zip(after) {
+                        *t += w * a;
                     }
                 }
-                if !block.cyclic || !changed {
-                    break;
-                }
             }
         }
-        self.up = up.into_iter().map(Some).collect();
-        Ok(())
+        // Conditioned events: the difference between the cofactors where each is down
+        // and those where it is up, weighted by everything else.
+        for (d, &e) in self.domain.iter().enumerate() {
+            for (i, &r) in wanted.iter().enumerate() {
+                let mut b = 0.0;
+                for (cofactor, values) in self.cofactors.iter().zip(&ev.values) {
+                    let sign = match cofactor.state[d] {
+                        Some(false) => 1.0,
+                        Some(true) => -1.0,
+                        None => continue,
+                    };
+                    let w = self.weight(&cofactor.state, availability, Some(e));
+                    b += sign * w * cofactor.plan.root(values, r);
+                }
+                out.by_entry[i][e as usize] = b;
+            }
+        }
+        Some(out)
+    }
+
+    /// Work of [`Structure::importance`] for these component event sets: diagram
+    /// passes and re-evaluations, summed over cofactors.
+    pub fn importance_cost(&self, wanted: usize, components: &[Vec<u32>]) -> usize {
+        self.cofactors
+            .iter()
+            .map(|c| {
+                let per_component: usize = components
+                    .iter()
+                    .map(|set| c.plan.reevaluation_cost(set))
+                    .sum();
+                wanted * c.plan.nodes() + 2 * per_component
+            })
+            .sum()
     }
 }
 
-/// Regions, then zones, then each component's own events together (outage events, then
-/// replicas) in DFS order from the entries along hard dependencies: failure domains on
-/// top keep the diagram small.
-fn variable_order(g: &FailureGraph) -> Vec<u32> {
-    let first = g.first_replica();
-    let mut level = vec![0u32; g.events.len()];
-    for (e, l) in level.iter_mut().enumerate().take(first as usize) {
-        *l = e as u32;
-    }
-    let mut next = first;
-    let mut seen = vec![false; g.len()];
-    let mut stack = Vec::new();
-    let roots = (0..g.len() as u32)
-        .filter(|&c| g.is_entry[c as usize])
-        .chain(0..g.len() as u32);
-    for root in roots {
-        if seen[root as usize] {
+/// Every combination of states of the conditioned events, a region down standing for
+/// all states of its zones; `None` when there would be more than [`MAX_COFACTORS`].
+fn domain_states(g: &FailureGraph, domain: &[u32]) -> Option<Vec<Vec<Option<bool>>>> {
+    let regions = g.region_ids.len() as u32;
+    let mut states: Vec<Vec<Option<bool>>> = vec![vec![None; domain.len()]];
+    // Regions in the domain, each with the positions of its zones in the domain.
+    let position = |e: u32| domain.iter().position(|&d| d == e);
+    let mut handled = vec![false; domain.len()];
+    for (i, &e) in domain.iter().enumerate() {
+        if e >= regions || handled[i] {
             continue;
         }
-        stack.push(root);
-        seen[root as usize] = true;
-        while let Some(c) = stack.pop() {
-            for e in g.outages(c).chain(g.replicas(c)) {
-                level[e as usize] = next;
-                next += 1;
-            }
-            for &d in g.hard_deps(c).iter().rev() {
-                if !seen[d as usize] {
-                    seen[d as usize] = true;
-                    stack.push(d);
+        handled[i] = true;
+        let zones: Vec<usize> = (0..g.zone_ids.len() as u32)
+            .filter(|&z| g.zone_region[z as usize] == e)
+            .filter_map(|z| position(regions + z))
+            .collect();
+        for &z in &zones {
+            handled[z] = true;
+        }
+        let count = 1 + (1usize << zones.len().min(20));
+        if states.len().saturating_mul(count) > MAX_COFACTORS {
+            return None;
+        }
+        let mut next = Vec::with_capacity(states.len() * count);
+        for s in &states {
+            let mut down = s.clone();
+            down[i] = Some(false);
+            next.push(down);
+            for mask in 0..1usize << zones.len() {
+                let mut up = s.clone();
+                up[i] = Some(true);
+                for (bit, &z) in zones.iter().enumerate() {
+                    up[z] = Some(mask & (1 << bit) == 0);
                 }
+                next.push(up);
+            }
+        }
+        states = next;
+    }
+    // Zones whose region is certain (not conditioned): up or down on their own.
+    for (i, _) in domain.iter().enumerate().filter(|(i, _)| !handled[*i]) {
+        if states.len() * 2 > MAX_COFACTORS {
+            return None;
+        }
+        let mut next = Vec::with_capacity(states.len() * 2);
+        for s in &states {
+            for v in [true, false] {
+                let mut x = s.clone();
+                x[i] = Some(v);
+                next.push(x);
+            }
+        }
+        states = next;
+    }
+    Some(states)
+}
+
+/// The formula of every entry's "up" and, when asked, its full service, with the
+/// events in `fixed` replaced by constants (`Some(true)`: certainly not happened).
+type Roots = (Formula, Vec<Lit>, Option<Vec<Lit>>);
+
+fn structure_formula(
+    g: &FailureGraph,
+    entries: &[u32],
+    request: &Request,
+    fixed: &[Option<bool>],
+) -> Result<Roots, BudgetExceeded> {
+    let mut f = Formula::new(g.events.len());
+    let lit = |e: u32| match fixed[e as usize] {
+        Some(true) => TRUE,
+        Some(false) => FALSE,
+        None => e,
+    };
+    let regions = g.region_ids.len() as u32;
+    // "Enough replicas of c are up and none of its outage events happened".
+    let mut own_ok = vec![TRUE; g.len()];
+    for c in 0..g.len() as u32 {
+        if request.forced_down[c as usize] {
+            own_ok[c as usize] = FALSE;
+            continue;
+        }
+        let replicas: Vec<Lit> = g
+            .replicas(c)
+            .map(|e| match g.zone_of(e) {
+                Some(z) => {
+                    let zone = lit(regions + z);
+                    let region = lit(g.zone_region[z as usize]);
+                    f.all(vec![lit(e), zone, region])
+                }
+                None => lit(e),
+            })
+            .collect();
+        let enough = f.at_least(g.k_replicas[c as usize] as usize, replicas);
+        let mut factors: Vec<Lit> = g.outages(c).map(lit).collect();
+        factors.push(enough);
+        own_ok[c as usize] = f.all(factors);
+    }
+    let mut up = vec![TRUE; g.len()];
+    let mut gates = 0usize;
+    for block in &g.blocks {
+        let members = &g.order[block.start as usize..block.end as usize];
+        let rule = |f: &mut Formula, c: u32, up: &[Lit]| {
+            let deps: Vec<Lit> = g.hard_deps(c).iter().map(|&d| up[d as usize]).collect();
+            let votes = f.at_least(g.need[c as usize] as usize, deps);
+            f.all(vec![own_ok[c as usize], votes])
+        };
+        if !block.cyclic {
+            let c = members[0];
+            up[c as usize] = rule(&mut f, c, &up);
+            continue;
+        }
+        let threshold = members
+            .iter()
+            .any(|&c| g.need[c as usize] as usize != g.hard_deps(c).len());
+        if !threshold {
+            // A cycle of components that each need all their dependencies: all up
+            // together exactly when every member's own replicas and every dependency
+            // outside the cycle are.
+            let mut factors = Vec::new();
+            for &c in members {
+                factors.push(own_ok[c as usize]);
+                for &d in g.hard_deps(c) {
+                    if !members.contains(&d) {
+                        factors.push(up[d as usize]);
+                    }
+                }
+            }
+            let all = f.all(factors);
+            for &c in members {
+                up[c as usize] = all;
+            }
+            continue;
+        }
+        // Greatest fixpoint by iteration from "all up": each round can only take members
+        // down, so after as many rounds as members nothing changes any more.
+        for &c in members {
+            up[c as usize] = TRUE;
+        }
+        for _ in 0..members.len() {
+            let next: Vec<Lit> = members.iter().map(|&c| rule(&mut f, c, &up)).collect();
+            let same = members
+                .iter()
+                .zip(&next)
+                .all(|(&c, &x)| up[c as usize] == x);
+            for (&c, x) in members.iter().zip(next) {
+                up[c as usize] = x;
+            }
+            gates += members.len();
+            if same {
+                break;
+            }
+            if gates > MAX_CYCLE_GATES {
+                return Err(BudgetExceeded);
             }
         }
     }
-    level
+    let roots: Vec<Lit> = entries.iter().map(|&e| up[e as usize]).collect();
+    let full = request.full_service.map(|baseline_down| {
+        entries
+            .iter()
+            .map(|&e| {
+                let closure = g.closure(e, baseline_down);
+                if closure.is_empty() {
+                    FALSE
+                } else {
+                    f.all(closure.iter().map(|&x| own_ok[x as usize]).collect())
+                }
+            })
+            .collect()
+    });
+    Ok((f, roots, full))
 }

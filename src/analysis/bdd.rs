@@ -1,52 +1,95 @@
-//! A reduced ordered binary decision diagram specialised for monotone structure
-//! functions and their probability. Only AND and OR are needed: k-of-n over monotone
-//! inputs is `(f ∧ T(n-1, k-1)) ∨ T(n-1, k)`. Node count is capped by a budget.
-
-use std::collections::HashMap;
+//! A reduced ordered binary decision diagram manager for monotone structure functions:
+//! nodes in one array, a flat open-addressing unique table, a lossy direct-mapped
+//! computed table, and an apply loop on an explicit stack, so depth never touches the
+//! thread's stack. It builds diagrams only; probabilities are computed elsewhere over
+//! compacted copies. The node count is capped by a budget.
 
 pub type NodeId = u32;
 pub const FALSE: NodeId = 0;
 pub const TRUE: NodeId = 1;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Node {
-    level: u32,
-    low: NodeId,
-    high: NodeId,
+/// Level of the terminals: below every variable.
+const TERMINAL_LEVEL: u32 = u32::MAX;
+/// Computed-table slots at most (16 bytes each).
+const MAX_CACHE_SLOTS: usize = 1 << 22;
+const EMPTY: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub level: u32,
+    pub low: NodeId,
+    pub high: NodeId,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Op {
-    And,
-    Or,
+    And = 0,
+    Or = 1,
 }
 
 /// The diagram grew past its node budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BudgetExceeded;
 
+#[derive(Clone, Copy)]
+struct CacheSlot {
+    /// Smaller operand with the operation in the top bit; `EMPTY` when unused.
+    a: u32,
+    b: u32,
+    result: NodeId,
+}
+
+#[derive(Clone, Copy)]
+enum Task {
+    Apply(NodeId, NodeId),
+    /// Both cofactors are on the result stack: make the node and remember it for (a, b).
+    Make(u32, NodeId, NodeId),
+}
+
 pub struct Bdd {
     nodes: Vec<Node>,
-    unique: HashMap<Node, NodeId>,
-    cache: HashMap<(Op, NodeId, NodeId), NodeId>,
+    /// Node ids by hash of (level, low, high); 0 marks an empty slot (FALSE is never stored).
+    unique: Vec<NodeId>,
+    cache: Vec<CacheSlot>,
     budget: usize,
+    tasks: Vec<Task>,
+    results: Vec<NodeId>,
+}
+
+/// A slot in a table of `1 << bits` for the key (a, b, c): multiply-xorshift, top bits.
+fn slot(a: u32, b: u32, c: u32, bits: u32) -> usize {
+    let mut h = (u64::from(a) << 32 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= u64::from(c).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    (h >> (64 - bits)) as usize
 }
 
 impl Bdd {
     pub fn new(budget: usize) -> Self {
         let terminal = Node {
-            level: u32::MAX,
-            low: 0,
-            high: 0,
+            level: TERMINAL_LEVEL,
+            low: FALSE,
+            high: FALSE,
         };
         Self {
             nodes: vec![terminal, terminal],
-            unique: HashMap::new(),
-            cache: HashMap::new(),
+            unique: vec![0; 1 << 10],
+            cache: vec![
+                CacheSlot {
+                    a: EMPTY,
+                    b: 0,
+                    result: 0
+                };
+                1 << 10
+            ],
             budget,
+            tasks: Vec::new(),
+            results: Vec::new(),
         }
     }
 
+    /// Nodes made so far, terminals included.
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
@@ -55,26 +98,108 @@ impl Bdd {
         self.nodes.len() <= 2
     }
 
-    /// The function "variable at `level` is true" (the event has not happened).
+    pub fn node(&self, id: NodeId) -> Node {
+        self.nodes[id as usize]
+    }
+
+    /// Level of the variable `id` tests first; terminals are below every level.
+    pub fn level(&self, id: NodeId) -> u32 {
+        self.nodes[id as usize].level
+    }
+
+    /// The function "variable at `level` is true".
     pub fn var(&mut self, level: u32) -> Result<NodeId, BudgetExceeded> {
         self.make(level, FALSE, TRUE)
+    }
+
+    /// Forget every node and start again within `budget`; tables shrink back if large.
+    pub fn reset(&mut self, budget: usize) {
+        self.nodes.truncate(2);
+        self.budget = budget;
+        if self.unique.len() > 1 << 16 {
+            self.unique = vec![0; 1 << 10];
+            self.cache = vec![
+                CacheSlot {
+                    a: EMPTY,
+                    b: 0,
+                    result: 0
+                };
+                1 << 10
+            ];
+        } else {
+            self.unique.fill(0);
+            self.cache.fill(CacheSlot {
+                a: EMPTY,
+                b: 0,
+                result: 0,
+            });
+        }
+    }
+
+    /// The node "if the variable at `level` then `high` else `low`"; `level` must be
+    /// above every level `low` and `high` test.
+    pub fn decision(
+        &mut self,
+        level: u32,
+        low: NodeId,
+        high: NodeId,
+    ) -> Result<NodeId, BudgetExceeded> {
+        self.make(level, low, high)
     }
 
     fn make(&mut self, level: u32, low: NodeId, high: NodeId) -> Result<NodeId, BudgetExceeded> {
         if low == high {
             return Ok(low);
         }
-        let node = Node { level, low, high };
-        if let Some(&id) = self.unique.get(&node) {
-            return Ok(id);
+        let mask = self.unique.len() - 1;
+        let mut slot = slot(level, low, high, self.unique.len().trailing_zeros());
+        loop {
+            let id = self.unique[slot];
+            if id == 0 {
+                break;
+            }
+            let n = self.nodes[id as usize];
+            if n.level == level && n.low == low && n.high == high {
+                return Ok(id);
+            }
+            slot = (slot + 1) & mask;
         }
         if self.nodes.len() >= self.budget {
             return Err(BudgetExceeded);
         }
         let id = self.nodes.len() as NodeId;
-        self.nodes.push(node);
-        self.unique.insert(node, id);
+        self.nodes.push(Node { level, low, high });
+        self.unique[slot] = id;
+        if self.nodes.len() * 2 > self.unique.len() {
+            self.grow();
+        }
         Ok(id)
+    }
+
+    /// Double the unique table (and the computed table up to its cap) and rehash.
+    fn grow(&mut self) {
+        let size = self.unique.len() * 2;
+        let mask = size - 1;
+        let bits = size.trailing_zeros();
+        let mut unique = vec![0; size];
+        for (id, n) in self.nodes.iter().enumerate().skip(2) {
+            let mut slot = slot(n.level, n.low, n.high, bits);
+            while unique[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            unique[slot] = id as NodeId;
+        }
+        self.unique = unique;
+        if self.cache.len() < MAX_CACHE_SLOTS && self.cache.len() < size {
+            self.cache = vec![
+                CacheSlot {
+                    a: EMPTY,
+                    b: 0,
+                    result: 0
+                };
+                size
+            ];
+        }
     }
 
     pub fn and(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, BudgetExceeded> {
@@ -85,68 +210,139 @@ impl Bdd {
         self.apply(Op::Or, a, b)
     }
 
-    fn apply(&mut self, op: Op, a: NodeId, b: NodeId) -> Result<NodeId, BudgetExceeded> {
-        match (op, a, b) {
-            (Op::And, FALSE, _) | (Op::And, _, FALSE) => return Ok(FALSE),
-            (Op::And, TRUE, x) | (Op::And, x, TRUE) => return Ok(x),
-            (Op::Or, TRUE, _) | (Op::Or, _, TRUE) => return Ok(TRUE),
-            (Op::Or, FALSE, x) | (Op::Or, x, FALSE) => return Ok(x),
-            _ if a == b => return Ok(a),
-            _ => {}
+    fn terminal_case(op: Op, a: NodeId, b: NodeId) -> Option<NodeId> {
+        if a == b {
+            return Some(a);
         }
-        let key = (op, a.min(b), a.max(b));
-        if let Some(&r) = self.cache.get(&key) {
+        match op {
+            Op::And => {
+                if a == FALSE || b == FALSE {
+                    Some(FALSE)
+                } else if a == TRUE {
+                    Some(b)
+                } else if b == TRUE {
+                    Some(a)
+                } else {
+                    None
+                }
+            }
+            Op::Or => {
+                if a == TRUE || b == TRUE {
+                    Some(TRUE)
+                } else if a == FALSE {
+                    Some(b)
+                } else if b == FALSE {
+                    Some(a)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    fn cache_slot(&self, key_a: u32, b: NodeId) -> usize {
+        slot(key_a, b, 0x5bd1_e995, self.cache.len().trailing_zeros())
+    }
+
+    fn apply(&mut self, op: Op, a: NodeId, b: NodeId) -> Result<NodeId, BudgetExceeded> {
+        if let Some(r) = Self::terminal_case(op, a, b) {
             return Ok(r);
         }
-        let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
-        let level = na.level.min(nb.level);
-        let (a_low, a_high) = if na.level == level {
-            (na.low, na.high)
-        } else {
-            (a, a)
-        };
-        let (b_low, b_high) = if nb.level == level {
-            (nb.low, nb.high)
-        } else {
-            (b, b)
-        };
-        let low = self.apply(op, a_low, b_low)?;
-        let high = self.apply(op, a_high, b_high)?;
-        let r = self.make(level, low, high)?;
-        self.cache.insert(key, r);
-        Ok(r)
+        let mut tasks = std::mem::take(&mut self.tasks);
+        let mut results = std::mem::take(&mut self.results);
+        tasks.clear();
+        results.clear();
+        tasks.push(Task::Apply(a, b));
+        let outcome = self.run(op, &mut tasks, &mut results);
+        self.tasks = tasks;
+        self.results = results;
+        outcome
     }
 
-    /// The smallest level at or below `from` that `f` tests, or `u32::MAX` if none.
-    pub fn min_level_from(&self, f: NodeId, from: u32) -> u32 {
-        let mut best = u32::MAX;
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![f];
-        while let Some(n) = stack.pop() {
-            if n < 2 || !seen.insert(n) {
-                continue;
+    fn run(
+        &mut self,
+        op: Op,
+        tasks: &mut Vec<Task>,
+        results: &mut Vec<NodeId>,
+    ) -> Result<NodeId, BudgetExceeded> {
+        let tag = (op as u32) << 31;
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Apply(a, b) => {
+                    if let Some(r) = Self::terminal_case(op, a, b) {
+                        results.push(r);
+                        continue;
+                    }
+                    let (a, b) = if a < b { (a, b) } else { (b, a) };
+                    let slot = self.cache_slot(a | tag, b);
+                    let c = self.cache[slot];
+                    if c.a == a | tag && c.b == b {
+                        results.push(c.result);
+                        continue;
+                    }
+                    let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
+                    let level = na.level.min(nb.level);
+                    let (a_low, a_high) = if na.level == level {
+                        (na.low, na.high)
+                    } else {
+                        (a, a)
+                    };
+                    let (b_low, b_high) = if nb.level == level {
+                        (nb.low, nb.high)
+                    } else {
+                        (b, b)
+                    };
+                    tasks.push(Task::Make(level, a, b));
+                    tasks.push(Task::Apply(a_high, b_high));
+                    tasks.push(Task::Apply(a_low, b_low));
+                }
+                Task::Make(level, a, b) => {
+                    let high = results.pop().unwrap_or(FALSE);
+                    let low = results.pop().unwrap_or(FALSE);
+                    let r = self.make(level, low, high)?;
+                    let slot = self.cache_slot(a | tag, b);
+                    self.cache[slot] = CacheSlot {
+                        a: a | tag,
+                        b,
+                        result: r,
+                    };
+                    results.push(r);
+                }
             }
-            let node = self.nodes[n as usize];
-            if node.level >= from {
-                best = best.min(node.level);
-                continue;
-            }
-            stack.push(node.low);
-            stack.push(node.high);
         }
-        best
+        Ok(results.pop().unwrap_or(FALSE))
     }
 
-    /// AND of all inputs.
+    /// AND of all inputs, combined from the one whose top variable is deepest up, so
+    /// each step adds a factor above what is already built.
     pub fn all(&mut self, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
-        let mut acc = TRUE;
-        for &f in inputs {
-            acc = self.and(acc, f)?;
+        self.fold(Op::And, inputs)
+    }
+
+    /// OR of all inputs, in the same order as [`Bdd::all`].
+    pub fn any(&mut self, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
+        self.fold(Op::Or, inputs)
+    }
+
+    fn fold(&mut self, op: Op, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
+        let mut sorted = inputs.to_vec();
+        sorted.sort_unstable_by_key(|&f| std::cmp::Reverse(self.level(f)));
+        let (unit, zero) = match op {
+            Op::And => (TRUE, FALSE),
+            Op::Or => (FALSE, TRUE),
+        };
+        let mut acc = unit;
+        for f in sorted {
+            acc = self.apply(op, acc, f)?;
+            if acc == zero {
+                break;
+            }
         }
         Ok(acc)
     }
 
-    /// True where at least `k` of the monotone `inputs` are true: O(n · k) operations.
+    /// True where at least `k` of the monotone `inputs` are true: O(n · k) operations,
+    /// the inputs taken from the deepest top variable up.
     pub fn at_least(&mut self, inputs: &[NodeId], k: usize) -> Result<NodeId, BudgetExceeded> {
         let n = inputs.len();
         if k == 0 {
@@ -158,10 +354,15 @@ impl Bdd {
         if k == n {
             return self.all(inputs);
         }
-        // row[j] = at least j of inputs[i..] are true, built from the last input back.
+        if k == 1 {
+            return self.any(inputs);
+        }
+        let mut sorted = inputs.to_vec();
+        sorted.sort_unstable_by_key(|&f| self.level(f));
+        // row[j] = at least j of sorted[i..] are true, built from the last input back.
         let mut row = vec![FALSE; k + 1];
         row[0] = TRUE;
-        for (i, &f) in inputs.iter().enumerate().rev() {
+        for (i, &f) in sorted.iter().enumerate().rev() {
             let remaining = n - i;
             for j in (1..=k.min(remaining)).rev() {
                 let with = self.and(f, row[j - 1])?;
@@ -171,41 +372,32 @@ impl Bdd {
         Ok(row[k])
     }
 
-    /// Probability that each node's function is false, given per-level probabilities
-    /// that the variable is false. Returned for every node (children come first).
-    pub fn unavailability(&self, q_level: &[f64]) -> Vec<f64> {
-        let mut q = vec![0.0; self.nodes.len()];
-        q[FALSE as usize] = 1.0;
-        q[TRUE as usize] = 0.0;
-        for (i, n) in self.nodes.iter().enumerate().skip(2) {
-            let ql = q_level[n.level as usize];
-            q[i] = ql * q[n.low as usize] + (1.0 - ql) * q[n.high as usize];
-        }
-        q
-    }
-
-    /// Birnbaum importance of every level for `root`: ∂P(root true)/∂P(level true),
-    /// i.e. P(up | variable up) − P(up | variable down). Uses the per-node
-    /// unavailabilities from [`Bdd::unavailability`].
-    pub fn birnbaum(&self, root: NodeId, q_level: &[f64], q_node: &[f64], out: &mut [f64]) {
-        out.fill(0.0);
-        if root < 2 {
-            return;
-        }
-        let mut reach = vec![0.0; root as usize + 1];
-        reach[root as usize] = 1.0;
-        for i in (2..=root as usize).rev() {
-            let r = reach[i];
-            if r == 0.0 {
-                continue;
+    /// Every node reachable from `roots`, each after its children (terminals left out).
+    pub fn reachable(&self, roots: &[NodeId]) -> Vec<NodeId> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut out = Vec::new();
+        let mut stack: Vec<(NodeId, bool)> = Vec::new();
+        for &r in roots {
+            stack.push((r, false));
+            while let Some((n, expanded)) = stack.pop() {
+                if n <= TRUE {
+                    continue;
+                }
+                if expanded {
+                    out.push(n);
+                    continue;
+                }
+                if seen[n as usize] {
+                    continue;
+                }
+                seen[n as usize] = true;
+                let node = self.nodes[n as usize];
+                stack.push((n, true));
+                stack.push((node.high, false));
+                stack.push((node.low, false));
             }
-            let n = self.nodes[i];
-            let ql = q_level[n.level as usize];
-            out[n.level as usize] += r * (q_node[n.low as usize] - q_node[n.high as usize]);
-            // Children are always created before their parents: lower ids.
-            reach[n.low as usize] += r * ql;
-            reach[n.high as usize] += r * (1.0 - ql);
         }
+        out
     }
 }
 
@@ -213,30 +405,58 @@ impl Bdd {
 mod tests {
     use super::*;
 
+    /// Probability that `f` is true when each level is true with `p[level]`.
+    fn probability(bdd: &Bdd, f: NodeId, p: &[f64]) -> f64 {
+        let mut value = vec![0.0; bdd.len()];
+        value[TRUE as usize] = 1.0;
+        for n in bdd.reachable(&[f]) {
+            let node = bdd.node(n);
+            let pl = p[node.level as usize];
+            value[n as usize] =
+                pl * value[node.high as usize] + (1.0 - pl) * value[node.low as usize];
+        }
+        value[f as usize]
+    }
+
     #[test]
     fn two_of_three_has_the_textbook_probability() {
         let mut bdd = Bdd::new(1000);
         let vars: Vec<NodeId> = (0..3).map(|l| bdd.var(l).unwrap_or(FALSE)).collect();
         let f = bdd.at_least(&vars, 2).unwrap_or(FALSE);
-        let q = [0.1, 0.1, 0.1];
-        let qn = bdd.unavailability(&q);
         let p: f64 = 0.9;
         let expected = p.powi(3) + 3.0 * p * p * 0.1;
-        assert!((1.0 - qn[f as usize] - expected).abs() < 1e-15);
+        assert!((probability(&bdd, f, &[p; 3]) - expected).abs() < 1e-15);
     }
 
     #[test]
-    fn birnbaum_of_a_series_pair_is_the_other_availability() {
+    fn and_or_are_canonical() {
         let mut bdd = Bdd::new(1000);
-        let a = bdd.var(0).unwrap_or(FALSE);
-        let b = bdd.var(1).unwrap_or(FALSE);
-        let f = bdd.and(a, b).unwrap_or(FALSE);
-        let q = [0.1, 0.2];
-        let qn = bdd.unavailability(&q);
-        let mut imp = [0.0; 2];
-        bdd.birnbaum(f, &q, &qn, &mut imp);
-        assert!((imp[0] - 0.8).abs() < 1e-15);
-        assert!((imp[1] - 0.9).abs() < 1e-15);
+        let (a, b, c) = (
+            bdd.var(0).unwrap_or(FALSE),
+            bdd.var(1).unwrap_or(FALSE),
+            bdd.var(2).unwrap_or(FALSE),
+        );
+        // a(b + c) = ab + ac
+        let left = bdd.or(b, c).and_then(|bc| bdd.and(a, bc)).unwrap_or(FALSE);
+        let ab = bdd.and(a, b).unwrap_or(FALSE);
+        let ac = bdd.and(a, c).unwrap_or(FALSE);
+        let right = bdd.or(ab, ac).unwrap_or(TRUE);
+        assert_eq!(left, right);
+        assert_eq!(bdd.all(&[a, b, c]), bdd.at_least(&[c, b, a], 3));
+        assert_eq!(bdd.any(&[a, b, c]), bdd.at_least(&[b, a, c], 1));
+    }
+
+    #[test]
+    fn long_chains_need_no_deep_stack() {
+        let mut bdd = Bdd::new(1_000_000);
+        let vars: Vec<NodeId> = (0..50_000).map(|l| bdd.var(l).unwrap_or(FALSE)).collect();
+        let all = bdd.all(&vars).unwrap_or(FALSE);
+        // Applying across the whole chain recurses once per level in a recursive apply.
+        let half = bdd.all(&vars[..25_000]).unwrap_or(FALSE);
+        let other = bdd.all(&vars[25_000..]).unwrap_or(FALSE);
+        assert_eq!(bdd.and(half, other), Ok(all));
+        let either = bdd.or(all, half).unwrap_or(FALSE);
+        assert_eq!(either, half);
     }
 
     #[test]

@@ -164,7 +164,7 @@ fn at_least(p: &[f64], k: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{NODE_BUDGET, Structure, cuts};
+    use crate::analysis::{NODE_BUDGET, Request, Structure, cuts};
 
     /// The sum over domain states against the full-service diagrams, on models with
     /// replicas across zones, soft dependencies and §2b events.
@@ -179,16 +179,19 @@ mod tests {
                 .filter(|&c| g.is_entry[c as usize])
                 .collect();
             let summed = unavailability(&g, &g.availability, &none, &base, &entries);
-            let s = Structure::build_with_full_service(&g, &none, &base, NODE_BUDGET);
+            let request = Request {
+                forced_down: &none,
+                full_service: Some(&base),
+                certain: None,
+            };
+            let s = Structure::build(&g, &request, NODE_BUDGET);
             let (Some(summed), Ok(s)) = (summed, s) else {
                 panic!("seed {seed}: both methods must apply");
             };
-            let q_node = s
-                .bdd
-                .unavailability(&s.level_unavailability(&g.availability));
-            for (&e, q) in entries.iter().zip(summed) {
-                let root = s.full_service_root(e).unwrap_or(s.root(e));
-                let diagram = q_node[root as usize];
+            let ev = s.evaluate(&g.availability);
+            assert_eq!(s.entries(), entries.as_slice());
+            for (i, (&e, q)) in entries.iter().zip(summed).enumerate() {
+                let diagram = s.not_full(&ev, i).unwrap_or(s.down(&ev, i));
                 assert!(
                     (q - diagram).abs() < 1e-12,
                     "seed {seed}, entry {}: {q} vs {diagram}",

@@ -9,8 +9,10 @@ pub mod cuts;
 pub mod diff;
 pub mod eval;
 mod findings;
+pub mod formula;
 mod full_service;
 pub mod graph;
+pub mod plan;
 pub mod sample;
 pub mod scenario;
 
@@ -20,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 pub use accepted::{AcceptedRisk, Status};
-pub use availability::{NODE_BUDGET, Structure};
+pub use availability::{NODE_BUDGET, Request, Structure};
 pub use findings::{Finding, Rule, Severity, findings};
 pub use graph::{BasicEvent, Failure, FailureGraph};
 
@@ -220,7 +222,8 @@ pub struct Options {
     /// Keep at most this many order-2 sets in the report (the total is always given).
     pub max_order2: Option<usize>,
     pub node_budget: usize,
-    /// Compute per-component importance while 2 × components × BDD nodes stays below this.
+    /// Compute per-component importance while its work (a diagram pass per entry and the
+    /// re-evaluation each component's events need, summed over cofactors) stays below this.
     pub component_importance_work: usize,
     /// Look for order-2 cut sets at all (when false, `order2` is empty and
     /// `order2_total` is 0): for callers that only need SPOFs and availability.
@@ -310,8 +313,7 @@ pub fn analyze_cancellable(
     }
     let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
     let quantified =
-        with_large_stack(|| quantify(model, &g, &singles.baseline_down, &live, options, cancel))
-            .ok_or(Cancelled)?;
+        quantify(model, &g, &singles.baseline_down, &live, options, cancel).ok_or(Cancelled)?;
     Ok(Report {
         model: model.name.clone(),
         entries: quantified.entries,
@@ -401,22 +403,6 @@ struct Quantified {
     bdd_nodes: usize,
 }
 
-/// BDD diagrams recurse once per variable level; give them room on any thread.
-fn with_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .stack_size(512 * 1024 * 1024)
-            .spawn_scoped(s, f)
-        {
-            Ok(handle) => match handle.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(e) => panic!("cannot start the analysis thread: {e}"),
-        }
-    })
-}
-
 fn entry_list(g: &FailureGraph) -> Vec<u32> {
     (0..g.len() as u32)
         .filter(|&c| g.is_entry[c as usize])
@@ -434,12 +420,16 @@ fn quantify(
 ) -> Option<Quantified> {
     let cancelled = || cancel.load(Ordering::Relaxed);
     let entries = entry_list(g);
+    let forced_down = vec![false; g.len()];
+    let wants_importance = options.importance || options.component_importance_work > 0;
+    // Events certain either way can be constants when no one asks how much they matter.
+    let certain = (!wants_importance).then_some(g.availability.as_slice());
     let Ok(exact) = ExactEntries::build(
         g,
-        &vec![false; g.len()],
+        &forced_down,
         baseline_down,
         &g.availability,
-        &entries,
+        certain,
         options.node_budget,
     ) else {
         return Some(Quantified {
@@ -449,34 +439,44 @@ fn quantify(
             bdd_nodes: 0,
         });
     };
-    let entry_reports = exact.reports(model, g, &entries);
+    let entry_reports = exact.reports(model, g);
     let ExactEntries {
         structure: s,
-        q_node,
+        evaluation: ev,
         ..
     } = exact;
-    log::debug!("diagram of {} nodes", s.bdd.len());
-    let q_level = s.level_unavailability(&g.availability);
+    log::debug!(
+        "{} diagram nodes over {} cofactors",
+        s.nodes(),
+        s.cofactors()
+    );
 
-    let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
-    let mut per_level = vec![0.0; q_level.len()];
-    // Two diagram passes per component: with its replicas all down, and all up.
-    let component_measures =
-        g.len().saturating_mul(s.bdd.len()).saturating_mul(2) <= options.component_importance_work;
-    let wanted = if options.importance || component_measures {
-        entries.as_slice()
+    let live_entries: Vec<usize> = (0..entries.len())
+        .filter(|&i| live[entries[i] as usize])
+        .collect();
+    let with_replicas: Vec<u32> = (0..g.len() as u32)
+        .filter(|&c| !g.replicas(c).is_empty())
+        .collect();
+    let own_events: Vec<Vec<u32>> = with_replicas
+        .iter()
+        .map(|&c| g.own_events(c).collect())
+        .collect();
+    let component_measures = wants_importance
+        && s.importance_cost(live_entries.len(), &own_events) <= options.component_importance_work;
+    let wanted: &[usize] = if options.importance || component_measures {
+        &live_entries
     } else {
         &[]
     };
-    for &e in wanted.iter().filter(|&&e| live[e as usize]) {
-        if cancelled() {
-            return None;
-        }
-        s.bdd.birnbaum(s.root(e), &q_level, &q_node, &mut per_level);
-        for (ev, map) in by_event.iter_mut().enumerate() {
-            let v = per_level[s.level[ev] as usize];
+    let sets: &[Vec<u32>] = if component_measures { &own_events } else { &[] };
+    let measured = s.importance(&ev, &g.availability, wanted, sets, &cancelled)?;
+
+    let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
+    for (&i, per_event) in wanted.iter().zip(&measured.by_entry) {
+        let id = &g.ids[entries[i] as usize];
+        for (map, &v) in by_event.iter_mut().zip(per_event) {
             if v > 0.0 {
-                map.insert(g.ids[e as usize].clone(), v);
+                map.insert(id.clone(), v);
             }
         }
     }
@@ -489,8 +489,36 @@ fn quantify(
     };
     let mut component_importance = Vec::new();
     if component_measures {
-        component_importance =
-            component_importance_of(g, &s, &q_level, &q_node, live, &gain_without, cancel)?;
+        let per_entry = |values: &[f64], delta: &dyn Fn(f64, f64) -> f64| {
+            wanted
+                .iter()
+                .zip(values)
+                .filter_map(|(&i, &after)| {
+                    let d = delta(s.down(&ev, i), after);
+                    (d > 0.0).then(|| (g.ids[entries[i] as usize].clone(), d))
+                })
+                .collect::<BTreeMap<String, f64>>()
+        };
+        for (&c, effect) in with_replicas.iter().zip(&measured.components) {
+            let drop_by_entry = per_entry(&effect.down, &|before, after| after - before);
+            if drop_by_entry.is_empty() {
+                continue;
+            }
+            let gain_by_entry = per_entry(&effect.perfect, &|before, after| before - after);
+            component_importance.push(component_entry(
+                g,
+                c,
+                drop_by_entry,
+                gain_by_entry,
+                &gain_without,
+            ));
+        }
+        component_importance.sort_by(|a, b| {
+            b.max_gain
+                .total_cmp(&a.max_gain)
+                .then(b.max_drop.total_cmp(&a.max_drop))
+                .then_with(|| a.component.cmp(&b.component))
+        });
     }
     let importance = if options.importance {
         event_importance(g, by_event)
@@ -501,7 +529,7 @@ fn quantify(
         entries: entry_reports,
         importance,
         component_importance,
-        bdd_nodes: s.bdd.len(),
+        bdd_nodes: s.nodes(),
     })
 }
 
@@ -522,141 +550,108 @@ fn event_importance(g: &FailureGraph, by_event: Vec<BTreeMap<String, f64>>) -> V
     importance
 }
 
-/// What each component means to the live entries ([`ComponentImportance`]), ranked by the
-/// downtime it causes; `None` once `cancel` is set.
-fn component_importance_of(
+/// What component `c` means to the live entries ([`ComponentImportance`]).
+fn component_entry(
     g: &FailureGraph,
-    s: &Structure,
-    q_level: &[f64],
-    q_node: &[f64],
-    live: &[bool],
+    c: u32,
+    drop_by_entry: BTreeMap<String, f64>,
+    gain_by_entry: BTreeMap<String, f64>,
     gain_without: &dyn Fn(u32, &str) -> f64,
-    cancel: &AtomicBool,
-) -> Option<Vec<ComponentImportance>> {
-    let mut component_importance = Vec::new();
-    let live_entries: Vec<u32> = entry_list(g)
-        .into_iter()
-        .filter(|&e| live[e as usize])
-        .collect();
-    let with_replicas = |c: u32, q_replica: f64| {
-        let mut q = q_level.to_vec();
-        for ev in g.own_events(c) {
-            q[s.level[ev as usize] as usize] = q_replica;
-        }
-        s.bdd.unavailability(&q)
-    };
-    let per_entry = |delta: &dyn Fn(usize) -> f64| -> BTreeMap<String, f64> {
-        live_entries
-            .iter()
-            .filter_map(|&e| {
-                let d = delta(s.root(e) as usize);
-                (d > 0.0).then(|| (g.ids[e as usize].clone(), d))
-            })
-            .collect()
-    };
+) -> ComponentImportance {
     let largest = |m: &BTreeMap<String, f64>| m.values().copied().fold(0.0, f64::max);
-    for c in 0..g.len() as u32 {
-        if cancel.load(Ordering::Relaxed) {
-            return None;
-        }
-        if g.replicas(c).is_empty() {
-            continue;
-        }
-        let down = with_replicas(c, 1.0);
-        let drop_by_entry = per_entry(&|root| down[root] - q_node[root]);
-        if drop_by_entry.is_empty() {
-            continue;
-        }
-        let perfect = with_replicas(c, 0.0);
-        let gain_by_entry = per_entry(&|root| q_node[root] - perfect[root]);
-        let max_gain = largest(&gain_by_entry);
-        // The entry that gains most, first in id order among equals.
-        let top = gain_by_entry
-            .iter()
-            .find(|&(_, &v)| v == max_gain)
-            .map(|(id, _)| id.clone());
-        let outage_gain = |kind: fn(&BasicEvent) -> bool| {
-            g.outages(c)
-                .filter(|&ev| kind(&g.events[ev as usize]))
-                .map(|ev| top.as_deref().map_or(0.0, |entry| gain_without(ev, entry)))
-                .sum::<f64>()
-        };
-        component_importance.push(ComponentImportance {
-            component: g.ids[c as usize].clone(),
-            max_drop: largest(&drop_by_entry),
-            drop_by_entry,
-            max_gain,
-            gain_by_entry,
-            common_cause_gain: outage_gain(|e| matches!(e, BasicEvent::Common(_))),
-            failover_gain: outage_gain(|e| matches!(e, BasicEvent::Failover(_))),
-        });
+    let max_gain = largest(&gain_by_entry);
+    // The entry that gains most, first in id order among equals.
+    let top = gain_by_entry
+        .iter()
+        .find(|&(_, &v)| v == max_gain)
+        .map(|(id, _)| id.clone());
+    let outage_gain = |kind: fn(&BasicEvent) -> bool| {
+        g.outages(c)
+            .filter(|&ev| kind(&g.events[ev as usize]))
+            .map(|ev| top.as_deref().map_or(0.0, |entry| gain_without(ev, entry)))
+            .sum::<f64>()
+    };
+    ComponentImportance {
+        component: g.ids[c as usize].clone(),
+        max_drop: largest(&drop_by_entry),
+        drop_by_entry,
+        max_gain,
+        gain_by_entry,
+        common_cause_gain: outage_gain(|e| matches!(e, BasicEvent::Common(_))),
+        failover_gain: outage_gain(|e| matches!(e, BasicEvent::Failover(_))),
     }
-    component_importance.sort_by(|a, b| {
-        b.max_gain
-            .total_cmp(&a.max_gain)
-            .then(b.max_drop.total_cmp(&a.max_drop))
-            .then_with(|| a.component.cmp(&b.component))
-    });
-    Some(component_importance)
 }
 
-/// Every entry's diagram with its node probabilities, and each entry's probability of not
+/// Every entry's compiled structure, evaluated, and each entry's probability of not
 /// getting full service.
 struct ExactEntries {
     structure: Structure,
-    /// Unavailability of every diagram node.
-    q_node: Vec<f64>,
-    /// Per entry (in the order given), P(something in its closure is down).
+    evaluation: availability::Evaluation,
+    /// Per entry (in [`Structure::entries`] order), P(something in its closure is down).
     not_full: Vec<f64>,
 }
 
 impl ExactEntries {
     /// Full service is summed over failure-domain states ([`full_service`]) where the
-    /// closures touch few domains; otherwise its diagram is built beside the entries'.
+    /// closures touch few domains; otherwise it is compiled beside the entries' formulas.
+    /// `certain`: availabilities whose 0s and 1s may become constants (no importance of
+    /// those events is wanted).
     fn build(
         g: &FailureGraph,
         forced_down: &[bool],
         baseline_down: &[bool],
         availability: &[f64],
-        entries: &[u32],
+        certain: Option<&[f64]>,
         budget: usize,
     ) -> Result<Self, bdd::BudgetExceeded> {
+        let entries = entry_list(g);
+        let clock = std::time::Instant::now();
         let summed =
-            full_service::unavailability(g, availability, forced_down, baseline_down, entries);
-        let structure = match summed {
-            Some(_) => Structure::build(g, forced_down, budget)?,
-            None => Structure::build_with_full_service(g, forced_down, baseline_down, budget)?,
+            full_service::unavailability(g, availability, forced_down, baseline_down, &entries);
+        log::debug!(
+            "full service summed over domain states in {:?}: {}",
+            clock.elapsed(),
+            if summed.is_some() {
+                "done"
+            } else {
+                "too many domains"
+            }
+        );
+        let request = Request {
+            forced_down,
+            full_service: summed.is_none().then_some(baseline_down),
+            certain,
         };
-        let q_node = structure
-            .bdd
-            .unavailability(&structure.level_unavailability(availability));
+        let structure = Structure::build(g, &request, budget)?;
+        let evaluation = structure.evaluate(availability);
         let not_full = summed.unwrap_or_else(|| {
-            entries
-                .iter()
-                .map(|&e| {
-                    let f = structure.full_service_root(e).unwrap_or(structure.root(e));
-                    q_node[f as usize]
+            (0..entries.len())
+                .map(|i| {
+                    structure
+                        .not_full(&evaluation, i)
+                        .unwrap_or(structure.down(&evaluation, i))
                 })
                 .collect()
         });
         Ok(Self {
             structure,
-            q_node,
+            evaluation,
             not_full,
         })
     }
 
     /// Each entry's exact availability and full service.
-    fn reports(&self, model: &Model, g: &FailureGraph, entries: &[u32]) -> Vec<EntryAvailability> {
-        entries
+    fn reports(&self, model: &Model, g: &FailureGraph) -> Vec<EntryAvailability> {
+        let s = &self.structure;
+        s.entries()
             .iter()
             .zip(&self.not_full)
-            .map(|(&e, &not_full)| {
-                let down = self.q_node[self.structure.root(e) as usize];
+            .enumerate()
+            .map(|(i, (&e, &not_full))| {
                 EntryAvailability::new(
                     &g.ids[e as usize],
                     model.components[e as usize].display_name(),
-                    Unavailability::exact(down, not_full),
+                    Unavailability::exact(s.down(&self.evaluation, i), not_full),
                 )
             })
             .collect()
@@ -744,19 +739,16 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
             *a = 0.0;
         }
     }
-    let entries = entry_list(&g);
     let baseline_down = cuts::baseline_down(&g);
-    let entry_reports = with_large_stack(|| {
-        ExactEntries::build(
-            &g,
-            &forced_down,
-            &baseline_down,
-            &availability,
-            &entries,
-            NODE_BUDGET,
-        )
-        .map_or_else(|_| Vec::new(), |exact| exact.reports(model, &g, &entries))
-    });
+    let entry_reports = ExactEntries::build(
+        &g,
+        &forced_down,
+        &baseline_down,
+        &availability,
+        Some(&availability),
+        NODE_BUDGET,
+    )
+    .map_or_else(|_| Vec::new(), |exact| exact.reports(model, &g));
     let mut failed: Vec<Event> = Vec::with_capacity(events.len());
     for event in events {
         if !failed.contains(event) {

@@ -20,4 +20,5 @@ mod mef;
 mod model_files;
 mod oracle;
 mod recovery;
+mod scram;
 mod support;

@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::process::Command;
 
 use spofscope::analysis::{self, FailureGraph, Options, Report, cuts};
 use spofscope::io::export;
 use spofscope::io::import::mef;
 use spofscope::model::{self, Event, Model};
 
+use crate::scram::{scram, scram_installed};
 use crate::support::{SAMPLES, fixture_path, sample, temp_dir};
 
 fn fixture(name: &str) -> Model {
@@ -305,62 +305,6 @@ fn export_writes_each_time_event_once_with_its_probability() {
     assert_eq!(time_events, ["common:api", "common:db", "failover:db"]);
 }
 
-/// SCRAM's P(top) and cut sets of order ≤ 2 for every fault tree in a MEF file, with
-/// basic events renamed to their labels.
-fn scram(xml_path: &Path, report: &Path) -> Option<Vec<(f64, BTreeSet<BTreeSet<String>>)>> {
-    let status = Command::new("scram")
-        .args(["--probability", "1", "-l", "2"])
-        .arg(xml_path)
-        .arg("-o")
-        .arg(report)
-        .current_dir(xml_path.parent()?)
-        .status()
-        .ok()?;
-    assert!(status.success(), "scram failed on {}", xml_path.display());
-    let model_text = std::fs::read_to_string(xml_path).ok()?;
-    let model_doc = roxmltree::Document::parse(&model_text).ok()?;
-    let labels: HashMap<&str, &str> = model_doc
-        .descendants()
-        .filter(|n| n.has_tag_name("define-basic-event"))
-        .filter_map(|n| {
-            let label = n.children().find(|c| c.has_tag_name("label"))?.text()?;
-            Some((n.attribute("name")?, label))
-        })
-        .collect();
-    let text = std::fs::read_to_string(report).ok()?;
-    let doc = roxmltree::Document::parse(&text).ok()?;
-    Some(
-        doc.descendants()
-            .filter(|n| n.has_tag_name("sum-of-products"))
-            .map(|sop| {
-                let p = sop
-                    .attribute("probability")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(f64::NAN);
-                let sets = sop
-                    .children()
-                    .filter(|n| n.has_tag_name("product"))
-                    .map(|prod| {
-                        prod.children()
-                            .filter_map(|b| b.attribute("name"))
-                            .map(|b| labels.get(b).copied().unwrap_or(b).to_owned())
-                            .collect()
-                    })
-                    .collect();
-                (p, sets)
-            })
-            .collect(),
-    )
-}
-
-fn scram_installed() -> bool {
-    let installed = Command::new("scram").arg("--version").output().is_ok();
-    if !installed {
-        eprintln!("scram is not installed (apt-get install -y scram): skipping the comparison");
-    }
-    installed
-}
-
 /// SCRAM, quantifying our export of `m`, finds each entry's unavailability and its cut
 /// sets of order 1 and 2.
 fn assert_scram_agrees(name: &str, m: &Model, dir: &Path) {
@@ -369,7 +313,8 @@ fn assert_scram_agrees(name: &str, m: &Model, dir: &Path) {
     let trees = scram(&xml_path, &dir.join("report.xml")).unwrap();
     let r = analyze(m);
     assert_eq!(trees.len(), r.entries.len(), "{name}");
-    for ((p, sets), entry) in trees.iter().zip(&r.entries) {
+    for (tree, entry) in trees.iter().zip(&r.entries) {
+        let (p, sets) = (tree.probability, &tree.cut_sets);
         // SCRAM's report prints six significant digits: compare to 1e-9 or to that.
         let tolerance = (p.abs() * 5e-6).max(1e-9);
         assert!(
