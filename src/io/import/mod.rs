@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod dot;
+mod ecosystem;
 mod infer;
 pub mod k8s;
 pub mod layout;
