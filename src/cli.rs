@@ -74,12 +74,17 @@ pub enum Command {
         fail_on: DiffFailOn,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-    /// MEF fault trees) into a model file; prints one note per thing it could not map.
+    /// MEF fault trees, traces) into a model file; prints one note per thing it could not
+    /// map and per decision it made.
     Import {
         file: PathBuf,
-        /// Input format; guessed from the file name when omitted.
+        /// Input format; guessed from the file name and content when omitted.
         #[arg(long, value_enum)]
         from: Option<ImportFormat>,
+        /// Traces to lay over the import (repeatable): Jaeger or Zipkin dependencies JSON, or
+        /// OpenTelemetry service-graph metrics in Prometheus text.
+        #[arg(long = "with", value_name = "TRACES", num_args = 1..)]
+        with: Vec<PathBuf>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -291,20 +296,12 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { file, from, out } => {
-            let text = read_text(&file)?;
-            let format = match from {
-                Some(f) => f.into(),
-                None => guess_import_format(&file, &text)?,
-            };
-            let name = file.display().to_string();
-            let imported = import::import(format, &text, &name)?;
-            for note in &imported.notes {
-                eprintln!("note: {name}: {note}");
-            }
-            model::save(&imported.model, &out)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Import {
+            file,
+            from,
+            with,
+            out,
+        } => import(&file, from, &with, &out),
         Command::Export {
             file,
             out,
@@ -335,6 +332,44 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `import`: read `file`, lay each traces file of `with` over it, and write the model to
+/// `out`; every file is read before anything is written.
+fn import(
+    file: &Path,
+    from: Option<ImportFormat>,
+    with: &[PathBuf],
+    out: &Path,
+) -> Result<ExitCode, BadInput> {
+    let text = read_text(file)?;
+    let format = match from {
+        Some(f) => f.into(),
+        None => guess_import_format(file, &text)?,
+    };
+    let name = file.display().to_string();
+    let imported = import::import(format, &text, &name)?;
+    let mut model = imported.model;
+    let mut notes: Vec<(String, String)> = imported
+        .notes
+        .into_iter()
+        .map(|n| (name.clone(), n))
+        .collect();
+    for traces_file in with {
+        let traces_name = traces_file.display().to_string();
+        let traces = import::traces::read(&read_text(traces_file)?, &traces_name)?;
+        let overlay = import::traces::overlay(&model, &traces);
+        overlay.apply(&mut model);
+        notes.extend(overlay.notes.into_iter().map(|n| (traces_name.clone(), n)));
+    }
+    if !with.is_empty() {
+        import::layout::layered(&mut model);
+    }
+    for (file, note) in &notes {
+        eprintln!("note: {file}: {note}");
+    }
+    model::save(&model, out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `export`: the format from the extension of `out`; nothing is written on an error.
@@ -460,7 +495,7 @@ fn guess_import_format(file: &Path, text: &str) -> Result<import::ImportFormat, 
             file.display()
         ))),
         Err(UnknownFormat::Extension) => Err(BadInput(format!(
-            "{}: cannot tell the format from the file name; pass --from compose|k8s|dot|mef",
+            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef",
             file.display()
         ))),
     }

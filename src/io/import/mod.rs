@@ -1,5 +1,6 @@
-//! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT and
-//! Open-PSA MEF, checked and laid out. Never writes a file; never imports egui.
+//! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
+//! MEF and traces (Jaeger, Zipkin, OpenTelemetry service graph), checked and laid out.
+//! Never writes a file; never imports egui.
 
 pub mod compose;
 pub mod dot;
@@ -8,6 +9,7 @@ mod infer;
 pub mod k8s;
 pub mod layout;
 pub mod mef;
+pub mod traces;
 
 use std::path::Path;
 
@@ -20,6 +22,8 @@ pub enum ImportFormat {
     K8s,
     Dot,
     Mef,
+    /// A Jaeger or Zipkin dependencies response or OpenTelemetry service-graph metrics.
+    Traces,
 }
 
 /// Why [`guess_import_format`] could not tell the format.
@@ -28,11 +32,12 @@ pub enum UnknownFormat {
     /// A YAML file with neither `services:` (compose) nor `apiVersion:` or `kind:`
     /// (Kubernetes) at the top level.
     Yaml,
-    /// A file name whose extension no importer reads.
+    /// A file name whose extension no importer reads, and content none recognises.
     Extension,
 }
 
-/// The import format of `file` from its name, and for YAML from its top-level keys.
+/// The import format of `file` from its name, for YAML from its top-level keys, and for
+/// anything else from its content (traces).
 pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, UnknownFormat> {
     let name = file
         .file_name()
@@ -52,6 +57,8 @@ pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, Unkn
         } else {
             Err(UnknownFormat::Yaml)
         }
+    } else if traces::detect(text).is_some() {
+        Ok(ImportFormat::Traces)
     } else {
         Err(UnknownFormat::Extension)
     }
@@ -64,6 +71,7 @@ pub fn import(format: ImportFormat, text: &str, file: &str) -> Result<Imported, 
         ImportFormat::K8s => k8s::import(text, file),
         ImportFormat::Dot => dot::import(text, file),
         ImportFormat::Mef => mef::import(text, file),
+        ImportFormat::Traces => traces::import(text, file),
     }
 }
 
@@ -113,5 +121,16 @@ mod tests {
         );
         assert_eq!(guess("x.yaml", "a: 1\n"), Err(UnknownFormat::Yaml));
         assert_eq!(guess("model.json", "{}"), Err(UnknownFormat::Extension));
+        assert_eq!(
+            guess("deps.json", "{\"data\": []}"),
+            Ok(ImportFormat::Traces)
+        );
+        assert_eq!(
+            guess(
+                "scrape.txt",
+                "traces_service_graph_request_total{client=\"a\",server=\"b\"} 1\n"
+            ),
+            Ok(ImportFormat::Traces)
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! Importers: docker-compose, Kubernetes manifests and Graphviz DOT fixtures written
 //! in the style of public examples map to the expected components, dependencies,
 //! entries and SPOFs, report what they skip, and reject malformed input with a position.
+//! Traces, Terraform and Backstage have a module each.
+
+mod traces;
 
 use spofscope::analysis::{self, Options};
 use spofscope::io::import::{Imported, compose, dot, k8s};
@@ -8,6 +11,7 @@ use spofscope::model::{ComponentKind, DependencyKind, Model};
 
 use crate::support::fixture_path;
 
+/// The text of `tests/fixtures/import/NAME` and its path as the importers name it.
 fn fixture(name: &str) -> (String, String) {
     let path = fixture_path("import").join(name);
     (
