@@ -699,7 +699,7 @@ mod tests {
             vec![("a".into(), "x\"y".into()), ("b".into(), "".into())]
         );
         assert_eq!(s.value, 12.0);
-        assert_eq!(parse_sample("m{a=\"x} 1").err().map(|e| e.0), Some(5));
+        assert_eq!(parse_sample("m{a=\"x} 1").err().map(|e| e.0), Some(9));
         assert_eq!(parse_sample("m 1e3").unwrap().value, 1000.0);
         assert!(parse_sample("m{a=1} 1").is_err());
     }
