@@ -74,7 +74,7 @@ pub enum Command {
         fail_on: DiffFailOn,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-    /// MEF fault trees, traces) into a model file; prints one note per thing it could not
+    /// MEF fault trees, traces, Terraform plan or state JSON) into a model file; prints one note per thing it could not
     /// map and per decision it made.
     Import {
         file: PathBuf,
@@ -152,6 +152,7 @@ pub enum ImportFormat {
     K8s,
     Dot,
     Mef,
+    Terraform,
 }
 
 impl From<ImportFormat> for import::ImportFormat {
@@ -161,6 +162,7 @@ impl From<ImportFormat> for import::ImportFormat {
             ImportFormat::K8s => import::ImportFormat::K8s,
             ImportFormat::Dot => import::ImportFormat::Dot,
             ImportFormat::Mef => import::ImportFormat::Mef,
+            ImportFormat::Terraform => import::ImportFormat::Terraform,
         }
     }
 }
@@ -495,7 +497,7 @@ fn guess_import_format(file: &Path, text: &str) -> Result<import::ImportFormat, 
             file.display()
         ))),
         Err(UnknownFormat::Extension) => Err(BadInput(format!(
-            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef",
+            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef|terraform",
             file.display()
         ))),
     }

@@ -1,5 +1,6 @@
 //! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-//! MEF and traces (Jaeger, Zipkin, OpenTelemetry service graph), checked and laid out.
+//! MEF, traces (Jaeger, Zipkin, OpenTelemetry service graph) and Terraform JSON, checked and
+//! laid out.
 //! Never writes a file; never imports egui.
 
 pub mod compose;
@@ -9,6 +10,7 @@ mod infer;
 pub mod k8s;
 pub mod layout;
 pub mod mef;
+pub mod terraform;
 pub mod traces;
 
 use std::path::Path;
@@ -24,6 +26,8 @@ pub enum ImportFormat {
     Mef,
     /// A Jaeger or Zipkin dependencies response or OpenTelemetry service-graph metrics.
     Traces,
+    /// The JSON of `terraform show -json`, for a plan or a state.
+    Terraform,
 }
 
 /// Why [`guess_import_format`] could not tell the format.
@@ -37,7 +41,7 @@ pub enum UnknownFormat {
 }
 
 /// The import format of `file` from its name, for YAML from its top-level keys, and for
-/// anything else from its content (traces).
+/// anything else from its content (Terraform JSON, traces).
 pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, UnknownFormat> {
     let name = file
         .file_name()
@@ -57,6 +61,8 @@ pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, Unkn
         } else {
             Err(UnknownFormat::Yaml)
         }
+    } else if terraform::detect(text) {
+        Ok(ImportFormat::Terraform)
     } else if traces::detect(text).is_some() {
         Ok(ImportFormat::Traces)
     } else {
@@ -72,6 +78,7 @@ pub fn import(format: ImportFormat, text: &str, file: &str) -> Result<Imported, 
         ImportFormat::Dot => dot::import(text, file),
         ImportFormat::Mef => mef::import(text, file),
         ImportFormat::Traces => traces::import(text, file),
+        ImportFormat::Terraform => terraform::import(text, file),
     }
 }
 
@@ -121,6 +128,13 @@ mod tests {
         );
         assert_eq!(guess("x.yaml", "a: 1\n"), Err(UnknownFormat::Yaml));
         assert_eq!(guess("model.json", "{}"), Err(UnknownFormat::Extension));
+        assert_eq!(
+            guess(
+                "plan.json",
+                "{\"format_version\": \"1.2\", \"terraform_version\": \"1.9.8\"}"
+            ),
+            Ok(ImportFormat::Terraform)
+        );
         assert_eq!(
             guess("deps.json", "{\"data\": []}"),
             Ok(ImportFormat::Traces)
