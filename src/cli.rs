@@ -74,7 +74,7 @@ pub enum Command {
         fail_on: DiffFailOn,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-    /// MEF fault trees, traces, Terraform plan or state JSON) into a model file; prints one note per thing it could not
+    /// MEF fault trees, traces, Terraform plan or state JSON, Backstage catalogs) into a model file; prints one note per thing it could not
     /// map and per decision it made.
     Import {
         file: PathBuf,
@@ -153,6 +153,7 @@ pub enum ImportFormat {
     Dot,
     Mef,
     Terraform,
+    Backstage,
 }
 
 impl From<ImportFormat> for import::ImportFormat {
@@ -163,6 +164,7 @@ impl From<ImportFormat> for import::ImportFormat {
             ImportFormat::Dot => import::ImportFormat::Dot,
             ImportFormat::Mef => import::ImportFormat::Mef,
             ImportFormat::Terraform => import::ImportFormat::Terraform,
+            ImportFormat::Backstage => import::ImportFormat::Backstage,
         }
     }
 }
@@ -493,11 +495,11 @@ fn guess_import_format(file: &Path, text: &str) -> Result<import::ImportFormat, 
     match import::guess_import_format(file, text) {
         Ok(format) => Ok(format),
         Err(UnknownFormat::Yaml) => Err(BadInput(format!(
-            "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",
+            "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose, k8s or backstage",
             file.display()
         ))),
         Err(UnknownFormat::Extension) => Err(BadInput(format!(
-            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef|terraform",
+            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef|terraform|backstage",
             file.display()
         ))),
     }

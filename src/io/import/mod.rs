@@ -1,8 +1,9 @@
 //! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-//! MEF, traces (Jaeger, Zipkin, OpenTelemetry service graph) and Terraform JSON, checked and
-//! laid out.
+//! MEF, traces (Jaeger, Zipkin, OpenTelemetry service graph), Terraform JSON and Backstage
+//! catalogs, checked and laid out.
 //! Never writes a file; never imports egui.
 
+pub mod backstage;
 pub mod compose;
 pub mod dot;
 mod ecosystem;
@@ -28,6 +29,8 @@ pub enum ImportFormat {
     Traces,
     /// The JSON of `terraform show -json`, for a plan or a state.
     Terraform,
+    /// A Backstage catalog (`catalog-info.yaml`).
+    Backstage,
 }
 
 /// Why [`guess_import_format`] could not tell the format.
@@ -40,7 +43,8 @@ pub enum UnknownFormat {
     Extension,
 }
 
-/// The import format of `file` from its name, for YAML from its top-level keys, and for
+/// The import format of `file` from its name, for YAML from its top-level keys (a
+/// `backstage.io/` apiVersion is a catalog), and for
 /// anything else from its content (Terraform JSON, traces).
 pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, UnknownFormat> {
     let name = file
@@ -54,7 +58,9 @@ pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, Unkn
     } else if name.ends_with(".dot") || name.ends_with(".gv") {
         Ok(ImportFormat::Dot)
     } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-        if top_level("services:") {
+        if backstage::detect(text) {
+            Ok(ImportFormat::Backstage)
+        } else if top_level("services:") {
             Ok(ImportFormat::Compose)
         } else if top_level("apiVersion:") || top_level("kind:") {
             Ok(ImportFormat::K8s)
@@ -79,6 +85,7 @@ pub fn import(format: ImportFormat, text: &str, file: &str) -> Result<Imported, 
         ImportFormat::Mef => mef::import(text, file),
         ImportFormat::Traces => traces::import(text, file),
         ImportFormat::Terraform => terraform::import(text, file),
+        ImportFormat::Backstage => backstage::import(text, file),
     }
 }
 
@@ -127,6 +134,13 @@ mod tests {
             Ok(ImportFormat::K8s)
         );
         assert_eq!(guess("x.yaml", "a: 1\n"), Err(UnknownFormat::Yaml));
+        assert_eq!(
+            guess(
+                "catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+            ),
+            Ok(ImportFormat::Backstage)
+        );
         assert_eq!(guess("model.json", "{}"), Err(UnknownFormat::Extension));
         assert_eq!(
             guess(

@@ -3,6 +3,7 @@
 //! entries and SPOFs, report what they skip, and reject malformed input with a position.
 //! Traces, Terraform and Backstage have a module each.
 
+mod backstage;
 mod terraform;
 mod traces;
 
