@@ -30,6 +30,27 @@ const WALK_BUDGET: usize = 20_000_000;
 /// Replicas of an AWS-managed service spread over several zones or edge locations.
 const MANAGED_REPLICAS: u32 = 3;
 
+/// Calls between components (by resource index), `true` when only soft; a pair may come
+/// twice until [`Calls::merged`].
+#[derive(Default)]
+struct Calls(Vec<(usize, usize, bool)>);
+
+impl Calls {
+    fn push(&mut self, from: usize, to: usize, soft: bool) -> bool {
+        if from != to {
+            self.0.push((from, to, soft));
+        }
+        self.0.len() <= MAX_DEPENDENCIES
+    }
+
+    /// Each pair once, in order, hard when any of its calls is.
+    fn merged(mut self) -> Vec<(usize, usize, bool)> {
+        self.0.sort_unstable();
+        self.0.dedup_by_key(|&mut (i, j, _)| (i, j));
+        self.0
+    }
+}
+
 /// What a resource type becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -194,6 +215,10 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         plan.read_config(module, "", 0)?;
     } else {
         plan.read_state_dependencies();
+    }
+    for list in plan.edges.values_mut() {
+        list.sort();
+        list.dedup();
     }
     if !plan.resources.iter().any(|r| r.managed) {
         return Err(located(
@@ -463,10 +488,6 @@ impl<'a> Plan<'a> {
                     .map(Some),
             );
         }
-        for list in self.edges.values_mut() {
-            list.sort();
-            list.dedup();
-        }
     }
 
     fn index_names(&mut self) {
@@ -628,32 +649,25 @@ impl<'a> Plan<'a> {
                 r.managed && r.role.is_component() && !r.instances.is_empty()
             })
             .collect();
-        let mut walk = Walk {
-            edges: &self.edges,
-            owners: &owners,
-            budget: WALK_BUDGET,
-        };
-        let mut calls: BTreeMap<(usize, usize), bool> = BTreeMap::new();
+        let mut walk = Walk::new(&self, &owners);
+        let mut calls = Calls::default();
         for &i in &components {
             let reached = walk
-                .reach(&self.resources[i].key, &self)
+                .reach(&self.resources[i].key)
                 .ok_or_else(|| self.too_entangled())?;
             for (j, soft) in reached {
-                if j != i {
-                    let e = calls.entry((i, j)).or_insert(soft);
-                    *e &= soft;
+                if !calls.push(i, j, soft) {
+                    return Err(self.too_many_dependencies());
                 }
             }
         }
         self.wire_load_balancers(&owners, &mut walk, &mut calls)?;
         self.wire_event_sources(&mut walk, &mut calls)?;
-        if calls.len() > MAX_DEPENDENCIES {
-            return Err(self.too_many_dependencies());
-        }
+        let mut calls = calls.merged();
 
         // DNS records that lead to nothing in the file (certificate validation, mail) are
         // no part of the serving path.
-        let leads: BTreeSet<usize> = calls.keys().map(|&(i, _)| i).collect();
+        let leads: BTreeSet<usize> = calls.iter().map(|&(i, ..)| i).collect();
         let components: Vec<usize> = components
             .into_iter()
             .filter(|&i| {
@@ -670,7 +684,7 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let kept: BTreeSet<usize> = components.iter().copied().collect();
-        calls.retain(|&(i, j), _| kept.contains(&i) && kept.contains(&j));
+        calls.retain(|&(i, j, _)| kept.contains(&i) && kept.contains(&j));
 
         let mut model = Model {
             name: "Imported Terraform".to_owned(),
@@ -698,6 +712,7 @@ impl<'a> Plan<'a> {
             regions.entry(region_of(z)).or_default().push(z.clone());
         }
 
+        let called: BTreeSet<usize> = calls.iter().map(|&(_, j, _)| j).collect();
         let ids = self.ids(&components);
         let mut new_notes = Vec::new();
         for ((i, mut p), id) in placed.into_iter().zip(&ids) {
@@ -739,7 +754,7 @@ impl<'a> Plan<'a> {
             .zip(&ids)
             .map(|(&i, id)| (i, id.as_str()))
             .collect();
-        for (&(i, j), &soft) in &calls {
+        for (i, j, soft) in calls {
             model.dependencies.push(Dependency {
                 from: id_of[&i].to_owned(),
                 to: id_of[&j].to_owned(),
@@ -750,7 +765,6 @@ impl<'a> Plan<'a> {
                 },
             });
         }
-        let called: BTreeSet<usize> = calls.keys().map(|&(_, j)| j).collect();
         for (c, &i) in model.components.iter_mut().zip(&components) {
             let r = &self.resources[i];
             let front = match r.role {
@@ -840,8 +854,8 @@ impl<'a> Plan<'a> {
     fn wire_load_balancers(
         &self,
         owners: &HashMap<String, usize>,
-        walk: &mut Walk<'_>,
-        calls: &mut BTreeMap<(usize, usize), bool>,
+        walk: &mut Walk,
+        calls: &mut Calls,
     ) -> Result<(), LoadError> {
         let target_groups = |key: &str| -> Vec<String> {
             self.edges
@@ -860,7 +874,7 @@ impl<'a> Plan<'a> {
             let registered: Vec<usize> = match r.role {
                 role if role.is_component() => owners.get(&r.key).copied().into_iter().collect(),
                 Role::Attachment => walk
-                    .reach(&r.key, self)
+                    .reach(&r.key)
                     .ok_or_else(|| self.too_entangled())?
                     .into_iter()
                     .map(|(j, _)| j)
@@ -897,10 +911,7 @@ impl<'a> Plan<'a> {
             for lb in balancers {
                 for tg in &groups {
                     for &m in members.get(tg).into_iter().flatten() {
-                        if m != lb {
-                            calls.insert((lb, m), false);
-                        }
-                        if calls.len() > MAX_DEPENDENCIES {
+                        if !calls.push(lb, m, false) {
                             return Err(self.too_many_dependencies());
                         }
                     }
@@ -911,24 +922,17 @@ impl<'a> Plan<'a> {
     }
 
     /// A function with an event source mapping depends on the queue or stream it reads.
-    fn wire_event_sources(
-        &self,
-        walk: &mut Walk<'_>,
-        calls: &mut BTreeMap<(usize, usize), bool>,
-    ) -> Result<(), LoadError> {
+    fn wire_event_sources(&self, walk: &mut Walk, calls: &mut Calls) -> Result<(), LoadError> {
         for r in self
             .resources
             .iter()
             .filter(|r| r.role == Role::EventSource)
         {
-            let reached = walk
-                .reach(&r.key, self)
-                .ok_or_else(|| self.too_entangled())?;
+            let reached = walk.reach(&r.key).ok_or_else(|| self.too_entangled())?;
             let is_function = |j: usize| self.resources[j].resource_type == "aws_lambda_function";
             for &(f, _) in reached.iter().filter(|(j, _)| is_function(*j)) {
                 for &(source, _) in reached.iter().filter(|(j, _)| !is_function(*j)) {
-                    calls.insert((f, source), false);
-                    if calls.len() > MAX_DEPENDENCIES {
+                    if !calls.push(f, source, false) {
                         return Err(self.too_many_dependencies());
                     }
                 }
@@ -1239,41 +1243,92 @@ impl Placement {
 }
 
 /// The reference walk from a resource to the components it reaches directly or through
-/// resources that are not components (launch templates, task definitions, module values).
-struct Walk<'e> {
-    edges: &'e Edges,
-    owners: &'e HashMap<String, usize>,
+/// resources that are not components (launch templates, task definitions, module values),
+/// over the references numbered once.
+struct Walk {
+    node: HashMap<String, usize>,
+    /// Each node's references, and whether they are soft.
+    out: Vec<Vec<(usize, bool)>>,
+    /// The component (resource index) a node stands for.
+    owner: Vec<Option<usize>>,
+    /// Whether the walk goes on through a node that is no component.
+    passes: Vec<bool>,
     budget: usize,
+    epoch: u32,
+    /// Per node: the epoch it was last reached in, and whether only softly.
+    reached: Vec<(u32, bool)>,
 }
 
-impl Walk<'_> {
-    /// The components `from` reaches, each with whether only through soft references;
-    /// `None` when the budget is spent.
-    fn reach(&mut self, from: &str, plan: &Plan<'_>) -> Option<Vec<(usize, bool)>> {
-        let mut best: BTreeMap<usize, bool> = BTreeMap::new();
-        let mut seen: HashMap<&str, bool> = HashMap::new();
-        let mut queue: VecDeque<(&str, bool)> = VecDeque::new();
-        queue.push_back((from, false));
-        while let Some((key, soft)) = queue.pop_front() {
-            for (to, edge_soft) in self.edges.get(key).into_iter().flatten() {
+impl Walk {
+    fn new(plan: &Plan<'_>, owners: &HashMap<String, usize>) -> Self {
+        let mut node: HashMap<String, usize> = HashMap::new();
+        let intern = |key: &str, node: &mut HashMap<String, usize>| {
+            let n = node.len();
+            *node.entry(key.to_owned()).or_insert(n)
+        };
+        let mut out: Vec<Vec<(usize, bool)>> = Vec::new();
+        for (from, list) in &plan.edges {
+            let f = intern(from, &mut node);
+            let targets: Vec<(usize, bool)> = list
+                .iter()
+                .map(|(to, soft)| (intern(to, &mut node), *soft))
+                .collect();
+            out.resize(node.len(), Vec::new());
+            out[f] = targets;
+        }
+        out.resize(node.len(), Vec::new());
+        let mut owner = vec![None; node.len()];
+        let mut passes = vec![true; node.len()];
+        for (key, &n) in &node {
+            owner[n] = owners.get(key).copied();
+            passes[n] = plan
+                .resource(key)
+                .is_none_or(|r| !matches!(r.role, Role::TargetGroup | Role::NotFollowed));
+        }
+        let nodes = node.len();
+        Walk {
+            node,
+            out,
+            owner,
+            passes,
+            budget: WALK_BUDGET,
+            epoch: 0,
+            reached: vec![(0, false); nodes],
+        }
+    }
+
+    /// The components `from` reaches, each with whether only through soft references, in
+    /// index order; `None` when the budget is spent.
+    fn reach(&mut self, from: &str) -> Option<Vec<(usize, bool)>> {
+        let Some(&start) = self.node.get(from) else {
+            return Some(Vec::new());
+        };
+        self.epoch += 1;
+        let epoch = self.epoch;
+        let mut found: Vec<(usize, bool)> = Vec::new();
+        let mut queue: VecDeque<(usize, bool)> = VecDeque::from([(start, false)]);
+        self.reached[start] = (epoch, false);
+        while let Some((n, soft)) = queue.pop_front() {
+            for &(to, edge_soft) in &self.out[n] {
                 self.budget = self.budget.checked_sub(1)?;
-                let soft = soft || *edge_soft;
-                if let Some(&j) = self.owners.get(to.as_str()) {
-                    let e = best.entry(j).or_insert(soft);
-                    *e &= soft;
+                let soft = soft || edge_soft;
+                let (seen, was_soft) = self.reached[to];
+                let better = seen != epoch || (was_soft && !soft);
+                if !better {
                     continue;
                 }
-                let passes = plan
-                    .resource(to)
-                    .is_none_or(|r| !matches!(r.role, Role::TargetGroup | Role::NotFollowed));
-                let better = seen.get(to.as_str()).is_none_or(|&s| s && !soft);
-                if passes && better {
-                    seen.insert(to.as_str(), soft);
-                    queue.push_back((to.as_str(), soft));
+                self.reached[to] = (epoch, soft);
+                if let Some(j) = self.owner[to] {
+                    found.push((j, soft));
+                } else if self.passes[to] {
+                    queue.push_back((to, soft));
                 }
             }
         }
-        Some(best.into_iter().collect())
+        // Hard (`false`) sorts first and is the one kept.
+        found.sort_unstable();
+        found.dedup_by_key(|(j, _)| *j);
+        Some(found)
     }
 }
 
@@ -1366,11 +1421,7 @@ fn expression_refs(e: &Value, module: &str, soft: bool, out: &mut Vec<(String, b
                     "constant_value" => {}
                     "references" => {
                         for r in v.as_array().into_iter().flatten().filter_map(Value::as_str) {
-                            if let Some(k) = resolve(r, module)
-                                && !out.iter().any(|(o, s)| *o == k && *s == soft)
-                            {
-                                out.push((k, soft));
-                            }
+                            out.extend(resolve(r, module).map(|k| (k, soft)));
                         }
                     }
                     _ => {
