@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::Imported;
 use super::ecosystem::{self, Role};
 use super::infer::{IdTable, kind_from_image, located};
+use crate::edit::Edit;
 use crate::model::{
     Component, ComponentKind, Dependency, DependencyKind, LoadError, MAX_COMPONENTS,
     MAX_DEPENDENCIES, Model,
@@ -512,6 +513,28 @@ impl Overlay {
                 c.entry = true;
             }
         }
+    }
+
+    /// The same change as edits of `model` (the one the overlay was computed for), to apply
+    /// to an open document as one undo step.
+    pub fn edits(&self, model: &Model) -> Vec<Edit> {
+        let mut edits: Vec<Edit> = self
+            .dependencies
+            .iter()
+            .cloned()
+            .map(Edit::AddDependency)
+            .collect();
+        for c in &model.components {
+            if self.entries.contains(&c.id) {
+                let mut entry = c.clone();
+                entry.entry = true;
+                edits.push(Edit::UpdateComponent {
+                    id: c.id.clone(),
+                    component: entry,
+                });
+            }
+        }
+        edits
     }
 }
 

@@ -3,6 +3,7 @@
 //! alone give the expected dependencies, entries, SPOFs and report; broken files are
 //! refused with their position.
 
+use spofscope::edit::Document;
 use spofscope::io::import::traces::{self, TraceFormat};
 use spofscope::io::import::{self, ImportFormat, Imported, k8s};
 use spofscope::model::{ComponentKind, DependencyKind, Model};
@@ -413,4 +414,29 @@ fn cli_import_of_a_traces_file_alone_and_a_broken_traces_file() {
             broken.display()
         )));
     assert!(!out.exists());
+}
+
+#[test]
+fn overlay_edits_make_the_same_model_in_one_undo_step() {
+    let before = hotel().model;
+    let traces = read("hotel-jaeger.json");
+    let overlay = traces::overlay(&before, &traces);
+    let (expected, _) = overlaid(hotel(), "hotel-jaeger.json");
+    let mut doc = Document::new(before.clone(), None);
+    doc.apply("Add traces", &overlay.edits(&before)).unwrap();
+    assert_eq!(*doc.model(), expected);
+    assert_eq!(doc.history().undo_label(), Some("Add traces"));
+    assert!(doc.undo());
+    assert_eq!(*doc.model(), before);
+    let mut m = before.clone();
+    for c in &mut m.components {
+        c.entry = false;
+    }
+    let scrape = "traces_service_graph_request_total{client=\"user\",server=\"frontend\",connection_type=\"virtual_node\"} 9\n";
+    let overlay = traces::overlay(&m, &traces::read(scrape, "s.prom").unwrap());
+    let mut doc = Document::new(m.clone(), None);
+    doc.apply("Add traces", &overlay.edits(&m)).unwrap();
+    overlay.apply(&mut m);
+    assert_eq!(*doc.model(), m);
+    assert!(doc.model().component("frontend").unwrap().entry);
 }
