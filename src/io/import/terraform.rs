@@ -717,7 +717,7 @@ impl<'a> Plan<'a> {
         let mut new_notes = Vec::new();
         for ((i, mut p), id) in placed.into_iter().zip(&ids) {
             let r = &self.resources[i];
-            if p.regional {
+            if let Some(service) = p.regional {
                 let region = self.provider_region(r).or_else(|| {
                     (regions.len() == 1)
                         .then(|| regions.keys().next().cloned())
@@ -733,11 +733,11 @@ impl<'a> Plan<'a> {
                     format!("over the region's zones ({})", p.zones.join(", "))
                 };
                 new_notes.push(format!(
-                    "`{}`: {}: modelled as {} replicas {over}",
-                    r.key, p.why, p.replicas
+                    "`{}`: {service} is a regional AWS service: modelled as {} replicas {over}",
+                    r.key, p.replicas
                 ));
-            } else if let Some(why) = &p.why_note {
-                new_notes.push(format!("`{}`: {why}", r.key));
+            } else if let Some(note) = &p.note {
+                new_notes.push(format!("`{}`: {note}", r.key));
             }
             let mut c = Component::new(id, p.kind);
             c.name = r.key.clone();
@@ -745,7 +745,6 @@ impl<'a> Plan<'a> {
             c.zones = p.zones;
             c.replication = p.replication;
             c.failover = p.failover;
-            c.entry = false;
             model.components.push(c);
         }
         self.notes.extend(new_notes);
@@ -986,12 +985,16 @@ impl<'a> Plan<'a> {
     /// Kind, replicas, zones and failover of component `i`.
     fn place(&self, i: usize, members: &HashMap<usize, Vec<usize>>) -> Placement {
         let r = &self.resources[i];
-        let subnets: &[&[&str]] = &[&["subnets"], &["subnet_mapping", "subnet_id"]];
+        let balancer_zones: &[&[&str]] = &[
+            &["subnets"],
+            &["subnet_mapping", "subnet_id"],
+            &["availability_zones"],
+        ];
         let mut p = Placement::new(ComponentKind::Service);
         match r.role {
             Role::LoadBalancer => {
                 p.kind = ComponentKind::LoadBalancer;
-                p.zones = self.zones_at(r, subnets).into_iter().collect();
+                p.zones = self.zones_at(r, balancer_zones).into_iter().collect();
                 p.replicas = p.zones.len().max(1) as u32;
             }
             Role::AutoScalingGroup => {
@@ -1039,7 +1042,7 @@ impl<'a> Plan<'a> {
                     .max(1);
                 p.replication = Replication::Sync;
                 p.failover = Failover::Automatic;
-                p.why_note = Some(format!(
+                p.note = Some(format!(
                     "{} cluster instance{}: shared storage, automatic failover to a reader",
                     p.replicas,
                     if p.replicas == 1 { "" } else { "s" }
@@ -1073,7 +1076,7 @@ impl<'a> Plan<'a> {
                 if p.replicas > 1 {
                     p.replication = Replication::Async;
                 }
-                p.why_note = Some(format!(
+                p.note = Some(format!(
                     "{} cache cluster{}, {} failover{}",
                     p.replicas,
                     if p.replicas == 1 { "" } else { "s" },
@@ -1097,7 +1100,7 @@ impl<'a> Plan<'a> {
                     .collect();
                 p.replicas = self.count(r, &["num_cache_nodes"], &mut p);
                 if p.replicas > 1 {
-                    p.why_note = Some(format!(
+                    p.note = Some(format!(
                         "{} cache nodes of one cluster hold different keys: modelled as unreplicated shards",
                         p.replicas
                     ));
@@ -1111,7 +1114,7 @@ impl<'a> Plan<'a> {
                 };
                 p.kind = kind;
                 p.replicas = MANAGED_REPLICAS;
-                p.why_note = Some(format!(
+                p.note = Some(format!(
                     "{service} is a global AWS service: modelled as {MANAGED_REPLICAS} replicas in no zone"
                 ));
             }
@@ -1123,12 +1126,11 @@ impl<'a> Plan<'a> {
                 }
                 let in_vpc = self.zones_at(r, &[&["vpc_config", "subnet_ids"]]);
                 if in_vpc.is_empty() {
-                    p.regional = true;
-                    p.why = format!("{service} is a regional AWS service");
+                    p.regional = Some(service);
                 } else {
                     p.zones = in_vpc.into_iter().collect();
                     p.replicas = p.replicas.max(p.zones.len() as u32);
-                    p.why_note = Some(format!(
+                    p.note = Some(format!(
                         "{service} in a VPC runs in its subnets' zones: modelled as {} replicas",
                         p.replicas
                     ));
@@ -1136,9 +1138,9 @@ impl<'a> Plan<'a> {
             }
             _ => {}
         }
-        if !p.regional && p.zones.is_empty() && !matches!(r.role, Role::Dns | Role::Cdn) {
+        if p.regional.is_none() && p.zones.is_empty() && !matches!(r.role, Role::Dns | Role::Cdn) {
             let note = "no availability zone or subnet found: in no zone";
-            p.why_note = Some(match p.why_note.take() {
+            p.note = Some(match p.note.take() {
                 Some(n) => format!("{n}; {note}"),
                 None => note.to_owned(),
             });
@@ -1171,7 +1173,7 @@ impl<'a> Plan<'a> {
             p.failover = Failover::Automatic;
             let standby = group.iter().find(|z| **z != primary).cloned();
             p.zones = std::iter::once(primary).chain(standby.clone()).collect();
-            p.why_note = Some(match standby {
+            p.note = Some(match standby {
                 Some(s) => format!("Multi-AZ: a synchronous standby in {s}, automatic failover"),
                 None => {
                     "Multi-AZ, but no second zone in its subnet group: both instances in one zone"
@@ -1179,7 +1181,7 @@ impl<'a> Plan<'a> {
                 }
             });
         } else {
-            p.why_note = Some(format!(
+            p.note = Some(format!(
                 "single-AZ (multi_az is off): one instance in {primary}"
             ));
             p.zones = vec![primary];
@@ -1190,9 +1192,9 @@ impl<'a> Plan<'a> {
     fn count(&self, r: &Resource<'a>, keys: &[&str], p: &mut Placement) -> u32 {
         let n = keys.iter().find_map(|k| self.number(r, k)).unwrap_or(1);
         if n == 0 {
-            p.why_note = Some("0 replicas; modelled with 1".to_owned());
+            p.note = Some("0 replicas; modelled with 1".to_owned());
         } else if n > u64::from(MAX_REPLICAS) {
-            p.why_note = Some(format!("{n} replicas; modelled with {MAX_REPLICAS}"));
+            p.note = Some(format!("{n} replicas; modelled with {MAX_REPLICAS}"));
         }
         n.clamp(1, u64::from(MAX_REPLICAS)) as u32
     }
@@ -1221,10 +1223,9 @@ struct Placement {
     zones: Vec<String>,
     replication: Replication,
     failover: Failover,
-    /// Spread over the region's zones once they are known (`why` says why).
-    regional: bool,
-    why: String,
-    why_note: Option<String>,
+    /// An AWS service (named) spread over its region's zones once they are known.
+    regional: Option<&'static str>,
+    note: Option<String>,
 }
 
 impl Placement {
@@ -1235,9 +1236,8 @@ impl Placement {
             zones: Vec::new(),
             replication: Replication::None,
             failover: Failover::Automatic,
-            regional: false,
-            why: String::new(),
-            why_note: None,
+            regional: None,
+            note: None,
         }
     }
 }
