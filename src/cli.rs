@@ -74,12 +74,17 @@ pub enum Command {
         fail_on: DiffFailOn,
     },
     /// Read another format (docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
-    /// MEF fault trees) into a model file; prints one note per thing it could not map.
+    /// MEF fault trees, traces, Terraform plan or state JSON, Backstage catalogs) into a model file; prints one note per thing it could not
+    /// map and per decision it made.
     Import {
         file: PathBuf,
-        /// Input format; guessed from the file name when omitted.
+        /// Input format; guessed from the file name and content when omitted.
         #[arg(long, value_enum)]
         from: Option<ImportFormat>,
+        /// Traces to lay over the import (repeatable): Jaeger or Zipkin dependencies JSON, or
+        /// OpenTelemetry service-graph metrics in Prometheus text.
+        #[arg(long = "with", value_name = "TRACES", num_args = 1..)]
+        with: Vec<PathBuf>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -147,6 +152,8 @@ pub enum ImportFormat {
     K8s,
     Dot,
     Mef,
+    Terraform,
+    Backstage,
 }
 
 impl From<ImportFormat> for import::ImportFormat {
@@ -156,6 +163,8 @@ impl From<ImportFormat> for import::ImportFormat {
             ImportFormat::K8s => import::ImportFormat::K8s,
             ImportFormat::Dot => import::ImportFormat::Dot,
             ImportFormat::Mef => import::ImportFormat::Mef,
+            ImportFormat::Terraform => import::ImportFormat::Terraform,
+            ImportFormat::Backstage => import::ImportFormat::Backstage,
         }
     }
 }
@@ -291,20 +300,12 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             emit(&text, None)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { file, from, out } => {
-            let text = read_text(&file)?;
-            let format = match from {
-                Some(f) => f.into(),
-                None => guess_import_format(&file, &text)?,
-            };
-            let name = file.display().to_string();
-            let imported = import::import(format, &text, &name)?;
-            for note in &imported.notes {
-                eprintln!("note: {name}: {note}");
-            }
-            model::save(&imported.model, &out)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Import {
+            file,
+            from,
+            with,
+            out,
+        } => import(&file, from, &with, &out),
         Command::Export {
             file,
             out,
@@ -335,6 +336,44 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `import`: read `file`, lay each traces file of `with` over it, and write the model to
+/// `out`; every file is read before anything is written.
+fn import(
+    file: &Path,
+    from: Option<ImportFormat>,
+    with: &[PathBuf],
+    out: &Path,
+) -> Result<ExitCode, BadInput> {
+    let text = read_text(file)?;
+    let format = match from {
+        Some(f) => f.into(),
+        None => guess_import_format(file, &text)?,
+    };
+    let name = file.display().to_string();
+    let imported = import::import(format, &text, &name)?;
+    let mut model = imported.model;
+    let mut notes: Vec<(String, String)> = imported
+        .notes
+        .into_iter()
+        .map(|n| (name.clone(), n))
+        .collect();
+    for traces_file in with {
+        let traces_name = traces_file.display().to_string();
+        let traces = import::traces::read(&read_text(traces_file)?, &traces_name)?;
+        let overlay = import::traces::overlay(&model, &traces);
+        overlay.apply(&mut model);
+        notes.extend(overlay.notes.into_iter().map(|n| (traces_name.clone(), n)));
+    }
+    if !with.is_empty() {
+        import::layout::layered(&mut model);
+    }
+    for (file, note) in &notes {
+        eprintln!("note: {file}: {note}");
+    }
+    model::save(&model, out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `export`: the format from the extension of `out`; nothing is written on an error.
@@ -456,11 +495,11 @@ fn guess_import_format(file: &Path, text: &str) -> Result<import::ImportFormat, 
     match import::guess_import_format(file, text) {
         Ok(format) => Ok(format),
         Err(UnknownFormat::Yaml) => Err(BadInput(format!(
-            "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose or --from k8s",
+            "{}: a YAML file without `services:` or `apiVersion:`; pass --from compose, k8s or backstage",
             file.display()
         ))),
         Err(UnknownFormat::Extension) => Err(BadInput(format!(
-            "{}: cannot tell the format from the file name; pass --from compose|k8s|dot|mef",
+            "{}: cannot tell the format from the file name or content; pass --from compose|k8s|dot|mef|terraform|backstage",
             file.display()
         ))),
     }

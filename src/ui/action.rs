@@ -46,8 +46,11 @@ pub enum Action {
     OpenFile(PathBuf),
     OpenSample(usize),
     SaveTo(PathBuf),
-    /// Read a compose, Kubernetes, DOT or MEF file into a new unsaved document.
+    /// Read a compose, Kubernetes, DOT, MEF, traces, Terraform or Backstage file into a new
+    /// unsaved document.
     ImportFile(PathBuf),
+    /// Lay a traces file over the open model as one undo step.
+    AddTraces(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
 }

@@ -94,6 +94,7 @@ impl SpofApp {
             Action::OpenSample(i) => self.guard(Pending::OpenSample(i), ctx),
             Action::SaveTo(path) => self.save_checked(path, ctx),
             Action::ImportFile(path) => self.import_file(path, ctx),
+            Action::AddTraces(path) => self.add_traces(&path),
             Action::ExportTo(path) => self.export_to(&path, ctx),
         }
     }
@@ -117,6 +118,7 @@ impl SpofApp {
             },
             Command::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
             Command::Import => self.start_picker(PickerKind::Import, ctx),
+            Command::AddTraces => self.start_picker(PickerKind::Traces, ctx),
             Command::Export => self.start_picker(PickerKind::Export, ctx),
             Command::Quit => self.guard(Pending::Quit, ctx),
             Command::Undo => self.state.undo(),

@@ -13,6 +13,7 @@ pub enum Command {
     Save,
     SaveAs,
     Import,
+    AddTraces,
     Export,
     Quit,
     Undo,
@@ -101,6 +102,7 @@ impl Command {
             Command::Save => "Save",
             Command::SaveAs => "Save as…",
             Command::Import => "Import…",
+            Command::AddTraces => "Add traces…",
             Command::Export => "Export…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
@@ -146,7 +148,10 @@ impl Command {
             Command::Save => "Save the model to its file",
             Command::SaveAs => "Save the model to a new file",
             Command::Import => {
-                "Open a Docker Compose, Kubernetes YAML, Graphviz DOT or Open-PSA MEF file as a new model"
+                "Open a Docker Compose, Kubernetes YAML, Graphviz DOT, Open-PSA MEF, traces, Terraform JSON or Backstage catalog file as a new model"
+            }
+            Command::AddTraces => {
+                "Lay Jaeger or Zipkin dependencies or OpenTelemetry service-graph metrics over this model: the calls they saw become dependencies, in one undo step"
             }
             Command::Export => "Save the model in another format",
             Command::Quit => "Close the window",
@@ -205,7 +210,7 @@ impl Command {
         let place = match self {
             Command::New | Command::Open | Command::OpenPath => (Menu::File, 0),
             Command::Save | Command::SaveAs => (Menu::File, 1),
-            Command::Import | Command::Export => (Menu::File, 2),
+            Command::Import | Command::AddTraces | Command::Export => (Menu::File, 2),
             Command::Quit => (Menu::File, 3),
             Command::Undo
             | Command::Redo
@@ -299,6 +304,7 @@ impl Command {
             Command::Shortcuts => &SHORTCUTS,
             Command::OpenPath
             | Command::Import
+            | Command::AddTraces
             | Command::Export
             | Command::MakeRedundant
             | Command::ModelProperties
@@ -389,6 +395,7 @@ mod tests {
                 (Command::Save, 1),
                 (Command::SaveAs, 1),
                 (Command::Import, 2),
+                (Command::AddTraces, 2),
                 (Command::Export, 2),
                 (Command::Quit, 3),
             ]

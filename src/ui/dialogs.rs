@@ -247,6 +247,7 @@ fn import_format_dialog_ui(ctx: &egui::Context, path: &Path, text: &str) -> Answ
             for (label, format) in [
                 ("Docker Compose", ImportFormat::Compose),
                 ("Kubernetes", ImportFormat::K8s),
+                ("Backstage", ImportFormat::Backstage),
             ] {
                 if ui.button(label).clicked() {
                     answer = Answer::Chose(Choice::ImportAs {

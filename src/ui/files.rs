@@ -63,6 +63,7 @@ pub enum PickerKind {
     Open,
     SaveAs,
     Import,
+    Traces,
     Export,
 }
 
@@ -73,6 +74,7 @@ impl PickerKind {
             PickerKind::Open => Action::OpenFile(path),
             PickerKind::SaveAs => Action::SaveTo(path),
             PickerKind::Import => Action::ImportFile(path),
+            PickerKind::Traces => Action::AddTraces(path),
             PickerKind::Export => Action::ExportTo(path),
         }
     }
@@ -83,6 +85,7 @@ impl PickerKind {
             PickerKind::Open => ("Open a model", "Open"),
             PickerKind::SaveAs => ("Save the model as", "Save"),
             PickerKind::Import => ("Import a model", "Import"),
+            PickerKind::Traces => ("Add traces to the model", "Add"),
             PickerKind::Export => ("Export the model", "Export"),
         }
     }
@@ -92,7 +95,11 @@ impl PickerKind {
         match self {
             PickerKind::Open | PickerKind::SaveAs => "Path of the .spof.ron file:".to_owned(),
             PickerKind::Import => {
-                "Path of the compose / Kubernetes YAML, .dot or MEF .xml file:".to_owned()
+                "Path of the compose / Kubernetes / Backstage YAML, .dot, MEF .xml, Terraform or traces file:".to_owned()
+            }
+            PickerKind::Traces => {
+                "Path of the Jaeger / Zipkin dependencies JSON or service-graph metrics file:"
+                    .to_owned()
             }
             PickerKind::Export => {
                 let kinds: Vec<String> = ExportFormat::ALL
@@ -113,15 +120,24 @@ impl PickerKind {
             }
             PickerKind::Import => vec![
                 (
-                    "Compose or Kubernetes YAML, DOT, MEF XML".to_owned(),
-                    vec!["yml", "yaml", "dot", "gv", "xml"],
+                    "Every importable file".to_owned(),
+                    vec!["yml", "yaml", "dot", "gv", "xml", "json", "prom", "txt"],
                 ),
                 (
-                    "Docker Compose / Kubernetes YAML".to_owned(),
+                    "Docker Compose / Kubernetes / Backstage YAML".to_owned(),
                     vec!["yml", "yaml"],
                 ),
                 ("Graphviz DOT".to_owned(), vec!["dot", "gv"]),
                 ("Open-PSA MEF XML".to_owned(), vec!["xml"]),
+                ("Terraform or traces JSON".to_owned(), vec!["json"]),
+                ("Service-graph metrics".to_owned(), vec!["prom", "txt"]),
+                all,
+            ],
+            PickerKind::Traces => vec![
+                (
+                    "Traces (JSON, Prometheus text)".to_owned(),
+                    vec!["json", "prom", "txt"],
+                ),
                 all,
             ],
             PickerKind::Export => ExportFormat::ALL
@@ -172,7 +188,9 @@ impl Picker {
                     dialog = dialog.set_directory(dir);
                 }
                 let picked = match kind {
-                    PickerKind::Open | PickerKind::Import => dialog.pick_file(),
+                    PickerKind::Open | PickerKind::Import | PickerKind::Traces => {
+                        dialog.pick_file()
+                    }
                     PickerKind::SaveAs | PickerKind::Export => {
                         dialog.set_file_name(file_name).save_file()
                     }

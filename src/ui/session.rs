@@ -17,7 +17,7 @@ use crate::edit::Document;
 use crate::edit::recovery::FileStamp;
 use crate::format::plural;
 use crate::io::export::{ExportError, ExportFormat};
-use crate::io::import::{self, ImportFormat, Imported, UnknownFormat};
+use crate::io::import::{self, ImportFormat, Imported, UnknownFormat, traces};
 use crate::model::{self, LoadError, Model};
 
 impl SpofApp {
@@ -197,7 +197,7 @@ impl SpofApp {
 
     pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.state.doc.path, kind) {
-            (_, PickerKind::Import) => String::new(),
+            (_, PickerKind::Import | PickerKind::Traces) => String::new(),
             (_, PickerKind::Export) => {
                 export_file_name(&self.default_path_text(PickerKind::SaveAs))
             }
@@ -229,10 +229,40 @@ impl SpofApp {
                 self.dialog = Some(Dialog::LoadError(LoadError {
                     file: path.display().to_string(),
                     location: None,
-                    message: "cannot tell the format from the file name: import a Docker Compose or Kubernetes .yml / .yaml, a Graphviz .dot / .gv or an Open-PSA MEF .xml file".to_owned(),
+                    message: "cannot tell the format from the file name or content: import a Docker Compose, Kubernetes or Backstage .yml / .yaml, a Graphviz .dot / .gv, an Open-PSA MEF .xml, a terraform show -json or a traces file".to_owned(),
                 }));
             }
         }
+    }
+
+    /// Lay the traces in `path` over the open model as one undo step, and list what they
+    /// did not account for (names that match no component, edges no trace saw).
+    pub(super) fn add_traces(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        let traces = match model::read_text(path).and_then(|text| traces::read(&text, &file)) {
+            Ok(traces) => traces,
+            Err(error) => {
+                self.dialog = Some(Dialog::LoadError(error));
+                return;
+            }
+        };
+        let overlay = traces::overlay(self.state.doc.model(), &traces);
+        let edits = overlay.edits(self.state.doc.model());
+        if !edits.is_empty() && !self.state.edit("Add traces", &edits) {
+            return;
+        }
+        let n = overlay.dependencies.len();
+        self.state.say(
+            format!(
+                "Added traces from {file}: {n} new dependenc{}",
+                if n == 1 { "y" } else { "ies" }
+            ),
+            false,
+        );
+        self.dialog = Some(Dialog::ImportNotes {
+            file,
+            notes: overlay.notes,
+        });
     }
 
     /// Import `text` as `format`; errors go to the error dialog and leave the model alone.

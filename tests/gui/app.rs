@@ -599,6 +599,31 @@ fn dropping_a_compose_file_imports_it_and_a_model_file_opens() {
 }
 
 #[test]
+fn dropping_a_terraform_plan_or_a_backstage_catalog_imports_it() {
+    let mut h = app(WINDOW);
+    for name in ["aws-web-plan.json", "catalog-info.yaml"] {
+        let path = import_fixture(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let file = path.display().to_string();
+        let format = spofscope::io::import::guess_import_format(&path, &text)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let expected =
+            spofscope::io::import::import(format, &text, &file).unwrap_or_else(|e| panic!("{e}"));
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(DroppedPath(path)));
+        settle(&mut h);
+        if name != "aws-web-plan.json" {
+            h.get_by_label("Discard changes").click();
+            settle(&mut h);
+        }
+        assert_eq!(*h.state().model(), expected.model, "{name}");
+        h.get_by_label("OK").click();
+        settle(&mut h);
+    }
+}
+
+#[test]
 fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
     let path = import_fixture("compose.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -631,6 +656,47 @@ fn importing_compose_opens_an_unsaved_model_and_shows_the_notes() {
     let report = spofscope::analysis::analyze(&expected.model, &Default::default());
     assert_eq!(h.state().current_report(), Some(&report));
     h.get_by_label(&format!("SPOFs ({})", report.spofs.len()));
+}
+
+#[test]
+fn add_traces_lays_them_over_the_open_model_in_one_undo_step() {
+    let jaeger = import_fixture("hotel-jaeger.json");
+    let mut h = app(WINDOW);
+    h.state_mut()
+        .request(Action::ImportFile(import_fixture("hotel-reservation.yml")));
+    settle(&mut h);
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    let before = h.state().model().clone();
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Add traces…");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+
+    h.state_mut().request(Action::AddTraces(jaeger.clone()));
+    settle(&mut h);
+    let text = std::fs::read_to_string(&jaeger).unwrap_or_else(|e| panic!("{e}"));
+    let traces = spofscope::io::import::traces::read(&text, &jaeger.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let overlay = spofscope::io::import::traces::overlay(&before, &traces);
+    let mut expected = before.clone();
+    overlay.apply(&mut expected);
+    assert_eq!(*h.state().model(), expected);
+    assert_eq!(overlay.dependencies.len(), 4);
+    h.get_by_label(&format!(
+        "Added traces from {}: 4 new dependencies",
+        jaeger.display()
+    ));
+    h.get_by_label(
+        "• traces name `recommendation`, which matches no component: its call is left out",
+    );
+    h.get_by_label("OK").click();
+    settle(&mut h);
+
+    h.state_mut().request(Action::Run(Command::Undo));
+    settle(&mut h);
+    assert_eq!(*h.state().model(), before);
 }
 
 #[test]

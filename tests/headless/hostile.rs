@@ -7,7 +7,9 @@ use std::io::Write as _;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use spofscope::io::import::{self, ImportFormat, compose, dot, k8s, mef};
+use spofscope::io::import::{
+    self, ImportFormat, backstage, compose, dot, k8s, mef, terraform, traces,
+};
 use spofscope::model::{self, LoadError};
 
 use crate::support::temp_dir;
@@ -238,6 +240,9 @@ fn fuzz_regressions_import_promptly() {
         ("import_k8s-", ImportFormat::K8s),
         ("import_dot-", ImportFormat::Dot),
         ("import_mef-", ImportFormat::Mef),
+        ("import_traces-", ImportFormat::Traces),
+        ("import_terraform-", ImportFormat::Terraform),
+        ("import_backstage-", ImportFormat::Backstage),
     ];
     let mut seen = 0;
     for (prefix, format) in importers {
@@ -274,4 +279,54 @@ fn an_overlong_name_becomes_a_shortened_unique_id() {
         .collect();
     let stem = "s".repeat(model::MAX_ID_LEN - 12);
     assert_eq!(ids, [stem.clone(), format!("{stem}_2")]);
+}
+
+#[test]
+fn deeply_nested_terraform_and_traces_json_is_refused_at_once() {
+    let deep = format!(
+        "{{\"format_version\": \"1.0\", \"values\": {}{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let e = promptly(move || terraform::import(&deep, "deep.json")).unwrap_err();
+    assert!(e.message.contains("recursion limit"), "{e}");
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let e = promptly(move || traces::read(&deep, "deep.json")).unwrap_err();
+    assert_eq!(e.location, Some((1, 2)), "{e}");
+}
+
+/// A plan in which every one of 1,500 queues references one security group that references
+/// them all: the reference walk refuses the 2,250,000 dependencies instead of growing.
+#[test]
+fn terraform_references_through_a_hub_are_bounded() {
+    let n = 1_500;
+    let mut planned = Vec::new();
+    let mut config = Vec::new();
+    let hub_refs: Vec<String> = (0..n).map(|i| format!("\"aws_sqs_queue.q{i}\"")).collect();
+    for i in 0..n {
+        planned.push(format!(
+            "{{\"address\": \"aws_sqs_queue.q{i}\", \"mode\": \"managed\", \"type\": \"aws_sqs_queue\", \"name\": \"q{i}\", \"values\": {{}}}}"
+        ));
+        config.push(format!(
+            "{{\"address\": \"aws_sqs_queue.q{i}\", \"expressions\": {{\"policy\": {{\"references\": [\"aws_security_group.hub\"]}}}}}}"
+        ));
+    }
+    config.push(format!(
+        "{{\"address\": \"aws_security_group.hub\", \"expressions\": {{\"ingress\": {{\"references\": [{}]}}}}}}",
+        hub_refs.join(", ")
+    ));
+    let text = format!(
+        "{{\"format_version\": \"1.2\", \"planned_values\": {{\"root_module\": {{\"resources\": [{}]}}}}, \"configuration\": {{\"root_module\": {{\"resources\": [{}]}}}}}}",
+        planned.join(",\n"),
+        config.join(",\n")
+    );
+    let e = promptly(move || terraform::import(&text, "hub.json")).unwrap_err();
+    assert_eq!(e.message, "more than 1000000 dependencies; expected fewer");
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_by_backstage() {
+    let text = billion_laughs_yaml("apiVersion: backstage.io/v1alpha1\nkind: Component\n");
+    let e = promptly(move || backstage::import(&text, "bomb.yaml")).unwrap_err();
+    assert!(e.message.starts_with("invalid YAML"), "{e}");
 }

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Imported;
+use super::ecosystem::{self, Role};
 use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
-use crate::model::{Component, ComponentKind, Dependency, LoadError, Model};
+use crate::model::{Component, ComponentKind, Dependency, DependencyKind, LoadError, Model};
 
 #[derive(Deserialize)]
 struct File {
@@ -83,6 +84,16 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         address.insert(name.as_str(), name.as_str());
     }
 
+    let roles: BTreeMap<&str, Role> = parsed
+        .services
+        .iter()
+        .map(|(name, s)| {
+            let role = ecosystem::role(name, s.image.as_deref().unwrap_or(""));
+            (name.as_str(), role)
+        })
+        .collect();
+    let mut published: Vec<(usize, bool)> = Vec::new();
+
     let mut model = Model {
         name: parsed
             .name
@@ -94,10 +105,15 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
     for (name, s) in &parsed.services {
         let id = id_of[name.as_str()].clone();
-        let kind = s
-            .image
-            .as_deref()
-            .map_or(ComponentKind::Service, kind_from_image);
+        let role = roles[name.as_str()];
+        let kind = match role {
+            Role::LoadGenerator(_) => ComponentKind::Client,
+            Role::Discovery(_) => ComponentKind::Service,
+            Role::Telemetry(_) | Role::Workload => s
+                .image
+                .as_deref()
+                .map_or(ComponentKind::Service, kind_from_image),
+        };
         let mut c = Component::new(&id, kind);
         c.name = name.clone();
         let replicas = s
@@ -124,7 +140,15 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
             h.get("disable") != Some(&Value::Bool(true))
                 && h.get("test") != Some(&Value::String("NONE".into()))
         });
-        c.entry = !s.ports.is_empty();
+        if matches!(role, Role::Discovery(_)) {
+            c.min_healthy = ecosystem::quorum(c.replicas);
+        }
+        c.entry = matches!(role, Role::LoadGenerator(_));
+        if role == Role::Workload && !s.ports.is_empty() {
+            let ports: Vec<u64> = s.ports.iter().filter_map(container_port).collect();
+            let front = ecosystem::is_front_end(name, kind, &ports);
+            published.push((model.components.len(), front));
+        }
         let mut notes_for = |what: &str| notes.push(format!("service `{name}`: {what}"));
         if let Some(d) = &s.deploy {
             if d.placement.is_some() {
@@ -199,9 +223,15 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
             match id_of.get(target.as_str()) {
                 Some(to) if *to != id => {
                     if edges.insert((id.clone(), to.clone())) {
-                        model
-                            .dependencies
-                            .push(Dependency::hard(id.clone(), to.clone()));
+                        let kind = match roles.get(target.as_str()) {
+                            Some(Role::Telemetry(_)) => DependencyKind::Soft,
+                            _ => DependencyKind::Hard,
+                        };
+                        model.dependencies.push(Dependency {
+                            from: id.clone(),
+                            to: to.clone(),
+                            kind,
+                        });
                     }
                 }
                 Some(_) => {}
@@ -212,10 +242,65 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         }
         model.components.push(c);
     }
+    mark_entries(&mut model, &published, &mut notes);
+    for (name, role) in &roles {
+        let id = &id_of[name];
+        let callers = model.dependencies.iter().filter(|d| d.to == *id).count();
+        if let Some(decision) = role.decision(callers) {
+            notes.push(format!("service `{name}`: {decision}"));
+        }
+    }
     if !model.components.iter().any(|c| c.entry) {
-        notes.push("no service publishes ports: no entry point; mark one in the model".to_owned());
+        let any_ports = parsed.services.values().any(|s| !s.ports.is_empty());
+        notes.push(if any_ports {
+            "only telemetry and discovery services publish ports: no entry point; mark one in the model"
+        } else {
+            "no service publishes ports: no entry point; mark one in the model"
+        }.to_owned());
     }
     super::finish(model, notes, file)
+}
+
+/// Services that publish ports are entries; when some of them are front ends, only those
+/// are (the others publish admin or debugging ports), and each other one is noted.
+fn mark_entries(model: &mut Model, published: &[(usize, bool)], notes: &mut Vec<String>) {
+    let fronts: Vec<usize> = published.iter().filter(|p| p.1).map(|p| p.0).collect();
+    let names = |list: &[usize]| {
+        list.iter()
+            .map(|&i| model.components[i].name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let front_names = names(&fronts);
+    for &(i, front) in published {
+        if fronts.is_empty() || front {
+            model.components[i].entry = true;
+        } else {
+            notes.push(format!(
+                "service `{}` publishes ports but is no front end: not an entry (front ends: {front_names})",
+                model.components[i].name
+            ));
+        }
+    }
+}
+
+/// The container side of a `ports` entry: `8080`, `"8081:8080"`, `"127.0.0.1:80:80/tcp"`,
+/// `"3000-3005"` or `{target: 80, published: 8080}`.
+fn container_port(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(text) => {
+            let no_protocol = text.split('/').next().unwrap_or(text);
+            let container = no_protocol.rsplit(':').next().unwrap_or(no_protocol);
+            container.split('-').next()?.trim().parse().ok()
+        }
+        Value::Object(map) => match map.get("target")? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(t) => t.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn scalar_text(v: &Value) -> Option<String> {

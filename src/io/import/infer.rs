@@ -77,6 +77,22 @@ pub fn hosts(value: &str) -> Vec<&str> {
         .collect()
 }
 
+/// An error at byte `offset` of `text`, with its line and column (both from 1).
+pub fn located(text: &str, file: &str, offset: usize, message: &str) -> LoadError {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    LoadError {
+        file: file.to_owned(),
+        location: Some((line, column)),
+        message: message.to_owned(),
+    }
+}
+
 /// A YAML error with its position.
 pub fn yaml_error(e: &serde_saphyr::Error, file: &str) -> LoadError {
     let location = e

@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::Imported;
+use super::ecosystem::{self, Role};
 use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
 use crate::model::{
-    Component, ComponentKind, Dependency, LoadError, Model, Region, Replication, Zone,
+    Component, ComponentKind, Dependency, DependencyKind, LoadError, Model, Region, Replication,
+    Zone,
 };
 
 const ZONE_KEY: &str = "topology.kubernetes.io/zone";
@@ -21,6 +23,7 @@ struct Workload {
     id: String,
     name: String,
     kind: ComponentKind,
+    role: Role,
     replicas: u32,
     stateful_set: bool,
     pod_labels: BTreeMap<String, String>,
@@ -29,10 +32,12 @@ struct Workload {
     config_maps: Vec<String>,
 }
 
-/// A Service: the pods its selector picks, and whether it is exposed as a LoadBalancer.
+/// A Service: the pods its selector picks, whether it is exposed as a LoadBalancer, and
+/// its ports.
 struct Service {
     selector: BTreeMap<String, String>,
     external: bool,
+    ports: Vec<u64>,
 }
 
 /// Something that routes traffic in from outside (an Ingress or a Gateway) and the
@@ -84,6 +89,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     manifests.add_configured_dependencies(&mut model, &mut edges);
     manifests.mark_load_balancers(&mut model);
     manifests.add_routes(&mut model, &mut edges);
+    manifests.note_roles(&model);
     if !model.components.iter().any(|c| c.entry) {
         manifests.notes.push("no Ingress, Gateway route or LoadBalancer Service: no entry point; mark one in the model".to_owned());
     }
@@ -119,7 +125,21 @@ impl Manifests {
                         "Service `{name}` has no selector (external endpoints are not modelled)"
                     ));
                 }
-                self.services.insert(name, Service { selector, external });
+                let ports = obj
+                    .pointer("/spec/ports")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.get("port").and_then(Value::as_u64))
+                    .collect();
+                self.services.insert(
+                    name,
+                    Service {
+                        selector,
+                        external,
+                        ports,
+                    },
+                );
             }
             "ConfigMap" => {
                 self.config_maps.insert(name, config_map_values(obj));
@@ -169,8 +189,16 @@ impl Manifests {
             .and_then(|c| c.get("image"))
             .and_then(Value::as_str)
             .unwrap_or("");
-        let mut component_kind = kind_from_image(image);
-        if kind == "StatefulSet" && component_kind == ComponentKind::Service {
+        let role = ecosystem::role(&name, image);
+        let mut component_kind = match role {
+            Role::LoadGenerator(_) => ComponentKind::Client,
+            Role::Discovery(_) => ComponentKind::Service,
+            Role::Telemetry(_) | Role::Workload => kind_from_image(image),
+        };
+        if kind == "StatefulSet"
+            && component_kind == ComponentKind::Service
+            && role == Role::Workload
+        {
             component_kind = ComponentKind::Database;
         }
         let replicas = if kind == "DaemonSet" {
@@ -202,6 +230,7 @@ impl Manifests {
             id: self.ids.fresh(&name),
             name,
             kind: component_kind,
+            role,
             replicas,
             stateful_set: kind == "StatefulSet",
             pod_labels: labels(spec.pointer("/template/metadata/labels")),
@@ -237,6 +266,10 @@ impl Manifests {
             let mut c = Component::new(&w.id, w.kind);
             c.name = w.name.clone();
             c.replicas = w.replicas;
+            c.entry = matches!(w.role, Role::LoadGenerator(_));
+            if matches!(w.role, Role::Discovery(_)) {
+                c.min_healthy = ecosystem::quorum(w.replicas);
+            }
             if w.spread {
                 c.zones = ZONES
                     .iter()
@@ -300,20 +333,65 @@ impl Manifests {
                 for host in hosts(text) {
                     let service = host.split('.').next().unwrap_or(host);
                     for target in self.reach(service) {
-                        edges.add(model, &self.workloads[i].id, &self.workloads[target].id);
+                        let to = &self.workloads[target];
+                        edges.add(model, &self.workloads[i].id, &to.id, to.role);
                     }
                 }
             }
         }
     }
 
-    /// The workloads a LoadBalancer Service exposes are entries.
-    fn mark_load_balancers(&self, model: &mut Model) {
+    /// The workloads a LoadBalancer Service exposes are entries, but never telemetry or
+    /// discovery; when some of them are front ends, only those are (the others expose admin
+    /// or debugging ports), and each other one is noted.
+    fn mark_load_balancers(&mut self, model: &mut Model) {
+        let mut exposed: BTreeMap<usize, bool> = BTreeMap::new();
         for (name, service) in &self.services {
             if service.external {
                 for target in self.reach(name) {
-                    model.components[target].entry = true;
+                    let w = &self.workloads[target];
+                    if w.role == Role::Workload {
+                        let front = ecosystem::is_front_end(&w.name, w.kind, &service.ports)
+                            || ecosystem::is_front_end(name, w.kind, &[]);
+                        *exposed.entry(target).or_default() |= front;
+                    }
                 }
+            }
+        }
+        let fronts: Vec<&str> = exposed
+            .iter()
+            .filter(|(_, front)| **front)
+            .map(|(&i, _)| self.workloads[i].name.as_str())
+            .collect();
+        for (&i, &front) in &exposed {
+            if fronts.is_empty() || front {
+                model.components[i].entry = true;
+            } else {
+                self.notes.push(format!(
+                    "workload `{}` is exposed by a LoadBalancer Service but is no front end: not an entry (front ends: {})",
+                    self.workloads[i].name,
+                    fronts.join(", ")
+                ));
+            }
+        }
+    }
+
+    /// One line for each workload whose role set its kind, its callers' dependency kind or
+    /// whether it is an entry.
+    fn note_roles(&mut self, model: &Model) {
+        for w in &self.workloads {
+            let callers = model.dependencies.iter().filter(|d| d.to == w.id).count();
+            if let Some(decision) = w.role.decision(callers) {
+                self.notes
+                    .push(format!("workload `{}`: {decision}", w.name));
+            }
+            if matches!(w.role, Role::Discovery(_)) && w.replicas > 1 {
+                self.notes.push(format!(
+                    "workload `{}`: {} replicas answer while a quorum of {} is up",
+                    w.name,
+                    w.replicas,
+                    ecosystem::quorum(w.replicas)
+                ));
             }
         }
     }
@@ -350,21 +428,31 @@ impl Manifests {
                     ));
                 }
                 for t in targets {
-                    edges.add(model, &id, &self.workloads[t].id);
+                    let to = &self.workloads[t];
+                    edges.add(model, &id, &to.id, to.role);
                 }
             }
         }
     }
 }
 
-/// Hard dependencies added so far, so that each pair is added once.
+/// Dependencies added so far, so that each pair is added once.
 #[derive(Default)]
 struct Edges(BTreeSet<(String, String)>);
 
 impl Edges {
-    fn add(&mut self, model: &mut Model, from: &str, to: &str) {
+    /// `from` depends on `to`: softly when `to` is telemetry, else hard.
+    fn add(&mut self, model: &mut Model, from: &str, to: &str, role: Role) {
         if from != to && self.0.insert((from.to_owned(), to.to_owned())) {
-            model.dependencies.push(Dependency::hard(from, to));
+            let kind = match role {
+                Role::Telemetry(_) => DependencyKind::Soft,
+                _ => DependencyKind::Hard,
+            };
+            model.dependencies.push(Dependency {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                kind,
+            });
         }
     }
 }

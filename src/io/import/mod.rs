@@ -1,12 +1,18 @@
-//! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT and
-//! Open-PSA MEF, checked and laid out. Never writes a file; never imports egui.
+//! Importers: models read from docker-compose, Kubernetes manifests, Graphviz DOT, Open-PSA
+//! MEF, traces (Jaeger, Zipkin, OpenTelemetry service graph), Terraform JSON and Backstage
+//! catalogs, checked and laid out.
+//! Never writes a file; never imports egui.
 
+pub mod backstage;
 pub mod compose;
 pub mod dot;
+mod ecosystem;
 mod infer;
 pub mod k8s;
 pub mod layout;
 pub mod mef;
+pub mod terraform;
+pub mod traces;
 
 use std::path::Path;
 
@@ -19,6 +25,12 @@ pub enum ImportFormat {
     K8s,
     Dot,
     Mef,
+    /// A Jaeger or Zipkin dependencies response or OpenTelemetry service-graph metrics.
+    Traces,
+    /// The JSON of `terraform show -json`, for a plan or a state.
+    Terraform,
+    /// A Backstage catalog (`catalog-info.yaml`).
+    Backstage,
 }
 
 /// Why [`guess_import_format`] could not tell the format.
@@ -27,11 +39,13 @@ pub enum UnknownFormat {
     /// A YAML file with neither `services:` (compose) nor `apiVersion:` or `kind:`
     /// (Kubernetes) at the top level.
     Yaml,
-    /// A file name whose extension no importer reads.
+    /// A file name whose extension no importer reads, and content none recognises.
     Extension,
 }
 
-/// The import format of `file` from its name, and for YAML from its top-level keys.
+/// The import format of `file` from its name, for YAML from its top-level keys (a
+/// `backstage.io/` apiVersion is a catalog), and for
+/// anything else from its content (Terraform JSON, traces).
 pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, UnknownFormat> {
     let name = file
         .file_name()
@@ -44,13 +58,19 @@ pub fn guess_import_format(file: &Path, text: &str) -> Result<ImportFormat, Unkn
     } else if name.ends_with(".dot") || name.ends_with(".gv") {
         Ok(ImportFormat::Dot)
     } else if name.ends_with(".yml") || name.ends_with(".yaml") {
-        if top_level("services:") {
+        if backstage::detect(text) {
+            Ok(ImportFormat::Backstage)
+        } else if top_level("services:") {
             Ok(ImportFormat::Compose)
         } else if top_level("apiVersion:") || top_level("kind:") {
             Ok(ImportFormat::K8s)
         } else {
             Err(UnknownFormat::Yaml)
         }
+    } else if terraform::detect(text) {
+        Ok(ImportFormat::Terraform)
+    } else if traces::detect(text).is_some() {
+        Ok(ImportFormat::Traces)
     } else {
         Err(UnknownFormat::Extension)
     }
@@ -63,6 +83,9 @@ pub fn import(format: ImportFormat, text: &str, file: &str) -> Result<Imported, 
         ImportFormat::K8s => k8s::import(text, file),
         ImportFormat::Dot => dot::import(text, file),
         ImportFormat::Mef => mef::import(text, file),
+        ImportFormat::Traces => traces::import(text, file),
+        ImportFormat::Terraform => terraform::import(text, file),
+        ImportFormat::Backstage => backstage::import(text, file),
     }
 }
 
@@ -111,6 +134,31 @@ mod tests {
             Ok(ImportFormat::K8s)
         );
         assert_eq!(guess("x.yaml", "a: 1\n"), Err(UnknownFormat::Yaml));
+        assert_eq!(
+            guess(
+                "catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+            ),
+            Ok(ImportFormat::Backstage)
+        );
         assert_eq!(guess("model.json", "{}"), Err(UnknownFormat::Extension));
+        assert_eq!(
+            guess(
+                "plan.json",
+                "{\"format_version\": \"1.2\", \"terraform_version\": \"1.9.8\"}"
+            ),
+            Ok(ImportFormat::Terraform)
+        );
+        assert_eq!(
+            guess("deps.json", "{\"data\": []}"),
+            Ok(ImportFormat::Traces)
+        );
+        assert_eq!(
+            guess(
+                "scrape.txt",
+                "traces_service_graph_request_total{client=\"a\",server=\"b\"} 1\n"
+            ),
+            Ok(ImportFormat::Traces)
+        );
     }
 }

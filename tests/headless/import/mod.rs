@@ -1,6 +1,11 @@
 //! Importers: docker-compose, Kubernetes manifests and Graphviz DOT fixtures written
 //! in the style of public examples map to the expected components, dependencies,
 //! entries and SPOFs, report what they skip, and reject malformed input with a position.
+//! Traces, Terraform and Backstage have a module each.
+
+mod backstage;
+mod terraform;
+mod traces;
 
 use spofscope::analysis::{self, Options};
 use spofscope::io::import::{Imported, compose, dot, k8s};
@@ -8,6 +13,7 @@ use spofscope::model::{ComponentKind, DependencyKind, Model};
 
 use crate::support::fixture_path;
 
+/// The text of `tests/fixtures/import/NAME` and its path as the importers name it.
 fn fixture(name: &str) -> (String, String) {
     let path = fixture_path("import").join(name);
     (
@@ -315,4 +321,163 @@ fn dot_undirected_graph_is_rejected_with_position() {
     assert!(e.message.contains("expected `digraph`"), "{e}");
     let e = dot::import("digraph g {\n  a -> b [style=\n}\n", "g.dot").unwrap_err();
     assert_eq!(e.location, Some((3, 1)));
+}
+
+fn hotel() -> Imported {
+    let (text, file) = fixture("hotel-reservation.yml");
+    compose::import(&text, &file).unwrap()
+}
+
+#[test]
+fn compose_tracing_agent_is_a_soft_dependency_and_consul_a_hard_one_neither_an_entry() {
+    let m = hotel().model;
+    use ComponentKind::*;
+    assert_eq!(
+        kinds(&m),
+        vec![
+            ("consul", Service, 1, false),
+            ("frontend", Service, 1, true),
+            ("geo", Service, 1, false),
+            ("jaeger-agent", Service, 1, false),
+            ("memcached-rate", Cache, 1, false),
+            ("mongodb-geo", Database, 1, false),
+            ("mongodb-profile", Database, 1, false),
+            ("mongodb-rate", Database, 1, false),
+            ("profile", Service, 1, false),
+            ("rate", Service, 1, false),
+            ("search", Service, 1, false),
+        ]
+    );
+    use DependencyKind::{Hard, Soft};
+    assert_eq!(
+        deps(&m),
+        vec![
+            ("frontend", "consul", Hard),
+            ("frontend", "jaeger-agent", Soft),
+            ("geo", "consul", Hard),
+            ("geo", "jaeger-agent", Soft),
+            ("geo", "mongodb-geo", Hard),
+            ("profile", "consul", Hard),
+            ("profile", "jaeger-agent", Soft),
+            ("profile", "mongodb-profile", Hard),
+            ("rate", "consul", Hard),
+            ("rate", "jaeger-agent", Soft),
+            ("rate", "memcached-rate", Hard),
+            ("rate", "mongodb-rate", Hard),
+            ("search", "consul", Hard),
+            ("search", "jaeger-agent", Soft),
+        ]
+    );
+    assert_laid_out(&m);
+}
+
+#[test]
+fn compose_lists_each_ecosystem_decision() {
+    assert_eq!(
+        hotel().notes,
+        vec![
+            "top-level `volumes` is not modelled",
+            "service `mongodb-geo` publishes ports but is no front end: not an entry (front ends: frontend)",
+            "service `consul`: service discovery or configuration (consul): a hard dependency of 5 callers, never an entry",
+            "service `jaeger-agent`: tracing or telemetry (jaeger): a soft dependency of 5 callers, never an entry",
+        ]
+    );
+}
+
+#[test]
+fn compose_without_traces_sees_only_consul_behind_the_frontend() {
+    assert_eq!(
+        spofs(&hotel().model),
+        owned(&[
+            ("component", "consul", &["frontend"]),
+            ("component", "frontend", &["frontend"]),
+        ])
+    );
+}
+
+fn boutique_observed() -> Imported {
+    let (text, file) = fixture("boutique-observed.yaml");
+    k8s::import(&text, &file).unwrap()
+}
+
+#[test]
+fn k8s_load_generator_is_a_client_entry_and_the_collector_a_soft_dependency() {
+    let imported = boutique_observed();
+    let m = &imported.model;
+    use ComponentKind::*;
+    assert_eq!(
+        kinds(m),
+        vec![
+            ("frontend", Service, 2, true),
+            ("loadgenerator", Client, 1, true),
+            ("cartservice", Service, 2, false),
+            ("redis-cart", Cache, 1, false),
+            ("productcatalogservice", Service, 2, false),
+            ("opentelemetrycollector", Service, 1, false),
+            ("jaeger", Service, 1, false),
+        ]
+    );
+    use DependencyKind::{Hard, Soft};
+    assert_eq!(
+        deps(m),
+        vec![
+            ("cartservice", "opentelemetrycollector", Soft),
+            ("cartservice", "redis-cart", Hard),
+            ("frontend", "cartservice", Hard),
+            ("frontend", "opentelemetrycollector", Soft),
+            ("frontend", "productcatalogservice", Hard),
+            ("loadgenerator", "frontend", Hard),
+            ("opentelemetrycollector", "jaeger", Soft),
+            ("productcatalogservice", "opentelemetrycollector", Soft),
+        ]
+    );
+    assert_eq!(
+        imported.notes,
+        vec![
+            "workload `loadgenerator`: load generator (loadgen): a client entry",
+            "workload `opentelemetrycollector`: tracing or telemetry (opentelemetrycollector): a soft dependency of 3 callers, never an entry",
+            "workload `jaeger`: tracing or telemetry (jaeger): a soft dependency of 1 caller, never an entry",
+        ]
+    );
+    assert_eq!(
+        spofs(m),
+        owned(&[("component", "redis-cart", &["frontend", "loadgenerator"])])
+    );
+    assert_laid_out(m);
+}
+
+#[test]
+fn k8s_admin_ui_behind_a_load_balancer_is_no_entry_when_a_front_end_exists() {
+    let workload = |name: &str, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: main, image: {image}}}]\n---\n"
+        )
+    };
+    let balancer = |name: &str, app: &str, port: u32| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: LoadBalancer\n  selector: {{app: {app}}}\n  ports: [{{port: {port}}}]\n---\n"
+        )
+    };
+    let text = [
+        workload("shop", "acme/shop:1"),
+        balancer("shop-public", "shop", 443),
+        workload("rabbitmq", "rabbitmq:3-management"),
+        balancer("rabbitmq-management", "rabbitmq", 15672),
+    ]
+    .concat();
+    let imported = k8s::import(&text, "admin.yaml").unwrap();
+    let entries: Vec<&str> = imported
+        .model
+        .components
+        .iter()
+        .filter(|c| c.entry)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(entries, ["shop"]);
+    assert_eq!(
+        imported.notes,
+        [
+            "workload `rabbitmq` is exposed by a LoadBalancer Service but is no front end: not an entry (front ends: shop)"
+        ]
+    );
 }
