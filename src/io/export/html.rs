@@ -17,7 +17,9 @@ use crate::format::{
 };
 use crate::io::report::chaos::CHAOS_METHOD;
 use crate::io::report::ranking::{Ranked, importance_ranking};
-use crate::io::report::{acceptance_text, entry_effect, findings_text, headline, unmeasured_text};
+use crate::io::report::{
+    acceptance_text, entry_effect, findings_text, headline, mark_word, unmeasured_text,
+};
 use crate::model::Model;
 use crate::model::Risk;
 use crate::style::{AMBER, RED, Rgb};
@@ -387,11 +389,7 @@ fn acceptance_cells(report: &Report, risk: Option<Risk>) -> (&'static str, Strin
     let mark = format!(
         " <span class=\"accepted-mark\" title=\"{}\">({})</span>",
         esc(&acceptance_text(a)),
-        if a.holds() {
-            "accepted"
-        } else {
-            "acceptance expired"
-        }
+        mark_word(a)
     );
     (row, mark)
 }

@@ -52,12 +52,16 @@ pub fn acceptance_text(a: &AcceptedRisk) -> String {
 
 /// The short mark beside an accepted item in a list: `accepted` or `acceptance expired`.
 pub fn acceptance_mark(report: &Report, risk: Option<Risk>) -> Option<&'static str> {
-    let a = report.acceptance(&risk?)?;
-    Some(if a.holds() {
+    report.acceptance(&risk?).map(mark_word)
+}
+
+/// `accepted` while an acceptance holds, `acceptance expired` after.
+pub fn mark_word(a: &AcceptedRisk) -> &'static str {
+    if a.holds() {
         "accepted"
     } else {
         "acceptance expired"
-    })
+    }
 }
 
 /// `3 SPOFs, 1 accepted`: a count with how many of them are accepted.
