@@ -321,7 +321,11 @@ fn terraform_references_through_a_hub_are_bounded() {
         config.join(",\n")
     );
     let e = promptly(move || terraform::import(&text, "hub.json")).unwrap_err();
-    assert_eq!(e.message, "more than 1000000 dependencies; expected fewer");
+    assert_eq!(
+        e.message,
+        "more than 1000000 dependencies in all with those of `aws_sqs_queue.q667`; expected fewer"
+    );
+    assert_eq!(e.location, Some((668, 1)));
 }
 
 #[test]

@@ -57,12 +57,11 @@ impl<'a> Plan<'a> {
         let mut walk = Walk::new(&self, &owners);
         let mut calls = Calls::default();
         for &i in &components {
-            let reached = walk
-                .reach(&self.resources[i].key)
-                .ok_or_else(|| self.too_entangled())?;
+            let r = &self.resources[i];
+            let reached = walk.reach(&r.key).ok_or_else(|| self.too_entangled(r))?;
             for (j, soft) in reached {
                 if !calls.push(i, j, soft) {
-                    return Err(self.too_many_dependencies());
+                    return Err(self.too_many_dependencies(r));
                 }
             }
         }
@@ -196,16 +195,26 @@ impl<'a> Plan<'a> {
         crate::io::import::finish(model, self.notes, self.file)
     }
 
-    fn too_many_dependencies(&self) -> LoadError {
-        self.error(&format!(
-            "more than {MAX_DEPENDENCIES} dependencies; expected fewer"
-        ))
+    /// The error at the resource whose calls went over the limit.
+    fn too_many_dependencies(&self, r: &Resource<'a>) -> LoadError {
+        self.error_at(
+            &r.at,
+            &format!(
+                "more than {MAX_DEPENDENCIES} dependencies in all with those of `{}`; expected fewer",
+                r.key
+            ),
+        )
     }
 
-    fn too_entangled(&self) -> LoadError {
-        self.error(&format!(
-            "references too entangled to follow within {WALK_BUDGET} steps; expected a smaller configuration"
-        ))
+    /// The error at the resource whose reference walk spent the budget.
+    fn too_entangled(&self, r: &Resource<'a>) -> LoadError {
+        self.error_at(
+            &r.at,
+            &format!(
+                "references too entangled to follow within {WALK_BUDGET} steps from `{}`; expected a smaller configuration",
+                r.key
+            ),
+        )
     }
 
     /// Which component each resource key stands for: itself, or (for cluster instances)
@@ -279,7 +288,7 @@ impl<'a> Plan<'a> {
                 role if role.is_component() => owners.get(&r.key).copied().into_iter().collect(),
                 Role::Attachment => walk
                     .reach(&r.key)
-                    .ok_or_else(|| self.too_entangled())?
+                    .ok_or_else(|| self.too_entangled(r))?
                     .into_iter()
                     .map(|(j, _)| j)
                     .collect(),
@@ -316,7 +325,7 @@ impl<'a> Plan<'a> {
                 for tg in &groups {
                     for &m in members.get(tg).into_iter().flatten() {
                         if !calls.push(lb, m, false) {
-                            return Err(self.too_many_dependencies());
+                            return Err(self.too_many_dependencies(r));
                         }
                     }
                 }
@@ -332,12 +341,12 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|r| r.role == Role::EventSource)
         {
-            let reached = walk.reach(&r.key).ok_or_else(|| self.too_entangled())?;
+            let reached = walk.reach(&r.key).ok_or_else(|| self.too_entangled(r))?;
             let is_function = |j: usize| self.resources[j].resource_type == "aws_lambda_function";
             for &(f, _) in reached.iter().filter(|(j, _)| is_function(*j)) {
                 for &(source, _) in reached.iter().filter(|(j, _)| !is_function(*j)) {
                     if !calls.push(f, source, false) {
-                        return Err(self.too_many_dependencies());
+                        return Err(self.too_many_dependencies(r));
                     }
                 }
             }

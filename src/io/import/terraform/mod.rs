@@ -3,6 +3,7 @@
 //! runs terraform or reads HCL; a resource type it does not know is listed, never guessed.
 
 mod build;
+mod locate;
 mod place;
 mod read;
 mod role;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 use super::Imported;
 use super::infer::located;
 use crate::model::LoadError;
+use locate::{Step, field};
 use role::Role;
 
 /// Whether `text` looks like the JSON of `terraform show -json` (used to guess an import's
@@ -47,6 +49,9 @@ struct Resource<'a> {
     role: Role,
     /// Each instance's `values`, in file order.
     instances: Vec<&'a Value>,
+    /// Where the block's first instance is in the file, and where each instance is.
+    at: Vec<Step>,
+    instances_at: Vec<Vec<Step>>,
     /// The block's configuration (plans only).
     config: Option<&'a Value>,
     provider_key: String,
@@ -83,7 +88,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         return Err(located(
             text,
             file,
-            0,
+            locate::offset(text, &[]),
             "expected an object: the JSON of `terraform show -json`",
         ));
     };
@@ -99,15 +104,22 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         named: HashMap::new(),
         notes: Vec::new(),
     };
-    let values = top
-        .get("planned_values")
-        .or_else(|| top.get("values"))
-        .and_then(|v| v.get("root_module"));
-    if let Some(module) = values {
-        plan.read_values(module, "")?;
+    let values_key = if top.contains_key("planned_values") {
+        "planned_values"
+    } else {
+        "values"
+    };
+    let values_at = [field(values_key), field("root_module")];
+    if let Some(module) = top.get(values_key).and_then(|v| v.get("root_module")) {
+        plan.read_values(module, "", &values_at)?;
     }
     if let Some(module) = top.get("configuration").and_then(|c| c.get("root_module")) {
-        plan.read_config(module, "", 0)?;
+        plan.read_config(
+            module,
+            "",
+            &[field("configuration"), field("root_module")],
+            0,
+        )?;
     } else {
         plan.read_state_dependencies();
     }
@@ -119,16 +131,17 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         return Err(located(
             text,
             file,
-            0,
+            locate::offset(text, &values_at),
             "no resources; expected the JSON of `terraform show -json` for a plan or a state",
         ));
     }
+    plan.check_attributes()?;
     plan.index_names();
     plan.build()
 }
 
 fn check_version(top: &Map<String, Value>, text: &str, file: &str) -> Result<(), LoadError> {
-    let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap_or(0);
+    let at = |name: &str| locate::offset(text, &[field(name)]);
     match top.get("format_version") {
         Some(Value::String(v)) => {
             let major = v.split('.').next().unwrap_or_default();
@@ -154,13 +167,13 @@ fn check_version(top: &Map<String, Value>, text: &str, file: &str) -> Result<(),
         None if top.contains_key("lineage") => Err(located(
             text,
             file,
-            0,
+            locate::offset(text, &[]),
             "a raw state file; expected the JSON of `terraform show -json` (run it on the state)",
         )),
         None => Err(located(
             text,
             file,
-            0,
+            locate::offset(text, &[]),
             "no `format_version`; expected the JSON of `terraform show -json`",
         )),
     }
@@ -171,7 +184,13 @@ fn str_of<'v>(v: &'v Value, key: &str) -> &'v str {
 }
 
 impl<'a> Plan<'a> {
-    fn error(&self, message: &str) -> LoadError {
-        located(self.text, self.file, self.text.len(), message)
+    /// An error about the value at `path`, with its line and column.
+    fn error_at(&self, path: &[Step], message: &str) -> LoadError {
+        located(
+            self.text,
+            self.file,
+            locate::offset(self.text, path),
+            message,
+        )
     }
 }

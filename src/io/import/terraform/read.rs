@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::locate::{Step, field, join};
 use super::role::role;
 use super::values::{
     Found, collect_expressions, collect_values, expression_refs, looks_like_zone, resolve,
@@ -15,21 +16,28 @@ use crate::model::LoadError;
 
 impl<'a> Plan<'a> {
     /// Every resource instance of a `planned_values` or `values` module, child modules too.
-    pub(super) fn read_values(&mut self, module: &'a Value, prefix: &str) -> Result<(), LoadError> {
-        for r in module
-            .get("resources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+    /// `at` is where `module` is in the file.
+    pub(super) fn read_values(
+        &mut self,
+        module: &'a Value,
+        prefix: &str,
+        at: &[Step],
+    ) -> Result<(), LoadError> {
+        let resources_at = join(at, field("resources"));
+        for (n, r) in self.list(module, &resources_at)?.iter().enumerate() {
+            let r_at = join(&resources_at, Step::Index(n));
             let managed = str_of(r, "mode") != "data";
             let (resource_type, name) = (str_of(r, "type"), str_of(r, "name"));
             if resource_type.is_empty() || name.is_empty() {
-                return Err(self.error(&format!(
-                    "a resource without `type` or `name` in module `{}`; expected both",
-                    prefix.trim_end_matches('.')
-                )));
+                return Err(self.error_at(
+                    &r_at,
+                    &format!(
+                        "a resource without `type` or `name` in module `{}`; expected both",
+                        prefix.trim_end_matches('.')
+                    ),
+                ));
             }
+            self.addresses(r, &r_at)?;
             let data = if managed { "" } else { "data." };
             let key = format!("{prefix}{data}{resource_type}.{name}");
             let i = match self.index.get(&key) {
@@ -44,48 +52,117 @@ impl<'a> Plan<'a> {
                         managed,
                         role: role(resource_type),
                         instances: Vec::new(),
+                        at: r_at.clone(),
+                        instances_at: Vec::new(),
                         config: None,
                         provider_key: String::new(),
                     });
                     self.resources.len() - 1
                 }
             };
-            if let Some(values) = r.get("values") {
-                self.resources[i].instances.push(values);
+            match r.get("values") {
+                None | Some(Value::Null) => {}
+                Some(values @ Value::Object(_)) => {
+                    let resource = &mut self.resources[i];
+                    resource.instances.push(values);
+                    resource.instances_at.push(join(&r_at, field("values")));
+                }
+                Some(_) => {
+                    return Err(self.error_at(
+                        &join(&r_at, field("values")),
+                        "`values` is not an object; expected the resource's attributes",
+                    ));
+                }
             }
         }
-        for child in module
-            .get("child_modules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        let children_at = join(at, field("child_modules"));
+        for (n, child) in self.list(module, &children_at)?.iter().enumerate() {
+            let child_at = join(&children_at, Step::Index(n));
             let address = strip_indexes(str_of(child, "address"));
             if address.is_empty() {
-                return Err(self.error("a child module without `address`; expected one"));
+                return Err(
+                    self.error_at(&child_at, "a child module without `address`; expected one")
+                );
             }
-            self.read_values(child, &format!("{address}."))?;
+            self.read_values(child, &format!("{address}."), &child_at)?;
         }
         Ok(())
     }
 
+    /// Every whole number and flag the components are read for has that type in each
+    /// instance (or is null), so that none is silently taken as unset.
+    pub(super) fn check_attributes(&self) -> Result<(), LoadError> {
+        for r in self.resources.iter().filter(|r| r.managed) {
+            let (numbers, flags) = r.role.typed_attributes();
+            for (values, at) in r.instances.iter().zip(&r.instances_at) {
+                let wrong = |name: &str, expected: &str, v: &Value| {
+                    self.error_at(
+                        &join(at, field(name)),
+                        &format!("`{}`: `{name}` is {}; expected {expected}", r.key, shown(v)),
+                    )
+                };
+                for &name in numbers {
+                    match values.get(name) {
+                        None | Some(Value::Null) => {}
+                        Some(Value::Number(n)) if is_whole(n) => {}
+                        Some(v) => return Err(wrong(name, "a whole number", v)),
+                    }
+                }
+                for &name in flags {
+                    match values.get(name) {
+                        None | Some(Value::Null | Value::Bool(_)) => {}
+                        Some(v) => return Err(wrong(name, "true or false", v)),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The list at the end of `at` (a member of `parent`): empty when absent or null.
+    fn list(&self, parent: &'a Value, at: &[Step]) -> Result<&'a [Value], LoadError> {
+        let Some(Step::Key(name)) = at.last() else {
+            return Ok(&[]);
+        };
+        match parent.get(name) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(list)) => Ok(list),
+            Some(_) => Err(self.error_at(at, &format!("`{name}` is not a list; expected one"))),
+        }
+    }
+
+    /// The addresses resource `r` (at `at`) lists in `depends_on`.
+    fn addresses(&self, r: &'a Value, at: &[Step]) -> Result<Vec<&'a str>, LoadError> {
+        let list_at = join(at, field("depends_on"));
+        let list = self.list(r, &list_at)?;
+        list.iter()
+            .enumerate()
+            .map(|(n, d)| {
+                d.as_str().ok_or_else(|| {
+                    self.error_at(
+                        &join(&list_at, Step::Index(n)),
+                        "a `depends_on` entry that is not a string; expected a resource address",
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The configuration of a plan: each resource's references, and each module's inputs
     /// and outputs as nodes references pass through.
+    /// `at` is where `module` is in the file.
     pub(super) fn read_config(
         &mut self,
         module: &'a Value,
         prefix: &str,
+        at: &[Step],
         depth: usize,
     ) -> Result<(), LoadError> {
         if depth > 64 {
-            return Err(self.error("modules nested deeper than 64; expected fewer"));
+            return Err(self.error_at(at, "modules nested deeper than 64; expected fewer"));
         }
-        for r in module
-            .get("resources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        let resources_at = join(at, field("resources"));
+        for (n, r) in self.list(module, &resources_at)?.iter().enumerate() {
             let key = format!("{prefix}{}", strip_indexes(str_of(r, "address")));
             let mut refs = Vec::new();
             if let Some(expressions) = r.get("expressions") {
@@ -96,13 +173,7 @@ impl<'a> Plan<'a> {
                     expression_refs(e, prefix, false, &mut refs);
                 }
             }
-            for d in r
-                .get("depends_on")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for d in self.addresses(r, &join(&resources_at, Step::Index(n)))? {
                 refs.extend(resolve(d, prefix).map(|k| (k, false)));
             }
             if let Some(&i) = self.index.get(&key) {
@@ -142,7 +213,8 @@ impl<'a> Plan<'a> {
                 }
             }
             if let Some(m) = call.get("module") {
-                self.read_config(m, &child, depth + 1)?;
+                let call_at = join(&join(at, field("module_calls")), field(name));
+                self.read_config(m, &child, &join(&call_at, field("module")), depth + 1)?;
             }
         }
         Ok(())
@@ -332,5 +404,22 @@ impl<'a> Plan<'a> {
             .get("value")?
             .as_str()
             .map(str::to_owned)
+    }
+}
+
+/// A count: zero or more, without a fraction.
+fn is_whole(n: &serde_json::Number) -> bool {
+    n.as_u64().is_some() || n.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
+}
+
+/// A JSON value in an error message: a number as written, anything else by its type.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(_) => "a string".to_owned(),
+        Value::Bool(_) => "a boolean".to_owned(),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Null => "null".to_owned(),
     }
 }

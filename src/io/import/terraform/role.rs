@@ -90,4 +90,25 @@ impl Role {
                 | Role::Regional(..)
         )
     }
+
+    /// The attributes a component of this role takes a whole number from, and those it
+    /// takes a flag from (see `place`).
+    pub(super) fn typed_attributes(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Role::LoadBalancer => (&[], &["internal"]),
+            Role::AutoScalingGroup => (&["desired_capacity", "min_size"], &[]),
+            Role::EcsService => (&["desired_count"], &[]),
+            Role::DbInstance => (&[], &["multi_az"]),
+            Role::ReplicationGroup => (
+                &[
+                    "num_cache_clusters",
+                    "number_cache_clusters",
+                    "replicas_per_node_group",
+                ],
+                &["automatic_failover_enabled", "multi_az_enabled"],
+            ),
+            Role::CacheCluster => (&["num_cache_nodes"], &[]),
+            _ => (&[], &[]),
+        }
+    }
 }
