@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::copies::Copies;
-use super::journal::{Op, replay};
+use super::journal::{Op, replay_printed};
 use super::{Edit, EditError, first_problem, local};
 use crate::model::Model;
 
@@ -59,6 +59,8 @@ pub struct Document {
     /// Bumped by every change that may have added, removed, reordered or renamed
     /// components or given a dependency other ends.
     structure: u64,
+    /// The model's [`Model::analysis_print`], kept up to date by every change.
+    print: u64,
     /// What [`Document::snapshot`] hands out.
     copies: Mutex<Copies>,
 }
@@ -73,6 +75,7 @@ impl Clone for Document {
             path: self.path.clone(),
             history: self.history.clone(),
             structure: self.structure,
+            print: self.print,
             copies: Mutex::default(),
         }
     }
@@ -82,6 +85,7 @@ impl Document {
     pub fn new(model: Model, path: Option<PathBuf>) -> Self {
         let saved = path.as_ref().map(|_| 0);
         Self {
+            print: model.analysis_print(),
             model,
             revision: 0,
             next_revision: 1,
@@ -97,6 +101,7 @@ impl Document {
     /// unsaved from the start, with nothing to undo.
     pub fn unsaved(model: Model, path: Option<PathBuf>) -> Self {
         Self {
+            print: model.analysis_print(),
             model,
             revision: 1,
             next_revision: 2,
@@ -129,6 +134,12 @@ impl Document {
     /// dependency may have other ends; while it stays the same, none of that happened.
     pub fn structure(&self) -> u64 {
         self.structure
+    }
+
+    /// The fingerprint of the model's analysis input ([`Model::analysis_print`]), kept
+    /// without going over the model: different prints, different analysis input.
+    pub fn analysis_print(&self) -> u64 {
+        self.print
     }
 
     pub fn history(&self) -> &History {
@@ -169,6 +180,7 @@ impl Document {
         {
             self.structure += 1;
         }
+        self.print = self.print.wrapping_add(change.print);
         let (undo, done) = change.finish();
         self.copies_changed(&done);
         self.push_undo(label, undo);
@@ -184,7 +196,7 @@ impl Document {
         self.structure += 1;
         let forward = Op::Model(Box::new(model));
         self.copies_changed(std::slice::from_ref(&forward));
-        let back = forward.apply(&mut self.model);
+        let back = forward.apply_printed(&mut self.model, &mut self.print);
         self.push_undo(label, vec![back]);
         self.bump();
     }
@@ -239,7 +251,7 @@ impl Document {
             self.structure += 1;
         }
         self.copies_changed(&step.ops);
-        let ops = replay(step.ops, &mut self.model);
+        let ops = replay_printed(step.ops, &mut self.model, &mut self.print);
         let back = Step {
             label: step.label,
             ops,
@@ -344,6 +356,11 @@ mod tests {
                 }
                 prop_assert_eq!(exact(doc.model()), exact(&now));
                 prop_assert_eq!(doc.history().len(), undo.len());
+                prop_assert_eq!(
+                    doc.analysis_print(),
+                    now.analysis_print(),
+                    "the kept analysis print is the one computed whole"
+                );
             }
             for (copy, text) in &held {
                 prop_assert_eq!(&exact(copy), text, "a held copy never changes");
