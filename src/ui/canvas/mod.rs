@@ -24,8 +24,9 @@ use petgraph::stable_graph::{DefaultIx, NodeIndex};
 
 use super::action::Action;
 use super::edges::Dependencies;
+use super::outlines::Outlines;
 use super::preview::Preview;
-use super::shapes::{ComponentLook, ComponentShape, Drawing, KeepingCards, NodePayload};
+use super::shapes::{ComponentLook, ComponentShape, Drawing, KeepingCards, NodePayload, Outline};
 use crate::analysis::{Report, WhatIf};
 use crate::model::{Event, FastHash, Model};
 use view::{KeepPositions, KeepState, zoom_around};
@@ -91,6 +92,8 @@ pub struct Canvas {
     graph: CanvasGraph,
     ids: Vec<String>,
     edges: Dependencies,
+    /// Cards' outlines while zoomed out.
+    outlines: Outlines,
     index: HashMap<String, usize>,
     structure_key: Option<(u64, u64)>,
     /// The structure number the graph was last checked against.
@@ -126,6 +129,7 @@ impl Default for Canvas {
             graph: CanvasGraph::new(),
             ids: Vec::new(),
             edges: Dependencies::default(),
+            outlines: Outlines::default(),
             index: HashMap::new(),
             structure_key: None,
             structure_seen: None,
@@ -334,11 +338,13 @@ impl Canvas {
             let start = ui
                 .ctx()
                 .graphics(|g| g.get(layer).map_or(0, |l| l.next_idx().0));
-            // Dependencies go under the cards: their place is taken now and filled after
+            // Dependencies go under the cards, and the outlines the cards leave to the
+            // canvas under the rest of them: their places are taken now and filled after
             // `show`, in the view it drew the cards in.
             let under = ui.painter().add(Shape::Noop);
+            let outlines = ui.painter().add(Shape::Noop);
             let drawing = self.drawing(ui.ctx());
-            let keeping = KeepingCards::with(Arc::clone(&drawing));
+            let keeping = KeepingCards::start();
             let response = GraphView::<KeepState, KeepPositions>::new()
                 .with_id(Some(CANVAS_ID.to_owned()))
                 .with_interactions(&interactions)
@@ -358,6 +364,11 @@ impl Canvas {
                 &drawing,
             );
             painter.set(under, mesh);
+            let cards = self.outlines_left();
+            let mesh = self
+                .outlines
+                .paint(cards, self.zoom, painter.clip_rect(), &drawing);
+            painter.set(outlines, mesh);
             painter.extend(on_top);
             self.painted = quiet.then(|| {
                 ui.ctx().graphics(|g| {
@@ -453,6 +464,16 @@ impl Canvas {
                 self.graph
                     .node(NodeIndex::new(i))
                     .map_or(Pos2::ZERO, |n| n.location())
+            })
+            .collect()
+    }
+
+    /// The outline each card left to the canvas in the last `show`, by node index.
+    fn outlines_left(&self) -> Vec<Option<Outline>> {
+        (0..self.ids.len())
+            .map(|i| {
+                let node = self.graph.node(NodeIndex::new(i))?;
+                node.display().outline().cloned()
             })
             .collect()
     }

@@ -1,4 +1,4 @@
-use egui::epaint::{ClippedPrimitive, Mesh, Primitive};
+use egui::epaint::{ClippedPrimitive, Primitive};
 use egui_graphs::MetadataFrame;
 
 use super::view::{fit_view, zoom_around};
@@ -63,13 +63,14 @@ impl Drawn {
         self.revision += 1;
     }
 
-    fn cards(&self) -> Vec<Option<Arc<Mesh>>> {
-        (0..self.model.components.len())
-            .map(|i| {
-                let node = self.canvas.graph.node(NodeIndex::new(i))?;
-                node.display().kept_mesh().cloned()
-            })
-            .collect()
+    /// The frame each card's outline was made in, for cards in the canvas's kept mesh.
+    fn cards(&self) -> Vec<Option<u64>> {
+        let made = self.canvas.outlines.made();
+        if made.is_empty() {
+            vec![None; self.model.components.len()]
+        } else {
+            made
+        }
     }
 
     /// What a canvas that kept nothing draws now: a new one in the same view.
@@ -89,13 +90,12 @@ impl Drawn {
     }
 }
 
-fn same(a: &[Option<Arc<Mesh>>], b: &[Option<Arc<Mesh>>]) -> Vec<bool> {
+/// Which cards kept the triangles they had in `a`.
+fn same(a: &[Option<u64>], b: &[Option<u64>]) -> Vec<bool> {
+    assert_eq!(a.len(), b.len());
     a.iter()
         .zip(b)
-        .map(|(x, y)| match (x, y) {
-            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
-            _ => false,
-        })
+        .map(|(x, y)| matches!((x, y), (Some(x), Some(y)) if x == y))
         .collect()
 }
 
@@ -134,7 +134,7 @@ fn a_moved_card_redraws_its_dependencies_and_nothing_else() {
     for (e, moved) in touching.iter().enumerate() {
         assert_eq!(now[e] != edges[e], *moved, "dependency {e}");
     }
-    // The moved card is drawn as shapes while it moves, the others keep theirs.
+    // The moved card's outline is made again, the others keep theirs.
     let kept = same(&cards, &d.cards());
     assert!(kept.iter().enumerate().all(|(i, k)| *k == (i != 7)));
 }
@@ -195,15 +195,18 @@ fn a_new_view_or_theme_redraws_everything() {
 #[test]
 fn kept_triangles_are_the_ones_egui_makes() {
     let mut d = Drawn::new();
+    let before = d.cards();
     d.canvas.zoom_by(&d.ctx.clone(), 0.9);
-    // Cards drawn as shapes (the view just changed), then kept, then reused.
+    // Outlines made again for the new view, then kept and reused.
     let drawn = d.frame();
-    assert!(d.cards().iter().all(Option::is_none));
-    let made = d.frame();
-    assert!(d.cards().iter().all(Option::is_some));
+    let made = d.cards();
+    assert!(made.iter().all(Option::is_some));
+    assert!(same(&before, &made).iter().all(|k| !k));
     let reused = d.frame();
-    assert_eq!(format!("{drawn:?}"), format!("{made:?}"));
-    assert_eq!(format!("{made:?}"), format!("{reused:?}"));
+    assert!(same(&made, &d.cards()).iter().all(|k| *k));
+    assert_eq!(format!("{drawn:?}"), format!("{reused:?}"));
+    // A canvas that kept nothing draws the same.
+    assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{reused:?}"));
 }
 
 #[test]
