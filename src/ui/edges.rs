@@ -95,6 +95,11 @@ impl Dependencies {
         &self.ends
     }
 
+    /// The dependencies from or to `card`.
+    pub fn touching(&self, card: usize) -> &[usize] {
+        self.touching.get(card).map_or(&[], Vec::as_slice)
+    }
+
     /// Set dependency `e`'s look; whether it changed.
     pub fn set_look(&mut self, e: usize, look: DependencyLook) -> bool {
         match self.looks.get_mut(e) {
@@ -220,6 +225,12 @@ impl Dependencies {
             positions: positions.to_vec(),
             parts,
         }
+    }
+
+    /// Each dependency's look.
+    #[cfg(test)]
+    pub fn looks(&self) -> &[DependencyLook] {
+        &self.looks
     }
 
     /// The frame in which each dependency's triangles were last made (tests watch reuse).

@@ -105,12 +105,6 @@ impl State {
         (self.generation, self.doc.revision())
     }
 
-    /// Changes when components or dependencies are added, removed or renamed (not when
-    /// only their properties change): the canvas compares its graph only then.
-    pub fn structure(&self) -> DocKey {
-        (self.generation, self.doc.structure())
-    }
-
     /// Knockouts that still name something in the model (edits may remove their targets).
     pub fn live_knockouts(&self) -> Vec<Event> {
         self.whatif.live(self.doc.model())

@@ -28,6 +28,7 @@ use super::outlines::Outlines;
 use super::preview::Preview;
 use super::shapes::{ComponentLook, ComponentShape, Drawing, KeepingCards, NodePayload, Outline};
 use crate::analysis::{Report, WhatIf};
+use crate::edit::Document;
 use crate::model::{Event, FastHash, Model};
 use view::{KeepPositions, KeepState, zoom_around};
 
@@ -99,6 +100,10 @@ pub struct Canvas {
     /// The structure number the graph was last checked against.
     structure_seen: Option<(u64, u64)>,
     look_key: Option<LookKey>,
+    /// The document (generation) and its change number at the last restyle.
+    styled: Option<(u64, u64)>,
+    /// Cards that had a mark (SPOF, what-if state, knocked out) at the last restyle.
+    marked: Vec<usize>,
     gesture: Gesture,
     rect: Rect,
     zoom: f32,
@@ -134,6 +139,8 @@ impl Default for Canvas {
             structure_key: None,
             structure_seen: None,
             look_key: None,
+            styled: None,
+            marked: Vec::new(),
             gesture: Gesture::None,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             zoom: 1.0,
@@ -207,21 +214,20 @@ impl Canvas {
         Some(self.graph.node(NodeIndex::new(i))?.location())
     }
 
-    /// Bring the view model in line with the document and the analysis.
-    /// `key` names the document content (document, revision) and `structure` its ids and
-    /// dependency ends (document, [`crate::edit::Document::structure`]): while it stays, the
-    /// graph is not compared with the model.
-    pub fn sync(
-        &mut self,
-        model: &Model,
-        key: (u64, u64),
-        structure: (u64, u64),
-        overlay: &Overlay<'_>,
-    ) {
+    /// Bring the view model in line with the document (the `generation`th opened) and the
+    /// analysis. While the document's structure number stays, the graph is not compared
+    /// with the model; while its changes only changed values, only the cards and
+    /// dependencies they touched, and those whose marks came or went, are restyled.
+    pub fn sync(&mut self, doc: &Document, generation: u64, overlay: &Overlay<'_>) {
+        let model = doc.model();
+        let key = (generation, doc.revision());
+        let structure = (generation, doc.structure());
+        let mut rebuilt = false;
         if self.structure_key != Some(key) {
             if self.structure_seen != Some(structure) && !self.same_structure(model) {
                 self.rebuild(model);
                 self.version += 1;
+                rebuilt = true;
             }
             self.structure_key = Some(key);
             self.structure_seen = Some(structure);
@@ -235,7 +241,12 @@ impl Canvas {
             knockouts: overlay.knockouts.to_vec(),
         };
         if self.look_key.as_ref() != Some(&key) {
-            self.restyle(model, overlay);
+            let changed = match self.styled {
+                Some((g, n)) if g == generation && !rebuilt => doc.values_changed_since(n),
+                _ => None,
+            };
+            self.restyle(model, overlay, changed);
+            self.styled = Some((generation, doc.changes()));
             self.look_key = Some(key);
             self.version += 1;
         }

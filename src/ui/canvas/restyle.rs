@@ -7,6 +7,7 @@ use egui::{Color32, pos2};
 use petgraph::stable_graph::NodeIndex;
 
 use super::{Canvas, Overlay, ZoneIndex};
+use crate::edit::ValuesChanged;
 use crate::model::{Component, Event, FastHash, Model, Replication};
 use crate::style::replica_badge;
 use crate::ui::look::zone_colour;
@@ -18,7 +19,18 @@ type Ids<'a> = HashSet<&'a str, FastHash>;
 impl Canvas {
     /// Bring every look up to date and move cards to the model's positions. A look that
     /// comes out the same keeps its value, and with it the card's kept triangles.
-    pub(super) fn restyle(&mut self, model: &Model, overlay: &Overlay<'_>) {
+    ///
+    /// With `changed` (what the document's changes since the last restyle touched, when
+    /// they only changed values), only the cards and dependencies it names are looked at,
+    /// and the cards whose marks may have come or gone (marked then or now), with the
+    /// dependencies into them: the others have the values and marks they were styled with.
+    /// What-if mode marks every card, so it restyles all of them.
+    pub(super) fn restyle(
+        &mut self,
+        model: &Model,
+        overlay: &Overlay<'_>,
+        changed: Option<ValuesChanged>,
+    ) {
         let zone_index: ZoneIndex<'_> = model.zone_ids().enumerate().map(|(i, z)| (z, i)).collect();
         let spofs: Ids<'_> = overlay
             .report
@@ -43,12 +55,39 @@ impl Canvas {
         let dragging = self.graph.dragged_node().is_some();
         // Most sets are empty: no need to hash 10,000 ids to learn that.
         let has = |set: &Ids<'_>, id: &str| !set.is_empty() && set.contains(id);
+        let changed = changed.filter(|_| whatif.is_none());
+        let (cards, edges) = match changed {
+            None => (
+                (0..model.components.len()).collect::<Vec<_>>(),
+                (0..model.dependencies.len()).collect::<Vec<_>>(),
+            ),
+            Some(ValuesChanged {
+                mut components,
+                mut dependencies,
+            }) => {
+                components.extend(&self.marked);
+                let marked_now = spofs.iter().chain(&knocked);
+                components.extend(marked_now.filter_map(|id| self.index.get(*id).copied()));
+                components.sort_unstable();
+                components.dedup();
+                for &i in &components {
+                    dependencies.extend(self.edges.touching(i));
+                }
+                dependencies.sort_unstable();
+                dependencies.dedup();
+                (components, dependencies)
+            }
+        };
         let mut badges: HashMap<_, _, FastHash> = HashMap::default();
         // Each card's SPOF and down marks, which its dependencies show too.
-        let mut marks = Vec::with_capacity(model.components.len());
-        for (i, c) in model.components.iter().enumerate() {
+        let mut marks = vec![None; model.components.len()];
+        self.marked.clear();
+        for &i in &cards {
+            let Some(c) = model.components.get(i) else {
+                continue;
+            };
             let (spof, is_down) = (has(&spofs, &c.id), has(&down, &c.id));
-            marks.push((spof, is_down));
+            marks[i] = Some((spof, is_down));
             let state = whatif.map(|_| {
                 if is_down {
                     WhatIfState::Down
@@ -59,6 +98,9 @@ impl Canvas {
                 }
             });
             let knocked_out = has(&knocked, &c.id);
+            if spof || knocked_out || state.is_some() {
+                self.marked.push(i);
+            }
             let badge = badges
                 .entry((c.replicas, c.min_healthy, c.kind.has_replicas()))
                 .or_insert_with(|| replica_badge(c));
@@ -77,20 +119,23 @@ impl Canvas {
                 }
             }
         }
-        let looks: Vec<DependencyLook> = model
-            .dependencies
-            .iter()
-            .zip(self.edges.ends())
-            .map(|(d, &(_, to))| {
-                let (spof, down) = marks.get(to).copied().unwrap_or_default();
-                DependencyLook {
-                    soft: d.kind == crate::model::DependencyKind::Soft,
-                    into_spof: spof,
-                    down,
-                }
-            })
-            .collect();
-        for (e, look) in looks.into_iter().enumerate() {
+        for e in edges {
+            let (Some(d), Some(&(_, to))) = (model.dependencies.get(e), self.edges.ends().get(e))
+            else {
+                continue;
+            };
+            // A target left out above has no mark now and had none at the last restyle.
+            let (spof, down) = marks.get(to).copied().flatten().unwrap_or_else(|| {
+                model
+                    .components
+                    .get(to)
+                    .map_or((false, false), |c| (has(&spofs, &c.id), has(&down, &c.id)))
+            });
+            let look = DependencyLook {
+                soft: d.kind == crate::model::DependencyKind::Soft,
+                into_spof: spof,
+                down,
+            };
             self.edges.set_look(e, look);
         }
     }

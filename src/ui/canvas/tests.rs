@@ -1,18 +1,19 @@
 use egui::epaint::{ClippedPrimitive, Primitive};
 use egui_graphs::MetadataFrame;
 
+use super::restyle::look_of;
 use super::view::{fit_view, zoom_around};
 use super::*;
 use crate::edit::Edit;
 use crate::model::{Component, ComponentKind};
+use crate::ui::shapes::ComponentLook;
 use crate::ui::shapes::DependencyLook;
 
 /// A canvas on a generated model in a small window, drawn until its view settled.
 struct Drawn {
     ctx: egui::Context,
     canvas: Canvas,
-    model: Model,
-    revision: u64,
+    doc: Document,
 }
 
 impl Drawn {
@@ -20,8 +21,7 @@ impl Drawn {
         let mut d = Drawn {
             ctx: egui::Context::default(),
             canvas: Canvas::default(),
-            model: crate::generate::generate(60, 3),
-            revision: 0,
+            doc: Document::new(crate::generate::generate(60, 3), None),
         };
         for _ in 0..6 {
             d.frame();
@@ -43,9 +43,10 @@ impl Drawn {
             whatif_mode: false,
             knockouts: &[],
         };
-        let (canvas, model, key) = (&mut self.canvas, &self.model, (0, self.revision));
+        let (canvas, doc) = (&mut self.canvas, &self.doc);
+        let model = doc.model();
         let mut output = self.ctx.run_ui(input, |ui| {
-            canvas.sync(model, key, key, &overlay);
+            canvas.sync(doc, 0, &overlay);
             let selection = CanvasSelection {
                 components: &[],
                 dependency: None,
@@ -57,17 +58,20 @@ impl Drawn {
     }
 
     fn edit(&mut self, edit: Edit) {
-        if let Err(e) = edit.apply(&mut self.model) {
+        if let Err(e) = self.doc.apply("edit", &[edit]) {
             panic!("{e}");
         }
-        self.revision += 1;
+    }
+
+    fn model(&self) -> &Model {
+        self.doc.model()
     }
 
     /// The frame each card's outline was made in, for cards in the canvas's kept mesh.
     fn cards(&self) -> Vec<Option<u64>> {
         let made = self.canvas.outlines.made();
         if made.is_empty() {
-            vec![None; self.model.components.len()]
+            vec![None; self.model().components.len()]
         } else {
             made
         }
@@ -108,7 +112,7 @@ fn an_edit_to_one_component_redraws_its_card_and_keeps_every_other_triangle() {
     );
     let (cards, edges) = (d.cards(), d.canvas.edges.made());
     assert!(cards.iter().all(Option::is_some));
-    let mut c = d.model.components[5].clone();
+    let mut c = d.model().components[5].clone();
     c.name = "Renamed".to_owned();
     d.edit(Edit::UpdateComponent {
         id: c.id.clone(),
@@ -124,7 +128,7 @@ fn an_edit_to_one_component_redraws_its_card_and_keeps_every_other_triangle() {
 fn a_moved_card_redraws_its_dependencies_and_nothing_else() {
     let mut d = Drawn::new();
     let (cards, edges) = (d.cards(), d.canvas.edges.made());
-    let c = &d.model.components[7];
+    let c = &d.model().components[7];
     let to = (c.pos.0 + 40.0, c.pos.1 + 10.0);
     d.edit(Edit::Move(vec![(c.id.clone(), to)]));
     d.frame();
@@ -149,13 +153,13 @@ fn kept_triangles_show_every_move_and_dependency_change_in_the_next_frame() {
     assert!(same(&cards, &d.cards()).iter().all(|k| *k));
     assert_eq!(d.canvas.edges.made(), edges);
 
-    let c = &d.model.components[7];
+    let c = &d.model().components[7];
     let to = (c.pos.0 + 30.0, c.pos.1 - 20.0);
     d.edit(Edit::Move(vec![(c.id.clone(), to)]));
     let moved = d.frame();
     assert_ne!(format!("{moved:?}"), format!("{first:?}"));
     assert_eq!(format!("{:?}", d.drawn_afresh()), format!("{moved:?}"));
-    let d0 = &d.model.dependencies[0];
+    let d0 = &d.model().dependencies[0];
     let (from, to) = (d0.from.clone(), d0.to.clone());
     d.edit(Edit::SetDependencyKind {
         from,
@@ -273,6 +277,121 @@ fn dependency_triangles_are_the_ones_egui_makes_at_every_zoom() {
         assert_eq!(ours.vertices, theirs.vertices, "zoom {zoom}");
         assert_eq!(ours.indices, theirs.indices, "zoom {zoom}");
     }
+}
+
+/// Every card's look and place and every dependency's look, as a canvas synced to `doc`
+/// holds them.
+fn looks(canvas: &Canvas) -> (Vec<(ComponentLook, Pos2)>, Vec<DependencyLook>) {
+    let cards = (0..canvas.ids.len())
+        .filter_map(|i| {
+            let n = canvas.graph.node(NodeIndex::new(i))?;
+            Some(((**n.payload()).clone(), n.location()))
+        })
+        .collect();
+    (cards, canvas.edges.looks().to_vec())
+}
+
+#[test]
+fn restyling_what_changed_gives_the_looks_of_a_whole_restyle() {
+    let mut doc = Document::new(crate::generate::generate(60, 3), None);
+    let report = crate::analysis::analyze(doc.model(), &crate::analysis::Options::default());
+    let spofs: Vec<String> = report.component_spofs().map(|s| s.id.clone()).collect();
+    assert!(!spofs.is_empty());
+    let mut canvas = Canvas::default();
+    let knockouts = [Event::Component(doc.model().components[2].id.clone())];
+    let sync = |canvas: &mut Canvas, doc: &Document, analysed: bool, knocked: bool| {
+        let overlay = Overlay {
+            report: analysed.then_some(&report),
+            whatif: None,
+            whatif_mode: false,
+            knockouts: if knocked { &knockouts } else { &[] },
+        };
+        canvas.sync(doc, 0, &overlay);
+        let mut whole = Canvas::default();
+        whole.sync(doc, 0, &overlay);
+        assert_eq!(looks(canvas), looks(&whole));
+    };
+    sync(&mut canvas, &doc, true, false);
+    let spof = doc.model().component(&spofs[0]).cloned();
+    let Some(mut spof) = spof else {
+        panic!("a SPOF of the model");
+    };
+    spof.name = "Renamed".to_owned();
+    let plain = doc.model().components[5].clone();
+    let edits = [
+        Edit::UpdateComponent {
+            id: spof.id.clone(),
+            component: spof,
+        },
+        Edit::Move(vec![(plain.id.clone(), (plain.pos.0 + 40.0, plain.pos.1))]),
+    ];
+    for edit in edits {
+        let style = canvas.styled;
+        if let Err(e) = doc.apply("edit", &[edit]) {
+            panic!("{e}");
+        }
+        sync(&mut canvas, &doc, true, false);
+        assert_ne!(canvas.styled, style);
+    }
+    let d0 = doc.model().dependencies[0].clone();
+    let soft = Edit::SetDependencyKind {
+        from: d0.from,
+        to: d0.to,
+        kind: crate::model::DependencyKind::Soft,
+    };
+    if let Err(e) = doc.apply("soften", &[soft]) {
+        panic!("{e}");
+    }
+    // Marks going and coming with the analysis and the knockouts, edits in between.
+    sync(&mut canvas, &doc, false, false);
+    sync(&mut canvas, &doc, false, true);
+    assert!(doc.undo());
+    sync(&mut canvas, &doc, true, true);
+    assert!(doc.undo());
+    sync(&mut canvas, &doc, true, false);
+    assert!(doc.redo());
+    sync(&mut canvas, &doc, false, false);
+
+    // Only what changed is looked at: a card nothing touched keeps even a wrong look.
+    let Some(other) = (6..doc.model().components.len()).last() else {
+        panic!("cards");
+    };
+    let wrong = Arc::new(ComponentLook {
+        name: "wrong".to_owned(),
+        ..look_of(&doc.model().components[other], &ZoneIndex::default())
+    });
+    if let Some(n) = canvas.graph.node_mut(NodeIndex::new(other)) {
+        *n.payload_mut() = Arc::clone(&wrong);
+    }
+    let mut c = doc.model().components[5].clone();
+    c.name = "Five".to_owned();
+    let rename = Edit::UpdateComponent {
+        id: c.id.clone(),
+        component: c,
+    };
+    if let Err(e) = doc.apply("rename", &[rename]) {
+        panic!("{e}");
+    }
+    let overlay = Overlay {
+        report: None,
+        whatif: None,
+        whatif_mode: false,
+        knockouts: &[],
+    };
+    canvas.sync(&doc, 0, &overlay);
+    assert!(
+        canvas
+            .graph
+            .node(NodeIndex::new(other))
+            .is_some_and(|n| Arc::ptr_eq(n.payload(), &wrong))
+    );
+    assert_eq!(
+        canvas
+            .graph
+            .node(NodeIndex::new(5))
+            .map(|n| n.payload().name.clone()),
+        Some("Five".to_owned())
+    );
 }
 
 #[test]
