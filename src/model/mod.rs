@@ -7,6 +7,7 @@ mod event;
 mod fast;
 mod load;
 mod locate;
+mod print;
 mod save;
 mod time;
 
@@ -18,6 +19,7 @@ pub use load::{
     from_str, load, read_text,
 };
 pub use locate::event_position;
+pub(crate) use print::{component_print, dependency_print, rest_print};
 pub use save::{SaveError, save, to_string, write_atomically};
 pub use time::Rates;
 

@@ -304,7 +304,6 @@ impl SpofApp {
             .inner_margin(0.0)
             .fill(ui.visuals().faint_bg_color);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-            let key = state.key();
             let report = state.current_report();
             let knockouts = state.live_knockouts();
             let overlay = Overlay {
@@ -313,8 +312,7 @@ impl SpofApp {
                 whatif_mode: state.whatif.is_on(),
                 knockouts: &knockouts,
             };
-            self.canvas
-                .sync(state.model(), key, state.structure(), &overlay);
+            self.canvas.sync(&state.doc, state.generation, &overlay);
             let selection = CanvasSelection {
                 components: &state.selection.components,
                 dependency: state.selection.dependency.as_ref(),

@@ -21,6 +21,8 @@ mod files;
 mod inspector;
 mod look;
 mod menu;
+mod outlines;
+mod parts;
 mod present;
 mod preview;
 mod progress;

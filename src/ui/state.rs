@@ -105,12 +105,6 @@ impl State {
         (self.generation, self.doc.revision())
     }
 
-    /// Changes when components or dependencies are added, removed or renamed (not when
-    /// only their properties change): the canvas compares its graph only then.
-    pub fn structure(&self) -> DocKey {
-        (self.generation, self.doc.structure())
-    }
-
     /// Knockouts that still name something in the model (edits may remove their targets).
     pub fn live_knockouts(&self) -> Vec<Event> {
         self.whatif.live(self.doc.model())
@@ -246,8 +240,11 @@ impl State {
         let key = self.key();
         if self.analysis.get(&key).is_none() {
             let unchanged = match self.analysis.latest() {
+                // Different prints, different input: the models are compared only when
+                // they may be the same.
                 Some(latest) => self.analysis_different.same(latest.key, key, || {
-                    latest.value.model.same_analysis_input(self.doc.model())
+                    latest.value.print == self.doc.analysis_print()
+                        && latest.value.model.same_analysis_input(self.doc.model())
                 }),
                 None => false,
             };
@@ -258,10 +255,15 @@ impl State {
             } else if self.analysis.wants(&key) {
                 self.analysis.drop_queued();
                 let model = self.doc.snapshot();
+                let print = self.doc.analysis_print();
                 self.analysis.request(key, ctx, move |cancel| {
                     let report =
                         analysis::analyze_cancellable(&model, &Options::default(), cancel).ok()?;
-                    Some(Arc::new(Analysed { report, model }))
+                    Some(Arc::new(Analysed {
+                        report,
+                        model,
+                        print,
+                    }))
                 });
             }
         }
