@@ -142,6 +142,7 @@ pub(crate) fn changed_fields(old: &Component, new: &Component) -> Vec<&'static s
         common_cause,
         pos: _,
         notes,
+        workload,
     } = old;
     [
         ("name", *name != new.name),
@@ -158,6 +159,7 @@ pub(crate) fn changed_fields(old: &Component, new: &Component) -> Vec<&'static s
         ("mtbf_hours", *mtbf_hours != new.mtbf_hours),
         ("common_cause", *common_cause != new.common_cause),
         ("notes", *notes != new.notes),
+        ("workload", *workload != new.workload),
     ]
     .into_iter()
     .filter_map(|(field, differs)| differs.then_some(field))
