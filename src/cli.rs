@@ -1,5 +1,6 @@
 //! The command line (DESIGN §3): a thin layer that loads, calls the core and prints.
-//! Exit codes: 0 done, 1 `--fail-on` triggered, 2 bad input (nothing written).
+//! Exit codes: 0 done, 1 `--fail-on` triggered (for `chaos-result`: a mismatch between
+//! the experiment and the model), 2 bad input (nothing written).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -139,7 +140,9 @@ pub enum Command {
     /// review. Exit code 1 when there is a mismatch, 0 when the run agrees with the model
     /// (or says nothing about it), 2 on bad input.
     ChaosResult {
+        /// The model the experiment was exported from.
         file: PathBuf,
+        /// The journal `chaos run` wrote (JSON).
         journal: PathBuf,
         /// The scenario to compare with; the one the experiment was exported from when
         /// omitted.

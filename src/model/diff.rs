@@ -182,6 +182,7 @@ mod tests {
         };
         db.replicas = 2;
         db.monitored = !db.monitored;
+        db.workload = Some(crate::model::Workload::default());
         db.pos = (100.0, 0.0);
         let mut moved_web = web;
         moved_web.pos = (5.0, 5.0);
@@ -200,7 +201,7 @@ mod tests {
             d.components_changed,
             [ComponentChange {
                 id: "db".to_owned(),
-                fields: vec!["replicas", "monitored"],
+                fields: vec!["replicas", "monitored", "workload"],
             }]
         );
         assert_eq!(d.dependencies_added, [Dependency::hard("web", "cache")]);
