@@ -24,7 +24,8 @@ pub struct ChaosResult {
     /// nothing about the model.
     pub before_met: Option<bool>,
     pub entries: Vec<EntryResult>,
-    /// One per entry predicted up whose probe failed after the method.
+    /// One per entry predicted up whose probe failed after the method, and per entry
+    /// predicted down whose probe answered.
     pub findings: Vec<Mismatch>,
     /// Probes in the journal that name no entry of the model.
     pub unknown_probes: Vec<String>,
@@ -48,7 +49,8 @@ pub struct EntryResult {
     pub observed: Observed,
 }
 
-/// An entry the model says stays up and the experiment saw fail.
+/// An entry the model says stays up and the experiment saw fail, or one it says goes down
+/// and the experiment saw stay up.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mismatch {
     pub entry: String,
@@ -60,15 +62,16 @@ pub struct Mismatch {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Review {
-    /// Where the model stops the failure at a dependency: `from` stays up although `to`
-    /// is down.
+    /// Where the model stops the failure at a dependency (`from` stays up although `to`
+    /// is down), or passes it on (`from` goes down with `to`).
     Dependency {
         from: String,
         to: String,
         dependency_kind: &'static str,
         question: String,
     },
-    /// A component the model says survives losing some of its replicas.
+    /// A component the model says survives losing some of its replicas, or goes down
+    /// with them.
     Replicas { component: String, question: String },
 }
 
@@ -90,6 +93,8 @@ pub struct Journal {
     deviated: bool,
     before: Option<Probes>,
     after: Option<Probes>,
+    /// The method's probes (of entries predicted down): name → answered as up.
+    method: Probes,
 }
 
 /// Parse a journal (`chaos run --journal-path`); `file` names it in errors.
@@ -163,12 +168,32 @@ pub fn read(text: &str, file: &str) -> Result<Journal, LoadError> {
         }
         Ok(Some(Probes(out)))
     };
+    let method = value
+        .get("run")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|run| run.pointer("/activity/type").and_then(Value::as_str) == Some("probe"))
+        .filter_map(|run| {
+            let name = run.pointer("/activity/name").and_then(Value::as_str)?;
+            // No output: a dry run, or a probe that never answered; nothing was observed.
+            let output = run.get("output").filter(|o| !o.is_null())?;
+            let answered = output.as_bool() == Some(true)
+                || output
+                    .get("status")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|code| (200..300).contains(&code));
+            let up = run.get("status").and_then(Value::as_str) == Some("succeeded") && answered;
+            Some((name.to_owned(), up))
+        })
+        .collect();
     Ok(Journal {
         scenario,
         status,
         deviated,
         before: state("before")?,
         after: state("after")?,
+        method: Probes(method),
     })
 }
 
@@ -183,15 +208,18 @@ pub fn compare(
         .before
         .as_ref()
         .map(|p| p.0.iter().all(|(_, met)| *met));
-    let observed = |id: &str| -> Observed {
+    // An entry predicted up is observed by the hypothesis after the method, one predicted
+    // down by the method's own probe.
+    let observed = |id: &str, down: bool| -> Observed {
         if before_met == Some(false) {
             return Observed::NotObserved;
         }
-        match journal
-            .after
-            .as_ref()
-            .and_then(|p| p.0.iter().find(|(name, _)| name == id))
-        {
+        let probes = if down {
+            Some(&journal.method)
+        } else {
+            journal.after.as_ref()
+        };
+        match probes.and_then(|p| p.0.iter().find(|(name, _)| name == id)) {
             Some((_, true)) => Observed::Up,
             Some((_, false)) => Observed::Down,
             None => Observed::NotObserved,
@@ -201,9 +229,11 @@ pub fn compare(
     let mut findings = Vec::new();
     for c in model.components.iter().filter(|c| c.entry) {
         let down = knockout.outcome.entries_down.contains(&c.id);
-        let seen = observed(&c.id);
-        if !down && seen == Observed::Down {
-            findings.push(mismatch(model, &knockout, &c.id));
+        let seen = observed(&c.id, down);
+        match (down, seen) {
+            (false, Observed::Down) => findings.push(mismatch(model, &knockout, &c.id)),
+            (true, Observed::Up) => findings.push(survived(model, &knockout, &c.id)),
+            _ => {}
         }
         entries.push(EntryResult {
             id: c.id.clone(),
@@ -211,15 +241,19 @@ pub fn compare(
             observed: seen,
         });
     }
-    let unknown_probes = [&journal.before, &journal.after]
-        .into_iter()
-        .flatten()
-        .flat_map(|p| p.0.iter().map(|(name, _)| name))
-        .filter(|name| !model.components.iter().any(|c| c.entry && &c.id == *name))
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let unknown_probes = [
+        journal.before.as_ref(),
+        journal.after.as_ref(),
+        Some(&journal.method),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|p| p.0.iter().map(|(name, _)| name))
+    .filter(|name| !model.components.iter().any(|c| c.entry && &c.id == *name))
+    .cloned()
+    .collect::<BTreeSet<_>>()
+    .into_iter()
+    .collect();
     Ok(ChaosResult {
         model: model.name.clone(),
         scenario: knockout.scenario,
@@ -298,20 +332,105 @@ fn mismatch(model: &Model, knockout: &Knockout, entry: &str) -> Mismatch {
         "the model says {entry} survives losing {}; the experiment saw it fail",
         failed.join(", ")
     );
-    match review.as_slice() {
+    summarise(&mut message, &review);
+    Mismatch {
+        entry: entry.to_owned(),
+        message,
+        review,
+    }
+}
+
+/// Where the model passes the scenario's failures on to `entry`: each hard dependency from
+/// a component it puts down to another it puts down, on the way from `entry`, and each
+/// component it puts down by its own replicas failing.
+fn survived(model: &Model, knockout: &Knockout, entry: &str) -> Mismatch {
+    let down: BTreeSet<&str> = knockout.outcome.down.iter().map(String::as_str).collect();
+    let mut review = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::from([entry]);
+    let mut queue = vec![entry];
+    while let Some(id) = queue.pop() {
+        let Some(c) = model.component(id) else {
+            continue;
+        };
+        let mut passed_on = false;
+        for d in model
+            .dependencies
+            .iter()
+            .filter(|d| d.from == id && d.kind == DependencyKind::Hard)
+        {
+            if down.contains(d.to.as_str()) {
+                passed_on = true;
+                review.push(Review::Dependency {
+                    from: d.from.clone(),
+                    to: d.to.clone(),
+                    dependency_kind: d.kind.as_str(),
+                    question: format!(
+                        "is the dependency {} → {} really hard? The experiment suggests {} copes without {}",
+                        d.from, d.to, d.from, d.to
+                    ),
+                });
+                if seen.insert(d.to.as_str()) {
+                    queue.push(d.to.as_str());
+                }
+            }
+        }
+        let whole = knockout
+            .outcome
+            .failed
+            .iter()
+            .any(|e| matches!(e, Event::Component(c) | Event::Common(c) if c == id));
+        if whole {
+            review.push(Review::Replicas {
+                component: id.to_owned(),
+                question: format!(
+                    "did {id} stay down while the probes ran? Killed pods restart; Chaos Mesh's pod-failure holds them down"
+                ),
+            });
+        } else if !passed_on && c.kind.has_replicas() {
+            review.push(Review::Replicas {
+                component: id.to_owned(),
+                question: format!(
+                    "does {id} really go down (it runs {} replica{}, min healthy {}, zones {})?",
+                    c.replicas,
+                    if c.replicas == 1 { "" } else { "s" },
+                    c.effective_min_healthy(),
+                    if c.zones.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        c.zones.join(", ")
+                    }
+                ),
+            });
+        }
+    }
+    let failed: Vec<String> = knockout
+        .outcome
+        .failed
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut message = format!(
+        "the model says {entry} goes down when {} fail{}; the experiment saw it stay up",
+        failed.join(", "),
+        if failed.len() == 1 { "s" } else { "" }
+    );
+    summarise(&mut message, &review);
+    Mismatch {
+        entry: entry.to_owned(),
+        message,
+        review,
+    }
+}
+
+/// The one assumption to review, or how many.
+fn summarise(message: &mut String, review: &[Review]) {
+    match review {
         [] => message
             .push_str(": the model has no path from it to what failed; is a dependency missing?"),
         [one] => {
             message.push_str(": ");
             message.push_str(one.question());
         }
-        many => {
-            message.push_str(&format!(": review {} assumptions below", many.len()));
-        }
-    }
-    Mismatch {
-        entry: entry.to_owned(),
-        message,
-        review,
+        many => message.push_str(&format!(": review {} assumptions below", many.len())),
     }
 }

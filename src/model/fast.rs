@@ -811,6 +811,28 @@ Model(
     }
 
     #[test]
+    fn reads_saved_workloads_without_falling_back() {
+        let mut model = crate::generate::generate(10, 5);
+        for (i, c) in model.components.iter_mut().enumerate() {
+            c.workload = Some(Workload {
+                namespace: if i % 2 == 0 {
+                    "shop".to_owned()
+                } else {
+                    String::new()
+                },
+                kind: "Deployment".to_owned(),
+                name: format!("w-{i} \"quoted\""),
+                labels: (0..i % 3)
+                    .map(|k| (format!("k{k}"), format!("v{i}")))
+                    .collect(),
+                url: (i % 2 == 1).then(|| format!("http://w-{i}/")),
+            });
+        }
+        let text = crate::model::to_string(&model);
+        assert_eq!(parse(&text).map(Ok), Some(full_parser(&text)));
+    }
+
+    #[test]
     fn reads_every_field_and_optional_syntax() {
         let fast = parse(HAND_WRITTEN);
         assert!(fast.is_some());

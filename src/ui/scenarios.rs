@@ -10,7 +10,7 @@ use super::state::State;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
 use crate::format::{joined, percent};
-use crate::io::journal::ChaosResult;
+use crate::io::journal::{ChaosResult, Observed};
 use crate::io::report;
 use crate::model::{Event, Model, Scenario};
 
@@ -166,13 +166,19 @@ impl ScenarioList {
     }
 }
 
-/// The last experiment run of this scenario, read this session: agrees or how many
-/// mismatches, the whole comparison on hover.
+/// The last experiment run of this scenario, read this session: agrees, inconclusive (the
+/// system was unhealthy before, or nothing was observed) or how many mismatches, the whole
+/// comparison on hover.
 fn chaos_result_ui(ui: &mut Ui, result: &ChaosResult) {
     let n = result.findings.len();
     let label = if n > 0 {
         RichText::new(format!("⚠ {n} mismatch{}", if n == 1 { "" } else { "es" })).color(RED)
-    } else if result.before_met == Some(false) {
+    } else if result.before_met == Some(false)
+        || result
+            .entries
+            .iter()
+            .all(|e| e.observed == Observed::NotObserved)
+    {
         RichText::new("experiment inconclusive").weak()
     } else {
         RichText::new("✔ experiment agrees")

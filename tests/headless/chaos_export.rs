@@ -461,3 +461,84 @@ fn malformed_journal_is_bad_input_with_line_and_column() {
         )
     );
 }
+
+#[test]
+fn entries_predicted_down_are_probed_after_the_failures_without_being_tested() {
+    let experiment = toolkit(&boutique(), "Redis cart down");
+    assert_eq!(experiment.get("steady-state-hypothesis"), None);
+    let method = &experiment["method"];
+    assert_eq!(
+        names(method),
+        [
+            "redis-cart: terminate every pod (a bad deploy) of redis-cart",
+            "frontend",
+            "loadgenerator"
+        ]
+    );
+    assert_eq!(method[1]["type"], "probe");
+    assert_eq!(method[1].get("tolerance"), None);
+    assert_eq!(
+        method[1]["provider"]["func"],
+        "deployment_partially_available"
+    );
+}
+
+#[test]
+fn an_entry_predicted_down_that_stayed_up_is_a_mismatch_naming_the_hard_dependencies() {
+    let dir = temp_dir();
+    let file = dir.path().join("boutique.spof.ron");
+    model::save(&boutique(), &file).unwrap();
+    let experiment = toolkit(&boutique(), "Redis cart down");
+    let probe_run = |i: usize, output: Value| {
+        json!({"activity": experiment["method"][i], "output": output, "status": "succeeded",
+               "start": "2026-12-03T10:00:01+00:00", "end": "2026-12-03T10:00:02+00:00", "duration": 1.0})
+    };
+    let journal = json!({
+        "chaoslib-version": "1.44.0", "platform": "Linux", "node": "runner",
+        "experiment": experiment, "start": "2026-12-03T10:00:00+00:00",
+        "status": "completed", "deviated": false,
+        "steady_states": {"before": null, "after": null, "during": []},
+        "run": [
+            {"activity": experiment["method"][0], "output": ["redis-cart-6c8f7b9d4-x2k9q"], "status": "succeeded",
+             "start": "2026-12-03T10:00:00+00:00", "end": "2026-12-03T10:00:01+00:00", "duration": 1.0},
+            probe_run(1, json!(true)),
+            probe_run(2, json!(false)),
+        ],
+        "rollbacks": [], "end": "2026-12-03T10:00:03+00:00", "duration": 3.0,
+    });
+    let path = dir.path().join("journal.json");
+    std::fs::write(&path, journal.to_string()).unwrap();
+    let run = chaos_result(&file, &path, "json");
+    assert_eq!(run.status.code(), Some(1));
+    let result: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        result["entries"],
+        json!([
+            {"id": "frontend", "predicted": "down", "observed": "up"},
+            {"id": "loadgenerator", "predicted": "down", "observed": "down"},
+        ])
+    );
+    let findings = result["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["entry"], "frontend");
+    assert_eq!(
+        findings[0]["message"],
+        "the model says frontend goes down when redis-cart fails; the experiment saw it stay up: review 5 assumptions below"
+    );
+    let questions: Vec<&str> = findings[0]["review"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "is the dependency frontend → cartservice really hard? The experiment suggests frontend copes without cartservice",
+            "is the dependency frontend → checkoutservice really hard? The experiment suggests frontend copes without checkoutservice",
+            "is the dependency checkoutservice → cartservice really hard? The experiment suggests checkoutservice copes without cartservice",
+            "is the dependency cartservice → redis-cart really hard? The experiment suggests cartservice copes without redis-cart",
+            "did redis-cart stay down while the probes ran? Killed pods restart; Chaos Mesh's pod-failure holds them down",
+        ]
+    );
+}

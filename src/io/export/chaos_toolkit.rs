@@ -65,7 +65,12 @@ pub fn render(experiment: &Experiment) -> String {
             experiment.slug(),
         ],
         hypothesis,
-        method: experiment.faults.iter().map(action).collect(),
+        method: experiment
+            .faults
+            .iter()
+            .map(action)
+            .chain(experiment.observers.iter().map(observer))
+            .collect(),
         rollbacks: experiment.faults.iter().filter_map(rollback).collect(),
         extensions: vec![json!({
             "name": EXTENSION,
@@ -107,11 +112,20 @@ fn description(experiment: &Experiment) -> String {
     }
     if !experiment.entries_down().is_empty() {
         text.push_str(&format!(
-            " It predicts {} go down (not probed).",
+            " It predicts {} go down: the method probes them after the failures, without testing them.",
             joined(experiment.entries_down(), ", ")
         ));
     }
     text
+}
+
+/// A probe of an entry predicted down, run after the failures: its output tells
+/// `chaos-result` whether the entry stayed up (a method's probe has no tolerance).
+fn observer(p: &super::experiment::Probe) -> Activity {
+    Activity {
+        tolerance: None,
+        ..probe(p)
+    }
 }
 
 /// A probe named after its entry: an HTTP GET that must answer 200, or the workload's

@@ -19,8 +19,11 @@ pub struct Experiment {
     pub scenario: String,
     /// The model's prediction for the scenario.
     pub prediction: WhatIf,
-    /// One per entry predicted up, in the model's order.
+    /// One per entry predicted up, in the model's order: the hypothesis.
     pub probes: Vec<Probe>,
+    /// One per entry predicted down that can be probed, in the model's order: observed
+    /// after the failures are injected, so a result can tell one that stayed up.
+    pub observers: Vec<Probe>,
     /// One per failed event, in the scenario's order.
     pub faults: Vec<Fault>,
 }
@@ -116,11 +119,18 @@ impl Experiment {
             .filter(|c| c.entry && !prediction.entries_down.contains(&c.id))
             .map(probe)
             .collect::<Result<Vec<_>, _>>()?;
+        let observers = model
+            .components
+            .iter()
+            .filter(|c| c.entry && prediction.entries_down.contains(&c.id))
+            .filter_map(|c| probe(c).ok())
+            .collect();
         Ok(Self {
             model: model.name.clone(),
             scenario: knockout.scenario,
             prediction,
             probes,
+            observers,
             faults,
         })
     }

@@ -31,14 +31,17 @@ pub fn text(r: &ChaosResult) -> String {
         let _ = writeln!(s, "  {:<24} predicted {:<4}  {observed}", e.id, e.predicted);
     }
     if r.findings.is_empty() {
-        let observed_up = r.entries.iter().any(|e| e.observed == Observed::Up);
+        let observed = r
+            .entries
+            .iter()
+            .any(|e| e.observed != Observed::NotObserved);
         let _ = writeln!(
             s,
             "{}",
-            if observed_up {
+            if observed {
                 "The experiment agrees with the model."
             } else {
-                "No entry predicted up was observed: nothing to compare."
+                "No entry was observed: nothing to compare."
             }
         );
     } else {
