@@ -384,6 +384,13 @@ fn journal_with_one_deviation_yields_exactly_one_mismatch_naming_the_dependency(
     let file = dir.path().join("boutique.spof.ron");
     model::save(&reviewed_boutique(), &file).unwrap();
     let journal = fixture_path("chaos/redis-cart-down.journal.json");
+    // The journal of a run of exactly what `export --chaos chaos-toolkit` writes.
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(&journal).unwrap()).unwrap();
+    assert_eq!(
+        recorded["experiment"],
+        toolkit(&reviewed_boutique(), "Redis cart down")
+    );
     let run = chaos_result(&file, &journal, "json");
     assert_eq!(run.status.code(), Some(1), "a mismatch exits 1");
     let result: Value = serde_json::from_slice(&run.stdout).unwrap();
