@@ -56,6 +56,12 @@ pub enum Action {
     ImportDropped(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
+    /// Write the experiment scenario as a chaos experiment (`.json` or `.yaml`).
+    ExportExperimentTo(PathBuf),
+    /// Compare a Chaos Toolkit journal with the model.
+    ReadResultFrom(PathBuf),
+    /// Report a value a panel refused (in the status bar, as an error).
+    Refuse(String),
 }
 
 impl Action {

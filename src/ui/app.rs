@@ -181,6 +181,11 @@ impl SpofApp {
         self.chaos.is_running()
     }
 
+    /// The last chaos experiment result read (Scenarios ▸ Read experiment result).
+    pub fn chaos_result(&self) -> Option<&crate::io::journal::ChaosResult> {
+        self.state.chaos_result.as_ref()
+    }
+
     /// Whether File ▸ Export is writing a file.
     pub fn is_exporting(&self) -> bool {
         self.state.exporting_to().is_some()

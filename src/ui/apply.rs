@@ -97,6 +97,9 @@ impl SpofApp {
             Action::AddTraces(path) => self.add_traces(&path),
             Action::ImportDropped(path) => self.import_dropped(path, ctx),
             Action::ExportTo(path) => self.export_to(&path, ctx),
+            Action::ExportExperimentTo(path) => self.export_experiment_to(&path, ctx),
+            Action::ReadResultFrom(path) => self.read_result_from(&path, ctx),
+            Action::Refuse(message) => self.state.say(message, true),
         }
     }
 
@@ -121,6 +124,8 @@ impl SpofApp {
             Command::Import => self.start_picker(PickerKind::Import, ctx),
             Command::AddTraces => self.start_picker(PickerKind::Traces, ctx),
             Command::Export => self.start_picker(PickerKind::Export, ctx),
+            Command::ExportExperiment => self.start_picker(PickerKind::Experiment, ctx),
+            Command::ReadExperimentResult => self.start_picker(PickerKind::Journal, ctx),
             Command::Quit => self.guard(Pending::Quit, ctx),
             Command::Undo => self.state.undo(),
             Command::Redo => self.state.redo(),

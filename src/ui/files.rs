@@ -9,7 +9,7 @@ use egui::ThemePreference;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use crate::io::export::ExportFormat;
+use crate::io::export::{ChaosFormat, ExportFormat};
 
 /// A sample shipped inside the binary, so `spofscope` works from any directory.
 pub struct Sample {
@@ -65,6 +65,8 @@ pub enum PickerKind {
     Import,
     Traces,
     Export,
+    Experiment,
+    Journal,
 }
 
 impl PickerKind {
@@ -76,6 +78,8 @@ impl PickerKind {
             PickerKind::Import => Action::ImportFile(path),
             PickerKind::Traces => Action::AddTraces(path),
             PickerKind::Export => Action::ExportTo(path),
+            PickerKind::Experiment => Action::ExportExperimentTo(path),
+            PickerKind::Journal => Action::ReadResultFrom(path),
         }
     }
 
@@ -87,6 +91,8 @@ impl PickerKind {
             PickerKind::Import => ("Import a model", "Import"),
             PickerKind::Traces => ("Add traces to the model", "Add"),
             PickerKind::Export => ("Export the model", "Export"),
+            PickerKind::Experiment => ("Export the scenario as a chaos experiment", "Export"),
+            PickerKind::Journal => ("Read a chaos experiment's result", "Read"),
         }
     }
 
@@ -107,6 +113,13 @@ impl PickerKind {
                     .map(|f| format!("{} for {}", f.extension(), f.label()))
                     .collect();
                 format!("Path of the file to write (.{}):", kinds.join(", ."))
+            }
+            PickerKind::Experiment => {
+                "Path of the file to write (.json for a Chaos Toolkit experiment, .yaml for Chaos Mesh):"
+                    .to_owned()
+            }
+            PickerKind::Journal => {
+                "Path of the Chaos Toolkit journal (chaos run --journal-path):".to_owned()
             }
         }
     }
@@ -144,6 +157,14 @@ impl PickerKind {
                 .iter()
                 .map(|f| (f.label().to_owned(), vec![f.extension()]))
                 .collect(),
+            PickerKind::Experiment => vec![
+                (ChaosFormat::ChaosToolkit.label().to_owned(), vec!["json"]),
+                (
+                    ChaosFormat::ChaosMesh.label().to_owned(),
+                    vec!["yaml", "yml"],
+                ),
+            ],
+            PickerKind::Journal => vec![("Chaos Toolkit journal".to_owned(), vec!["json"]), all],
         }
     }
 }
@@ -188,10 +209,11 @@ impl Picker {
                     dialog = dialog.set_directory(dir);
                 }
                 let picked = match kind {
-                    PickerKind::Open | PickerKind::Import | PickerKind::Traces => {
-                        dialog.pick_file()
-                    }
-                    PickerKind::SaveAs | PickerKind::Export => {
+                    PickerKind::Open
+                    | PickerKind::Import
+                    | PickerKind::Traces
+                    | PickerKind::Journal => dialog.pick_file(),
+                    PickerKind::SaveAs | PickerKind::Export | PickerKind::Experiment => {
                         dialog.set_file_name(file_name).save_file()
                     }
                 };

@@ -2,6 +2,7 @@
 //! results computed from them off the UI thread. Panels get it read-only (`&State`) and
 //! push actions; only the app applying them changes it. Must not draw anything.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,13 +13,14 @@ use super::comparison::ScenarioComparison;
 use super::content::{Analysed, DocKey};
 use super::files::Settings;
 use super::recommendations::{FixAllEnd, Recommendations, fix_summary};
-use super::transfer::Exporting;
+use super::transfer::{Exporting, ReadingResult};
 use super::whatif::WhatIfState;
 use super::worker::{Done, Job, KnownDifferent};
 use crate::advice::Advice;
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
+use crate::io::journal::ChaosResult;
 use crate::model::{Component, Dependency, Event, Model};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,6 +68,10 @@ pub struct State {
     /// The scenario comparison, computed off the UI thread.
     pub(super) comparison: ScenarioComparison,
     pub(super) exporting: Exporting,
+    /// Scenarios ▸ Read experiment result, reading off the UI thread.
+    pub(super) reading: ReadingResult,
+    /// The last chaos experiment result read this session (never saved in the model).
+    pub(super) chaos_result: Option<ChaosResult>,
     /// The status bar's message, and whether it reports an error.
     pub(super) status: Option<(String, bool)>,
     pub(super) panels: Panels,
@@ -87,6 +93,8 @@ impl State {
             recommendations: Recommendations::default(),
             comparison: ScenarioComparison::default(),
             exporting: Exporting::default(),
+            reading: ReadingResult::default(),
+            chaos_result: None,
             status: None,
             panels: Panels {
                 palette: true,
@@ -108,6 +116,29 @@ impl State {
     /// Knockouts that still name something in the model (edits may remove their targets).
     pub fn live_knockouts(&self) -> Vec<Event> {
         self.whatif.live(self.doc.model())
+    }
+
+    /// The scenario Scenarios ▸ Export experiment writes: the one whose events are knocked
+    /// out in the what-if, else the first.
+    pub fn experiment_scenario(&self) -> Option<&str> {
+        let scenarios = &self.doc.model().scenarios;
+        let live: BTreeSet<Event> = if self.whatif.is_on() {
+            self.live_knockouts().into_iter().collect()
+        } else {
+            BTreeSet::new()
+        };
+        scenarios
+            .iter()
+            .find(|s| !live.is_empty() && s.fail.iter().cloned().collect::<BTreeSet<_>>() == live)
+            .or_else(|| scenarios.first())
+            .map(|s| s.name.as_str())
+    }
+
+    /// The last chaos experiment result read, when it is about `scenario`.
+    pub fn chaos_result_of(&self, scenario: &str) -> Option<&ChaosResult> {
+        self.chaos_result
+            .as_ref()
+            .filter(|r| r.scenario == scenario)
     }
 
     // ----- the analysis -----
@@ -196,6 +227,9 @@ impl State {
             Command::ResetWhatIf => !self.whatif.knockouts().is_empty(),
             Command::CancelAnalysis => self.analysis.is_busy(),
             Command::ApplyAllFixes => self.can_fix_all(),
+            Command::ExportExperiment | Command::ReadExperimentResult => {
+                !self.doc.model().scenarios.is_empty()
+            }
             _ => true,
         }
     }

@@ -4,6 +4,7 @@
 mod advice;
 mod app;
 mod chaos;
+mod chaos_export;
 mod charts;
 mod inspector;
 mod present;
