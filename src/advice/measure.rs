@@ -12,7 +12,9 @@ use super::{
     Recommendation,
 };
 use crate::analysis::eval::Evaluator;
-use crate::analysis::{self, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report};
+use crate::analysis::{
+    self, Baseline, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report,
+};
 use crate::edit::Edit;
 use crate::model::{Component, Event, Model};
 
@@ -76,11 +78,13 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
             unmeasured.push(problem);
         }
     }
+    // Built once when some candidate may be measured against it (see `Baseline`).
+    let baseline = (all.len() > 1).then(|| Baseline::new(model)).flatten();
     let results: Vec<Result<Kept, Rejection>> = all
         .into_par_iter()
         .map(|c| {
             let preference = (!matches!(c.purpose, Purpose::RemoveSpof(_)), c.target_kind);
-            measure(model, report, c).map(|(rec, m)| (rec, m, preference))
+            measure(model, report, baseline.as_ref(), c).map(|(rec, m)| (rec, m, preference))
         })
         .collect();
     let mut kept: Vec<Kept> = Vec::new();
@@ -96,9 +100,12 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
         }
     }
     let mut recommendations: Vec<Recommendation> = kept.into_iter().map(|k| k.0).collect();
+    // Scores equal to a millionth of a minute a year are equal: which way rounding fell
+    // (a candidate measured whole or along its slope) must not reorder them.
+    let score = |r: &Recommendation| (r.score * 1e6).round();
     recommendations.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        score(b)
+            .total_cmp(&score(a))
             .then(b.removes_spofs.len().cmp(&a.removes_spofs.len()))
             .then(a.cost.added_instances.cmp(&b.cost.added_instances))
             .then(a.adds_findings.len().cmp(&b.adds_findings.len()))
@@ -114,6 +121,7 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
 fn measure(
     model: &Model,
     report: &Report,
+    baseline: Option<&Baseline>,
     c: Candidate,
 ) -> Result<(Recommendation, Model), Rejection> {
     let reject = |reason: String| Rejection {
@@ -124,7 +132,10 @@ fn measure(
     let mut next = model.clone();
     Edit::apply_all(&c.edits, &mut next)
         .map_err(|e| reject(format!("its edit is invalid: {e}")))?;
-    let after = analysis::analyze(&next, &fast_options());
+    let after = match baseline {
+        Some(b) => analysis::analyze_against(&next, &fast_options(), model, b),
+        None => analysis::analyze(&next, &fast_options()),
+    };
 
     let mut entries = Vec::new();
     for b in &report.entries {

@@ -157,6 +157,14 @@ fn rule(g: &FailureGraph, availability: &[f64], forced_down: &[bool], x: u32) ->
     Rule { domains, holds }
 }
 
+/// P(component x's own rule holds) when none of its replicas runs in a zone: its outage
+/// events all absent and at least k of its replicas up.
+pub(super) fn own_up(g: &FailureGraph, availability: &[f64], x: u32) -> f64 {
+    let own_outages: f64 = g.outages(x).map(|e| availability[e as usize]).product();
+    let p_up: Vec<f64> = g.replicas(x).map(|r| availability[r as usize]).collect();
+    own_outages * at_least(&p_up, g.k_replicas[x as usize] as usize)
+}
+
 /// P(at least k of independent events with probabilities `p` happen): O(n · k).
 fn at_least(p: &[f64], k: usize) -> f64 {
     if k == 0 {

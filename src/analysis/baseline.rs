@@ -1,0 +1,163 @@
+//! Measuring a change to one component against an analysed model without compiling
+//! anything again. An entry's probability of being down is linear in the probability of
+//! any one basic event that appears once in its formula, with the event's Birnbaum
+//! importance as the slope. A component with one replica, no outage events and no zone
+//! is exactly such an event: whatever an edit does to that component alone (more
+//! replicas, another availability, monitoring, failover, common cause) changes only the
+//! probability that the component itself holds up, so every entry moves along that line.
+//! SPOFs, findings and full service are computed whole on the edited model; they are cheap.
+
+use super::availability::Structure;
+use super::graph::FailureGraph;
+use super::{
+    EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Unavailability, cuts, entry_list,
+    full_service,
+};
+use crate::model::Model;
+
+/// Fields of a component that change only what the component itself does.
+const OWN_FIELDS: [&str; 9] = [
+    "replicas",
+    "min_healthy",
+    "replication",
+    "availability",
+    "monitored",
+    "failover",
+    "mtbf_hours",
+    "common_cause",
+    "notes",
+];
+
+/// An analysed model: each entry's probability of being down and the Birnbaum importance
+/// of every basic event for it.
+pub struct Baseline {
+    g: FailureGraph,
+    /// Per entry (in graph order): P(down).
+    down: Vec<f64>,
+    /// Per entry: ∂P(down)/∂q of every event (empty for an entry down with nothing failed).
+    slope: Vec<Vec<f64>>,
+    baseline_down: Vec<bool>,
+    nodes: usize,
+}
+
+impl Baseline {
+    /// `None` when `model` is over the node budget (candidates are then analysed whole).
+    pub fn new(model: &Model) -> Option<Self> {
+        let g = FailureGraph::compile(model);
+        let baseline_down = cuts::singles(&g).baseline_down;
+        let forced_down = vec![false; g.len()];
+        let exact = ExactEntries::build(
+            &g,
+            &forced_down,
+            &baseline_down,
+            &g.availability,
+            None,
+            NODE_BUDGET,
+        )
+        .ok()?;
+        let s: &Structure = &exact.structure;
+        let entries = entry_list(&g);
+        let live: Vec<usize> = (0..entries.len())
+            .filter(|&i| !baseline_down[entries[i] as usize])
+            .collect();
+        let measured = s.importance(&exact.evaluation, &g.availability, &live, &[], &|| false)?;
+        let mut slope = vec![Vec::new(); entries.len()];
+        for (&i, by_event) in live.iter().zip(measured.by_entry) {
+            slope[i] = by_event;
+        }
+        Some(Self {
+            down: (0..entries.len())
+                .map(|i| s.down(&exact.evaluation, i))
+                .collect(),
+            slope,
+            nodes: s.nodes(),
+            g,
+            baseline_down,
+        })
+    }
+
+    /// The availability part of the analysis of `after` (compiled as `g`, down with
+    /// nothing failed where `baseline_down` says), when it differs from `before` (the
+    /// model of this baseline) in the own fields of one single-replica, zone-free
+    /// component; `None` for any other change.
+    pub(super) fn quantify(
+        &self,
+        before: &Model,
+        after: &Model,
+        g: &FailureGraph,
+        baseline_down: &[bool],
+    ) -> Option<Quantified> {
+        let c = self.changed_component(before, after)?;
+        if baseline_down != self.baseline_down.as_slice() {
+            return None;
+        }
+        let old = &self.g;
+        let mut events = old.own_events(c);
+        let (Some(v), None) = (events.next(), events.next()) else {
+            return None;
+        };
+        if !old.outages(c).is_empty() || old.zone_of(v).is_some() {
+            return None;
+        }
+        if g.replicas(c).any(|r| g.zone_of(r).is_some()) {
+            return None;
+        }
+        let dq = (1.0 - full_service::own_up(g, &g.availability, c))
+            - (1.0 - old.availability[v as usize]);
+        let entries = entry_list(g);
+        let forced_down = vec![false; g.len()];
+        let not_full =
+            full_service::unavailability(g, &g.availability, &forced_down, baseline_down, &entries)?;
+        let reports = entries
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| {
+                let down = match self.slope[i].get(v as usize) {
+                    Some(b) => (self.down[i] + b * dq).clamp(0.0, 1.0),
+                    None => self.down[i],
+                };
+                EntryAvailability::new(
+                    &g.ids[e as usize],
+                    after.components[e as usize].display_name(),
+                    Unavailability::exact(down, not_full[i]),
+                )
+            })
+            .collect();
+        Some(Quantified {
+            entries: reports,
+            importance: Vec::new(),
+            component_importance: Vec::new(),
+            bdd_nodes: self.nodes,
+        })
+    }
+
+    /// The one component `after` changes in its own fields only, everything else equal.
+    fn changed_component(&self, before: &Model, after: &Model) -> Option<u32> {
+        if before.defaults != after.defaults
+            || before.regions != after.regions
+            || before.dependencies != after.dependencies
+            || before.components.len() != after.components.len()
+        {
+            return None;
+        }
+        let mut changed = None;
+        for (i, (x, y)) in before.components.iter().zip(&after.components).enumerate() {
+            if x.id != y.id {
+                return None;
+            }
+            let fields = crate::model::diff::changed_fields(x, y);
+            if fields.is_empty() {
+                continue;
+            }
+            if changed.is_some()
+                || !x.zones.is_empty()
+                || !y.zones.is_empty()
+                || fields.iter().any(|f| !OWN_FIELDS.contains(f))
+            {
+                return None;
+            }
+            changed = Some(i as u32);
+        }
+        changed
+    }
+}
