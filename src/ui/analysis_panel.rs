@@ -9,7 +9,7 @@ use super::action::Action;
 use super::advice_panel::RecommendationList;
 use super::charts::charts_ui;
 use super::command::Command;
-use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
+use super::look::{DOT, amber_text, event_words, events_words, green_text, red_text, zone_colour};
 use super::menu::command_button;
 use super::preview::Preview;
 use super::progress::analysis_progress_ui;
@@ -80,7 +80,7 @@ impl AnalysisPanel {
                     ui.weak(format!("{} ms", done.elapsed.as_millis()));
                 }
             } else if state.analysis.failed.is_some() {
-                ui.colored_label(RED, "failed");
+                ui.colored_label(red_text(ui.visuals()), "failed");
             } else {
                 analysis_progress_ui(ui, state, actions);
             }
@@ -96,7 +96,7 @@ impl AnalysisPanel {
         let report = &done.value.report;
         if !current {
             ui.colored_label(
-                AMBER,
+                amber_text(ui.visuals()),
                 if state.analysis_cancelled() {
                     "Showing an earlier edit's results: this edit's analysis was cancelled."
                 } else {
@@ -158,7 +158,7 @@ impl AnalysisPanel {
             Some(outcome) => match &outcome.result {
                 Ok(w) => whatif_result_ui(ui, w),
                 Err(e) => {
-                    ui.colored_label(RED, e);
+                    ui.colored_label(red_text(ui.visuals()), e);
                 }
             },
             None => {
@@ -189,7 +189,7 @@ fn spofs_ui(ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Actio
     let title = if report.spofs.is_empty() {
         title
     } else {
-        title.color(RED)
+        title.color(red_text(ui.visuals()))
     };
     egui::CollapsingHeader::new(title)
         .id_salt("spofs")
@@ -197,13 +197,13 @@ fn spofs_ui(ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Actio
         .show(ui, |ui| {
             if report.spofs.is_empty() {
                 ui.colored_label(
-                    GREEN,
+                    green_text(ui.visuals()),
                     "✔ No single component, zone or region takes an entry down.",
                 );
             }
             for spof in report.spofs.iter().take(ROWS) {
                 ui.horizontal(|ui| {
-                    ui.colored_label(RED, DOT);
+                    ui.colored_label(red_text(ui.visuals()), DOT);
                     let text = format!("{} {}", spof.kind.as_str(), spof.id);
                     let selected = spof.kind == DomainKind::Component
                         && state.selection.components.contains(&spof.id);
@@ -412,8 +412,8 @@ fn findings_ui(ui: &mut Ui, report: &Report) {
     .show(ui, |ui| {
         for f in report.findings.iter().take(ROWS) {
             let (mark, colour) = match f.severity {
-                Severity::Error => ("✖", RED),
-                Severity::Warning => ("⚠", AMBER),
+                Severity::Error => ("✖", red_text(ui.visuals())),
+                Severity::Warning => ("⚠", amber_text(ui.visuals())),
                 Severity::Info => ("ℹ", Color32::GRAY),
             };
             ui.horizontal_wrapped(|ui| {
@@ -430,10 +430,10 @@ fn whatif_result_ui(ui: &mut Ui, w: &WhatIf) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Entries down:");
         if w.entries_down.is_empty() {
-            ui.colored_label(GREEN, "✔ none");
+            ui.colored_label(green_text(ui.visuals()), "✔ none");
         }
         for e in &w.entries_down {
-            ui.colored_label(RED, format!("✖ {e}"));
+            ui.colored_label(red_text(ui.visuals()), format!("✖ {e}"));
         }
     });
     ui.horizontal_wrapped(|ui| {

@@ -10,7 +10,7 @@ use super::action::Action;
 use super::autosave::recover_dialog_ui;
 use super::command::Command;
 use super::files::{PickerKind, SAMPLES};
-use super::look::RED;
+use super::look::red_text;
 use super::state::State;
 use crate::edit::recovery::{FileStamp, RecoveryCopy};
 use crate::io::import::{ImportFormat, Imported};
@@ -300,7 +300,7 @@ fn load_error_dialog_ui(ctx: &egui::Context, error: &crate::model::LoadError) ->
         if let Some((line, column)) = error.location {
             ui.strong(format!("Line {line}, column {column}"));
         }
-        ui.colored_label(RED, &error.message);
+        ui.colored_label(red_text(ui.visuals()), &error.message);
         ui.add_space(4.0);
         ui.label("The model you had open is unchanged.");
         if ui.button("OK").clicked() {
@@ -315,7 +315,7 @@ fn failed_dialog_ui(ctx: &egui::Context, title: &str, message: &str) -> bool {
     let modal = egui::Modal::new(egui::Id::new("failed_dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading(title);
-        ui.colored_label(RED, message);
+        ui.colored_label(red_text(ui.visuals()), message);
         if ui.button("OK").clicked() {
             keep = false;
         }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
 use super::canvas::{Canvas, CanvasSelection, Overlay};
-use super::look::{AMBER, DOT, GREEN, RED};
+use super::look::{DOT, amber_text, green_text, red_text};
 use super::preview::PreviewCache;
 use super::state::State;
 use crate::advice::Recommendation;
@@ -221,13 +221,17 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
             match comparison.as_ref().and_then(|c| c.outcome(i)) {
                 Some(Ok(w)) => scenario_ui(ui, &scenario.fail, model, w),
                 Some(Err(e)) => {
-                    ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
+                    ui.label(
+                        RichText::new(e)
+                            .size(pt(ui, CAPTION))
+                            .color(red_text(ui.visuals())),
+                    );
                 }
                 None if state.comparison.failed(state.key()) => {
                     ui.label(
                         RichText::new("The knockout could not be computed.")
                             .size(pt(ui, CAPTION))
-                            .color(RED),
+                            .color(red_text(ui.visuals())),
                     );
                 }
                 None => pending_ui(ui, "computing the knockout…"),
@@ -255,7 +259,7 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
                 ui.label(
                     RichText::new("Measuring the fixes failed: leave (Esc) and analyse again.")
                         .size(pt(ui, CAPTION))
-                        .color(RED),
+                        .color(red_text(ui.visuals())),
                 );
             } else if analysed.is_some() {
                 pending_ui(ui, "measuring fixes…");
@@ -271,13 +275,13 @@ fn analysis_pending_ui(ui: &mut Ui, state: &State) {
         ui.label(
             RichText::new("The analysis was cancelled: leave (Esc) and analyse again.")
                 .size(pt(ui, CAPTION))
-                .color(AMBER),
+                .color(amber_text(ui.visuals())),
         );
     } else if state.analysis.failed == Some(state.key()) {
         ui.label(
             RichText::new("The analysis failed.")
                 .size(pt(ui, CAPTION))
-                .color(RED),
+                .color(red_text(ui.visuals())),
         );
     } else {
         pending_ui(ui, "analysing…");
@@ -369,7 +373,7 @@ fn entries_ui(ui: &mut Ui, width: f32, entries: &[EntryAvailability], with_nines
                 "{} / year degraded",
                 duration(e.degraded_minutes_per_year)
             ))
-            .color(AMBER)
+            .color(amber_text(ui.visuals()))
         });
         figure_lines_ui(
             ui,
@@ -415,13 +419,13 @@ fn current_ui(ui: &mut Ui, report: &Report) {
         }
         let (value, detail) = if n > 0 {
             (
-                RichText::new(format!("{DOT} {}", spof_count(n))).color(RED),
-                RichText::new(named.join(", ")).color(RED),
+                RichText::new(format!("{DOT} {}", spof_count(n))).color(red_text(ui.visuals())),
+                RichText::new(named.join(", ")).color(red_text(ui.visuals())),
             )
         } else {
             (
-                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
-                RichText::new("nothing alone takes an entry down").color(GREEN),
+                RichText::new(format!("✔ {}", spof_count(n))).color(green_text(ui.visuals())),
+                RichText::new("nothing alone takes an entry down").color(green_text(ui.visuals())),
             )
         };
         figure_ui(ui, width, "Single points of failure", value, detail);
@@ -443,17 +447,17 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
         ui.label(
             RichText::new(format!("·  {} down", w.down.len()))
                 .size(pt(ui, CAPTION))
-                .color(RED),
+                .color(red_text(ui.visuals())),
         );
         ui.label(
             RichText::new(format!("·  {} degraded", w.degraded.len()))
                 .size(pt(ui, CAPTION))
-                .color(AMBER),
+                .color(amber_text(ui.visuals())),
         );
         ui.label(
             RichText::new("·  the rest healthy")
                 .size(pt(ui, CAPTION))
-                .color(GREEN),
+                .color(green_text(ui.visuals())),
         );
     });
     ui.add_space(4.0);
@@ -473,7 +477,7 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
                 ui,
                 width,
                 "Entries down",
-                RichText::new("✔ none").color(GREEN),
+                RichText::new("✔ none").color(green_text(ui.visuals())),
                 RichText::new("every entry stays up"),
             );
         } else {
@@ -481,8 +485,9 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
                 ui,
                 width,
                 "Entries down",
-                RichText::new(format!("✖ {} of {}", names.len(), w.entries.len())).color(RED),
-                RichText::new(names.join(", ")).color(RED),
+                RichText::new(format!("✖ {} of {}", names.len(), w.entries.len()))
+                    .color(red_text(ui.visuals())),
+                RichText::new(names.join(", ")).color(red_text(ui.visuals())),
             );
         }
         entries_ui(ui, width, &w.entries, false);
@@ -494,7 +499,7 @@ fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
         let n = rec.removes_spofs.len();
         let (value, detail) = if n > 0 {
             (
-                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
+                RichText::new(format!("✔ {}", spof_count(n))).color(green_text(ui.visuals())),
                 RichText::new(joined(&rec.removes_spofs, ", ")),
             )
         } else {
