@@ -7,7 +7,7 @@ use egui::Pos2;
 
 use super::command::Command;
 use crate::edit::Edit;
-use crate::model::{Component, ComponentKind, Event};
+use crate::model::{Component, ComponentKind, Event, Risk};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -53,6 +53,8 @@ pub enum Action {
     AddTraces(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
+    /// Ask for a reason (and a last day) to accept `risk`, or to change its acceptance.
+    AcceptRisk(Risk),
 }
 
 impl Action {

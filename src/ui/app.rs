@@ -9,6 +9,7 @@ use egui::{Pos2, ViewportCommand};
 use super::action::Action;
 use super::analysis_panel::AnalysisPanel;
 use super::autosave::Autosave;
+use super::blast::pointed_spof;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::chaos_dialog::ChaosDialog;
 use super::command::Command;
@@ -20,7 +21,7 @@ use super::present::Presentation;
 use super::state::{Selection, State};
 use crate::advice::Advice;
 use crate::analysis::chaos::ChaosReport;
-use crate::analysis::{Report, WhatIf};
+use crate::analysis::{Report, Spof, WhatIf};
 use crate::model::{Event, Model};
 
 pub struct SpofApp {
@@ -194,6 +195,21 @@ impl SpofApp {
     /// with it).
     pub fn card_on_screen(&self, id: &str) -> Option<Pos2> {
         self.canvas.card_on_screen(id)
+    }
+
+    /// The SPOF whose blast radius the canvas tints now, if any.
+    pub fn blast_spof(&self) -> Option<&Spof> {
+        let report = self.state.current_report()?;
+        let hovered_row = self
+            .analysis_panel
+            .hovered_spof()
+            .filter(|_| self.state.panels.analysis && !self.state.panels.presentation);
+        pointed_spof(report, hovered_row, None, &self.state.selection.components)
+    }
+
+    /// The components the canvas tints: the pointed SPOF's blast radius, or none.
+    pub fn blast_radius(&self) -> &[String] {
+        self.blast_spof().map_or(&[], |s| s.blast_radius.as_slice())
     }
 
     pub fn canvas_zoom(&self) -> f32 {

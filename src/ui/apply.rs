@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use egui::ThemePreference;
 
+use super::accept::AcceptForm;
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
@@ -96,6 +97,10 @@ impl SpofApp {
             Action::ImportFile(path) => self.import_file(path, ctx),
             Action::AddTraces(path) => self.add_traces(&path),
             Action::ExportTo(path) => self.export_to(&path, ctx),
+            Action::AcceptRisk(risk) => {
+                let form = AcceptForm::new(risk, self.state.model());
+                self.dialog = Some(Dialog::AcceptRisk(form));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::Button;
 
+use super::accept::{AcceptForm, accept_dialog_ui};
 use super::action::Action;
 use super::autosave::recover_dialog_ui;
 use super::command::Command;
@@ -14,7 +15,7 @@ use super::look::red_text;
 use super::state::State;
 use crate::edit::recovery::{FileStamp, RecoveryCopy};
 use crate::io::import::{ImportFormat, Imported};
-use crate::model::{LoadError, Model};
+use crate::model::{Accepted, LoadError, Model};
 
 /// Something that replaces the document: asked for only after unsaved changes are settled.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,8 @@ pub enum Dialog {
         kind: PickerKind,
         text: String,
     },
+    /// Accept a risk: a reason and an optional last day.
+    AcceptRisk(AcceptForm),
     Shortcuts,
     About,
 }
@@ -80,6 +83,8 @@ pub enum Choice {
         text: String,
         format: ImportFormat,
     },
+    /// Accept a risk (or change its acceptance) as one undo step.
+    Accept(Accepted),
 }
 
 /// A dialog after this frame.
@@ -123,6 +128,10 @@ pub fn dialog_ui(
         Dialog::Path { kind, text } => {
             Answer::open_if(path_dialog_ui(ctx, state, *kind, text, actions))
         }
+        Dialog::AcceptRisk(form) => match accept_dialog_ui(ctx, form) {
+            (_, Some(accepted)) => Answer::Chose(Choice::Accept(accepted)),
+            (keep, None) => Answer::open_if(keep),
+        },
         Dialog::Shortcuts => Answer::open_if(shortcuts_dialog_ui(ctx)),
         Dialog::About => Answer::open_if(about_dialog_ui(ctx)),
     }

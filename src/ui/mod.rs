@@ -1,12 +1,14 @@
 //! The desktop application (eframe): canvas, palette, inspector, analysis panel, what-if.
 //! A thin layer over `model`, `edit` and `analysis`; analysis runs off the UI thread.
 
+mod accept;
 mod action;
 mod advice_panel;
 mod analysis_panel;
 mod app;
 mod apply;
 mod autosave;
+mod blast;
 mod canvas;
 mod chaos_dialog;
 mod charts;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::ViewportCommand;
 
+use super::accept::accept_action;
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
@@ -366,6 +367,10 @@ impl SpofApp {
             }
             Choice::ImportAs { path, text, format } => {
                 self.import_text(&path, &text, format, ctx);
+            }
+            Choice::Accept(accepted) => {
+                let action = accept_action(self.state.model(), accepted);
+                self.apply(action, ctx);
             }
         }
     }
