@@ -53,6 +53,8 @@ pub enum Action {
     AddTraces(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
+    /// Compare the model with another version of it, read from this file.
+    CompareWith(PathBuf),
     /// Ask for a reason (and a last day) to accept `risk`, or to change its acceptance.
     AcceptRisk(Risk),
 }

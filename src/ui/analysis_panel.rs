@@ -10,6 +10,7 @@ use super::action::Action;
 use super::advice_panel::RecommendationList;
 use super::charts::charts_ui;
 use super::command::Command;
+use super::compare_panel::compare_ui;
 use super::look::{DOT, amber_text, event_words, events_words, green_text, red_text, zone_colour};
 use super::menu::command_button;
 use super::preview::Preview;
@@ -116,6 +117,7 @@ impl AnalysisPanel {
             );
         }
         ui.add_enabled_ui(current, |ui| {
+            compare_ui(ui, state, actions);
             self.whatif_ui(ui, state, &model, actions);
             self.scenarios.ui(ui, state, &model, actions);
             ui.separator();

@@ -13,6 +13,7 @@ use super::blast::pointed_spof;
 use super::canvas::{Canvas, CanvasSelection, Overlay};
 use super::chaos_dialog::ChaosDialog;
 use super::command::Command;
+use super::compare::CompareMarks;
 use super::dialogs::{Dialog, Pending};
 use super::files::{Picker, Settings};
 use super::inspector::Inspector;
@@ -21,6 +22,7 @@ use super::present::Presentation;
 use super::state::{Selection, State};
 use crate::advice::Advice;
 use crate::analysis::chaos::ChaosReport;
+use crate::analysis::diff::ResilienceDiff;
 use crate::analysis::{Report, Spof, WhatIf};
 use crate::model::{Event, Model};
 
@@ -210,6 +212,21 @@ impl SpofApp {
     /// The components the canvas tints: the pointed SPOF's blast radius, or none.
     pub fn blast_radius(&self) -> &[String] {
         self.blast_spof().map_or(&[], |s| s.blast_radius.as_slice())
+    }
+
+    /// The file compared with (File ▸ Compare with…), if any.
+    pub fn compared_with(&self) -> Option<&std::path::Path> {
+        self.state.compare.baseline().map(|b| b.path.as_path())
+    }
+
+    /// The comparison with that file for exactly the current content, once computed.
+    pub fn comparison(&self) -> Option<&ResilienceDiff> {
+        self.state.compare.current(self.state.key())
+    }
+
+    /// What the canvas marks while comparing: components added, changed and removed.
+    pub fn compare_marks(&self) -> Option<CompareMarks> {
+        self.state.compare.marks()
     }
 
     pub fn canvas_zoom(&self) -> f32 {

@@ -97,6 +97,7 @@ impl SpofApp {
             Action::ImportFile(path) => self.import_file(path, ctx),
             Action::AddTraces(path) => self.add_traces(&path),
             Action::ExportTo(path) => self.export_to(&path, ctx),
+            Action::CompareWith(path) => self.compare_with(path),
             Action::AcceptRisk(risk) => {
                 let form = AcceptForm::new(risk, self.state.model());
                 self.dialog = Some(Dialog::AcceptRisk(form));
@@ -124,6 +125,8 @@ impl SpofApp {
             Command::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
             Command::Import => self.start_picker(PickerKind::Import, ctx),
             Command::AddTraces => self.start_picker(PickerKind::Traces, ctx),
+            Command::CompareWith => self.start_picker(PickerKind::Compare, ctx),
+            Command::CloseCompare => self.state.compare.close(),
             Command::Export => self.start_picker(PickerKind::Export, ctx),
             Command::Quit => self.guard(Pending::Quit, ctx),
             Command::Undo => self.state.undo(),
@@ -220,6 +223,8 @@ impl SpofApp {
             self.run(Command::CancelAnalysis, ctx);
         } else if self.chaos.is_running() {
             self.chaos.cancel();
+        } else if self.state.compare.is_on() {
+            self.state.compare.close();
         } else {
             self.select_only(Vec::new());
         }

@@ -65,6 +65,8 @@ pub enum PickerKind {
     Import,
     Traces,
     Export,
+    /// Another version of the model to compare with.
+    Compare,
 }
 
 impl PickerKind {
@@ -76,6 +78,7 @@ impl PickerKind {
             PickerKind::Import => Action::ImportFile(path),
             PickerKind::Traces => Action::AddTraces(path),
             PickerKind::Export => Action::ExportTo(path),
+            PickerKind::Compare => Action::CompareWith(path),
         }
     }
 
@@ -87,6 +90,7 @@ impl PickerKind {
             PickerKind::Import => ("Import a model", "Import"),
             PickerKind::Traces => ("Add traces to the model", "Add"),
             PickerKind::Export => ("Export the model", "Export"),
+            PickerKind::Compare => ("Compare with another version", "Compare"),
         }
     }
 
@@ -94,6 +98,9 @@ impl PickerKind {
     pub fn prompt(self) -> String {
         match self {
             PickerKind::Open | PickerKind::SaveAs => "Path of the .spof.ron file:".to_owned(),
+            PickerKind::Compare => {
+                "Path of the other version's .spof.ron file (it is the old side):".to_owned()
+            }
             PickerKind::Import => {
                 "Path of the compose / Kubernetes / Backstage YAML, .dot, MEF .xml, Terraform or traces file:".to_owned()
             }
@@ -115,7 +122,7 @@ impl PickerKind {
     fn filters(self) -> Vec<(String, Vec<&'static str>)> {
         let all = ("All files".to_owned(), vec!["*"]);
         match self {
-            PickerKind::Open | PickerKind::SaveAs => {
+            PickerKind::Open | PickerKind::SaveAs | PickerKind::Compare => {
                 vec![("spofscope model".to_owned(), vec!["ron"]), all]
             }
             PickerKind::Import => vec![
@@ -188,9 +195,10 @@ impl Picker {
                     dialog = dialog.set_directory(dir);
                 }
                 let picked = match kind {
-                    PickerKind::Open | PickerKind::Import | PickerKind::Traces => {
-                        dialog.pick_file()
-                    }
+                    PickerKind::Open
+                    | PickerKind::Import
+                    | PickerKind::Traces
+                    | PickerKind::Compare => dialog.pick_file(),
                     PickerKind::SaveAs | PickerKind::Export => {
                         dialog.set_file_name(file_name).save_file()
                     }

@@ -13,6 +13,8 @@ mod canvas;
 mod chaos_dialog;
 mod charts;
 mod command;
+mod compare;
+mod compare_panel;
 mod comparison;
 mod content;
 mod dialogs;
@@ -42,6 +44,7 @@ use std::process::ExitCode;
 pub use action::Action;
 pub use app::SpofApp;
 pub use command::Command;
+pub use compare::CompareMarks;
 pub use files::{SAMPLES, Settings};
 pub use state::Selection;
 

@@ -67,6 +67,18 @@ impl SpofApp {
         }
     }
 
+    /// Compare the model with the file at `path` (the old side); a file that does not load
+    /// says where it is wrong.
+    pub(super) fn compare_with(&mut self, path: PathBuf) {
+        match model::load(&path) {
+            Ok(model) => {
+                self.state.compare.start(path, model);
+                self.state.status = None;
+            }
+            Err(error) => self.dialog = Some(Dialog::LoadError(error)),
+        }
+    }
+
     pub(super) fn open_sample(&mut self, index: usize) {
         let Some(sample) = SAMPLES.get(index) else {
             return;
@@ -88,6 +100,7 @@ impl SpofApp {
         s.selection = Selection::default();
         s.whatif.clear();
         s.analysis.clear();
+        s.compare.close();
         s.recommendations.forget();
         s.comparison.forget();
         self.autosave.clear();
@@ -198,7 +211,7 @@ impl SpofApp {
 
     pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.state.doc.path, kind) {
-            (_, PickerKind::Import | PickerKind::Traces) => String::new(),
+            (_, PickerKind::Import | PickerKind::Traces | PickerKind::Compare) => String::new(),
             (_, PickerKind::Export) => {
                 export_file_name(&self.default_path_text(PickerKind::SaveAs))
             }

@@ -7,6 +7,7 @@ mod app;
 mod blast;
 mod chaos;
 mod charts;
+mod compare;
 mod inspector;
 mod present;
 mod recovery;
