@@ -13,8 +13,10 @@ use super::look::{DOT, amber_text, green_text, red_text};
 use super::preview::PreviewCache;
 use super::state::State;
 use crate::advice::Recommendation;
+use crate::analysis::diff::ResilienceDiff;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
 use crate::format::{availability_text, duration, joined, nines, percents, plural};
+use crate::io::report::diff::{availability_change, downtime_change};
 use crate::model::{Event, Model};
 
 /// Recommendations shown as slides, best first.
@@ -49,6 +51,8 @@ pub struct Presentation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slide {
     Current,
+    /// Before → after: the file compared with against this model.
+    Compare,
     Scenario(usize),
     Recommendation(usize),
     /// The recommendations are still being measured.
@@ -141,7 +145,7 @@ impl Presentation {
                     self.preview
                         .get(key, &id, state.current_advice(), state.model())
                 }),
-            Slide::Current | Slide::Scenario(_) | Slide::Advice => None,
+            Slide::Current | Slide::Compare | Slide::Scenario(_) | Slide::Advice => None,
         };
         canvas.set_preview(preview);
         let (knockouts, outcomes) = match slide {
@@ -154,7 +158,9 @@ impl Presentation {
                     .unwrap_or_default(),
                 state.comparison.current(key).map(|c| (c, i)),
             ),
-            Slide::Current | Slide::Recommendation(_) | Slide::Advice => (Vec::new(), None),
+            Slide::Current | Slide::Compare | Slide::Recommendation(_) | Slide::Advice => {
+                (Vec::new(), None)
+            }
         };
         let frame = egui::Frame::central_panel(ui.style())
             .inner_margin(0.0)
@@ -187,10 +193,13 @@ impl Presentation {
     }
 }
 
-/// The current state, each scenario, then the top recommendations (one waiting slide
-/// while they are measured).
+/// The current state, before → after while comparing, each scenario, then the top
+/// recommendations (one waiting slide while they are measured).
 fn slides(state: &State) -> Vec<Slide> {
     let mut slides = vec![Slide::Current];
+    if state.compare.is_on() {
+        slides.push(Slide::Compare);
+    }
     slides.extend((0..state.model().scenarios.len()).map(Slide::Scenario));
     match state.current_advice() {
         Some(advice) => slides.extend(
@@ -210,6 +219,25 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
             match &analysed {
                 Some(a) => current_ui(ui, &a.report),
                 None => analysis_pending_ui(ui, state),
+            }
+        }
+        Slide::Compare => {
+            let file = state
+                .compare
+                .baseline()
+                .map(|b| b.file_name())
+                .unwrap_or_default();
+            title_ui(ui, "Before → after", &format!("{file} → {}", model.name));
+            match (state.compare.current(state.key()), &analysed) {
+                (Some(diff), Some(a)) => compare_ui(ui, diff, &a.report),
+                _ if state.compare.failed() => {
+                    ui.label(
+                        RichText::new("Comparing failed.")
+                            .size(pt(ui, CAPTION))
+                            .color(red_text(ui.visuals())),
+                    );
+                }
+                _ => pending_ui(ui, "comparing…"),
             }
         }
         Slide::Scenario(i) => {
@@ -532,6 +560,50 @@ fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
             );
         }
         more_entries_ui(ui, rec.entries.len());
+    });
+}
+
+/// SPOFs before → after, then each entry's availability and downtime before → after.
+fn compare_ui(ui: &mut Ui, diff: &ResilienceDiff, report: &Report) {
+    figures_ui(ui, 1 + entry_figures(diff.entries.len()), |ui, width| {
+        let after = report.spofs.len();
+        let before = after + diff.spofs_removed.len() - diff.spofs_added.len().min(after);
+        let colour = if diff.spofs_added.is_empty() {
+            green_text(ui.visuals())
+        } else {
+            red_text(ui.visuals())
+        };
+        figure_ui(
+            ui,
+            width,
+            "Single points of failure",
+            RichText::new(format!("{before} ➡ {after}")).color(colour),
+            RichText::new(format!(
+                "{} removed · {} added",
+                diff.spofs_removed.len(),
+                diff.spofs_added.len()
+            )),
+        );
+        for e in diff.entries.iter().take(HEADLINE_ENTRIES) {
+            ui.separator();
+            let value = availability_change(
+                e.before.map(|n| n.availability),
+                e.after.map(|n| n.availability),
+            );
+            let colour = if e.fell() {
+                red_text(ui.visuals())
+            } else {
+                ui.visuals().strong_text_color()
+            };
+            figure_ui(
+                ui,
+                width,
+                &e.name,
+                RichText::new(value.replace('→', "➡")).color(colour),
+                RichText::new(downtime_change(e).replace('→', "➡")),
+            );
+        }
+        more_entries_ui(ui, diff.entries.len());
     });
 }
 

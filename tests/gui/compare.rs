@@ -172,3 +172,30 @@ fn a_file_that_does_not_load_says_where_and_compares_nothing() {
         label_texts(&h)
     );
 }
+
+/// F5 while comparing: the slide after the current state is "Before → after", with the
+/// SPOFs and each entry's availability as the command line words them.
+#[test]
+fn a_presentation_while_comparing_has_a_before_after_slide() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "webshop-hardened.spof.ron");
+    compare_with(&mut h, sample_path("webshop.spof.ron"));
+    h.state_mut()
+        .request(Action::Run(spofscope::ui::Command::Presentation));
+    h.run_steps(3);
+    h.key_press(Key::ArrowRight);
+    h.run_steps(3);
+    let labels = label_texts(&h);
+    for line in [
+        "Before → after",
+        "6 ➡ 1",
+        "5 removed · 0 added",
+        "99.34 % ➡ 99.96 %",
+        "2.4 days ➡ 3 h 6 min down per year",
+    ] {
+        assert!(
+            labels.contains(&line.to_owned()),
+            "no {line:?} in {labels:?}"
+        );
+    }
+}
