@@ -268,3 +268,64 @@ fn accepted_fields_ui(
         ui.colored_label(red_text(ui.visuals()), e);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Event;
+
+    fn form(reason: &str, until: &str) -> AcceptForm {
+        AcceptForm {
+            risk: Risk::Spof(Event::Component("db".to_owned())),
+            reason: reason.to_owned(),
+            until: until.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_form_needs_a_reason_and_takes_an_optional_iso_day() {
+        assert_eq!(
+            form("  ", "").accepted(),
+            Err("Say why the team lives with this risk.".to_owned())
+        );
+        assert_eq!(
+            form("migrating", "2027-02-30").accepted(),
+            Err(
+                "invalid date `2027-02-30`; expected a day as YYYY-MM-DD, e.g. 2027-06-30"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            form(" migrating ", " 2027-06-30 ").accepted(),
+            Ok(Accepted {
+                risk: Risk::Spof(Event::Component("db".to_owned())),
+                reason: "migrating".to_owned(),
+                until: Date::new(2027, 6, 30),
+            })
+        );
+        assert_eq!(form("migrating", "").accepted().map(|a| a.until), Ok(None));
+    }
+
+    #[test]
+    fn accepting_again_replaces_the_acceptance_in_place() {
+        let mut model = Model::default();
+        let other = Accepted {
+            risk: Risk::Spof(Event::Zone("eu-a".to_owned())),
+            reason: "one zone for now".to_owned(),
+            until: None,
+        };
+        let old = Accepted {
+            until: Date::new(2020, 1, 1),
+            ..form("old", "").accepted().unwrap_or_else(|e| panic!("{e}"))
+        };
+        model.accepted = vec![old, other.clone()];
+        let renewed = form("renewed", "2030-01-01")
+            .accepted()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            AcceptForm::new(renewed.risk.clone(), &model),
+            form("old", "2020-01-01")
+        );
+        assert_eq!(with_accepted(&model, renewed.clone()), vec![renewed, other]);
+    }
+}
