@@ -56,9 +56,10 @@ fn diff_ui(ui: &mut Ui, d: &ResilienceDiff) {
             e.before.map(|n| n.availability),
             e.after.map(|n| n.availability),
         );
-        ui.label(format!("{}: {availability}", e.name))
+        // The default fonts have no `→`: the arrow the slides use instead.
+        ui.label(format!("{}: {}", e.name, availability.replace('→', "➡")))
             .on_hover_text(&e.id);
-        ui.weak(downtime_change(e));
+        ui.weak(downtime_change(e).replace('→', "➡"));
     }
     let added = spofs_added(d);
     let removed: Vec<String> = d.spofs_removed.iter().map(ToString::to_string).collect();

@@ -51,7 +51,7 @@ pub struct Presentation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slide {
     Current,
-    /// Before → after: the file compared with against this model.
+    /// Before ➡ after: the file compared with against this model.
     Compare,
     Scenario(usize),
     Recommendation(usize),
@@ -227,7 +227,7 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
                 .baseline()
                 .map(|b| b.file_name())
                 .unwrap_or_default();
-            title_ui(ui, "Before → after", &format!("{file} → {}", model.name));
+            title_ui(ui, "Before ➡ after", &format!("{file} ➡ {}", model.name));
             match (state.compare.current(state.key()), &analysed) {
                 (Some(diff), Some(a)) => compare_ui(ui, diff, &a.report),
                 _ if state.compare.failed() => {

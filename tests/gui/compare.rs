@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::Key;
 use egui_kittest::kittest::Queryable;
 use spofscope::edit::Edit;
-use spofscope::format::percents;
+use spofscope::format::{duration, percents};
 use spofscope::model::{Component, ComponentKind};
 use spofscope::ui::{Action, CompareMarks};
 
@@ -145,9 +145,16 @@ fn the_panel_shows_the_numbers_of_the_command_line_diff() {
         entry["before"].as_f64().unwrap_or_default(),
         entry["after"].as_f64().unwrap_or_default(),
     );
-    let line = format!("Web users: {before} → {after}");
-    assert_eq!(line, "Web users: 99.34 % → 99.96 %");
+    let line = format!("Web users: {before} ➡ {after}");
+    assert_eq!(line, "Web users: 99.34 % ➡ 99.96 %");
     assert!(labels.contains(&line), "no {line:?} in {labels:?}");
+    let minutes = |key: &str| entry[key].as_f64().unwrap_or_default();
+    let down = format!(
+        "{} ➡ {} down per year",
+        duration(minutes("downtime_minutes_per_year_before")),
+        duration(minutes("downtime_minutes_per_year_after"))
+    );
+    assert!(labels.contains(&down), "no {down:?} in {labels:?}");
     assert!(labels.contains(&"✔ no regression".to_owned()));
 }
 
@@ -173,7 +180,7 @@ fn a_file_that_does_not_load_says_where_and_compares_nothing() {
     );
 }
 
-/// F5 while comparing: the slide after the current state is "Before → after", with the
+/// F5 while comparing: the slide after the current state is "Before ➡ after", with the
 /// SPOFs and each entry's availability as the command line words them.
 #[test]
 fn a_presentation_while_comparing_has_a_before_after_slide() {
@@ -187,7 +194,7 @@ fn a_presentation_while_comparing_has_a_before_after_slide() {
     h.run_steps(3);
     let labels = label_texts(&h);
     for line in [
-        "Before → after",
+        "Before ➡ after",
         "6 ➡ 1",
         "5 removed · 0 added",
         "99.34 % ➡ 99.96 %",
