@@ -51,6 +51,9 @@ pub enum Action {
     ImportFile(PathBuf),
     /// Lay a traces file over the open model as one undo step.
     AddTraces(PathBuf),
+    /// A file dropped on the window that is no model: traces lay themselves over a model
+    /// of the user's own as [`Action::AddTraces`] does; anything else is imported.
+    ImportDropped(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
     /// Compare the model with another version of it, read from this file.

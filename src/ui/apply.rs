@@ -96,6 +96,7 @@ impl SpofApp {
             Action::SaveTo(path) => self.save_checked(path, ctx),
             Action::ImportFile(path) => self.import_file(path, ctx),
             Action::AddTraces(path) => self.add_traces(&path),
+            Action::ImportDropped(path) => self.import_dropped(path, ctx),
             Action::ExportTo(path) => self.export_to(&path, ctx),
             Action::CompareWith(path) => self.compare_with(path),
             Action::AcceptRisk(risk) => {

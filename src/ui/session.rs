@@ -229,14 +229,49 @@ impl SpofApp {
     /// Read `path` and import it as a new unsaved document (after the unsaved-changes
     /// prompt); asks compose or Kubernetes when a YAML file does not say.
     pub(super) fn import_file(&mut self, path: PathBuf, ctx: &egui::Context) {
-        let text = match model::read_text(&path) {
-            Ok(text) => text,
+        if let Some(text) = self.read_or_show(&path) {
+            let guess = import::guess_import_format(&path, &text);
+            self.import_guessed(path, text, guess, ctx);
+        }
+    }
+
+    /// A dropped file that is no model: a traces file over a model of the user's own is
+    /// added to it (one undo step, as File ▸ Add traces…); over a built-in sample or an
+    /// empty model, where no name could match, it is imported as a new model like any file.
+    pub(super) fn import_dropped(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let Some(text) = self.read_or_show(&path) else {
+            return;
+        };
+        let own_model = self.state.sample.is_none() && !self.state.model().components.is_empty();
+        let guess = import::guess_import_format(&path, &text);
+        if own_model && guess == Ok(ImportFormat::Traces) {
+            self.add_traces_text(&path, &text);
+        } else {
+            self.import_guessed(path, text, guess, ctx);
+        }
+    }
+
+    /// The text of `path`, or `None` with the error shown.
+    fn read_or_show(&mut self, path: &Path) -> Option<String> {
+        match model::read_text(path) {
+            Ok(text) => Some(text),
             Err(error) => {
                 self.dialog = Some(Dialog::LoadError(error));
-                return;
+                None
             }
-        };
-        match import::guess_import_format(&path, &text) {
+        }
+    }
+
+    /// Import `text` in the format guessed from `path` and the text, asking which YAML
+    /// when the guess cannot tell.
+    fn import_guessed(
+        &mut self,
+        path: PathBuf,
+        text: String,
+        guess: Result<ImportFormat, UnknownFormat>,
+        ctx: &egui::Context,
+    ) {
+        match guess {
             Ok(format) => self.import_text(&path, &text, format, ctx),
             Err(UnknownFormat::Yaml) => self.dialog = Some(Dialog::ImportFormat { path, text }),
             Err(UnknownFormat::Extension) => {
@@ -252,8 +287,14 @@ impl SpofApp {
     /// Lay the traces in `path` over the open model as one undo step, and list what they
     /// did not account for (names that match no component, edges no trace saw).
     pub(super) fn add_traces(&mut self, path: &Path) {
+        if let Some(text) = self.read_or_show(path) {
+            self.add_traces_text(path, &text);
+        }
+    }
+
+    fn add_traces_text(&mut self, path: &Path, text: &str) {
         let file = path.display().to_string();
-        let traces = match model::read_text(path).and_then(|text| traces::read(&text, &file)) {
+        let traces = match traces::read(text, &file) {
             Ok(traces) => traces,
             Err(error) => {
                 self.dialog = Some(Dialog::LoadError(error));
@@ -426,8 +467,8 @@ impl SpofApp {
 
     // ----- the window -----
 
-    /// A file dropped on the window: a model opens; anything else goes through the
-    /// importers, which name the formats they read when they cannot tell this one.
+    /// A file dropped on the window: a model opens; anything else goes through
+    /// [`Self::import_dropped`].
     pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped = ctx.input(|i| {
             i.raw
@@ -443,7 +484,7 @@ impl SpofApp {
             self.actions.push(if is_model {
                 Action::OpenFile(path)
             } else {
-                Action::ImportFile(path)
+                Action::ImportDropped(path)
             });
         }
     }

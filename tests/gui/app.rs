@@ -699,6 +699,58 @@ fn add_traces_lays_them_over_the_open_model_in_one_undo_step() {
     assert_eq!(*h.state().model(), before);
 }
 
+/// Dropped on the window over the user's own model, a traces file is the same one undoable
+/// edit as File ▸ Add traces…; over the built-in sample it is imported as a new model.
+#[test]
+fn a_dropped_traces_file_lays_itself_over_the_users_model_but_not_over_the_sample() {
+    let jaeger = import_fixture("hotel-jaeger.json");
+    let text = std::fs::read_to_string(&jaeger).unwrap_or_else(|e| panic!("{e}"));
+    let file = jaeger.display().to_string();
+    let drop = |h: &mut App, path: std::path::PathBuf| {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(DroppedPath(path)));
+        settle(h);
+    };
+    let mut h = app(WINDOW);
+    assert_eq!(h.state().document_label(), "webshop.spof.ron (sample)");
+    drop(&mut h, jaeger.clone());
+    let alone =
+        spofscope::io::import::traces::import(&text, &file).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(*h.state().model(), alone.model);
+    assert_eq!(h.state().document_label(), "Untitled");
+    h.get_by_label("Imported with notes");
+    h.get_by_label("OK").click();
+    settle(&mut h);
+
+    h.state_mut()
+        .request(Action::ImportFile(import_fixture("hotel-reservation.yml")));
+    settle(&mut h);
+    h.get_by_label("Discard changes").click();
+    settle(&mut h);
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    let before = h.state().model().clone();
+    drop(&mut h, jaeger.clone());
+    let traces =
+        spofscope::io::import::traces::read(&text, &file).unwrap_or_else(|e| panic!("{e}"));
+    let overlay = spofscope::io::import::traces::overlay(&before, &traces);
+    let mut expected = before.clone();
+    overlay.apply(&mut expected);
+    assert_eq!(*h.state().model(), expected);
+    assert_eq!(h.state().document_label(), "Untitled");
+    h.get_by_label(&format!("Added traces from {file}: 4 new dependencies"));
+    h.get_by_label(
+        "• traces name `recommendation`, which matches no component: its call is left out",
+    );
+    h.get_by_label("OK").click();
+    settle(&mut h);
+
+    h.state_mut().request(Action::Run(Command::Undo));
+    settle(&mut h);
+    assert_eq!(*h.state().model(), before);
+}
+
 #[test]
 fn importing_over_unsaved_changes_asks_first() {
     let mut h = app(WINDOW);

@@ -137,6 +137,17 @@ fn malformed_xml_names_line_and_column() {
 }
 
 #[test]
+fn malformed_xml_gives_its_position_once() {
+    let e = import_err(
+        "<opsa-mef>\n<define-fault-tree name=\"t\">\n<gate name=\"g\"><or></gate>\n</opsa-mef>",
+    );
+    assert_eq!(
+        e,
+        "t.xml:3:20: malformed XML: expected 'or' tag, not 'gate'"
+    );
+}
+
+#[test]
 fn undefined_event_is_an_error() {
     let xml = "<opsa-mef><define-fault-tree name=\"t\"><define-gate name=\"top\"><or><basic-event name=\"a\"/><basic-event name=\"b\"/></or></define-gate><define-basic-event name=\"a\"><float value=\"0.1\"/></define-basic-event></define-fault-tree></opsa-mef>";
     assert!(import_err(xml).contains("unknown event \"b\""));

@@ -93,18 +93,23 @@ pub fn located(text: &str, file: &str, offset: usize, message: &str) -> LoadErro
     }
 }
 
-/// A YAML error with its position.
+/// A YAML error with its position, given once: the message is the parser's without the
+/// location it would append, and the line and column go where every loader puts them.
 pub fn yaml_error(e: &serde_saphyr::Error, file: &str) -> LoadError {
+    use serde_saphyr::MessageFormatter as _;
     let location = e
         .location()
         .map(|l| (l.line() as usize, l.column() as usize))
         .filter(|&(line, _)| line > 0);
-    let message = e.to_string();
-    let message = message
+    let message = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
+    let message: String = message
         .lines()
         .next()
+        .filter(|m| !m.trim().is_empty())
         .unwrap_or("malformed YAML")
-        .to_owned();
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     LoadError {
         file: file.to_owned(),
         location,

@@ -25,7 +25,9 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
     let doc = Document::parse_with_options(text, options).map_err(|e| LoadError {
         file: file.to_owned(),
         location: Some((e.pos().row as usize, e.pos().col as usize)),
-        message: format!("malformed XML: {e}"),
+        message: format!("malformed XML: {e}")
+            .trim_end_matches(&format!(" at {}", e.pos()))
+            .to_owned(),
     })?;
     let mut reader = Reader {
         doc: &doc,

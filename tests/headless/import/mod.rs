@@ -314,6 +314,40 @@ fn dot_import_finds_every_single_component_and_the_zone() {
     );
 }
 
+/// The position goes before the message, once: not again inside the parser's text.
+#[test]
+fn yaml_errors_give_their_position_once() {
+    let e = compose::import("services:\n  web:\n    image: [unclosed\n", "bad.yml").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad.yml:3:12: invalid YAML: expected string scalar"
+    );
+    let e = compose::import(
+        "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: two\n",
+        "bad.yml",
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "bad.yml:5:17: invalid YAML: invalid u32");
+    let e = k8s::import(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a\nspec: 3\n",
+        "k.yaml",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "k.yaml:4:5: invalid YAML: while parsing a flow mapping, did not find expected ',' or '}'"
+    );
+    let e = spofscope::io::import::backstage::import(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [a\n",
+        "c.yaml",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "c.yaml:4:9: invalid YAML: expected string scalar"
+    );
+}
+
 #[test]
 fn dot_undirected_graph_is_rejected_with_position() {
     let e = dot::import("graph g {\n  a -- b\n}\n", "g.dot").unwrap_err();

@@ -272,3 +272,153 @@ fn terraform_json_is_recognised_by_content_and_imported_by_the_cli() {
     let written = spofscope::model::load(&out).unwrap();
     assert_eq!(written.components, web_app().model.components);
 }
+
+/// The position and message of the error `text` is refused with.
+fn refusal(text: &str) -> (Option<(usize, usize)>, String) {
+    let e = terraform::import(text, "plan.json").unwrap_err();
+    assert_eq!(e.file, "plan.json");
+    (e.location, e.message)
+}
+
+#[test]
+fn a_resource_without_a_type_is_refused_at_the_resource() {
+    let text = r#"{
+  "format_version": "1.2",
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {"address": "aws_sqs_queue.a", "type": "aws_sqs_queue", "name": "a", "values": {}},
+        {"address": "aws_sqs_queue.b", "name": "b", "values": {}}
+      ]
+    }
+  }
+}"#;
+    assert_eq!(
+        refusal(text),
+        (
+            Some((7, 9)),
+            "a resource without `type` or `name` in module ``; expected both".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_count_of_the_wrong_type_is_refused_at_its_attribute_not_at_a_namesake() {
+    let text = r#"{"format_version": "1.0",
+ "values": {"root_module": {
+  "resources": [
+   {"address": "aws_autoscaling_group.api", "mode": "managed", "type": "aws_autoscaling_group",
+    "name": "api", "values": {"desired_capacity": 2}}],
+  "child_modules": [{"address": "module.web", "resources": [
+   {"address": "module.web.aws_autoscaling_group.web", "mode": "managed",
+    "type": "aws_autoscaling_group", "name": "web",
+    "values": {"min_size": 1,
+               "desired_capacity": "three"}}]}]}}}"#;
+    assert_eq!(
+        refusal(text),
+        (
+            Some((10, 16)),
+            "`module.web.aws_autoscaling_group.web`: `desired_capacity` is a string; expected a whole number"
+                .to_owned()
+        )
+    );
+    let negative = text.replace("\"three\"", "-1");
+    assert_eq!(
+        refusal(&negative),
+        (
+            Some((10, 16)),
+            "`module.web.aws_autoscaling_group.web`: `desired_capacity` is -1; expected a whole number"
+                .to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_flag_of_the_wrong_type_is_refused_at_its_attribute() {
+    let text = r#"{"format_version": "1.0",
+ "values": {"root_module": {"resources": [
+  {"address": "aws_db_instance.main", "mode": "managed", "type": "aws_db_instance", "name": "main",
+   "values": {"availability_zone": "eu-west-1a", "multi_az": "yes"}}]}}}"#;
+    assert_eq!(
+        refusal(text),
+        (
+            Some((4, 50)),
+            "`aws_db_instance.main`: `multi_az` is a string; expected true or false".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_dependency_that_is_no_address_is_refused_at_its_entry() {
+    let text = r#"{"format_version": "1.0",
+ "values": {"root_module": {"resources": [
+  {"address": "aws_sqs_queue.jobs", "mode": "managed", "type": "aws_sqs_queue", "name": "jobs",
+   "values": {}, "depends_on": ["aws_s3_bucket.logs",
+                                {"address": "aws_kms_key.k"}]}]}}}"#;
+    assert_eq!(
+        refusal(text),
+        (
+            Some((5, 33)),
+            "a `depends_on` entry that is not a string; expected a resource address".to_owned()
+        )
+    );
+}
+
+#[test]
+fn malformed_modules_and_values_are_refused_where_they_are() {
+    let no_address = r#"{"format_version": "1.0",
+ "values": {"root_module": {"resources": [],
+  "child_modules": [
+    {"resources": []}]}}}"#;
+    assert_eq!(
+        refusal(no_address),
+        (
+            Some((4, 5)),
+            "a child module without `address`; expected one".to_owned()
+        )
+    );
+    let values = r#"{"format_version": "1.0",
+ "values": {"root_module": {"resources": [
+  {"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q",
+   "values": "none"}]}}}"#;
+    assert_eq!(
+        refusal(values),
+        (
+            Some((4, 4)),
+            "`values` is not an object; expected the resource's attributes".to_owned()
+        )
+    );
+    let resources =
+        "{\"format_version\": \"1.0\",\n \"values\": {\"root_module\": {\"resources\": {}}}}";
+    assert_eq!(
+        refusal(resources),
+        (
+            Some((2, 29)),
+            "`resources` is not a list; expected one".to_owned()
+        )
+    );
+    let empty =
+        "{\"format_version\": \"1.0\",\n \"values\": {\"root_module\": {\"resources\": []}}}";
+    assert_eq!(
+        refusal(empty),
+        (
+            Some((2, 13)),
+            "no resources; expected the JSON of `terraform show -json` for a plan or a state"
+                .to_owned()
+        )
+    );
+}
+
+#[test]
+fn the_top_level_format_version_is_found_past_a_variable_of_that_name() {
+    let text =
+        "{\"variables\": {\"format_version\": {\"value\": \"x\"}},\n \"format_version\": \"9.1\"}";
+    assert_eq!(
+        refusal(text),
+        (
+            Some((2, 2)),
+            "format_version 9.1 is not supported; expected 0.x or 1.x (a newer Terraform JSON format)"
+                .to_owned()
+        )
+    );
+}
