@@ -1,5 +1,6 @@
 //! The command line (DESIGN §3): a thin layer that loads, calls the core and prints.
-//! Exit codes: 0 done, 1 `--fail-on` triggered, 2 bad input (nothing written).
+//! Exit codes: 0 done, 1 `--fail-on` triggered (for `chaos-result`: a mismatch between
+//! the experiment and the model), 2 bad input (nothing written).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -90,14 +91,21 @@ pub enum Command {
     },
     /// Write the model in another format, chosen by the extension of --out: `.svg` or `.png`
     /// (the diagram), `.html` or `.md` (the review report), `.dot` (Graphviz), `.xml`
-    /// (Open-PSA MEF fault tree).
+    /// (Open-PSA MEF fault tree). With --chaos, a scenario as a chaos experiment against the
+    /// running system instead: its hypothesis is the model's prediction (the entries that
+    /// stay up), its method the scenario's failures, aimed at the components' workloads.
     Export {
         file: PathBuf,
         #[arg(long)]
         out: PathBuf,
-        /// Draw this scenario's knockout on the diagram (svg, png, html, md).
+        /// Draw this scenario's knockout on the diagram (svg, png, html, md); with --chaos,
+        /// the scenario to turn into an experiment (required).
         #[arg(long)]
         scenario: Option<String>,
+        /// Write the scenario as a Chaos Toolkit experiment (JSON, chaostoolkit-kubernetes)
+        /// or Chaos Mesh manifests (YAML: a PodChaos, or a Workflow for several failures).
+        #[arg(long, value_enum)]
+        chaos: Option<ChaosArg>,
         /// Pixels per diagram unit (png only; default 1).
         #[arg(long)]
         scale: Option<f32>,
@@ -123,6 +131,23 @@ pub enum Command {
         trials: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// Compare a Chaos Toolkit journal (`chaos run --journal-path`) of an experiment from
+    /// `export --chaos chaos-toolkit` with the model's prediction: each entry predicted up
+    /// whose probe failed after the method is a mismatch, with the model's assumptions to
+    /// review. Exit code 1 when there is a mismatch, 0 when the run agrees with the model
+    /// (or says nothing about it), 2 on bad input.
+    ChaosResult {
+        /// The model the experiment was exported from.
+        file: PathBuf,
+        /// The journal `chaos run` wrote (JSON).
+        journal: PathBuf,
+        /// The scenario to compare with; the one the experiment was exported from when
+        /// omitted.
+        #[arg(long)]
+        scenario: Option<String>,
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
@@ -165,6 +190,21 @@ impl From<ImportFormat> for import::ImportFormat {
             ImportFormat::Mef => import::ImportFormat::Mef,
             ImportFormat::Terraform => import::ImportFormat::Terraform,
             ImportFormat::Backstage => import::ImportFormat::Backstage,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChaosArg {
+    ChaosToolkit,
+    ChaosMesh,
+}
+
+impl From<ChaosArg> for export::ChaosFormat {
+    fn from(format: ChaosArg) -> Self {
+        match format {
+            ChaosArg::ChaosToolkit => export::ChaosFormat::ChaosToolkit,
+            ChaosArg::ChaosMesh => export::ChaosFormat::ChaosMesh,
         }
     }
 }
@@ -312,7 +352,58 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
             scenario,
             scale,
             chaos_trials,
+            chaos: Some(format),
+        } => {
+            if scale.is_some() || chaos_trials.is_some() {
+                return Err(BadInput(
+                    "--scale and --chaos-trials do not apply to --chaos".to_owned(),
+                ));
+            }
+            let scenario = scenario.ok_or_else(|| {
+                BadInput("--chaos needs --scenario NAME: the scenario to inject".to_owned())
+            })?;
+            let model = model::load(&file)?;
+            export::write_chaos_experiment(&model, &scenario, format.into(), &out)
+                .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            file,
+            out,
+            scenario,
+            scale,
+            chaos_trials,
+            chaos: None,
         } => export(&file, &out, scenario, scale, chaos_trials),
+        Command::ChaosResult {
+            file,
+            journal,
+            scenario,
+            format,
+        } => {
+            let model = model::load(&file)?;
+            let text = read_text(&journal)?;
+            let journal_name = journal.display().to_string();
+            let run = crate::io::journal::read(&text, &journal_name)?;
+            let scenario = scenario.or_else(|| run.scenario.clone()).ok_or_else(|| {
+                BadInput(format!(
+                    "{journal_name}: the experiment does not name a spofscope scenario (no `{}` extension); expected --scenario NAME",
+                    export::chaos_toolkit::EXTENSION
+                ))
+            })?;
+            let result = crate::io::journal::compare(&model, &run, &scenario)
+                .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
+            let shown = match format {
+                TextOrJson::Text => report::chaos_result::text(&result),
+                TextOrJson::Json => report::chaos_result::json(&result),
+            };
+            emit(&shown, None)?;
+            Ok(if result.findings.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::Fix { file, apply, out } => fix(&file, &apply, &out),
         Command::Chaos {
             file,

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::candidates::{Candidate, Purpose, Scope, candidates};
 use super::{
@@ -13,7 +14,7 @@ use super::{
 use crate::analysis::eval::Evaluator;
 use crate::analysis::{self, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report};
 use crate::edit::Edit;
-use crate::model::{Event, Model};
+use crate::model::{Component, Event, Model};
 
 /// What a candidate analysis needs: entries, SPOFs and findings, not order-2 sets or
 /// importance.
@@ -248,8 +249,13 @@ fn cost(
     let mut added_replicas = 0;
     let mut new_components = Vec::new();
     let mut new_instances = 0;
+    let old: FxHashMap<&str, &Component> = before
+        .components
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     for c in &after.components {
-        match before.component(&c.id) {
+        match old.get(c.id.as_str()) {
             Some(old) => added_replicas += c.replica_count().saturating_sub(old.replica_count()),
             None => {
                 new_instances += c.replica_count();
@@ -282,34 +288,73 @@ fn cost(
 /// time in order. An unchanged component is one `event` takes down, so each trial forces
 /// it down in the one compiled graph instead of rebuilding the model. `None` when
 /// `event` still takes down an entry with every change in place.
+///
+/// The trials run 63 to a pass of the evaluator, one per bit, each guessing how the
+/// trials before it in the pass turned out: all dropped after a pass whose trials were
+/// mostly dropped, all kept after one whose trials were mostly kept. A pass settles its
+/// trials up to the first wrong guess; the next pass starts there.
 pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<Vec<bool>> {
+    const TRIALS: usize = 63;
     let g = FailureGraph::compile(fixed);
     let Some(Failure::Basic(e)) = g.resolve(event) else {
         return None;
     };
-    // Scenario 0: nothing failed; scenario 1: `event` failed and the unchanged forced down.
+    // Bit 0: nothing failed. Bit j + 1: `event` failed, with trial j of the pass.
     let mut words = vec![0u64; g.events.len()];
-    words[e as usize] = 0b10;
-    let mut forced = vec![0u64; g.len()];
+    words[e as usize] = !1;
     let mut ev = Evaluator::new(&g);
-    let mut entry_down = |forced: &[u64]| {
+    let entries: Vec<usize> = (0..g.len()).filter(|&c| g.is_entry[c]).collect();
+    // Trials (bits) where an entry is down that is up with nothing failed.
+    let mut entries_down = |forced: &[u64]| -> u64 {
         ev.run(&words, Some(forced));
-        (0..g.len()).any(|c| g.is_entry[c] && ev.down[c] & 0b11 == 0b10)
+        entries.iter().fold(0, |acc, &c| {
+            let down = ev.down[c];
+            acc | (down & !(if down & 1 != 0 { u64::MAX } else { 0 }))
+        })
     };
-    if entry_down(&forced) {
+    // Components forced down in every trial: the changes dropped so far.
+    let mut forced = vec![0u64; g.len()];
+    if entries_down(&forced) & 0b10 != 0 {
         return None;
     }
+    let index: Vec<Option<u32>> = changed.iter().map(|id| g.component_index(id)).collect();
     let mut needed = vec![true; changed.len()];
-    for (i, id) in changed.iter().enumerate() {
-        let Some(c) = g.component_index(id) else {
-            continue;
-        };
-        forced[c as usize] = 0b10;
-        if entry_down(&forced) {
-            forced[c as usize] = 0;
-        } else {
-            needed[i] = false;
+    let mut next = 0;
+    let mut guess_dropped = true;
+    while next < changed.len() {
+        let pass: Vec<usize> = (next..changed.len()).take(TRIALS).collect();
+        let mut trial = forced.clone();
+        for (j, &i) in pass.iter().enumerate() {
+            let Some(c) = index[i] else { continue };
+            // Trial j forces its own component down and, guessing the earlier trials of
+            // the pass were dropped, theirs too.
+            let mine = 1u64 << (j + 1);
+            let from_here = if guess_dropped { !(mine - 1) } else { mine };
+            trial[c as usize] |= from_here & !1;
         }
+        let down = entries_down(&trial);
+        let mut settled = 0;
+        let mut dropped = 0;
+        for (j, &i) in pass.iter().enumerate() {
+            let Some(c) = index[i] else {
+                // Not in the model: nothing to try, and it changes no other trial.
+                settled += 1;
+                continue;
+            };
+            let keep = down & (1u64 << (j + 1)) != 0;
+            // The guess for trial j held when every earlier trial went the guessed way.
+            if !keep {
+                needed[i] = false;
+                forced[c as usize] = !1;
+                dropped += 1;
+            }
+            settled += 1;
+            if keep == guess_dropped {
+                break;
+            }
+        }
+        guess_dropped = dropped * 2 >= settled;
+        next += settled;
     }
     Some(needed)
 }

@@ -6,6 +6,8 @@
 //! add up weighted by their probability. Past the node budget it reports
 //! `BudgetExceeded`; callers fall back to an estimate. Never estimates itself.
 
+use rayon::prelude::*;
+
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::FailureGraph;
@@ -14,9 +16,15 @@ use super::plan::{Plan, Values, Wanted};
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
 
-/// Combinations of zone and region states worth conditioning on: past this, zones and
-/// regions are ordinary variables of one diagram.
-const MAX_COFACTORS: usize = 64;
+/// Combinations of zone and region states worth conditioning on, times the size of the
+/// failure graph (components plus basic events): each combination builds a formula of
+/// the whole graph. Past this, zones and regions are ordinary variables of one diagram,
+/// which shares nothing between the modules they cross. Two regions of three zones
+/// (81 combinations) stay conditioned on a model of 10,000 components.
+const MAX_COFACTOR_WORK: usize = 8_000_000;
+
+/// Combinations of zone and region states conditioned on at most, whatever the size.
+const MAX_COFACTORS: usize = 1024;
 
 /// Gates a cycle through k-of-n components may unroll into before giving up.
 const MAX_CYCLE_GATES: usize = 1_000_000;
@@ -99,40 +107,46 @@ impl Structure {
                     .is_none_or(|a| a[e as usize] > 0.0 && a[e as usize] < 1.0)
             })
             .collect();
-        let states = domain_states(g, &domain);
-        let (domain, states) = match states {
+        let size = g.len() + g.events.len();
+        let (domain, states) = match domain_states(g, &domain, size) {
             Some(s) => (domain, s),
             None => (Vec::new(), vec![Vec::new()]),
         };
-        let mut cofactors = Vec::with_capacity(states.len());
-        let mut spent = 0;
-        for state in states {
-            let mut fixed: Vec<Option<bool>> = vec![None; g.events.len()];
-            if let Some(a) = request.certain {
-                for (e, &x) in a.iter().enumerate() {
-                    if x <= 0.0 {
-                        fixed[e] = Some(false);
-                    } else if x >= 1.0 {
-                        fixed[e] = Some(true);
-                    }
+        let mut certain = vec![None; g.events.len()];
+        if let Some(a) = request.certain {
+            for (fixed, &x) in certain.iter_mut().zip(a) {
+                if x <= 0.0 {
+                    *fixed = Some(false);
+                } else if x >= 1.0 {
+                    *fixed = Some(true);
                 }
             }
-            for (&e, &s) in domain.iter().zip(&state) {
-                // A zone of a down region: its replicas are down whatever it does.
-                fixed[e as usize] = Some(s.unwrap_or(false));
-            }
-            let (f, up, full) = structure_formula(g, &entries, request, &fixed)?;
-            let plan = Plan::compile(&f, &up, budget.saturating_sub(spent))?;
-            spent += plan.work();
-            let full = match full {
-                Some(roots) => {
-                    let plan = Plan::compile(&f, &roots, budget.saturating_sub(spent))?;
-                    spent += plan.work();
-                    Some(plan)
+        }
+        // Each combination on its own thread; the budget holds for their sum, checked
+        // once all are made so the outcome does not depend on which finished first.
+        let cofactors = states
+            .into_par_iter()
+            .map(|state| {
+                let mut fixed = certain.clone();
+                for (&e, &s) in domain.iter().zip(&state) {
+                    // A zone of a down region: its replicas are down whatever it does.
+                    fixed[e as usize] = Some(s.unwrap_or(false));
                 }
-                None => None,
-            };
-            cofactors.push(Cofactor { state, plan, full });
+                let (f, up, full) = structure_formula(g, &entries, request, &fixed)?;
+                let plan = Plan::compile(&f, &up, budget)?;
+                let full = match full {
+                    Some(roots) => Some(Plan::compile(&f, &roots, budget)?),
+                    None => None,
+                };
+                Ok(Cofactor { state, plan, full })
+            })
+            .collect::<Result<Vec<Cofactor>, BudgetExceeded>>()?;
+        let spent: usize = cofactors
+            .iter()
+            .map(|c| c.plan.work() + c.full.as_ref().map_or(0, Plan::work))
+            .sum();
+        if spent > budget {
+            return Err(BudgetExceeded);
         }
         Ok(Self {
             entries,
@@ -235,10 +249,10 @@ impl Structure {
         availability: &[f64],
         wanted: &[usize],
         components: &[Vec<u32>],
-        cancelled: &dyn Fn() -> bool,
+        cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Importance> {
         let events = availability.len();
-        let mut out = Importance {
+        let zero = || Importance {
             by_entry: vec![vec![0.0; events]; wanted.len()],
             components: components
                 .iter()
@@ -248,42 +262,33 @@ impl Structure {
                 })
                 .collect(),
         };
-        for ((cofactor, &w), values) in self.cofactors.iter().zip(&ev.weights).zip(&ev.values) {
-            let plan = &cofactor.plan;
-            let mut derivatives = Vec::with_capacity(wanted.len());
-            for (i, &r) in wanted.iter().enumerate() {
-                if cancelled() {
-                    return None;
-                }
-                let mut by_var = vec![0.0; plan.vars()];
-                let mut by_module = vec![0.0; plan.contexts()];
-                plan.derivatives(values, r, &mut by_var, &mut by_module);
-                for (acc, d) in out.by_entry[i].iter_mut().zip(&by_var) {
-                    *acc += w * d;
-                }
-                derivatives.push((by_var, by_module));
-            }
-            if w == 0.0 {
-                continue;
-            }
-            let roots: Vec<Wanted> = wanted
-                .iter()
-                .zip(&derivatives)
-                .map(|(&root, (by_var, by_module))| Wanted {
-                    root,
-                    by_var,
-                    by_module,
+        let mut out = zero();
+        // A few cofactors at a time on their own threads, each into its own sums, added
+        // in cofactor order: the same additions, in the same order, as one thread makes.
+        let at_once = 2 * rayon::current_num_threads();
+        let indices: Vec<usize> = (0..self.cofactors.len()).collect();
+        for chunk in indices.chunks(at_once) {
+            let parts: Vec<Option<Importance>> = chunk
+                .par_iter()
+                .map(|&k| {
+                    let mut part = zero();
+                    self.cofactor_importance(k, ev, wanted, components, cancelled, &mut part)?;
+                    Some(part)
                 })
                 .collect();
-            for (set, effect) in components.iter().zip(&mut out.components) {
-                if cancelled() {
-                    return None;
+            for part in parts {
+                let part = part?;
+                for (acc, p) in out.by_entry.iter_mut().zip(&part.by_entry) {
+                    for (a, x) in acc.iter_mut().zip(p) {
+                        *a += x;
+                    }
                 }
-                for (q, target) in [(1.0, &mut effect.down), (0.0, &mut effect.perfect)] {
-                    let changes: Vec<(u32, f64)> = set.iter().map(|&e| (e, q)).collect();
-                    let after = plan.reevaluate(values, &changes, &roots);
-                    for (t, a) in target.iter_mut().zip(after) {
-                        *t += w * a;
+                for (acc, p) in out.components.iter_mut().zip(&part.components) {
+                    for (a, x) in acc.down.iter_mut().zip(&p.down) {
+                        *a += x;
+                    }
+                    for (a, x) in acc.perfect.iter_mut().zip(&p.perfect) {
+                        *a += x;
                     }
                 }
             }
@@ -308,6 +313,57 @@ impl Structure {
         Some(out)
     }
 
+    /// Cofactor k's weighted share of [`Structure::importance`], added into `out`.
+    fn cofactor_importance(
+        &self,
+        k: usize,
+        ev: &Evaluation,
+        wanted: &[usize],
+        components: &[Vec<u32>],
+        cancelled: &(dyn Fn() -> bool + Sync),
+        out: &mut Importance,
+    ) -> Option<()> {
+        let (plan, w, values) = (&self.cofactors[k].plan, ev.weights[k], &ev.values[k]);
+        let mut derivatives = Vec::with_capacity(wanted.len());
+        for (i, &r) in wanted.iter().enumerate() {
+            if cancelled() {
+                return None;
+            }
+            let mut by_var = vec![0.0; plan.vars()];
+            let mut by_module = vec![0.0; plan.contexts()];
+            plan.derivatives(values, r, &mut by_var, &mut by_module);
+            for (acc, d) in out.by_entry[i].iter_mut().zip(&by_var) {
+                *acc += w * d;
+            }
+            derivatives.push((by_var, by_module));
+        }
+        if w == 0.0 {
+            return Some(());
+        }
+        let roots: Vec<Wanted> = wanted
+            .iter()
+            .zip(&derivatives)
+            .map(|(&root, (by_var, by_module))| Wanted {
+                root,
+                by_var,
+                by_module,
+            })
+            .collect();
+        for (set, effect) in components.iter().zip(&mut out.components) {
+            if cancelled() {
+                return None;
+            }
+            for (q, target) in [(1.0, &mut effect.down), (0.0, &mut effect.perfect)] {
+                let changes: Vec<(u32, f64)> = set.iter().map(|&e| (e, q)).collect();
+                let after = plan.reevaluate(values, &changes, &roots);
+                for (t, a) in target.iter_mut().zip(after) {
+                    *t += w * a;
+                }
+            }
+        }
+        Some(())
+    }
+
     /// Work of [`Structure::importance`] for these component event sets: diagram
     /// passes and re-evaluations, summed over cofactors.
     pub fn importance_cost(&self, wanted: usize, components: &[Vec<u32>]) -> usize {
@@ -325,8 +381,10 @@ impl Structure {
 }
 
 /// Every combination of states of the conditioned events, a region down standing for
-/// all states of its zones; `None` when there would be more than [`MAX_COFACTORS`].
-fn domain_states(g: &FailureGraph, domain: &[u32]) -> Option<Vec<Vec<Option<bool>>>> {
+/// all states of its zones; `None` when there would be more than [`MAX_COFACTORS`] or
+/// more than [`MAX_COFACTOR_WORK`] for a graph of this `size`.
+fn domain_states(g: &FailureGraph, domain: &[u32], size: usize) -> Option<Vec<Vec<Option<bool>>>> {
+    let most = MAX_COFACTORS.min(MAX_COFACTOR_WORK / size.max(1)).max(1);
     let regions = g.region_ids.len() as u32;
     let mut states: Vec<Vec<Option<bool>>> = vec![vec![None; domain.len()]];
     // Regions in the domain, each with the positions of its zones in the domain.
@@ -345,7 +403,7 @@ fn domain_states(g: &FailureGraph, domain: &[u32]) -> Option<Vec<Vec<Option<bool
             handled[z] = true;
         }
         let count = 1 + (1usize << zones.len().min(20));
-        if states.len().saturating_mul(count) > MAX_COFACTORS {
+        if states.len().saturating_mul(count) > most {
             return None;
         }
         let mut next = Vec::with_capacity(states.len() * count);
@@ -366,7 +424,7 @@ fn domain_states(g: &FailureGraph, domain: &[u32]) -> Option<Vec<Vec<Option<bool
     }
     // Zones whose region is certain (not conditioned): up or down on their own.
     for (i, _) in domain.iter().enumerate().filter(|(i, _)| !handled[*i]) {
-        if states.len() * 2 > MAX_COFACTORS {
+        if states.len() * 2 > most {
             return None;
         }
         let mut next = Vec::with_capacity(states.len() * 2);

@@ -10,6 +10,8 @@
 //! Each P(x's rule | d) is a k-of-n tail over x's replicas; the sum runs over the domains
 //! the closure touches, so it is exact and cheap while they are few.
 
+use rustc_hash::FxHashMap;
+
 use super::graph::FailureGraph;
 
 /// Most failure domains (zones and regions) one entry's closure may touch before the sum
@@ -58,24 +60,37 @@ pub fn unavailability(
 }
 
 /// P(every rule in `members` holds): the sum over the states of the domains they touch.
+/// Members that depend on the same domains multiply into one table first, so the sum
+/// runs over the few distinct domain sets instead of every member.
 fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
-    let mut domains: Vec<u32> = members
-        .iter()
-        .flat_map(|r| r.domains.iter().copied())
-        .collect();
+    let mut tables: FxHashMap<&[u32], Vec<f64>> = FxHashMap::default();
+    for r in members {
+        match tables.get_mut(r.domains.as_slice()) {
+            Some(t) => {
+                for (p, h) in t.iter_mut().zip(&r.holds) {
+                    *p *= h;
+                }
+            }
+            None => {
+                tables.insert(&r.domains, r.holds.clone());
+            }
+        }
+    }
+    let mut domains: Vec<u32> = tables.keys().flat_map(|d| d.iter().copied()).collect();
     domains.sort_unstable();
     domains.dedup();
     if domains.len() > MAX_DOMAINS {
         return None;
     }
-    // Where each member's domains sit in the closure's list, to project a state onto it.
-    let positions: Vec<Vec<usize>> = members
-        .iter()
-        .map(|r| {
-            r.domains
+    // Where each table's domains sit in the closure's list, to project a state onto it.
+    let tables: Vec<(Vec<usize>, Vec<f64>)> = tables
+        .into_iter()
+        .map(|(ds, holds)| {
+            let pos = ds
                 .iter()
                 .filter_map(|d| domains.binary_search(d).ok())
-                .collect()
+                .collect();
+            (pos, holds)
         })
         .collect();
     let mut total = 0.0;
@@ -85,7 +100,7 @@ fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
             let a = availability[d as usize];
             p *= if state >> bit & 1 == 1 { a } else { 1.0 - a };
         }
-        for (r, pos) in members.iter().zip(&positions) {
+        for (pos, holds) in &tables {
             if p == 0.0 {
                 break;
             }
@@ -93,7 +108,7 @@ fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
                 .iter()
                 .enumerate()
                 .fold(0usize, |m, (i, &b)| m | ((state as usize >> b & 1) << i));
-            p *= r.holds[local];
+            p *= holds[local];
         }
         total += p;
     }

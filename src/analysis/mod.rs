@@ -469,7 +469,9 @@ fn quantify(
         &[]
     };
     let sets: &[Vec<u32>] = if component_measures { &own_events } else { &[] };
+    let clock = std::time::Instant::now();
     let measured = s.importance(&ev, &g.availability, wanted, sets, &cancelled)?;
+    log::debug!("importance in {:?} ({} sets)", clock.elapsed(), sets.len());
 
     let mut by_event: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); g.events.len()];
     for (&i, per_event) in wanted.iter().zip(&measured.by_entry) {

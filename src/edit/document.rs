@@ -1,16 +1,72 @@
 //! The open document: the model, its revision, where it lives on disk, and a capped
 //! undo history of inverse changes (each step holds only what it changed, restored exactly).
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::copies::Copies;
-use super::journal::{Op, replay};
+use super::journal::{Op, Touched, replay_printed};
 use super::{Edit, EditError, first_problem, local};
 use crate::model::Model;
 
 /// Undo steps kept; older ones are dropped.
 pub const HISTORY_CAP: usize = 200;
+
+/// Changes whose effect [`Document::values_changed_since`] remembers.
+const CHANGES_REMEMBERED: usize = 16;
+
+/// What changes did to the model when they only changed values: which components and
+/// dependencies (indices as they are now) may have other values (positions and a
+/// dependency's ends included: [`Document::structure`] tells the latter).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValuesChanged {
+    pub components: Vec<usize>,
+    pub dependencies: Vec<usize>,
+}
+
+impl ValuesChanged {
+    /// What a transaction that touched `touched` changed; none when it did more than
+    /// change values of components and dependencies (or scenarios and defaults, which
+    /// change no component's or dependency's value).
+    fn of_transaction(touched: &Touched) -> Option<Self> {
+        if touched.whole || touched.structure || touched.regions || !touched.vanished.is_empty() {
+            return None;
+        }
+        Some(Self {
+            components: touched.components.clone(),
+            dependencies: touched.dependencies.clone(),
+        })
+    }
+
+    /// What replaying `ops` in order on `m` changes, as [`Self::of_transaction`].
+    fn of_ops(ops: &[Op], m: &Model) -> Option<Self> {
+        if ops.iter().any(|op| op.may_reshape(m)) {
+            return None;
+        }
+        let mut changed = Self::default();
+        for op in ops {
+            match op {
+                Op::SetComponent(i, _) | Op::SetPosition(i, _) => changed.components.push(*i),
+                Op::SetDependencies(list) => {
+                    changed.dependencies.extend(list.iter().map(|(j, _)| *j));
+                }
+                Op::Scenarios(_)
+                | Op::Accepted(_)
+                | Op::Defaults(_)
+                | Op::Name(_)
+                | Op::Description(_) => {}
+                Op::InsertComponent(..)
+                | Op::RemoveComponent(_)
+                | Op::InsertDependencies(_)
+                | Op::RemoveDependencies(_)
+                | Op::Regions(_)
+                | Op::Model(_) => return None,
+            }
+        }
+        Some(changed)
+    }
+}
 
 /// How to go back (or forward) one step: the changes to apply in order, the revision they
 /// bring back and the label of the step.
@@ -59,6 +115,12 @@ pub struct Document {
     /// Bumped by every change that may have added, removed, reordered or renamed
     /// components or given a dependency other ends.
     structure: u64,
+    /// The model's [`Model::analysis_print`], kept up to date by every change.
+    print: u64,
+    /// Counts changes to the model: edits, undo, redo, replacements.
+    changes: u64,
+    /// What the latest changes did, the newest last (none: more than values).
+    recent: VecDeque<Option<ValuesChanged>>,
     /// What [`Document::snapshot`] hands out.
     copies: Mutex<Copies>,
 }
@@ -73,6 +135,9 @@ impl Clone for Document {
             path: self.path.clone(),
             history: self.history.clone(),
             structure: self.structure,
+            print: self.print,
+            changes: self.changes,
+            recent: self.recent.clone(),
             copies: Mutex::default(),
         }
     }
@@ -82,6 +147,7 @@ impl Document {
     pub fn new(model: Model, path: Option<PathBuf>) -> Self {
         let saved = path.as_ref().map(|_| 0);
         Self {
+            print: model.analysis_print(),
             model,
             revision: 0,
             next_revision: 1,
@@ -89,6 +155,8 @@ impl Document {
             path,
             history: History::default(),
             structure: 0,
+            changes: 0,
+            recent: VecDeque::new(),
             copies: Mutex::default(),
         }
     }
@@ -97,6 +165,7 @@ impl Document {
     /// unsaved from the start, with nothing to undo.
     pub fn unsaved(model: Model, path: Option<PathBuf>) -> Self {
         Self {
+            print: model.analysis_print(),
             model,
             revision: 1,
             next_revision: 2,
@@ -104,6 +173,8 @@ impl Document {
             path,
             history: History::default(),
             structure: 0,
+            changes: 0,
+            recent: VecDeque::new(),
             copies: Mutex::default(),
         }
     }
@@ -129,6 +200,46 @@ impl Document {
     /// dependency may have other ends; while it stays the same, none of that happened.
     pub fn structure(&self) -> u64 {
         self.structure
+    }
+
+    /// The fingerprint of the model's analysis input ([`Model::analysis_print`]), kept
+    /// without going over the model: different prints, different analysis input.
+    pub fn analysis_print(&self) -> u64 {
+        self.print
+    }
+
+    /// Counts changes to the model (edits, undo, redo, replacements): a number for
+    /// [`Self::values_changed_since`].
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Which components and dependencies the changes after change number `since` may have
+    /// given other values (positions included), when that is all they did: none when one
+    /// of them did more (added, removed, renamed or reordered anything, changed regions or
+    /// replaced the model) or `since` is too old to tell.
+    pub fn values_changed_since(&self, since: u64) -> Option<ValuesChanged> {
+        let count = usize::try_from(self.changes.checked_sub(since)?).ok()?;
+        let first = self.recent.len().checked_sub(count)?;
+        let mut all = ValuesChanged::default();
+        for changed in self.recent.range(first..) {
+            let changed = changed.as_ref()?;
+            all.components.extend(&changed.components);
+            all.dependencies.extend(&changed.dependencies);
+        }
+        for list in [&mut all.components, &mut all.dependencies] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Some(all)
+    }
+
+    fn note_change(&mut self, changed: Option<ValuesChanged>) {
+        self.changes += 1;
+        if self.recent.len() == CHANGES_REMEMBERED {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(changed);
     }
 
     pub fn history(&self) -> &History {
@@ -169,6 +280,9 @@ impl Document {
         {
             self.structure += 1;
         }
+        self.print = self.print.wrapping_add(change.print);
+        let changed = ValuesChanged::of_transaction(&change.touched);
+        self.note_change(changed);
         let (undo, done) = change.finish();
         self.copies_changed(&done);
         self.push_undo(label, undo);
@@ -182,9 +296,10 @@ impl Document {
             return;
         }
         self.structure += 1;
+        self.note_change(None);
         let forward = Op::Model(Box::new(model));
         self.copies_changed(std::slice::from_ref(&forward));
-        let back = forward.apply(&mut self.model);
+        let back = forward.apply_printed(&mut self.model, &mut self.print);
         self.push_undo(label, vec![back]);
         self.bump();
     }
@@ -238,8 +353,10 @@ impl Document {
         if step.ops.iter().any(|op| op.may_reshape(&self.model)) {
             self.structure += 1;
         }
+        let changed = ValuesChanged::of_ops(&step.ops, &self.model);
         self.copies_changed(&step.ops);
-        let ops = replay(step.ops, &mut self.model);
+        self.note_change(changed);
+        let ops = replay_printed(step.ops, &mut self.model, &mut self.print);
         let back = Step {
             label: step.label,
             ops,
@@ -280,6 +397,10 @@ mod tests {
         format!("{m:?}")
     }
 
+    fn exact_c(c: &crate::model::Component) -> String {
+        format!("{c:?}")
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -297,6 +418,7 @@ mod tests {
             let mut redo: Vec<(Model, u64)> = Vec::new();
             let mut held: Vec<(Arc<Model>, String)> = Vec::new();
             for s in &steps {
+                let (before, seen) = (doc.model().clone(), doc.changes());
                 match s {
                     Step::Apply(recipes) => {
                         let edits: Vec<Edit> = recipes.iter().map(|r| edit(r, &now)).collect();
@@ -344,6 +466,22 @@ mod tests {
                 }
                 prop_assert_eq!(exact(doc.model()), exact(&now));
                 prop_assert_eq!(doc.history().len(), undo.len());
+                prop_assert_eq!(
+                    doc.analysis_print(),
+                    now.analysis_print(),
+                    "the kept analysis print is the one computed whole"
+                );
+                if let Some(changed) = doc.values_changed_since(seen) {
+                    prop_assert_eq!(&shape(&before).0, &shape(&now).0);
+                    prop_assert_eq!(before.dependencies.len(), now.dependencies.len());
+                    prop_assert_eq!(&before.regions, &now.regions);
+                    for (i, (was, is)) in before.components.iter().zip(&now.components).enumerate() {
+                        prop_assert!(changed.components.contains(&i) || exact_c(was) == exact_c(is));
+                    }
+                    for (j, (was, is)) in before.dependencies.iter().zip(&now.dependencies).enumerate() {
+                        prop_assert!(changed.dependencies.contains(&j) || was == is);
+                    }
+                }
             }
             for (copy, text) in &held {
                 prop_assert_eq!(&exact(copy), text, "a held copy never changes");

@@ -2,7 +2,10 @@
 //! is undone exactly by replaying its inverses backwards, without a copy of the model.
 //! Indices always come from the model a change is applied to; this module never validates.
 
-use crate::model::{Accepted, Component, Defaults, Dependency, Model, Region, Scenario};
+use crate::model::{
+    Accepted, Component, Defaults, Dependency, Model, Region, Scenario, component_print,
+    dependency_print, rest_print,
+};
 
 /// One primitive change. Applying it returns its inverse.
 #[derive(Clone, Debug)]
@@ -132,6 +135,53 @@ impl Op {
     }
 }
 
+impl Op {
+    /// The analysis print ([`Model::analysis_print`]) of what applying this to `m` would
+    /// replace or remove. Applying an op changes the model's print by its inverse's
+    /// `input_print` on the model after, less its own on the model before.
+    pub(super) fn input_print(&self, m: &Model) -> u64 {
+        let components = |indices: &mut dyn Iterator<Item = usize>| {
+            sum(distinct(indices).filter_map(|i| m.components.get(i).map(component_print)))
+        };
+        let dependencies = |indices: &mut dyn Iterator<Item = usize>| {
+            sum(distinct(indices).filter_map(|j| m.dependencies.get(j).map(dependency_print)))
+        };
+        match self {
+            Op::SetComponent(i, _) | Op::RemoveComponent(i) => components(&mut std::iter::once(*i)),
+            Op::SetDependencies(list) => dependencies(&mut list.iter().map(|(j, _)| *j)),
+            Op::RemoveDependencies(indices) => dependencies(&mut indices.iter().copied()),
+            Op::Regions(_) | Op::Defaults(_) | Op::Name(_) | Op::Description(_) => rest_print(m),
+            Op::Model(_) => m.analysis_print(),
+            Op::SetPosition(..)
+            | Op::InsertComponent(..)
+            | Op::InsertDependencies(_)
+            | Op::Scenarios(_)
+            | Op::Accepted(_) => 0,
+        }
+    }
+
+    /// Apply to `m`, adding what that changed to `print`, and return the inverse.
+    pub(super) fn apply_printed(self, m: &mut Model, print: &mut u64) -> Op {
+        let before = self.input_print(m);
+        let inverse = self.apply(m);
+        *print = print
+            .wrapping_add(inverse.input_print(m))
+            .wrapping_sub(before);
+        inverse
+    }
+}
+
+fn distinct(indices: &mut dyn Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+    let mut v: Vec<usize> = indices.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter()
+}
+
+fn sum(prints: impl Iterator<Item = u64>) -> u64 {
+    prints.fold(0, u64::wrapping_add)
+}
+
 /// What a transaction changed, for checking only the rules it can have broken.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Touched {
@@ -219,6 +269,8 @@ pub(super) struct Change {
     undo: Vec<Op>,
     pub touched: Touched,
     lengths: (usize, usize),
+    /// What the ops applied so far added to the model's analysis print (wrapping).
+    pub print: u64,
 }
 
 impl Change {
@@ -228,12 +280,13 @@ impl Change {
             undo: Vec::new(),
             touched: Touched::default(),
             lengths: (m.components.len(), m.dependencies.len()),
+            print: 0,
         }
     }
 
     pub(super) fn apply(&mut self, op: Op, m: &mut Model) {
         self.done.push(op.clone());
-        let inverse = op.apply(m);
+        let inverse = op.apply_printed(m, &mut self.print);
         self.touched.note(&inverse, m);
         self.undo.push(inverse);
     }
@@ -332,6 +385,16 @@ impl Change {
 /// Apply `ops` in order and return the ops that undo them, in the order to apply them.
 pub(super) fn replay(ops: Vec<Op>, m: &mut Model) -> Vec<Op> {
     let mut inverse: Vec<Op> = ops.into_iter().map(|op| op.apply(m)).collect();
+    inverse.reverse();
+    inverse
+}
+
+/// [`replay`], adding what the ops changed to the model's analysis `print`.
+pub(super) fn replay_printed(ops: Vec<Op>, m: &mut Model, print: &mut u64) -> Vec<Op> {
+    let mut inverse: Vec<Op> = ops
+        .into_iter()
+        .map(|op| op.apply_printed(m, print))
+        .collect();
     inverse.reverse();
     inverse
 }

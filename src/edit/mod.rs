@@ -9,7 +9,7 @@ pub mod recovery;
 #[cfg(test)]
 mod testing;
 
-pub use document::{Document, History};
+pub use document::{Document, History, ValuesChanged};
 use journal::{Change, Op};
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! Other formats, each way: importers (`import`), exporters of diagrams and review reports
-//! (`export`), and the reports `check`, `whatif` and `chaos` print (`report`). No egui.
+//! (`export`), the reports `check`, `whatif` and `chaos` print (`report`), and Chaos Toolkit
+//! journals read back (`journal`). No egui.
 
 pub mod export;
 pub mod import;
+pub mod journal;
 pub mod report;

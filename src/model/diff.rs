@@ -142,6 +142,7 @@ pub(crate) fn changed_fields(old: &Component, new: &Component) -> Vec<&'static s
         common_cause,
         pos: _,
         notes,
+        workload,
     } = old;
     [
         ("name", *name != new.name),
@@ -158,6 +159,7 @@ pub(crate) fn changed_fields(old: &Component, new: &Component) -> Vec<&'static s
         ("mtbf_hours", *mtbf_hours != new.mtbf_hours),
         ("common_cause", *common_cause != new.common_cause),
         ("notes", *notes != new.notes),
+        ("workload", *workload != new.workload),
     ]
     .into_iter()
     .filter_map(|(field, differs)| differs.then_some(field))
@@ -180,6 +182,7 @@ mod tests {
         };
         db.replicas = 2;
         db.monitored = !db.monitored;
+        db.workload = Some(crate::model::Workload::default());
         db.pos = (100.0, 0.0);
         let mut moved_web = web;
         moved_web.pos = (5.0, 5.0);
@@ -198,7 +201,7 @@ mod tests {
             d.components_changed,
             [ComponentChange {
                 id: "db".to_owned(),
-                fields: vec!["replicas", "monitored"],
+                fields: vec!["replicas", "monitored", "workload"],
             }]
         );
         assert_eq!(d.dependencies_added, [Dependency::hard("web", "cache")]);

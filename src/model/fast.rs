@@ -4,9 +4,12 @@
 //! aside, and the full RON parser reads the file and reports the error: this module
 //! only ever accepts what that parser would read identically.
 
+use std::collections::BTreeMap;
+
 use super::{
     Accepted, Component, ComponentKind, Date, Defaults, Dependency, DependencyKind, DetectMinutes,
-    Event, Failover, FailoverMinutes, Model, Needs, Region, Replication, Risk, Scenario, Zone,
+    Event, Failover, FailoverMinutes, Model, Needs, Region, Replication, Risk, Scenario, Workload,
+    Zone,
 };
 
 /// The model in `text`, or `None` when the full parser must decide.
@@ -552,11 +555,94 @@ impl Parser<'_> {
                     seen.first(15)?;
                     c.common_cause = p.option_f64()?;
                 }
+                b"workload" => {
+                    seen.first(16)?;
+                    c.workload = match p.ident()? {
+                        b"None" => None,
+                        b"Some" => {
+                            p.eat(b'(')?;
+                            let w = p.workload()?;
+                            p.eat(b')')?;
+                            Some(w)
+                        }
+                        _ => return None,
+                    };
+                }
                 _ => return None,
             }
             Some(())
         })?;
         seen.has(0).then_some(c)
+    }
+
+    fn workload(&mut self) -> Option<Workload> {
+        let mut w = Workload::default();
+        let mut seen = Seen(0);
+        self.open("Workload")?;
+        self.fields(|p, name| {
+            match name {
+                b"namespace" => {
+                    seen.first(0)?;
+                    w.namespace = p.string()?;
+                }
+                b"kind" => {
+                    seen.first(1)?;
+                    w.kind = p.string()?;
+                }
+                b"name" => {
+                    seen.first(2)?;
+                    w.name = p.string()?;
+                }
+                b"labels" => {
+                    seen.first(3)?;
+                    w.labels = p.string_map()?;
+                }
+                b"url" => {
+                    seen.first(4)?;
+                    w.url = match p.ident()? {
+                        b"None" => None,
+                        b"Some" => {
+                            p.eat(b'(')?;
+                            let url = p.string()?;
+                            p.eat(b')')?;
+                            Some(url)
+                        }
+                        _ => return None,
+                    };
+                }
+                _ => return None,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    /// `{"k": "v", ...}`; a key given twice is left to the full parser.
+    fn string_map(&mut self) -> Option<BTreeMap<String, String>> {
+        self.eat(b'{')?;
+        let mut out = BTreeMap::new();
+        loop {
+            self.ws()?;
+            if self.peek() == Some(b'}') {
+                self.i += 1;
+                return Some(out);
+            }
+            let key = self.string()?;
+            self.eat(b':')?;
+            let value = self.string()?;
+            if out.insert(key, value).is_some() {
+                return None;
+            }
+            self.ws()?;
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                _ => return None,
+            }
+        }
     }
 
     fn dependency(&mut self) -> Option<Dependency> {
@@ -702,8 +788,10 @@ Model(
   components: [
     Component(id: "a", kind: Database, entry: false, replicas: 3, min_healthy: 2, zones: ["z", "w",], needs: AtLeast( 1 ),
       replication: Async, availability: Some(0.99), monitored: false, failover: Manual, pos: (-1.5, 2e3,), notes: "n",
-      mtbf_hours: Some(2000.0), common_cause: None),
-    (id: "b", kind: Client, entry: true, needs: All, replication: None, failover: Automatic, pos: (0.0,0.0), common_cause: Some(0.0)),
+      mtbf_hours: Some(2000.0), common_cause: None,
+      workload: Some(Workload(namespace: "shop", kind: "StatefulSet", name: "a", labels: {"app": "a", "tier": "db",}, url: Some("http://a:80/")))),
+    (id: "b", kind: Client, entry: true, needs: All, replication: None, failover: Automatic, pos: (0.0,0.0), common_cause: Some(0.0), workload: None),
+    (id: "c", workload: Some((name: "c", kind: "ComposeService", url: None))),
   ],
   dependencies: [Dependency(from: "b", to: "a", kind: Soft), (to: "a", from: "b", kind: Hard)],
   scenarios: [Scenario(name: "s", fail: ["a#0", "zone:z"]), (name: "t")],
@@ -720,6 +808,28 @@ Model(
             let text = crate::model::to_string(&crate::generate::generate(n, 5));
             assert_eq!(parse(&text).map(Ok), Some(full_parser(&text)));
         }
+    }
+
+    #[test]
+    fn reads_saved_workloads_without_falling_back() {
+        let mut model = crate::generate::generate(10, 5);
+        for (i, c) in model.components.iter_mut().enumerate() {
+            c.workload = Some(Workload {
+                namespace: if i % 2 == 0 {
+                    "shop".to_owned()
+                } else {
+                    String::new()
+                },
+                kind: "Deployment".to_owned(),
+                name: format!("w-{i} \"quoted\""),
+                labels: (0..i % 3)
+                    .map(|k| (format!("k{k}"), format!("v{i}")))
+                    .collect(),
+                url: (i % 2 == 1).then(|| format!("http://w-{i}/")),
+            });
+        }
+        let text = crate::model::to_string(&model);
+        assert_eq!(parse(&text).map(Ok), Some(full_parser(&text)));
     }
 
     #[test]
@@ -741,6 +851,7 @@ Model(
             "Model(format: 1, name: \"x\", components: [(id: \"a\", replicas: 1_0)])",
             "Model(format: 1, name: \"x\", components: [(id: \"a\", pos: (1f32, 0.0))])",
             "#![enable(implicit_some)]\nModel(format: 1, name: \"x\")",
+            "Model(format: 1, name: \"x\", components: [(id: \"a\", workload: Some((name: \"a\", labels: {\"k\": \"1\", \"k\": \"2\"})))])",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use super::locate::{Step, line_col, locate, value_text};
-use super::{Component, Defaults, Dependency, FORMAT, Model, Region, is_valid_id};
+use super::{Component, Defaults, Dependency, FORMAT, Model, Region, Workload, is_valid_id};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -389,8 +389,48 @@ impl Problems {
                 }
             }
             self.component_numbers(&cp, c);
+            if let Some(w) = &c.workload {
+                let mut wp = field(&cp, "workload");
+                wp.push(Step::Some);
+                self.workload(&wp, &c.id, w);
+            }
         }
         components
+    }
+
+    /// A workload names its kind and name; its labels make a valid selector; its URL is
+    /// HTTP(S).
+    fn workload(&mut self, wp: &[Step], id: &str, w: &Workload) {
+        if w.kind.trim().is_empty() {
+            self.bad(
+                field(wp, "kind"),
+                format!("\"{id}\" workload has no kind; expected `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet` or `{}`", Workload::COMPOSE),
+            );
+        }
+        if w.name.trim().is_empty() {
+            self.bad(
+                field(wp, "name"),
+                format!("\"{id}\" workload has no name; expected the workload's name"),
+            );
+        }
+        if let Some((k, v)) = w.labels.iter().find(|(k, v)| {
+            k.is_empty() || !Workload::is_label_text(k) || !Workload::is_label_text(v)
+        }) {
+            self.bad(
+                field(wp, "labels"),
+                format!("\"{id}\" workload label `{k}: {v}`; expected a non-empty key, and no spaces, `,`, `=` or `!` in keys and values"),
+            );
+        }
+        if let Some(url) = w
+            .url
+            .as_deref()
+            .filter(|u| !(u.starts_with("http://") || u.starts_with("https://")))
+        {
+            self.bad(
+                field(wp, "url"),
+                format!("\"{id}\" workload url `{url}`; expected an http:// or https:// address"),
+            );
+        }
     }
 
     /// Replicas and min healthy of `c` (at `cp`), counting its replicas into `events`

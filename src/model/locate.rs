@@ -8,6 +8,8 @@ use super::{Event, Model};
 pub enum Step {
     Field(&'static str),
     Index(usize),
+    /// The value inside `Some(...)`.
+    Some,
 }
 
 /// Line and column (both from 1) of a byte offset.
@@ -166,6 +168,19 @@ impl Walker<'_> {
 
     /// Move from the start of a container to the start of the child named by `step`.
     fn enter(&mut self, step: &Step) -> Result<bool, Malformed> {
+        if *step == Step::Some {
+            if !self.src[self.pos..].starts_with(b"Some") {
+                return Ok(false);
+            }
+            self.pos += 4;
+            self.skip_ws();
+            if self.peek() != Some(b'(') {
+                return Ok(false);
+            }
+            self.pos += 1;
+            self.skip_ws();
+            return Ok(true);
+        }
         self.skip_ident();
         self.skip_ws();
         let close = match self.peek() {

@@ -7,6 +7,7 @@ mod event;
 mod fast;
 mod load;
 mod locate;
+mod print;
 mod save;
 mod time;
 
@@ -18,8 +19,11 @@ pub use load::{
     from_str, load, read_text,
 };
 pub use locate::event_position;
+pub(crate) use print::{component_print, dependency_print, rest_print};
 pub use save::{SaveError, save, to_string, write_atomically};
 pub use time::Rates;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -331,6 +335,53 @@ pub struct Component {
     pub pos: (f32, f32),
     #[serde(default)]
     pub notes: String,
+    /// Where the component runs, so chaos experiments can target it (none when drawn by hand).
+    #[serde(default)]
+    pub workload: Option<Workload>,
+}
+
+/// The running workload behind a component: a Kubernetes workload (namespace, kind, name
+/// and the labels its pods carry) or a Docker Compose service, and the URL a probe can
+/// check. Chaos experiments select pods by `labels`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    #[serde(default)]
+    pub namespace: String,
+    /// `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet`, or [`Workload::COMPOSE`].
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// An HTTP(S) address that answers while the component is up.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Workload {
+    /// The kind of a Docker Compose service.
+    pub const COMPOSE: &str = "ComposeService";
+
+    /// Whether it runs on Kubernetes (anything but a Compose service).
+    pub fn is_kubernetes(&self) -> bool {
+        self.kind != Self::COMPOSE
+    }
+
+    /// Whether `text` can be a label key or value in a selector: no spaces, `,`, `=` or `!`.
+    pub fn is_label_text(text: &str) -> bool {
+        !text.contains([',', '=', '!']) && !text.chars().any(char::is_whitespace)
+    }
+
+    /// The labels as a Kubernetes label selector: `k=v,k=v`.
+    pub fn label_selector(&self) -> String {
+        self.labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 impl Component {
@@ -354,6 +405,7 @@ impl Component {
             common_cause: None,
             pos: (0.0, 0.0),
             notes: String::new(),
+            workload: None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{
     Accepted, Component, Defaults, DependencyKind, Failover, Model, Needs, Region, Replication,
-    Scenario,
+    Scenario, Workload,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -206,6 +206,31 @@ fn component(c: &Component) -> String {
     let _ = write!(s, ", pos: ({}, {})", float32(c.pos.0), float32(c.pos.1));
     if !c.notes.is_empty() {
         let _ = write!(s, ", notes: {}", quote(&c.notes));
+    }
+    if let Some(w) = &c.workload {
+        let _ = write!(s, ", workload: Some({})", workload(w));
+    }
+    s.push(')');
+    s
+}
+
+/// Kind and name always, the rest where given.
+fn workload(w: &Workload) -> String {
+    let mut s = String::from("(");
+    if !w.namespace.is_empty() {
+        let _ = write!(s, "namespace: {}, ", quote(&w.namespace));
+    }
+    let _ = write!(s, "kind: {}, name: {}", quote(&w.kind), quote(&w.name));
+    if !w.labels.is_empty() {
+        let labels: Vec<String> = w
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{}: {}", quote(k), quote(v)))
+            .collect();
+        let _ = write!(s, ", labels: {{{}}}", labels.join(", "));
+    }
+    if let Some(url) = &w.url {
+        let _ = write!(s, ", url: Some({})", quote(url));
     }
     s.push(')');
     s

@@ -60,6 +60,12 @@ pub enum Action {
     CompareWith(PathBuf),
     /// Ask for a reason (and a last day) to accept `risk`, or to change its acceptance.
     AcceptRisk(Risk),
+    /// Write the experiment scenario as a chaos experiment (`.json` or `.yaml`).
+    ExportExperimentTo(PathBuf),
+    /// Compare a Chaos Toolkit journal with the model.
+    ReadResultFrom(PathBuf),
+    /// Report a value a panel refused (in the status bar, as an error).
+    Refuse(String),
 }
 
 impl Action {

@@ -184,6 +184,11 @@ impl SpofApp {
         self.chaos.is_running()
     }
 
+    /// The last chaos experiment result read (Scenarios ▸ Read experiment result).
+    pub fn chaos_result(&self) -> Option<&crate::io::journal::ChaosResult> {
+        self.state.chaos_result.as_ref()
+    }
+
     /// Whether File ▸ Export is writing a file.
     pub fn is_exporting(&self) -> bool {
         self.state.exporting_to().is_some()
@@ -337,7 +342,6 @@ impl SpofApp {
             .inner_margin(0.0)
             .fill(ui.visuals().faint_bg_color);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-            let key = state.key();
             let report = state.current_report();
             let knockouts = state.live_knockouts();
             let overlay = Overlay {
@@ -346,8 +350,7 @@ impl SpofApp {
                 whatif_mode: state.whatif.is_on(),
                 knockouts: &knockouts,
             };
-            self.canvas
-                .sync(state.model(), key, state.structure(), &overlay);
+            self.canvas.sync(&state.doc, state.generation, &overlay);
             let selection = CanvasSelection {
                 components: &state.selection.components,
                 dependency: state.selection.dependency.as_ref(),

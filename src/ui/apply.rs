@@ -103,6 +103,9 @@ impl SpofApp {
                 let form = AcceptForm::new(risk, self.state.model());
                 self.dialog = Some(Dialog::AcceptRisk(form));
             }
+            Action::ExportExperimentTo(path) => self.export_experiment_to(&path, ctx),
+            Action::ReadResultFrom(path) => self.read_result_from(&path, ctx),
+            Action::Refuse(message) => self.state.say(message, true),
         }
     }
 
@@ -129,6 +132,8 @@ impl SpofApp {
             Command::CompareWith => self.start_picker(PickerKind::Compare, ctx),
             Command::CloseCompare => self.state.compare.close(),
             Command::Export => self.start_picker(PickerKind::Export, ctx),
+            Command::ExportExperiment => self.start_picker(PickerKind::Experiment, ctx),
+            Command::ReadExperimentResult => self.start_picker(PickerKind::Journal, ctx),
             Command::Quit => self.guard(Pending::Quit, ctx),
             Command::Undo => self.state.undo(),
             Command::Redo => self.state.redo(),

@@ -48,6 +48,8 @@ pub enum Command {
     CancelAnalysis,
     ApplyAllFixes,
     ChaosExperiment,
+    ExportExperiment,
+    ReadExperimentResult,
     Shortcuts,
     About,
 }
@@ -77,6 +79,7 @@ impl Menu {
     pub fn submenu(self, group: u8) -> Option<&'static str> {
         match (self, group) {
             (Menu::View, 1) => Some("Theme"),
+            (Menu::Analysis, 1) => Some("Scenarios"),
             _ => None,
         }
     }
@@ -139,6 +142,8 @@ impl Command {
             Command::CancelAnalysis => "Cancel analysis",
             Command::ApplyAllFixes => "Apply all fixes",
             Command::ChaosExperiment => "Chaos experiment…",
+            Command::ExportExperiment => "Export experiment…",
+            Command::ReadExperimentResult => "Read experiment result…",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About spofscope",
         }
@@ -207,6 +212,12 @@ impl Command {
             Command::ChaosExperiment => {
                 "Fail parts at random in many seeded trials and compare with the exact availability"
             }
+            Command::ExportExperiment => {
+                "Write the scenario in the what-if (or the first one) as a Chaos Toolkit experiment (.json) or Chaos Mesh manifest (.yaml) against the running system, its hypothesis the model's prediction"
+            }
+            Command::ReadExperimentResult => {
+                "Compare a Chaos Toolkit journal with the model's prediction; the result shows beside the scenario"
+            }
             Command::Shortcuts => "List every keyboard shortcut",
             Command::About => "Version and licence",
         }
@@ -248,6 +259,7 @@ impl Command {
             | Command::CancelAnalysis
             | Command::ApplyAllFixes
             | Command::ChaosExperiment => (Menu::Analysis, 0),
+            Command::ExportExperiment | Command::ReadExperimentResult => (Menu::Analysis, 1),
             Command::Shortcuts | Command::About => (Menu::Help, 0),
             Command::ClearSelection => return None,
         };
@@ -330,6 +342,8 @@ impl Command {
             | Command::CancelAnalysis
             | Command::ApplyAllFixes
             | Command::ChaosExperiment
+            | Command::ExportExperiment
+            | Command::ReadExperimentResult
             | Command::About => &[],
         }
     }
@@ -424,8 +438,11 @@ mod tests {
                 Command::CancelAnalysis,
                 Command::ApplyAllFixes,
                 Command::ChaosExperiment,
+                Command::ExportExperiment,
+                Command::ReadExperimentResult,
             ]
         );
+        assert_eq!(Menu::Analysis.submenu(1), Some("Scenarios"));
     }
 
     #[test]

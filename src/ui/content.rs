@@ -12,5 +12,7 @@ pub type DocKey = (u64, u64);
 /// An analysis and the model it was computed from.
 pub struct Analysed {
     pub model: Arc<Model>,
+    /// The model's analysis print ([`Model::analysis_print`]).
+    pub print: u64,
     pub report: Report,
 }

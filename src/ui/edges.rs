@@ -7,18 +7,10 @@
 
 use std::sync::Arc;
 
-use egui::epaint::Mesh;
 use egui::{Pos2, Rect, Shape, Vec2};
 
+use super::parts::PartsMesh;
 use super::shapes::{DependencyLook, Drawing, dependency_shapes, on_segment, segment};
-
-/// Where a dependency's triangles are in the kept mesh, and the frame they were made in.
-#[derive(Clone, Copy, Debug, Default)]
-struct Part {
-    vertices: (u32, u32),
-    indices: (u32, u32),
-    made: u64,
-}
 
 /// The view the kept triangles were made for.
 #[derive(Clone, Debug)]
@@ -48,8 +40,7 @@ struct Kept {
     view: View,
     /// Card centres the triangles were made for.
     positions: Vec<Pos2>,
-    parts: Vec<Part>,
-    mesh: Arc<Mesh>,
+    parts: PartsMesh,
 }
 
 #[derive(Debug, Default)]
@@ -102,6 +93,11 @@ impl Dependencies {
 
     pub fn ends(&self) -> &[(usize, usize)] {
         &self.ends
+    }
+
+    /// The dependencies from or to `card`.
+    pub fn touching(&self, card: usize) -> &[usize] {
+        self.touching.get(card).map_or(&[], Vec::as_slice)
     }
 
     /// Set dependency `e`'s look; whether it changed.
@@ -182,8 +178,8 @@ impl Dependencies {
             }
         }
         self.stale.clear();
-        if stale.contains(&true) && !self.patch(&stale, positions) {
-            self.kept = Some(self.remake(&stale, positions, view));
+        if stale.contains(&true) || self.kept.is_none() {
+            self.kept = Some(self.remade(&stale, positions, view));
         }
         let on_top = match (self.selected, &self.kept) {
             (Some(e), Some(kept)) => self
@@ -198,122 +194,43 @@ impl Dependencies {
         let under = self
             .kept
             .as_ref()
-            .map_or(Shape::Noop, |k| Shape::Mesh(Arc::clone(&k.mesh)));
+            .map_or(Shape::Noop, |k| Shape::Mesh(Arc::clone(k.parts.mesh())));
         (under, on_top)
     }
 
-    /// Make the `stale` dependencies' triangles again in the kept mesh, in place; whether
-    /// that was possible (each came out with as many vertices and indices as before: a new
-    /// colour or width does, a new length or an arrowhead that comes or goes may not).
-    /// Cheaper than [`Self::remake`] when few changed: the rest stay where they are.
-    fn patch(&mut self, stale: &[bool], positions: &[Pos2]) -> bool {
-        let Some(kept) = &self.kept else {
-            return false;
-        };
-        let stale: Vec<usize> = (0..stale.len()).filter(|&e| stale[e]).collect();
-        // Past this share, copying everything once costs less than checking each.
-        if stale.len() > self.ends.len() / 4 {
-            return false;
-        }
-        let mut tessellator = kept.view.drawing.tessellator(kept.view.clip);
-        let mut made = Vec::with_capacity(stale.len());
-        for &e in &stale {
-            let mut mesh = Mesh::default();
+    /// The kept triangles with the `stale` dependencies' made again for `view`.
+    fn remade(&mut self, stale: &[bool], positions: &[Pos2], view: View) -> Kept {
+        let mut tessellator = view.drawing.tessellator(view.clip);
+        let kept = self.kept.take().map(|k| k.parts);
+        let parts = PartsMesh::update(kept, stale, self.frames, |e, mesh| {
             if Some(e) != self.selected
                 && let Some((p0, p1)) = self.segment(positions, e)
             {
-                let ends = (kept.view.to_screen(p0), kept.view.to_screen(p1));
+                let ends = (view.to_screen(p0), view.to_screen(p1));
                 let shapes = dependency_shapes(
                     ends,
                     &self.looks[e],
                     false,
-                    kept.view.zoom,
-                    kept.view.clip,
-                    &kept.view.drawing,
+                    view.zoom,
+                    view.clip,
+                    &view.drawing,
                 );
                 for shape in shapes {
-                    tessellator.tessellate_shape(shape, &mut mesh);
+                    tessellator.tessellate_shape(shape, mesh);
                 }
             }
-            let part = kept.parts[e];
-            let fits = mesh.vertices.len() == (part.vertices.1 - part.vertices.0) as usize
-                && mesh.indices.len() == (part.indices.1 - part.indices.0) as usize;
-            if !fits {
-                return false;
-            }
-            made.push((e, mesh));
-        }
-        let frame = self.frames;
-        let Some(kept) = &mut self.kept else {
-            return false;
-        };
-        let whole = Arc::make_mut(&mut kept.mesh);
-        for (e, mesh) in made {
-            let part = &mut kept.parts[e];
-            let (v0, v1) = (part.vertices.0 as usize, part.vertices.1 as usize);
-            let (i0, i1) = (part.indices.0 as usize, part.indices.1 as usize);
-            whole.vertices[v0..v1].copy_from_slice(&mesh.vertices);
-            for (to, from) in whole.indices[i0..i1].iter_mut().zip(&mesh.indices) {
-                *to = from + part.vertices.0;
-            }
-            part.made = frame;
-        }
-        kept.positions.clear();
-        kept.positions.extend_from_slice(positions);
-        true
-    }
-
-    /// A new mesh: triangles of the `stale` dependencies made anew, the others copied.
-    fn remake(&self, stale: &[bool], positions: &[Pos2], view: View) -> Kept {
-        let old = self.kept.as_ref();
-        let mut mesh = Mesh::default();
-        if let Some(k) = old {
-            mesh.reserve_triangles(k.mesh.indices.len() / 3);
-            mesh.reserve_vertices(k.mesh.vertices.len());
-        }
-        let mut tessellator = view.drawing.tessellator(view.clip);
-        let mut parts = Vec::with_capacity(self.ends.len());
-        for (e, &remake) in stale.iter().enumerate() {
-            let start = (mesh.vertices.len() as u32, mesh.indices.len() as u32);
-            let made = match old.and_then(|k| k.parts.get(e)).filter(|_| !remake) {
-                Some(part) => {
-                    if let Some(k) = old {
-                        copy_part(&k.mesh, part, &mut mesh);
-                    }
-                    part.made
-                }
-                None => {
-                    if Some(e) != self.selected
-                        && let Some((p0, p1)) = self.segment(positions, e)
-                    {
-                        let ends = (view.to_screen(p0), view.to_screen(p1));
-                        let shapes = dependency_shapes(
-                            ends,
-                            &self.looks[e],
-                            false,
-                            view.zoom,
-                            view.clip,
-                            &view.drawing,
-                        );
-                        for shape in shapes {
-                            tessellator.tessellate_shape(shape, &mut mesh);
-                        }
-                    }
-                    self.frames
-                }
-            };
-            parts.push(Part {
-                vertices: (start.0, mesh.vertices.len() as u32),
-                indices: (start.1, mesh.indices.len() as u32),
-                made,
-            });
-        }
+        });
         Kept {
             view,
             positions: positions.to_vec(),
             parts,
-            mesh: Arc::new(mesh),
         }
+    }
+
+    /// Each dependency's look.
+    #[cfg(test)]
+    pub fn looks(&self) -> &[DependencyLook] {
+        &self.looks
     }
 
     /// The frame in which each dependency's triangles were last made (tests watch reuse).
@@ -321,21 +238,7 @@ impl Dependencies {
     pub fn made(&self) -> Vec<u64> {
         self.kept
             .as_ref()
-            .map(|k| k.parts.iter().map(|p| p.made).collect())
+            .map(|k| k.parts.made())
             .unwrap_or_default()
     }
-}
-
-/// Append `part` of `from` to `to`, its indices moved to where its vertices land.
-fn copy_part(from: &Mesh, part: &Part, to: &mut Mesh) {
-    let (v0, v1) = (part.vertices.0 as usize, part.vertices.1 as usize);
-    let (i0, i1) = (part.indices.0 as usize, part.indices.1 as usize);
-    let (Some(vertices), Some(indices)) = (from.vertices.get(v0..v1), from.indices.get(i0..i1))
-    else {
-        return;
-    };
-    let shift = to.vertices.len() as u32;
-    to.vertices.extend_from_slice(vertices);
-    to.indices
-        .extend(indices.iter().map(|i| i - part.vertices.0 + shift));
 }

@@ -9,7 +9,7 @@ use egui::ThemePreference;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use crate::io::export::ExportFormat;
+use crate::io::export::{ChaosFormat, ExportFormat};
 
 /// A sample shipped inside the binary, so `spofscope` works from any directory.
 pub struct Sample {
@@ -67,6 +67,8 @@ pub enum PickerKind {
     Export,
     /// Another version of the model to compare with.
     Compare,
+    Experiment,
+    Journal,
 }
 
 impl PickerKind {
@@ -79,6 +81,8 @@ impl PickerKind {
             PickerKind::Traces => Action::AddTraces(path),
             PickerKind::Export => Action::ExportTo(path),
             PickerKind::Compare => Action::CompareWith(path),
+            PickerKind::Experiment => Action::ExportExperimentTo(path),
+            PickerKind::Journal => Action::ReadResultFrom(path),
         }
     }
 
@@ -91,6 +95,8 @@ impl PickerKind {
             PickerKind::Traces => ("Add traces to the model", "Add"),
             PickerKind::Export => ("Export the model", "Export"),
             PickerKind::Compare => ("Compare with another version", "Compare"),
+            PickerKind::Experiment => ("Export the scenario as a chaos experiment", "Export"),
+            PickerKind::Journal => ("Read a chaos experiment's result", "Read"),
         }
     }
 
@@ -114,6 +120,13 @@ impl PickerKind {
                     .map(|f| format!("{} for {}", f.extension(), f.label()))
                     .collect();
                 format!("Path of the file to write (.{}):", kinds.join(", ."))
+            }
+            PickerKind::Experiment => {
+                "Path of the file to write (.json for a Chaos Toolkit experiment, .yaml for Chaos Mesh):"
+                    .to_owned()
+            }
+            PickerKind::Journal => {
+                "Path of the Chaos Toolkit journal (chaos run --journal-path):".to_owned()
             }
         }
     }
@@ -151,6 +164,14 @@ impl PickerKind {
                 .iter()
                 .map(|f| (f.label().to_owned(), vec![f.extension()]))
                 .collect(),
+            PickerKind::Experiment => vec![
+                (ChaosFormat::ChaosToolkit.label().to_owned(), vec!["json"]),
+                (
+                    ChaosFormat::ChaosMesh.label().to_owned(),
+                    vec!["yaml", "yml"],
+                ),
+            ],
+            PickerKind::Journal => vec![("Chaos Toolkit journal".to_owned(), vec!["json"]), all],
         }
     }
 }
@@ -198,8 +219,9 @@ impl Picker {
                     PickerKind::Open
                     | PickerKind::Import
                     | PickerKind::Traces
+                    | PickerKind::Journal
                     | PickerKind::Compare => dialog.pick_file(),
-                    PickerKind::SaveAs | PickerKind::Export => {
+                    PickerKind::SaveAs | PickerKind::Export | PickerKind::Experiment => {
                         dialog.set_file_name(file_name).save_file()
                     }
                 };

@@ -14,7 +14,8 @@ use super::state::State;
 use crate::edit::Edit;
 use crate::format::plural;
 use crate::model::{
-    Component, ComponentKind, DependencyKind, Event, Model, Needs, Region, Replication, Zone,
+    Component, ComponentKind, DependencyKind, Event, Model, Needs, Region, Replication, Workload,
+    Zone,
 };
 
 /// Text field widths: the usual one, and one for rows that hold more than a field (the
@@ -105,6 +106,140 @@ impl Page<'_> {
                 .show(&mut cols[1], |ui| self.capacity_ui(ui, model, c));
             failures_ui(&mut cols[2], model, c, self.actions);
         });
+        egui::CollapsingHeader::new("Workload")
+            .id_salt(("workload", &c.id))
+            .default_open(c.workload.is_some())
+            .show(ui, |ui| {
+                egui::Grid::new("workload")
+                    .num_columns(2)
+                    .show(ui, |ui| self.workload_ui(ui, c));
+            });
+    }
+
+    /// Where the component runs, for chaos experiments: namespace, kind, name, labels and
+    /// URL. Editing a field of a component without one gives it one.
+    fn workload_ui(&mut self, ui: &mut Ui, c: &Component) {
+        let current = c.workload.clone().unwrap_or_else(|| Workload {
+            kind: "Deployment".to_owned(),
+            name: c.id.clone(),
+            ..Workload::default()
+        });
+        let mut changed: Option<(&str, Workload)> = None;
+        let row = |ui: &mut Ui, label: &str, what: &'static str, value: &str, hint: &str| {
+            ui.label(label).on_hover_text(hint);
+            let text = text_commit(ui, (what, &c.id), value, false, false, FIELD);
+            ui.end_row();
+            text
+        };
+        if let Some(namespace) = row(
+            ui,
+            "Namespace",
+            "workload namespace",
+            &current.namespace,
+            "The Kubernetes namespace (default when empty)",
+        ) {
+            changed = Some((
+                "workload namespace",
+                Workload {
+                    namespace: namespace.trim().to_owned(),
+                    ..current.clone()
+                },
+            ));
+        }
+        if let Some(kind) = row(
+            ui,
+            "Kind",
+            "workload kind",
+            &current.kind,
+            "Deployment, StatefulSet, DaemonSet, ReplicaSet, or ComposeService",
+        ) {
+            changed = Some((
+                "workload kind",
+                Workload {
+                    kind: kind.trim().to_owned(),
+                    ..current.clone()
+                },
+            ));
+        }
+        if let Some(name) = row(
+            ui,
+            "Workload name",
+            "workload name",
+            &current.name,
+            "The workload's metadata.name",
+        ) {
+            changed = Some((
+                "workload name",
+                Workload {
+                    name: name.trim().to_owned(),
+                    ..current.clone()
+                },
+            ));
+        }
+        if let Some(labels) = row(
+            ui,
+            "Labels",
+            "workload labels",
+            &labels_text(&current),
+            "The labels that select its pods: k=v, k=v",
+        ) {
+            match parse_labels(&labels) {
+                Ok(labels) => {
+                    changed = Some((
+                        "workload labels",
+                        Workload {
+                            labels,
+                            ..current.clone()
+                        },
+                    ));
+                }
+                Err(message) => self.actions.push(Action::Refuse(message)),
+            }
+        }
+        if let Some(url) = row(
+            ui,
+            "URL",
+            "workload url",
+            current.url.as_deref().unwrap_or(""),
+            "An http(s) address that answers 200 while it is up: the experiment's probe",
+        ) {
+            let url = url.trim();
+            changed = Some((
+                "workload URL",
+                Workload {
+                    url: (!url.is_empty()).then(|| url.to_owned()),
+                    ..current.clone()
+                },
+            ));
+        }
+        if let Some((what, workload)) = changed {
+            self.component(
+                what,
+                c,
+                Component {
+                    workload: Some(workload),
+                    ..c.clone()
+                },
+            );
+        }
+        if c.workload.is_some() {
+            ui.label("");
+            if ui
+                .button("Remove workload")
+                .on_hover_text("Forget where it runs: chaos experiments can no longer target it")
+                .clicked()
+            {
+                self.component(
+                    "workload",
+                    c,
+                    Component {
+                        workload: None,
+                        ..c.clone()
+                    },
+                );
+            }
+            ui.end_row();
+        }
     }
 
     fn component_heading_ui(&mut self, ui: &mut Ui, c: &Component) {
@@ -574,4 +709,32 @@ impl Page<'_> {
             select: None,
         });
     }
+}
+
+/// A workload's labels as typed in the inspector: `k=v, k=v`.
+fn labels_text(w: &Workload) -> String {
+    w.labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `k=v, k=v` as labels; an item without `=`, with an empty key or with a character a
+/// selector cannot hold is refused with the reason.
+fn parse_labels(text: &str) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut labels = std::collections::BTreeMap::new();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (k, v) = item
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, v)| {
+                !k.is_empty() && Workload::is_label_text(k) && Workload::is_label_text(v)
+            })
+            .ok_or_else(|| {
+                format!("Labels: `{item}` is not a label; expected k=v, k=v (no spaces, `=` or `!` in keys and values)")
+            })?;
+        labels.insert(k.to_owned(), v.to_owned());
+    }
+    Ok(labels)
 }

@@ -25,6 +25,8 @@ mod files;
 mod inspector;
 mod look;
 mod menu;
+mod outlines;
+mod parts;
 mod present;
 mod preview;
 mod progress;

@@ -182,7 +182,7 @@ impl Presentation {
                 whatif_mode: matches!(slide, Slide::Scenario(_)),
                 knockouts: &knockouts,
             };
-            canvas.sync(state.model(), key, state.structure(), &overlay);
+            canvas.sync(&state.doc, state.generation, &overlay);
             let nothing = CanvasSelection {
                 components: &[],
                 dependency: None,

@@ -10,6 +10,8 @@ use super::state::State;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
 use crate::format::{joined, percent};
+use crate::io::journal::{ChaosResult, Observed};
+use crate::io::report;
 use crate::model::{Event, Model, Scenario};
 
 /// The scenario list's own state: a name being typed, and whether the comparison shows.
@@ -43,7 +45,7 @@ impl ScenarioList {
                     ui.weak("No scenario yet: knock things out in what-if mode and add one.");
                 }
                 for (i, s) in model.scenarios.iter().enumerate() {
-                    self.row_ui(ui, model, i, s, actions);
+                    self.row_ui(ui, state, model, i, s, actions);
                 }
                 ui.horizontal(|ui| {
                     let knocked = if state.whatif.is_on() {
@@ -82,6 +84,7 @@ impl ScenarioList {
     fn row_ui(
         &mut self,
         ui: &mut Ui,
+        state: &State,
         model: &Model,
         i: usize,
         s: &Scenario,
@@ -149,6 +152,9 @@ impl ScenarioList {
                 all.remove(i);
                 scenario_edit(actions, format!("Delete scenario {}", s.name), all);
             }
+            if let Some(result) = state.chaos_result_of(&s.name) {
+                chaos_result_ui(ui, result);
+            }
             let fail = if s.fail.is_empty() {
                 "nothing".to_owned()
             } else {
@@ -158,6 +164,28 @@ impl ScenarioList {
                 .on_hover_text(format!("Events: {}", joined(&s.fail, ", ")));
         });
     }
+}
+
+/// The last experiment run of this scenario, read this session: agrees, inconclusive (the
+/// system was unhealthy before, or nothing was observed) or how many mismatches, the whole
+/// comparison on hover.
+fn chaos_result_ui(ui: &mut Ui, result: &ChaosResult) {
+    let n = result.findings.len();
+    let label = if n > 0 {
+        RichText::new(format!("⚠ {n} mismatch{}", if n == 1 { "" } else { "es" }))
+            .color(red_text(ui.visuals()))
+    } else if result.before_met == Some(false)
+        || result
+            .entries
+            .iter()
+            .all(|e| e.observed == Observed::NotObserved)
+    {
+        RichText::new("experiment inconclusive").weak()
+    } else {
+        RichText::new("✔ experiment agrees")
+    };
+    ui.label(label)
+        .on_hover_text(report::chaos_result::text(result));
 }
 
 fn scenario_edit(actions: &mut Vec<Action>, label: String, scenarios: Vec<Scenario>) {

@@ -13,7 +13,7 @@ use super::command::Command;
 use super::dialogs::{Answer, Choice, Dialog, Pending, dialog_ui};
 use super::files::{Picked, Picker, PickerKind, SAMPLES};
 use super::state::Selection;
-use super::transfer::export_file_name;
+use super::transfer::{experiment_file_name, export_file_name};
 use crate::edit::Document;
 use crate::edit::recovery::FileStamp;
 use crate::format::plural;
@@ -211,7 +211,14 @@ impl SpofApp {
 
     pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.state.doc.path, kind) {
-            (_, PickerKind::Import | PickerKind::Traces | PickerKind::Compare) => String::new(),
+            (
+                _,
+                PickerKind::Import | PickerKind::Traces | PickerKind::Journal | PickerKind::Compare,
+            ) => String::new(),
+            (_, PickerKind::Experiment) => experiment_file_name(
+                &self.default_path_text(PickerKind::SaveAs),
+                self.state.experiment_scenario().unwrap_or_default(),
+            ),
             (_, PickerKind::Export) => {
                 export_file_name(&self.default_path_text(PickerKind::SaveAs))
             }
@@ -372,6 +379,62 @@ impl SpofApp {
                     .say(format!("Exported to {}", names.join(" and ")), false);
             }
             Some(Err(message)) => self.export_failed(message),
+        }
+        match self.state.reading.poll(ctx) {
+            None => {}
+            Some(Ok(result)) => {
+                let n = result.findings.len();
+                let verdict = if n == 0 {
+                    "agrees with the model".to_owned()
+                } else {
+                    format!(
+                        "{n} mismatch{} with the model",
+                        if n == 1 { "" } else { "es" }
+                    )
+                };
+                self.state.say(
+                    format!("Experiment \"{}\": {verdict}", result.scenario),
+                    n > 0,
+                );
+                self.state.panels.analysis = true;
+                self.state.chaos_result = Some(result);
+            }
+            Some(Err(message)) => {
+                self.state.say(
+                    format!("Cannot read the experiment result: {message}"),
+                    true,
+                );
+                self.dialog = Some(Dialog::Failed {
+                    title: "Cannot read the experiment result".to_owned(),
+                    message,
+                });
+            }
+        }
+    }
+
+    /// Start writing the experiment scenario (the what-if's, else the first) as a chaos
+    /// experiment to `path`; [`Self::poll_export`] reports how it went.
+    pub(super) fn export_experiment_to(&mut self, path: &Path, ctx: &egui::Context) {
+        let Some(scenario) = self.state.experiment_scenario().map(str::to_owned) else {
+            self.export_failed("the model has no scenario; add one first".to_owned());
+            return;
+        };
+        let model = self.state.doc.snapshot();
+        if let Err(message) = self
+            .state
+            .exporting
+            .start_experiment(ctx, model, path, scenario)
+        {
+            self.export_failed(message);
+        }
+    }
+
+    /// Start comparing the journal at `path` with the model; [`Self::poll_export`] shows
+    /// the result beside its scenario.
+    pub(super) fn read_result_from(&mut self, path: &Path, ctx: &egui::Context) {
+        let model = self.state.doc.snapshot();
+        if let Err(busy) = self.state.reading.start(ctx, model, path) {
+            self.state.say(busy, true);
         }
     }
 

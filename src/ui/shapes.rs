@@ -1,10 +1,10 @@
 //! How components and dependencies are painted (egui_graphs display types): outline per kind, badges, marks.
 //! Paint only; must not decide anything about the model (looks arrive precomputed from `canvas`).
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::sync::Arc;
 
-use egui::epaint::{Mesh, PathShape, PathStroke, TessellationOptions, Tessellator, TextShape};
+use egui::epaint::{PathShape, PathStroke, TessellationOptions, Tessellator, TextShape};
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2};
 use egui_graphs::{DisplayNode, DrawContext, NodeProps};
@@ -97,38 +97,45 @@ impl Drawing {
 }
 
 thread_local! {
-    /// The drawing settings of the frame whose cards are being drawn: egui_graphs hands a card
-    /// nothing but egui's context, which would cost a lock per card to ask.
-    static FRAME: RefCell<Option<Arc<Drawing>>> = const { RefCell::new(None) };
+    /// Whether the cards of the frame being drawn leave their outlines to the canvas's kept
+    /// mesh: egui_graphs hands a card nothing but egui's context.
+    static KEEPING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// While this lives, cards drawn on this thread may keep their triangles, made with the
-/// drawing settings it was given; without one, cards are drawn as shapes.
+/// While this lives, cards drawn on this thread below [`DETAIL_ZOOM`], neither selected nor
+/// dragged, return only their SPOF dot and leave their outline ([`ComponentShape::outline`])
+/// to the canvas, which keeps all of them as one mesh; without one, cards are drawn as shapes.
 pub struct KeepingCards(());
 
 impl KeepingCards {
-    pub fn with(drawing: Arc<Drawing>) -> Self {
-        FRAME.with(|f| *f.borrow_mut() = Some(drawing));
+    pub fn start() -> Self {
+        KEEPING.with(|k| k.set(true));
         KeepingCards(())
     }
 }
 
 impl Drop for KeepingCards {
     fn drop(&mut self) {
-        FRAME.with(|f| *f.borrow_mut() = None);
+        KEEPING.with(|k| k.set(false));
     }
 }
 
-/// A card's triangles and what they were made from.
+/// A card whose outline the canvas draws, as it was drawn in the last frame.
 #[derive(Clone, Debug)]
-struct CardMesh {
-    look: NodePayload,
-    drawing: Arc<Drawing>,
-    rect: Rect,
-    clip: Rect,
-    selected: bool,
-    hovered: bool,
-    mesh: Arc<Mesh>,
+pub struct Outline {
+    pub look: NodePayload,
+    /// Where, on screen.
+    pub rect: Rect,
+    pub hovered: bool,
+}
+
+impl Outline {
+    /// Whether both draw the same triangles (in the same view).
+    pub fn same(&self, other: &Outline) -> bool {
+        Arc::ptr_eq(&self.look, &other.look)
+            && self.rect == other.rect
+            && self.hovered == other.hovered
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -138,10 +145,8 @@ pub struct ComponentShape {
     hovered: bool,
     dragged: bool,
     look: NodePayload,
-    /// Where the card was drawn in the previous frame: a card is only kept as triangles
-    /// once it stays put, so panning and zooming cost no more than drawing.
-    last_rect: Option<Rect>,
-    mesh: Option<CardMesh>,
+    /// Set when the last frame left this card's outline to the canvas.
+    outline: Option<Outline>,
 }
 
 impl From<NodeProps<NodePayload>> for ComponentShape {
@@ -152,42 +157,43 @@ impl From<NodeProps<NodePayload>> for ComponentShape {
             hovered: props.hovered,
             dragged: props.dragged,
             look: props.payload,
-            last_rect: None,
-            mesh: None,
+            outline: None,
         }
     }
 }
 
 impl ComponentShape {
-    /// The card's outline as triangles from an earlier frame, if nothing it depends on changed.
-    fn kept(&self, drawing: &Arc<Drawing>, rect: Rect, clip: Rect) -> Option<Arc<Mesh>> {
-        let m = self.mesh.as_ref()?;
-        (Arc::ptr_eq(&m.look, &self.look)
-            && Arc::ptr_eq(&m.drawing, drawing)
-            && m.rect == rect
-            && m.clip == clip
-            && m.selected == (self.selected || self.dragged)
-            && m.hovered == self.hovered)
-            .then(|| Arc::clone(&m.mesh))
-    }
-
-    /// The triangles of the card's outline, when they are kept.
-    #[cfg(test)]
-    pub fn kept_mesh(&self) -> Option<&Arc<Mesh>> {
-        self.mesh.as_ref().map(|m| &m.mesh)
+    /// The outline the last frame left to the canvas, if it did.
+    pub fn outline(&self) -> Option<&Outline> {
+        self.outline.as_ref()
     }
 }
 
-/// `card`'s outline as triangles.
-fn outline_mesh(card: &Card<'_>, drawing: &Drawing, clip: Rect) -> Mesh {
+/// The outline of a card of `look` drawn at `rect` (screen units) for `zoom`, neither
+/// selected nor dragged, as shapes with no text or circle.
+pub fn outline_shapes(
+    look: &ComponentLook,
+    rect: Rect,
+    zoom: f32,
+    hovered: bool,
+    drawing: &Drawing,
+) -> Vec<Shape> {
+    let card = Card {
+        look,
+        rect,
+        zoom,
+        selected: false,
+        hovered,
+        dark: drawing.dark,
+        accent: drawing.accent,
+        text: drawing.text,
+        fill: drawing.fill,
+        chip_fill: drawing.chip_fill,
+        ghost: false,
+    };
     let mut shapes = Vec::with_capacity(8);
     card.paint_frame(&mut shapes);
-    let mut mesh = Mesh::default();
-    let mut tessellator = drawing.tessellator(clip);
-    for shape in shapes {
-        tessellator.tessellate_shape(shape, &mut mesh);
-    }
-    mesh
+    shapes
 }
 
 impl DisplayNode<NodePayload, (), Directed, DefaultIx> for ComponentShape {
@@ -200,51 +206,31 @@ impl DisplayNode<NodePayload, (), Directed, DefaultIx> for ComponentShape {
         let rect =
             Rect::from_center_size(ctx.meta.canvas_to_screen_pos(self.pos), NODE_SIZE * zoom);
         let clip = ctx.painter.clip_rect();
-        let still = self.last_rect.replace(rect) == Some(rect);
+        self.outline = None;
         // Culling: with thousands of components only the visible ones cost anything.
         if !clip.intersects(rect.expand(24.0 * zoom)) {
-            self.mesh = None;
             return Vec::new();
         }
-        // Zoomed out, where there are thousands of cards and no text, a card keeps its
-        // outline as triangles once it stays put (panning and zooming cost no more than
-        // drawing); its dot comes from the font atlas and is drawn as a shape.
-        let drawing = FRAME
-            .with(|f| f.borrow().clone())
-            .filter(|_| zoom < DETAIL_ZOOM && still);
-        if let Some(drawing) = &drawing
-            && let Some(mesh) = self.kept(drawing, rect, clip)
-        {
-            return std::iter::once(Shape::Mesh(mesh))
-                .chain(spof_dot(&self.look, rect, zoom))
-                .collect();
+        // Zoomed out, where there are thousands of cards and no text, the canvas draws the
+        // outlines as one kept mesh; the dot comes from the font atlas and is drawn here.
+        // Selected and dragged cards are drawn whole, on top of the others.
+        if zoom < DETAIL_ZOOM && !(self.selected || self.dragged) && KEEPING.with(Cell::get) {
+            self.outline = Some(Outline {
+                look: Arc::clone(&self.look),
+                rect,
+                hovered: self.hovered,
+            });
+            return spof_dot(&self.look, rect, zoom).into_iter().collect();
         }
-        self.mesh = None;
         let visuals = &ctx.ctx.global_style().visuals;
         let mut card = Card::new(&self.look, rect, zoom, visuals);
         card.selected = self.selected || self.dragged;
         card.hovered = self.hovered;
-        let Some(drawing) = drawing else {
-            let mut out = Vec::with_capacity(12);
-            card.paint(ctx.ctx, &mut out);
-            // egui_graphs adds each returned shape to the painter on its own, taking the
-            // context lock every time: one `Shape::Vec` per card keeps that to one lock.
-            return vec![Shape::Vec(out)];
-        };
-        let mesh = Arc::new(outline_mesh(&card, &drawing, clip));
-        let out = std::iter::once(Shape::Mesh(Arc::clone(&mesh)))
-            .chain(spof_dot(&self.look, rect, zoom))
-            .collect();
-        self.mesh = Some(CardMesh {
-            look: Arc::clone(&self.look),
-            drawing,
-            rect,
-            clip,
-            selected: card.selected,
-            hovered: card.hovered,
-            mesh,
-        });
-        out
+        let mut out = Vec::with_capacity(12);
+        card.paint(ctx.ctx, &mut out);
+        // egui_graphs adds each returned shape to the painter on its own, taking the
+        // context lock every time: one `Shape::Vec` per card keeps that to one lock.
+        vec![Shape::Vec(out)]
     }
 
     fn update(&mut self, props: &NodeProps<NodePayload>) {
@@ -820,6 +806,35 @@ mod tests {
         assert_eq!(boundary_point(c, vec2(1.0, 0.0)), pos2(175.0, 100.0));
         assert_eq!(boundary_point(c, vec2(0.0, -1.0)), pos2(100.0, 70.0));
         assert_eq!(boundary_point(c, Vec2::ZERO), c);
+    }
+
+    #[test]
+    fn outline_shapes_are_the_frame_a_card_paints_itself() {
+        let ctx = egui::Context::default();
+        for visuals in [egui::Visuals::dark(), egui::Visuals::light()] {
+            ctx.set_visuals(visuals.clone());
+            let drawing = Drawing::of(&ctx);
+            let look = ComponentLook {
+                kind: ComponentKind::Gateway,
+                name: "gw".to_owned(),
+                badge: None,
+                zones: Vec::new(),
+                replication: None,
+                entry: true,
+                spof: false,
+                whatif: Some(WhatIfState::Degraded),
+                knocked_out: false,
+            };
+            let rect = Rect::from_center_size(pos2(50.0, 40.0), NODE_SIZE * 0.3);
+            for hovered in [false, true] {
+                let mut card = Card::new(&look, rect, 0.3, &visuals);
+                card.hovered = hovered;
+                let mut theirs = Vec::new();
+                card.paint_frame(&mut theirs);
+                let ours = outline_shapes(&look, rect, 0.3, hovered, &drawing);
+                assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+            }
+        }
     }
 
     #[test]

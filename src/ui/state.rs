@@ -2,6 +2,7 @@
 //! results computed from them off the UI thread. Panels get it read-only (`&State`) and
 //! push actions; only the app applying them changes it. Must not draw anything.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -13,13 +14,14 @@ use super::comparison::ScenarioComparison;
 use super::content::{Analysed, DocKey};
 use super::files::Settings;
 use super::recommendations::{FixAllEnd, Recommendations, fix_summary};
-use super::transfer::Exporting;
+use super::transfer::{Exporting, ReadingResult};
 use super::whatif::WhatIfState;
 use super::worker::{Done, Job, KnownDifferent};
 use crate::advice::Advice;
 use crate::analysis::{self, Options, Report, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
+use crate::io::journal::ChaosResult;
 use crate::model::{Component, Dependency, Event, Model};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -69,6 +71,10 @@ pub struct State {
     /// File ▸ Compare with…: this model against another file, computed off the UI thread.
     pub(super) compare: Compare,
     pub(super) exporting: Exporting,
+    /// Scenarios ▸ Read experiment result, reading off the UI thread.
+    pub(super) reading: ReadingResult,
+    /// The last chaos experiment result read this session (never saved in the model).
+    pub(super) chaos_result: Option<ChaosResult>,
     /// The status bar's message, and whether it reports an error.
     pub(super) status: Option<(String, bool)>,
     pub(super) panels: Panels,
@@ -91,6 +97,8 @@ impl State {
             comparison: ScenarioComparison::default(),
             compare: Compare::default(),
             exporting: Exporting::default(),
+            reading: ReadingResult::default(),
+            chaos_result: None,
             status: None,
             panels: Panels {
                 palette: true,
@@ -109,15 +117,32 @@ impl State {
         (self.generation, self.doc.revision())
     }
 
-    /// Changes when components or dependencies are added, removed or renamed (not when
-    /// only their properties change): the canvas compares its graph only then.
-    pub fn structure(&self) -> DocKey {
-        (self.generation, self.doc.structure())
-    }
-
     /// Knockouts that still name something in the model (edits may remove their targets).
     pub fn live_knockouts(&self) -> Vec<Event> {
         self.whatif.live(self.doc.model())
+    }
+
+    /// The scenario Scenarios ▸ Export experiment writes: the one whose events are knocked
+    /// out in the what-if, else the first.
+    pub fn experiment_scenario(&self) -> Option<&str> {
+        let scenarios = &self.doc.model().scenarios;
+        let live: BTreeSet<Event> = if self.whatif.is_on() {
+            self.live_knockouts().into_iter().collect()
+        } else {
+            BTreeSet::new()
+        };
+        scenarios
+            .iter()
+            .find(|s| !live.is_empty() && s.fail.iter().cloned().collect::<BTreeSet<_>>() == live)
+            .or_else(|| scenarios.first())
+            .map(|s| s.name.as_str())
+    }
+
+    /// The last chaos experiment result read, when it is about `scenario`.
+    pub fn chaos_result_of(&self, scenario: &str) -> Option<&ChaosResult> {
+        self.chaos_result
+            .as_ref()
+            .filter(|r| r.scenario == scenario)
     }
 
     // ----- the analysis -----
@@ -207,6 +232,9 @@ impl State {
             Command::CancelAnalysis => self.analysis.is_busy(),
             Command::ApplyAllFixes => self.can_fix_all(),
             Command::CloseCompare => self.compare.is_on(),
+            Command::ExportExperiment | Command::ReadExperimentResult => {
+                !self.doc.model().scenarios.is_empty()
+            }
             _ => true,
         }
     }
@@ -251,8 +279,11 @@ impl State {
         let key = self.key();
         if self.analysis.get(&key).is_none() {
             let unchanged = match self.analysis.latest() {
+                // Different prints, different input: the models are compared only when
+                // they may be the same.
                 Some(latest) => self.analysis_different.same(latest.key, key, || {
-                    latest.value.model.same_analysis_input(self.doc.model())
+                    latest.value.print == self.doc.analysis_print()
+                        && latest.value.model.same_analysis_input(self.doc.model())
                 }),
                 None => false,
             };
@@ -263,10 +294,15 @@ impl State {
             } else if self.analysis.wants(&key) {
                 self.analysis.drop_queued();
                 let model = self.doc.snapshot();
+                let print = self.doc.analysis_print();
                 self.analysis.request(key, ctx, move |cancel| {
                     let report =
                         analysis::analyze_cancellable(&model, &Options::default(), cancel).ok()?;
-                    Some(Arc::new(Analysed { report, model }))
+                    Some(Arc::new(Analysed {
+                        report,
+                        model,
+                        print,
+                    }))
                 });
             }
         }

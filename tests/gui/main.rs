@@ -6,6 +6,7 @@ mod advice;
 mod app;
 mod blast;
 mod chaos;
+mod chaos_export;
 mod charts;
 mod compare;
 mod inspector;

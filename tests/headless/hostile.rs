@@ -397,3 +397,40 @@ fn yaml_alias_bombs_are_refused_by_backstage() {
         ALIAS_BOMB_REFUSED.replace("FILE", "bomb.yaml")
     );
 }
+
+#[test]
+fn deeply_nested_or_misshapen_chaos_journals_are_refused() {
+    use spofscope::io::journal;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = promptly(move || journal::read(&deep, "j.json").err()).unwrap();
+    assert_eq!(err.location, Some((1, 128)), "{err}");
+    for (text, message) in [
+        ("[]", "no `status`; expected a Chaos Toolkit journal"),
+        (
+            r#"{"status": "completed", "steady_states": {"before": {"probes": 3}}}"#,
+            "steady_states.before has no `probes` list; expected a Chaos Toolkit journal",
+        ),
+        (
+            r#"{"status": "completed", "steady_states": {"after": {"probes": [{"activity": {}}]}}}"#,
+            "a probe of steady_states.after has no `activity.name`; expected a Chaos Toolkit journal",
+        ),
+    ] {
+        let err = journal::read(text, "j.json").err().unwrap();
+        assert_eq!(err.to_string(), format!("j.json: {message}"));
+    }
+}
+
+#[test]
+fn kubernetes_labels_no_selector_can_hold_are_left_off_the_workload() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels: {app: web, \"bad key\": x, tier: \"a,b\", \"\": y}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n";
+    let imported = k8s::import(text, "k.yaml").unwrap();
+    let labels = &imported.model.components[0]
+        .workload
+        .as_ref()
+        .unwrap()
+        .labels;
+    assert_eq!(
+        labels.iter().collect::<Vec<_>>(),
+        [(&"app".to_owned(), &"web".to_owned())]
+    );
+}

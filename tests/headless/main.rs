@@ -9,6 +9,7 @@ mod accepted;
 mod advice;
 mod availability;
 mod chaos;
+mod chaos_export;
 mod cli;
 mod cli_fix;
 mod commands;

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use spofscope::model::{
     self, Component, ComponentKind, Defaults, Dependency, DependencyKind, DetectMinutes, Failover,
-    FailoverMinutes, LoadError, Model, Needs, Region, Replication, Scenario, Zone,
+    FailoverMinutes, LoadError, Model, Needs, Region, Replication, Scenario, Workload, Zone,
 };
 
 use crate::support::{SAMPLES, event, in_crate, sample_path, temp_dir};
@@ -512,6 +512,65 @@ fn save_writes_components_in_their_model_order_with_defaults_left_out() {
     assert_eq!(
         model::to_string(&m),
         "Model(\n    format: 1,\n    name: \"Order\",\n    defaults: (replica_availability: 0.999, zone_availability: 0.9995, region_availability: 0.9999),\n    regions: [],\n    components: [\n        (id: \"b\", name: \"b\", kind: Database, replicas: 2, replication: Sync, pos: (0.0, 0.0)),\n        (id: \"a\", name: \"a\", kind: Service, pos: (0.0, 0.0)),\n    ],\n    dependencies: [\n        (from: \"a\", to: \"b\", kind: Soft),\n    ],\n    scenarios: [],\n)\n"
+    );
+}
+
+#[test]
+fn workload_is_saved_on_one_line_and_read_back_by_both_parsers() {
+    let mut m = Model {
+        name: "Targets".to_owned(),
+        ..Model::default()
+    };
+    let mut cart = Component::new("cart", ComponentKind::Service);
+    cart.workload = Some(Workload {
+        namespace: "shop".to_owned(),
+        kind: "Deployment".to_owned(),
+        name: "cartservice".to_owned(),
+        labels: [("app".to_owned(), "cart".to_owned())].into(),
+        url: Some("http://cart.shop:8080/healthz".to_owned()),
+    });
+    m.components = vec![cart];
+    let text = model::to_string(&m);
+    assert!(
+        text.contains(r#"(id: "cart", name: "cart", kind: Service, pos: (0.0, 0.0), workload: Some((namespace: "shop", kind: "Deployment", name: "cartservice", labels: {"app": "cart"}, url: Some("http://cart.shop:8080/healthz")))),"#),
+        "{text}"
+    );
+    assert_eq!(model::from_str(&text, "t").unwrap(), m);
+    // A comment sends the file through the full RON parser: it must read the same.
+    let commented = format!("// targets\n{text}");
+    assert_eq!(model::from_str(&commented, "t").unwrap(), m);
+}
+
+#[test]
+fn workload_without_a_name_is_located_at_the_name() {
+    assert_error(
+        "Model(format: 1, name: \"x\", components: [\n  (id: \"a\", workload: Some((kind: \"Deployment\", name: \"\"))),\n])",
+        2,
+        55,
+        &["\"a\" workload has no name"],
+    );
+}
+
+#[test]
+fn workload_url_must_be_http() {
+    let err = load_err(
+        "Model(format: 1, name: \"x\", components: [(id: \"a\", workload: Some((kind: \"Deployment\", name: \"a\", url: Some(\"ftp://a\"))))])",
+    );
+    assert!(
+        err.to_string()
+            .contains("workload url `ftp://a`; expected an http:// or https:// address"),
+        "{err}"
+    );
+}
+
+#[test]
+fn workload_label_that_breaks_a_selector_is_refused() {
+    let err = load_err(
+        "Model(format: 1, name: \"x\", components: [(id: \"a\", workload: Some((kind: \"Deployment\", name: \"a\", labels: {\"app\": \"a,b\"})))])",
+    );
+    assert!(
+        err.to_string().contains("workload label `app: a,b`"),
+        "{err}"
     );
 }
 

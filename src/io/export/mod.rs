@@ -1,9 +1,13 @@
 //! Every export format behind one call, for the command line (`export`, `check --format
 //! html`) and the GUI's File ▸ Export: the diagram (SVG, PNG), the review report (HTML,
-//! Markdown), Graphviz DOT and Open-PSA MEF. The numbers come from `analysis::analyze`,
-//! `analysis::whatif` and `advice::recommend`; nothing is written on an error.
+//! Markdown), Graphviz DOT and Open-PSA MEF, and a scenario as a chaos experiment (Chaos
+//! Toolkit, Chaos Mesh). The numbers come from `analysis::analyze`, `analysis::whatif` and
+//! `advice::recommend`; nothing is written on an error.
 
+pub mod chaos_mesh;
+pub mod chaos_toolkit;
 pub mod dot;
+pub mod experiment;
 pub mod font;
 pub mod html;
 pub mod markdown;
@@ -220,6 +224,67 @@ pub fn write_file(
     model::write_atomically(out, &exported.bytes)?;
     written.push(out.to_path_buf());
     Ok(written)
+}
+
+/// A chaos experiment format (`export --chaos`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChaosFormat {
+    ChaosToolkit,
+    ChaosMesh,
+}
+
+impl ChaosFormat {
+    pub const ALL: [ChaosFormat; 2] = [Self::ChaosToolkit, Self::ChaosMesh];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::ChaosToolkit => "json",
+            Self::ChaosMesh => "yaml",
+        }
+    }
+
+    /// What a menu calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ChaosToolkit => "Chaos Toolkit experiment (JSON)",
+            Self::ChaosMesh => "Chaos Mesh manifest (YAML)",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChaosExportError {
+    #[error(transparent)]
+    Experiment(#[from] experiment::ExperimentError),
+    #[error(transparent)]
+    Mesh(#[from] chaos_mesh::MeshError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+/// The model's scenario `scenario` as an experiment in `format`.
+pub fn chaos_experiment(
+    model: &Model,
+    scenario: &str,
+    format: ChaosFormat,
+) -> Result<String, ChaosExportError> {
+    let experiment = experiment::Experiment::plan(model, scenario)?;
+    Ok(match format {
+        ChaosFormat::ChaosToolkit => chaos_toolkit::render(&experiment),
+        ChaosFormat::ChaosMesh => chaos_mesh::render(&experiment)?,
+    })
+}
+
+/// Write [`chaos_experiment`] to `out` atomically; nothing is written on an error.
+pub fn write_chaos_experiment(
+    model: &Model,
+    scenario: &str,
+    format: ChaosFormat,
+    out: &Path,
+) -> Result<(), ChaosExportError> {
+    let text = chaos_experiment(model, scenario, format)?;
+    model::write_atomically(out, text.as_bytes())?;
+    Ok(())
 }
 
 /// The chaos experiment a report shows: `trials` (default [`chaos::DEFAULT_TRIALS`]) with

@@ -9,7 +9,9 @@ use serde_json::Value;
 use super::Imported;
 use super::ecosystem::{self, Role};
 use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
-use crate::model::{Component, ComponentKind, Dependency, DependencyKind, LoadError, Model};
+use crate::model::{
+    Component, ComponentKind, Dependency, DependencyKind, LoadError, Model, Workload,
+};
 
 #[derive(Deserialize)]
 struct File {
@@ -116,6 +118,7 @@ pub fn import(text: &str, file: &str) -> Result<Imported, LoadError> {
         };
         let mut c = Component::new(&id, kind);
         c.name = name.clone();
+        c.workload = Some(compose_workload(name));
         let replicas = s
             .deploy
             .as_ref()
@@ -308,5 +311,29 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// A Compose service as a workload: its name, and the label Compose puts on its containers
+/// (left out when the name could not be a label value).
+fn compose_workload(name: &str) -> Workload {
+    let mut labels = BTreeMap::new();
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
+        labels.insert("com.docker.compose.service".to_owned(), name.to_owned());
+    }
+    Workload {
+        namespace: String::new(),
+        kind: Workload::COMPOSE.to_owned(),
+        name: if name.trim().is_empty() {
+            "service".to_owned()
+        } else {
+            name.to_owned()
+        },
+        labels,
+        url: None,
     }
 }

@@ -10,8 +10,8 @@ use super::Imported;
 use super::ecosystem::{self, Role};
 use super::infer::{IdTable, hosts, kind_from_image, yaml_error, yaml_options};
 use crate::model::{
-    Component, ComponentKind, Dependency, DependencyKind, LoadError, Model, Region, Replication,
-    Zone,
+    self, Component, ComponentKind, Dependency, DependencyKind, LoadError, Model, Region,
+    Replication, Zone,
 };
 
 const ZONE_KEY: &str = "topology.kubernetes.io/zone";
@@ -27,6 +27,8 @@ struct Workload {
     replicas: u32,
     stateful_set: bool,
     pod_labels: BTreeMap<String, String>,
+    /// Where it runs, kept on the component for chaos experiments.
+    target: model::Workload,
     spread: bool,
     strings: Vec<String>,
     config_maps: Vec<String>,
@@ -226,6 +228,30 @@ impl Manifests {
                 config_maps.push(m.to_owned());
             }
         }
+        let pod_labels = labels(spec.pointer("/template/metadata/labels"));
+        let selector = labels(spec.pointer("/selector/matchLabels"));
+        let target = model::Workload {
+            namespace: obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned(),
+            kind: kind.to_owned(),
+            name: name.clone(),
+            labels: if selector.is_empty() {
+                pod_labels.clone()
+            } else {
+                selector
+            }
+            .into_iter()
+            .filter(|(k, v)| {
+                !k.is_empty()
+                    && model::Workload::is_label_text(k)
+                    && model::Workload::is_label_text(v)
+            })
+            .collect(),
+            url: None,
+        };
         Workload {
             id: self.ids.fresh(&name),
             name,
@@ -233,7 +259,8 @@ impl Manifests {
             role,
             replicas,
             stateful_set: kind == "StatefulSet",
-            pod_labels: labels(spec.pointer("/template/metadata/labels")),
+            pod_labels,
+            target,
             spread: spreads_across_zones(pod),
             strings,
             config_maps,
@@ -266,6 +293,7 @@ impl Manifests {
             let mut c = Component::new(&w.id, w.kind);
             c.name = w.name.clone();
             c.replicas = w.replicas;
+            c.workload = Some(w.target.clone());
             c.entry = matches!(w.role, Role::LoadGenerator(_));
             if matches!(w.role, Role::Discovery(_)) {
                 c.min_healthy = ecosystem::quorum(w.replicas);

@@ -2,6 +2,7 @@
 //! the sentences they share with the review exports. Text only; never writes a file.
 
 pub mod chaos;
+pub mod chaos_result;
 pub mod diff;
 pub mod json;
 pub mod markdown;

@@ -9,7 +9,7 @@ mod traces;
 
 use spofscope::analysis::{self, Options};
 use spofscope::io::import::{Imported, compose, dot, k8s};
-use spofscope::model::{ComponentKind, DependencyKind, Model};
+use spofscope::model::{ComponentKind, DependencyKind, Model, Workload};
 
 use crate::support::fixture_path;
 
@@ -96,6 +96,25 @@ fn compose_services_become_components_with_kinds_replicas_and_entries() {
     assert!(!m.component("result").unwrap().monitored, "no healthcheck");
     assert!(m.component("db").unwrap().monitored);
     assert_laid_out(&m);
+}
+
+#[test]
+fn compose_services_keep_their_name_and_compose_label_as_the_workload() {
+    let m = voting_app().model;
+    for c in &m.components {
+        assert_eq!(
+            c.workload,
+            Some(Workload {
+                namespace: String::new(),
+                kind: Workload::COMPOSE.to_owned(),
+                name: c.name.clone(),
+                labels: [("com.docker.compose.service".to_owned(), c.name.clone())].into(),
+                url: None,
+            }),
+            "{}",
+            c.id
+        );
+    }
 }
 
 #[test]
