@@ -10,7 +10,7 @@ use super::action::Action;
 use super::analysis_panel::AnalysisPanel;
 use super::autosave::Autosave;
 use super::blast::pointed_spof;
-use super::canvas::{Canvas, CanvasSelection, Overlay};
+use super::canvas::{Canvas, CanvasMarks, CanvasSelection, Overlay};
 use super::chaos_dialog::ChaosDialog;
 use super::command::Command;
 use super::compare::CompareMarks;
@@ -211,7 +211,12 @@ impl SpofApp {
             .analysis_panel
             .hovered_spof()
             .filter(|_| self.state.panels.analysis && !self.state.panels.presentation);
-        pointed_spof(report, hovered_row, None, &self.state.selection.components)
+        let selected: &[String] = if self.state.panels.presentation {
+            &[]
+        } else {
+            &self.state.selection.components
+        };
+        pointed_spof(report, hovered_row, self.canvas.hovered_card(), selected)
     }
 
     /// The components the canvas tints: the pointed SPOF's blast radius, or none.
@@ -262,7 +267,8 @@ impl SpofApp {
         self.handle_close_request(&ctx);
 
         if self.state.panels.presentation {
-            self.present.ui(ui, &self.state, &mut self.canvas);
+            let blast = self.blast_radius().to_vec();
+            self.present.ui(ui, &self.state, &mut self.canvas, blast);
         } else {
             menu_bar_ui(ui, &self.state, &mut self.actions);
             status_bar_ui(ui, &self.state, self.canvas.zoom());
@@ -331,6 +337,11 @@ impl SpofApp {
     }
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let marks = CanvasMarks {
+            compare: self.state.compare.marks(),
+            blast: self.blast_radius().to_vec(),
+        };
+        self.canvas.set_marks(marks);
         let state = &self.state;
         let preview = if state.panels.analysis {
             self.analysis_panel.hovered_preview(state)

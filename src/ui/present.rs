@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
-use super::canvas::{Canvas, CanvasSelection, Overlay};
+use super::canvas::{Canvas, CanvasMarks, CanvasSelection, Overlay};
 use super::look::{DOT, amber_text, green_text, red_text};
 use super::preview::PreviewCache;
 use super::state::State;
@@ -114,7 +114,8 @@ impl Presentation {
     // ----- the frame -----
 
     /// The whole window while presenting: headline, footer, canvas.
-    pub fn ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas) {
+    /// `blast`: the components in the blast radius of the SPOF pointed at, tinted.
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas, blast: Vec<String>) {
         let slides = slides(state);
         let index = self.slide.min(slides.len() - 1);
         self.slide = index;
@@ -129,6 +130,12 @@ impl Presentation {
         egui::Panel::bottom("presentation_footer")
             .frame(strip(6))
             .show(ui, |ui| footer_ui(ui, index, slides.len()));
+        canvas.set_marks(CanvasMarks {
+            compare: (slide == Slide::Compare)
+                .then(|| state.compare.marks())
+                .flatten(),
+            blast,
+        });
         self.slide_canvas_ui(ui, state, canvas, slide);
     }
 

@@ -1,6 +1,6 @@
 //! The blast-radius tint, at the level of the app's state: hovering a SPOF row in the
-//! analysis panel, or selecting a component that is a SPOF, names the components the canvas
-//! tints; anything else names none.
+//! analysis panel, pointing at a SPOF's card or selecting a component that is a SPOF, names
+//! the components the canvas tints; anything else names none.
 
 use egui_kittest::kittest::Queryable;
 use spofscope::ui::Action;
@@ -47,4 +47,16 @@ fn hovering_a_spof_row_or_selecting_a_spof_tints_its_blast_radius() {
         .request(Action::SelectOnly(vec!["web".to_owned()]));
     settle(&mut h);
     assert_eq!(tinted(&h), Vec::<String>::new(), "web is no SPOF");
+
+    let lb = h
+        .state()
+        .card_on_screen("lb")
+        .unwrap_or_else(|| panic!("no card lb"));
+    h.hover_at(lb);
+    h.run_steps(3);
+    assert_eq!(
+        tinted(&h),
+        radius_of(&h, "lb"),
+        "the card under the pointer wins"
+    );
 }
