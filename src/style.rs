@@ -26,6 +26,30 @@ pub const AMBER: Rgb = Rgb(230, 145, 20);
 /// "Up" in a what-if.
 pub const GREEN: Rgb = Rgb(46, 160, 90);
 
+/// The state colours as text, on one theme's background.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateText {
+    pub red: Rgb,
+    pub amber: Rgb,
+    pub green: Rgb,
+}
+
+/// State text on a light background. The outline colours above stay as they are (cards and
+/// exports keep their look) but read too faintly as text on a projector: amber 2.35:1 and
+/// green 3.1:1 on light grey, where WCAG asks 4.5:1. These are the same hues, darker.
+pub const LIGHT_TEXT: StateText = StateText {
+    red: RED,
+    amber: Rgb(150, 85, 0),
+    green: Rgb(25, 120, 60),
+};
+
+/// State text on a dark background: red is lighter (3.55:1 on dark grey before).
+pub const DARK_TEXT: StateText = StateText {
+    red: Rgb(250, 100, 100),
+    amber: AMBER,
+    green: GREEN,
+};
+
 /// Zone colours, picked by the zone's position in the model (regions in order).
 const ZONE_COLOURS: [Rgb; 8] = [
     Rgb(66, 133, 244),

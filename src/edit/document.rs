@@ -51,7 +51,11 @@ impl ValuesChanged {
                 Op::SetDependencies(list) => {
                     changed.dependencies.extend(list.iter().map(|(j, _)| *j));
                 }
-                Op::Scenarios(_) | Op::Defaults(_) | Op::Name(_) | Op::Description(_) => {}
+                Op::Scenarios(_)
+                | Op::Accepted(_)
+                | Op::Defaults(_)
+                | Op::Name(_)
+                | Op::Description(_) => {}
                 Op::InsertComponent(..)
                 | Op::RemoveComponent(_)
                 | Op::InsertDependencies(_)

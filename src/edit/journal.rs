@@ -3,8 +3,8 @@
 //! Indices always come from the model a change is applied to; this module never validates.
 
 use crate::model::{
-    Component, Defaults, Dependency, Model, Region, Scenario, component_print, dependency_print,
-    rest_print,
+    Accepted, Component, Defaults, Dependency, Model, Region, Scenario, component_print,
+    dependency_print, rest_print,
 };
 
 /// One primitive change. Applying it returns its inverse.
@@ -22,6 +22,7 @@ pub(super) enum Op {
     /// Remove the dependencies at these indices (ascending).
     RemoveDependencies(Vec<usize>),
     Scenarios(Vec<Scenario>),
+    Accepted(Vec<Accepted>),
     Regions(Vec<Region>),
     Defaults(Defaults),
     Name(String),
@@ -79,6 +80,10 @@ impl Op {
                 std::mem::swap(&mut m.scenarios, &mut s);
                 Op::Scenarios(s)
             }
+            Op::Accepted(mut a) => {
+                std::mem::swap(&mut m.accepted, &mut a);
+                Op::Accepted(a)
+            }
             Op::Regions(mut r) => {
                 std::mem::swap(&mut m.regions, &mut r);
                 Op::Regions(r)
@@ -110,6 +115,7 @@ impl Op {
         match self {
             Op::SetPosition(..)
             | Op::Scenarios(_)
+            | Op::Accepted(_)
             | Op::Regions(_)
             | Op::Defaults(_)
             | Op::Name(_)
@@ -149,7 +155,8 @@ impl Op {
             Op::SetPosition(..)
             | Op::InsertComponent(..)
             | Op::InsertDependencies(_)
-            | Op::Scenarios(_) => 0,
+            | Op::Scenarios(_)
+            | Op::Accepted(_) => 0,
         }
     }
 
@@ -187,6 +194,7 @@ pub(super) struct Touched {
     /// Components or dependencies were inserted or removed.
     pub structure: bool,
     pub scenarios: bool,
+    pub accepted: bool,
     pub regions: bool,
     /// The whole model was replaced.
     pub whole: bool,
@@ -228,6 +236,7 @@ impl Touched {
                 self.structure = true;
             }
             Op::Scenarios(_) => self.scenarios = true,
+            Op::Accepted(_) => self.accepted = true,
             Op::Regions(_) => self.regions = true,
             Op::Model(_) => self.whole = true,
             Op::Defaults(_) | Op::Name(_) | Op::Description(_) => {}
@@ -357,7 +366,7 @@ impl Change {
             }
         }
         // For whole fields the first inverse holds the value from before.
-        let mut seen = [false; 5];
+        let mut seen = [false; 6];
         self.undo.iter().all(|op| {
             let (slot, same) = match op {
                 Op::Scenarios(s) => (0, *s == m.scenarios),
@@ -365,6 +374,7 @@ impl Change {
                 Op::Defaults(d) => (2, *d == m.defaults),
                 Op::Name(n) => (3, *n == m.name),
                 Op::Description(d) => (4, *d == m.description),
+                Op::Accepted(a) => (5, *a == m.accepted),
                 _ => return true,
             };
             std::mem::replace(&mut seen[slot], true) || same

@@ -11,6 +11,7 @@
 //! - references to a component that is gone (removed or renamed): searched for;
 //! - scenario events, when scenarios or components changed: all scenarios are checked on the
 //!   small model, which holds every component they name;
+//! - accepted risks (a reason, each risk once), when they changed: checked on the small model;
 //! - limits: recounted.
 //!
 //! Changes to regions (every component's zones depend on them) or to the whole model get
@@ -132,9 +133,13 @@ pub(super) fn still_valid(m: &Model, touched: &Touched) -> bool {
         } else {
             Vec::new()
         },
-        // Accepted risks are checked on their own (reason, duplicates), never against
-        // the components, and no edit changes them.
-        accepted: Vec::new(),
+        // Accepted risks are checked on their own (a reason, each risk once), never
+        // against the components: only a change to them needs their rules.
+        accepted: if touched.accepted {
+            m.accepted.clone()
+        } else {
+            Vec::new()
+        },
     };
     small.validate().is_ok()
 }

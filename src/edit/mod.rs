@@ -15,7 +15,7 @@ use journal::{Change, Op};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Component, Defaults, Dependency, DependencyKind, Event, Model, Region, Scenario,
+    Accepted, Component, Defaults, Dependency, DependencyKind, Event, Model, Region, Scenario,
 };
 
 /// One change to a model. Applying a list of them is a transaction: one undo step.
@@ -55,6 +55,9 @@ pub enum Edit {
     SetDescription(String),
     AddScenario(Scenario),
     SetScenarios(Vec<Scenario>),
+    /// Replace the accepted risks (DESIGN §1 `accepted`): accepting one, editing its reason
+    /// or date, or revoking it.
+    SetAccepted(Vec<Accepted>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -209,6 +212,7 @@ impl Edit {
                 vec![Op::Scenarios(scenarios)]
             }
             Edit::SetScenarios(s) => vec![Op::Scenarios(s.clone())],
+            Edit::SetAccepted(a) => vec![Op::Accepted(a.clone())],
         })
     }
 }

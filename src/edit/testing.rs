@@ -5,8 +5,8 @@ use proptest::prelude::*;
 
 use super::{Edit, EditError};
 use crate::model::{
-    Component, ComponentKind, Defaults, Dependency, DependencyKind, Event, Model, Region,
-    Replication, Scenario, Zone,
+    Accepted, Component, ComponentKind, Date, Defaults, Dependency, DependencyKind, Event, Model,
+    Region, Replication, Risk, Scenario, Zone,
 };
 
 /// An edit described by numbers, turned into an [`Edit`] against whatever model it meets.
@@ -41,6 +41,7 @@ pub(super) enum Recipe {
     Name(bool),
     AddScenario(Vec<usize>, bool),
     SetScenarios(u8),
+    Accept(u8),
 }
 
 pub(super) fn recipe() -> impl Strategy<Value = Recipe> {
@@ -66,6 +67,7 @@ pub(super) fn recipe() -> impl Strategy<Value = Recipe> {
         2 => (prop::collection::vec(0..512usize, 0..4), any::<bool>())
             .prop_map(|(e, dup)| Recipe::AddScenario(e, dup)),
         1 => (0..3u8).prop_map(Recipe::SetScenarios),
+        1 => (0..5u8).prop_map(Recipe::Accept),
     ]
 }
 
@@ -317,6 +319,37 @@ pub(super) fn edit(r: &Recipe, m: &Model) -> Edit {
             }
             Edit::SetScenarios(s)
         }
+        Recipe::Accept(how) => {
+            let mut accepted = m.accepted.clone();
+            let risk = |id: &str| Risk::Spof(Event::Component(id.to_owned()));
+            let fresh = Accepted {
+                risk: risk(&id(accepted.len())),
+                reason: "known".to_owned(),
+                until: Date::new(2027, 6, 30),
+            };
+            match how {
+                0 => accepted.push(fresh),
+                1 => accepted.push(Accepted {
+                    reason: " ".to_owned(),
+                    ..fresh
+                }),
+                2 => {
+                    if let Some(first) = accepted.first().cloned() {
+                        accepted.push(first);
+                    }
+                }
+                3 => {
+                    accepted.pop();
+                }
+                _ => {
+                    if let Some(first) = accepted.first_mut() {
+                        first.reason = format!("{} again", first.reason);
+                        first.until = None;
+                    }
+                }
+            }
+            Edit::SetAccepted(accepted)
+        }
     }
 }
 
@@ -460,6 +493,7 @@ fn reference_one(edit: &Edit, m: &mut Model) -> Result<(), EditError> {
         Edit::SetDescription(d) => m.description = d.clone(),
         Edit::AddScenario(s) => m.scenarios.push(s.clone()),
         Edit::SetScenarios(s) => m.scenarios = s.clone(),
+        Edit::SetAccepted(a) => m.accepted = a.clone(),
     }
     Ok(())
 }

@@ -11,7 +11,8 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::{Component, Dependency, FastHash, Model, Needs};
 
-/// A component's part of the print: every field but its position and workload.
+/// A component's part of the print: every field but its position and its workload (which
+/// no analysis reads; equal prints are compared in full anyway).
 pub fn component_print(c: &Component) -> u64 {
     let Component {
         id,
@@ -30,7 +31,6 @@ pub fn component_print(c: &Component) -> u64 {
         common_cause,
         pos: _,
         notes,
-        // Left out like zone availabilities: equal prints say nothing for sure anyway.
         workload: _,
     } = c;
     let mut h = FastHash::default().build_hasher();

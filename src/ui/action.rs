@@ -7,7 +7,7 @@ use egui::Pos2;
 
 use super::command::Command;
 use crate::edit::Edit;
-use crate::model::{Component, ComponentKind, Event};
+use crate::model::{Component, ComponentKind, Event, Risk};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -56,6 +56,10 @@ pub enum Action {
     ImportDropped(PathBuf),
     /// Write the model in the export format its extension names.
     ExportTo(PathBuf),
+    /// Compare the model with another version of it, read from this file.
+    CompareWith(PathBuf),
+    /// Ask for a reason (and a last day) to accept `risk`, or to change its acceptance.
+    AcceptRisk(Risk),
     /// Write the experiment scenario as a chaos experiment (`.json` or `.yaml`).
     ExportExperimentTo(PathBuf),
     /// Compare a Chaos Toolkit journal with the model.

@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
 use super::command::Command;
-use super::look::{AMBER, DOT, GREEN, RED, strategy_colour};
+use super::look::{DOT, amber_text, green_text, red_text, strategy_colour};
 use super::menu::command_button;
 use super::preview::{Preview, PreviewCache};
 use super::rows::{ROWS, more};
@@ -73,7 +73,7 @@ impl RecommendationList {
                 advice_status_ui(ui, state, current);
             });
             if recommendations.is_empty() {
-                ui.colored_label(GREEN, "✔ Nothing a model edit can improve.");
+                ui.colored_label(green_text(ui.visuals()), "✔ Nothing a model edit can improve.");
             }
             let live = current && ui.is_enabled();
             ui.add_enabled_ui(live, |ui| {
@@ -106,7 +106,7 @@ impl RecommendationList {
                 ui.horizontal_wrapped(|ui| {
                     strategy_chip(ui, r.strategy);
                     if let Some(change) = &r.cost.code_change {
-                        ui.colored_label(AMBER, "⚠ code change needed")
+                        ui.colored_label(amber_text(ui.visuals()), "⚠ code change needed")
                             .on_hover_text(change);
                     }
                 });
@@ -114,7 +114,7 @@ impl RecommendationList {
                     .on_hover_text(&r.rationale);
                 if !r.removes_spofs.is_empty() {
                     ui.horizontal_wrapped(|ui| {
-                        ui.colored_label(RED, DOT);
+                        ui.colored_label(red_text(ui.visuals()), DOT);
                         ui.label(format!("removes {}", joined(&r.removes_spofs, ", ")));
                     });
                 }
@@ -153,7 +153,7 @@ fn advice_status_ui(ui: &mut Ui, state: &State, current: bool) {
         return;
     }
     if state.advice_failed() {
-        ui.colored_label(RED, "failed");
+        ui.colored_label(red_text(ui.visuals()), "failed");
     } else if state.analysis_is_current() {
         ui.spinner();
         ui.weak("measuring fixes…");

@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
 
+use super::accept::{accept_menu_ui, acceptance_line_ui, stale_ui};
 use super::action::Action;
 use super::advice_panel::RecommendationList;
 use super::charts::charts_ui;
 use super::command::Command;
-use super::look::{AMBER, DOT, GREEN, RED, event_words, events_words, zone_colour};
+use super::compare_panel::compare_ui;
+use super::look::{DOT, amber_text, event_words, events_words, green_text, red_text, zone_colour};
 use super::menu::command_button;
 use super::preview::Preview;
 use super::progress::analysis_progress_ui;
@@ -18,6 +20,7 @@ use super::scenarios::ScenarioList;
 use super::state::State;
 use crate::analysis::{DomainKind, EntryAvailability, MINUTES_PER_YEAR, Report, Severity, WhatIf};
 use crate::format::{availability_text, duration, full_service_text, nines, percent};
+use crate::io::report::count_with_accepted;
 use crate::io::report::ranking::importance_ranking;
 use crate::model::{Event, Model};
 
@@ -28,12 +31,20 @@ pub struct AnalysisPanel {
     scenario_name: String,
     scenarios: ScenarioList,
     recommendations: RecommendationList,
+    /// The SPOF whose row the pointer was over when the panel was last drawn.
+    hovered_spof: Option<Event>,
 }
 
 impl AnalysisPanel {
     /// The recommendation whose row the pointer was over when the panel was last drawn.
     pub fn hovered_recommendation(&self) -> Option<&str> {
         self.recommendations.hovered()
+    }
+
+    /// The SPOF whose row the pointer was over when the panel was last drawn: the canvas
+    /// tints its blast radius.
+    pub fn hovered_spof(&self) -> Option<&Event> {
+        self.hovered_spof.as_ref()
     }
 
     /// The knockout was saved as a scenario: the name field empties.
@@ -60,6 +71,7 @@ impl AnalysisPanel {
 
     pub fn ui(&mut self, ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
         self.recommendations.unhover();
+        self.hovered_spof = None;
         egui::Panel::right("analysis")
             .resizable(true)
             .default_size(440.0)
@@ -80,7 +92,7 @@ impl AnalysisPanel {
                     ui.weak(format!("{} ms", done.elapsed.as_millis()));
                 }
             } else if state.analysis.failed.is_some() {
-                ui.colored_label(RED, "failed");
+                ui.colored_label(red_text(ui.visuals()), "failed");
             } else {
                 analysis_progress_ui(ui, state, actions);
             }
@@ -96,7 +108,7 @@ impl AnalysisPanel {
         let report = &done.value.report;
         if !current {
             ui.colored_label(
-                AMBER,
+                amber_text(ui.visuals()),
                 if state.analysis_cancelled() {
                     "Showing an earlier edit's results: this edit's analysis was cancelled."
                 } else {
@@ -105,15 +117,17 @@ impl AnalysisPanel {
             );
         }
         ui.add_enabled_ui(current, |ui| {
+            compare_ui(ui, state, actions);
             self.whatif_ui(ui, state, &model, actions);
             self.scenarios.ui(ui, state, &model, actions);
             ui.separator();
             entries_ui(ui, &report.entries);
             charts_ui(ui, report, &model);
             ui.separator();
-            spofs_ui(ui, state, report, actions);
-            order2_ui(ui, report, &model);
-            findings_ui(ui, report);
+            self.hovered_spof = spofs_ui(ui, state, report, actions);
+            order2_ui(ui, report, &model, actions);
+            findings_ui(ui, report, actions);
+            stale_ui(ui, report);
             self.recommendations.ui(ui, state, report, actions);
             importance_ui(ui, report, &model, actions);
         });
@@ -158,7 +172,7 @@ impl AnalysisPanel {
             Some(outcome) => match &outcome.result {
                 Ok(w) => whatif_result_ui(ui, w),
                 Err(e) => {
-                    ui.colored_label(RED, e);
+                    ui.colored_label(red_text(ui.visuals()), e);
                 }
             },
             None => {
@@ -184,32 +198,55 @@ impl AnalysisPanel {
     }
 }
 
-fn spofs_ui(ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Action>) {
-    let title = RichText::new(format!("SPOFs ({})", report.spofs.len())).strong();
-    let title = if report.spofs.is_empty() {
+/// The SPOF rows, each with its acceptance (greyed, with the reason) and a context menu to
+/// accept it; the SPOF whose row the pointer is over.
+fn spofs_ui(
+    ui: &mut Ui,
+    state: &State,
+    report: &Report,
+    actions: &mut Vec<Action>,
+) -> Option<Event> {
+    let counted = count_with_accepted(report.spofs.len(), report.unaccepted_spofs());
+    let title = RichText::new(format!("SPOFs ({counted})")).strong();
+    let title = if report.unaccepted_spofs() == 0 {
         title
     } else {
-        title.color(RED)
+        title.color(red_text(ui.visuals()))
     };
+    let mut hovered = None;
     egui::CollapsingHeader::new(title)
         .id_salt("spofs")
         .default_open(true)
         .show(ui, |ui| {
             if report.spofs.is_empty() {
                 ui.colored_label(
-                    GREEN,
+                    green_text(ui.visuals()),
                     "✔ No single component, zone or region takes an entry down.",
                 );
             }
             for spof in report.spofs.iter().take(ROWS) {
+                let acceptance = report.acceptance(&spof.risk());
+                let held = acceptance.is_some_and(|a| a.holds());
                 ui.horizontal(|ui| {
-                    ui.colored_label(RED, DOT);
-                    let text = format!("{} {}", spof.kind.as_str(), spof.id);
+                    let dot = if held {
+                        RichText::new(DOT).weak()
+                    } else {
+                        RichText::new(DOT).color(red_text(ui.visuals()))
+                    };
+                    ui.label(dot);
+                    let text = RichText::new(format!("{} {}", spof.kind.as_str(), spof.id));
+                    let text = if held { text.weak() } else { text };
                     let selected = spof.kind == DomainKind::Component
                         && state.selection.components.contains(&spof.id);
                     let response = ui.selectable_label(selected, text).on_hover_ui(|ui| {
                         ui.label(format!("Takes down {}", spof.takes_down.join(", ")));
                         ui.label(format!("Blast radius: {}", spof.blast_radius.join(", ")));
+                    });
+                    if response.hovered() {
+                        hovered = Some(spof.event());
+                    }
+                    response.context_menu(|ui| {
+                        accept_menu_ui(ui, report, spof.risk(), actions);
                     });
                     if response.clicked() {
                         actions.push(match spof.kind {
@@ -227,9 +264,13 @@ fn spofs_ui(ui: &mut Ui, state: &State, report: &Report, actions: &mut Vec<Actio
                     );
                     ui.add(egui::Label::new(RichText::new(detail).weak()).truncate());
                 });
+                if let Some(a) = acceptance {
+                    acceptance_line_ui(ui, a);
+                }
             }
             more(ui, report.spofs.len());
         });
+    hovered
 }
 
 fn importance_ui(ui: &mut Ui, report: &Report, model: &Model, actions: &mut Vec<Action>) {
@@ -382,28 +423,46 @@ fn full_service_line(e: &EntryAvailability) -> String {
     )
 }
 
-fn order2_ui(ui: &mut Ui, report: &Report, model: &Model) {
-    egui::CollapsingHeader::new(
-        RichText::new(format!("Order-2 risks ({})", report.order2_total)).strong(),
-    )
-    .id_salt("order2")
-    .default_open(false)
-    .show(ui, |ui| {
-        if report.order2_total == 0 {
-            ui.weak("No pair of failures takes an entry down without one of them alone doing it.");
-        }
-        for cut in report.order2.iter().take(ROWS) {
-            ui.horizontal_wrapped(|ui| {
-                ui.monospace(cut.events.join(" + "))
-                    .on_hover_text(events_words(&cut.events, model, " + "));
-                ui.weak(format!("➡ {}", cut.takes_down.join(", ")));
-            });
-        }
-        more(ui, report.order2_total);
-    });
+fn order2_ui(ui: &mut Ui, report: &Report, model: &Model, actions: &mut Vec<Action>) {
+    let counted = count_with_accepted(report.order2_total, report.unaccepted_order2());
+    egui::CollapsingHeader::new(RichText::new(format!("Order-2 risks ({counted})")).strong())
+        .id_salt("order2")
+        .default_open(false)
+        .show(ui, |ui| {
+            if report.order2_total == 0 {
+                ui.weak(
+                    "No pair of failures takes an entry down without one of them alone doing it.",
+                );
+            }
+            for cut in report.order2.iter().take(ROWS) {
+                let risk = cut.risk();
+                let acceptance = risk.as_ref().and_then(|r| report.acceptance(r));
+                ui.horizontal_wrapped(|ui| {
+                    let text = RichText::new(cut.events.join(" + ")).monospace();
+                    let text = if acceptance.is_some_and(|a| a.holds()) {
+                        text.weak()
+                    } else {
+                        text
+                    };
+                    let response = ui
+                        .add(egui::Label::new(text).sense(egui::Sense::click()))
+                        .on_hover_text(events_words(&cut.events, model, " + "));
+                    if let Some(risk) = &risk {
+                        response.context_menu(|ui| {
+                            accept_menu_ui(ui, report, risk.clone(), actions);
+                        });
+                    }
+                    ui.weak(format!("➡ {}", cut.takes_down.join(", ")));
+                });
+                if let Some(a) = acceptance {
+                    acceptance_line_ui(ui, a);
+                }
+            }
+            more(ui, report.order2_total);
+        });
 }
 
-fn findings_ui(ui: &mut Ui, report: &Report) {
+fn findings_ui(ui: &mut Ui, report: &Report, actions: &mut Vec<Action>) {
     egui::CollapsingHeader::new(
         RichText::new(format!("Findings ({})", report.findings.len())).strong(),
     )
@@ -411,16 +470,27 @@ fn findings_ui(ui: &mut Ui, report: &Report) {
     .default_open(true)
     .show(ui, |ui| {
         for f in report.findings.iter().take(ROWS) {
+            let acceptance = report.acceptance(&f.risk());
+            let held = acceptance.is_some_and(|a| a.holds());
             let (mark, colour) = match f.severity {
-                Severity::Error => ("✖", RED),
-                Severity::Warning => ("⚠", AMBER),
+                _ if held => ("✋", ui.visuals().weak_text_color()),
+                Severity::Error => ("✖", red_text(ui.visuals())),
+                Severity::Warning => ("⚠", amber_text(ui.visuals())),
                 Severity::Info => ("ℹ", Color32::GRAY),
             };
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(colour, mark);
-                ui.label(&f.message)
-                    .on_hover_text(format!("{} · {}", f.rule, f.target));
+                let text = RichText::new(&f.message);
+                let text = if held { text.weak() } else { text };
+                ui.add(egui::Label::new(text).sense(egui::Sense::click()))
+                    .on_hover_text(format!("{} · {}", f.rule, f.target))
+                    .context_menu(|ui| {
+                        accept_menu_ui(ui, report, f.risk(), actions);
+                    });
             });
+            if let Some(a) = acceptance {
+                acceptance_line_ui(ui, a);
+            }
         }
         more(ui, report.findings.len());
     });
@@ -430,10 +500,10 @@ fn whatif_result_ui(ui: &mut Ui, w: &WhatIf) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Entries down:");
         if w.entries_down.is_empty() {
-            ui.colored_label(GREEN, "✔ none");
+            ui.colored_label(green_text(ui.visuals()), "✔ none");
         }
         for e in &w.entries_down {
-            ui.colored_label(RED, format!("✖ {e}"));
+            ui.colored_label(red_text(ui.visuals()), format!("✖ {e}"));
         }
     });
     ui.horizontal_wrapped(|ui| {

@@ -9,9 +9,11 @@ use egui::{Pos2, ViewportCommand};
 use super::action::Action;
 use super::analysis_panel::AnalysisPanel;
 use super::autosave::Autosave;
-use super::canvas::{Canvas, CanvasSelection, Overlay};
+use super::blast::pointed_spof;
+use super::canvas::{Canvas, CanvasMarks, CanvasSelection, Overlay};
 use super::chaos_dialog::ChaosDialog;
 use super::command::Command;
+use super::compare::CompareMarks;
 use super::dialogs::{Dialog, Pending};
 use super::files::{Picker, Settings};
 use super::inspector::Inspector;
@@ -20,7 +22,8 @@ use super::present::Presentation;
 use super::state::{Selection, State};
 use crate::advice::Advice;
 use crate::analysis::chaos::ChaosReport;
-use crate::analysis::{Report, WhatIf};
+use crate::analysis::diff::ResilienceDiff;
+use crate::analysis::{Report, Spof, WhatIf};
 use crate::model::{Event, Model};
 
 pub struct SpofApp {
@@ -201,6 +204,41 @@ impl SpofApp {
         self.canvas.card_on_screen(id)
     }
 
+    /// The SPOF whose blast radius the canvas tints now, if any.
+    pub fn blast_spof(&self) -> Option<&Spof> {
+        let report = self.state.current_report()?;
+        let hovered_row = self
+            .analysis_panel
+            .hovered_spof()
+            .filter(|_| self.state.panels.analysis && !self.state.panels.presentation);
+        let selected: &[String] = if self.state.panels.presentation {
+            &[]
+        } else {
+            &self.state.selection.components
+        };
+        pointed_spof(report, hovered_row, self.canvas.hovered_card(), selected)
+    }
+
+    /// The components the canvas tints: the pointed SPOF's blast radius, or none.
+    pub fn blast_radius(&self) -> &[String] {
+        self.blast_spof().map_or(&[], |s| s.blast_radius.as_slice())
+    }
+
+    /// The file compared with (File ▸ Compare with…), if any.
+    pub fn compared_with(&self) -> Option<&std::path::Path> {
+        self.state.compare.baseline().map(|b| b.path.as_path())
+    }
+
+    /// The comparison with that file for exactly the current content, once computed.
+    pub fn comparison(&self) -> Option<&ResilienceDiff> {
+        self.state.compare.current(self.state.key())
+    }
+
+    /// What the canvas marks while comparing: components added, changed and removed.
+    pub fn compare_marks(&self) -> Option<CompareMarks> {
+        self.state.compare.marks()
+    }
+
     pub fn canvas_zoom(&self) -> f32 {
         self.canvas.zoom()
     }
@@ -229,7 +267,8 @@ impl SpofApp {
         self.handle_close_request(&ctx);
 
         if self.state.panels.presentation {
-            self.present.ui(ui, &self.state, &mut self.canvas);
+            let blast = self.blast_radius().to_vec();
+            self.present.ui(ui, &self.state, &mut self.canvas, blast);
         } else {
             menu_bar_ui(ui, &self.state, &mut self.actions);
             status_bar_ui(ui, &self.state, self.canvas.zoom());
@@ -298,6 +337,11 @@ impl SpofApp {
     }
 
     fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let marks = CanvasMarks {
+            compare: self.state.compare.marks(),
+            blast: self.blast_radius().to_vec(),
+        };
+        self.canvas.set_marks(marks);
         let state = &self.state;
         let preview = if state.panels.analysis {
             self.analysis_panel.hovered_preview(state)

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use egui::ThemePreference;
 
+use super::accept::AcceptForm;
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
@@ -97,6 +98,11 @@ impl SpofApp {
             Action::AddTraces(path) => self.add_traces(&path),
             Action::ImportDropped(path) => self.import_dropped(path, ctx),
             Action::ExportTo(path) => self.export_to(&path, ctx),
+            Action::CompareWith(path) => self.compare_with(path),
+            Action::AcceptRisk(risk) => {
+                let form = AcceptForm::new(risk, self.state.model());
+                self.dialog = Some(Dialog::AcceptRisk(form));
+            }
             Action::ExportExperimentTo(path) => self.export_experiment_to(&path, ctx),
             Action::ReadResultFrom(path) => self.read_result_from(&path, ctx),
             Action::Refuse(message) => self.state.say(message, true),
@@ -123,6 +129,8 @@ impl SpofApp {
             Command::SaveAs => self.start_picker(PickerKind::SaveAs, ctx),
             Command::Import => self.start_picker(PickerKind::Import, ctx),
             Command::AddTraces => self.start_picker(PickerKind::Traces, ctx),
+            Command::CompareWith => self.start_picker(PickerKind::Compare, ctx),
+            Command::CloseCompare => self.state.compare.close(),
             Command::Export => self.start_picker(PickerKind::Export, ctx),
             Command::ExportExperiment => self.start_picker(PickerKind::Experiment, ctx),
             Command::ReadExperimentResult => self.start_picker(PickerKind::Journal, ctx),
@@ -221,6 +229,8 @@ impl SpofApp {
             self.run(Command::CancelAnalysis, ctx);
         } else if self.chaos.is_running() {
             self.chaos.cancel();
+        } else if self.state.compare.is_on() {
+            self.state.compare.close();
         } else {
             self.select_only(Vec::new());
         }

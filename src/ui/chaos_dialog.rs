@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use egui::{RichText, Ui};
 
 use super::content::DocKey;
-use super::look::{AMBER, GREEN, RED, events_words};
+use super::look::{amber_text, events_words, green_text, red_text};
 use super::state::State;
 use super::worker::Job;
 use crate::analysis::chaos::{self, ChaosReport, DEFAULT_TRIALS};
@@ -113,7 +113,7 @@ impl ChaosDialog {
                 .labelled_by(label.id);
                 if trials.is_none() {
                     ui.colored_label(
-                        RED,
+                        red_text(ui.visuals()),
                         format!("a whole number from 1 to {}", chaos::MAX_TRIALS),
                     );
                 }
@@ -125,7 +125,7 @@ impl ChaosDialog {
                 )
                 .labelled_by(label.id);
                 if seed.is_none() {
-                    ui.colored_label(RED, "a whole number");
+                    ui.colored_label(red_text(ui.visuals()), "a whole number");
                 }
                 ui.end_row();
             });
@@ -152,13 +152,16 @@ impl ChaosDialog {
             }
         });
         if !busy && self.job.cancelled.is_some() {
-            ui.colored_label(AMBER, "Cancelled.");
+            ui.colored_label(amber_text(ui.visuals()), "Cancelled.");
         }
         if let Some(done) = self.job.latest() {
             let (key, report) = (done.key.0, Arc::clone(&done.value));
             ui.separator();
             if key != state.key() {
-                ui.colored_label(AMBER, "Ran on an earlier version of the model.");
+                ui.colored_label(
+                    amber_text(ui.visuals()),
+                    "Ran on an earlier version of the model.",
+                );
             }
             chaos_report_ui(ui, &report, state.model());
         }
@@ -204,9 +207,9 @@ fn chaos_report_ui(ui: &mut Ui, c: &ChaosReport, model: &Model) {
                 ui.label(chaos_interval(e));
                 ui.label(chaos_reference(e));
                 if e.interval_contains_availability {
-                    ui.colored_label(GREEN, "yes");
+                    ui.colored_label(green_text(ui.visuals()), "yes");
                 } else {
-                    ui.colored_label(RED, "NO");
+                    ui.colored_label(red_text(ui.visuals()), "NO");
                 }
                 ui.end_row();
             }

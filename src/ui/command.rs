@@ -15,6 +15,8 @@ pub enum Command {
     Import,
     AddTraces,
     Export,
+    CompareWith,
+    CloseCompare,
     Quit,
     Undo,
     Redo,
@@ -106,6 +108,8 @@ impl Command {
             Command::SaveAs => "Save as…",
             Command::Import => "Import…",
             Command::AddTraces => "Add traces…",
+            Command::CompareWith => "Compare with…",
+            Command::CloseCompare => "Close compare",
             Command::Export => "Export…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
@@ -158,6 +162,10 @@ impl Command {
             Command::AddTraces => {
                 "Lay Jaeger or Zipkin dependencies or OpenTelemetry service-graph metrics over this model: the calls they saw become dependencies, in one undo step"
             }
+            Command::CompareWith => {
+                "Compare this model with another version of it, as `spofscope diff` does: the canvas marks what was added, changed and removed, the panel the SPOFs and availability before and after"
+            }
+            Command::CloseCompare => "Stop comparing with the other version",
             Command::Export => "Save the model in another format",
             Command::Quit => "Close the window",
             Command::Undo => "Undo the last edit",
@@ -222,7 +230,8 @@ impl Command {
             Command::New | Command::Open | Command::OpenPath => (Menu::File, 0),
             Command::Save | Command::SaveAs => (Menu::File, 1),
             Command::Import | Command::AddTraces | Command::Export => (Menu::File, 2),
-            Command::Quit => (Menu::File, 3),
+            Command::CompareWith | Command::CloseCompare => (Menu::File, 3),
+            Command::Quit => (Menu::File, 4),
             Command::Undo
             | Command::Redo
             | Command::Copy
@@ -317,6 +326,8 @@ impl Command {
             Command::OpenPath
             | Command::Import
             | Command::AddTraces
+            | Command::CompareWith
+            | Command::CloseCompare
             | Command::Export
             | Command::MakeRedundant
             | Command::ModelProperties
@@ -411,7 +422,9 @@ mod tests {
                 (Command::Import, 2),
                 (Command::AddTraces, 2),
                 (Command::Export, 2),
-                (Command::Quit, 3),
+                (Command::CompareWith, 3),
+                (Command::CloseCompare, 3),
+                (Command::Quit, 4),
             ]
         );
         let analysis: Vec<Command> = Command::in_menu(Menu::Analysis).map(|(c, _)| c).collect();

@@ -6,15 +6,16 @@ use std::path::{Path, PathBuf};
 
 use egui::Button;
 
+use super::accept::{AcceptForm, accept_dialog_ui};
 use super::action::Action;
 use super::autosave::recover_dialog_ui;
 use super::command::Command;
 use super::files::{PickerKind, SAMPLES};
-use super::look::RED;
+use super::look::red_text;
 use super::state::State;
 use crate::edit::recovery::{FileStamp, RecoveryCopy};
 use crate::io::import::{ImportFormat, Imported};
-use crate::model::{LoadError, Model};
+use crate::model::{Accepted, LoadError, Model};
 
 /// Something that replaces the document: asked for only after unsaved changes are settled.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,8 @@ pub enum Dialog {
         kind: PickerKind,
         text: String,
     },
+    /// Accept a risk: a reason and an optional last day.
+    AcceptRisk(AcceptForm),
     Shortcuts,
     About,
 }
@@ -80,6 +83,8 @@ pub enum Choice {
         text: String,
         format: ImportFormat,
     },
+    /// Accept a risk (or change its acceptance) as one undo step.
+    Accept(Accepted),
 }
 
 /// A dialog after this frame.
@@ -123,6 +128,10 @@ pub fn dialog_ui(
         Dialog::Path { kind, text } => {
             Answer::open_if(path_dialog_ui(ctx, state, *kind, text, actions))
         }
+        Dialog::AcceptRisk(form) => match accept_dialog_ui(ctx, form) {
+            (_, Some(accepted)) => Answer::Chose(Choice::Accept(accepted)),
+            (keep, None) => Answer::open_if(keep),
+        },
         Dialog::Shortcuts => Answer::open_if(shortcuts_dialog_ui(ctx)),
         Dialog::About => Answer::open_if(about_dialog_ui(ctx)),
     }
@@ -300,7 +309,7 @@ fn load_error_dialog_ui(ctx: &egui::Context, error: &crate::model::LoadError) ->
         if let Some((line, column)) = error.location {
             ui.strong(format!("Line {line}, column {column}"));
         }
-        ui.colored_label(RED, &error.message);
+        ui.colored_label(red_text(ui.visuals()), &error.message);
         ui.add_space(4.0);
         ui.label("The model you had open is unchanged.");
         if ui.button("OK").clicked() {
@@ -315,7 +324,7 @@ fn failed_dialog_ui(ctx: &egui::Context, title: &str, message: &str) -> bool {
     let modal = egui::Modal::new(egui::Id::new("failed_dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading(title);
-        ui.colored_label(RED, message);
+        ui.colored_label(red_text(ui.visuals()), message);
         if ui.button("OK").clicked() {
             keep = false;
         }

@@ -65,6 +65,8 @@ pub enum PickerKind {
     Import,
     Traces,
     Export,
+    /// Another version of the model to compare with.
+    Compare,
     Experiment,
     Journal,
 }
@@ -78,6 +80,7 @@ impl PickerKind {
             PickerKind::Import => Action::ImportFile(path),
             PickerKind::Traces => Action::AddTraces(path),
             PickerKind::Export => Action::ExportTo(path),
+            PickerKind::Compare => Action::CompareWith(path),
             PickerKind::Experiment => Action::ExportExperimentTo(path),
             PickerKind::Journal => Action::ReadResultFrom(path),
         }
@@ -91,6 +94,7 @@ impl PickerKind {
             PickerKind::Import => ("Import a model", "Import"),
             PickerKind::Traces => ("Add traces to the model", "Add"),
             PickerKind::Export => ("Export the model", "Export"),
+            PickerKind::Compare => ("Compare with another version", "Compare"),
             PickerKind::Experiment => ("Export the scenario as a chaos experiment", "Export"),
             PickerKind::Journal => ("Read a chaos experiment's result", "Read"),
         }
@@ -100,6 +104,9 @@ impl PickerKind {
     pub fn prompt(self) -> String {
         match self {
             PickerKind::Open | PickerKind::SaveAs => "Path of the .spof.ron file:".to_owned(),
+            PickerKind::Compare => {
+                "Path of the other version's .spof.ron file (it is the old side):".to_owned()
+            }
             PickerKind::Import => {
                 "Path of the compose / Kubernetes / Backstage YAML, .dot, MEF .xml, Terraform or traces file:".to_owned()
             }
@@ -128,7 +135,7 @@ impl PickerKind {
     fn filters(self) -> Vec<(String, Vec<&'static str>)> {
         let all = ("All files".to_owned(), vec!["*"]);
         match self {
-            PickerKind::Open | PickerKind::SaveAs => {
+            PickerKind::Open | PickerKind::SaveAs | PickerKind::Compare => {
                 vec![("spofscope model".to_owned(), vec!["ron"]), all]
             }
             PickerKind::Import => vec![
@@ -212,7 +219,8 @@ impl Picker {
                     PickerKind::Open
                     | PickerKind::Import
                     | PickerKind::Traces
-                    | PickerKind::Journal => dialog.pick_file(),
+                    | PickerKind::Journal
+                    | PickerKind::Compare => dialog.pick_file(),
                     PickerKind::SaveAs | PickerKind::Export | PickerKind::Experiment => {
                         dialog.set_file_name(file_name).save_file()
                     }

@@ -3,6 +3,7 @@
 
 use egui::Ui;
 
+use super::accept::accepted_risks_ui;
 use super::action::Action;
 use super::command::Command;
 use super::failures::{failures_ui, timing_defaults_ui};
@@ -544,6 +545,13 @@ impl Page<'_> {
             timing_defaults_ui(&mut cols[1], model, self.actions);
             self.regions_ui(&mut cols[2], model);
         });
+        self.accepted_ui(ui, model);
+    }
+
+    /// The model's accepted risks: reason and last day to edit, each one to revoke.
+    fn accepted_ui(&mut self, ui: &mut Ui, model: &Model) {
+        ui.separator();
+        accepted_risks_ui(ui, model, self.state.current_report(), self.actions);
     }
 
     /// Regions and zones: add, rename, set availability, delete (cleaning up references).

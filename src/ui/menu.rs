@@ -8,7 +8,7 @@ use strum::IntoEnumIterator;
 use super::action::Action;
 use super::command::{Command, Menu};
 use super::files::SAMPLES;
-use super::look::{AMBER, RED, glyph};
+use super::look::{amber_text, glyph, red_text};
 use super::state::State;
 use crate::format::plural;
 use crate::model::ComponentKind;
@@ -148,9 +148,9 @@ pub fn status_bar_ui(ui: &mut Ui, state: &State, zoom: f32) {
                     ui.label(format!("analysed in {} ms", done.elapsed.as_millis()));
                 }
             } else if state.analysis.failed.is_some() {
-                ui.colored_label(RED, "analysis failed");
+                ui.colored_label(red_text(ui.visuals()), "analysis failed");
             } else if state.analysis_cancelled() {
-                ui.colored_label(AMBER, "analysis cancelled");
+                ui.colored_label(amber_text(ui.visuals()), "analysis cancelled");
             } else {
                 ui.spinner();
                 ui.label("analysing…");
@@ -163,7 +163,7 @@ pub fn status_bar_ui(ui: &mut Ui, state: &State, zoom: f32) {
             if let Some((message, error)) = &state.status {
                 ui.separator();
                 if *error {
-                    ui.colored_label(RED, message);
+                    ui.colored_label(red_text(ui.visuals()), message);
                 } else {
                     ui.label(message);
                 }

@@ -1,16 +1,20 @@
 //! The desktop application (eframe): canvas, palette, inspector, analysis panel, what-if.
 //! A thin layer over `model`, `edit` and `analysis`; analysis runs off the UI thread.
 
+mod accept;
 mod action;
 mod advice_panel;
 mod analysis_panel;
 mod app;
 mod apply;
 mod autosave;
+mod blast;
 mod canvas;
 mod chaos_dialog;
 mod charts;
 mod command;
+mod compare;
+mod compare_panel;
 mod comparison;
 mod content;
 mod dialogs;
@@ -42,6 +46,7 @@ use std::process::ExitCode;
 pub use action::Action;
 pub use app::SpofApp;
 pub use command::Command;
+pub use compare::CompareMarks;
 pub use files::{SAMPLES, Settings};
 pub use state::Selection;
 

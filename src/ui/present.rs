@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use egui::{Color32, Key, Modifiers, RichText, Ui, ViewportCommand};
 
-use super::canvas::{Canvas, CanvasSelection, Overlay};
-use super::look::{AMBER, DOT, GREEN, RED};
+use super::canvas::{Canvas, CanvasMarks, CanvasSelection, Overlay};
+use super::look::{DOT, amber_text, green_text, red_text};
 use super::preview::PreviewCache;
 use super::state::State;
 use crate::advice::Recommendation;
+use crate::analysis::diff::ResilienceDiff;
 use crate::analysis::{EntryAvailability, Report, WhatIf};
 use crate::format::{availability_text, duration, joined, nines, percents, plural};
+use crate::io::report::diff::{availability_change, downtime_change};
 use crate::model::{Event, Model};
 
 /// Recommendations shown as slides, best first.
@@ -49,6 +51,8 @@ pub struct Presentation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slide {
     Current,
+    /// Before ➡ after: the file compared with against this model.
+    Compare,
     Scenario(usize),
     Recommendation(usize),
     /// The recommendations are still being measured.
@@ -110,7 +114,8 @@ impl Presentation {
     // ----- the frame -----
 
     /// The whole window while presenting: headline, footer, canvas.
-    pub fn ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas) {
+    /// `blast`: the components in the blast radius of the SPOF pointed at, tinted.
+    pub fn ui(&mut self, ui: &mut Ui, state: &State, canvas: &mut Canvas, blast: Vec<String>) {
         let slides = slides(state);
         let index = self.slide.min(slides.len() - 1);
         self.slide = index;
@@ -125,6 +130,12 @@ impl Presentation {
         egui::Panel::bottom("presentation_footer")
             .frame(strip(6))
             .show(ui, |ui| footer_ui(ui, index, slides.len()));
+        canvas.set_marks(CanvasMarks {
+            compare: (slide == Slide::Compare)
+                .then(|| state.compare.marks())
+                .flatten(),
+            blast,
+        });
         self.slide_canvas_ui(ui, state, canvas, slide);
     }
 
@@ -141,7 +152,7 @@ impl Presentation {
                     self.preview
                         .get(key, &id, state.current_advice(), state.model())
                 }),
-            Slide::Current | Slide::Scenario(_) | Slide::Advice => None,
+            Slide::Current | Slide::Compare | Slide::Scenario(_) | Slide::Advice => None,
         };
         canvas.set_preview(preview);
         let (knockouts, outcomes) = match slide {
@@ -154,7 +165,9 @@ impl Presentation {
                     .unwrap_or_default(),
                 state.comparison.current(key).map(|c| (c, i)),
             ),
-            Slide::Current | Slide::Recommendation(_) | Slide::Advice => (Vec::new(), None),
+            Slide::Current | Slide::Compare | Slide::Recommendation(_) | Slide::Advice => {
+                (Vec::new(), None)
+            }
         };
         let frame = egui::Frame::central_panel(ui.style())
             .inner_margin(0.0)
@@ -187,10 +200,13 @@ impl Presentation {
     }
 }
 
-/// The current state, each scenario, then the top recommendations (one waiting slide
-/// while they are measured).
+/// The current state, before → after while comparing, each scenario, then the top
+/// recommendations (one waiting slide while they are measured).
 fn slides(state: &State) -> Vec<Slide> {
     let mut slides = vec![Slide::Current];
+    if state.compare.is_on() {
+        slides.push(Slide::Compare);
+    }
     slides.extend((0..state.model().scenarios.len()).map(Slide::Scenario));
     match state.current_advice() {
         Some(advice) => slides.extend(
@@ -212,6 +228,25 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
                 None => analysis_pending_ui(ui, state),
             }
         }
+        Slide::Compare => {
+            let file = state
+                .compare
+                .baseline()
+                .map(|b| b.file_name())
+                .unwrap_or_default();
+            title_ui(ui, "Before ➡ after", &format!("{file} ➡ {}", model.name));
+            match (state.compare.current(state.key()), &analysed) {
+                (Some(diff), Some(a)) => compare_ui(ui, diff, &a.report),
+                _ if state.compare.failed() => {
+                    ui.label(
+                        RichText::new("Comparing failed.")
+                            .size(pt(ui, CAPTION))
+                            .color(red_text(ui.visuals())),
+                    );
+                }
+                _ => pending_ui(ui, "comparing…"),
+            }
+        }
         Slide::Scenario(i) => {
             let Some(scenario) = model.scenarios.get(i) else {
                 return;
@@ -221,13 +256,17 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
             match comparison.as_ref().and_then(|c| c.outcome(i)) {
                 Some(Ok(w)) => scenario_ui(ui, &scenario.fail, model, w),
                 Some(Err(e)) => {
-                    ui.label(RichText::new(e).size(pt(ui, CAPTION)).color(RED));
+                    ui.label(
+                        RichText::new(e)
+                            .size(pt(ui, CAPTION))
+                            .color(red_text(ui.visuals())),
+                    );
                 }
                 None if state.comparison.failed(state.key()) => {
                     ui.label(
                         RichText::new("The knockout could not be computed.")
                             .size(pt(ui, CAPTION))
-                            .color(RED),
+                            .color(red_text(ui.visuals())),
                     );
                 }
                 None => pending_ui(ui, "computing the knockout…"),
@@ -255,7 +294,7 @@ fn headline_ui(ui: &mut Ui, state: &State, slide: Slide) {
                 ui.label(
                     RichText::new("Measuring the fixes failed: leave (Esc) and analyse again.")
                         .size(pt(ui, CAPTION))
-                        .color(RED),
+                        .color(red_text(ui.visuals())),
                 );
             } else if analysed.is_some() {
                 pending_ui(ui, "measuring fixes…");
@@ -271,13 +310,13 @@ fn analysis_pending_ui(ui: &mut Ui, state: &State) {
         ui.label(
             RichText::new("The analysis was cancelled: leave (Esc) and analyse again.")
                 .size(pt(ui, CAPTION))
-                .color(AMBER),
+                .color(amber_text(ui.visuals())),
         );
     } else if state.analysis.failed == Some(state.key()) {
         ui.label(
             RichText::new("The analysis failed.")
                 .size(pt(ui, CAPTION))
-                .color(RED),
+                .color(red_text(ui.visuals())),
         );
     } else {
         pending_ui(ui, "analysing…");
@@ -369,7 +408,7 @@ fn entries_ui(ui: &mut Ui, width: f32, entries: &[EntryAvailability], with_nines
                 "{} / year degraded",
                 duration(e.degraded_minutes_per_year)
             ))
-            .color(AMBER)
+            .color(amber_text(ui.visuals()))
         });
         figure_lines_ui(
             ui,
@@ -415,13 +454,13 @@ fn current_ui(ui: &mut Ui, report: &Report) {
         }
         let (value, detail) = if n > 0 {
             (
-                RichText::new(format!("{DOT} {}", spof_count(n))).color(RED),
-                RichText::new(named.join(", ")).color(RED),
+                RichText::new(format!("{DOT} {}", spof_count(n))).color(red_text(ui.visuals())),
+                RichText::new(named.join(", ")).color(red_text(ui.visuals())),
             )
         } else {
             (
-                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
-                RichText::new("nothing alone takes an entry down").color(GREEN),
+                RichText::new(format!("✔ {}", spof_count(n))).color(green_text(ui.visuals())),
+                RichText::new("nothing alone takes an entry down").color(green_text(ui.visuals())),
             )
         };
         figure_ui(ui, width, "Single points of failure", value, detail);
@@ -443,17 +482,17 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
         ui.label(
             RichText::new(format!("·  {} down", w.down.len()))
                 .size(pt(ui, CAPTION))
-                .color(RED),
+                .color(red_text(ui.visuals())),
         );
         ui.label(
             RichText::new(format!("·  {} degraded", w.degraded.len()))
                 .size(pt(ui, CAPTION))
-                .color(AMBER),
+                .color(amber_text(ui.visuals())),
         );
         ui.label(
             RichText::new("·  the rest healthy")
                 .size(pt(ui, CAPTION))
-                .color(GREEN),
+                .color(green_text(ui.visuals())),
         );
     });
     ui.add_space(4.0);
@@ -473,7 +512,7 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
                 ui,
                 width,
                 "Entries down",
-                RichText::new("✔ none").color(GREEN),
+                RichText::new("✔ none").color(green_text(ui.visuals())),
                 RichText::new("every entry stays up"),
             );
         } else {
@@ -481,8 +520,9 @@ fn scenario_ui(ui: &mut Ui, fail: &[Event], model: &Model, w: &WhatIf) {
                 ui,
                 width,
                 "Entries down",
-                RichText::new(format!("✖ {} of {}", names.len(), w.entries.len())).color(RED),
-                RichText::new(names.join(", ")).color(RED),
+                RichText::new(format!("✖ {} of {}", names.len(), w.entries.len()))
+                    .color(red_text(ui.visuals())),
+                RichText::new(names.join(", ")).color(red_text(ui.visuals())),
             );
         }
         entries_ui(ui, width, &w.entries, false);
@@ -494,7 +534,7 @@ fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
         let n = rec.removes_spofs.len();
         let (value, detail) = if n > 0 {
             (
-                RichText::new(format!("✔ {}", spof_count(n))).color(GREEN),
+                RichText::new(format!("✔ {}", spof_count(n))).color(green_text(ui.visuals())),
                 RichText::new(joined(&rec.removes_spofs, ", ")),
             )
         } else {
@@ -527,6 +567,50 @@ fn recommendation_ui(ui: &mut Ui, rec: &Recommendation, report: &Report) {
             );
         }
         more_entries_ui(ui, rec.entries.len());
+    });
+}
+
+/// SPOFs before → after, then each entry's availability and downtime before → after.
+fn compare_ui(ui: &mut Ui, diff: &ResilienceDiff, report: &Report) {
+    figures_ui(ui, 1 + entry_figures(diff.entries.len()), |ui, width| {
+        let after = report.spofs.len();
+        let before = after + diff.spofs_removed.len() - diff.spofs_added.len().min(after);
+        let colour = if diff.spofs_added.is_empty() {
+            green_text(ui.visuals())
+        } else {
+            red_text(ui.visuals())
+        };
+        figure_ui(
+            ui,
+            width,
+            "Single points of failure",
+            RichText::new(format!("{before} ➡ {after}")).color(colour),
+            RichText::new(format!(
+                "{} removed · {} added",
+                diff.spofs_removed.len(),
+                diff.spofs_added.len()
+            )),
+        );
+        for e in diff.entries.iter().take(HEADLINE_ENTRIES) {
+            ui.separator();
+            let value = availability_change(
+                e.before.map(|n| n.availability),
+                e.after.map(|n| n.availability),
+            );
+            let colour = if e.fell() {
+                red_text(ui.visuals())
+            } else {
+                ui.visuals().strong_text_color()
+            };
+            figure_ui(
+                ui,
+                width,
+                &e.name,
+                RichText::new(value.replace('→', "➡")).color(colour),
+                RichText::new(downtime_change(e).replace('→', "➡")),
+            );
+        }
+        more_entries_ui(ui, diff.entries.len());
     });
 }
 

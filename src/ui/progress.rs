@@ -5,13 +5,13 @@ use egui::Ui;
 
 use super::action::Action;
 use super::command::Command;
-use super::look::AMBER;
+use super::look::amber_text;
 use super::state::State;
 
 /// "analysing…" with a Cancel button, or "analysis cancelled — Re-run" once cancelled.
 pub fn analysis_progress_ui(ui: &mut Ui, state: &State, actions: &mut Vec<Action>) {
     if state.analysis_cancelled() {
-        ui.colored_label(AMBER, "analysis cancelled —");
+        ui.colored_label(amber_text(ui.visuals()), "analysis cancelled —");
         if ui
             .button("Re-run")
             .on_hover_text(Command::Reanalyse.tooltip())

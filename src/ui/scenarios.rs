@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use super::action::Action;
-use super::look::{AMBER, RED};
+use super::look::{amber_text, red_text};
 use super::state::State;
 use crate::analysis::WhatIf;
 use crate::edit::Edit;
@@ -172,7 +172,8 @@ impl ScenarioList {
 fn chaos_result_ui(ui: &mut Ui, result: &ChaosResult) {
     let n = result.findings.len();
     let label = if n > 0 {
-        RichText::new(format!("⚠ {n} mismatch{}", if n == 1 { "" } else { "es" })).color(RED)
+        RichText::new(format!("⚠ {n} mismatch{}", if n == 1 { "" } else { "es" }))
+            .color(red_text(ui.visuals()))
     } else if result.before_met == Some(false)
         || result
             .entries
@@ -233,7 +234,7 @@ fn comparison_ui(ui: &mut Ui, state: &State) {
                         match &o.result {
                             Ok(w) => comparison_row_ui(ui, w),
                             Err(e) => {
-                                ui.colored_label(RED, e);
+                                ui.colored_label(red_text(ui.visuals()), e);
                             }
                         }
                         ui.end_row();
@@ -247,7 +248,7 @@ fn comparison_ui(ui: &mut Ui, state: &State) {
 fn comparison_row_ui(ui: &mut Ui, w: &WhatIf) {
     for e in &w.entries {
         if w.entries_down.contains(&e.id) {
-            ui.colored_label(RED, "down");
+            ui.colored_label(red_text(ui.visuals()), "down");
         } else {
             ui.label(percent(e.availability));
         }
@@ -257,7 +258,7 @@ fn comparison_row_ui(ui: &mut Ui, w: &WhatIf) {
     if w.degraded.is_empty() {
         ui.label(degraded);
     } else {
-        ui.colored_label(AMBER, degraded);
+        ui.colored_label(amber_text(ui.visuals()), degraded);
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::ViewportCommand;
 
+use super::accept::accept_action;
 use super::action::Action;
 use super::app::SpofApp;
 use super::command::Command;
@@ -66,6 +67,18 @@ impl SpofApp {
         }
     }
 
+    /// Compare the model with the file at `path` (the old side); a file that does not load
+    /// says where it is wrong.
+    pub(super) fn compare_with(&mut self, path: PathBuf) {
+        match model::load(&path) {
+            Ok(model) => {
+                self.state.compare.start(path, model);
+                self.state.status = None;
+            }
+            Err(error) => self.dialog = Some(Dialog::LoadError(error)),
+        }
+    }
+
     pub(super) fn open_sample(&mut self, index: usize) {
         let Some(sample) = SAMPLES.get(index) else {
             return;
@@ -87,6 +100,7 @@ impl SpofApp {
         s.selection = Selection::default();
         s.whatif.clear();
         s.analysis.clear();
+        s.compare.close();
         s.recommendations.forget();
         s.comparison.forget();
         self.autosave.clear();
@@ -197,7 +211,10 @@ impl SpofApp {
 
     pub(super) fn default_path_text(&self, kind: PickerKind) -> String {
         match (&self.state.doc.path, kind) {
-            (_, PickerKind::Import | PickerKind::Traces | PickerKind::Journal) => String::new(),
+            (
+                _,
+                PickerKind::Import | PickerKind::Traces | PickerKind::Journal | PickerKind::Compare,
+            ) => String::new(),
             (_, PickerKind::Experiment) => experiment_file_name(
                 &self.default_path_text(PickerKind::SaveAs),
                 self.state.experiment_scenario().unwrap_or_default(),
@@ -467,6 +484,10 @@ impl SpofApp {
             }
             Choice::ImportAs { path, text, format } => {
                 self.import_text(&path, &text, format, ctx);
+            }
+            Choice::Accept(accepted) => {
+                let action = accept_action(self.state.model(), accepted);
+                self.apply(action, ctx);
             }
         }
     }

@@ -11,7 +11,7 @@ use egui_graphs::{DisplayNode, DrawContext, NodeProps};
 use petgraph::Directed;
 use petgraph::stable_graph::DefaultIx;
 
-use super::look::{AMBER, DOT, GREEN, RED, glyph};
+use super::look::{AMBER, DOT, GREEN, RED, glyph, state_text};
 use crate::model::ComponentKind;
 use crate::style::{CARD_H, CARD_W};
 
@@ -542,16 +542,22 @@ impl<'a> Card<'a> {
     fn paint_tags(&self, ctx: &egui::Context, out: &mut Vec<Shape>) {
         let z = self.zoom;
         let mut tags: Vec<(String, Color32)> = Vec::new();
+        let text = state_text(self.dark);
+        let (red, amber, green) = (
+            Color32::from_rgb(text.red.0, text.red.1, text.red.2),
+            Color32::from_rgb(text.amber.0, text.amber.1, text.amber.2),
+            Color32::from_rgb(text.green.0, text.green.1, text.green.2),
+        );
         if self.look.spof {
-            tags.push((format!("{DOT} SPOF"), RED));
+            tags.push((format!("{DOT} SPOF"), red));
         }
         match self.look.whatif {
             Some(WhatIfState::Down) if self.look.knocked_out => {
-                tags.push(("✖ knocked out".to_owned(), RED));
+                tags.push(("✖ knocked out".to_owned(), red));
             }
-            Some(WhatIfState::Down) => tags.push(("✖ down".to_owned(), RED)),
-            Some(WhatIfState::Degraded) => tags.push(("! degraded".to_owned(), AMBER)),
-            Some(WhatIfState::Healthy) => tags.push(("✔ up".to_owned(), GREEN)),
+            Some(WhatIfState::Down) => tags.push(("✖ down".to_owned(), red)),
+            Some(WhatIfState::Degraded) => tags.push(("! degraded".to_owned(), amber)),
+            Some(WhatIfState::Healthy) => tags.push(("✔ up".to_owned(), green)),
             None => {}
         }
         if self.look.entry {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use egui::ThemePreference;
 
 use super::command::Command;
+use super::compare::Compare;
 use super::comparison::ScenarioComparison;
 use super::content::{Analysed, DocKey};
 use super::files::Settings;
@@ -67,6 +68,8 @@ pub struct State {
     pub(super) recommendations: Recommendations,
     /// The scenario comparison, computed off the UI thread.
     pub(super) comparison: ScenarioComparison,
+    /// File ▸ Compare with…: this model against another file, computed off the UI thread.
+    pub(super) compare: Compare,
     pub(super) exporting: Exporting,
     /// Scenarios ▸ Read experiment result, reading off the UI thread.
     pub(super) reading: ReadingResult,
@@ -92,6 +95,7 @@ impl State {
             analysis_different: KnownDifferent::default(),
             recommendations: Recommendations::default(),
             comparison: ScenarioComparison::default(),
+            compare: Compare::default(),
             exporting: Exporting::default(),
             reading: ReadingResult::default(),
             chaos_result: None,
@@ -227,6 +231,7 @@ impl State {
             Command::ResetWhatIf => !self.whatif.knockouts().is_empty(),
             Command::CancelAnalysis => self.analysis.is_busy(),
             Command::ApplyAllFixes => self.can_fix_all(),
+            Command::CloseCompare => self.compare.is_on(),
             Command::ExportExperiment | Command::ReadExperimentResult => {
                 !self.doc.model().scenarios.is_empty()
             }
@@ -309,6 +314,8 @@ impl State {
         let compare = comparing || self.panels.presentation;
         self.comparison.poll(ctx, key, &self.doc, compare);
         self.whatif.poll(ctx, &self.doc, key);
+        let analysed = self.current_analysis();
+        self.compare.poll(ctx, key, analysed);
     }
 
     // ----- changing it, only where actions are applied -----

@@ -59,3 +59,31 @@ fn scenarios_compared_on_the_microservices_sample() {
     });
     snapshot(&mut h, "scenarios_compared");
 }
+
+/// File ▸ Compare with… the web shop before hardening, on the hardened one with a queue
+/// added and the file store removed: the added card outlined green, the changed ones amber,
+/// the removed one a faded ghost where it stood; the panel with the diff's numbers.
+#[test]
+fn compare_view_of_the_hardened_web_shop_against_the_original() {
+    let mut h = app_on("webshop-hardened.spof.ron");
+    let mut audit =
+        spofscope::model::Component::new("audit", spofscope::model::ComponentKind::Queue);
+    audit.name = "Audit log".to_owned();
+    audit.pos = (560.0, 420.0);
+    h.state_mut().request(Action::Edit {
+        label: "compare".to_owned(),
+        edits: vec![
+            spofscope::edit::Edit::AddComponent(audit),
+            spofscope::edit::Edit::RemoveComponent("files".to_owned()),
+        ],
+        select: None,
+    });
+    settle_advice(&mut h);
+    let old = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/webshop.spof.ron");
+    h.state_mut().request(Action::CompareWith(old));
+    wait(&mut h, "the comparison", |h| {
+        h.state().comparison().is_some()
+    });
+    settle_advice(&mut h);
+    snapshot(&mut h, "compare_view");
+}

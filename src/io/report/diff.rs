@@ -12,7 +12,7 @@ use crate::model::Event;
 use crate::model::diff::ComponentChange;
 
 /// `99.34 % → 99.60 %`, `new: 99.60 %`, `removed (was 99.34 %)`.
-fn availability_change(before: Option<f64>, after: Option<f64>) -> String {
+pub fn availability_change(before: Option<f64>, after: Option<f64>) -> String {
     match (before, after) {
         (Some(b), Some(a)) => {
             let (b, a) = percents(b, a);
@@ -25,7 +25,7 @@ fn availability_change(before: Option<f64>, after: Option<f64>) -> String {
 }
 
 /// `39 h 16 min → 23 h 20 min per year`.
-fn downtime_change(e: &EntryChange) -> String {
+pub fn downtime_change(e: &EntryChange) -> String {
     match (e.before, e.after) {
         (Some(b), Some(a)) if b.downtime_minutes_per_year != a.downtime_minutes_per_year => {
             format!(
@@ -140,7 +140,7 @@ fn strings(events: &[Event]) -> Vec<String> {
 }
 
 /// Added SPOFs, an accepted one marked.
-fn spofs_added(d: &ResilienceDiff) -> Vec<String> {
+pub fn spofs_added(d: &ResilienceDiff) -> Vec<String> {
     d.spofs_added
         .iter()
         .map(|e| {

@@ -5,7 +5,7 @@ use crate::analysis::{MINUTES_PER_YEAR, Report};
 use crate::format::{duration, percent};
 use crate::model::Model;
 use crate::ui::failures::failure_sentences;
-use crate::ui::look::{DOT, RED};
+use crate::ui::look::{DOT, red_text};
 
 impl Canvas {
     pub(super) fn hover_ui(&self, resp: &egui::Response, model: &Model, report: Option<&Report>) {
@@ -41,7 +41,7 @@ impl Canvas {
             }
             if let Some(s) = report.and_then(|r| r.component_spof(&c.id)) {
                 ui.colored_label(
-                    RED,
+                    red_text(ui.visuals()),
                     format!(
                         "{DOT} SPOF: takes down {} · blast radius {}",
                         s.takes_down.join(", "),

@@ -1,7 +1,9 @@
 //! The canvas's context menu: on a card, or on free canvas.
 
 use super::Canvas;
+use crate::analysis::Report;
 use crate::model::{Component, Event, Model};
+use crate::ui::accept::accept_menu_ui;
 use crate::ui::action::Action;
 use crate::ui::command::Command;
 
@@ -10,6 +12,7 @@ impl Canvas {
         &mut self,
         resp: &egui::Response,
         model: &Model,
+        report: Option<&Report>,
         whatif_mode: bool,
         actions: &mut Vec<Action>,
     ) {
@@ -77,6 +80,9 @@ impl Canvas {
                     actions.push(Action::ToggleKnockout(window));
                     ui.close();
                 }
+            }
+            if let Some((report, spof)) = report.and_then(|r| Some((r, r.component_spof(id)?))) {
+                accept_menu_ui(ui, report, spof.risk(), actions);
             }
         });
     }

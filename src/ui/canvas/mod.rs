@@ -3,6 +3,7 @@
 
 mod gestures;
 mod hover;
+mod marks;
 mod menu;
 mod paint;
 mod restyle;
@@ -31,6 +32,8 @@ use crate::analysis::{Report, WhatIf};
 use crate::edit::Document;
 use crate::model::{Event, FastHash, Model};
 use view::{KeepPositions, KeepState, zoom_around};
+
+pub use marks::CanvasMarks;
 
 /// Cards only: dependencies are drawn and hit-tested by [`Dependencies`].
 pub type CanvasGraph =
@@ -114,6 +117,8 @@ pub struct Canvas {
     context_node: Option<usize>,
     /// A recommendation's edit drawn over the model ("ghost" parts), while its row is hovered.
     preview: Option<Arc<Preview>>,
+    /// The blast radius and compare marks drawn over the cards.
+    marks: CanvasMarks,
     /// Bumped whenever what egui_graphs draws changes: structure, looks, selection.
     version: u64,
     /// The view the previous frame started from.
@@ -149,6 +154,7 @@ impl Default for Canvas {
             pending_centre: None,
             context_node: None,
             preview: None,
+            marks: CanvasMarks::default(),
             version: 0,
             last_view: None,
             painted: None,
@@ -171,6 +177,17 @@ impl Canvas {
 
     pub fn centre_on(&mut self, id: &str) {
         self.pending_centre = Some(id.to_owned());
+    }
+
+    /// Draw `marks` over the cards from this frame on.
+    pub fn set_marks(&mut self, marks: CanvasMarks) {
+        self.marks = marks;
+    }
+
+    /// The component whose card the pointer was over in the last frame.
+    pub fn hovered_card(&self) -> Option<&str> {
+        let i = self.graph.hovered_node()?;
+        self.ids.get(i.index()).map(String::as_str)
     }
 
     /// Draw `preview` over the model from this frame on, or nothing.
@@ -464,7 +481,7 @@ impl Canvas {
         self.paint_overlays(ui, model, report);
         self.hover_ui(&resp, model, report);
         if !self.presenting {
-            self.context_menu(&resp, model, whatif_mode, actions);
+            self.context_menu(&resp, model, report, whatif_mode, actions);
         }
     }
 

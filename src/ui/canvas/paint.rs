@@ -9,7 +9,7 @@ use super::restyle::look_of;
 use super::{Canvas, Gesture, ZoneIndex};
 use crate::analysis::Report;
 use crate::model::Model;
-use crate::ui::look::{DOT, GREEN, RED, zone_colour};
+use crate::ui::look::{DOT, GREEN, RED, green_text, red_text, zone_colour};
 use crate::ui::shapes::{NODE_SIZE, boundary_point, dashed_outline, ghost_card, ghost_edge};
 
 impl Canvas {
@@ -37,6 +37,7 @@ impl Canvas {
             Gesture::Pan | Gesture::None => {}
         }
         self.paint_preview(&painter, ui);
+        self.paint_marks(&painter, ui, model);
         self.paint_legend(&painter, ui, model);
         if model.components.is_empty() {
             painter.text(
@@ -60,7 +61,7 @@ impl Canvas {
                 Align2::RIGHT_TOP,
                 text,
                 FontId::proportional(15.0),
-                RED,
+                red_text(visuals),
             );
         }
     }
@@ -117,7 +118,7 @@ impl Canvas {
                 Align2::LEFT_TOP,
                 "+ new",
                 font.clone(),
-                GREEN,
+                green_text(ui.visuals()),
             );
         }
         for (c, words) in &preview.changed {
