@@ -106,8 +106,13 @@ impl Baseline {
             - (1.0 - old.availability[v as usize]);
         let entries = entry_list(g);
         let forced_down = vec![false; g.len()];
-        let not_full =
-            full_service::unavailability(g, &g.availability, &forced_down, baseline_down, &entries)?;
+        let not_full = full_service::unavailability(
+            g,
+            &g.availability,
+            &forced_down,
+            baseline_down,
+            &entries,
+        )?;
         let reports = entries
             .iter()
             .enumerate()

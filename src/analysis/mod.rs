@@ -350,8 +350,9 @@ fn analyze_inner(
         .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down));
     let quantified = match shortcut {
         Some(q) => q,
-        None => quantify(model, &g, &singles.baseline_down, &live, options, cancel)
-            .ok_or(Cancelled)?,
+        None => {
+            quantify(model, &g, &singles.baseline_down, &live, options, cancel).ok_or(Cancelled)?
+        }
     };
     Ok(Report {
         model: model.name.clone(),
