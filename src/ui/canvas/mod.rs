@@ -164,6 +164,20 @@ impl Default for Canvas {
     }
 }
 
+/// A clip rect with the same pixels as `clip` (renderers round a clip rect to whole
+/// pixels) but another value, the `nth` (1 or 2) of its kind. egui appends the shapes of
+/// one clip rect into one growing mesh, so a kept mesh of many megabytes painted among
+/// other shapes was copied two or three times over as the mesh grew (half the edit frame
+/// of a 10,000-component model); alone in its primitive it is copied once.
+fn own_clip(clip: Rect, pixels_per_point: f32, nth: f32) -> Rect {
+    let px = |v: f32| (v * pixels_per_point).round() / pixels_per_point;
+    let aligned = Rect::from_min_max(
+        pos2(px(clip.min.x), px(clip.min.y)),
+        pos2(px(clip.max.x), px(clip.max.y)),
+    );
+    aligned.shrink(nth * 0.125 / pixels_per_point)
+}
+
 /// The selection as the canvas needs it.
 pub struct CanvasSelection<'a> {
     pub components: &'a [String],
@@ -391,12 +405,15 @@ impl Canvas {
                 painter.clip_rect(),
                 &drawing,
             );
-            painter.set(under, mesh);
+            // Each kept mesh in a primitive of its own (see `own_clip`).
+            let ppp = ui.ctx().pixels_per_point();
+            let own = |nth| painter.with_clip_rect(own_clip(painter.clip_rect(), ppp, nth));
+            own(1.0).set(under, mesh);
             let cards = self.outlines_left();
             let mesh = self
                 .outlines
                 .paint(cards, self.zoom, painter.clip_rect(), &drawing);
-            painter.set(outlines, mesh);
+            own(2.0).set(outlines, mesh);
             painter.extend(on_top);
             self.painted = quiet.then(|| {
                 ui.ctx().graphics(|g| {

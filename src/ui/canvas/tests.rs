@@ -395,6 +395,25 @@ fn restyling_what_changed_gives_the_looks_of_a_whole_restyle() {
 }
 
 #[test]
+fn own_clips_cover_the_same_pixels_as_the_clip_and_differ_from_it() {
+    // As egui's renderers turn a clip rect into a scissor rect.
+    let scissor =
+        |r: Rect, ppp: f32| [r.min.x, r.min.y, r.max.x, r.max.y].map(|v| (v * ppp).round() as i64);
+    for ppp in [1.0, 1.25, 1.5, 2.0] {
+        for clip in [
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(1600.0, 1000.0)),
+            Rect::from_min_max(pos2(180.5, 24.5), pos2(1299.5, 975.5)),
+            Rect::from_min_max(pos2(180.3, 24.75), pos2(1299.2, 975.6)),
+        ] {
+            let (one, two) = (own_clip(clip, ppp, 1.0), own_clip(clip, ppp, 2.0));
+            assert_eq!(scissor(one, ppp), scissor(clip, ppp), "{clip:?} at {ppp}");
+            assert_eq!(scissor(two, ppp), scissor(clip, ppp), "{clip:?} at {ppp}");
+            assert!(one != clip && two != clip && one != two);
+        }
+    }
+}
+
+#[test]
 fn fit_view_centres_the_model() {
     let mut m = Model::default();
     let mut a = Component::new("a", ComponentKind::Service);
