@@ -166,3 +166,129 @@ impl Baseline {
         changed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Options, Report, analyze, analyze_against};
+    use crate::model::{self, Component};
+
+    const MODEL: &str = r#"Model(
+    format: 1,
+    name: "Baseline",
+    regions: [(id: "eu", zones: [(id: "eu-a"), (id: "eu-b")])],
+    components: [
+        (id: "users", kind: Client, entry: true),
+        (id: "ops", kind: Client, entry: true),
+        (id: "gw", kind: Gateway, replicas: 2, zones: ["eu-a", "eu-b"]),
+        (id: "svc", kind: Service, replicas: 3, min_healthy: 2, zones: ["eu-a", "eu-b"]),
+        (id: "db", kind: Database, availability: Some(0.995)),
+        (id: "cache", kind: Cache, monitored: false),
+        (id: "pay", kind: External),
+    ],
+    dependencies: [
+        (from: "users", to: "gw"),
+        (from: "ops", to: "db"),
+        (from: "gw", to: "svc"),
+        (from: "svc", to: "db"),
+        (from: "svc", to: "cache", kind: Soft),
+        (from: "svc", to: "pay"),
+    ],
+)"#;
+
+    fn fast() -> Options {
+        Options {
+            max_order2: Some(0),
+            component_importance_work: 0,
+            order2: false,
+            importance: false,
+            ..Options::default()
+        }
+    }
+
+    fn edited(before: &Model, id: &str, edit: impl Fn(&mut Component)) -> Model {
+        let mut after = before.clone();
+        let c = after.components.iter_mut().find(|c| c.id == id).unwrap();
+        edit(c);
+        after
+    }
+
+    fn assert_same(a: &Report, b: &Report) {
+        assert_eq!(a.entries.len(), b.entries.len());
+        for (x, y) in a.entries.iter().zip(&b.entries) {
+            assert_eq!(x.id, y.id);
+            assert!(
+                (x.availability - y.availability).abs() < 1e-13,
+                "{x:?} {y:?}"
+            );
+            assert!(
+                (x.full_service_availability - y.full_service_availability).abs() < 1e-13,
+                "{x:?} {y:?}"
+            );
+            assert_eq!(x.exact, y.exact);
+        }
+        let events = |r: &Report| r.spofs.iter().map(|s| s.event()).collect::<Vec<_>>();
+        assert_eq!(events(a), events(b));
+        assert_eq!(a.findings, b.findings);
+    }
+
+    #[test]
+    fn a_change_to_one_simple_component_moves_along_its_slope_and_equals_the_whole_analysis() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let edits: Vec<(&str, Box<dyn Fn(&mut Component)>)> = vec![
+            ("db", Box::new(|c| c.replicas = 2)),
+            ("db", Box::new(|c| c.monitored = false)),
+            ("db", Box::new(|c| c.availability = Some(0.9))),
+            (
+                "db",
+                Box::new(|c| {
+                    c.replicas = 3;
+                    c.common_cause = Some(0.1);
+                }),
+            ),
+            ("cache", Box::new(|c| c.monitored = true)),
+            ("pay", Box::new(|c| c.mtbf_hours = Some(100.0))),
+        ];
+        for (id, edit) in edits {
+            let after = edited(&before, id, edit);
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(
+                baseline.quantify(&before, &after, &g, &down).is_some(),
+                "{id} takes the slope"
+            );
+            let whole = analyze(&after, &fast());
+            let along = analyze_against(&after, &fast(), &before, &baseline);
+            assert_same(&along, &whole);
+        }
+    }
+
+    #[test]
+    fn anything_else_is_analysed_whole() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let refused = [
+            edited(&before, "db", |c| c.zones = vec!["eu-a".into()]),
+            edited(&before, "svc", |c| c.replicas = 4),
+            edited(&before, "db", |c| c.entry = true),
+            edited(&edited(&before, "db", |c| c.replicas = 2), "pay", |c| {
+                c.replicas = 2
+            }),
+            {
+                let mut m = before.clone();
+                m.dependencies.pop();
+                m
+            },
+        ];
+        for after in refused {
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(baseline.quantify(&before, &after, &g, &down).is_none());
+            assert_same(
+                &analyze_against(&after, &fast(), &before, &baseline),
+                &analyze(&after, &fast()),
+            );
+        }
+    }
+}
