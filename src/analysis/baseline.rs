@@ -196,6 +196,9 @@ mod tests {
     ],
 )"#;
 
+    /// A change to one component's own fields.
+    type Edit = fn(&mut Component);
+
     fn fast() -> Options {
         Options {
             max_order2: Some(0),
@@ -236,19 +239,16 @@ mod tests {
     fn a_change_to_one_simple_component_moves_along_its_slope_and_equals_the_whole_analysis() {
         let before = model::from_str(MODEL, "b.spof.ron").unwrap();
         let baseline = Baseline::new(&before).unwrap();
-        let edits: Vec<(&str, Box<dyn Fn(&mut Component)>)> = vec![
-            ("db", Box::new(|c| c.replicas = 2)),
-            ("db", Box::new(|c| c.monitored = false)),
-            ("db", Box::new(|c| c.availability = Some(0.9))),
-            (
-                "db",
-                Box::new(|c| {
-                    c.replicas = 3;
-                    c.common_cause = Some(0.1);
-                }),
-            ),
-            ("cache", Box::new(|c| c.monitored = true)),
-            ("pay", Box::new(|c| c.mtbf_hours = Some(100.0))),
+        let edits: [(&str, Edit); 6] = [
+            ("db", |c| c.replicas = 2),
+            ("db", |c| c.monitored = false),
+            ("db", |c| c.availability = Some(0.9)),
+            ("db", |c| {
+                c.replicas = 3;
+                c.common_cause = Some(0.1);
+            }),
+            ("cache", |c| c.monitored = true),
+            ("pay", |c| c.mtbf_hours = Some(100.0)),
         ];
         for (id, edit) in edits {
             let after = edited(&before, id, edit);
