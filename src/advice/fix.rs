@@ -2,9 +2,9 @@
 //! (chosen ids, in order). Every step is re-measured on the model as it is by then.
 
 use super::candidates::{Purpose, Scope};
-use super::measure::{Rejection, fast_options, measured};
+use super::measure::{Rejection, measured};
 use super::{MEASURE_BUDGET, Recommendation, recommend};
-use crate::analysis::{self, DomainKind, EntryAvailability, Spof};
+use crate::analysis::{self, DomainKind, EntryAvailability, Options, Spof};
 use crate::edit::Edit;
 use crate::model::Model;
 
@@ -41,7 +41,7 @@ pub struct FixOutcome {
 /// when none of those works. Each step removes at least one SPOF
 /// and adds none, so this ends after at most as many steps as the input has SPOFs.
 pub fn fix_all(model: &Model) -> FixOutcome {
-    let options = fast_options();
+    let options = Options::fast();
     let mut current = model.clone();
     let mut report = analysis::analyze(&current, &options);
     let spofs_before = report.spofs.clone();
@@ -162,7 +162,7 @@ pub struct UnknownIds {
 /// recomputed on the changed model (ids are stable), so their edits fit it; one whose
 /// SPOF or finding an earlier one already removed is skipped with the reason.
 pub fn apply(model: &Model, ids: &[String]) -> Result<Applied, UnknownIds> {
-    let options = fast_options();
+    let options = Options::fast();
     let mut recs = recommend(model, &analysis::analyze(model, &options)).recommendations;
     let unknown: Vec<String> = ids
         .iter()

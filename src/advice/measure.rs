@@ -18,18 +18,6 @@ use crate::analysis::{
 use crate::edit::Edit;
 use crate::model::{Component, Event, Model};
 
-/// What a candidate analysis needs: entries, SPOFs and findings, not order-2 sets or
-/// importance.
-pub fn fast_options() -> Options {
-    Options {
-        max_order2: Some(0),
-        component_importance_work: 0,
-        order2: false,
-        importance: false,
-        ..Options::default()
-    }
-}
-
 /// A candidate that did not hold up, and why.
 #[derive(Clone, Debug)]
 pub struct Rejection {
@@ -133,8 +121,8 @@ fn measure(
     Edit::apply_all(&c.edits, &mut next)
         .map_err(|e| reject(format!("its edit is invalid: {e}")))?;
     let after = match baseline {
-        Some(b) => analysis::analyze_against(&next, &fast_options(), model, b),
-        None => analysis::analyze(&next, &fast_options()),
+        Some(b) => analysis::analyze_against(&next, &Options::fast(), model, b),
+        None => analysis::analyze(&next, &Options::fast()),
     };
 
     let mut entries = Vec::new();

@@ -199,16 +199,6 @@ mod tests {
     /// A change to one component's own fields.
     type Edit = fn(&mut Component);
 
-    fn fast() -> Options {
-        Options {
-            max_order2: Some(0),
-            component_importance_work: 0,
-            order2: false,
-            importance: false,
-            ..Options::default()
-        }
-    }
-
     fn edited(before: &Model, id: &str, edit: impl Fn(&mut Component)) -> Model {
         let mut after = before.clone();
         let c = after.components.iter_mut().find(|c| c.id == id).unwrap();
@@ -258,8 +248,8 @@ mod tests {
                 baseline.quantify(&before, &after, &g, &down).is_some(),
                 "{id} takes the slope"
             );
-            let whole = analyze(&after, &fast());
-            let along = analyze_against(&after, &fast(), &before, &baseline);
+            let whole = analyze(&after, &Options::fast());
+            let along = analyze_against(&after, &Options::fast(), &before, &baseline);
             assert_same(&along, &whole);
         }
     }
@@ -286,8 +276,8 @@ mod tests {
             let down = cuts::singles(&g).baseline_down;
             assert!(baseline.quantify(&before, &after, &g, &down).is_none());
             assert_same(
-                &analyze_against(&after, &fast(), &before, &baseline),
-                &analyze(&after, &fast()),
+                &analyze_against(&after, &Options::fast(), &before, &baseline),
+                &analyze(&after, &Options::fast()),
             );
         }
     }

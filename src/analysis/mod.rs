@@ -249,6 +249,20 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// What measuring a recommendation needs: entries, SPOFs and findings, not order-2
+    /// sets or importance.
+    pub fn fast() -> Self {
+        Self {
+            max_order2: Some(0),
+            component_importance_work: 0,
+            order2: false,
+            importance: false,
+            ..Self::default()
+        }
+    }
+}
+
 /// An analysis stopped by its caller before it finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the analysis was cancelled")]
