@@ -1,0 +1,614 @@
+//! Building a plan: contexts, their diagrams and the cofactors of split contexts.
+
+use super::*;
+
+/// Builds contexts, recursively for the cofactors of split contexts.
+pub(super) struct Compiler {
+    pub(super) contexts: Vec<Context>,
+    pub(super) bdd: Bdd,
+    pub(super) limits: Limits,
+    pub(super) kept: usize,
+    pub(super) work: usize,
+    /// Formulas already compiled, by the structure of their roots over the leaves
+    /// they use.
+    pub(super) cofactors: FxHashMap<Vec<u128>, Vec<Source>>,
+    /// Modules already compiled, by their structure: their context.
+    pub(super) modules: FxHashMap<u128, u32>,
+}
+
+/// One formula being compiled: its preprocessed form and where its variables' values
+/// come from.
+struct Level<'a> {
+    p: &'a Prepared,
+    leaf_of_var: &'a [Leaf],
+    /// Gates using each variable or gate.
+    parents: Vec<u32>,
+    /// Context of each module once built.
+    module_context: FxHashMap<Lit, u32>,
+    /// Context and output of every output built so far.
+    output_of: FxHashMap<Lit, (u32, u32)>,
+    /// Requested roots that are not modules, by the module whose context holds them
+    /// (`TRUE` for the top).
+    extra: FxHashMap<Lit, Vec<Lit>>,
+}
+
+impl Level<'_> {
+    fn leaf(&self, x: Lit) -> Leaf {
+        if self.p.f.is_gate(x) {
+            Leaf::Output {
+                context: self.module_context[&x],
+                output: 0,
+            }
+        } else {
+            self.leaf_of_var[x as usize]
+        }
+    }
+
+    fn source(&self, r: Lit) -> Source {
+        match r {
+            TRUE => Source::Const(true),
+            FALSE => Source::Const(false),
+            _ if !self.p.f.is_gate(r) => Source::Leaf(self.leaf_of_var[r as usize]),
+            _ => {
+                let (context, output) = self.output_of.get(&r).copied().unwrap_or((0, 0));
+                Source::Leaf(Leaf::Output { context, output })
+            }
+        }
+    }
+
+    /// Non-module gates below `outputs` without crossing a module, each after its
+    /// children, and the leaves (variables and modules) they use.
+    fn members(&self, outputs: &[Lit]) -> (Vec<Lit>, Vec<Lit>) {
+        let f = &self.p.f;
+        let mut members = Vec::new();
+        let mut leaves = Vec::new();
+        let mut seen: FxHashMap<Lit, ()> = FxHashMap::default();
+        let mut stack: Vec<(Lit, usize)> = Vec::new();
+        for &o in outputs {
+            if seen.insert(o, ()).is_some() {
+                continue;
+            }
+            stack.push((o, 0));
+            while let Some(top) = stack.last_mut() {
+                let (g, i) = *top;
+                let children = f.children(g);
+                if i < children.len() {
+                    top.1 += 1;
+                    let c = children[i];
+                    if seen.insert(c, ()).is_none() {
+                        if f.is_gate(c) && !self.p.module(c) {
+                            stack.push((c, 0));
+                        } else {
+                            leaves.push(c);
+                        }
+                    }
+                } else {
+                    members.push(g);
+                    stack.pop();
+                }
+            }
+        }
+        (members, leaves)
+    }
+
+    /// Leaves below `outputs` in variable order: depth-first, each gate's inner gates
+    /// before its own leaves, the most shared first in both (as SCRAM does).
+    fn leaf_order(&self, outputs: &[Lit]) -> Vec<Lit> {
+        let f = &self.p.f;
+        let by_sharing = |list: &mut Vec<Lit>| {
+            list.sort_by_key(|&x| std::cmp::Reverse(self.parents[x as usize]));
+        };
+        let inner = |g: Lit| -> Vec<Lit> {
+            let mut list: Vec<Lit> = f
+                .children(g)
+                .iter()
+                .copied()
+                .filter(|&c| f.is_gate(c) && !self.p.module(c))
+                .collect();
+            by_sharing(&mut list);
+            list
+        };
+        let mut order = Vec::new();
+        let mut placed: FxHashMap<Lit, ()> = FxHashMap::default();
+        let mut stack: Vec<(Lit, Vec<Lit>, usize)> = Vec::new();
+        for &o in outputs {
+            if placed.insert(o, ()).is_some() {
+                continue;
+            }
+            stack.push((o, inner(o), 0));
+            while let Some(top) = stack.last_mut() {
+                if top.2 < top.1.len() {
+                    let c = top.1[top.2];
+                    top.2 += 1;
+                    if placed.insert(c, ()).is_none() {
+                        stack.push((c, inner(c), 0));
+                    }
+                    continue;
+                }
+                let g = top.0;
+                stack.pop();
+                let mut leaves: Vec<Lit> = f
+                    .children(g)
+                    .iter()
+                    .copied()
+                    .filter(|&c| !f.is_gate(c) || self.p.module(c))
+                    .collect();
+                by_sharing(&mut leaves);
+                for l in leaves {
+                    if placed.insert(l, ()).is_none() {
+                        order.push(l);
+                    }
+                }
+            }
+        }
+        order
+    }
+}
+
+impl Compiler {
+    /// Compile `f` for `roots`, its variable v standing for `leaf_of_var[v]`; returns
+    /// where each root's value comes from.
+    pub(super) fn compile(
+        &mut self,
+        f: &Formula,
+        roots: &[Lit],
+        leaf_of_var: &[Leaf],
+    ) -> Result<Vec<Source>, BudgetExceeded> {
+        let p = formula::prepare(f, roots);
+        let hash = structure_hashes(&p.f, &p.roots, leaf_of_var);
+        let roots_key: Vec<u128> = p.roots.iter().map(|&r| node_hash(&hash, r)).collect();
+        if let Some(sources) = self.cofactors.get(&roots_key) {
+            return Ok(sources.clone());
+        }
+        let mut parents = vec![0u32; p.f.vars() + p.f.gate_count()];
+        for g in p.f.post_order(&p.roots) {
+            for &c in p.f.children(g) {
+                parents[c as usize] += 1;
+            }
+        }
+        let mut level = Level {
+            p: &p,
+            leaf_of_var,
+            parents,
+            module_context: FxHashMap::default(),
+            output_of: FxHashMap::default(),
+            extra: FxHashMap::default(),
+        };
+        let owner = owners(&p);
+        for &r in &p.roots {
+            if p.f.is_gate(r) && !p.module(r) {
+                let m = owner.get(&r).copied().unwrap_or(TRUE);
+                let list = level.extra.entry(m).or_default();
+                if !list.contains(&r) {
+                    list.push(r);
+                }
+            }
+        }
+        // Modules in post-order, so each context comes after the modules it uses. A module
+        // met before (same structure over the same leaves) is not built again, nor is
+        // anything inside it.
+        let modules: Vec<Lit> =
+            p.f.post_order(&p.roots)
+                .into_iter()
+                .filter(|&g| p.module(g))
+                .collect();
+        let reusable = level.extra.keys().all(|&k| k == TRUE);
+        let mut skip: FxHashMap<Lit, ()> = FxHashMap::default();
+        if reusable {
+            for &m in modules.iter().rev() {
+                let known = self.modules.contains_key(&hash[m as usize]);
+                if skip.contains_key(&m) || known {
+                    for inner in below_modules(&p, m) {
+                        skip.insert(inner, ());
+                    }
+                }
+            }
+        }
+        for m in modules {
+            if skip.contains_key(&m) {
+                continue;
+            }
+            let key = hash[m as usize];
+            let id = match self.modules.get(&key) {
+                Some(&id) if reusable => id,
+                _ => {
+                    let id = self.context(&mut level, Some(m))?;
+                    if reusable {
+                        self.modules.insert(key, id);
+                    }
+                    id
+                }
+            };
+            level.module_context.insert(m, id);
+            level.output_of.insert(m, (id, 0));
+        }
+        if level.extra.contains_key(&TRUE) {
+            self.context(&mut level, None)?;
+        }
+        let sources: Vec<Source> = p.roots.iter().map(|&r| level.source(r)).collect();
+        self.cofactors.insert(roots_key, sources.clone());
+        Ok(sources)
+    }
+
+    /// Build the context of module `m` (or of the top when `None`).
+    fn context(&mut self, level: &mut Level, m: Option<Lit>) -> Result<u32, BudgetExceeded> {
+        let p = level.p;
+        let f = &p.f;
+        let mut outputs: Vec<Lit> = m.into_iter().collect();
+        if let Some(extra) = level.extra.get(&m.unwrap_or(TRUE)) {
+            outputs.extend_from_slice(extra);
+        }
+        let (members, found) = level.members(&outputs);
+        let simple = members.len() == 1 && outputs.len() == 1 && {
+            let children = f.children(members[0]);
+            children.len() == found.len()
+        };
+        let (body, leaves) = if simple {
+            // The gate's children are its leaves, distinct and independent.
+            let leaves = f
+                .children(members[0])
+                .iter()
+                .map(|&l| level.leaf(l))
+                .collect();
+            (
+                Body::Threshold {
+                    k: f.threshold(members[0]) as u32,
+                },
+                leaves,
+            )
+        } else {
+            let dfs = level.leaf_order(&outputs);
+            let forced = force_order(f, &members, &dfs);
+            self.portfolio(f, &members, &outputs, [forced, dfs], level)?
+        };
+        self.kept += body.nodes();
+        if self.kept > self.limits.nodes {
+            return Err(BudgetExceeded);
+        }
+        let id = self.contexts.len() as u32;
+        for (i, &o) in outputs.iter().enumerate() {
+            level.output_of.insert(o, (id, i as u32));
+        }
+        self.contexts.push(Context {
+            leaves,
+            body,
+            module: m.is_some(),
+        });
+        Ok(id)
+    }
+
+    /// The diagram of the context in the first variable order that fits, trying each
+    /// order with a small node limit, then with four times that, up to the context
+    /// limit; past it, split the context on a leaf.
+    fn portfolio(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        outputs: &[Lit],
+        orders: [Vec<Lit>; 2],
+        level: &Level,
+    ) -> Result<(Body, Vec<Leaf>), BudgetExceeded> {
+        let indexed: Vec<FxHashMap<Lit, u32>> = orders
+            .iter()
+            .map(|o| o.iter().enumerate().map(|(i, &l)| (l, i as u32)).collect())
+            .collect();
+        let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
+        loop {
+            for (order, index) in orders.iter().zip(&indexed) {
+                if self.work >= self.limits.work {
+                    return Err(BudgetExceeded);
+                }
+                if let Ok(body) = self.diagram(f, members, outputs, index, limit) {
+                    return Ok((body, order.iter().map(|&l| level.leaf(l)).collect()));
+                }
+            }
+            if limit >= self.limits.context_nodes {
+                break;
+            }
+            limit = (limit * 4).min(self.limits.context_nodes);
+        }
+        let leaves: Vec<Leaf> = orders[0].iter().map(|&l| level.leaf(l)).collect();
+        self.shannon(f, members, outputs, &orders[0], &indexed[0], &leaves)
+    }
+
+    /// The diagram of `members` over leaves numbered by `index`, compacted, if it takes
+    /// at most `limit` nodes to make.
+    fn diagram(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        outputs: &[Lit],
+        index: &FxHashMap<Lit, u32>,
+        limit: usize,
+    ) -> Result<Body, BudgetExceeded> {
+        let allowed = limit.min(self.limits.work.saturating_sub(self.work));
+        self.bdd.reset(allowed);
+        let built = self.build(f, members, index);
+        self.work += self.bdd.len();
+        let built = built?;
+        let roots: Vec<NodeId> = outputs.iter().map(|o| built[o]).collect();
+        Ok(self.compact(&roots))
+    }
+
+    fn build(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        index: &FxHashMap<Lit, u32>,
+    ) -> Result<FxHashMap<Lit, NodeId>, BudgetExceeded> {
+        let mut built: FxHashMap<Lit, NodeId> = FxHashMap::default();
+        let mut inputs = Vec::new();
+        for &g in members {
+            inputs.clear();
+            for &c in f.children(g) {
+                let node = match built.get(&c) {
+                    Some(&n) => n,
+                    None => self.bdd.var(index[&c])?,
+                };
+                inputs.push(node);
+            }
+            let node = self.bdd.at_least(&inputs, f.threshold(g))?;
+            built.insert(g, node);
+        }
+        Ok(built)
+    }
+
+    /// The nodes reachable from `roots`, renumbered children first.
+    fn compact(&self, roots: &[NodeId]) -> Body {
+        let order = self.bdd.reachable(roots);
+        let mut index: FxHashMap<NodeId, u32> = FxHashMap::default();
+        index.insert(bdd::FALSE, 0);
+        index.insert(bdd::TRUE, 1);
+        let mut leaf = vec![0, 0];
+        let mut low = vec![0, 0];
+        let mut high = vec![0, 0];
+        for n in order {
+            let node = self.bdd.node(n);
+            index.insert(n, leaf.len() as u32);
+            leaf.push(node.level);
+            low.push(index[&node.low]);
+            high.push(index[&node.high]);
+        }
+        Body::Diagram {
+            leaf,
+            low,
+            high,
+            outputs: roots.iter().map(|r| index[r]).collect(),
+        }
+    }
+
+    /// Split the context on its most shared leaf: compile both cofactors, then a small
+    /// diagram choosing between them.
+    fn shannon(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        outputs: &[Lit],
+        order: &[Lit],
+        index: &FxHashMap<Lit, u32>,
+        leaves: &[Leaf],
+    ) -> Result<(Body, Vec<Leaf>), BudgetExceeded> {
+        let mut uses = vec![0u32; order.len()];
+        for &g in members {
+            for c in f.children(g) {
+                if let Some(&i) = index.get(c) {
+                    uses[i as usize] += 1;
+                }
+            }
+        }
+        let pivot = (0..order.len())
+            .max_by_key(|&i| (uses[i], std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        log::trace!(
+            "split a context of {} gates and {} leaves on a leaf used {} times",
+            members.len(),
+            order.len(),
+            uses[pivot]
+        );
+        let mut sides = Vec::with_capacity(2);
+        for value in [FALSE, TRUE] {
+            let (sub, roots) = cofactor(f, members, outputs, index, pivot as u32, value);
+            sides.push(self.compile(&sub, &roots, leaves)?);
+        }
+        // Leaves: the pivot, then every distinct leaf the cofactors' roots come from.
+        let mut chosen = vec![leaves[pivot]];
+        for s in sides.iter().flatten() {
+            if let Source::Leaf(l) = *s
+                && !chosen.contains(&l)
+            {
+                chosen.push(l);
+            }
+        }
+        // One node per leaf and one decision per output at most.
+        self.bdd.reset(2 + chosen.len() + outputs.len());
+        let mut roots = Vec::with_capacity(outputs.len());
+        for (low, high) in sides[0].iter().zip(&sides[1]) {
+            let node = |bdd: &mut Bdd, s: &Source| -> Result<NodeId, BudgetExceeded> {
+                match *s {
+                    Source::Const(true) => Ok(bdd::TRUE),
+                    Source::Const(false) => Ok(bdd::FALSE),
+                    Source::Leaf(l) => {
+                        let level = chosen.iter().position(|&x| x == l).unwrap_or(0);
+                        bdd.var(level as u32)
+                    }
+                }
+            };
+            let lo = node(&mut self.bdd, low)?;
+            let hi = node(&mut self.bdd, high)?;
+            roots.push(self.bdd.decision(0, lo, hi)?);
+        }
+        self.work += self.bdd.len();
+        Ok((self.compact(&roots), chosen))
+    }
+}
+
+/// FORCE (Aloul, Markov & Sakallah 2003): starting from `order`, move every leaf and
+/// member gate towards the centre of gravity of the gates it takes part in.
+fn force_order(f: &Formula, members: &[Lit], order: &[Lit]) -> Vec<Lit> {
+    let mut pos: FxHashMap<Lit, f64> = FxHashMap::default();
+    for (i, &l) in order.iter().enumerate() {
+        pos.insert(l, i as f64);
+    }
+    // Gates start after the leaves they use.
+    for &g in members {
+        let c: f64 = f
+            .children(g)
+            .iter()
+            .map(|c| pos.get(c).copied().unwrap_or(0.0))
+            .sum::<f64>()
+            / f.children(g).len().max(1) as f64;
+        pos.insert(g, c);
+    }
+    for _ in 0..FORCE_ROUNDS {
+        let mut sum: FxHashMap<Lit, (f64, f64)> = FxHashMap::default();
+        for &g in members {
+            let edge: Vec<Lit> = std::iter::once(g)
+                .chain(f.children(g).iter().copied())
+                .collect();
+            let cog = edge.iter().map(|x| pos[x]).sum::<f64>() / edge.len() as f64;
+            for x in edge {
+                let e = sum.entry(x).or_insert((0.0, 0.0));
+                e.0 += cog;
+                e.1 += 1.0;
+            }
+        }
+        let mut all: Vec<(f64, Lit)> = sum.iter().map(|(&x, &(s, n))| (s / n, x)).collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (i, (_, x)) in all.into_iter().enumerate() {
+            pos.insert(x, i as f64);
+        }
+    }
+    let mut out = order.to_vec();
+    out.sort_by(|a, b| pos[a].total_cmp(&pos[b]));
+    out
+}
+
+/// The module whose context holds each non-module gate reachable from the roots
+/// (`TRUE` standing for the top).
+fn owners(p: &Prepared) -> FxHashMap<Lit, Lit> {
+    let f = &p.f;
+    let mut owner: FxHashMap<Lit, Lit> = FxHashMap::default();
+    let mut stack: Vec<(Lit, Lit)> = p
+        .roots
+        .iter()
+        .filter(|&&r| f.is_gate(r))
+        .map(|&r| (r, if p.module(r) { r } else { TRUE }))
+        .collect();
+    let mut seen_module: FxHashMap<Lit, ()> = FxHashMap::default();
+    while let Some((g, m)) = stack.pop() {
+        if p.module(g) {
+            if seen_module.insert(g, ()).is_some() {
+                continue;
+            }
+        } else if owner.insert(g, m).is_some() {
+            continue;
+        }
+        let here = if p.module(g) { g } else { m };
+        for &c in f.children(g) {
+            if f.is_gate(c) {
+                let owner_of_child = if p.module(c) { c } else { here };
+                stack.push((c, owner_of_child));
+            }
+        }
+    }
+    owner
+}
+
+/// The context's gates as a formula over its leaves (variable i is leaf i), with leaf
+/// `pivot` fixed to `value`.
+fn cofactor(
+    f: &Formula,
+    members: &[Lit],
+    outputs: &[Lit],
+    index: &FxHashMap<Lit, u32>,
+    pivot: u32,
+    value: Lit,
+) -> (Formula, Vec<Lit>) {
+    let mut sub = Formula::new(index.len());
+    let mut map: FxHashMap<Lit, Lit> = FxHashMap::default();
+    for &g in members {
+        let children: Vec<Lit> = f
+            .children(g)
+            .iter()
+            .map(|c| match index.get(c) {
+                Some(&i) if i == pivot => value,
+                Some(&i) => i,
+                None => map[c],
+            })
+            .collect();
+        let x = sub.at_least(f.threshold(g), children);
+        map.insert(g, x);
+    }
+    let roots = outputs.iter().map(|o| map[o]).collect();
+    (sub, roots)
+}
+
+/// Modules strictly inside module `m` (reached from it through non-module gates and
+/// modules alike).
+fn below_modules(p: &Prepared, m: Lit) -> Vec<Lit> {
+    let f = &p.f;
+    let mut out = Vec::new();
+    let mut seen: FxHashMap<Lit, ()> = FxHashMap::default();
+    let mut stack = vec![m];
+    while let Some(g) = stack.pop() {
+        for &c in f.children(g) {
+            if f.is_gate(c) && seen.insert(c, ()).is_none() {
+                if p.module(c) {
+                    out.push(c);
+                }
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Two independent 64-bit mixes of `h` extended by `x`.
+fn extend(h: u128, x: u128) -> u128 {
+    let (a, b) = ((h >> 64) as u64, h as u64);
+    let (xa, xb) = ((x >> 64) as u64, x as u64);
+    let a = mix(a.rotate_left(5) ^ xa ^ 0x9E37_79B9_7F4A_7C15);
+    let b = mix(b.rotate_left(23) ^ xb.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ 0x2545_F491_4F6C_DD1D);
+    u128::from(a) << 64 | u128::from(b)
+}
+
+/// A 128-bit name for the function of every variable and gate: variables by the leaf
+/// they stand for, gates by their threshold and their children's names (in any order).
+/// Equal names are taken for equal functions of the same leaves.
+fn structure_hashes(f: &Formula, roots: &[Lit], leaf_of_var: &[Leaf]) -> Vec<u128> {
+    let mut hash = vec![0u128; f.vars() + f.gate_count()];
+    for (v, leaf) in leaf_of_var.iter().enumerate().take(f.vars()) {
+        hash[v] = match *leaf {
+            Leaf::Var(x) => extend(1, u128::from(x)),
+            Leaf::Output { context, output } => {
+                extend(2, u128::from(context) << 32 | u128::from(output))
+            }
+        };
+    }
+    for g in f.post_order(roots) {
+        let mut children: Vec<u128> = f.children(g).iter().map(|&c| node_hash(&hash, c)).collect();
+        children.sort_unstable();
+        let mut h = extend(3, f.threshold(g) as u128);
+        for c in children {
+            h = extend(h, c);
+        }
+        hash[g as usize] = h;
+    }
+    hash
+}
+
+fn node_hash(hash: &[u128], x: Lit) -> u128 {
+    match x {
+        TRUE => 4,
+        FALSE => 5,
+        _ => hash[x as usize],
+    }
+}

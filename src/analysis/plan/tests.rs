@@ -1,0 +1,248 @@
+use proptest::prelude::*;
+
+use super::*;
+
+/// Probability that each root is false, by enumerating all assignments.
+fn brute(f: &Formula, roots: &[Lit], q: &[f64]) -> Vec<f64> {
+    let n = f.vars();
+    let mut out = vec![0.0; roots.len()];
+    for mask in 0u32..(1 << n) {
+        let value = |v: usize| mask & (1 << v) != 0;
+        let p: f64 = (0..n)
+            .map(|v| if value(v) { 1.0 - q[v] } else { q[v] })
+            .product();
+        let mut memo: FxHashMap<Lit, bool> = FxHashMap::default();
+        for g in f.post_order(roots) {
+            let trues = f
+                .children(g)
+                .iter()
+                .filter(|&&c| {
+                    if f.is_gate(c) {
+                        memo[&c]
+                    } else {
+                        value(c as usize)
+                    }
+                })
+                .count();
+            memo.insert(g, trues >= f.threshold(g));
+        }
+        for (i, &r) in roots.iter().enumerate() {
+            let v = match r {
+                TRUE => true,
+                FALSE => false,
+                _ if f.is_gate(r) => memo[&r],
+                _ => value(r as usize),
+            };
+            if !v {
+                out[i] += p;
+            }
+        }
+    }
+    out
+}
+
+fn sample() -> (Formula, Vec<Lit>) {
+    let mut f = Formula::new(7);
+    // A shared sub-formula (0 ∧ 1) under two gates, an independent vote, and a
+    // chain of ORs that coalesces.
+    let shared = f.all(vec![0, 1]);
+    let left = f.any(vec![shared, 2]);
+    let right = f.any(vec![shared, 3]);
+    let vote = f.at_least(2, vec![4, 5, 6]);
+    let inner = f.any(vec![left, 4]);
+    let top = f.all(vec![inner, right, vote]);
+    let other = f.any(vec![vote, 0]);
+    (f, vec![top, other, left, vote, 3, TRUE])
+}
+
+/// Limits that force every diagram with more than a few nodes to be split.
+fn splitting() -> Limits {
+    Limits {
+        nodes: 100_000,
+        context_nodes: 6,
+        work: 100_000,
+    }
+}
+
+fn plans(f: &Formula, roots: &[Lit]) -> Vec<Plan> {
+    vec![
+        Plan::compile(f, roots, 10_000).unwrap(),
+        Plan::compile_with(f, roots, splitting()).unwrap(),
+    ]
+}
+
+#[test]
+fn plan_matches_enumeration() {
+    let (f, roots) = sample();
+    let q = [0.1, 0.2, 0.3, 0.4, 0.5, 0.25, 0.05];
+    for plan in plans(&f, &roots) {
+        let values = plan.evaluate(&q);
+        let expected = brute(&f, &roots, &q);
+        for (i, e) in expected.iter().enumerate() {
+            assert!((plan.root(&values, i) - e).abs() < 1e-14, "root {i}");
+        }
+    }
+}
+
+#[test]
+fn derivatives_match_finite_conditioning() {
+    let (f, roots) = sample();
+    let q = [0.1, 0.2, 0.3, 0.4, 0.5, 0.25, 0.05];
+    for plan in plans(&f, &roots) {
+        let values = plan.evaluate(&q);
+        let mut by_var = vec![0.0; f.vars()];
+        let mut by_module = vec![0.0; plan.contexts()];
+        for r in 0..roots.len() {
+            plan.derivatives(&values, r, &mut by_var, &mut by_module);
+            for v in 0..f.vars() {
+                let mut up = q.to_vec();
+                up[v] = 0.0;
+                let mut down = q.to_vec();
+                down[v] = 1.0;
+                let expected = brute(&f, &roots, &down)[r] - brute(&f, &roots, &up)[r];
+                assert!((by_var[v] - expected).abs() < 1e-14, "root {r} var {v}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reevaluation_matches_a_fresh_evaluation() {
+    let (f, roots) = sample();
+    let q = [0.1, 0.2, 0.3, 0.4, 0.5, 0.25, 0.05];
+    for plan in plans(&f, &roots) {
+        let values = plan.evaluate(&q);
+        let mut derivatives = Vec::new();
+        for r in 0..roots.len() {
+            let mut by_var = vec![0.0; f.vars()];
+            let mut by_module = vec![0.0; plan.contexts()];
+            plan.derivatives(&values, r, &mut by_var, &mut by_module);
+            derivatives.push((by_var, by_module));
+        }
+        let wanted: Vec<Wanted> = derivatives
+            .iter()
+            .enumerate()
+            .map(|(root, (by_var, by_module))| Wanted {
+                root,
+                by_var,
+                by_module,
+            })
+            .collect();
+        for changes in [
+            vec![(5, 1.0), (6, 0.0)],
+            vec![(0, 0.9)],
+            vec![(2, 1.0), (3, 0.0)],
+            vec![(0, 1.0), (1, 0.0), (4, 0.5)],
+        ] {
+            let mut q2 = q.to_vec();
+            for &(v, x) in &changes {
+                q2[v as usize] = x;
+            }
+            let expected = plan.evaluate(&q2);
+            let got = plan.reevaluate(&values, &changes, &wanted);
+            for (r, g) in got.iter().enumerate() {
+                assert!(
+                    (g - plan.root(&expected, r)).abs() < 1e-14,
+                    "{changes:?} root {r}"
+                );
+            }
+        }
+    }
+}
+
+/// A random formula: gates over earlier nodes, a few of them roots.
+fn random_formula() -> impl Strategy<Value = (Formula, Vec<Lit>, Vec<f64>)> {
+    let gate = (
+        1usize..5,
+        prop::collection::vec(any::<prop::sample::Index>(), 1..5),
+    );
+    (
+        2usize..8,
+        prop::collection::vec(gate, 1..12),
+        prop::collection::vec(any::<prop::sample::Index>(), 1..4),
+        prop::collection::vec(0.0f64..1.0, 8),
+    )
+        .prop_map(|(vars, gates, roots, q)| {
+            let mut f = Formula::new(vars);
+            let mut nodes: Vec<Lit> = (0..vars as u32).collect();
+            for (k, children) in gates {
+                let children: Vec<Lit> = children.iter().map(|i| *i.get(&nodes)).collect();
+                let k = k.min(children.len());
+                let g = f.at_least(k, children);
+                nodes.push(g);
+            }
+            let roots = roots.iter().map(|i| *i.get(&nodes)).collect();
+            (f, roots, q[..vars].to_vec())
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_plans_match_enumeration((f, roots, q) in random_formula()) {
+        for plan in plans(&f, &roots) {
+            let values = plan.evaluate(&q);
+            let expected = brute(&f, &roots, &q);
+            let mut derivatives = Vec::new();
+            for (r, e) in expected.iter().enumerate() {
+                prop_assert!((plan.root(&values, r) - e).abs() < 1e-12);
+                let mut by_var = vec![0.0; f.vars()];
+                let mut by_module = vec![0.0; plan.contexts()];
+                plan.derivatives(&values, r, &mut by_var, &mut by_module);
+                for v in 0..f.vars() {
+                    let mut up = q.clone();
+                    up[v] = 0.0;
+                    let mut down = q.clone();
+                    down[v] = 1.0;
+                    let d = brute(&f, &roots, &down)[r] - brute(&f, &roots, &up)[r];
+                    prop_assert!((by_var[v] - d).abs() < 1e-12, "root {} var {}", r, v);
+                }
+                derivatives.push((by_var, by_module));
+            }
+            let wanted: Vec<Wanted> = derivatives
+                .iter()
+                .enumerate()
+                .map(|(root, (by_var, by_module))| Wanted { root, by_var, by_module })
+                .collect();
+            let changes: Vec<(u32, f64)> = (0..f.vars() as u32)
+                .filter(|v| v % 2 == 0)
+                .map(|v| (v, 1.0 - q[v as usize]))
+                .collect();
+            let mut q2 = q.clone();
+            for &(v, x) in &changes {
+                q2[v as usize] = x;
+            }
+            let fresh = brute(&f, &roots, &q2);
+            for (r, got) in plan.reevaluate(&values, &changes, &wanted).iter().enumerate() {
+                prop_assert!((got - fresh[r]).abs() < 1e-12, "reevaluated root {}", r);
+            }
+        }
+    }
+}
+
+#[test]
+fn threshold_of_tiny_probabilities_keeps_precision() {
+    let q = vec![1e-9; 5];
+    // An OR of five: false only if all are.
+    assert!((threshold_q(1, &q) / 1e-45 - 1.0).abs() < 1e-12);
+    // An AND of five: false if any is, about 5e-9.
+    let and = threshold_q(5, &q);
+    assert!((and / 5e-9 - 1.0).abs() < 1e-8, "{and}");
+}
+
+#[test]
+fn threshold_derivative_is_exactly_k_minus_one_of_the_others() {
+    let q = [0.1, 0.3, 0.5, 0.2];
+    for k in 1..=4 {
+        let d = threshold_derivatives(k, &q);
+        for i in 0..4 {
+            let mut up = q.to_vec();
+            up[i] = 0.0;
+            let mut down = q.to_vec();
+            down[i] = 1.0;
+            let expected = threshold_q(k, &down) - threshold_q(k, &up);
+            assert!((d[i] - expected).abs() < 1e-15, "k {k} input {i}");
+        }
+    }
+}
