@@ -143,3 +143,54 @@ fn revoking_an_acceptance_in_the_inspector_is_one_undo_step() {
     settle(&mut h);
     assert_eq!(accepted_db(&h).len(), 1);
 }
+
+#[test]
+fn an_order2_row_and_a_finding_are_accepted_from_their_rows_too() {
+    let mut h = app(WINDOW);
+    open_sample(&mut h, "webshop.spof.ron");
+    let (cut, finding) = {
+        let report = h.state().current_report().expect("the sample is analysed");
+        (report.order2[0].clone(), report.findings[0].clone())
+    };
+    let accept = |h: &mut App, row: &str, reason: &str| {
+        h.get_by_label(row).click_secondary();
+        h.run_steps(3);
+        h.get_by_label("Accept risk…").click();
+        h.run_steps(3);
+        type_into(h, "Reason", reason);
+        h.get_by_role_and_label(Role::Button, "OK").click();
+        settle(h);
+    };
+
+    h.get_by_label("Order-2 risks (1)").click();
+    h.run_steps(3);
+    accept(&mut h, &cut.events.join(" + "), "two web replicas are enough");
+    accept(&mut h, &finding.message, "a known gap");
+
+    assert_eq!(
+        h.state().model().accepted,
+        vec![
+            Accepted {
+                risk: cut.risk().expect("an order-2 set of two events"),
+                reason: "two web replicas are enough".to_owned(),
+                until: None,
+            },
+            Accepted {
+                risk: finding.risk(),
+                reason: "a known gap".to_owned(),
+                until: None,
+            },
+        ]
+    );
+    let labels = label_texts(&h);
+    for line in [
+        "✋ accepted: two web replicas are enough",
+        "✋ accepted: a known gap",
+    ] {
+        assert!(labels.contains(&line.to_owned()), "{line}: {labels:?}");
+    }
+    assert_eq!(
+        h.state().current_report().map(|r| r.unaccepted_order2()),
+        Some(0)
+    );
+}
