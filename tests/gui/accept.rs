@@ -164,7 +164,11 @@ fn an_order2_row_and_a_finding_are_accepted_from_their_rows_too() {
 
     h.get_by_label("Order-2 risks (1)").click();
     h.run_steps(3);
-    accept(&mut h, &cut.events.join(" + "), "two web replicas are enough");
+    accept(
+        &mut h,
+        &cut.events.join(" + "),
+        "two web replicas are enough",
+    );
     accept(&mut h, &finding.message, "a known gap");
 
     assert_eq!(
