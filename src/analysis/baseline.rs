@@ -154,11 +154,7 @@ impl Baseline {
             if fields.is_empty() {
                 continue;
             }
-            if changed.is_some()
-                || !x.zones.is_empty()
-                || !y.zones.is_empty()
-                || fields.iter().any(|f| !OWN_FIELDS.contains(f))
-            {
+            if changed.is_some() || fields.iter().any(|f| !OWN_FIELDS.contains(f)) {
                 return None;
             }
             changed = Some(i as u32);

@@ -261,6 +261,12 @@ impl Options {
             ..Self::default()
         }
     }
+
+    /// Whether any importance measure is asked for (events certain either way may then
+    /// not become constants).
+    pub fn wants_importance(&self) -> bool {
+        self.importance || self.component_importance_work > 0
+    }
 }
 
 /// An analysis stopped by its caller before it finished.
@@ -358,9 +364,8 @@ fn analyze_inner(
         order2.truncate(max);
     }
     let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
-    let wants_importance = options.importance || options.component_importance_work > 0;
     let shortcut = against
-        .filter(|_| !wants_importance)
+        .filter(|_| !options.wants_importance())
         .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down));
     let quantified = match shortcut {
         Some(q) => q,
@@ -475,7 +480,7 @@ fn quantify(
     let cancelled = || cancel.load(Ordering::Relaxed);
     let entries = entry_list(g);
     let forced_down = vec![false; g.len()];
-    let wants_importance = options.importance || options.component_importance_work > 0;
+    let wants_importance = options.wants_importance();
     // Events certain either way can be constants when no one asks how much they matter.
     let certain = (!wants_importance).then_some(g.availability.as_slice());
     let Ok(exact) = ExactEntries::build(

@@ -266,6 +266,16 @@ pub fn compare(
     })
 }
 
+/// The scenario's failed events as users write them.
+fn failed_events(knockout: &Knockout) -> Vec<String> {
+    knockout
+        .outcome
+        .failed
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// Where the model stops the scenario's failures on the way from `entry`: each
 /// dependency from a component it keeps up to one it puts down, and each component it
 /// keeps up although some of its own replicas fail.
@@ -322,12 +332,7 @@ fn mismatch(model: &Model, knockout: &Knockout, entry: &str) -> Mismatch {
             }
         }
     }
-    let failed: Vec<String> = knockout
-        .outcome
-        .failed
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let failed = failed_events(knockout);
     let mut message = format!(
         "the model says {entry} survives losing {}; the experiment saw it fail",
         failed.join(", ")
@@ -403,12 +408,7 @@ fn survived(model: &Model, knockout: &Knockout, entry: &str) -> Mismatch {
             });
         }
     }
-    let failed: Vec<String> = knockout
-        .outcome
-        .failed
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let failed = failed_events(knockout);
     let mut message = format!(
         "the model says {entry} goes down when {} fail{}; the experiment saw it stay up",
         failed.join(", "),
