@@ -1,26 +1,29 @@
 //! Exact availability of each entry: the structure function "entry is up" (and "all of
 //! its service is up") written as a monotone formula over basic events and handed to
 //! [`formula::Plan`]. Zone and region events, shared by almost everything, are
-//! conditioned on when their combinations are few: each combination leaves a formula
-//! whose components fall apart into independent modules, and the combinations' results
-//! add up weighted by their probability. Past the node budget it reports
-//! `BudgetExceeded`; callers fall back to an estimate. Never estimates itself.
+//! conditioned on when their combinations are few: with them constants, each
+//! component's own events matter only through one variable, "its own part is up"
+//! ([`Own`]), so one formula over those variables serves every combination, each
+//! evaluated with its own probabilities and the results added up weighted by the
+//! combination's probability. Past the node budget it reports `BudgetExceeded`; callers
+//! fall back to an estimate. Never estimates itself.
 
 use rayon::prelude::*;
 
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
-use super::graph::FailureGraph;
-use super::plan::{Plan, Values, Wanted};
+use super::graph::{FailureGraph, NO_ZONE};
+use super::plan::{Plan, Values, Wanted, threshold_derivatives, threshold_q};
 
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
 
 /// Combinations of zone and region states worth conditioning on, times the size of the
-/// failure graph (components plus basic events): each combination builds a formula of
-/// the whole graph. Past this, zones and regions are ordinary variables of one diagram,
-/// which shares nothing between the modules they cross. Two regions of three zones
-/// (81 combinations) stay conditioned on a model of 10,000 components.
+/// failure graph (components plus basic events): each combination evaluates the whole
+/// formula, and importance differentiates it once per entry. Past this, zones and
+/// regions are ordinary variables of one diagram, which shares nothing between the
+/// modules they cross. Two regions of three zones (81 combinations) stay conditioned on
+/// a model of 10,000 components.
 const MAX_COFACTOR_WORK: usize = 8_000_000;
 
 /// Combinations of zone and region states conditioned on at most, whatever the size.
@@ -43,24 +46,196 @@ pub struct Request<'a> {
     pub certain: Option<&'a [f64]>,
 }
 
-/// One combination of zone and region states, with its compiled formulas.
+/// One combination of zone and region states.
 struct Cofactor {
     /// State of each conditioned event: up, down, or irrelevant (a zone of a region
     /// that is down).
     state: Vec<Option<bool>>,
+    /// Whether each zone's replicas can be up (zone and region up) or cannot; `None`
+    /// for a zone that is a variable of the formulas.
+    zones: Vec<Option<bool>>,
+}
+
+/// What the structure keeps of the graph to give a component's own part its
+/// probability. A component's own events (replicas, `common:`, `failover:`) appear
+/// nowhere else in the structure, so where its zones and regions are constants (in
+/// every cofactor) everything above sees them only through "its own part is up": that
+/// part becomes one variable, number `events + c`, whose probability each cofactor
+/// computes here from its zone states. So one formula serves every cofactor, it has one
+/// variable per component instead of a vote over replicas, a component's effect on an
+/// entry is that variable's slope times the change of its probability, and each own
+/// event's importance follows by the chain rule. All exact: the probability of an entry
+/// is linear in the probability of any one variable.
+struct Own {
+    /// Basic events of the graph; lumped variables come after them.
+    events: u32,
+    first_replica: u32,
+    rep_start: Vec<u32>,
+    outage_start: Vec<u32>,
+    k: Vec<u32>,
+    replica_zone: Vec<u32>,
+}
+
+impl Own {
+    fn new(g: &FailureGraph) -> Self {
+        Self {
+            events: g.events.len() as u32,
+            first_replica: g.first_replica(),
+            rep_start: g.rep_start.clone(),
+            outage_start: g.outage_start.clone(),
+            k: g.k_replicas.clone(),
+            replica_zone: g.replica_zone.clone(),
+        }
+    }
+
+    fn replicas(&self, c: u32) -> std::ops::Range<u32> {
+        self.rep_start[c as usize]..self.rep_start[c as usize + 1]
+    }
+
+    fn outages(&self, c: u32) -> std::ops::Range<u32> {
+        self.outage_start[c as usize]..self.outage_start[c as usize + 1]
+    }
+
+    fn events_of(&self, c: u32) -> Vec<u32> {
+        self.replicas(c).chain(self.outages(c)).collect()
+    }
+
+    /// Whether replica event `r` can be up given each zone's state: `None` when its
+    /// zone is still a variable.
+    fn alive(&self, r: u32, zones: &[Option<bool>]) -> Option<bool> {
+        match self.replica_zone[(r - self.first_replica) as usize] {
+            NO_ZONE => Some(true),
+            z => zones[z as usize],
+        }
+    }
+
+    /// The probability that c's own part is down, given each event's probability `q`
+    /// of having happened; the live replicas' probabilities are left in `alive`.
+    fn down(&self, c: u32, zones: &[Option<bool>], q: &[f64], alive: &mut Vec<f64>) -> f64 {
+        let not_enough = self.down_replicas(c, zones, q, alive);
+        let none_out: f64 = self.outages(c).map(|o| 1.0 - q[o as usize]).product();
+        1.0 - none_out * (1.0 - not_enough)
+    }
+
+    /// ∂P(c's own part down)/∂q(e) for each of c's own events e, pushed onto `out`.
+    fn slopes(
+        &self,
+        c: u32,
+        zones: &[Option<bool>],
+        q: &[f64],
+        alive: &mut Vec<f64>,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        let not_enough = self.down_replicas(c, zones, q, alive);
+        let outages = self.outages(c);
+        let none_out: f64 = outages.clone().map(|o| 1.0 - q[o as usize]).product();
+        let by_replica = threshold_derivatives(self.k[c as usize] as usize, alive);
+        let live = self
+            .replicas(c)
+            .filter(|&r| self.alive(r, zones) == Some(true));
+        for (r, d) in live.zip(by_replica) {
+            out.push((r, none_out * d));
+        }
+        for o in outages.clone() {
+            let others: f64 = outages
+                .clone()
+                .filter(|&x| x != o)
+                .map(|x| 1.0 - q[x as usize])
+                .product();
+            out.push((o, (1.0 - not_enough) * others));
+        }
+    }
+
+    /// P(fewer than k of c's replicas up), the live replicas' probabilities left in
+    /// `alive`.
+    fn down_replicas(
+        &self,
+        c: u32,
+        zones: &[Option<bool>],
+        q: &[f64],
+        alive: &mut Vec<f64>,
+    ) -> f64 {
+        alive.clear();
+        alive.extend(
+            self.replicas(c)
+                .filter(|&r| self.alive(r, zones) == Some(true))
+                .map(|r| q[r as usize]),
+        );
+        threshold_q(self.k[c as usize] as usize, alive)
+    }
+
+    /// The probability that c's own part is down with every own event happened, or
+    /// none: 0 or 1.
+    fn down_when_all(&self, c: u32, zones: &[Option<bool>], happened: bool) -> f64 {
+        let k = self.k[c as usize] as usize;
+        let down = if happened {
+            k >= 1 || !self.outages(c).is_empty()
+        } else {
+            let alive = self
+                .replicas(c)
+                .filter(|&r| self.alive(r, zones) == Some(true))
+                .count();
+            alive < k
+        };
+        if down { 1.0 } else { 0.0 }
+    }
+
+    fn zoned(&self, c: u32) -> bool {
+        self.replicas(c)
+            .any(|r| self.replica_zone[(r - self.first_replica) as usize] != NO_ZONE)
+    }
+
+    /// Whether c's own part is one variable: more than a single event, or a replica in
+    /// a zone, all of whose zones and regions are constants in every cofactor. Without
+    /// events of its own it is a constant.
+    fn lumpable(&self, c: u32, zones: &[Option<bool>]) -> bool {
+        let own = self.replicas(c).len() + self.outages(c).len();
+        own >= 1
+            && (self.zoned(c) || own > 1)
+            && self.replicas(c).all(|r| self.alive(r, zones).is_some())
+    }
+
+    /// c's only own event when it has no zone: then it is c's whole own part in the
+    /// formulas, unless lumped.
+    fn bare(&self, c: u32) -> Option<u32> {
+        let mut own = self.replicas(c).chain(self.outages(c));
+        match (own.next(), own.next()) {
+            (Some(e), None) if !self.zoned(c) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Whether each zone's replicas can be up, given the zone and region events fixed.
+fn zone_states(g: &FailureGraph, fixed: &[Option<bool>]) -> Vec<Option<bool>> {
+    let regions = g.region_ids.len();
+    (0..g.zone_ids.len())
+        .map(|z| {
+            let zone = fixed[regions + z];
+            let region = fixed[g.zone_region[z] as usize];
+            match (zone, region) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The compiled structure functions of a model's entries.
+pub struct Structure {
+    own: Own,
+    entries: Vec<u32>,
+    /// Events conditioned on (regions and zones), empty when none are.
+    domain: Vec<u32>,
+    cofactors: Vec<Cofactor>,
+    /// Components whose own part is one variable of the formulas ([`Own`]), in order.
+    lumped: Vec<u32>,
     /// Each entry's "up".
     plan: Plan,
     /// Each entry's full service, when asked for: compiled apart, because it reaches
     /// every event below the entry and would leave no module in `plan`.
     full: Option<Plan>,
-}
-
-/// The compiled structure functions of a model's entries.
-pub struct Structure {
-    entries: Vec<u32>,
-    /// Events conditioned on (regions and zones), empty when none are.
-    domain: Vec<u32>,
-    cofactors: Vec<Cofactor>,
 }
 
 /// Every cofactor's probabilities for one set of event availabilities.
@@ -122,36 +297,50 @@ impl Structure {
                 }
             }
         }
-        // Each combination on its own thread; the budget holds for their sum, checked
-        // once all are made so the outcome does not depend on which finished first.
-        let cofactors = states
-            .into_par_iter()
+        let own = Own::new(g);
+        let cofactors: Vec<Cofactor> = states
+            .into_iter()
             .map(|state| {
                 let mut fixed = certain.clone();
                 for (&e, &s) in domain.iter().zip(&state) {
                     // A zone of a down region: its replicas are down whatever it does.
                     fixed[e as usize] = Some(s.unwrap_or(false));
                 }
-                let (f, up, full) = structure_formula(g, &entries, request, &fixed)?;
-                let plan = Plan::compile(&f, &up, budget)?;
-                let full = match full {
-                    Some(roots) => Some(Plan::compile(&f, &roots, budget)?),
-                    None => None,
-                };
-                Ok(Cofactor { state, plan, full })
+                let zones = zone_states(g, &fixed);
+                Cofactor { state, zones }
             })
-            .collect::<Result<Vec<Cofactor>, BudgetExceeded>>()?;
-        let spent: usize = cofactors
-            .iter()
-            .map(|c| c.plan.work() + c.full.as_ref().map_or(0, Plan::work))
-            .sum();
-        if spent > budget {
+            .collect();
+        // Which zones are constants is the same in every cofactor: the domain's are in
+        // all of them.
+        let lumped: Vec<u32> = match cofactors.first() {
+            Some(first) => (0..g.len() as u32)
+                .filter(|&c| !request.forced_down[c as usize])
+                .filter(|&c| own.lumpable(c, &first.zones))
+                .collect(),
+            None => Vec::new(),
+        };
+        let (f, up, full) = structure_formula(g, &entries, request, &certain, &lumped)?;
+        let (plan, full) = match full {
+            Some(roots) => {
+                let (plan, full) = rayon::join(
+                    || Plan::compile(&f, &up, budget),
+                    || Plan::compile(&f, &roots, budget),
+                );
+                (plan?, Some(full?))
+            }
+            None => (Plan::compile(&f, &up, budget)?, None),
+        };
+        if plan.work() + full.as_ref().map_or(0, Plan::work) > budget {
             return Err(BudgetExceeded);
         }
         Ok(Self {
+            own,
             entries,
             domain,
             cofactors,
+            lumped,
+            plan,
+            full,
         })
     }
 
@@ -159,12 +348,9 @@ impl Structure {
         &self.entries
     }
 
-    /// Diagram nodes kept for evaluation, over all cofactors.
+    /// Diagram nodes kept for evaluation.
     pub fn nodes(&self) -> usize {
-        self.cofactors
-            .iter()
-            .map(|c| c.plan.nodes() + c.full.as_ref().map_or(0, Plan::nodes))
-            .sum()
+        self.plan.nodes() + self.full.as_ref().map_or(0, Plan::nodes)
     }
 
     /// Conditioned combinations of zone and region states (1 when none are).
@@ -179,33 +365,27 @@ impl Structure {
             .iter()
             .map(|c| self.weight(&c.state, availability, None))
             .collect();
-        let values: Vec<Values> = self.cofactors.iter().map(|c| c.plan.evaluate(&q)).collect();
-        let weighted = |plans: &[Option<&Plan>], values: &[Option<Values>], r: usize| -> f64 {
-            plans
-                .iter()
-                .zip(values)
-                .zip(&weights)
-                .map(|((p, v), w)| match (p, v) {
-                    (Some(p), Some(v)) => w * p.root(v, r),
-                    _ => 0.0,
-                })
-                .sum()
-        };
-        let up_plans: Vec<Option<&Plan>> = self.cofactors.iter().map(|c| Some(&c.plan)).collect();
-        let up_values: Vec<Option<Values>> = values.iter().cloned().map(Some).collect();
-        let down = (0..self.entries.len())
-            .map(|r| weighted(&up_plans, &up_values, r))
+        let qs: Vec<Vec<f64>> = self
+            .cofactors
+            .iter()
+            .map(|c| self.variables(c, &q))
             .collect();
-        let full_plans: Vec<Option<&Plan>> =
-            self.cofactors.iter().map(|c| c.full.as_ref()).collect();
-        let not_full = full_plans.iter().all(Option::is_some).then(|| {
-            let full_values: Vec<Option<Values>> = full_plans
-                .iter()
-                .map(|p| p.map(|p| p.evaluate(&q)))
-                .collect();
+        let summed = |plan: &Plan, values: &[Values]| -> Vec<f64> {
             (0..self.entries.len())
-                .map(|r| weighted(&full_plans, &full_values, r))
+                .map(|r| {
+                    weights
+                        .iter()
+                        .zip(values)
+                        .map(|(w, v)| w * plan.root(v, r))
+                        .sum()
+                })
                 .collect()
+        };
+        let values: Vec<Values> = qs.iter().map(|q| self.plan.evaluate(q)).collect();
+        let down = summed(&self.plan, &values);
+        let not_full = self.full.as_ref().map(|full| {
+            let values: Vec<Values> = qs.iter().map(|q| full.evaluate(q)).collect();
+            summed(full, &values)
         });
         Evaluation {
             weights,
@@ -213,6 +393,22 @@ impl Structure {
             down,
             not_full,
         }
+    }
+
+    /// Every variable's probability of being false (its event happened) in cofactor
+    /// `c`: the events' `q`, the conditioned events' states, then each lumped
+    /// component's own part.
+    fn variables(&self, c: &Cofactor, q: &[f64]) -> Vec<f64> {
+        let mut all = q.to_vec();
+        all.resize(self.plan.vars(), 0.0);
+        for (&e, s) in self.domain.iter().zip(&c.state) {
+            all[e as usize] = if *s == Some(true) { 0.0 } else { 1.0 };
+        }
+        let mut alive = Vec::new();
+        for &x in &self.lumped {
+            all[(self.own.events + x) as usize] = self.own.down(x, &c.zones, q, &mut alive);
+        }
+        all
     }
 
     /// Probability of the conditioned states, leaving out event `skip`'s own factor.
@@ -240,59 +436,40 @@ impl Structure {
     }
 
     /// Birnbaum importance of every event for each of the `wanted` entries (indices
-    /// into [`Structure::entries`]), and for each event set in `components` (each a
-    /// component's own events) every wanted entry's unavailability with the set certain
-    /// to happen and certain not to. `None` once `cancelled` says so.
+    /// into [`Structure::entries`]), and for each of `components` every wanted entry's
+    /// unavailability with the component's own events certain to happen and certain
+    /// not to. `None` once `cancelled` says so.
     pub fn importance(
         &self,
         ev: &Evaluation,
         availability: &[f64],
         wanted: &[usize],
-        components: &[Vec<u32>],
+        components: &[u32],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Importance> {
-        let events = availability.len();
-        let zero = || Importance {
-            by_entry: vec![vec![0.0; events]; wanted.len()],
-            components: components
-                .iter()
-                .map(|_| ComponentEffect {
-                    down: vec![0.0; wanted.len()],
-                    perfect: vec![0.0; wanted.len()],
-                })
-                .collect(),
-        };
-        let mut out = zero();
-        // A few cofactors at a time on their own threads, each into its own sums, added
-        // in cofactor order: the same additions, in the same order, as one thread makes.
+        let n = wanted.len();
+        // Event by event, each with its n entries side by side: the chain rule adds a
+        // component's slope to n neighbours at a time.
+        let mut by_event = vec![0.0; availability.len() * n];
+        let mut down = vec![0.0; components.len() * n];
+        let mut perfect = vec![0.0; components.len() * n];
+        // A few cofactors at a time on their own threads, each into its own share,
+        // added in cofactor order: the same additions, in the same order, as one thread
+        // makes.
         let at_once = 2 * rayon::current_num_threads();
         let indices: Vec<usize> = (0..self.cofactors.len()).collect();
         for chunk in indices.chunks(at_once) {
-            let parts: Vec<Option<Importance>> = chunk
+            let shares: Vec<Option<Share>> = chunk
                 .par_iter()
-                .map(|&k| {
-                    let mut part = zero();
-                    self.cofactor_importance(k, ev, wanted, components, cancelled, &mut part)?;
-                    Some(part)
-                })
+                .map(|&k| self.share(k, ev, wanted, components, cancelled))
                 .collect();
-            for part in parts {
-                let part = part?;
-                for (acc, p) in out.by_entry.iter_mut().zip(&part.by_entry) {
-                    for (a, x) in acc.iter_mut().zip(p) {
-                        *a += x;
-                    }
-                }
-                for (acc, p) in out.components.iter_mut().zip(&part.components) {
-                    for (a, x) in acc.down.iter_mut().zip(&p.down) {
-                        *a += x;
-                    }
-                    for (a, x) in acc.perfect.iter_mut().zip(&p.perfect) {
-                        *a += x;
-                    }
-                }
+            for share in shares {
+                share?.add_to(n, &mut by_event, &mut down, &mut perfect);
             }
         }
+        let mut by_entry: Vec<Vec<f64>> = (0..n)
+            .map(|i| by_event.iter().skip(i).step_by(n.max(1)).copied().collect())
+            .collect();
         // Conditioned events: the difference between the cofactors where each is down
         // and those where it is up, weighted by everything else.
         for (d, &e) in self.domain.iter().enumerate() {
@@ -305,78 +482,239 @@ impl Structure {
                         None => continue,
                     };
                     let w = self.weight(&cofactor.state, availability, Some(e));
-                    b += sign * w * cofactor.plan.root(values, r);
+                    b += sign * w * self.plan.root(values, r);
                 }
-                out.by_entry[i][e as usize] = b;
+                by_entry[i][e as usize] = b;
             }
         }
-        Some(out)
+        let components = (0..components.len())
+            .map(|j| ComponentEffect {
+                down: down[j * n..(j + 1) * n].to_vec(),
+                perfect: perfect[j * n..(j + 1) * n].to_vec(),
+            })
+            .collect();
+        Some(Importance {
+            by_entry,
+            components,
+        })
     }
 
-    /// Cofactor k's weighted share of [`Structure::importance`], added into `out`.
-    fn cofactor_importance(
+    /// Cofactor k's weighted share of [`Structure::importance`].
+    fn share(
         &self,
         k: usize,
         ev: &Evaluation,
         wanted: &[usize],
-        components: &[Vec<u32>],
+        components: &[u32],
         cancelled: &(dyn Fn() -> bool + Sync),
-        out: &mut Importance,
-    ) -> Option<()> {
-        let (plan, w, values) = (&self.cofactors[k].plan, ev.weights[k], &ev.values[k]);
-        let mut derivatives = Vec::with_capacity(wanted.len());
+    ) -> Option<Share> {
+        let (plan, cofactor) = (&self.plan, &self.cofactors[k]);
+        let (w, values) = (ev.weights[k], &ev.values[k]);
+        let n = wanted.len();
+        let events = self.own.events as usize;
+        let q = plan.var_values(values);
+        let used = plan.used_vars();
+        let used_events = &used[..used.partition_point(|&v| (v as usize) < events)];
+        let mut share = Share {
+            events: used_events.to_vec(),
+            by_event: vec![0.0; n * used_events.len()],
+            by_lumped: vec![0.0; n * self.lumped.len()],
+            slopes: Vec::new(),
+            starts: vec![0],
+            now: wanted.iter().map(|&r| w * plan.root(values, r)).collect(),
+            moves: Vec::with_capacity(components.len()),
+            reevaluated: Vec::new(),
+        };
+        let mut scratch = Vec::new();
+        for &c in &self.lumped {
+            self.own
+                .slopes(c, &cofactor.zones, q, &mut scratch, &mut share.slopes);
+            share.starts.push(share.slopes.len());
+        }
+        // A component whose own part is one variable moves each entry along that
+        // variable's slope, from its probability now to its probability with every own
+        // event happened, or none; the others the formulas read are re-evaluated once
+        // every entry's derivatives are known; the rest leave every entry as it is.
+        let mut reevaluated = Vec::new();
+        for (j, &c) in components.iter().enumerate() {
+            let step = match (self.lumped.binary_search(&c), self.own.bare(c)) {
+                (Ok(jl), _) => {
+                    let v = events + c as usize;
+                    let down = self.own.down_when_all(c, &cofactor.zones, true);
+                    let perfect = self.own.down_when_all(c, &cofactor.zones, false);
+                    Move::Along(Row::Lumped(jl), down - q[v], perfect - q[v])
+                }
+                (Err(_), Some(e)) => match used_events.binary_search(&e) {
+                    Ok(col) => {
+                        let v = e as usize;
+                        Move::Along(Row::Event(col), 1.0 - q[v], -q[v])
+                    }
+                    Err(_) => Move::Still,
+                },
+                (Err(_), None) => {
+                    let own = self.own.events_of(c);
+                    if own.iter().any(|e| used.binary_search(e).is_ok()) {
+                        reevaluated.push((j, own));
+                        Move::Reevaluated(reevaluated.len() - 1)
+                    } else {
+                        Move::Still
+                    }
+                }
+            };
+            share.moves.push(step);
+        }
+        let mut by_var = vec![0.0; plan.vars()];
+        let mut by_module = vec![0.0; plan.contexts()];
+        let mut kept = Vec::new();
         for (i, &r) in wanted.iter().enumerate() {
             if cancelled() {
                 return None;
             }
-            let mut by_var = vec![0.0; plan.vars()];
-            let mut by_module = vec![0.0; plan.contexts()];
             plan.derivatives(values, r, &mut by_var, &mut by_module);
-            for (acc, d) in out.by_entry[i].iter_mut().zip(&by_var) {
-                *acc += w * d;
+            for (col, &v) in used_events.iter().enumerate() {
+                share.by_event[col * n + i] = w * by_var[v as usize];
             }
-            derivatives.push((by_var, by_module));
+            for (j, &c) in self.lumped.iter().enumerate() {
+                share.by_lumped[j * n + i] = w * by_var[events + c as usize];
+            }
+            if !reevaluated.is_empty() {
+                kept.push((by_var.clone(), by_module.clone()));
+            }
         }
-        if w == 0.0 {
-            return Some(());
+        if reevaluated.is_empty() {
+            return Some(share);
         }
         let roots: Vec<Wanted> = wanted
             .iter()
-            .zip(&derivatives)
+            .zip(&kept)
             .map(|(&root, (by_var, by_module))| Wanted {
                 root,
                 by_var,
                 by_module,
             })
             .collect();
-        for (set, effect) in components.iter().zip(&mut out.components) {
+        for (_, set) in reevaluated {
             if cancelled() {
                 return None;
             }
-            for (q, target) in [(1.0, &mut effect.down), (0.0, &mut effect.perfect)] {
-                let changes: Vec<(u32, f64)> = set.iter().map(|&e| (e, q)).collect();
+            let [down, perfect] = [1.0, 0.0].map(|x| {
+                let changes: Vec<(u32, f64)> = set.iter().map(|&e| (e, x)).collect();
                 let after = plan.reevaluate(values, &changes, &roots);
-                for (t, a) in target.iter_mut().zip(after) {
-                    *t += w * a;
+                after.into_iter().map(|a| w * a).collect::<Vec<f64>>()
+            });
+            share.reevaluated.push((down, perfect));
+        }
+        Some(share)
+    }
+
+    /// Work of [`Structure::importance`] for these components: diagram passes and
+    /// re-evaluations, summed over cofactors.
+    pub fn importance_cost(&self, wanted: usize, components: &[u32]) -> usize {
+        let per_component: usize = components
+            .iter()
+            .map(|&x| {
+                if self.lumped.binary_search(&x).is_ok() || self.own.bare(x).is_some() {
+                    wanted
+                } else {
+                    2 * self.plan.reevaluation_cost(&self.own.events_of(x))
+                }
+            })
+            .sum();
+        self.cofactors.len() * (wanted * self.plan.nodes() + per_component)
+    }
+}
+
+/// One cofactor's weighted part of the importance, kept compact until it is added in
+/// cofactor order. Each table holds the n wanted entries side by side.
+struct Share {
+    /// The events the formulas read.
+    events: Vec<u32>,
+    /// `w · ∂P(down)/∂q` for each of `events` (rows) and wanted entry.
+    by_event: Vec<f64>,
+    /// `w · ∂P(down)/∂q` for each lumped component's own part (rows, in the structure's
+    /// `lumped` order) and wanted entry.
+    by_lumped: Vec<f64>,
+    /// ∂P(own part down)/∂q(e) of each lumped component's own events e, the j-th
+    /// component's at `starts[j]..starts[j + 1]`.
+    slopes: Vec<(u32, f64)>,
+    starts: Vec<usize>,
+    /// `w · P(down)` of each wanted entry.
+    now: Vec<f64>,
+    /// What each component asked about does to the entries.
+    moves: Vec<Move>,
+    /// `w · P(down)` of each wanted entry with a re-evaluated component down, and
+    /// perfect.
+    reevaluated: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+/// How a component's own events being all happened, or none, moves the entries.
+#[derive(Clone, Copy, Debug)]
+enum Move {
+    /// Not at all: the formulas do not read them.
+    Still,
+    /// Along the slopes in a row of the share, by these changes of the variable's
+    /// probability.
+    Along(Row, f64, f64),
+    /// As re-evaluated, at this index of the share's `reevaluated`.
+    Reevaluated(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Row {
+    Event(usize),
+    Lumped(usize),
+}
+
+impl Share {
+    /// Adds this share into `by_event` (events as rows of n entries), `down` and
+    /// `perfect` (components as rows of n entries).
+    fn add_to(&self, n: usize, by_event: &mut [f64], down: &mut [f64], perfect: &mut [f64]) {
+        let width = n.max(1);
+        for (&e, row) in self.events.iter().zip(self.by_event.chunks_exact(width)) {
+            let e = e as usize;
+            for (a, x) in by_event[e * n..(e + 1) * n].iter_mut().zip(row) {
+                *a += x;
+            }
+        }
+        // The chain rule: an event moves its component's own part, which moves each
+        // entry.
+        for (j, part) in self.by_lumped.chunks_exact(width).enumerate() {
+            for &(e, d) in &self.slopes[self.starts[j]..self.starts[j + 1]] {
+                let e = e as usize;
+                for (a, f) in by_event[e * n..(e + 1) * n].iter_mut().zip(part) {
+                    *a += f * d;
                 }
             }
         }
-        Some(())
+        let rows = down
+            .chunks_exact_mut(width)
+            .zip(perfect.chunks_exact_mut(width));
+        for (step, (down, perfect)) in self.moves.iter().zip(rows) {
+            let (slope, to_down, to_perfect) = match *step {
+                Move::Still => (None, 0.0, 0.0),
+                Move::Along(Row::Event(i), d, p) => (Some(self.row(&self.by_event, i, n)), d, p),
+                Move::Along(Row::Lumped(i), d, p) => (Some(self.row(&self.by_lumped, i, n)), d, p),
+                Move::Reevaluated(i) => {
+                    let (after_down, after_perfect) = &self.reevaluated[i];
+                    for (a, x) in down.iter_mut().zip(after_down) {
+                        *a += x;
+                    }
+                    for (a, x) in perfect.iter_mut().zip(after_perfect) {
+                        *a += x;
+                    }
+                    continue;
+                }
+            };
+            for i in 0..n {
+                let b = slope.map_or(0.0, |s| s[i]);
+                down[i] += self.now[i] + b * to_down;
+                perfect[i] += self.now[i] + b * to_perfect;
+            }
+        }
     }
 
-    /// Work of [`Structure::importance`] for these component event sets: diagram
-    /// passes and re-evaluations, summed over cofactors.
-    pub fn importance_cost(&self, wanted: usize, components: &[Vec<u32>]) -> usize {
-        self.cofactors
-            .iter()
-            .map(|c| {
-                let per_component: usize = components
-                    .iter()
-                    .map(|set| c.plan.reevaluation_cost(set))
-                    .sum();
-                wanted * c.plan.nodes() + 2 * per_component
-            })
-            .sum()
+    fn row<'a>(&self, table: &'a [f64], i: usize, n: usize) -> &'a [f64] {
+        &table[i * n..(i + 1) * n]
     }
 }
 
@@ -441,7 +779,8 @@ fn domain_states(g: &FailureGraph, domain: &[u32], size: usize) -> Option<Vec<Ve
 }
 
 /// The formula of every entry's "up" and, when asked, its full service, with the
-/// events in `fixed` replaced by constants (`Some(true)`: certainly not happened).
+/// events in `fixed` replaced by constants (`Some(true)`: certainly not happened) and
+/// each `lumped` component's own part (sorted) one variable ([`Own`]).
 type Roots = (Formula, Vec<Lit>, Option<Vec<Lit>>);
 
 fn structure_formula(
@@ -449,8 +788,10 @@ fn structure_formula(
     entries: &[u32],
     request: &Request,
     fixed: &[Option<bool>],
+    lumped: &[u32],
 ) -> Result<Roots, BudgetExceeded> {
-    let mut f = Formula::new(g.events.len());
+    let events = g.events.len();
+    let mut f = Formula::new(events + g.len());
     let lit = |e: u32| match fixed[e as usize] {
         Some(true) => TRUE,
         Some(false) => FALSE,
@@ -459,9 +800,15 @@ fn structure_formula(
     let regions = g.region_ids.len() as u32;
     // "Enough replicas of c are up and none of its outage events happened".
     let mut own_ok = vec![TRUE; g.len()];
+    for &c in lumped {
+        own_ok[c as usize] = (events + c as usize) as Lit;
+    }
     for c in 0..g.len() as u32 {
         if request.forced_down[c as usize] {
             own_ok[c as usize] = FALSE;
+            continue;
+        }
+        if lumped.binary_search(&c).is_ok() {
             continue;
         }
         let replicas: Vec<Lit> = g

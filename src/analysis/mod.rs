@@ -516,18 +516,19 @@ fn quantify(
     let with_replicas: Vec<u32> = (0..g.len() as u32)
         .filter(|&c| !g.replicas(c).is_empty())
         .collect();
-    let own_events: Vec<Vec<u32>> = with_replicas
-        .iter()
-        .map(|&c| g.own_events(c).collect())
-        .collect();
     let component_measures = wants_importance
-        && s.importance_cost(live_entries.len(), &own_events) <= options.component_importance_work;
+        && s.importance_cost(live_entries.len(), &with_replicas)
+            <= options.component_importance_work;
     let wanted: &[usize] = if options.importance || component_measures {
         &live_entries
     } else {
         &[]
     };
-    let sets: &[Vec<u32>] = if component_measures { &own_events } else { &[] };
+    let sets: &[u32] = if component_measures {
+        &with_replicas
+    } else {
+        &[]
+    };
     let clock = std::time::Instant::now();
     let measured = s.importance(&ev, &g.availability, wanted, sets, &cancelled)?;
     log::debug!("importance in {:?} ({} sets)", clock.elapsed(), sets.len());

@@ -99,6 +99,9 @@ pub struct Plan {
     var_contexts: Vec<Vec<u32>>,
     /// Whether only output 0 of each context is used by others.
     single_output: Vec<bool>,
+    /// The variables some context or root reads, in order: the only ones with a
+    /// derivative.
+    used: Vec<u32>,
     nodes: usize,
     work: usize,
 }
@@ -183,6 +186,13 @@ impl Plan {
         for list in parents.iter_mut().chain(var_contexts.iter_mut()) {
             list.dedup();
         }
+        let mut read: Vec<bool> = var_contexts.iter().map(|c| !c.is_empty()).collect();
+        for root in &roots {
+            if let Source::Leaf(Leaf::Var(v)) = *root {
+                read[v as usize] = true;
+            }
+        }
+        let used: Vec<u32> = (0..f.vars() as u32).filter(|&v| read[v as usize]).collect();
         Ok(Plan {
             vars: f.vars(),
             contexts: c.contexts,
@@ -190,6 +200,7 @@ impl Plan {
             parents,
             var_contexts,
             single_output,
+            used,
             nodes: c.kept,
             work: c.work,
         })
@@ -236,6 +247,11 @@ impl Plan {
         values
     }
 
+    /// The variable probabilities (of being false) `values` were computed from.
+    pub fn var_values<'v>(&self, values: &'v Values) -> &'v [f64] {
+        &values.var
+    }
+
     /// Probability that root `r` (by its index in the roots given to `compile`) is false.
     pub fn root(&self, values: &Values, r: usize) -> f64 {
         match self.roots[r] {
@@ -245,9 +261,17 @@ impl Plan {
         }
     }
 
+    /// The variables the compiled formulas read ([`Plan::derivatives`] writes only
+    /// theirs), in order.
+    pub fn used_vars(&self) -> &[u32] {
+        &self.used
+    }
+
     /// ∂P(root true)/∂P(x true) for every variable x (Birnbaum importance) into
-    /// `by_var`, and with respect to output 0 of every context into `by_module` (both
-    /// overwritten).
+    /// `by_var`, and with respect to output 0 of every context into `by_module`. Both
+    /// are overwritten, `by_var` only at [`Plan::used_vars`]: the derivative of any
+    /// other variable is zero, so a buffer that starts zeroed and is only ever written
+    /// by this plan's calls can be reused without clearing it.
     pub fn derivatives(
         &self,
         values: &Values,
@@ -255,7 +279,9 @@ impl Plan {
         by_var: &mut [f64],
         by_module: &mut [f64],
     ) {
-        by_var.fill(0.0);
+        for &v in &self.used {
+            by_var[v as usize] = 0.0;
+        }
         by_module.fill(0.0);
         let (top, output) = match self.roots[r] {
             Source::Const(_) => return,
@@ -554,7 +580,7 @@ pub fn threshold_q(k: usize, q: &[f64]) -> f64 {
 
 /// ∂P(at least k true)/∂P(input i true) = P(exactly k − 1 of the others true), for
 /// each input, from prefix and suffix count distributions.
-fn threshold_derivatives(k: usize, q: &[f64]) -> Vec<f64> {
+pub fn threshold_derivatives(k: usize, q: &[f64]) -> Vec<f64> {
     let n = q.len();
     if k == 0 || k > n {
         return vec![0.0; n];
