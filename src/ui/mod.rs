@@ -31,6 +31,7 @@ mod present;
 mod preview;
 mod progress;
 mod recommendations;
+mod resident;
 mod rows;
 mod scenarios;
 mod session;
@@ -58,6 +59,7 @@ pub fn run(file: Option<PathBuf>) -> ExitCode {
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
             .with_drag_and_drop(true),
+        dithering: resident::DITHERING,
         ..Default::default()
     };
     let result = eframe::run_native(
