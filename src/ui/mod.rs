@@ -50,9 +50,11 @@ pub use command::Command;
 pub use compare::CompareMarks;
 pub use files::{SAMPLES, Settings};
 pub use state::Selection;
+pub use worker::leave_a_core_to_the_ui;
 
 /// Open the GUI on `file`, or on the built-in sample.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
+    leave_a_core_to_the_ui();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("spofscope")
