@@ -10,6 +10,7 @@ use std::sync::Arc;
 use egui::{Pos2, Rect, Shape, Vec2};
 
 use super::parts::PartsMesh;
+use super::resident::ResidentMesh;
 use super::shapes::{DependencyLook, Drawing, dependency_shapes, on_segment, segment};
 
 /// The view the kept triangles were made for.
@@ -138,7 +139,8 @@ impl Dependencies {
 
     /// Every dependency but the selected one as one mesh (to paint under the cards), and the
     /// selected one as shapes (to paint over them). `offset` is the screen position of the
-    /// canvas origin; triangles are kept from the last call where nothing they show changed.
+    /// canvas origin; triangles are kept from the last call where nothing they show changed,
+    /// and reach the screen by way of `resident`.
     pub fn paint(
         &mut self,
         positions: &[Pos2],
@@ -146,6 +148,7 @@ impl Dependencies {
         offset: Vec2,
         clip: Rect,
         drawing: &Arc<Drawing>,
+        resident: &mut ResidentMesh,
     ) -> (Shape, Vec<Shape>) {
         self.frames += 1;
         let view = View {
@@ -194,7 +197,7 @@ impl Dependencies {
         let under = self
             .kept
             .as_ref()
-            .map_or(Shape::Noop, |k| Shape::Mesh(Arc::clone(k.parts.mesh())));
+            .map_or(Shape::Noop, |k| resident.shape(&k.parts, clip));
         (under, on_top)
     }
 

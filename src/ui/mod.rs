@@ -31,6 +31,7 @@ mod present;
 mod preview;
 mod progress;
 mod recommendations;
+mod resident;
 mod rows;
 mod scenarios;
 mod session;
@@ -49,15 +50,18 @@ pub use command::Command;
 pub use compare::CompareMarks;
 pub use files::{SAMPLES, Settings};
 pub use state::Selection;
+pub use worker::leave_a_core_to_the_ui;
 
 /// Open the GUI on `file`, or on the built-in sample.
 pub fn run(file: Option<PathBuf>) -> ExitCode {
+    leave_a_core_to_the_ui();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("spofscope")
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([800.0, 500.0])
             .with_drag_and_drop(true),
+        dithering: resident::DITHERING,
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use egui::{Rect, Shape};
 
 use super::parts::PartsMesh;
+use super::resident::ResidentMesh;
 use super::shapes::{Drawing, Outline, outline_shapes};
 
 /// What the kept triangles were made for.
@@ -32,13 +33,15 @@ pub struct Outlines {
 
 impl Outlines {
     /// The mesh of `cards`' outlines (by node index; none where a card draws itself) for
-    /// `zoom`, culled to `clip`: the kept one where nothing it shows changed.
+    /// `zoom`, culled to `clip`: the kept one where nothing it shows changed, on its way to
+    /// the screen by `resident`.
     pub fn paint(
         &mut self,
         cards: Vec<Option<Outline>>,
         zoom: f32,
         clip: Rect,
         drawing: &Arc<Drawing>,
+        resident: &mut ResidentMesh,
     ) -> Shape {
         self.frames += 1;
         if cards.iter().all(Option::is_none) {
@@ -78,7 +81,7 @@ impl Outlines {
                 })
             }
         };
-        let mesh = Shape::Mesh(Arc::clone(parts.mesh()));
+        let mesh = resident.shape(&parts, clip);
         self.kept = Some(Kept {
             zoom,
             clip,
@@ -194,7 +197,10 @@ mod tests {
                 c.rect = c.rect.translate(vec2(0.0, 598.0 - c.rect.center().y));
             }
             let check = |outlines: &mut Outlines, cards: &[Option<Outline>]| {
-                let Shape::Mesh(ours) = outlines.paint(cards.to_vec(), zoom, clip, &drawing) else {
+                let resident = &mut ResidentMesh::default();
+                let Shape::Mesh(ours) =
+                    outlines.paint(cards.to_vec(), zoom, clip, &drawing, resident)
+                else {
                     panic!("outlines come as one mesh");
                 };
                 let theirs = theirs(&ctx, cards, zoom, clip, &drawing);
@@ -236,7 +242,13 @@ mod tests {
         let mut outlines = Outlines::default();
         let clip = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
         assert!(matches!(
-            outlines.paint(vec![None, None], 1.0, clip, &drawing),
+            outlines.paint(
+                vec![None, None],
+                1.0,
+                clip,
+                &drawing,
+                &mut ResidentMesh::default()
+            ),
             Shape::Noop
         ));
         assert!(outlines.made().is_empty());

@@ -4,6 +4,7 @@
 //! only; what a part looks like is the caller's.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::epaint::Mesh;
 
@@ -15,10 +16,36 @@ struct Part {
     made: u64,
 }
 
+/// Vertices and indices written over in place, in revision `revision`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Patch {
+    pub revision: u64,
+    pub vertices: (u32, u32),
+    pub indices: (u32, u32),
+}
+
+/// Patches kept for a copy of the mesh elsewhere (the GPU's) to catch up by; past this
+/// many the copy is sent whole again.
+const PATCHES_KEPT: usize = 256;
+
+/// Revisions of every parts mesh, from one counter: a copy that holds revision `r` of one
+/// mesh can tell that another mesh, put together after it, is not the one it holds.
+static REVISIONS: AtomicU64 = AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    REVISIONS.fetch_add(1, Ordering::Relaxed)
+}
+
 #[derive(Debug)]
 pub struct PartsMesh {
     parts: Vec<Part>,
     mesh: Arc<Mesh>,
+    /// Changes with every change of the mesh.
+    revision: u64,
+    /// The revision in which the mesh was last put together whole.
+    whole: u64,
+    /// What was written over in place since then, oldest first.
+    patches: Vec<Patch>,
 }
 
 impl PartsMesh {
@@ -29,6 +56,20 @@ impl PartsMesh {
 
     pub fn mesh(&self) -> &Arc<Mesh> {
         &self.mesh
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// What a copy holding revision `held` must take from [`Self::mesh`] to hold the
+    /// current one: the patches after it, or none when it must take the whole mesh.
+    pub fn patches_since(&self, held: u64) -> Option<&[Patch]> {
+        if held < self.whole {
+            return None;
+        }
+        let after = self.patches.partition_point(|p| p.revision <= held);
+        Some(&self.patches[after..])
     }
 
     /// The frame in which each part's triangles were last made (tests watch reuse).
@@ -87,6 +128,11 @@ impl PartsMesh {
             made.push((i, mesh));
         }
         let whole = Arc::make_mut(&mut self.mesh);
+        let revision = next_revision();
+        if self.patches.len() + made.len() > PATCHES_KEPT {
+            self.patches.clear();
+            self.whole = revision;
+        }
         for (i, mesh) in made {
             let part = &mut self.parts[i];
             let (v0, v1) = (part.vertices.0 as usize, part.vertices.1 as usize);
@@ -96,7 +142,15 @@ impl PartsMesh {
                 *to = from + part.vertices.0;
             }
             part.made = frame;
+            if self.whole != revision {
+                self.patches.push(Patch {
+                    revision,
+                    vertices: part.vertices,
+                    indices: part.indices,
+                });
+            }
         }
+        self.revision = revision;
         true
     }
 
@@ -131,9 +185,13 @@ impl PartsMesh {
                 made,
             });
         }
+        let revision = next_revision();
         Self {
             parts,
             mesh: Arc::new(mesh),
+            revision,
+            whole: revision,
+            patches: Vec::new(),
         }
     }
 }
@@ -150,4 +208,62 @@ fn copy_part(from: &Mesh, part: &Part, to: &mut Mesh) {
     to.vertices.extend_from_slice(vertices);
     to.indices
         .extend(indices.iter().map(|i| i - part.vertices.0 + shift));
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::epaint::Vertex;
+    use egui::{Color32, pos2};
+
+    use super::*;
+
+    /// Part `i` as one triangle of `colour`, or two when `long`.
+    fn make(i: usize, colour: Color32, long: bool, mesh: &mut Mesh) {
+        let x = i as f32 * 10.0;
+        for n in 0..if long { 2 } else { 1 } {
+            let base = mesh.vertices.len() as u32;
+            for (dx, dy) in [(0.0, 0.0), (5.0, 0.0), (0.0, 5.0)] {
+                mesh.vertices.push(Vertex {
+                    pos: pos2(x + dx + n as f32, dy),
+                    uv: pos2(0.0, 0.0),
+                    color: colour,
+                });
+            }
+            mesh.indices.extend([base, base + 1, base + 2]);
+        }
+    }
+
+    #[test]
+    fn a_copy_catches_up_by_the_patches_written_in_place_and_takes_a_new_mesh_whole() {
+        let mesh = PartsMesh::update(None, &[true; 8], 1, |i, m| make(i, Color32::RED, false, m));
+        let held = mesh.revision();
+        assert_eq!(mesh.patches_since(held), Some(&[][..]));
+
+        // A new colour keeps part 1's size: written over its place, one patch.
+        let mut stale = [false; 8];
+        stale[1] = true;
+        let mesh = PartsMesh::update(Some(mesh), &stale, 2, |i, m| {
+            make(i, Color32::BLUE, false, m)
+        });
+        assert_ne!(mesh.revision(), held);
+        let patches = mesh.patches_since(held).map(<[Patch]>::to_vec);
+        assert_eq!(
+            patches,
+            Some(vec![Patch {
+                revision: mesh.revision(),
+                vertices: (3, 6),
+                indices: (3, 6),
+            }])
+        );
+        assert_eq!(mesh.patches_since(mesh.revision()), Some(&[][..]));
+
+        // A longer part does not fit: a new mesh, which a copy must take whole.
+        let caught_up = mesh.revision();
+        let mesh = PartsMesh::update(Some(mesh), &stale, 3, |i, m| {
+            make(i, Color32::BLUE, true, m)
+        });
+        assert_eq!(mesh.patches_since(caught_up), None);
+        assert_eq!(mesh.patches_since(held), None);
+        assert_eq!(mesh.mesh().vertices.len(), 27);
+    }
 }

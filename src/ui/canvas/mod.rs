@@ -27,6 +27,7 @@ use super::action::Action;
 use super::edges::Dependencies;
 use super::outlines::Outlines;
 use super::preview::Preview;
+use super::resident::ResidentMesh;
 use super::shapes::{ComponentLook, ComponentShape, Drawing, KeepingCards, NodePayload, Outline};
 use crate::analysis::{Report, WhatIf};
 use crate::edit::Document;
@@ -98,6 +99,9 @@ pub struct Canvas {
     edges: Dependencies,
     /// Cards' outlines while zoomed out.
     outlines: Outlines,
+    /// How the kept meshes of dependencies and outlines reach the screen; they outlive a
+    /// rebuilt view model, with the GPU buffers they may hold.
+    resident: [ResidentMesh; 2],
     index: HashMap<String, usize>,
     structure_key: Option<(u64, u64)>,
     /// The structure number the graph was last checked against.
@@ -140,6 +144,7 @@ impl Default for Canvas {
             ids: Vec::new(),
             edges: Dependencies::default(),
             outlines: Outlines::default(),
+            resident: Default::default(),
             index: HashMap::new(),
             structure_key: None,
             structure_seen: None,
@@ -212,6 +217,19 @@ impl Canvas {
     /// Show the canvas for a presentation (larger fit, view only), or for editing again.
     pub fn set_presenting(&mut self, on: bool) {
         self.presenting = on;
+    }
+
+    /// Keep the meshes of dependencies and outlines in the GPU from now on (eframe paints
+    /// through glow).
+    pub fn keep_meshes_on_gpu(&mut self) {
+        self.resident = [ResidentMesh::on_gpu(), ResidentMesh::on_gpu()];
+    }
+
+    /// Let go of what the canvas keeps in the GPU, with the context it lives in.
+    pub fn free_gpu(&mut self, gl: &eframe::glow::Context) {
+        for resident in &mut self.resident {
+            resident.free(gl);
+        }
     }
 
     pub fn cancel_gesture(&mut self) {
@@ -398,21 +416,28 @@ impl Canvas {
             let rect = response.response.rect;
             // The clip egui_graphs paints the cards with.
             let painter = ui.painter().with_clip_rect(rect);
+            let positions = self.positions();
+            let cards = self.outlines_left();
+            let [dependencies, outlines_mesh] = &mut self.resident;
             let (mesh, on_top) = self.edges.paint(
-                &self.positions(),
+                &positions,
                 self.zoom,
                 self.pan + rect.min.to_vec2(),
                 painter.clip_rect(),
                 &drawing,
+                dependencies,
             );
             // Each kept mesh in a primitive of its own (see `own_clip`).
             let ppp = ui.ctx().pixels_per_point();
             let own = |nth| painter.with_clip_rect(own_clip(painter.clip_rect(), ppp, nth));
             own(1.0).set(under, mesh);
-            let cards = self.outlines_left();
-            let mesh = self
-                .outlines
-                .paint(cards, self.zoom, painter.clip_rect(), &drawing);
+            let mesh = self.outlines.paint(
+                cards,
+                self.zoom,
+                painter.clip_rect(),
+                &drawing,
+                outlines_mesh,
+            );
             own(2.0).set(outlines, mesh);
             painter.extend(on_top);
             self.painted = quiet.then(|| {

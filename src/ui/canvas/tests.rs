@@ -235,7 +235,10 @@ fn dependency_triangles_are_the_ones_egui_makes_at_every_zoom() {
             edges.set_look(e, look);
         }
         let offset = vec2(50.0, 40.0);
-        let (Shape::Mesh(ours), _) = edges.paint(&positions, zoom, offset, clip, &drawing) else {
+        let resident = &mut ResidentMesh::default();
+        let (Shape::Mesh(ours), _) =
+            edges.paint(&positions, zoom, offset, clip, &drawing, resident)
+        else {
             panic!("dependencies come as one mesh");
         };
         let shapes = (0..ends.len())
