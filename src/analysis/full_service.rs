@@ -20,11 +20,32 @@ pub const MAX_DOMAINS: usize = 12;
 
 /// One component's rule as a table over the states of the domains it depends on.
 struct Rule {
-    /// Domain events (regions and zones) its replicas depend on, ascending.
-    domains: Vec<u32>,
-    /// P(the rule holds | domain state), indexed by a bit mask over `domains` (bit set:
+    /// The set of domain events (regions and zones) its replicas depend on, as its
+    /// number in [`DomainSets`].
+    set: u32,
+    /// P(the rule holds | domain state), indexed by a bit mask over the set (bit set:
     /// that domain is up).
     holds: Vec<f64>,
+}
+
+/// The distinct sets of domains that components depend on, each numbered once: members
+/// of a closure are grouped by number, not by comparing their lists.
+#[derive(Default)]
+struct DomainSets {
+    sets: Vec<Vec<u32>>,
+    numbers: FxHashMap<Vec<u32>, u32>,
+}
+
+impl DomainSets {
+    fn number(&mut self, domains: Vec<u32>) -> u32 {
+        if let Some(&n) = self.numbers.get(&domains) {
+            return n;
+        }
+        let n = self.sets.len() as u32;
+        self.sets.push(domains.clone());
+        self.numbers.insert(domains, n);
+        n
+    }
 }
 
 /// Probability that some component in each entry's closure is down, for `entries`, given
@@ -38,6 +59,7 @@ pub fn unavailability(
     entries: &[u32],
 ) -> Option<Vec<f64>> {
     let mut rules: Vec<Option<Rule>> = (0..g.len()).map(|_| None).collect();
+    let mut sets = DomainSets::default();
     entries
         .iter()
         .map(|&e| {
@@ -47,14 +69,14 @@ pub fn unavailability(
             }
             for &x in &closure {
                 if rules[x as usize].is_none() {
-                    rules[x as usize] = Some(rule(g, availability, forced_down, x));
+                    rules[x as usize] = Some(rule(g, availability, forced_down, x, &mut sets));
                 }
             }
             let members: Vec<&Rule> = closure
                 .iter()
                 .filter_map(|&x| rules[x as usize].as_ref())
                 .collect();
-            full_service(availability, &members).map(|p| 1.0 - p)
+            full_service(availability, &sets.sets, &members).map(|p| 1.0 - p)
         })
         .collect()
 }
@@ -62,21 +84,24 @@ pub fn unavailability(
 /// P(every rule in `members` holds): the sum over the states of the domains they touch.
 /// Members that depend on the same domains multiply into one table first, so the sum
 /// runs over the few distinct domain sets instead of every member.
-fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
-    let mut tables: FxHashMap<&[u32], Vec<f64>> = FxHashMap::default();
+fn full_service(availability: &[f64], sets: &[Vec<u32>], members: &[&Rule]) -> Option<f64> {
+    // One table per domain set, in the order the members first meet them.
+    let mut index: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut tables: Vec<(&[u32], Vec<f64>)> = Vec::new();
     for r in members {
-        match tables.get_mut(r.domains.as_slice()) {
-            Some(t) => {
-                for (p, h) in t.iter_mut().zip(&r.holds) {
+        match index.get(&r.set) {
+            Some(&i) => {
+                for (p, h) in tables[i].1.iter_mut().zip(&r.holds) {
                     *p *= h;
                 }
             }
             None => {
-                tables.insert(&r.domains, r.holds.clone());
+                index.insert(r.set, tables.len());
+                tables.push((&sets[r.set as usize], r.holds.clone()));
             }
         }
     }
-    let mut domains: Vec<u32> = tables.keys().flat_map(|d| d.iter().copied()).collect();
+    let mut domains: Vec<u32> = tables.iter().flat_map(|(d, _)| d.iter().copied()).collect();
     domains.sort_unstable();
     domains.dedup();
     if domains.len() > MAX_DOMAINS {
@@ -116,7 +141,13 @@ fn full_service(availability: &[f64], members: &[&Rule]) -> Option<f64> {
 }
 
 /// Component x's own rule as a table over the states of its replicas' domains.
-fn rule(g: &FailureGraph, availability: &[f64], forced_down: &[bool], x: u32) -> Rule {
+fn rule(
+    g: &FailureGraph,
+    availability: &[f64],
+    forced_down: &[bool],
+    x: u32,
+    sets: &mut DomainSets,
+) -> Rule {
     let replicas: Vec<u32> = g.replicas(x).collect();
     // The zone and region each replica needs up, if it runs in a zone.
     let needs: Vec<Option<(u32, u32)>> = replicas
@@ -138,23 +169,24 @@ fn rule(g: &FailureGraph, availability: &[f64], forced_down: &[bool], x: u32) ->
             .binary_search(&domain)
             .is_ok_and(|i| state >> i & 1 == 1)
     };
+    let mut p_up = Vec::with_capacity(replicas.len());
     let holds = (0..1usize << domains.len())
         .map(|state| {
             if forced_down[x as usize] {
                 return 0.0;
             }
-            let p_up: Vec<f64> = replicas
-                .iter()
-                .zip(&needs)
-                .map(|(&r, need)| match need {
-                    Some((zone, region)) if !(up(*zone, state) && up(*region, state)) => 0.0,
-                    _ => availability[r as usize],
-                })
-                .collect();
+            p_up.clear();
+            p_up.extend(replicas.iter().zip(&needs).map(|(&r, need)| match need {
+                Some((zone, region)) if !(up(*zone, state) && up(*region, state)) => 0.0,
+                _ => availability[r as usize],
+            }));
             own_outages * at_least(&p_up, k)
         })
         .collect();
-    Rule { domains, holds }
+    Rule {
+        set: sets.number(domains),
+        holds,
+    }
 }
 
 /// P(component x's own rule holds) when none of its replicas runs in a zone: its outage
