@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::FailureGraph;
-use super::plan::{Plan, Values, Wanted};
+use super::plan::{Limits, Plan, Values, Wanted};
 
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
@@ -141,11 +141,17 @@ impl Structure {
                 Ok(Cofactor { state, plan, full })
             })
             .collect::<Result<Vec<Cofactor>, BudgetExceeded>>()?;
+        // Nodes kept bound the memory, nodes made (failed attempts and garbage included)
+        // the time: each within the limit one compilation has for it.
         let spent: usize = cofactors
             .iter()
             .map(|c| c.plan.work() + c.full.as_ref().map_or(0, Plan::work))
             .sum();
-        if spent > budget {
+        let kept: usize = cofactors
+            .iter()
+            .map(|c| c.plan.nodes() + c.full.as_ref().map_or(0, Plan::nodes))
+            .sum();
+        if spent > Limits::for_budget(budget).work || kept > budget {
             return Err(BudgetExceeded);
         }
         Ok(Self {
