@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::{FailureGraph, NO_ZONE};
-use super::plan::{Plan, Values, Wanted, threshold_derivatives, threshold_q};
+use super::plan::{Limits, Plan, Values, Wanted, threshold_derivatives, threshold_q};
 
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
@@ -330,7 +330,11 @@ impl Structure {
             }
             None => (Plan::compile(&f, &up, budget)?, None),
         };
-        if plan.work() + full.as_ref().map_or(0, Plan::work) > budget {
+        // Nodes kept bound the memory, nodes made (failed attempts and garbage included)
+        // the time: each within the limit one compilation has for it.
+        let spent = plan.work() + full.as_ref().map_or(0, Plan::work);
+        let kept = plan.nodes() + full.as_ref().map_or(0, Plan::nodes);
+        if spent > Limits::for_budget(budget).work || kept > budget {
             return Err(BudgetExceeded);
         }
         Ok(Self {

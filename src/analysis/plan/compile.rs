@@ -1,5 +1,7 @@
 //! Building a plan: contexts, their diagrams and the cofactors of split contexts.
 
+use std::sync::{Arc, LazyLock, Mutex};
+
 use super::*;
 
 /// Builds contexts, recursively for the cofactors of split contexts.
@@ -258,8 +260,7 @@ impl Compiler {
             )
         } else {
             let dfs = level.leaf_order(&outputs);
-            let forced = force_order(f, &members, &dfs);
-            self.portfolio(f, &members, &outputs, [forced, dfs], level)?
+            self.shaped(f, &members, &outputs, dfs, level)?
         };
         self.kept += body.nodes();
         if self.kept > self.limits.nodes {
@@ -277,38 +278,103 @@ impl Compiler {
         Ok(id)
     }
 
-    /// The diagram of the context in the first variable order that fits, trying each
-    /// order with a small node limit, then with four times that, up to the context
-    /// limit; past it, split the context on a leaf.
-    fn portfolio(
+    /// The diagram of the context, or its split on a leaf, as [`Compiler::attempts`]
+    /// decides; a context shaped like one that took much work earlier in this process
+    /// (the same gates over leaves in the same depth-first positions) takes that
+    /// outcome instead of its attempts, and is charged the same work, so budgets give
+    /// way exactly where they would have.
+    fn shaped(
         &mut self,
         f: &Formula,
         members: &[Lit],
         outputs: &[Lit],
-        orders: [Vec<Lit>; 2],
+        dfs: Vec<Lit>,
         level: &Level,
     ) -> Result<(Body, Vec<Leaf>), BudgetExceeded> {
-        let indexed: Vec<FxHashMap<Lit, u32>> = orders
-            .iter()
-            .map(|o| o.iter().enumerate().map(|(i, &l)| (l, i as u32)).collect())
-            .collect();
+        let key = shape_key(f, members, outputs, &dfs);
+        let known = SHAPES
+            .lock()
+            .ok()
+            .and_then(|shapes| shapes.map.get(&key).cloned());
+        if let Some(shape) = known
+            && self.work + shape.made <= self.limits.work
+        {
+            self.work += shape.made;
+            if let Some((order, body)) = &shape.diagram {
+                let leaves = order.iter().map(|&i| level.leaf(dfs[i as usize])).collect();
+                return Ok((body.clone(), leaves));
+            }
+            let forced = force_order(f, members, &dfs);
+            return self.split(f, members, outputs, &forced, level);
+        }
+        let start = self.work;
+        let forced = force_order(f, members, &dfs);
+        let orders = [forced, dfs];
+        let outcome = self.attempts(f, members, outputs, &orders)?;
+        let made = self.work - start;
+        let diagram = outcome.map(|(which, body)| (orders[which].clone(), body));
+        if made >= SHAPE_WORK {
+            let position: FxHashMap<Lit, u32> = orders[1]
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| (l, i as u32))
+                .collect();
+            let kept = diagram
+                .as_ref()
+                .map(|(order, body)| (order.iter().map(|l| position[l]).collect(), body.clone()));
+            remember(
+                key,
+                Shape {
+                    made,
+                    diagram: kept,
+                },
+            );
+        }
+        match diagram {
+            Some((order, body)) => Ok((body, order.iter().map(|&l| level.leaf(l)).collect())),
+            None => self.split(f, members, outputs, &orders[0], level),
+        }
+    }
+
+    /// The diagram of the context in the first variable order that fits, trying each
+    /// order with a small node limit, then with four times that, up to the context
+    /// limit: the index of the order and the diagram, or `None` when none fits.
+    fn attempts(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        outputs: &[Lit],
+        orders: &[Vec<Lit>; 2],
+    ) -> Result<Option<(usize, Body)>, BudgetExceeded> {
+        let indexed: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
         let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
         loop {
-            for (order, index) in orders.iter().zip(&indexed) {
+            for (which, index) in indexed.iter().enumerate() {
                 if self.work >= self.limits.work {
                     return Err(BudgetExceeded);
                 }
                 if let Ok(body) = self.diagram(f, members, outputs, index, limit) {
-                    return Ok((body, order.iter().map(|&l| level.leaf(l)).collect()));
+                    return Ok(Some((which, body)));
                 }
             }
             if limit >= self.limits.context_nodes {
-                break;
+                return Ok(None);
             }
             limit = (limit * 4).min(self.limits.context_nodes);
         }
-        let leaves: Vec<Leaf> = orders[0].iter().map(|&l| level.leaf(l)).collect();
-        self.shannon(f, members, outputs, &orders[0], &indexed[0], &leaves)
+    }
+
+    /// Split the context on a leaf of `order` ([`Compiler::shannon`]).
+    fn split(
+        &mut self,
+        f: &Formula,
+        members: &[Lit],
+        outputs: &[Lit],
+        order: &[Lit],
+        level: &Level,
+    ) -> Result<(Body, Vec<Leaf>), BudgetExceeded> {
+        let leaves: Vec<Leaf> = order.iter().map(|&l| level.leaf(l)).collect();
+        self.shannon(f, members, outputs, order, &indexed(order), &leaves)
     }
 
     /// The diagram of `members` over leaves numbered by `index`, compacted, if it takes
@@ -440,6 +506,74 @@ impl Compiler {
         self.work += self.bdd.len();
         Ok((self.compact(&roots), chosen))
     }
+}
+
+/// Work a context's attempts must have taken for its outcome to be remembered: cheaper
+/// contexts are built again faster than their shape is compared.
+pub(super) const SHAPE_WORK: usize = 100_000;
+
+/// Diagram nodes remembered over all shapes (12 bytes each).
+const SHAPE_NODES: usize = 4_000_000;
+
+/// What the attempts at a costly context gave: the work they took, and the diagram with
+/// its leaves' order (positions in the depth-first order) unless it had to be split.
+struct Shape {
+    made: usize,
+    diagram: Option<(Vec<u32>, Body)>,
+}
+
+#[derive(Default)]
+struct Shapes {
+    map: FxHashMap<Vec<u32>, Arc<Shape>>,
+    nodes: usize,
+}
+
+/// Costly contexts met in this process, by shape. A recommendation's edited model, the
+/// baseline and the analysis compile the same large modules over and over; their
+/// diagrams depend only on their shape, not on which events fill the leaves.
+static SHAPES: LazyLock<Mutex<Shapes>> = LazyLock::new(Mutex::default);
+
+fn remember(key: Vec<u32>, shape: Shape) {
+    let nodes = shape.diagram.as_ref().map_or(0, |(_, body)| body.nodes());
+    if let Ok(mut shapes) = SHAPES.lock()
+        && shapes.nodes + nodes <= SHAPE_NODES
+    {
+        shapes.nodes += nodes;
+        shapes.map.insert(key, Arc::new(shape));
+    }
+}
+
+/// The context's gates written out exactly: each member's threshold and children, a
+/// child being another member (by its place in `members`, top bit set) or a leaf (by
+/// its place in `dfs`), then the outputs. Equal keys are equal functions of the leaves
+/// in those places.
+fn shape_key(f: &Formula, members: &[Lit], outputs: &[Lit], dfs: &[Lit]) -> Vec<u32> {
+    let leaf = indexed(dfs);
+    let member = indexed(members);
+    let place = |x: &Lit| -> u32 {
+        member
+            .get(x)
+            .map(|&i| i | 1 << 31)
+            .or_else(|| leaf.get(x).copied())
+            .unwrap_or(u32::MAX)
+    };
+    let mut key = vec![dfs.len() as u32, members.len() as u32];
+    for &g in members {
+        let children = f.children(g);
+        key.push(f.threshold(g) as u32);
+        key.push(children.len() as u32);
+        key.extend(children.iter().map(place));
+    }
+    key.extend(outputs.iter().map(place));
+    key
+}
+
+/// Each literal's place in `list`.
+fn indexed(list: &[Lit]) -> FxHashMap<Lit, u32> {
+    list.iter()
+        .enumerate()
+        .map(|(i, &l)| (l, i as u32))
+        .collect()
 }
 
 /// FORCE (Aloul, Markov & Sakallah 2003): starting from `order`, move every leaf and

@@ -6,7 +6,9 @@
 //! per round. A module whose diagram outgrows the last limit is split on its most shared
 //! leaf (Shannon: P = q·P(f | leaf false) + p·P(f | leaf true)) and both cofactors are
 //! compiled again from scratch, where they usually fall apart into new modules; a module
-//! met twice (same structure over the same leaves) is compiled once.
+//! met twice (same structure over the same leaves) is compiled once, and a costly
+//! context shaped like one met earlier in the process (the same gates over other
+//! events: a recommendation's edited model beside the analysis) takes its diagram.
 //! Contexts then give probabilities bottom-up and derivatives (Birnbaum importance)
 //! top-down, and re-evaluate only what a change of a few variables touches. Knows
 //! nothing of components or zones.

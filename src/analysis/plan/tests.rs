@@ -246,3 +246,38 @@ fn threshold_derivative_is_exactly_k_minus_one_of_the_others() {
         }
     }
 }
+
+/// A vote over overlapping pairs of `n` variables from variable `first` on, with one
+/// probability per pair position.
+fn overlapping_vote(first: u32, n: u32) -> (Formula, Vec<Lit>, Vec<f64>) {
+    let mut f = Formula::new((first + n) as usize);
+    let pairs: Vec<Lit> = (0..n - 1)
+        .map(|i| f.all(vec![first + i, first + i + 1]))
+        .collect();
+    let top = f.at_least(pairs.len() / 2, pairs);
+    let mut q = vec![0.5; (first + n) as usize];
+    for i in 0..n {
+        q[(first + i) as usize] = 0.02 + 0.9 * f64::from(i) / f64::from(n);
+    }
+    (f, vec![top], q)
+}
+
+#[test]
+fn a_costly_context_met_again_over_other_variables_gives_the_same_probability() {
+    let (f, roots, q) = overlapping_vote(0, 400);
+    let first = Plan::compile(&f, &roots, 2_000_000);
+    let (g, shifted, q_shifted) = overlapping_vote(5, 400);
+    let second = Plan::compile(&g, &shifted, 2_000_000);
+    let (Ok(first), Ok(second)) = (first, second) else {
+        panic!("both fit the budget");
+    };
+    assert!(
+        first.work() >= compile::SHAPE_WORK,
+        "costly enough to be remembered"
+    );
+    assert_eq!(first.work(), second.work());
+    assert_eq!(first.nodes(), second.nodes());
+    let a = first.root(&first.evaluate(&q), 0);
+    let b = second.root(&second.evaluate(&q_shifted), 0);
+    assert!((a - b).abs() <= 1e-12 * a.max(1e-300), "{a} vs {b}");
+}
