@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::{FailureGraph, NO_ZONE};
-use super::plan::{Limits, Plan, Values, Wanted, threshold_derivatives, threshold_q};
+use super::plan::{Limits, Plan, Values, Wanted, threshold_derivatives_into, threshold_q};
 
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
@@ -123,17 +123,23 @@ impl Own {
         c: u32,
         zones: &[Option<bool>],
         q: &[f64],
-        alive: &mut Vec<f64>,
+        scratch: &mut Scratch,
         out: &mut Vec<(u32, f64)>,
     ) {
+        let Scratch {
+            alive,
+            suffix,
+            by_replica,
+        } = scratch;
         let not_enough = self.down_replicas(c, zones, q, alive);
         let outages = self.outages(c);
         let none_out: f64 = outages.clone().map(|o| 1.0 - q[o as usize]).product();
-        let by_replica = threshold_derivatives(self.k[c as usize] as usize, alive);
+        by_replica.clear();
+        threshold_derivatives_into(self.k[c as usize] as usize, alive, suffix, by_replica);
         let live = self
             .replicas(c)
             .filter(|&r| self.alive(r, zones) == Some(true));
-        for (r, d) in live.zip(by_replica) {
+        for (r, d) in live.zip(by_replica.iter()) {
             out.push((r, none_out * d));
         }
         for o in outages.clone() {
@@ -204,6 +210,14 @@ impl Own {
             _ => None,
         }
     }
+}
+
+/// Buffers [`Own::slopes`] reuses from one component to the next.
+#[derive(Default)]
+struct Scratch {
+    alive: Vec<f64>,
+    suffix: Vec<f64>,
+    by_replica: Vec<f64>,
 }
 
 /// Whether each zone's replicas can be up, given the zone and region events fixed.
@@ -371,7 +385,7 @@ impl Structure {
             .collect();
         let qs: Vec<Vec<f64>> = self
             .cofactors
-            .iter()
+            .par_iter()
             .map(|c| self.variables(c, &q))
             .collect();
         let summed = |plan: &Plan, values: &[Values]| -> Vec<f64> {
@@ -385,10 +399,10 @@ impl Structure {
                 })
                 .collect()
         };
-        let values: Vec<Values> = qs.iter().map(|q| self.plan.evaluate(q)).collect();
+        let values: Vec<Values> = qs.par_iter().map(|q| self.plan.evaluate(q)).collect();
         let down = summed(&self.plan, &values);
         let not_full = self.full.as_ref().map(|full| {
-            let values: Vec<Values> = qs.iter().map(|q| full.evaluate(q)).collect();
+            let values: Vec<Values> = qs.par_iter().map(|q| full.evaluate(q)).collect();
             summed(full, &values)
         });
         Evaluation {
@@ -457,10 +471,10 @@ impl Structure {
         let mut by_event = vec![0.0; availability.len() * n];
         let mut down = vec![0.0; components.len() * n];
         let mut perfect = vec![0.0; components.len() * n];
-        // A few cofactors at a time on their own threads, each into its own share,
+        // Several cofactors at a time on their own threads, each into its own share,
         // added in cofactor order: the same additions, in the same order, as one thread
         // makes.
-        let at_once = 2 * rayon::current_num_threads();
+        let at_once = 8 * rayon::current_num_threads();
         let indices: Vec<usize> = (0..self.cofactors.len()).collect();
         for chunk in indices.chunks(at_once) {
             let shares: Vec<Option<Share>> = chunk
@@ -471,9 +485,12 @@ impl Structure {
                 share?.add_to(n, &mut by_event, &mut down, &mut perfect);
             }
         }
-        let mut by_entry: Vec<Vec<f64>> = (0..n)
-            .map(|i| by_event.iter().skip(i).step_by(n.max(1)).copied().collect())
-            .collect();
+        let mut by_entry = vec![Vec::with_capacity(availability.len()); n];
+        for row in by_event.chunks_exact(n.max(1)) {
+            for (column, &x) in by_entry.iter_mut().zip(row) {
+                column.push(x);
+            }
+        }
         // Conditioned events: the difference between the cofactors where each is down
         // and those where it is up, weighted by everything else.
         for (d, &e) in self.domain.iter().enumerate() {
@@ -529,7 +546,7 @@ impl Structure {
             moves: Vec::with_capacity(components.len()),
             reevaluated: Vec::new(),
         };
-        let mut scratch = Vec::new();
+        let mut scratch = Scratch::default();
         for &c in &self.lumped {
             self.own
                 .slopes(c, &cofactor.zones, q, &mut scratch, &mut share.slopes);

@@ -583,9 +583,18 @@ pub fn threshold_q(k: usize, q: &[f64]) -> f64 {
 /// ∂P(at least k true)/∂P(input i true) = P(exactly k − 1 of the others true), for
 /// each input, from prefix and suffix count distributions.
 pub fn threshold_derivatives(k: usize, q: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(q.len());
+    threshold_derivatives_into(k, q, &mut Vec::new(), &mut out);
+    out
+}
+
+/// [`threshold_derivatives`] pushed onto `out`, with `suffix` as scratch space: for
+/// callers that take many small ones.
+pub fn threshold_derivatives_into(k: usize, q: &[f64], suffix: &mut Vec<f64>, out: &mut Vec<f64>) {
     let n = q.len();
     if k == 0 || k > n {
-        return vec![0.0; n];
+        out.extend(std::iter::repeat_n(0.0, n));
+        return;
     }
     // Count whichever kind keeps the distributions short: trues up to k − 1, or falses
     // up to n − k (exactly k − 1 of n − 1 others true ⇔ exactly n − k false).
@@ -606,7 +615,8 @@ pub fn threshold_derivatives(k: usize, q: &[f64]) -> Vec<f64> {
         }
         dist[0] *= miss;
     };
-    let mut suffix = vec![0.0; (n + 1) * width];
+    suffix.clear();
+    suffix.resize((n + 1) * width, 0.0);
     suffix[n * width] = 1.0;
     for i in (0..n).rev() {
         let (head, tail) = suffix.split_at_mut((i + 1) * width);
@@ -614,16 +624,16 @@ pub fn threshold_derivatives(k: usize, q: &[f64]) -> Vec<f64> {
         row.copy_from_slice(&tail[..width]);
         step(row, q[i]);
     }
-    let mut prefix = vec![0.0; width];
+    // The prefix distribution lives after the suffixes, in the same scratch space.
+    suffix.resize((n + 2) * width, 0.0);
+    let (suffix, prefix) = suffix.split_at_mut((n + 1) * width);
     prefix[0] = 1.0;
-    let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let after = &suffix[(i + 1) * width..(i + 2) * width];
         let d: f64 = (0..=target).map(|t| prefix[t] * after[target - t]).sum();
         out.push(d);
-        step(&mut prefix, q[i]);
+        step(prefix, q[i]);
     }
-    out
 }
 
 mod compile;
