@@ -9,6 +9,7 @@
 //! fall back to an estimate. Never estimates itself.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
@@ -465,6 +466,34 @@ impl Structure {
         components: &[u32],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Importance> {
+        // Entries whose "up" is the same formula (the same dependencies, made one by
+        // hash-consing) have the same importance: each is computed once.
+        let twins = self.plan.twins();
+        let mut computed: Vec<usize> = Vec::new();
+        let mut at: FxHashMap<usize, usize> = FxHashMap::default();
+        let position: Vec<usize> = wanted
+            .iter()
+            .map(|&r| {
+                *at.entry(twins[r]).or_insert_with(|| {
+                    computed.push(r);
+                    computed.len() - 1
+                })
+            })
+            .collect();
+        if computed.len() < wanted.len() {
+            let once = self.importance(ev, availability, &computed, components, cancelled)?;
+            return Some(Importance {
+                by_entry: position.iter().map(|&p| once.by_entry[p].clone()).collect(),
+                components: once
+                    .components
+                    .iter()
+                    .map(|effect| ComponentEffect {
+                        down: position.iter().map(|&p| effect.down[p]).collect(),
+                        perfect: position.iter().map(|&p| effect.perfect[p]).collect(),
+                    })
+                    .collect(),
+            });
+        }
         let n = wanted.len();
         // Event by event, each with its n entries side by side: the chain rule adds a
         // component's slope to n neighbours at a time.

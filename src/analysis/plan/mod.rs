@@ -82,7 +82,7 @@ struct Context {
 }
 
 /// Where a requested root's value comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Source {
     Const(bool),
     Leaf(Leaf),
@@ -252,6 +252,15 @@ impl Plan {
     /// The variable probabilities (of being false) `values` were computed from.
     pub fn var_values<'v>(&self, values: &'v Values) -> &'v [f64] {
         &values.var
+    }
+
+    /// For each root, the first root with the same function: roots that hash-consing
+    /// made one literal have the same probability and derivatives.
+    pub fn twins(&self) -> Vec<usize> {
+        let mut first: FxHashMap<Source, usize> = FxHashMap::default();
+        (0..self.roots.len())
+            .map(|r| *first.entry(self.roots[r]).or_insert(r))
+            .collect()
     }
 
     /// Probability that root `r` (by its index in the roots given to `compile`) is false.
