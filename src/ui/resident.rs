@@ -203,7 +203,7 @@ impl GlObjects {
     fn new(gl: &glow::Context) -> Result<Self, String> {
         let version = ShaderVersion::get(gl);
         let header = format!(
-            "{}\n#define NEW_SHADER_INTERFACE {}\n#define DITHERING {}\n",
+            "{}\n#define NEW_SHADER_INTERFACE {}\n#define DITHERING {}\n{PRECISION}",
             version.version_declaration(),
             i32::from(version.is_new_shader_interface()),
             i32::from(DITHERING),
@@ -263,6 +263,18 @@ impl GlObjects {
 const POSITION: u32 = 0;
 const COLOUR: u32 = 1;
 
+/// Float precision under OpenGL ES, as egui_glow's shaders declare it: the start of
+/// both shaders.
+const PRECISION: &str = r"
+#ifdef GL_ES
+    #if defined(GL_FRAGMENT_PRECISION_HIGH) && GL_FRAGMENT_PRECISION_HIGH == 1
+        precision highp float;
+    #else
+        precision mediump float;
+    #endif
+#endif
+";
+
 /// egui_glow's vertex shader, less the texture coordinates: kept triangles are plain
 /// colour (they sample the font atlas's white texel, which multiplies by one).
 const VERTEX_SHADER: &str = r"
@@ -272,13 +284,6 @@ const VERTEX_SHADER: &str = r"
 #else
     #define I attribute
     #define O varying
-#endif
-#ifdef GL_ES
-    #if defined(GL_FRAGMENT_PRECISION_HIGH) && GL_FRAGMENT_PRECISION_HIGH == 1
-        precision highp float;
-    #else
-        precision mediump float;
-    #endif
 #endif
 uniform vec2 u_screen_size;
 I vec2 a_pos;
@@ -296,13 +301,6 @@ void main() {
 
 /// egui_glow's fragment shader, less the texture, with the same dithering.
 const FRAGMENT_SHADER: &str = r"
-#ifdef GL_ES
-    #if defined(GL_FRAGMENT_PRECISION_HIGH) && GL_FRAGMENT_PRECISION_HIGH == 1
-        precision highp float;
-    #else
-        precision mediump float;
-    #endif
-#endif
 #if NEW_SHADER_INTERFACE
     in vec4 v_rgba_in_gamma;
     out vec4 f_color;
