@@ -575,10 +575,13 @@ fn quantify(
                 &gain_without,
             ));
         }
+        // Probabilities compared to 1e-12, so components that matter equally (the same
+        // part in symmetric places) rank by id, not by the last bit of their rounding.
+        let level = |x: f64| (x * 1e12).round();
         component_importance.sort_by(|a, b| {
-            b.max_gain
-                .total_cmp(&a.max_gain)
-                .then(b.max_drop.total_cmp(&a.max_drop))
+            level(b.max_gain)
+                .total_cmp(&level(a.max_gain))
+                .then(level(b.max_drop).total_cmp(&level(a.max_drop)))
                 .then_with(|| a.component.cmp(&b.component))
         });
     }

@@ -10,7 +10,7 @@ use spofscope::format::{duration, joined, nines, percent, percents};
 use spofscope::model::{Event, Model};
 use spofscope::ui::{Action, Command};
 
-use crate::support::{App, light_app, open_sample_advised, wait};
+use crate::support::{App, light_app, open_sample_advised, settle_advice, wait};
 
 fn app_on(sample: &str, size: [f32; 2]) -> App {
     let mut h = light_app(size);
@@ -293,7 +293,11 @@ fn snapshot_scenario_at_1280x720() {
 #[test]
 fn snapshot_recommendation_at_1920x1080() {
     let mut h = presenting("webshop.spof.ron", [1920.0, 1080.0], 3);
-    h.get_by_label("Recommendation 1 of 3");
+    // The slide stays empty until the analysis it shows has arrived: wait for it, then
+    // let its layout settle.
+    wait_for_label(&mut h, "Recommendation 1 of 3");
+    settle_advice(&mut h);
+    h.run_steps(8);
     h.snapshot("present_recommendation_1920x1080");
 }
 
