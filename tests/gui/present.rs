@@ -297,7 +297,7 @@ fn snapshot_recommendation_at_1920x1080() {
     // let its layout settle.
     wait_for_label(&mut h, "Recommendation 1 of 3");
     settle_advice(&mut h);
-    h.run_steps(8);
+    h.run();
     h.snapshot("present_recommendation_1920x1080");
 }
 
