@@ -124,7 +124,10 @@ impl Presentation {
         let strip = |y: i8| {
             egui::Frame::side_top_panel(&style).inner_margin(egui::Margin::symmetric(24, y))
         };
-        egui::Panel::top("presentation_headline")
+        // A headline of its own per slide: a panel remembers its height, and the
+        // separators between figures stretch to it, so a shared one kept the height of
+        // whichever slide came before.
+        egui::Panel::top(egui::Id::new(("presentation_headline", index)))
             .frame(strip(14))
             .show(ui, |ui| headline_ui(ui, state, slide));
         egui::Panel::bottom("presentation_footer")
