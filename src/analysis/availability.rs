@@ -110,6 +110,12 @@ impl Own {
         }
     }
 
+    /// c's replica events that can be up given each zone's state.
+    fn live<'a>(&'a self, c: u32, zones: &'a [Option<bool>]) -> impl Iterator<Item = u32> + 'a {
+        self.replicas(c)
+            .filter(move |&r| self.alive(r, zones) == Some(true))
+    }
+
     /// The probability that c's own part is down, given each event's probability `q`
     /// of having happened; the live replicas' probabilities are left in `alive`.
     fn down(&self, c: u32, zones: &[Option<bool>], q: &[f64], alive: &mut Vec<f64>) -> f64 {
@@ -137,9 +143,7 @@ impl Own {
         let none_out: f64 = outages.clone().map(|o| 1.0 - q[o as usize]).product();
         by_replica.clear();
         threshold_derivatives_into(self.k[c as usize] as usize, alive, suffix, by_replica);
-        let live = self
-            .replicas(c)
-            .filter(|&r| self.alive(r, zones) == Some(true));
+        let live = self.live(c, zones);
         for (r, d) in live.zip(by_replica.iter()) {
             out.push((r, none_out * d));
         }
@@ -163,11 +167,7 @@ impl Own {
         alive: &mut Vec<f64>,
     ) -> f64 {
         alive.clear();
-        alive.extend(
-            self.replicas(c)
-                .filter(|&r| self.alive(r, zones) == Some(true))
-                .map(|r| q[r as usize]),
-        );
+        alive.extend(self.live(c, zones).map(|r| q[r as usize]));
         threshold_q(self.k[c as usize] as usize, alive)
     }
 
@@ -178,10 +178,7 @@ impl Own {
         let down = if happened {
             k >= 1 || !self.outages(c).is_empty()
         } else {
-            let alive = self
-                .replicas(c)
-                .filter(|&r| self.alive(r, zones) == Some(true))
-                .count();
+            let alive = self.live(c, zones).count();
             alive < k
         };
         if down { 1.0 } else { 0.0 }
