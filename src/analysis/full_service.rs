@@ -10,6 +10,7 @@
 //! Each P(x's rule | d) is a k-of-n tail over x's replicas; the sum runs over the domains
 //! the closure touches, so it is exact and cheap while they are few.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::graph::FailureGraph;
@@ -51,6 +52,7 @@ impl DomainSets {
 /// Probability that some component in each entry's closure is down, for `entries`, given
 /// per-event availabilities (a knocked-out event has availability 0) and components
 /// failed outright. `None` when a closure touches more than [`MAX_DOMAINS`] domains.
+/// Closures, rules and sums run on all cores.
 pub fn unavailability(
     g: &FailureGraph,
     availability: &[f64],
@@ -58,19 +60,35 @@ pub fn unavailability(
     baseline_down: &[bool],
     entries: &[u32],
 ) -> Option<Vec<f64>> {
-    let mut rules: Vec<Option<Rule>> = (0..g.len()).map(|_| None).collect();
+    let closures: Vec<Vec<u32>> = entries
+        .par_iter()
+        .map(|&e| g.closure(e, baseline_down))
+        .collect();
+    let mut needed = vec![false; g.len()];
+    for &x in closures.iter().flatten() {
+        needed[x as usize] = true;
+    }
+    let tables: Vec<Option<(Vec<u32>, Vec<f64>)>> = (0..g.len() as u32)
+        .into_par_iter()
+        .map_init(Vec::new, |scratch, x| {
+            needed[x as usize].then(|| rule(g, availability, forced_down, x, scratch))
+        })
+        .collect();
     let mut sets = DomainSets::default();
-    entries
-        .iter()
-        .map(|&e| {
-            let closure = g.closure(e, baseline_down);
+    let rules: Vec<Option<Rule>> = tables
+        .into_iter()
+        .map(|t| {
+            t.map(|(domains, holds)| Rule {
+                set: sets.number(domains),
+                holds,
+            })
+        })
+        .collect();
+    closures
+        .par_iter()
+        .map(|closure| {
             if closure.is_empty() {
                 return Some(1.0);
-            }
-            for &x in &closure {
-                if rules[x as usize].is_none() {
-                    rules[x as usize] = Some(rule(g, availability, forced_down, x, &mut sets));
-                }
             }
             let members: Vec<&Rule> = closure
                 .iter()
@@ -140,14 +158,15 @@ fn full_service(availability: &[f64], sets: &[Vec<u32>], members: &[&Rule]) -> O
     Some(total)
 }
 
-/// Component x's own rule as a table over the states of its replicas' domains.
+/// Component x's own rule as a table over the states of its replicas' domains: the
+/// domains (sorted) and P(the rule holds) per state. `scratch` is [`at_least`]'s.
 fn rule(
     g: &FailureGraph,
     availability: &[f64],
     forced_down: &[bool],
     x: u32,
-    sets: &mut DomainSets,
-) -> Rule {
+    scratch: &mut Vec<f64>,
+) -> (Vec<u32>, Vec<f64>) {
     let replicas: Vec<u32> = g.replicas(x).collect();
     // The zone and region each replica needs up, if it runs in a zone.
     let needs: Vec<Option<(u32, u32)>> = replicas
@@ -180,13 +199,10 @@ fn rule(
                 Some((zone, region)) if !(up(*zone, state) && up(*region, state)) => 0.0,
                 _ => availability[r as usize],
             }));
-            own_outages * at_least(&p_up, k)
+            own_outages * at_least(&p_up, k, scratch)
         })
         .collect();
-    Rule {
-        set: sets.number(domains),
-        holds,
-    }
+    (domains, holds)
 }
 
 /// P(component x's own rule holds) when none of its replicas runs in a zone: its outage
@@ -194,16 +210,18 @@ fn rule(
 pub(super) fn own_up(g: &FailureGraph, availability: &[f64], x: u32) -> f64 {
     let own_outages: f64 = g.outages(x).map(|e| availability[e as usize]).product();
     let p_up: Vec<f64> = g.replicas(x).map(|r| availability[r as usize]).collect();
-    own_outages * at_least(&p_up, g.k_replicas[x as usize] as usize)
+    own_outages * at_least(&p_up, g.k_replicas[x as usize] as usize, &mut Vec::new())
 }
 
 /// P(at least k of independent events with probabilities `p` happen): O(n · k).
-fn at_least(p: &[f64], k: usize) -> f64 {
+/// `exactly` is scratch space, reused between calls.
+fn at_least(p: &[f64], k: usize, exactly: &mut Vec<f64>) -> f64 {
     if k == 0 {
         return 1.0;
     }
     // exactly[j]: P(exactly j so far) for j < k; `enough`: P(at least k so far).
-    let mut exactly = vec![0.0; k];
+    exactly.clear();
+    exactly.resize(k, 0.0);
     exactly[0] = 1.0;
     let mut enough = 0.0;
     for &pi in p {
@@ -260,8 +278,9 @@ mod tests {
     fn two_of_three_is_the_binomial_tail() {
         let p: f64 = 0.9;
         let expected = p.powi(3) + 3.0 * p * p * (1.0 - p);
-        assert!((at_least(&[p, p, p], 2) - expected).abs() < 1e-15);
-        assert_eq!(at_least(&[0.5], 0), 1.0);
-        assert_eq!(at_least(&[0.5], 2), 0.0);
+        let scratch = &mut Vec::new();
+        assert!((at_least(&[p, p, p], 2, scratch) - expected).abs() < 1e-15);
+        assert_eq!(at_least(&[0.5], 0, scratch), 1.0);
+        assert_eq!(at_least(&[0.5], 2, scratch), 0.0);
     }
 }

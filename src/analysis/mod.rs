@@ -335,12 +335,29 @@ fn analyze_inner(
     log::debug!("single failures after {:?}", clock.elapsed());
     go_on()?;
     let spofs = spofs(&g, &singles);
-    let (pairs, candidates) = if options.order2 {
-        cuts::pairs(&g, &singles)
-    } else {
-        (Vec::new(), 0)
-    };
-    log::debug!("order-2 after {:?}", clock.elapsed());
+    let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
+    // Order-2 sets and the numbers do not depend on each other: both cores at once.
+    let ((pairs, candidates), quantified) = rayon::join(
+        || {
+            let pairs = if options.order2 {
+                cuts::pairs(&g, &singles)
+            } else {
+                (Vec::new(), 0)
+            };
+            log::debug!("order-2 after {:?}", clock.elapsed());
+            pairs
+        },
+        || {
+            let shortcut = against
+                .filter(|_| !options.wants_importance())
+                .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down));
+            match shortcut {
+                Some(q) => Some(q),
+                None => quantify(model, &g, &singles.baseline_down, &live, options, cancel),
+            }
+        },
+    );
+    let quantified = quantified.ok_or(Cancelled)?;
     go_on()?;
     let ids =
         |list: &[u32]| -> Vec<String> { list.iter().map(|&c| g.ids[c as usize].clone()).collect() };
@@ -363,16 +380,6 @@ fn analyze_inner(
     if let Some(max) = options.max_order2 {
         order2.truncate(max);
     }
-    let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
-    let shortcut = against
-        .filter(|_| !options.wants_importance())
-        .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down));
-    let quantified = match shortcut {
-        Some(q) => q,
-        None => {
-            quantify(model, &g, &singles.baseline_down, &live, options, cancel).ok_or(Cancelled)?
-        }
-    };
     Ok(Report {
         model: model.name.clone(),
         entries: quantified.entries,
