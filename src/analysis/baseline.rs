@@ -13,7 +13,7 @@ use super::{
     EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Unavailability, cuts, entry_list,
     full_service,
 };
-use crate::model::Model;
+use crate::model::{DependencyKind, Model};
 
 /// Fields of a component that change only what the component itself does.
 const OWN_FIELDS: [&str; 9] = [
@@ -79,7 +79,8 @@ impl Baseline {
     /// The availability part of the analysis of `after` (compiled as `g`, down with
     /// nothing failed where `baseline_down` says), when it differs from `before` (the
     /// model of this baseline) in the own fields of one single-replica, zone-free
-    /// component; `None` for any other change.
+    /// component, possibly with a new zone-free component put in front of it
+    /// ([`Baseline::changed`]); `None` for any other change.
     pub(super) fn quantify(
         &self,
         before: &Model,
@@ -87,8 +88,13 @@ impl Baseline {
         g: &FailureGraph,
         baseline_down: &[bool],
     ) -> Option<Quantified> {
-        let c = self.changed_component(before, after)?;
-        if baseline_down != self.baseline_down.as_slice() {
+        let Changed {
+            component: c,
+            front,
+        } = self.changed(before, after)?;
+        // Components keep their indices; a new one in front is the last.
+        let (kept, new) = baseline_down.split_at(self.baseline_down.len());
+        if kept != self.baseline_down.as_slice() || new.contains(&true) {
             return None;
         }
         let old = &self.g;
@@ -99,11 +105,19 @@ impl Baseline {
         if !old.outages(c).is_empty() || old.zone_of(v).is_some() {
             return None;
         }
-        if g.replicas(c).any(|r| g.zone_of(r).is_some()) {
+        let own = std::iter::once(c).chain(front);
+        if own
+            .clone()
+            .any(|x| g.replicas(x).any(|r| g.zone_of(r).is_some()))
+        {
             return None;
         }
-        let dq = (1.0 - full_service::own_up(g, &g.availability, c))
-            - (1.0 - old.availability[v as usize]);
+        // Everything above sees c (or the component in front, which needs c and nothing
+        // else) only through "its own part is up", now the product of both own parts.
+        let up: f64 = own
+            .map(|x| full_service::own_up(g, &g.availability, x))
+            .product();
+        let dq = (1.0 - up) - (1.0 - old.availability[v as usize]);
         let entries = entry_list(g);
         let forced_down = vec![false; g.len()];
         let not_full = full_service::unavailability(
@@ -136,17 +150,18 @@ impl Baseline {
         })
     }
 
-    /// The one component `after` changes in its own fields only, everything else equal.
-    fn changed_component(&self, before: &Model, after: &Model) -> Option<u32> {
-        if before.defaults != after.defaults
-            || before.regions != after.regions
-            || before.dependencies != after.dependencies
-            || before.components.len() != after.components.len()
-        {
+    /// The one component `after` changes in its own fields only, everything else equal;
+    /// or the same with one new component appended in front of it: every dependency on
+    /// it now points at the new one, which needs it (hard) and nothing else, is no entry
+    /// and has no dependents of its own (a load balancer put in front).
+    fn changed(&self, before: &Model, after: &Model) -> Option<Changed> {
+        if before.defaults != after.defaults || before.regions != after.regions {
             return None;
         }
+        let n = before.components.len();
+        let (kept, added) = after.components.split_at_checked(n)?;
         let mut changed = None;
-        for (i, (x, y)) in before.components.iter().zip(&after.components).enumerate() {
+        for (i, (x, y)) in before.components.iter().zip(kept).enumerate() {
             if x.id != y.id {
                 return None;
             }
@@ -159,8 +174,39 @@ impl Baseline {
             }
             changed = Some(i as u32);
         }
-        changed
+        match added {
+            [] if before.dependencies == after.dependencies => changed.map(|component| Changed {
+                component,
+                front: None,
+            }),
+            [lb] if !lb.entry && lb.zones.is_empty() => {
+                let c = changed?;
+                let target = &before.components[c as usize];
+                if target.entry {
+                    return None;
+                }
+                let (last, rest) = after.dependencies.split_last()?;
+                let needs = last.from == lb.id && last.to == target.id;
+                let redirected = rest.len() == before.dependencies.len()
+                    && before.dependencies.iter().zip(rest).all(|(b, a)| {
+                        let expected = if b.to == target.id { &lb.id } else { &b.to };
+                        a.from == b.from && a.kind == b.kind && a.to == *expected
+                    });
+                (needs && last.kind == DependencyKind::Hard && redirected).then_some(Changed {
+                    component: c,
+                    front: Some(n as u32),
+                })
+            }
+            _ => None,
+        }
     }
+}
+
+/// What [`Baseline::changed`] recognises: the component whose own fields changed (its
+/// index in both models) and the component put in front of it, if any.
+struct Changed {
+    component: u32,
+    front: Option<u32>,
 }
 
 #[cfg(test)]
@@ -250,6 +296,54 @@ mod tests {
         }
     }
 
+    /// `db` with a second replica behind a new load balancer, as the load-balancing
+    /// candidate builds it; `zones` places the balancer.
+    fn load_balanced(before: &Model, zones: &[&str]) -> Model {
+        let mut lb = Component::new("db-lb", crate::model::ComponentKind::LoadBalancer);
+        lb.replicas = 2;
+        lb.zones = zones.iter().map(|z| z.to_string()).collect();
+        let mut db = before.components[4].clone();
+        db.replicas = 2;
+        let mut after = before.clone();
+        crate::edit::Edit::apply_all(
+            &[
+                crate::edit::Edit::AddComponent(lb),
+                crate::edit::Edit::UpdateComponent {
+                    id: "db".into(),
+                    component: db,
+                },
+                crate::edit::Edit::Redirect {
+                    callers_of: "db".into(),
+                    to: "db-lb".into(),
+                    except: "db-lb".into(),
+                },
+                crate::edit::Edit::AddDependency(crate::model::Dependency::hard("db-lb", "db")),
+            ],
+            &mut after,
+        )
+        .unwrap();
+        after
+    }
+
+    #[test]
+    fn a_load_balancer_put_in_front_moves_along_the_slope_too() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let after = load_balanced(&before, &[]);
+        let g = FailureGraph::compile(&after);
+        let down = cuts::singles(&g).baseline_down;
+        assert!(baseline.quantify(&before, &after, &g, &down).is_some());
+        let whole = analyze(&after, &Options::fast());
+        assert_same(
+            &analyze_against(&after, &Options::fast(), &before, &baseline),
+            &whole,
+        );
+        // Not a no-op: the entry that calls the database directly sees the change.
+        let first = analyze(&before, &Options::fast());
+        let ops = |r: &Report| r.entry("ops").map(|e| e.availability);
+        assert_ne!(ops(&whole), ops(&first));
+    }
+
     #[test]
     fn anything_else_is_analysed_whole() {
         let before = model::from_str(MODEL, "b.spof.ron").unwrap();
@@ -264,6 +358,18 @@ mod tests {
             {
                 let mut m = before.clone();
                 m.dependencies.pop();
+                m
+            },
+            load_balanced(&before, &["eu-a", "eu-b"]),
+            {
+                let mut m = load_balanced(&before, &[]);
+                m.dependencies
+                    .push(crate::model::Dependency::hard("db-lb", "pay"));
+                m
+            },
+            {
+                let mut m = load_balanced(&before, &[]);
+                m.dependencies[1].to = "db".into();
                 m
             },
         ];
