@@ -12,6 +12,7 @@ mod testing;
 pub use document::{Document, History, ValuesChanged};
 use journal::{Change, Op};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
@@ -84,10 +85,12 @@ impl Edit {
     /// Apply `edits` in place, remembering how to undo them; on an error nothing changes.
     fn record(edits: &[Edit], model: &mut Model) -> Result<Change, EditError> {
         let mut change = Change::new(model);
+        let mut positions = Positions::default();
         for e in edits {
-            match e.ops(model) {
+            match e.ops(model, &mut positions) {
                 Ok(ops) => {
                     for op in ops {
+                        positions.note(&op, model);
                         change.apply(op, model);
                     }
                 }
@@ -101,9 +104,9 @@ impl Edit {
     }
 
     /// The primitive changes this edit makes to `m` as it is now.
-    fn ops(&self, m: &Model) -> Result<Vec<Op>, EditError> {
+    fn ops(&self, m: &Model, positions: &mut Positions) -> Result<Vec<Op>, EditError> {
         let missing = |id: &str| EditError(format!("no component \"{id}\""));
-        let index = |id: &str| m.components.iter().position(|c| c.id == id);
+        let mut index = |id: &str| positions.of(m, id);
         let no_dependency =
             |from: &str, to: &str| EditError(format!("no dependency \"{from}\" -> \"{to}\""));
         Ok(match self {
@@ -214,6 +217,48 @@ impl Edit {
             Edit::SetScenarios(s) => vec![Op::Scenarios(s.clone())],
             Edit::SetAccepted(a) => vec![Op::Accepted(a.clone())],
         })
+    }
+}
+
+/// Where each component sits in the model a transaction is changing, by id: looked up
+/// in a map built on first use, so a transaction of thousands of updates (a zone fix on a
+/// large model) does not scan the list for each; forgotten when components are inserted,
+/// removed or renamed. Small models are scanned.
+#[derive(Default)]
+struct Positions {
+    by_id: Option<FxHashMap<String, usize>>,
+}
+
+impl Positions {
+    /// Fewer components than this are found by scanning. Small under test, so that the
+    /// edit module's property tests (models of 6 to 35 components, checked against a
+    /// clone-based reference) run the map and its invalidation.
+    const SCAN: usize = if cfg!(test) { 4 } else { 64 };
+
+    fn of(&mut self, m: &Model, id: &str) -> Option<usize> {
+        if m.components.len() < Self::SCAN {
+            return m.components.iter().position(|c| c.id == id);
+        }
+        let by_id = self.by_id.get_or_insert_with(|| {
+            let mut map = FxHashMap::default();
+            for (i, c) in m.components.iter().enumerate() {
+                map.entry(c.id.clone()).or_insert(i);
+            }
+            map
+        });
+        by_id.get(id).copied()
+    }
+
+    /// Forget the map if `op`, about to be applied to `m`, moves or renames components.
+    fn note(&mut self, op: &Op, m: &Model) {
+        let keeps = match op {
+            Op::SetComponent(i, c) => m.components.get(*i).is_some_and(|old| old.id == c.id),
+            Op::InsertComponent(..) | Op::RemoveComponent(_) | Op::Model(_) => false,
+            _ => true,
+        };
+        if !keeps {
+            self.by_id = None;
+        }
     }
 }
 

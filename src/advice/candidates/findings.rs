@@ -86,7 +86,7 @@ impl Ctx<'_> {
     /// The fixes for finding `f`: each rule has its own, and an always-down component none
     /// (the model must be corrected by hand).
     pub(super) fn finding_fixes(&self, f: &Finding, out: &mut Vec<Candidate>) {
-        let Some(c) = self.model.component(&f.target) else {
+        let Some(c) = self.component(&f.target) else {
             return;
         };
         let resolve = Purpose::Resolve(FindingRef {

@@ -8,6 +8,8 @@ mod spofs;
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
+
 use super::placement;
 use super::{FindingRef, Strategy};
 use crate::analysis::{DomainKind, Report, Spof};
@@ -63,10 +65,21 @@ impl Candidate {
 /// then for static content, then (for [`Scope::All`]) for findings; the first
 /// candidate of an id wins.
 pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate> {
+    let mut callers: FxHashMap<&str, Vec<&Dependency>> = FxHashMap::default();
+    for d in &model.dependencies {
+        callers.entry(d.to.as_str()).or_default().push(d);
+    }
     let ctx = Ctx {
         model,
         report,
         scope,
+        by_id: model
+            .components
+            .iter()
+            .rev()
+            .map(|c| (c.id.as_str(), c))
+            .collect(),
+        callers,
     };
     let mut out = Vec::new();
     for spof in &report.spofs {
@@ -95,6 +108,10 @@ struct Ctx<'a> {
     model: &'a Model,
     report: &'a Report,
     scope: Scope,
+    /// Components by id (the first of an id, as [`Model::component`] finds it).
+    by_id: FxHashMap<&'a str, &'a Component>,
+    /// The dependencies on each component, in model order.
+    callers: FxHashMap<&'a str, Vec<&'a Dependency>>,
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -131,10 +148,13 @@ fn in_front(callers: &[(f32, f32)], to: (f32, f32)) -> (f32, f32) {
 
 impl Ctx<'_> {
     fn name(&self, id: &str) -> String {
-        self.model
-            .component(id)
+        self.component(id)
             .map_or(id, |c| c.display_name())
             .to_owned()
+    }
+
+    fn component(&self, id: &str) -> Option<&Component> {
+        self.by_id.get(id).copied()
     }
 
     fn names(&self, ids: &[String]) -> String {
@@ -142,15 +162,11 @@ impl Ctx<'_> {
     }
 
     fn callers(&self, id: &str) -> Vec<&Dependency> {
-        self.model
-            .dependencies
-            .iter()
-            .filter(|d| d.to == id)
-            .collect()
+        self.callers.get(id).cloned().unwrap_or_default()
     }
 
     fn caller(&self, d: &Dependency) -> Option<&Component> {
-        self.model.component(&d.from)
+        self.component(&d.from)
     }
 
     fn live(&self, c: &Component) -> bool {
