@@ -44,7 +44,9 @@ type Kept = (Recommendation, Model, (bool, DomainKind));
 /// `advice::MEASURE_BUDGET`) is spent; drop those that fail and those whose model
 /// another candidate already produces (see [`Kept`]), and rank the rest.
 pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64>) -> Measured {
-    let mut all = candidates(model, report, scope);
+    // The baseline (see `Baseline`) does not depend on the candidates: built beside them.
+    let (mut all, baseline) =
+        rayon::join(|| candidates(model, report, scope), || Baseline::new(model));
     let size = (report.stats.basic_events + report.stats.dependencies + report.stats.components)
         .max(1) as u64;
     let allowed = budget.map_or(usize::MAX, |b| {
@@ -66,8 +68,8 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
             unmeasured.push(problem);
         }
     }
-    // Built once when some candidate may be measured against it (see `Baseline`).
-    let baseline = (all.len() > 1).then(|| Baseline::new(model)).flatten();
+    // Only worth it when more than one candidate is measured against it.
+    let baseline = baseline.filter(|_| all.len() > 1);
     let results: Vec<Result<Kept, Rejection>> = all
         .into_par_iter()
         .map(|c| {

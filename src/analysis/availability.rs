@@ -463,6 +463,12 @@ impl Structure {
         components: &[u32],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Importance> {
+        if wanted.is_empty() && components.is_empty() {
+            return Some(Importance {
+                by_entry: Vec::new(),
+                components: Vec::new(),
+            });
+        }
         // Entries whose "up" is the same formula (the same dependencies, made one by
         // hash-consing) have the same importance: each is computed once.
         let twins = self.plan.twins();

@@ -8,6 +8,7 @@ mod spofs;
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::placement;
@@ -81,14 +82,22 @@ pub fn candidates(model: &Model, report: &Report, scope: Scope) -> Vec<Candidate
             .collect(),
         callers,
     };
-    let mut out = Vec::new();
-    for spof in &report.spofs {
-        match spof.kind {
-            DomainKind::Component => ctx.component_fixes(spof, &mut out),
-            DomainKind::Zone => ctx.zone_fix(spof, &mut out),
-            DomainKind::Region => ctx.region_fixes(spof, &mut out),
-        }
-    }
+    // Each SPOF's fixes on their own (a zone or region fix on a large model takes a
+    // while), kept in report order.
+    let per_spof: Vec<Vec<Candidate>> = report
+        .spofs
+        .par_iter()
+        .map(|spof| {
+            let mut out = Vec::new();
+            match spof.kind {
+                DomainKind::Component => ctx.component_fixes(spof, &mut out),
+                DomainKind::Zone => ctx.zone_fix(spof, &mut out),
+                DomainKind::Region => ctx.region_fixes(spof, &mut out),
+            }
+            out
+        })
+        .collect();
+    let mut out: Vec<Candidate> = per_spof.into_iter().flatten().collect();
     ctx.cdn_fixes(&mut out);
     if scope == Scope::All {
         for f in &report.findings {
