@@ -11,7 +11,7 @@ use super::{
     Cost, EntryEffect, FindingRef, MIN_MEASURED, MIN_SAVING_MINUTES_PER_YEAR, ROUNDING,
     Recommendation,
 };
-use crate::analysis::eval::Evaluator;
+use crate::analysis::eval::{Evaluator, Propagator};
 use crate::analysis::{
     self, Baseline, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report,
 };
@@ -290,52 +290,59 @@ fn cost(
 /// it down in the one compiled graph instead of rebuilding the model. `None` when
 /// `event` still takes down an entry with every change in place.
 ///
-/// The trials run 63 to a pass of the evaluator, one per bit, each guessing how the
-/// trials before it in the pass turned out: all dropped after a pass whose trials were
-/// mostly dropped, all kept after one whose trials were mostly kept. A pass settles its
-/// trials up to the first wrong guess; the next pass starts there.
+/// The trials run 63 to a pass, one per bit, each guessing how the trials before it in
+/// the pass turned out: all dropped after a pass whose trials were mostly dropped, all
+/// kept after one whose trials were mostly kept. A pass settles its trials up to the
+/// first wrong guess; the next pass starts there. Passes propagate incrementally from a
+/// base state (`event` failed, changes dropped earlier forced down): a pass costs the
+/// cones of its components, not the whole graph. Changes dropped since the base was made
+/// are forced in every trial of a pass, and the base is made again once they are many.
 pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<Vec<bool>> {
     const TRIALS: usize = 63;
     let g = FailureGraph::compile(fixed);
     let Some(Failure::Basic(e)) = g.resolve(event) else {
         return None;
     };
-    // Bit 0: nothing failed. Bit j + 1: `event` failed, with trial j of the pass.
-    let mut words = vec![0u64; g.events.len()];
-    words[e as usize] = !1;
-    let mut ev = Evaluator::new(&g);
-    let entries: Vec<usize> = (0..g.len()).filter(|&c| g.is_entry[c]).collect();
-    // Trials (bits) where an entry is down that is up with nothing failed.
-    let mut entries_down = |forced: &[u64]| -> u64 {
-        ev.run(&words, Some(forced));
-        entries.iter().fold(0, |acc, &c| {
-            let down = ev.down[c];
-            acc | (down & !(if down & 1 != 0 { u64::MAX } else { 0 }))
-        })
-    };
-    // Components forced down in every trial: the changes dropped so far.
-    let mut forced = vec![0u64; g.len()];
-    if entries_down(&forced) & 0b10 != 0 {
+    // Entries down with nothing failed are not taken down by anything.
+    let mut nominal = Evaluator::new(&g);
+    nominal.run(&vec![0u64; g.events.len()], None);
+    let entries: Vec<usize> = (0..g.len())
+        .filter(|&c| g.is_entry[c] && nominal.down[c] == 0)
+        .collect();
+    /// Dropped changes forced in each pass before the base takes them in.
+    const PENDING: usize = 256;
+    let mut p = Propagator::new(&g);
+    // Components forced down in every trial: the changes dropped so far, those in the
+    // base and those dropped after it was made.
+    let mut dropped: Vec<u32> = Vec::new();
+    let mut pending: Vec<u32> = Vec::new();
+    p.set_base_forced(&[e], &dropped);
+    // Bits where an entry is down: bit j + 1 for trial j, bit 0 for the base state.
+    let entries_down = |p: &Propagator| entries.iter().fold(0, |acc, &c| acc | p.ev.down[c]);
+    if entries_down(&p) != 0 {
         return None;
     }
     let index: Vec<Option<u32>> = changed.iter().map(|id| g.component_index(id)).collect();
     let mut needed = vec![true; changed.len()];
     let mut next = 0;
     let mut guess_dropped = true;
+    let mut trial: Vec<(u32, u64)> = Vec::with_capacity(TRIALS);
     while next < changed.len() {
         let pass: Vec<usize> = (next..changed.len()).take(TRIALS).collect();
-        let mut trial = forced.clone();
+        trial.clear();
+        trial.extend(pending.iter().map(|&c| (c, !1)));
         for (j, &i) in pass.iter().enumerate() {
             let Some(c) = index[i] else { continue };
             // Trial j forces its own component down and, guessing the earlier trials of
             // the pass were dropped, theirs too.
             let mine = 1u64 << (j + 1);
             let from_here = if guess_dropped { !(mine - 1) } else { mine };
-            trial[c as usize] |= from_here & !1;
+            trial.push((c, from_here & !1));
         }
-        let down = entries_down(&trial);
+        p.run_forced(&[], &trial);
+        let down = entries_down(&p);
         let mut settled = 0;
-        let mut dropped = 0;
+        let mut newly_dropped = 0;
         for (j, &i) in pass.iter().enumerate() {
             let Some(c) = index[i] else {
                 // Not in the model: nothing to try, and it changes no other trial.
@@ -346,15 +353,19 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
             // The guess for trial j held when every earlier trial went the guessed way.
             if !keep {
                 needed[i] = false;
-                forced[c as usize] = !1;
-                dropped += 1;
+                pending.push(c);
+                newly_dropped += 1;
             }
             settled += 1;
             if keep == guess_dropped {
                 break;
             }
         }
-        guess_dropped = dropped * 2 >= settled;
+        if pending.len() > PENDING {
+            dropped.append(&mut pending);
+            p.set_base_forced(&[e], &dropped);
+        }
+        guess_dropped = newly_dropped * 2 >= settled;
         next += settled;
     }
     Some(needed)

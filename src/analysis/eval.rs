@@ -316,12 +316,23 @@ impl<'g> Propagator<'g> {
     /// Make "these basic events have happened" the state every batch starts from:
     /// one full pass.
     pub fn set_base(&mut self, failed: &[u32]) {
+        self.set_base_forced(failed, &[]);
+    }
+
+    /// [`Propagator::set_base`], with these components failed outright as well.
+    pub fn set_base_forced(&mut self, failed: &[u32], forced: &[u32]) {
         self.reset();
-        let mut words = vec![0u64; self.ev.g.events.len()];
+        let g = self.ev.g;
+        let mut words = vec![0u64; g.events.len()];
         for &e in failed {
             words[e as usize] = !0;
         }
-        self.ev.run(&words, None);
+        let mut down = vec![0u64; g.len()];
+        for &c in forced {
+            down[c as usize] = !0;
+        }
+        self.ev
+            .run(&words, (!forced.is_empty()).then_some(down.as_slice()));
         self.base_replica.copy_from_slice(&self.ev.replica);
         self.base_zone.copy_from_slice(&self.ev.zone);
         self.base_down.copy_from_slice(&self.ev.down);
@@ -339,9 +350,19 @@ impl<'g> Propagator<'g> {
 
     /// Evaluate the base state plus `events` (basic event, scenarios it fails in).
     pub fn run(&mut self, events: &[(u32, u64)]) {
+        self.run_forced(events, &[]);
+    }
+
+    /// [`Propagator::run`], with components failed outright as well (component,
+    /// scenarios it fails in).
+    pub fn run_forced(&mut self, events: &[(u32, u64)], forced: &[(u32, u64)]) {
         self.reset();
         let g = self.ev.g;
         let first = g.first_replica();
+        for &(c, w) in forced {
+            self.ev.outage[c as usize] |= w;
+            self.queue(c);
+        }
         for &(e, w) in events {
             match g.events[e as usize] {
                 BasicEvent::Region(r) => {
@@ -515,7 +536,7 @@ mod tests {
 
     /// The incremental propagator must leave exactly the words a full pass computes.
     #[test]
-    fn propagator_matches_a_full_pass() {
+    fn propagator_matches_a_full_pass_with_events_and_components_failed() {
         use rand::{RngExt, SeedableRng};
         let model = crate::generate::generate(150, 3);
         let g = FailureGraph::compile(&model);
@@ -530,10 +551,23 @@ mod tests {
             } else {
                 Vec::new()
             };
-            p.set_base(&base);
+            // Components failed outright, in the base (odd rounds) and in the batch.
+            let n = g.len() as u32;
+            let base_forced: Vec<u32> = if round % 2 == 1 {
+                (0..rng.random_range(1..6))
+                    .map(|_| rng.random_range(0..n))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            p.set_base_forced(&base, &base_forced);
             let mut words = vec![0u64; g.events.len()];
             for &b in &base {
                 words[b as usize] = !0;
+            }
+            let mut forced_words = vec![0u64; g.len()];
+            for &c in &base_forced {
+                forced_words[c as usize] = !0;
             }
             let mut events = Vec::new();
             for _ in 0..rng.random_range(1..80) {
@@ -542,8 +576,15 @@ mod tests {
                 events.push((e, w));
                 words[e as usize] |= w;
             }
-            p.run(&events);
-            full.run(&words, None);
+            let mut forced = Vec::new();
+            for _ in 0..rng.random_range(0..10) {
+                let c = rng.random_range(0..n);
+                let w: u64 = rng.random();
+                forced.push((c, w));
+                forced_words[c as usize] |= w;
+            }
+            p.run_forced(&events, &forced);
+            full.run(&words, Some(&forced_words));
             assert_eq!(p.ev.down, full.down, "round {round}");
             assert_eq!(p.ev.replica, full.replica, "round {round}");
             assert_eq!(p.ev.replicas_fail, full.replicas_fail, "round {round}");
