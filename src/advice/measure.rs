@@ -37,7 +37,34 @@ pub struct Measured {
 /// A measured recommendation, its model, and how much it is preferred when another one
 /// makes the same model: fixes for a SPOF over fixes for a finding, then the one aimed
 /// at a component over a zone over a region (lower is preferred).
-type Kept = (Recommendation, Model, (bool, DomainKind));
+type Kept = (Recommendation, Model, (bool, DomainKind), Footprint);
+
+/// Where a candidate's model differs from the model it was made from, to tell quickly
+/// that two candidates' models differ: equal models have equal footprints, so whole
+/// models are compared only when footprints match.
+#[derive(PartialEq, Eq)]
+struct Footprint {
+    components: usize,
+    dependencies: usize,
+    /// Indices of the components that differ from the original's at the same index.
+    changed: Vec<usize>,
+}
+
+impl Footprint {
+    fn of(before: &Model, after: &Model) -> Self {
+        Self {
+            components: after.components.len(),
+            dependencies: after.dependencies.len(),
+            changed: after
+                .components
+                .iter()
+                .enumerate()
+                .filter(|&(i, c)| before.components.get(i) != Some(c))
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+}
 
 /// Generate the candidates for `report` (the analysis of `model`) and measure each on
 /// its own copy, in parallel, problem by problem in candidate order until `budget` (see
@@ -74,14 +101,17 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
         .into_par_iter()
         .map(|c| {
             let preference = (!matches!(c.purpose, Purpose::RemoveSpof(_)), c.target_kind);
-            measure(model, report, baseline.as_ref(), c).map(|(rec, m)| (rec, m, preference))
+            measure(model, report, baseline.as_ref(), c).map(|(rec, m)| {
+                let footprint = Footprint::of(model, &m);
+                (rec, m, preference, footprint)
+            })
         })
         .collect();
     let mut kept: Vec<Kept> = Vec::new();
     let mut rejected = Vec::new();
     for r in results {
         match r {
-            Ok(new) => match kept.iter_mut().find(|k| k.1 == new.1) {
+            Ok(new) => match kept.iter_mut().find(|k| k.3 == new.3 && k.1 == new.1) {
                 Some(same) if new.2 < same.2 => *same = new,
                 Some(_) => {}
                 None => kept.push(new),

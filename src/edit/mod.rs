@@ -220,33 +220,50 @@ impl Edit {
     }
 }
 
-/// Where each component sits in the model a transaction is changing, by id: looked up
-/// in a map built on first use, so a transaction of thousands of updates (a zone fix on a
-/// large model) does not scan the list for each; forgotten when components are inserted,
-/// removed or renamed. Small models are scanned.
-#[derive(Default)]
+/// Where each component sits in the model a transaction is changing, by id: after a few
+/// lookups, in a map from each id's hash to its first index, built once, so a
+/// transaction of thousands of updates (a zone fix on a large model) does not scan the
+/// list for each; forgotten when components are inserted, removed or renamed. A hash
+/// found at a component of another id (a collision) falls back to the scan.
 struct Positions {
-    by_id: Option<FxHashMap<String, usize>>,
+    /// Lookups still made by scanning.
+    scans_left: usize,
+    by_hash: Option<FxHashMap<u64, usize>>,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Self {
+            scans_left: Self::SCANNED,
+            by_hash: None,
+        }
+    }
 }
 
 impl Positions {
-    /// Fewer components than this are found by scanning. Small under test, so that the
-    /// edit module's property tests (models of 6 to 35 components, checked against a
+    /// Lookups made by scanning before the map is built: small transactions never pay for
+    /// it. None under test, so that the edit module's property tests (checked against a
     /// clone-based reference) run the map and its invalidation.
-    const SCAN: usize = if cfg!(test) { 4 } else { 64 };
+    const SCANNED: usize = if cfg!(test) { 0 } else { 8 };
 
     fn of(&mut self, m: &Model, id: &str) -> Option<usize> {
-        if m.components.len() < Self::SCAN {
-            return m.components.iter().position(|c| c.id == id);
+        let scan = || m.components.iter().position(|c| c.id == id);
+        if let Some(left) = self.scans_left.checked_sub(1) {
+            self.scans_left = left;
+            return scan();
         }
-        let by_id = self.by_id.get_or_insert_with(|| {
+        let by_hash = self.by_hash.get_or_insert_with(|| {
             let mut map = FxHashMap::default();
             for (i, c) in m.components.iter().enumerate() {
-                map.entry(c.id.clone()).or_insert(i);
+                map.entry(hash(&c.id)).or_insert(i);
             }
             map
         });
-        by_id.get(id).copied()
+        match by_hash.get(&hash(id)) {
+            None => None,
+            Some(&i) if m.components.get(i).is_some_and(|c| c.id == id) => Some(i),
+            Some(_) => scan(),
+        }
     }
 
     /// Forget the map if `op`, about to be applied to `m`, moves or renames components.
@@ -257,9 +274,14 @@ impl Positions {
             _ => true,
         };
         if !keeps {
-            self.by_id = None;
+            self.by_hash = None;
         }
     }
+}
+
+fn hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 /// The first rule `m` breaks, as the error of the edit that broke it.

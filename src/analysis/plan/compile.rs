@@ -338,7 +338,10 @@ impl Compiler {
 
     /// The diagram of the context in the first variable order that fits, trying each
     /// order with a small node limit, then with four times that, up to the context
-    /// limit: the index of the order and the diagram, or `None` when none fits.
+    /// limit: the index of the order and the diagram, or `None` when none fits. After a
+    /// round where both failed, the order that built more of the gates before running
+    /// out goes first: it is the likelier to fit, and the other's attempt is skipped
+    /// when it does.
     fn attempts(
         &mut self,
         f: &Formula,
@@ -348,17 +351,23 @@ impl Compiler {
     ) -> Result<Option<(usize, Body)>, BudgetExceeded> {
         let indexed: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
         let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
+        let mut first = 0;
         loop {
-            for (which, index) in indexed.iter().enumerate() {
+            let mut built = [0; 2];
+            for which in [first, 1 - first] {
                 if self.work >= self.limits.work {
                     return Err(BudgetExceeded);
                 }
-                if let Ok(body) = self.diagram(f, members, outputs, index, limit) {
-                    return Ok(Some((which, body)));
+                match self.diagram(f, members, outputs, &indexed[which], limit) {
+                    Ok(body) => return Ok(Some((which, body))),
+                    Err(gates) => built[which] = gates,
                 }
             }
             if limit >= self.limits.context_nodes {
                 return Ok(None);
+            }
+            if built[1 - first] > built[first] {
+                first = 1 - first;
             }
             limit = (limit * 4).min(self.limits.context_nodes);
         }
@@ -378,7 +387,8 @@ impl Compiler {
     }
 
     /// The diagram of `members` over leaves numbered by `index`, compacted, if it takes
-    /// at most `limit` nodes to make.
+    /// at most `limit` nodes to make; otherwise how many gates were built before the
+    /// limit was reached.
     fn diagram(
         &mut self,
         f: &Formula,
@@ -386,23 +396,27 @@ impl Compiler {
         outputs: &[Lit],
         index: &FxHashMap<Lit, u32>,
         limit: usize,
-    ) -> Result<Body, BudgetExceeded> {
+    ) -> Result<Body, usize> {
         let allowed = limit.min(self.limits.work.saturating_sub(self.work));
         self.bdd.reset(allowed);
-        let built = self.build(f, members, index);
+        let mut built: FxHashMap<Lit, NodeId> = FxHashMap::default();
+        let outcome = self.build(f, members, index, &mut built);
         self.work += self.bdd.len();
-        let built = built?;
+        if outcome.is_err() {
+            return Err(built.len());
+        }
         let roots: Vec<NodeId> = outputs.iter().map(|o| built[o]).collect();
         Ok(self.compact(&roots))
     }
 
+    /// Each gate's node into `built`, in `members` order, until the limit is reached.
     fn build(
         &mut self,
         f: &Formula,
         members: &[Lit],
         index: &FxHashMap<Lit, u32>,
-    ) -> Result<FxHashMap<Lit, NodeId>, BudgetExceeded> {
-        let mut built: FxHashMap<Lit, NodeId> = FxHashMap::default();
+        built: &mut FxHashMap<Lit, NodeId>,
+    ) -> Result<(), BudgetExceeded> {
         let mut inputs = Vec::new();
         for &g in members {
             inputs.clear();
@@ -416,7 +430,7 @@ impl Compiler {
             let node = self.bdd.at_least(&inputs, f.threshold(g))?;
             built.insert(g, node);
         }
-        Ok(built)
+        Ok(())
     }
 
     /// The nodes reachable from `roots`, renumbered children first.
