@@ -191,14 +191,23 @@ impl Bdd {
         }
         self.unique = unique;
         if self.cache.len() < MAX_CACHE_SLOTS && self.cache.len() < size {
-            self.cache = vec![
-                CacheSlot {
-                    a: EMPTY,
-                    b: 0,
-                    result: 0
-                };
-                size
-            ];
+            // The results computed so far move into the larger table: dropping them at
+            // each doubling made a growing diagram compute its early operations again.
+            let old = std::mem::replace(
+                &mut self.cache,
+                vec![
+                    CacheSlot {
+                        a: EMPTY,
+                        b: 0,
+                        result: 0
+                    };
+                    size
+                ],
+            );
+            for entry in old.into_iter().filter(|e| e.a != EMPTY) {
+                let slot = self.cache_slot(entry.a, entry.b);
+                self.cache[slot] = entry;
+            }
         }
     }
 
