@@ -317,6 +317,163 @@ impl Formula {
     }
 }
 
+/// Nodes below a gate, each hashed to one of 256 bits: a clear bit proves the node is
+/// not below, so a restriction skips whole sub-graphs without walking them.
+type Below = [u64; 4];
+
+fn below_bit(x: Lit) -> Below {
+    let h = (u64::from(x).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize;
+    let mut b = [0; 4];
+    b[h >> 6] = 1 << (h & 63);
+    b
+}
+
+/// Rebuilds a formula while substituting constants for shared nodes.
+struct Decomposer {
+    out: Formula,
+    below: Vec<Below>,
+    /// Gates rebuilt by restrictions so far, and how many they may be.
+    work: usize,
+    limit: usize,
+}
+
+impl Decomposer {
+    fn make(&mut self, k: usize, children: Vec<Lit>) -> Lit {
+        let x = self.out.at_least(k, children);
+        while self.below.len() < self.out.gates.len() {
+            let mut b = [0; 4];
+            for &c in &self.out.gates[self.below.len()].children {
+                let own = below_bit(c);
+                let inner = if self.out.is_gate(c) {
+                    self.below[(c - self.out.vars) as usize]
+                } else {
+                    [0; 4]
+                };
+                for i in 0..4 {
+                    b[i] |= own[i] | inner[i];
+                }
+            }
+            self.below.push(b);
+        }
+        x
+    }
+
+    /// Whether `x` may be strictly below `g` (never wrong when it says no). Gates are
+    /// made after their children, so a gate is never below an older one.
+    fn may_contain(&self, g: Lit, x: Lit) -> bool {
+        if !self.out.is_gate(g) || (self.out.is_gate(x) && x >= g) {
+            return false;
+        }
+        let b = self.below[(g - self.out.vars) as usize];
+        let bit = below_bit(x);
+        (0..4).any(|i| b[i] & bit[i] != 0)
+    }
+
+    /// `root` with every occurrence of `x` below it replaced by `value`; shared gates on
+    /// the way are copied, the rest of the formula keeps the originals.
+    fn restrict(&mut self, root: Lit, x: Lit, value: Lit) -> Lit {
+        if root == x {
+            return value;
+        }
+        if !self.may_contain(root, x) {
+            return root;
+        }
+        let mut memo: FxHashMap<Lit, Lit> = FxHashMap::default();
+        let mut stack = vec![(root, false)];
+        while let Some((g, expanded)) = stack.pop() {
+            if memo.contains_key(&g) {
+                continue;
+            }
+            if !expanded {
+                stack.push((g, true));
+                for &c in &self.out.gate(g).children {
+                    if self.may_contain(c, x) && !memo.contains_key(&c) {
+                        stack.push((c, false));
+                    }
+                }
+                continue;
+            }
+            self.work += 1;
+            let gate = self.out.gate(g);
+            let children: Vec<Lit> = gate
+                .children
+                .iter()
+                .map(|&c| {
+                    if c == x {
+                        value
+                    } else {
+                        memo.get(&c).copied().unwrap_or(c)
+                    }
+                })
+                .collect();
+            let k = gate.k as usize;
+            let new = self.make(k, children);
+            memo.insert(g, new);
+        }
+        memo.get(&root).copied().unwrap_or(root)
+    }
+}
+
+impl Formula {
+    /// The same functions with shared nodes decomposed (as SCRAM's preprocessor does):
+    /// below an AND gate with child x, every deeper occurrence of x may be taken as
+    /// true, since the gate is false whenever x is (x ∧ f(x) = x ∧ f(1)); below an OR
+    /// gate, as false (x ∨ f(x) = x ∨ f(0)). Gates shared with other parents are copied
+    /// rather than changed. Fewer occurrences of a shared node mean fewer nodes tying
+    /// sub-graphs together, hence more and smaller modules. Restrictions stop after
+    /// rebuilding a number of gates proportional to the formula's size.
+    fn decomposed(&self, roots: &[Lit]) -> (Formula, Vec<Lit>) {
+        let order = self.post_order(roots);
+        let mut d = Decomposer {
+            out: Formula::new(self.vars as usize),
+            below: Vec::new(),
+            work: 0,
+            limit: DECOMPOSE_WORK * (self.vars as usize + order.len()),
+        };
+        let mut map: FxHashMap<Lit, Lit> = FxHashMap::default();
+        let lookup = |map: &FxHashMap<Lit, Lit>, x: Lit| -> Lit {
+            if self.is_gate(x) { map[&x] } else { x }
+        };
+        for g in order {
+            let gate = self.gate(g);
+            let mut children: Vec<Lit> = gate.children.iter().map(|&c| lookup(&map, c)).collect();
+            let value = if gate.is_and() {
+                Some(TRUE)
+            } else if gate.is_or() {
+                Some(FALSE)
+            } else {
+                None
+            };
+            if let Some(value) = value {
+                for i in 0..children.len() {
+                    let x = children[i];
+                    if x >= FALSE || d.work >= d.limit {
+                        continue;
+                    }
+                    for (j, child) in children.iter_mut().enumerate() {
+                        if j != i {
+                            *child = d.restrict(*child, x, value);
+                        }
+                    }
+                }
+            }
+            let k = if gate.is_and() {
+                children.len()
+            } else {
+                gate.k as usize
+            };
+            let new = d.make(k, children);
+            map.insert(g, new);
+        }
+        log::trace!("decomposed common nodes rebuilding {} gates", d.work);
+        let roots = roots.iter().map(|&r| lookup(&map, r)).collect();
+        (d.out, roots)
+    }
+}
+
+/// Gates that decomposing common nodes may rebuild, per node of the formula.
+const DECOMPOSE_WORK: usize = 64;
+
 /// A formula after preprocessing: coalesced, common arguments merged, modules
 /// flagged (and new modules made of children that only their gate reaches).
 pub struct Prepared {
@@ -335,6 +492,8 @@ impl Prepared {
 /// Preprocess `f` for the functions `roots`.
 pub fn prepare(f: &Formula, roots: &[Lit]) -> Prepared {
     let (f, roots) = f.coalesced(roots);
+    let (f, roots) = f.decomposed(&roots);
+    let (f, roots) = f.coalesced(&roots);
     let (f, roots) = f.merged(&roots);
     let (mut f, roots) = f.coalesced(&roots);
     let dates = visit_dates(&f, &roots);

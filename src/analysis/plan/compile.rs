@@ -94,8 +94,10 @@ impl Level<'_> {
     }
 
     /// Leaves below `outputs` in variable order: depth-first, each gate's inner gates
-    /// before its own leaves, the most shared first in both (as SCRAM does).
-    fn leaf_order(&self, outputs: &[Lit]) -> Vec<Lit> {
+    /// before its own leaves, the most shared first in both (as SCRAM does). With
+    /// `sizes`, inner gates equally shared go largest first: the big sub-formulas then
+    /// sit together at the top instead of being interleaved by the small ones.
+    fn leaf_order(&self, outputs: &[Lit], sizes: Option<&FxHashMap<Lit, u64>>) -> Vec<Lit> {
         let f = &self.p.f;
         let by_sharing = |list: &mut Vec<Lit>| {
             list.sort_by_key(|&x| std::cmp::Reverse(self.parents[x as usize]));
@@ -107,7 +109,13 @@ impl Level<'_> {
                 .copied()
                 .filter(|&c| f.is_gate(c) && !self.p.module(c))
                 .collect();
-            by_sharing(&mut list);
+            match sizes {
+                Some(sizes) => list.sort_by_key(|&x| {
+                    let size = sizes.get(&x).copied().unwrap_or(0);
+                    std::cmp::Reverse((self.parents[x as usize], size))
+                }),
+                None => by_sharing(&mut list),
+            }
             list
         };
         let mut order = Vec::new();
@@ -259,7 +267,7 @@ impl Compiler {
                 leaves,
             )
         } else {
-            let dfs = level.leaf_order(&outputs);
+            let dfs = level.leaf_order(&outputs, None);
             self.shaped(f, &members, &outputs, dfs, level)?
         };
         self.kept += body.nodes();
@@ -309,7 +317,11 @@ impl Compiler {
         }
         let start = self.work;
         let forced = force_order(f, members, &dfs);
-        let orders = [forced, dfs];
+        let sized = level.leaf_order(outputs, Some(&tree_sizes(f, members)));
+        let mut orders = vec![forced, dfs];
+        if sized != orders[1] {
+            orders.push(sized);
+        }
         let outcome = self.attempts(f, members, outputs, &orders)?;
         let made = self.work - start;
         let diagram = outcome.map(|(which, body)| (orders[which].clone(), body));
@@ -336,25 +348,29 @@ impl Compiler {
         }
     }
 
-    /// The diagram of the context in the first variable order that fits, trying each
-    /// order with a small node limit, then with four times that, up to the context
-    /// limit: the index of the order and the diagram, or `None` when none fits. After a
-    /// round where both failed, the order that built more of the gates before running
-    /// out goes first: it is the likelier to fit, and the other's attempt is skipped
-    /// when it does.
+    /// The diagram of the context in the first variable order that fits, trying the
+    /// first two orders with a small node limit, then with four times that, up to the
+    /// context limit, where any further order is tried last: the index of the order
+    /// and the diagram, or `None` when none fits. Further orders wait for the last
+    /// round so that contexts the first two fit keep their (usually smaller) diagrams.
+    /// After a round where the first two failed, the one that built more of the gates
+    /// before running out goes first: it is the likelier to fit, and the other's attempt
+    /// is skipped when it does.
     fn attempts(
         &mut self,
         f: &Formula,
         members: &[Lit],
         outputs: &[Lit],
-        orders: &[Vec<Lit>; 2],
+        orders: &[Vec<Lit>],
     ) -> Result<Option<(usize, Body)>, BudgetExceeded> {
         let indexed: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
         let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
         let mut first = 0;
         loop {
-            let mut built = [0; 2];
-            for which in [first, 1 - first] {
+            let mut built = vec![0; orders.len()];
+            let last = limit >= self.limits.context_nodes;
+            let further = if last { 2..orders.len() } else { 2..2 };
+            for which in [first, 1 - first].into_iter().chain(further) {
                 if self.work >= self.limits.work {
                     return Err(BudgetExceeded);
                 }
@@ -363,7 +379,7 @@ impl Compiler {
                     Err(gates) => built[which] = gates,
                 }
             }
-            if limit >= self.limits.context_nodes {
+            if last {
                 return Ok(None);
             }
             if built[1 - first] > built[first] {
@@ -580,6 +596,20 @@ fn shape_key(f: &Formula, members: &[Lit], outputs: &[Lit], dfs: &[Lit]) -> Vec<
     }
     key.extend(outputs.iter().map(place));
     key
+}
+
+/// The size of each member as a tree: leaves counted once per path to them.
+fn tree_sizes(f: &Formula, members: &[Lit]) -> FxHashMap<Lit, u64> {
+    let mut sizes: FxHashMap<Lit, u64> = FxHashMap::default();
+    for &g in members {
+        let size = f
+            .children(g)
+            .iter()
+            .map(|c| sizes.get(c).copied().unwrap_or(1))
+            .fold(0u64, u64::saturating_add);
+        sizes.insert(g, size);
+    }
+    sizes
 }
 
 /// Each literal's place in `list`.

@@ -1,9 +1,9 @@
 //! Exact probability of preprocessed formulas, compiled once and evaluated many times.
 //! Each module of [`formula::prepare`] becomes a context over its own leaves (variables
 //! and the modules right below it): plain arithmetic when its children are independent,
-//! else a reduced diagram, in whichever of two variable orders (depth-first as SCRAM
-//! does, and that order improved by FORCE) first fits a node limit that grows fourfold
-//! per round. A module whose diagram outgrows the last limit is split on its most shared
+//! else a reduced diagram, in whichever of three variable orders (depth-first as SCRAM
+//! does, that order improved by FORCE, and depth-first with the largest sub-formulas
+//! first) first fits a node limit that grows fourfold per round. A module whose diagram outgrows the last limit is split on its most shared
 //! leaf (Shannon: P = q·P(f | leaf false) + p·P(f | leaf true)) and both cofactors are
 //! compiled again from scratch, where they usually fall apart into new modules; a module
 //! met twice (same structure over the same leaves) is compiled once, and a costly

@@ -281,3 +281,39 @@ fn a_costly_context_met_again_over_other_variables_gives_the_same_probability() 
     let b = second.root(&second.evaluate(&q_shifted), 0);
     assert!((a - b).abs() <= 1e-12 * a.max(1e-300), "{a} vs {b}");
 }
+
+/// A variable both directly under a gate and deeper below it: decomposing common nodes
+/// takes the deeper occurrences as constants, copying the gate shared with another root,
+/// and the functions stay those of the enumeration.
+#[test]
+fn common_nodes_are_decomposed_into_modules() {
+    let mut f = Formula::new(7);
+    // 0 ∧ ((0 ∧ 1) ∨ 2) = 0 ∧ (1 ∨ 2); the OR is shared with `other`.
+    let pair = f.all(vec![0, 1]);
+    let shared = f.any(vec![pair, 2]);
+    let top = f.all(vec![0, shared]);
+    let other = f.any(vec![shared, 3]);
+    // 4 ∨ ((4 ∨ 5) ∧ 6) = 4 ∨ (5 ∧ 6).
+    let either = f.any(vec![4, 5]);
+    let both = f.all(vec![either, 6]);
+    let second = f.any(vec![4, both]);
+    let roots = vec![top, other, second];
+    let p = formula::prepare(&f, &roots);
+    // Below `second`, 4 is left only as its direct child: 5 ∧ 6 is a module.
+    let children = p.f.children(p.roots[2]);
+    assert!(children.contains(&4));
+    assert!(children.iter().any(|&c| p.module(c)), "{children:?}");
+    let qs = [
+        [0.1, 0.2, 0.3, 0.4, 0.5, 0.25, 0.05],
+        [0.9, 0.5, 0.01, 0.3, 0.7, 0.6, 0.2],
+    ];
+    for q in qs {
+        assert_eq!(brute(&p.f, &p.roots, &q), brute(&f, &roots, &q));
+        for plan in plans(&f, &roots) {
+            let values = plan.evaluate(&q);
+            for (i, e) in brute(&f, &roots, &q).iter().enumerate() {
+                assert!((plan.root(&values, i) - e).abs() < 1e-14, "root {i}");
+            }
+        }
+    }
+}
