@@ -28,6 +28,16 @@ impl Gate {
     fn is_or(&self) -> bool {
         self.k == 1
     }
+
+    /// The threshold of this gate rebuilt over `children` children: an AND stays an AND
+    /// over all of them, any other gate keeps its k.
+    fn rebuilt_k(&self, children: usize) -> usize {
+        if self.is_and() {
+            children
+        } else {
+            self.k as usize
+        }
+    }
 }
 
 /// A DAG of threshold gates over variables `0..vars`.
@@ -266,12 +276,7 @@ impl Formula {
                     };
                     children.push(id);
                 }
-                let k = if gate.is_and() {
-                    children.len()
-                } else {
-                    gate.k as usize
-                };
-                let new = out.at_least(k, children);
+                let new = out.at_least(gate.rebuilt_k(children.len()), children);
                 map.insert(g, new);
             }
             roots = roots.iter().map(|&r| lookup(&map, r)).collect();
@@ -457,12 +462,7 @@ impl Formula {
                     }
                 }
             }
-            let k = if gate.is_and() {
-                children.len()
-            } else {
-                gate.k as usize
-            };
-            let new = d.make(k, children);
+            let new = d.make(gate.rebuilt_k(children.len()), children);
             map.insert(g, new);
         }
         log::trace!("decomposed common nodes rebuilding {} gates", d.work);
