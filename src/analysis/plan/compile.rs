@@ -317,12 +317,9 @@ impl Compiler {
         }
         let start = self.work;
         let forced = force_order(f, members, &dfs);
-        let sized = level.leaf_order(outputs, Some(&tree_sizes(f, members)));
         let mut orders = vec![forced, dfs];
-        if sized != orders[1] {
-            orders.push(sized);
-        }
-        let outcome = self.attempts(f, members, outputs, &orders)?;
+        let sized = || level.leaf_order(outputs, Some(&tree_sizes(f, members)));
+        let outcome = self.attempts(f, members, outputs, &mut orders, sized)?;
         let made = self.work - start;
         let diagram = outcome.map(|(which, body)| (orders[which].clone(), body));
         if made >= SHAPE_WORK {
@@ -350,8 +347,9 @@ impl Compiler {
 
     /// The diagram of the context in the first variable order that fits, trying the
     /// first two orders with a small node limit, then with four times that, up to the
-    /// context limit, where any further order is tried last: the index of the order
-    /// and the diagram, or `None` when none fits. Further orders wait for the last
+    /// context limit, where a third order (`further`, made only then and kept in
+    /// `orders` when it differs from the second) is tried last: the index of the order
+    /// and the diagram, or `None` when none fits. The third order waits for the last
     /// round so that contexts the first two fit keep their (usually smaller) diagrams.
     /// After a round where the first two failed, the one that built more of the gates
     /// before running out goes first: it is the likelier to fit, and the other's attempt
@@ -361,20 +359,29 @@ impl Compiler {
         f: &Formula,
         members: &[Lit],
         outputs: &[Lit],
-        orders: &[Vec<Lit>],
+        orders: &mut Vec<Vec<Lit>>,
+        further: impl FnOnce() -> Vec<Lit>,
     ) -> Result<Option<(usize, Body)>, BudgetExceeded> {
-        let indexed: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
+        let mut indices: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
+        let mut further = Some(further);
         let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
         let mut first = 0;
         loop {
-            let mut built = vec![0; orders.len()];
             let last = limit >= self.limits.context_nodes;
-            let further = if last { 2..orders.len() } else { 2..2 };
-            for which in [first, 1 - first].into_iter().chain(further) {
+            if last && let Some(make) = further.take() {
+                let order = make();
+                if order != orders[1] {
+                    indices.push(indexed(&order));
+                    orders.push(order);
+                }
+            }
+            let mut built = vec![0; orders.len()];
+            let tail = if last { 2..orders.len() } else { 2..2 };
+            for which in [first, 1 - first].into_iter().chain(tail) {
                 if self.work >= self.limits.work {
                     return Err(BudgetExceeded);
                 }
-                match self.diagram(f, members, outputs, &indexed[which], limit) {
+                match self.diagram(f, members, outputs, &indices[which], limit) {
                     Ok(body) => return Ok(Some((which, body))),
                     Err(gates) => built[which] = gates,
                 }
