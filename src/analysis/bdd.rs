@@ -112,6 +112,11 @@ impl Bdd {
         self.make(level, FALSE, TRUE)
     }
 
+    /// Let the diagram grow to `budget` nodes (terminals included), keeping every node.
+    pub fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+    }
+
     /// Forget every node and start again within `budget`; tables shrink back if large.
     pub fn reset(&mut self, budget: usize) {
         self.nodes.truncate(2);

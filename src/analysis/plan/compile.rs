@@ -347,13 +347,18 @@ impl Compiler {
 
     /// The diagram of the context in the first variable order that fits, trying the
     /// first two orders with a small node limit, then with four times that, up to the
-    /// context limit, where a third order (`further`, made only then and kept in
-    /// `orders` when it differs from the second) is tried last: the index of the order
-    /// and the diagram, or `None` when none fits. The third order waits for the last
-    /// round so that contexts the first two fit keep their (usually smaller) diagrams.
-    /// After a round where the first two failed, the one that built more of the gates
-    /// before running out goes first: it is the likelier to fit, and the other's attempt
-    /// is skipped when it does.
+    /// context limit: the index of the order and the diagram, or `None` when none fits.
+    /// After a round where both failed, the one that built more of the gates before
+    /// running out goes first: it is the likelier to fit, and the other's attempt is
+    /// skipped when it does. Each order's diagram is resumed where the last round
+    /// stopped, so a larger limit only pays for the nodes beyond the smaller one.
+    ///
+    /// The last round brings a third order (`further`, made only then and kept in
+    /// `orders` when it differs from the second; it waits so that contexts the first two
+    /// fit keep their usually smaller diagrams) and goes up to the context limit in
+    /// [`LAST_STEPS`] steps, every order resumed at each: the first to fit wins while the
+    /// others have gone no further than it, where one step would have taken each of
+    /// them to the context limit before the next was tried.
     fn attempts(
         &mut self,
         f: &Formula,
@@ -362,38 +367,44 @@ impl Compiler {
         orders: &mut Vec<Vec<Lit>>,
         further: impl FnOnce() -> Vec<Lit>,
     ) -> Result<Option<(usize, Body)>, BudgetExceeded> {
-        let mut indices: Vec<FxHashMap<Lit, u32>> = orders.iter().map(|o| indexed(o)).collect();
-        let mut further = Some(further);
+        let mut tries: Vec<Attempt> = orders.iter().map(|o| Attempt::new(o)).collect();
         let mut limit = FIRST_ATTEMPT.min(self.limits.context_nodes);
+        let mut previous = 0;
         let mut first = 0;
-        loop {
-            let last = limit >= self.limits.context_nodes;
-            if last && let Some(make) = further.take() {
-                let order = make();
-                if order != orders[1] {
-                    indices.push(indexed(&order));
-                    orders.push(order);
-                }
-            }
-            let mut built = vec![0; orders.len()];
-            let tail = if last { 2..orders.len() } else { 2..2 };
-            for which in [first, 1 - first].into_iter().chain(tail) {
+        while limit < self.limits.context_nodes {
+            let mut built = [0; 2];
+            for which in [first, 1 - first] {
                 if self.work >= self.limits.work {
                     return Err(BudgetExceeded);
                 }
-                match self.diagram(f, members, outputs, &indices[which], limit) {
+                match self.diagram(f, members, outputs, &mut tries[which], limit) {
                     Ok(body) => return Ok(Some((which, body))),
                     Err(gates) => built[which] = gates,
                 }
             }
-            if last {
-                return Ok(None);
-            }
             if built[1 - first] > built[first] {
                 first = 1 - first;
             }
+            previous = limit;
             limit = (limit * 4).min(self.limits.context_nodes);
         }
+        let order = further();
+        if order != orders[1] {
+            tries.push(Attempt::new(&order));
+            orders.push(order);
+        }
+        for step in 1..=LAST_STEPS {
+            let cap = previous + (limit - previous) * step / LAST_STEPS;
+            for which in [first, 1 - first].into_iter().chain(2..orders.len()) {
+                if self.work >= self.limits.work {
+                    return Err(BudgetExceeded);
+                }
+                if let Ok(body) = self.diagram(f, members, outputs, &mut tries[which], cap) {
+                    return Ok(Some((which, body)));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Split the context on a leaf of `order` ([`Compiler::shannon`]).
@@ -409,75 +420,27 @@ impl Compiler {
         self.shannon(f, members, outputs, order, &indexed(order), &leaves)
     }
 
-    /// The diagram of `members` over leaves numbered by `index`, compacted, if it takes
-    /// at most `limit` nodes to make; otherwise how many gates were built before the
-    /// limit was reached.
+    /// The diagram of `members` in `attempt`'s order, compacted, if it takes at most
+    /// `limit` nodes to make; otherwise how many gates are built when the limit is
+    /// reached (the attempt keeps them for a larger limit).
     fn diagram(
         &mut self,
         f: &Formula,
         members: &[Lit],
         outputs: &[Lit],
-        index: &FxHashMap<Lit, u32>,
+        attempt: &mut Attempt,
         limit: usize,
     ) -> Result<Body, usize> {
-        let allowed = limit.min(self.limits.work.saturating_sub(self.work));
-        self.bdd.reset(allowed);
-        let mut built: FxHashMap<Lit, NodeId> = FxHashMap::default();
-        let outcome = self.build(f, members, index, &mut built);
-        self.work += self.bdd.len();
+        let before = attempt.bdd.len();
+        let allowed = limit.min(before + self.limits.work.saturating_sub(self.work));
+        attempt.bdd.set_budget(allowed);
+        let outcome = attempt.build(f, members);
+        self.work += attempt.bdd.len() - before;
         if outcome.is_err() {
-            return Err(built.len());
+            return Err(attempt.built.len());
         }
-        let roots: Vec<NodeId> = outputs.iter().map(|o| built[o]).collect();
-        Ok(self.compact(&roots))
-    }
-
-    /// Each gate's node into `built`, in `members` order, until the limit is reached.
-    fn build(
-        &mut self,
-        f: &Formula,
-        members: &[Lit],
-        index: &FxHashMap<Lit, u32>,
-        built: &mut FxHashMap<Lit, NodeId>,
-    ) -> Result<(), BudgetExceeded> {
-        let mut inputs = Vec::new();
-        for &g in members {
-            inputs.clear();
-            for &c in f.children(g) {
-                let node = match built.get(&c) {
-                    Some(&n) => n,
-                    None => self.bdd.var(index[&c])?,
-                };
-                inputs.push(node);
-            }
-            let node = self.bdd.at_least(&inputs, f.threshold(g))?;
-            built.insert(g, node);
-        }
-        Ok(())
-    }
-
-    /// The nodes reachable from `roots`, renumbered children first.
-    fn compact(&self, roots: &[NodeId]) -> Body {
-        let order = self.bdd.reachable(roots);
-        let mut index: FxHashMap<NodeId, u32> = FxHashMap::default();
-        index.insert(bdd::FALSE, 0);
-        index.insert(bdd::TRUE, 1);
-        let mut leaf = vec![0, 0];
-        let mut low = vec![0, 0];
-        let mut high = vec![0, 0];
-        for n in order {
-            let node = self.bdd.node(n);
-            index.insert(n, leaf.len() as u32);
-            leaf.push(node.level);
-            low.push(index[&node.low]);
-            high.push(index[&node.high]);
-        }
-        Body::Diagram {
-            leaf,
-            low,
-            high,
-            outputs: roots.iter().map(|r| index[r]).collect(),
-        }
+        let roots: Vec<NodeId> = outputs.iter().map(|o| attempt.built[o]).collect();
+        Ok(compact(&attempt.bdd, &roots))
     }
 
     /// Split the context on its most shared leaf: compile both cofactors, then a small
@@ -541,9 +504,79 @@ impl Compiler {
             roots.push(self.bdd.decision(0, lo, hi)?);
         }
         self.work += self.bdd.len();
-        Ok((self.compact(&roots), chosen))
+        Ok((compact(&self.bdd, &roots), chosen))
     }
 }
+
+/// One variable order's diagram of a context, built gate by gate; when a node limit
+/// stops it, it is resumed from the gate that ran out (the nodes already made and the
+/// gates already built stay), so raising the limit never builds anything twice. The
+/// attempts at one context keep their diagrams until one fits: up to three times the
+/// context limit in memory.
+struct Attempt {
+    /// Each leaf's level.
+    index: FxHashMap<Lit, u32>,
+    bdd: Bdd,
+    /// The members built so far, a prefix of the context's members.
+    built: FxHashMap<Lit, NodeId>,
+}
+
+impl Attempt {
+    fn new(order: &[Lit]) -> Self {
+        Self {
+            index: indexed(order),
+            bdd: Bdd::new(0),
+            built: FxHashMap::default(),
+        }
+    }
+
+    /// Each member's node into `built`, in `members` order from the first not built
+    /// yet, until the diagram's budget is reached.
+    fn build(&mut self, f: &Formula, members: &[Lit]) -> Result<(), BudgetExceeded> {
+        let mut inputs = Vec::new();
+        for &g in &members[self.built.len()..] {
+            inputs.clear();
+            for &c in f.children(g) {
+                let node = match self.built.get(&c) {
+                    Some(&n) => n,
+                    None => self.bdd.var(self.index[&c])?,
+                };
+                inputs.push(node);
+            }
+            let node = self.bdd.at_least(&inputs, f.threshold(g))?;
+            self.built.insert(g, node);
+        }
+        Ok(())
+    }
+}
+
+/// The nodes of `bdd` reachable from `roots`, renumbered children first.
+fn compact(bdd: &Bdd, roots: &[NodeId]) -> Body {
+    let order = bdd.reachable(roots);
+    let mut index: FxHashMap<NodeId, u32> = FxHashMap::default();
+    index.insert(bdd::FALSE, 0);
+    index.insert(bdd::TRUE, 1);
+    let mut leaf = vec![0, 0];
+    let mut low = vec![0, 0];
+    let mut high = vec![0, 0];
+    for n in order {
+        let node = bdd.node(n);
+        index.insert(n, leaf.len() as u32);
+        leaf.push(node.level);
+        low.push(index[&node.low]);
+        high.push(index[&node.high]);
+    }
+    Body::Diagram {
+        leaf,
+        low,
+        high,
+        outputs: roots.iter().map(|r| index[r]).collect(),
+    }
+}
+
+/// Steps of the last round of attempts, from the limit of the round before to the
+/// context limit.
+const LAST_STEPS: usize = 8;
 
 /// Work a context's attempts must have taken for its outcome to be remembered: cheaper
 /// contexts are built again faster than their shape is compared.
@@ -795,5 +828,47 @@ fn node_hash(hash: &[u128], x: Lit) -> u128 {
         TRUE => 4,
         FALSE => 5,
         _ => hash[x as usize],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_attempt_builds_what_a_fresh_one_does() {
+        // Pairs (i, i + 6) in a 3-of-6 vote, with the order keeping each pair's ends
+        // far apart: a diagram of a few hundred nodes.
+        let mut f = Formula::new(12);
+        let pairs: Vec<Lit> = (0..6).map(|i| f.all(vec![i, i + 6])).collect();
+        let vote = f.at_least(3, pairs);
+        let top = f.any(vec![vote, 5]);
+        let members = f.post_order(&[top]);
+        let order: Vec<Lit> = (0..12).collect();
+
+        let mut fresh = Attempt::new(&order);
+        fresh.bdd.set_budget(usize::MAX);
+        assert_eq!(fresh.build(&f, &members), Ok(()));
+
+        let mut resumed = Attempt::new(&order);
+        let mut limit = 4;
+        let mut stops = 0;
+        loop {
+            resumed.bdd.set_budget(limit);
+            match resumed.build(&f, &members) {
+                Ok(()) => break,
+                Err(BudgetExceeded) => {
+                    stops += 1;
+                    limit += 5;
+                }
+            }
+        }
+        assert!(stops > 10, "stopped {stops} times");
+        // The same nodes, none made twice, and the same compacted diagram.
+        assert_eq!(resumed.bdd.len(), fresh.bdd.len());
+        assert_eq!(
+            format!("{:?}", compact(&resumed.bdd, &[resumed.built[&top]])),
+            format!("{:?}", compact(&fresh.bdd, &[fresh.built[&top]]))
+        );
     }
 }
