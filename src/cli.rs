@@ -272,8 +272,8 @@ fn execute(command: Command) -> Result<ExitCode, BadInput> {
                 today,
                 ..Options::default()
             };
-            let report = analysis::analyze(&model, &options);
-            let advice = advice::recommend(&model, &report);
+            let (report, baseline) = analysis::analyze_with_baseline(&model, &options);
+            let advice = advice::recommend_with_baseline(&model, &report, baseline);
             let text = match format {
                 CheckFormat::Text => report::text::check(&report, &advice),
                 CheckFormat::Json => report::json::check(&report, &advice),

@@ -50,14 +50,14 @@ pub fn fix_all(model: &Model) -> FixOutcome {
     let mut edits = Vec::new();
     let mut unfixable = Vec::new();
     while !report.spofs.is_empty() {
-        let mut step = measured(&current, &report, Scope::Spofs, Some(MEASURE_BUDGET));
+        let mut step = measured(&current, &report, Scope::Spofs, Some(MEASURE_BUDGET), None);
         if !step.unmeasured.is_empty()
             && step
                 .recommendations
                 .iter()
                 .all(|r| r.removes_spofs.is_empty())
         {
-            step = measured(&current, &report, Scope::Spofs, None);
+            step = measured(&current, &report, Scope::Spofs, None, None);
         }
         let removing = || {
             step.recommendations

@@ -11,7 +11,7 @@ use super::{
     Cost, EntryEffect, FindingRef, MIN_MEASURED, MIN_SAVING_MINUTES_PER_YEAR, ROUNDING,
     Recommendation,
 };
-use crate::analysis::eval::{Evaluator, Propagator};
+use crate::analysis::eval::Propagator;
 use crate::analysis::{
     self, Baseline, DomainKind, Failure, FailureGraph, MINUTES_PER_YEAR, Options, Report,
 };
@@ -69,11 +69,21 @@ impl Footprint {
 /// Generate the candidates for `report` (the analysis of `model`) and measure each on
 /// its own copy, in parallel, problem by problem in candidate order until `budget` (see
 /// `advice::MEASURE_BUDGET`) is spent; drop those that fail and those whose model
-/// another candidate already produces (see [`Kept`]), and rank the rest.
-pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64>) -> Measured {
-    // The baseline (see `Baseline`) does not depend on the candidates: built beside them.
-    let (mut all, baseline) =
-        rayon::join(|| candidates(model, report, scope), || Baseline::new(model));
+/// another candidate already produces (see [`Kept`]), and rank the rest. `model` is
+/// valid (it was analysed), so edits are checked only where they touch it. `known`: the
+/// [`Baseline`] of `model` when the analysis handed it over; built here otherwise.
+pub fn measured(
+    model: &Model,
+    report: &Report,
+    scope: Scope,
+    budget: Option<u64>,
+    known: Option<Baseline>,
+) -> Measured {
+    // The baseline does not depend on the candidates: built beside them when not known.
+    let (mut all, baseline) = match known {
+        Some(b) => (candidates(model, report, scope), Some(b)),
+        None => rayon::join(|| candidates(model, report, scope), || Baseline::new(model)),
+    };
     let size = (report.stats.basic_events + report.stats.dependencies + report.stats.components)
         .max(1) as u64;
     let allowed = budget.map_or(usize::MAX, |b| {
@@ -119,7 +129,12 @@ pub fn measured(model: &Model, report: &Report, scope: Scope, budget: Option<u64
             Err(why) => rejected.push(why),
         }
     }
-    let mut recommendations: Vec<Recommendation> = kept.into_iter().map(|k| k.0).collect();
+    let (mut recommendations, models): (Vec<Recommendation>, Vec<Model>) =
+        kept.into_iter().map(|k| (k.0, k.1)).unzip();
+    // The kept copies were only for telling equal models apart. Freeing them (tens of
+    // thousands of strings each on a large model, ~30 ms on the 10k one) is no part of
+    // the answer: left to the pool while the caller goes on.
+    rayon::spawn(move || drop(models));
     // Scores equal to a millionth of a minute a year are equal: which way rounding fell
     // (a candidate measured whole or along its slope) must not reorder them.
     let score = |r: &Recommendation| (r.score * 1e6).round();
@@ -150,7 +165,7 @@ fn measure(
         reason,
     };
     let mut next = model.clone();
-    Edit::apply_all(&c.edits, &mut next)
+    Edit::apply_all_to_valid(&c.edits, &mut next)
         .map_err(|e| reject(format!("its edit is invalid: {e}")))?;
     let after = match baseline {
         Some(b) => analysis::analyze_against(&next, &Options::fast(), model, b),
@@ -333,15 +348,14 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
     let Some(Failure::Basic(e)) = g.resolve(event) else {
         return None;
     };
-    // Entries down with nothing failed are not taken down by anything.
-    let mut nominal = Evaluator::new(&g);
-    nominal.run(&vec![0u64; g.events.len()], None);
-    let entries: Vec<usize> = (0..g.len())
-        .filter(|&c| g.is_entry[c] && nominal.down[c] == 0)
-        .collect();
     /// Dropped changes forced in each pass before the base takes them in.
     const PENDING: usize = 256;
+    // A new propagator's base is the state with nothing failed. Entries down in it are
+    // not taken down by anything.
     let mut p = Propagator::new(&g);
+    let entries: Vec<usize> = (0..g.len())
+        .filter(|&c| g.is_entry[c] && p.ev.down[c] == 0)
+        .collect();
     // Components forced down in every trial: the changes dropped so far, those in the
     // base and those dropped after it was made.
     let mut dropped: Vec<u32> = Vec::new();

@@ -38,7 +38,7 @@ use serde::Serialize;
 pub use fix::{Applied, FixOutcome, Skipped, Unfixable, UnknownIds, apply, fix_all};
 pub use placement::place_new_cards;
 
-use crate::analysis::{DomainKind, Report, Rule};
+use crate::analysis::{Baseline, DomainKind, Report, Rule};
 use crate::edit::Edit;
 use crate::model::{Event, Model};
 
@@ -231,7 +231,23 @@ impl Advice {
 /// Every recommendation for the SPOFs and findings of `report` (the analysis of
 /// `model`), measured and ranked.
 pub fn recommend(model: &Model, report: &Report) -> Advice {
-    let m = measure::measured(model, report, candidates::Scope::All, Some(MEASURE_BUDGET));
+    recommend_with_baseline(model, report, None)
+}
+
+/// [`recommend`] with the [`Baseline`] that `analysis::analyze_with_baseline` handed over
+/// with `report`, so that it is not built again.
+pub fn recommend_with_baseline(
+    model: &Model,
+    report: &Report,
+    baseline: Option<Baseline>,
+) -> Advice {
+    let m = measure::measured(
+        model,
+        report,
+        candidates::Scope::All,
+        Some(MEASURE_BUDGET),
+        baseline,
+    );
     Advice {
         recommendations: m.recommendations,
         unmeasured: m.unmeasured,

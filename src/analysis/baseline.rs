@@ -61,19 +61,44 @@ impl Baseline {
             .filter(|&i| !baseline_down[entries[i] as usize])
             .collect();
         let measured = s.importance(&exact.evaluation, &g.availability, &live, &[], &|| false)?;
-        let mut slope = vec![Vec::new(); entries.len()];
-        for (&i, by_event) in live.iter().zip(measured.by_entry) {
-            slope[i] = by_event;
-        }
-        Some(Self {
-            down: (0..entries.len())
-                .map(|i| s.down(&exact.evaluation, i))
-                .collect(),
-            slope,
-            nodes: s.nodes(),
+        let down = (0..entries.len())
+            .map(|i| s.down(&exact.evaluation, i))
+            .collect();
+        let nodes = s.nodes();
+        Some(Self::from_parts(
             g,
             baseline_down,
-        })
+            down,
+            &live,
+            measured.by_entry,
+            nodes,
+        ))
+    }
+
+    /// The baseline of an analysis that already computed it: the model compiled as `g`,
+    /// down with nothing failed where `baseline_down` says, each entry's P(down) (in graph
+    /// order), and the Birnbaum importance of every event for the `live` entries (indices
+    /// into the entries, one list of slopes each, as [`Structure::importance`] gives them
+    /// for an evaluation without certain events made constants).
+    pub(super) fn from_parts(
+        g: FailureGraph,
+        baseline_down: Vec<bool>,
+        down: Vec<f64>,
+        live: &[usize],
+        by_entry: Vec<Vec<f64>>,
+        nodes: usize,
+    ) -> Self {
+        let mut slope = vec![Vec::new(); down.len()];
+        for (&i, by_event) in live.iter().zip(by_entry) {
+            slope[i] = by_event;
+        }
+        Self {
+            g,
+            down,
+            slope,
+            baseline_down,
+            nodes,
+        }
     }
 
     /// The availability part of the analysis of `after` (compiled as `g`, down with
@@ -147,6 +172,7 @@ impl Baseline {
             importance: Vec::new(),
             component_importance: Vec::new(),
             bdd_nodes: self.nodes,
+            slopes: None,
         })
     }
 
@@ -342,6 +368,31 @@ mod tests {
         let first = analyze(&before, &Options::fast());
         let ops = |r: &Report| r.entry("ops").map(|e| e.availability);
         assert_ne!(ops(&whole), ops(&first));
+    }
+
+    #[test]
+    fn the_baseline_handed_over_by_the_analysis_is_the_one_built_again() {
+        for model in [
+            model::from_str(MODEL, "b.spof.ron").unwrap(),
+            crate::generate::generate(120, 3),
+        ] {
+            let built = Baseline::new(&model).unwrap();
+            let (report, handed) =
+                crate::analysis::analyze_with_baseline(&model, &Options::default());
+            let handed = handed.unwrap();
+            assert_eq!(report, analyze(&model, &Options::default()));
+            assert_eq!(handed.down, built.down);
+            assert_eq!(handed.slope, built.slope);
+            assert_eq!(handed.baseline_down, built.baseline_down);
+            assert_eq!(handed.nodes, built.nodes);
+        }
+    }
+
+    #[test]
+    fn an_analysis_without_importance_hands_over_no_baseline() {
+        let model = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let (_, handed) = crate::analysis::analyze_with_baseline(&model, &Options::fast());
+        assert!(handed.is_none());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::cases::Cases;
 use super::graph::FailureGraph;
 
 /// Most failure domains (zones and regions) one entry's closure may touch before the sum
@@ -183,23 +184,36 @@ fn rule(
     domains.dedup();
     let own_outages: f64 = g.outages(x).map(|e| availability[e as usize]).product();
     let k = g.k_replicas[x as usize] as usize;
-    let up = |domain: u32, state: usize| {
-        domains
-            .binary_search(&domain)
-            .is_ok_and(|i| state >> i & 1 == 1)
-    };
+    // The bits of each replica's zone and region in a state; a replica in no zone is
+    // always up as far as domains go.
+    let bit = |domain: u32| domains.binary_search(&domain).map_or(usize::MAX, |i| i);
+    let bits: Vec<Option<(usize, usize)>> = needs
+        .iter()
+        .map(|need| need.map(|(zone, region)| (bit(zone), bit(region))))
+        .collect();
+    let up = |b: usize, state: usize| b < usize::BITS as usize && state >> b & 1 == 1;
+    // The rule depends on the state only through which replicas can be up: each such
+    // case is computed once.
+    let mut cases = Cases::default();
+    cases.reset(replicas.len());
     let mut p_up = Vec::with_capacity(replicas.len());
     let holds = (0..1usize << domains.len())
         .map(|state| {
             if forced_down[x as usize] {
                 return 0.0;
             }
-            p_up.clear();
-            p_up.extend(replicas.iter().zip(&needs).map(|(&r, need)| match need {
-                Some((zone, region)) if !(up(*zone, state) && up(*region, state)) => 0.0,
-                _ => availability[r as usize],
-            }));
-            own_outages * at_least(&p_up, k, scratch)
+            let alive = |i: usize| bits[i].is_none_or(|(z, r)| up(z, state) && up(r, state));
+            cases.value((0..replicas.len()).map(alive), || {
+                p_up.clear();
+                p_up.extend(replicas.iter().enumerate().map(|(i, &r)| {
+                    if alive(i) {
+                        availability[r as usize]
+                    } else {
+                        0.0
+                    }
+                }));
+                own_outages * at_least(&p_up, k, scratch)
+            })
         })
         .collect();
     (domains, holds)
@@ -238,6 +252,57 @@ fn at_least(p: &[f64], k: usize, exactly: &mut Vec<f64>) -> f64 {
 mod tests {
     use super::*;
     use crate::analysis::{NODE_BUDGET, Request, Structure, cuts};
+
+    /// [`rule`] as it is defined: every state computed on its own.
+    fn rule_state_by_state(g: &FailureGraph, x: u32) -> (Vec<u32>, Vec<f64>) {
+        let replicas: Vec<u32> = g.replicas(x).collect();
+        let mut domains: Vec<u32> = replicas
+            .iter()
+            .filter_map(|&r| g.zone_of(r))
+            .flat_map(|z| [g.region_ids.len() as u32 + z, g.zone_region[z as usize]])
+            .collect();
+        domains.sort_unstable();
+        domains.dedup();
+        let up =
+            |d: u32, state: usize| domains.binary_search(&d).is_ok_and(|i| state >> i & 1 == 1);
+        let own_outages: f64 = g.outages(x).map(|e| g.availability[e as usize]).product();
+        let holds = (0..1usize << domains.len())
+            .map(|state| {
+                let p_up: Vec<f64> = replicas
+                    .iter()
+                    .map(|&r| match g.zone_of(r) {
+                        Some(z)
+                            if !(up(g.region_ids.len() as u32 + z, state)
+                                && up(g.zone_region[z as usize], state)) =>
+                        {
+                            0.0
+                        }
+                        _ => g.availability[r as usize],
+                    })
+                    .collect();
+                own_outages * at_least(&p_up, g.k_replicas[x as usize] as usize, &mut Vec::new())
+            })
+            .collect();
+        (domains, holds)
+    }
+
+    /// Each case of live replicas is computed once: the table is the state-by-state one
+    /// to the bit.
+    #[test]
+    fn a_rule_computed_once_per_case_is_the_state_by_state_rule() {
+        for seed in 1..=3 {
+            let model = crate::generate::generate(150, seed);
+            let g = FailureGraph::compile(&model);
+            let none = vec![false; g.len()];
+            for x in 0..g.len() as u32 {
+                let (domains, holds) = rule(&g, &g.availability, &none, x, &mut Vec::new());
+                let (want_domains, want) = rule_state_by_state(&g, x);
+                assert_eq!(domains, want_domains);
+                let bits = |v: &[f64]| v.iter().map(|h| h.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&holds), bits(&want), "seed {seed}, component {x}");
+            }
+        }
+    }
 
     /// The sum over domain states against the full-service diagrams, on models with
     /// replicas across zones, soft dependencies and §2b events.

@@ -5,6 +5,7 @@ pub mod accepted;
 mod availability;
 mod baseline;
 pub mod bdd;
+mod cases;
 pub mod chaos;
 pub mod cuts;
 pub mod diff;
@@ -290,7 +291,18 @@ pub fn analyze_cancellable(
     options: &Options,
     cancel: &AtomicBool,
 ) -> Result<Report, Cancelled> {
-    analyze_inner(model, options, cancel, None)
+    analyze_inner(model, options, cancel, None).map(|(report, _)| report)
+}
+
+/// [`analyze`], also handing over the [`Baseline`] that measuring edits of `model`
+/// against it needs, when the analysis computed its parts on the way (importance asked
+/// for and the exact method within budget): recommendations then need not analyse
+/// `model` a second time.
+pub fn analyze_with_baseline(model: &Model, options: &Options) -> (Report, Option<Baseline>) {
+    match analyze_inner(model, options, &AtomicBool::new(false), None) {
+        Ok(analysed) => analysed,
+        Err(Cancelled) => unreachable!("no one else can set this flag"),
+    }
 }
 
 /// [`analyze`] of `model`, an edit of `before` (analysed as `baseline`): when the edit
@@ -309,7 +321,7 @@ pub fn analyze_against(
         &AtomicBool::new(false),
         Some((before, baseline)),
     ) {
-        Ok(report) => report,
+        Ok((report, _)) => report,
         Err(Cancelled) => unreachable!("no one else can set this flag"),
     }
 }
@@ -319,7 +331,7 @@ fn analyze_inner(
     options: &Options,
     cancel: &AtomicBool,
     against: Option<(&Model, &Baseline)>,
-) -> Result<Report, Cancelled> {
+) -> Result<(Report, Option<Baseline>), Cancelled> {
     let go_on = || {
         if cancel.load(Ordering::Relaxed) {
             Err(Cancelled)
@@ -348,13 +360,10 @@ fn analyze_inner(
             pairs
         },
         || {
-            let shortcut = against
+            against
                 .filter(|_| !options.wants_importance())
-                .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down));
-            match shortcut {
-                Some(q) => Some(q),
-                None => quantify(model, &g, &singles.baseline_down, &live, options, cancel),
-            }
+                .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down))
+                .or_else(|| quantify(model, &g, &singles.baseline_down, &live, options, cancel))
         },
     );
     let quantified = quantified.ok_or(Cancelled)?;
@@ -380,7 +389,7 @@ fn analyze_inner(
     if let Some(max) = options.max_order2 {
         order2.truncate(max);
     }
-    Ok(Report {
+    let report = Report {
         model: model.name.clone(),
         entries: quantified.entries,
         spofs,
@@ -401,7 +410,18 @@ fn analyze_inner(
             bdd_nodes: quantified.bdd_nodes,
             order2_candidates: candidates,
         },
-    })
+    };
+    let baseline = quantified.slopes.map(|s| {
+        Baseline::from_parts(
+            g,
+            singles.baseline_down,
+            s.down,
+            &s.live,
+            s.by_entry,
+            quantified.bdd_nodes,
+        )
+    });
+    Ok((report, baseline))
 }
 
 fn sorted_by_rank(g: &FailureGraph, mut list: Vec<u32>) -> Vec<u32> {
@@ -467,6 +487,17 @@ struct Quantified {
     importance: Vec<Importance>,
     component_importance: Vec<ComponentImportance>,
     bdd_nodes: usize,
+    /// What a [`Baseline`] is made of, when the event importance of every live entry
+    /// was computed exactly.
+    slopes: Option<Slopes>,
+}
+
+/// Each entry's P(down) (in graph order) and, for the live ones (indices into the
+/// entries), the Birnbaum importance of every event.
+struct Slopes {
+    down: Vec<f64>,
+    live: Vec<usize>,
+    by_entry: Vec<Vec<f64>>,
 }
 
 fn entry_list(g: &FailureGraph) -> Vec<u32> {
@@ -503,6 +534,7 @@ fn quantify(
             importance: Vec::new(),
             component_importance: Vec::new(),
             bdd_nodes: 0,
+            slopes: None,
         });
     };
     let entry_reports = exact.reports(model, g);
@@ -597,11 +629,18 @@ fn quantify(
     } else {
         Vec::new()
     };
+    // Computed for every live entry: exactly what `Baseline::new` would compute again.
+    let slopes = (options.importance || component_measures).then(|| Slopes {
+        down: (0..entries.len()).map(|i| s.down(&ev, i)).collect(),
+        live: live_entries.clone(),
+        by_entry: measured.by_entry,
+    });
     Some(Quantified {
         entries: entry_reports,
         importance,
         component_importance,
         bdd_nodes: s.nodes(),
+        slopes,
     })
 }
 

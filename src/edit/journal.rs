@@ -196,6 +196,9 @@ pub(super) struct Touched {
     pub scenarios: bool,
     pub accepted: bool,
     pub regions: bool,
+    /// A region or zone that was there before is gone: components, and scenario events,
+    /// that have not been touched may name it.
+    pub domains_vanished: bool,
     /// The whole model was replaced.
     pub whole: bool,
 }
@@ -237,11 +240,23 @@ impl Touched {
             }
             Op::Scenarios(_) => self.scenarios = true,
             Op::Accepted(_) => self.accepted = true,
-            Op::Regions(_) => self.regions = true,
+            Op::Regions(old) => {
+                self.regions = true;
+                self.domains_vanished |= vanished_domains(old, &m.regions);
+            }
             Op::Model(_) => self.whole = true,
             Op::Defaults(_) | Op::Name(_) | Op::Description(_) => {}
         }
     }
+}
+
+/// Whether some region or zone id of `before` is missing from `after`.
+fn vanished_domains(before: &[Region], after: &[Region]) -> bool {
+    let region = |id: &str| after.iter().any(|r| r.id == id);
+    let zone = |id: &str| after.iter().flat_map(|r| &r.zones).any(|z| z.id == id);
+    before
+        .iter()
+        .any(|r| !region(&r.id) || r.zones.iter().any(|z| !zone(&z.id)))
 }
 
 /// `i` was inserted: indices at or after it move up one.
@@ -271,6 +286,8 @@ pub(super) struct Change {
     lengths: (usize, usize),
     /// What the ops applied so far added to the model's analysis print (wrapping).
     pub print: u64,
+    /// Whether the applied ops and the print are kept (for a document's history).
+    journaled: bool,
 }
 
 impl Change {
@@ -281,12 +298,27 @@ impl Change {
             touched: Touched::default(),
             lengths: (m.components.len(), m.dependencies.len()),
             print: 0,
+            journaled: true,
+        }
+    }
+
+    /// A change that keeps only what undoing it and checking it need: neither the ops
+    /// applied ([`Change::finish`] gives none) nor the print. For a transaction applied
+    /// to a model outside a document, where copying each op is most of the cost.
+    pub(super) fn lean(m: &Model) -> Self {
+        Self {
+            journaled: false,
+            ..Self::new(m)
         }
     }
 
     pub(super) fn apply(&mut self, op: Op, m: &mut Model) {
-        self.done.push(op.clone());
-        let inverse = op.apply_printed(m, &mut self.print);
+        let inverse = if self.journaled {
+            self.done.push(op.clone());
+            op.apply_printed(m, &mut self.print)
+        } else {
+            op.apply(m)
+        };
         self.touched.note(&inverse, m);
         self.undo.push(inverse);
     }

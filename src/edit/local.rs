@@ -14,8 +14,9 @@
 //! - accepted risks (a reason, each risk once), when they changed: checked on the small model;
 //! - limits: recounted.
 //!
-//! Changes to regions (every component's zones depend on them) or to the whole model get
-//! the full check.
+//! - regions (every component's zones and scenario events depend on them): only added to,
+//!   their own rules, on the small model which holds them all; a change that takes a region
+//!   or zone away, or replaces the whole model, gets the full check.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -27,7 +28,7 @@ const SCANS: usize = 32;
 
 /// Whether `m`, valid before the change that `touched` describes, is valid now.
 pub(super) fn still_valid(m: &Model, touched: &Touched) -> bool {
-    if touched.whole || touched.regions {
+    if touched.whole || touched.domains_vanished {
         return m.validate().is_ok();
     }
     if m.components.len() > MAX_COMPONENTS || m.dependencies.len() > MAX_DEPENDENCIES {
@@ -264,6 +265,24 @@ mod tests {
                     change.revert(&mut m);
                     prop_assert_eq!(format!("{m:?}"), before);
                 }
+            }
+        }
+
+        /// Applying to a valid model, checked where the edits touched it, accepts and
+        /// refuses exactly what the whole check does, with the same message, and leaves
+        /// the same model.
+        #[test]
+        fn applying_to_a_valid_model_agrees_with_applying_and_checking_everything(
+            seed in 0..1000u64,
+            transactions in prop::collection::vec(prop::collection::vec(recipe(), 1..4), 1..16),
+        ) {
+            let mut m = start(seed);
+            for recipes in &transactions {
+                let edits: Vec<Edit> = recipes.iter().map(|r| edit(r, &m)).collect();
+                let mut whole = m.clone();
+                let expected = Edit::apply_all(&edits, &mut whole);
+                prop_assert_eq!(Edit::apply_all_to_valid(&edits, &mut m), expected);
+                prop_assert_eq!(&m, &whole);
             }
         }
     }

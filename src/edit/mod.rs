@@ -82,9 +82,34 @@ impl Edit {
         Ok(())
     }
 
+    /// [`Edit::apply_all`] to a model known to be valid (loaded from a file, or left so by
+    /// an edit): the result is checked only where the transaction touched it, which is all
+    /// it can have broken, and checked whole (for the same first error) only when that
+    /// finds a problem. Nor does it keep the ops it applied (only a document's history
+    /// needs them): on a large model a transaction costs what it touches, not a copy of
+    /// every op and a check of every component and dependency.
+    pub fn apply_all_to_valid(edits: &[Edit], model: &mut Model) -> Result<(), EditError> {
+        let change = Edit::record_into(Change::lean(model), edits, model)?;
+        if !local::still_valid(model, &change.touched)
+            && let Err(e) = first_problem(model)
+        {
+            change.revert(model);
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Apply `edits` in place, remembering how to undo them; on an error nothing changes.
     fn record(edits: &[Edit], model: &mut Model) -> Result<Change, EditError> {
-        let mut change = Change::new(model);
+        Edit::record_into(Change::new(model), edits, model)
+    }
+
+    /// [`Edit::record`] into `change`, made for `model`.
+    fn record_into(
+        mut change: Change,
+        edits: &[Edit],
+        model: &mut Model,
+    ) -> Result<Change, EditError> {
         let mut positions = Positions::default();
         for e in edits {
             match e.ops(model, &mut positions) {

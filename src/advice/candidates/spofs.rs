@@ -358,7 +358,7 @@ impl Ctx<'_> {
         build: impl Fn(&[&Component]) -> Vec<Edit>,
     ) -> Vec<&'c Component> {
         let mut fixed = self.model.clone();
-        if Edit::apply_all(&build(&hit), &mut fixed).is_err() {
+        if Edit::apply_all_to_valid(&build(&hit), &mut fixed).is_err() {
             return hit;
         }
         let ids: Vec<&str> = hit.iter().map(|c| c.id.as_str()).collect();
