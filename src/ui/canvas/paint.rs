@@ -1,5 +1,6 @@
 //! What the canvas paints over the graph: the band or connect line, the preview of a
-//! recommendation, the zone legend, the empty-model hint and the SPOF count.
+//! recommendation, the zone legend, the empty-model hint and the SPOF count (SPOFs the
+//! team accepted do not raise it).
 
 use std::collections::HashMap;
 
@@ -49,19 +50,18 @@ impl Canvas {
             );
         }
         if let Some(r) = report
-            && !r.spofs.is_empty()
+            && let Some((text, alarm)) = spof_badge(r.spofs.len(), r.unaccepted_spofs())
         {
-            let text = format!(
-                "{DOT} {} SPOF{}",
-                r.spofs.len(),
-                if r.spofs.len() == 1 { "" } else { "s" }
-            );
             painter.text(
                 self.rect.right_top() + vec2(-10.0, 10.0),
                 Align2::RIGHT_TOP,
                 text,
                 FontId::proportional(15.0),
-                red_text(visuals),
+                if alarm {
+                    red_text(visuals)
+                } else {
+                    visuals.weak_text_color()
+                },
             );
         }
     }
@@ -176,5 +176,45 @@ impl Canvas {
         }
         painter.rect_filled(extent.expand(5.0), 5.0, background);
         painter.extend(shapes);
+    }
+}
+
+/// The canvas' SPOF count, and whether it is an alarm: the SPOFs no acceptance covers in
+/// red (`● 3 SPOFs, 1 accepted`), or, when the team has accepted every one, a quiet
+/// `2 SPOFs, all accepted`; nothing without SPOFs.
+fn spof_badge(total: usize, unaccepted: usize) -> Option<(String, bool)> {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let accepted = total - unaccepted.min(total);
+    match (total, unaccepted) {
+        (0, _) => None,
+        (_, 0) => Some((
+            format!("{total} SPOF{}, all accepted", plural(total)),
+            false,
+        )),
+        (_, n) if accepted == 0 => Some((format!("{DOT} {n} SPOF{}", plural(n)), true)),
+        (_, n) => Some((
+            format!("{DOT} {n} SPOF{}, {accepted} accepted", plural(n)),
+            true,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_spofs_do_not_raise_the_alarm() {
+        assert_eq!(spof_badge(0, 0), None);
+        assert_eq!(spof_badge(1, 1), Some((format!("{DOT} 1 SPOF"), true)));
+        assert_eq!(spof_badge(6, 6), Some((format!("{DOT} 6 SPOFs"), true)));
+        assert_eq!(
+            spof_badge(6, 5),
+            Some((format!("{DOT} 5 SPOFs, 1 accepted"), true))
+        );
+        assert_eq!(
+            spof_badge(2, 0),
+            Some(("2 SPOFs, all accepted".to_owned(), false))
+        );
     }
 }
