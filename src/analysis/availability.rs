@@ -398,12 +398,16 @@ impl Structure {
                 })
                 .collect()
         };
-        let values: Vec<Values> = qs.par_iter().map(|q| self.plan.evaluate(q)).collect();
-        let down = summed(&self.plan, &values);
+        // The full-service plan reads the same variables; the main plan keeps them.
         let not_full = self.full.as_ref().map(|full| {
             let values: Vec<Values> = qs.par_iter().map(|q| full.evaluate(q)).collect();
             summed(full, &values)
         });
+        let values: Vec<Values> = qs
+            .into_par_iter()
+            .map(|q| self.plan.evaluate_owned(q))
+            .collect();
+        let down = summed(&self.plan, &values);
         Evaluation {
             weights,
             values,
@@ -416,7 +420,9 @@ impl Structure {
     /// `c`, the k-th: the events' `q`, the conditioned events' states, then each lumped
     /// component's own part, from `own_down` ([`Structure::lumped_down`]).
     fn variables(&self, c: &Cofactor, q: &[f64], own_down: &[f64], k: usize) -> Vec<f64> {
-        let mut all = q.to_vec();
+        // Allocated once at full length: growing a copy of `q` would copy it again.
+        let mut all = Vec::with_capacity(self.plan.vars());
+        all.extend_from_slice(q);
         all.resize(self.plan.vars(), 0.0);
         for (&e, s) in self.domain.iter().zip(&c.state) {
             all[e as usize] = if *s == Some(true) { 0.0 } else { 1.0 };

@@ -229,8 +229,13 @@ impl Plan {
 
     /// Probabilities for variable probabilities `q` (each the chance a variable is false).
     pub fn evaluate(&self, q: &[f64]) -> Values {
+        self.evaluate_owned(q.to_vec())
+    }
+
+    /// [`Plan::evaluate`], keeping `q` in the values instead of a copy of it.
+    pub fn evaluate_owned(&self, q: Vec<f64>) -> Values {
         let mut values = Values {
-            var: q.to_vec(),
+            var: q,
             leaf: Vec::with_capacity(self.contexts.len()),
             node: Vec::with_capacity(self.contexts.len()),
             output: Vec::with_capacity(self.contexts.len()),
@@ -239,7 +244,7 @@ impl Plan {
             let leaf: Vec<f64> = ctx
                 .leaves
                 .iter()
-                .map(|&l| leaf_value(l, q, &values.output))
+                .map(|&l| leaf_value(l, &values.var, &values.output))
                 .collect();
             let (node, output) = body_values(&ctx.body, &leaf);
             values.leaf.push(leaf);
