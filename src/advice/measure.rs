@@ -168,8 +168,8 @@ fn measure(
     Edit::apply_all_to_valid(&c.edits, &mut next)
         .map_err(|e| reject(format!("its edit is invalid: {e}")))?;
     let after = match baseline {
-        Some(b) => analysis::analyze_against(&next, &Options::fast(), model, b),
-        None => analysis::analyze(&next, &Options::fast()),
+        Some(b) => analysis::analyze_against(&next, &Options::measuring(), model, b),
+        None => analysis::analyze(&next, &Options::measuring()),
     };
 
     let mut entries = Vec::new();

@@ -233,6 +233,9 @@ pub struct Options {
     pub order2: bool,
     /// Compute Birnbaum importance of each basic event.
     pub importance: bool,
+    /// Name what each SPOF takes down and its blast radius (when false both lists are
+    /// empty: for callers that only compare which SPOFs there are).
+    pub spof_lists: bool,
     /// The day accepted risks are judged on (`check --today`); none: the clock's.
     pub today: Option<crate::model::Date>,
 }
@@ -245,6 +248,7 @@ impl Default for Options {
             component_importance_work: 100_000_000,
             order2: true,
             importance: true,
+            spof_lists: true,
             today: None,
         }
     }
@@ -260,6 +264,17 @@ impl Options {
             order2: false,
             importance: false,
             ..Self::default()
+        }
+    }
+
+    /// What comparing a recommendation's model with the model before needs: [`Options::fast`]
+    /// without the names of what each SPOF takes down (on a fault tree of a few hundred
+    /// events, naming every SPOF's blast radius took more time than the rest of the
+    /// comparison).
+    pub fn measuring() -> Self {
+        Self {
+            spof_lists: false,
+            ..Self::fast()
         }
     }
 
@@ -346,7 +361,7 @@ fn analyze_inner(
     let singles = cuts::singles(&g);
     log::debug!("single failures after {:?}", clock.elapsed());
     go_on()?;
-    let spofs = spofs(&g, &singles);
+    let spofs = spofs(&g, &singles, options.spof_lists);
     let live: Vec<bool> = singles.baseline_down.iter().map(|d| !d).collect();
     // Order-2 sets and the numbers do not depend on each other: both cores at once.
     let ((pairs, candidates), quantified) = rayon::join(
@@ -430,8 +445,10 @@ fn sorted_by_rank(g: &FailureGraph, mut list: Vec<u32>) -> Vec<u32> {
     list
 }
 
-/// Group single failures into component, zone and region SPOFs, sorted as DESIGN §3 says.
-fn spofs(g: &FailureGraph, singles: &cuts::Singles) -> Vec<Spof> {
+/// Group single failures into component, zone and region SPOFs, sorted as DESIGN §3 says;
+/// with `lists`, each names what it takes down and its blast radius (otherwise both are
+/// empty, and SPOFs of equal rank come in id order).
+fn spofs(g: &FailureGraph, singles: &cuts::Singles, lists: bool) -> Vec<Spof> {
     let mut out = Vec::new();
     let mut push = |kind, id: &str, events: &mut dyn Iterator<Item = u32>| {
         let mut entries = Vec::new();
@@ -445,6 +462,9 @@ fn spofs(g: &FailureGraph, singles: &cuts::Singles) -> Vec<Spof> {
             return;
         }
         let names = |l: Vec<u32>| -> Vec<String> {
+            if !lists {
+                return Vec::new();
+            }
             sorted_by_rank(g, l)
                 .into_iter()
                 .map(|c| g.ids[c as usize].clone())
@@ -923,5 +943,51 @@ mod cancel_tests {
             analyze_cancellable(&model, &Options::default(), &cancel),
             Ok(analyze(&model, &Options::default()))
         );
+    }
+}
+
+#[cfg(test)]
+mod measuring_tests {
+    use super::*;
+
+    /// Measuring analyses find the same SPOFs, entries and findings as fast ones; only
+    /// the names of what each SPOF takes down are left out.
+    #[test]
+    fn measuring_finds_the_same_spofs_without_their_lists() {
+        for (name, text) in [
+            ("webshop", include_str!("../../samples/webshop.spof.ron")),
+            (
+                "microservices",
+                include_str!("../../samples/microservices.spof.ron"),
+            ),
+            (
+                "two-region",
+                include_str!("../../samples/two-region.spof.ron"),
+            ),
+        ] {
+            let model = crate::model::from_str(text, name).unwrap_or_default();
+            let fast = analyze(&model, &Options::fast());
+            let measuring = analyze(&model, &Options::measuring());
+            assert!(!fast.spofs.is_empty(), "{name}");
+            let events = |r: &Report| {
+                let mut list: Vec<Event> = r.spofs.iter().map(Spof::event).collect();
+                list.sort_by_key(|e| format!("{e:?}"));
+                list
+            };
+            assert_eq!(events(&measuring), events(&fast), "{name}");
+            assert!(
+                measuring
+                    .spofs
+                    .iter()
+                    .all(|s| s.takes_down.is_empty() && s.blast_radius.is_empty()),
+                "{name}"
+            );
+            assert!(
+                fast.spofs.iter().all(|s| !s.takes_down.is_empty()),
+                "{name}"
+            );
+            assert_eq!(measuring.entries, fast.entries, "{name}");
+            assert_eq!(measuring.findings, fast.findings, "{name}");
+        }
     }
 }
