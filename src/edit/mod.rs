@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Accepted, Component, Defaults, Dependency, DependencyKind, Event, Model, Region, Scenario,
+    Accepted, Component, Defaults, Dependency, DependencyKind, Model, Region, Risk, Scenario,
 };
 
 /// One change to a model. Applying a list of them is a transaction: one undo step.
@@ -322,7 +322,7 @@ fn first_problem(m: &Model) -> Result<(), EditError> {
     })
 }
 
-/// Dependencies and scenario events that name `old`, renamed to `new`.
+/// Dependencies, scenario events and accepted risks that name `old`, renamed to `new`.
 fn renamed(m: &Model, old: &str, new: &str) -> Vec<Op> {
     let dependencies: Vec<(usize, Dependency)> = m
         .dependencies
@@ -341,19 +341,46 @@ fn renamed(m: &Model, old: &str, new: &str) -> Vec<Op> {
         })
         .collect();
     let mut ops = vec![Op::SetDependencies(dependencies)];
-    if m.scenarios
-        .iter()
-        .any(|s| s.fail.iter().any(|e| e.component_or_replica() == Some(old)))
-    {
-        let mut scenarios = m.scenarios.clone();
-        for e in scenarios.iter_mut().flat_map(|s| &mut s.fail) {
-            if let Event::Component(c) | Event::Replica { component: c, .. } = e
-                && c == old
-            {
-                *c = new.to_owned();
-            }
+    let mut scenarios = m.scenarios.clone();
+    let mut any = false;
+    for e in scenarios.iter_mut().flat_map(|s| &mut s.fail) {
+        if let Some(renamed) = e.with_component_renamed(old, new) {
+            *e = renamed;
+            any = true;
         }
+    }
+    if any {
         ops.push(Op::Scenarios(scenarios));
+    }
+    let mut accepted = m.accepted.clone();
+    let mut any = false;
+    for a in &mut accepted {
+        let risk = match &a.risk {
+            Risk::Spof(e) => e.with_component_renamed(old, new).map(Risk::Spof),
+            Risk::Order2(x, y) => {
+                let (rx, ry) = (
+                    x.with_component_renamed(old, new),
+                    y.with_component_renamed(old, new),
+                );
+                (rx.is_some() || ry.is_some()).then(|| {
+                    Risk::order2(
+                        rx.unwrap_or_else(|| x.clone()),
+                        ry.unwrap_or_else(|| y.clone()),
+                    )
+                })
+            }
+            Risk::Finding { rule, target } => (target == old).then(|| Risk::Finding {
+                rule: rule.clone(),
+                target: new.to_owned(),
+            }),
+        };
+        if let Some(risk) = risk {
+            a.risk = risk;
+            any = true;
+        }
+    }
+    if any {
+        ops.push(Op::Accepted(accepted));
     }
     ops
 }

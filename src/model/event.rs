@@ -122,6 +122,24 @@ impl Event {
 }
 
 impl Event {
+    /// This event with component `old` called `new`; `None` when it does not name `old`
+    /// (zones and regions never do).
+    pub fn with_component_renamed(&self, old: &str, new: &str) -> Option<Event> {
+        let mut e = self.clone();
+        let id = match &mut e {
+            Event::Component(c)
+            | Event::Replica { component: c, .. }
+            | Event::Common(c)
+            | Event::Failover(c) => c,
+            Event::Zone(_) | Event::Region(_) => return None,
+        };
+        if id != old {
+            return None;
+        }
+        *id = new.to_owned();
+        Some(e)
+    }
+
     /// The component this event fails itself, whole or one replica; none for a zone, a
     /// region, a bad deploy or a failover window.
     pub fn component_or_replica(&self) -> Option<&str> {

@@ -341,3 +341,49 @@ fn sarif_results_point_at_the_model_and_carry_suppressions() {
     assert_eq!(cache["level"], "warning");
     assert_eq!(cache["suppressions"][0]["kind"], "inSource");
 }
+
+/// Renaming a component renames it in the accepted risks too (an order-2 pair kept in
+/// sorted order), so what was accepted stays accepted instead of turning stale.
+#[test]
+fn renaming_a_component_renames_its_accepted_risks() {
+    use spofscope::edit::Edit;
+    use spofscope::model::Risk;
+
+    let mut m =
+        model::from_str(&webshop_with(ACCEPTED), "shop.spof.ron").unwrap_or_else(|e| panic!("{e}"));
+    let rename = |m: &model::Model, old: &str, new: &str| -> Edit {
+        let mut component = m
+            .component(old)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {old}"));
+        component.id = new.to_owned();
+        Edit::UpdateComponent {
+            id: old.to_owned(),
+            component,
+        }
+    };
+    let edits = vec![
+        rename(&m, "web", "zz-web"),
+        rename(&m, "cache", "page-cache"),
+        rename(&m, "dns", "resolver"),
+    ];
+    Edit::apply_all(&edits, &mut m).unwrap_or_else(|e| panic!("{e}"));
+    let risks: Vec<Risk> = m.accepted.iter().map(|a| a.risk.clone()).collect();
+    let expected: Vec<Risk> = [
+        "spof:files",
+        "spof:resolver",
+        "order2:zz-web#0+zz-web#1",
+        "finding:unmonitored:page-cache",
+        "spof:cdn",
+    ]
+    .iter()
+    .map(|r| Risk::parse(r).unwrap_or_else(|e| panic!("{e}")))
+    .collect();
+    assert_eq!(risks, expected);
+    let report = spofscope::analysis::analyze(&m, &spofscope::analysis::Options::default());
+    let stale: Vec<String> = report
+        .stale_accepted()
+        .map(|a| a.risk.to_string())
+        .collect();
+    assert_eq!(stale, ["spof:cdn"]);
+}
