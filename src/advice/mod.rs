@@ -217,8 +217,9 @@ pub struct Advice {
 
 impl Advice {
     /// These recommendations, made for `from`, for `to`: a model that analyses the same and
-    /// differs only in where its cards are. What each fixes and saves holds; only where the
-    /// cards it adds or changes go follows the moves (see [`placement::follow_moves`]).
+    /// differs only in where its cards are and in workloads. What each fixes and saves
+    /// holds; only where the cards it adds or changes go follows the moves, and a card it
+    /// changes keeps its workload in `to` (see [`placement::follow_moves`]).
     pub fn follow_moves(&self, from: &Model, to: &Model) -> Advice {
         let mut out = self.clone();
         for r in &mut out.recommendations {

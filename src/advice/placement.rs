@@ -75,10 +75,11 @@ pub fn space_out(model: &Model, edits: &mut [Edit]) {
     }
 }
 
-/// Carry `edits`, made for `from`, over to `to`, the same model with cards moved: a card
-/// an edit replaces keeps its place in `to`, a card an edit adds moves with the card of
-/// `from` nearest to it (the one it was placed beside), then steps aside from any card now
-/// in the way. Nothing but positions changes.
+/// Carry `edits`, made for `from`, over to `to`, the same model with cards moved (or
+/// workloads changed): a card an edit replaces keeps its place and its workload in `to`, a
+/// card an edit adds moves with the card of `from` nearest to it (the one it was placed
+/// beside), then steps aside from any card now in the way. Nothing but positions and
+/// workloads changes.
 pub fn follow_moves(from: &Model, to: &Model, edits: &mut [Edit]) {
     for e in edits.iter_mut() {
         match e {
@@ -95,6 +96,7 @@ pub fn follow_moves(from: &Model, to: &Model, edits: &mut [Edit]) {
             Edit::UpdateComponent { id, component } => {
                 if let Some(now) = to.component(id) {
                     component.pos = now.pos;
+                    component.workload.clone_from(&now.workload);
                 }
             }
             _ => {}
@@ -460,6 +462,54 @@ mod tests {
         }
         assert_eq!(s.zone_of_replica(1), Some("x"));
         assert_eq!(s.replication, Replication::None);
+    }
+
+    /// A workload given to a card after the recommendations were made analyses the same,
+    /// so they are carried over; one that changes the card keeps the new workload.
+    #[test]
+    fn recommendations_keep_a_workload_given_after_them() {
+        let from = crate::model::from_str(
+            include_str!("../../samples/microservices.spof.ron"),
+            "microservices.spof.ron",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let report = crate::analysis::analyze(&from, &crate::analysis::Options::default());
+        let advice = crate::advice::recommend(&from, &report);
+        let (rec, id) = advice
+            .recommendations
+            .iter()
+            .find_map(|r| {
+                r.edits.iter().find_map(|e| match e {
+                    Edit::UpdateComponent { id, .. } => Some((r, id.clone())),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| panic!("no recommendation changes a card"));
+        let workload = crate::model::Workload {
+            namespace: "shop".to_owned(),
+            kind: "Deployment".to_owned(),
+            name: id.clone(),
+            ..crate::model::Workload::default()
+        };
+        let mut to = from.clone();
+        if let Some(c) = to.component_mut(&id) {
+            c.workload = Some(workload.clone());
+        }
+        assert!(from.same_analysis_input(&to));
+        let carried = advice.follow_moves(&from, &to);
+        let after = carried
+            .recommendations
+            .iter()
+            .find(|r| r.id == rec.id)
+            .unwrap_or_else(|| panic!("{} not carried", rec.id));
+        let mut now = to.clone();
+        Edit::apply_all(&after.edits, &mut now).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            now.component(&id).and_then(|c| c.workload.clone()),
+            Some(workload),
+            "{}",
+            rec.id
+        );
     }
 
     #[test]

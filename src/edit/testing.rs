@@ -433,11 +433,32 @@ fn reference_one(edit: &Edit, m: &mut Model) -> Result<(), EditError> {
                         d.to = new.to_owned();
                     }
                 }
-                for e in m.scenarios.iter_mut().flat_map(|s| &mut s.fail) {
-                    if let Event::Component(c) | Event::Replica { component: c, .. } = e
+                let rename = |e: &mut Event| {
+                    if let Event::Component(c)
+                    | Event::Replica { component: c, .. }
+                    | Event::Common(c)
+                    | Event::Failover(c) = e
                         && c == old
                     {
                         *c = new.to_owned();
+                    }
+                };
+                for e in m.scenarios.iter_mut().flat_map(|s| &mut s.fail) {
+                    rename(e);
+                }
+                for a in &mut m.accepted {
+                    match &mut a.risk {
+                        Risk::Spof(e) => rename(e),
+                        Risk::Order2(x, y) => {
+                            rename(x);
+                            rename(y);
+                            a.risk = Risk::order2(x.clone(), y.clone());
+                        }
+                        Risk::Finding { target, .. } => {
+                            if target == old {
+                                *target = new.to_owned();
+                            }
+                        }
                     }
                 }
             }

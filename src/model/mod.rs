@@ -505,8 +505,9 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 impl Model {
-    /// Whether two models analyse the same: equal but for canvas positions and scenarios,
-    /// which no analysis reads (moving and editing scenarios are free).
+    /// Whether two models analyse the same: equal but for canvas positions, scenarios and
+    /// workloads, which no analysis reads (moving, editing scenarios and pointing a
+    /// component at its workload are free).
     pub fn same_analysis_input(&self, b: &Model) -> bool {
         let Model {
             format,
@@ -527,10 +528,12 @@ impl Model {
             && *regions == b.regions
             && *dependencies == b.dependencies
             && components.len() == b.components.len()
-            && components
-                .iter()
-                .zip(&b.components)
-                .all(|(x, y)| x.id == y.id && diff::changed_fields(x, y).is_empty())
+            && components.iter().zip(&b.components).all(|(x, y)| {
+                x.id == y.id
+                    && diff::changed_fields(x, y)
+                        .iter()
+                        .all(|&field| field == "workload")
+            })
     }
 
     pub fn component(&self, id: &str) -> Option<&Component> {

@@ -104,6 +104,12 @@ mod tests {
             fail: Vec::new(),
         });
         other.components[4].availability = Some(-0.0);
+        other.components[5].workload = Some(crate::model::Workload {
+            namespace: "shop".to_owned(),
+            kind: "Deployment".to_owned(),
+            name: "web".to_owned(),
+            ..crate::model::Workload::default()
+        });
         assert!(model.same_analysis_input(&other));
         assert_eq!(model.analysis_print(), other.analysis_print());
     }

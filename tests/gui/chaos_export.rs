@@ -179,3 +179,31 @@ fn the_inspector_edits_workload_labels_as_one_undo_step_and_refuses_a_bad_one() 
     assert_eq!(*h.state().model(), before);
     h.get_by_label_contains("Labels: `app cartservice` is not a label");
 }
+
+/// A workload is no analysis input: giving a card one keeps the analysis (the same one,
+/// carried to the new revision) instead of analysing again.
+#[test]
+fn editing_a_workload_keeps_the_analysis() {
+    let mut h = app(WINDOW);
+    let dir = temp_dir();
+    open_boutique(&mut h, dir.path());
+    h.state_mut()
+        .request(Action::SelectOnly(vec!["cartservice".to_owned()]));
+    settle(&mut h);
+    let report = |h: &App| {
+        h.state()
+            .current_report()
+            .map(|r| r as *const spofscope::analysis::Report)
+            .unwrap_or_else(|| panic!("no current analysis"))
+    };
+    let before = report(&h);
+    let revision = h.state().document_revision();
+    retype(&mut h, "app=cartservice", "app=cartservice, tier=backend");
+    assert_ne!(
+        h.state().document_revision(),
+        revision,
+        "the edit made a new revision"
+    );
+    assert!(h.state().analysis_is_current());
+    assert_eq!(report(&h), before, "the workload edit was analysed again");
+}
