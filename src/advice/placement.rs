@@ -464,17 +464,23 @@ mod tests {
         assert_eq!(s.replication, Replication::None);
     }
 
-    /// A workload given to a card after the recommendations were made analyses the same,
-    /// so they are carried over; one that changes the card keeps the new workload.
-    #[test]
-    fn recommendations_keep_a_workload_given_after_them() {
-        let from = crate::model::from_str(
+    /// The microservices sample and its recommendations.
+    fn microservices_advice() -> (Model, crate::advice::Advice) {
+        let model = crate::model::from_str(
             include_str!("../../samples/microservices.spof.ron"),
             "microservices.spof.ron",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let report = crate::analysis::analyze(&from, &crate::analysis::Options::default());
-        let advice = crate::advice::recommend(&from, &report);
+        let report = crate::analysis::analyze(&model, &crate::analysis::Options::default());
+        let advice = crate::advice::recommend(&model, &report);
+        (model, advice)
+    }
+
+    /// A workload given to a card after the recommendations were made analyses the same,
+    /// so they are carried over; one that changes the card keeps the new workload.
+    #[test]
+    fn recommendations_keep_a_workload_given_after_them() {
+        let (from, advice) = microservices_advice();
         let (rec, id) = advice
             .recommendations
             .iter()
@@ -514,13 +520,7 @@ mod tests {
 
     #[test]
     fn recommendations_follow_moved_cards_and_change_nothing_else() {
-        let from = crate::model::from_str(
-            include_str!("../../samples/microservices.spof.ron"),
-            "microservices.spof.ron",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let report = crate::analysis::analyze(&from, &crate::analysis::Options::default());
-        let advice = crate::advice::recommend(&from, &report);
+        let (from, advice) = microservices_advice();
         // Move every card 500 right and 300 down, and the payment provider elsewhere.
         let mut to = from.clone();
         for c in &mut to.components {

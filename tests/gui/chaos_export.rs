@@ -156,14 +156,20 @@ fn labels_of(h: &App, id: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-#[test]
-fn the_inspector_edits_workload_labels_as_one_undo_step_and_refuses_a_bad_one() {
+/// The boutique open in a window, with cartservice selected (its inspector shown).
+fn boutique_with_cart_selected(dir: &std::path::Path) -> App {
     let mut h = app(WINDOW);
-    let dir = temp_dir();
-    open_boutique(&mut h, dir.path());
+    open_boutique(&mut h, dir);
     h.state_mut()
         .request(Action::SelectOnly(vec!["cartservice".to_owned()]));
     settle(&mut h);
+    h
+}
+
+#[test]
+fn the_inspector_edits_workload_labels_as_one_undo_step_and_refuses_a_bad_one() {
+    let dir = temp_dir();
+    let mut h = boutique_with_cart_selected(dir.path());
     let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
     assert_eq!(labels_of(&h, "cartservice"), [pair("app", "cartservice")]);
     retype(&mut h, "app=cartservice", "app=cartservice, tier=backend");
@@ -184,12 +190,8 @@ fn the_inspector_edits_workload_labels_as_one_undo_step_and_refuses_a_bad_one() 
 /// carried to the new revision) instead of analysing again.
 #[test]
 fn editing_a_workload_keeps_the_analysis() {
-    let mut h = app(WINDOW);
     let dir = temp_dir();
-    open_boutique(&mut h, dir.path());
-    h.state_mut()
-        .request(Action::SelectOnly(vec!["cartservice".to_owned()]));
-    settle(&mut h);
+    let mut h = boutique_with_cart_selected(dir.path());
     let report = |h: &App| {
         h.state()
             .current_report()
