@@ -292,10 +292,7 @@ pub struct Cancelled;
 
 /// Analyse a valid model (loaded from a file or checked with [`Model::validate`]).
 pub fn analyze(model: &Model, options: &Options) -> Report {
-    match analyze_cancellable(model, options, &AtomicBool::new(false)) {
-        Ok(report) => report,
-        Err(Cancelled) => unreachable!("no one else can set this flag"),
-    }
+    uncancellable(model, options, None).0
 }
 
 /// [`analyze`], giving up between phases (compile, single failures, order-2,
@@ -314,10 +311,7 @@ pub fn analyze_cancellable(
 /// for and the exact method within budget): recommendations then need not analyse
 /// `model` a second time.
 pub fn analyze_with_baseline(model: &Model, options: &Options) -> (Report, Option<Baseline>) {
-    match analyze_inner(model, options, &AtomicBool::new(false), None) {
-        Ok(analysed) => analysed,
-        Err(Cancelled) => unreachable!("no one else can set this flag"),
-    }
+    uncancellable(model, options, None)
 }
 
 /// [`analyze`] of `model`, an edit of `before` (analysed as `baseline`): when the edit
@@ -330,13 +324,17 @@ pub fn analyze_against(
     before: &Model,
     baseline: &Baseline,
 ) -> Report {
-    match analyze_inner(
-        model,
-        options,
-        &AtomicBool::new(false),
-        Some((before, baseline)),
-    ) {
-        Ok((report, _)) => report,
+    uncancellable(model, options, Some((before, baseline))).0
+}
+
+/// [`analyze_inner`] with a flag no one else holds, so it always finishes.
+fn uncancellable(
+    model: &Model,
+    options: &Options,
+    against: Option<(&Model, &Baseline)>,
+) -> (Report, Option<Baseline>) {
+    match analyze_inner(model, options, &AtomicBool::new(false), against) {
+        Ok(analysed) => analysed,
         Err(Cancelled) => unreachable!("no one else can set this flag"),
     }
 }
