@@ -184,14 +184,13 @@ fn rule(
     domains.dedup();
     let own_outages: f64 = g.outages(x).map(|e| availability[e as usize]).product();
     let k = g.k_replicas[x as usize] as usize;
-    // The bits of each replica's zone and region in a state; a replica in no zone is
-    // always up as far as domains go.
-    let bit = |domain: u32| domains.binary_search(&domain).map_or(usize::MAX, |i| i);
-    let bits: Vec<Option<(usize, usize)>> = needs
+    // The bits a state must have set for each replica to be up: its zone's and its
+    // region's (both among `domains`); none for a replica in no zone.
+    let bit = |domain: u32| 1usize << domains.partition_point(|&d| d < domain);
+    let masks: Vec<Option<usize>> = needs
         .iter()
-        .map(|need| need.map(|(zone, region)| (bit(zone), bit(region))))
+        .map(|need| need.map(|(zone, region)| bit(zone) | bit(region)))
         .collect();
-    let up = |b: usize, state: usize| b < usize::BITS as usize && state >> b & 1 == 1;
     // The rule depends on the state only through which replicas can be up: each such
     // case is computed once.
     let mut cases = Cases::default();
@@ -202,7 +201,7 @@ fn rule(
             if forced_down[x as usize] {
                 return 0.0;
             }
-            let alive = |i: usize| bits[i].is_none_or(|(z, r)| up(z, state) && up(r, state));
+            let alive = |i: usize| masks[i].is_none_or(|m| state & m == m);
             cases.value((0..replicas.len()).map(alive), || {
                 p_up.clear();
                 p_up.extend(replicas.iter().enumerate().map(|(i, &r)| {
