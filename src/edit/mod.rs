@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Accepted, Component, Defaults, Dependency, DependencyKind, Model, Region, Risk, Scenario,
+    Accepted, Component, Defaults, Dependency, DependencyKind, Model, Region, Scenario,
 };
 
 /// One change to a model. Applying a list of them is a transaction: one undo step.
@@ -344,10 +344,7 @@ fn renamed(m: &Model, old: &str, new: &str) -> Vec<Op> {
     let mut scenarios = m.scenarios.clone();
     let mut any = false;
     for e in scenarios.iter_mut().flat_map(|s| &mut s.fail) {
-        if let Some(renamed) = e.with_component_renamed(old, new) {
-            *e = renamed;
-            any = true;
-        }
+        any |= e.rename_component(old, new);
     }
     if any {
         ops.push(Op::Scenarios(scenarios));
@@ -355,29 +352,7 @@ fn renamed(m: &Model, old: &str, new: &str) -> Vec<Op> {
     let mut accepted = m.accepted.clone();
     let mut any = false;
     for a in &mut accepted {
-        let risk = match &a.risk {
-            Risk::Spof(e) => e.with_component_renamed(old, new).map(Risk::Spof),
-            Risk::Order2(x, y) => {
-                let (rx, ry) = (
-                    x.with_component_renamed(old, new),
-                    y.with_component_renamed(old, new),
-                );
-                (rx.is_some() || ry.is_some()).then(|| {
-                    Risk::order2(
-                        rx.unwrap_or_else(|| x.clone()),
-                        ry.unwrap_or_else(|| y.clone()),
-                    )
-                })
-            }
-            Risk::Finding { rule, target } => (target == old).then(|| Risk::Finding {
-                rule: rule.clone(),
-                target: new.to_owned(),
-            }),
-        };
-        if let Some(risk) = risk {
-            a.risk = risk;
-            any = true;
-        }
+        any |= a.risk.rename_component(old, new);
     }
     if any {
         ops.push(Op::Accepted(accepted));

@@ -45,6 +45,27 @@ pub struct RiskParseError(pub String);
 const EXPECTED: &str = "expected `spof:EVENT` (`spof:db`, `spof:zone:Z`, `spof:region:R`), `order2:A+B` or `finding:RULE:TARGET`";
 
 impl Risk {
+    /// Call component `old` `new` in this risk (an order-2 pair kept in sorted order);
+    /// whether it named `old`.
+    pub fn rename_component(&mut self, old: &str, new: &str) -> bool {
+        match self {
+            Risk::Spof(e) => e.rename_component(old, new),
+            Risk::Order2(a, b) => {
+                let (a_named, b_named) =
+                    (a.rename_component(old, new), b.rename_component(old, new));
+                if a_named || b_named {
+                    *self = Risk::order2(a.clone(), b.clone());
+                }
+                a_named || b_named
+            }
+            Risk::Finding { target, .. } if target == old => {
+                *target = new.to_owned();
+                true
+            }
+            Risk::Finding { .. } => false,
+        }
+    }
+
     /// An order-2 risk of two events, in the sorted order the file uses.
     pub fn order2(a: Event, b: Event) -> Risk {
         if a.to_string() <= b.to_string() {

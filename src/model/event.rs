@@ -122,22 +122,21 @@ impl Event {
 }
 
 impl Event {
-    /// This event with component `old` called `new`; `None` when it does not name `old`
-    /// (zones and regions never do).
-    pub fn with_component_renamed(&self, old: &str, new: &str) -> Option<Event> {
-        let mut e = self.clone();
-        let id = match &mut e {
+    /// Call component `old` `new` in this event; whether it named `old` (zones and
+    /// regions never do).
+    pub fn rename_component(&mut self, old: &str, new: &str) -> bool {
+        match self {
             Event::Component(c)
             | Event::Replica { component: c, .. }
             | Event::Common(c)
-            | Event::Failover(c) => c,
-            Event::Zone(_) | Event::Region(_) => return None,
-        };
-        if id != old {
-            return None;
+            | Event::Failover(c)
+                if c == old =>
+            {
+                *c = new.to_owned();
+                true
+            }
+            _ => false,
         }
-        *id = new.to_owned();
-        Some(e)
     }
 
     /// The component this event fails itself, whole or one replica; none for a zone, a
