@@ -1,8 +1,9 @@
 //! A reduced ordered binary decision diagram manager for monotone structure functions:
 //! nodes in one array, a flat open-addressing unique table, a lossy direct-mapped
 //! computed table, and apply loops on explicit stacks (two operands, or all the large
-//! inputs of a gate at once), so depth never touches the thread's stack. It builds diagrams only; probabilities are computed elsewhere over
-//! compacted copies. The node count is capped by a budget.
+//! inputs of a gate at once), so depth never touches the thread's stack. It builds
+//! diagrams only; probabilities are computed elsewhere over compacted copies. The node
+//! count is capped by a budget.
 
 use rustc_hash::FxHashMap;
 
@@ -354,11 +355,10 @@ impl Bdd {
     }
 
     /// The operation over all inputs. With three or more that are not single
-    /// variables, those are combined
-    /// first in one n-ary apply ([`Bdd::nary`]) and the variables folded onto the
-    /// result: a chain of pairwise steps makes every partial product, which on the
-    /// largest published trees (an AND of twenty sub-functions sharing their events)
-    /// came to eight times the size of the result.
+    /// variables, those are combined first in one n-ary apply ([`Bdd::nary`]) and the
+    /// variables folded onto the result: a chain of pairwise steps makes every partial
+    /// product, which on the largest published trees (an AND of twenty sub-functions
+    /// sharing their events) came to eight times the size of the result.
     fn fold(&mut self, op: Op, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
         let (large, variables): (Vec<NodeId>, Vec<NodeId>) = inputs.iter().partition(|&&f| {
             let n = self.nodes[f as usize];
