@@ -36,6 +36,16 @@ enum Op {
     Or = 1,
 }
 
+impl Op {
+    /// The operand that changes nothing and the one that decides the result.
+    fn unit_and_zero(self) -> (NodeId, NodeId) {
+        match self {
+            Op::And => (TRUE, FALSE),
+            Op::Or => (FALSE, TRUE),
+        }
+    }
+}
+
 /// The diagram grew past its node budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BudgetExceeded;
@@ -233,6 +243,17 @@ impl Bdd {
         }
     }
 
+    /// `f` with the variable at `level` false and true; `f` itself twice when it does
+    /// not test that variable first (`level` must not be below `f`'s top).
+    fn cofactors(&self, f: NodeId, level: u32) -> (NodeId, NodeId) {
+        let n = self.nodes[f as usize];
+        if n.level == level {
+            (n.low, n.high)
+        } else {
+            (f, f)
+        }
+    }
+
     pub fn and(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, BudgetExceeded> {
         self.apply(Op::And, a, b)
     }
@@ -311,18 +332,9 @@ impl Bdd {
                         results.push(c.result);
                         continue;
                     }
-                    let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
-                    let level = na.level.min(nb.level);
-                    let (a_low, a_high) = if na.level == level {
-                        (na.low, na.high)
-                    } else {
-                        (a, a)
-                    };
-                    let (b_low, b_high) = if nb.level == level {
-                        (nb.low, nb.high)
-                    } else {
-                        (b, b)
-                    };
+                    let level = self.level(a).min(self.level(b));
+                    let (a_low, a_high) = self.cofactors(a, level);
+                    let (b_low, b_high) = self.cofactors(b, level);
                     tasks.push(Task::Make(level, a, b));
                     tasks.push(Task::Apply(a_high, b_high));
                     tasks.push(Task::Apply(a_low, b_low));
@@ -360,16 +372,18 @@ impl Bdd {
     /// product, which on the largest published trees (an AND of twenty sub-functions
     /// sharing their events) came to eight times the size of the result.
     fn fold(&mut self, op: Op, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
-        let (large, variables): (Vec<NodeId>, Vec<NodeId>) = inputs.iter().partition(|&&f| {
+        let is_large = |f: NodeId| {
             let n = self.nodes[f as usize];
             f > TRUE && (n.low > TRUE || n.high > TRUE)
-        });
-        if (3..=NARY_WIDTH).contains(&large.len())
-            && let Some(combined) = self.nary(op, &large, NARY_SLACK)?
-        {
-            let mut rest = variables;
-            rest.push(combined);
-            return self.fold_pairwise(op, &rest);
+        };
+        // Counted first so that most gates, which go pairwise, allocate nothing more.
+        if (3..=NARY_WIDTH).contains(&inputs.iter().filter(|&&f| is_large(f)).count()) {
+            let (large, mut rest): (Vec<NodeId>, Vec<NodeId>) =
+                inputs.iter().partition(|&&f| is_large(f));
+            if let Some(combined) = self.nary(op, &large, NARY_SLACK)? {
+                rest.push(combined);
+                return self.fold_pairwise(op, &rest);
+            }
         }
         self.fold_pairwise(op, inputs)
     }
@@ -384,10 +398,7 @@ impl Bdd {
         inputs: &[NodeId],
         slack: usize,
     ) -> Result<Option<NodeId>, BudgetExceeded> {
-        let (unit, zero) = match op {
-            Op::And => (TRUE, FALSE),
-            Op::Or => (FALSE, TRUE),
-        };
+        let (unit, zero) = op.unit_and_zero();
         let start = self.nodes.len();
         let mut memo: FxHashMap<Vec<NodeId>, NodeId> = FxHashMap::default();
         let mut tasks = vec![Tuple::Apply(inputs.to_vec())];
@@ -422,14 +433,9 @@ impl Bdd {
                             let mut low = Vec::with_capacity(t.len());
                             let mut high = Vec::with_capacity(t.len());
                             for &x in &t {
-                                let n = self.nodes[x as usize];
-                                if n.level == level {
-                                    low.push(n.low);
-                                    high.push(n.high);
-                                } else {
-                                    low.push(x);
-                                    high.push(x);
-                                }
+                                let (x_low, x_high) = self.cofactors(x, level);
+                                low.push(x_low);
+                                high.push(x_high);
                             }
                             tasks.push(Tuple::Make(level, t));
                             tasks.push(Tuple::Apply(high));
@@ -454,10 +460,7 @@ impl Bdd {
     fn fold_pairwise(&mut self, op: Op, inputs: &[NodeId]) -> Result<NodeId, BudgetExceeded> {
         let mut sorted = inputs.to_vec();
         sorted.sort_unstable_by_key(|&f| std::cmp::Reverse(self.level(f)));
-        let (unit, zero) = match op {
-            Op::And => (TRUE, FALSE),
-            Op::Or => (FALSE, TRUE),
-        };
+        let (unit, zero) = op.unit_and_zero();
         let mut acc = unit;
         for f in sorted {
             acc = self.apply(op, acc, f)?;
