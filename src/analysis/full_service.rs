@@ -69,20 +69,38 @@ pub fn unavailability(
     for &x in closures.iter().flatten() {
         needed[x as usize] = true;
     }
-    let tables: Vec<Option<(Vec<u32>, Vec<f64>)>> = (0..g.len() as u32)
+    // Components alike in everything their rule reads share one table: on a large model
+    // most components are one of a few shapes.
+    let mut distinct: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+    let mut first_of: Vec<u32> = Vec::new();
+    let mut key = Vec::new();
+    let rule_of: Vec<Option<u32>> = (0..g.len() as u32)
+        .map(|x| {
+            if !needed[x as usize] {
+                return None;
+            }
+            rule_key(g, availability, forced_down, x, &mut key);
+            if let Some(&i) = distinct.get(key.as_slice()) {
+                return Some(i);
+            }
+            let i = first_of.len() as u32;
+            first_of.push(x);
+            distinct.insert(key.clone(), i);
+            Some(i)
+        })
+        .collect();
+    let tables: Vec<(Vec<u32>, Vec<f64>)> = first_of
         .into_par_iter()
         .map_init(Vec::new, |scratch, x| {
-            needed[x as usize].then(|| rule(g, availability, forced_down, x, scratch))
+            rule(g, availability, forced_down, x, scratch)
         })
         .collect();
     let mut sets = DomainSets::default();
-    let rules: Vec<Option<Rule>> = tables
+    let rules: Vec<Rule> = tables
         .into_iter()
-        .map(|t| {
-            t.map(|(domains, holds)| Rule {
-                set: sets.number(domains),
-                holds,
-            })
+        .map(|(domains, holds)| Rule {
+            set: sets.number(domains),
+            holds,
         })
         .collect();
     closures
@@ -93,7 +111,7 @@ pub fn unavailability(
             }
             let members: Vec<&Rule> = closure
                 .iter()
-                .filter_map(|&x| rules[x as usize].as_ref())
+                .filter_map(|&x| rule_of[x as usize].map(|i| &rules[i as usize]))
                 .collect();
             full_service(availability, &sets.sets, &members).map(|p| 1.0 - p)
         })
@@ -157,6 +175,26 @@ fn full_service(availability: &[f64], sets: &[Vec<u32>], members: &[&Rule]) -> O
         total += p;
     }
     Some(total)
+}
+
+/// Everything [`rule`] reads of component x, written into `key`: components with equal
+/// keys have equal rules.
+fn rule_key(
+    g: &FailureGraph,
+    availability: &[f64],
+    forced_down: &[bool],
+    x: u32,
+    key: &mut Vec<u64>,
+) {
+    key.clear();
+    key.push(u64::from(forced_down[x as usize]));
+    key.push(u64::from(g.k_replicas[x as usize]));
+    key.extend(g.outages(x).map(|e| availability[e as usize].to_bits()));
+    key.push(u64::MAX);
+    for r in g.replicas(x) {
+        key.push(availability[r as usize].to_bits());
+        key.push(g.zone_of(r).map_or(u64::MAX, u64::from));
+    }
 }
 
 /// Component x's own rule as a table over the states of its replicas' domains: the
@@ -300,6 +338,35 @@ mod tests {
                 let bits = |v: &[f64]| v.iter().map(|h| h.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&holds), bits(&want), "seed {seed}, component {x}");
             }
+        }
+    }
+
+    /// Components with equal keys have rules equal to the bit (so one table serves them
+    /// all), and on a generated model most components share their key with another.
+    #[test]
+    fn components_with_equal_rule_keys_have_equal_rules() {
+        for seed in 1..=3 {
+            let model = crate::generate::generate(150, seed);
+            let g = FailureGraph::compile(&model);
+            let mut forced = vec![false; g.len()];
+            forced[g.len() / 2] = true;
+            let mut first: FxHashMap<Vec<u64>, (Vec<u32>, Vec<u64>)> = FxHashMap::default();
+            let mut key = Vec::new();
+            for x in 0..g.len() as u32 {
+                rule_key(&g, &g.availability, &forced, x, &mut key);
+                let (domains, holds) = rule(&g, &g.availability, &forced, x, &mut Vec::new());
+                let bits: Vec<u64> = holds.iter().map(|h| h.to_bits()).collect();
+                let known = first
+                    .entry(key.clone())
+                    .or_insert((domains.clone(), bits.clone()));
+                assert_eq!(*known, (domains, bits), "seed {seed}, component {x}");
+            }
+            assert!(
+                first.len() * 2 < g.len(),
+                "seed {seed}: {} keys for {} components",
+                first.len(),
+                g.len()
+            );
         }
     }
 
