@@ -340,27 +340,23 @@ fn cost(
 /// kept after one whose trials were mostly kept. A pass settles its trials up to the
 /// first wrong guess; the next pass starts there. Passes propagate incrementally from a
 /// base state (`event` failed, changes dropped earlier forced down): a pass costs the
-/// cones of its components, not the whole graph. Changes dropped since the base was made
-/// are forced in every trial of a pass, and the base is made again once they are many.
+/// cones of its components, not the whole graph, and so does taking the changes it drops
+/// into the base.
 pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<Vec<bool>> {
     const TRIALS: usize = 63;
     let g = FailureGraph::compile(fixed);
     let Some(Failure::Basic(e)) = g.resolve(event) else {
         return None;
     };
-    /// Dropped changes forced in each pass before the base takes them in.
-    const PENDING: usize = 256;
     // A new propagator's base is the state with nothing failed. Entries down in it are
     // not taken down by anything.
     let mut p = Propagator::new(&g);
     let entries: Vec<usize> = (0..g.len())
         .filter(|&c| g.is_entry[c] && p.ev.down[c] == 0)
         .collect();
-    // Components forced down in every trial: the changes dropped so far, those in the
-    // base and those dropped after it was made.
+    p.set_base(&[e]);
+    // The changes a pass drops, forced down in the base before the next pass.
     let mut dropped: Vec<u32> = Vec::new();
-    let mut pending: Vec<u32> = Vec::new();
-    p.set_base_forced(&[e], &dropped);
     // Bits where an entry is down: bit j + 1 for trial j, bit 0 for the base state.
     let entries_down = |p: &Propagator| entries.iter().fold(0, |acc, &c| acc | p.ev.down[c]);
     if entries_down(&p) != 0 {
@@ -374,7 +370,6 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
     while next < changed.len() {
         let pass: Vec<usize> = (next..changed.len()).take(TRIALS).collect();
         trial.clear();
-        trial.extend(pending.iter().map(|&c| (c, !1)));
         for (j, &i) in pass.iter().enumerate() {
             let Some(c) = index[i] else { continue };
             // Trial j forces its own component down and, guessing the earlier trials of
@@ -397,7 +392,7 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
             // The guess for trial j held when every earlier trial went the guessed way.
             if !keep {
                 needed[i] = false;
-                pending.push(c);
+                dropped.push(c);
                 newly_dropped += 1;
             }
             settled += 1;
@@ -405,9 +400,9 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
                 break;
             }
         }
-        if pending.len() > PENDING {
-            dropped.append(&mut pending);
-            p.set_base_forced(&[e], &dropped);
+        if !dropped.is_empty() {
+            p.absorb_forced(&dropped);
+            dropped.clear();
         }
         guess_dropped = newly_dropped * 2 >= settled;
         next += settled;

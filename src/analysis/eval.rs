@@ -342,6 +342,21 @@ impl<'g> Propagator<'g> {
         self.base_deps_fail.copy_from_slice(&self.ev.deps_fail);
     }
 
+    /// Make the base state with `forced` failed outright as well the new base: one batch
+    /// over their cones instead of [`Propagator::set_base_forced`]'s full pass.
+    pub fn absorb_forced(&mut self, forced: &[u32]) {
+        let all: Vec<(u32, u64)> = forced.iter().map(|&c| (c, !0)).collect();
+        self.run_forced(&[], &all);
+        // No event was given: only components changed, and only those the batch touched.
+        for &c in &self.touched {
+            let c = c as usize;
+            self.base_down[c] = self.ev.down[c];
+            self.base_outage[c] = self.ev.outage[c];
+            self.base_replicas_fail[c] = self.ev.replicas_fail[c];
+            self.base_deps_fail[c] = self.ev.deps_fail[c];
+        }
+    }
+
     /// Components recomputed by the last batch, in evaluation order. Every other
     /// component has its base word.
     pub fn touched(&self) -> &[u32] {
@@ -582,6 +597,13 @@ mod tests {
                 let w: u64 = rng.random();
                 forced.push((c, w));
                 forced_words[c as usize] |= w;
+            }
+            // Half the time the base's components come in two steps: a full pass with
+            // some, then a batch absorbing the others.
+            if round % 4 == 1 && base_forced.len() > 1 {
+                let (now, later) = base_forced.split_at(base_forced.len() / 2);
+                p.set_base_forced(&base, now);
+                p.absorb_forced(later);
             }
             p.run_forced(&events, &forced);
             full.run(&words, Some(&forced_words));
