@@ -381,7 +381,6 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
         p.run_forced(&[], &trial);
         let down = entries_down(&p);
         let mut settled = 0;
-        let mut newly_dropped = 0;
         for (j, &i) in pass.iter().enumerate() {
             let Some(c) = index[i] else {
                 // Not in the model: nothing to try, and it changes no other trial.
@@ -393,18 +392,17 @@ pub fn needed_changes(fixed: &Model, event: &Event, changed: &[&str]) -> Option<
             if !keep {
                 needed[i] = false;
                 dropped.push(c);
-                newly_dropped += 1;
             }
             settled += 1;
             if keep == guess_dropped {
                 break;
             }
         }
+        guess_dropped = dropped.len() * 2 >= settled;
         if !dropped.is_empty() {
             p.absorb_forced(&dropped);
             dropped.clear();
         }
-        guess_dropped = newly_dropped * 2 >= settled;
         next += settled;
     }
     Some(needed)

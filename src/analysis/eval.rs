@@ -316,23 +316,13 @@ impl<'g> Propagator<'g> {
     /// Make "these basic events have happened" the state every batch starts from:
     /// one full pass.
     pub fn set_base(&mut self, failed: &[u32]) {
-        self.set_base_forced(failed, &[]);
-    }
-
-    /// [`Propagator::set_base`], with these components failed outright as well.
-    pub fn set_base_forced(&mut self, failed: &[u32], forced: &[u32]) {
         self.reset();
         let g = self.ev.g;
         let mut words = vec![0u64; g.events.len()];
         for &e in failed {
             words[e as usize] = !0;
         }
-        let mut down = vec![0u64; g.len()];
-        for &c in forced {
-            down[c as usize] = !0;
-        }
-        self.ev
-            .run(&words, (!forced.is_empty()).then_some(down.as_slice()));
+        self.ev.run(&words, None);
         self.base_replica.copy_from_slice(&self.ev.replica);
         self.base_zone.copy_from_slice(&self.ev.zone);
         self.base_down.copy_from_slice(&self.ev.down);
@@ -343,7 +333,7 @@ impl<'g> Propagator<'g> {
     }
 
     /// Make the base state with `forced` failed outright as well the new base: one batch
-    /// over their cones instead of [`Propagator::set_base_forced`]'s full pass.
+    /// over their cones instead of a full pass.
     pub fn absorb_forced(&mut self, forced: &[u32]) {
         let all: Vec<(u32, u64)> = forced.iter().map(|&c| (c, !0)).collect();
         self.run_forced(&[], &all);
@@ -575,7 +565,8 @@ mod tests {
             } else {
                 Vec::new()
             };
-            p.set_base_forced(&base, &base_forced);
+            p.set_base(&base);
+            p.absorb_forced(&base_forced);
             let mut words = vec![0u64; g.events.len()];
             for &b in &base {
                 words[b as usize] = !0;
@@ -598,12 +589,12 @@ mod tests {
                 forced.push((c, w));
                 forced_words[c as usize] |= w;
             }
-            // Half the time the base's components come in two steps: a full pass with
-            // some, then a batch absorbing the others.
+            // Half the time the base's components come in two batches.
             if round % 4 == 1 && base_forced.len() > 1 {
-                let (now, later) = base_forced.split_at(base_forced.len() / 2);
-                p.set_base_forced(&base, now);
-                p.absorb_forced(later);
+                let (first, then) = base_forced.split_at(base_forced.len() / 2);
+                p.set_base(&base);
+                p.absorb_forced(first);
+                p.absorb_forced(then);
             }
             p.run_forced(&events, &forced);
             full.run(&words, Some(&forced_words));
