@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::bdd::BudgetExceeded;
-use super::cases::Cases;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::{FailureGraph, NO_ZONE};
 use super::plan::{Limits, Plan, Values, Wanted, threshold_derivatives_into, threshold_q};
@@ -105,10 +104,14 @@ impl Own {
     /// Whether replica event `r` can be up given each zone's state: `None` when its
     /// zone is still a variable.
     fn alive(&self, r: u32, zones: &[Option<bool>]) -> Option<bool> {
-        match self.replica_zone[(r - self.first_replica) as usize] {
-            NO_ZONE => Some(true),
-            z => zones[z as usize],
-        }
+        zone_alive(self.replica_zone[(r - self.first_replica) as usize], zones)
+    }
+
+    /// The zone of each of c's replicas, in order ([`NO_ZONE`] for none).
+    fn replica_zones(&self, c: u32) -> &[u32] {
+        let first = |r: u32| (r - self.first_replica) as usize;
+        let replicas = self.replicas(c);
+        &self.replica_zone[first(replicas.start)..first(replicas.end)]
     }
 
     /// c's replica events that can be up given each zone's state.
@@ -211,6 +214,67 @@ impl Own {
     }
 }
 
+/// Whether a replica in zone `z` can be up given each zone's state: `None` when the
+/// zone is still a variable.
+fn zone_alive(z: u32, zones: &[Option<bool>]) -> Option<bool> {
+    match z {
+        NO_ZONE => Some(true),
+        z => zones[z as usize],
+    }
+}
+
+/// Which cofactors leave each lumped component the same replicas that can be up. That
+/// depends only on the zones its replicas run in, and components placed alike are most
+/// of a model: it is worked out once per placement (distinct list of replica zones).
+struct Placements {
+    /// Per lumped component, in order: its placement.
+    of: Vec<u32>,
+    /// Per placement: the case (set of replicas that can be up) of each cofactor.
+    case: Vec<Vec<u32>>,
+    /// Per placement: the first cofactor of each case.
+    first: Vec<Vec<u32>>,
+}
+
+impl Placements {
+    fn new(own: &Own, lumped: &[u32], cofactors: &[Cofactor]) -> Self {
+        let mut index: FxHashMap<&[u32], u32> = FxHashMap::default();
+        let mut placements: Vec<&[u32]> = Vec::new();
+        let of = lumped
+            .iter()
+            .map(|&x| {
+                let zones = own.replica_zones(x);
+                *index.entry(zones).or_insert_with(|| {
+                    placements.push(zones);
+                    placements.len() as u32 - 1
+                })
+            })
+            .collect();
+        let (case, first) = placements
+            .iter()
+            .map(|zones| {
+                let mut cases: FxHashMap<Vec<bool>, u32> = FxHashMap::default();
+                let mut first = Vec::new();
+                let case = cofactors
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let live = zones
+                            .iter()
+                            .map(|&z| zone_alive(z, &c.zones) == Some(true))
+                            .collect();
+                        *cases.entry(live).or_insert_with(|| {
+                            first.push(k as u32);
+                            first.len() as u32 - 1
+                        })
+                    })
+                    .collect();
+                (case, first)
+            })
+            .unzip();
+        Self { of, case, first }
+    }
+}
+
 /// Buffers [`Own::slopes`] reuses from one component to the next.
 #[derive(Default)]
 struct Scratch {
@@ -244,6 +308,7 @@ pub struct Structure {
     cofactors: Vec<Cofactor>,
     /// Components whose own part is one variable of the formulas ([`Own`]), in order.
     lumped: Vec<u32>,
+    placements: Placements,
     /// Each entry's "up".
     plan: Plan,
     /// Each entry's full service, when asked for: compiled apart, because it reaches
@@ -350,12 +415,14 @@ impl Structure {
         if spent > Limits::for_budget(budget).work || kept > budget {
             return Err(BudgetExceeded);
         }
+        let placements = Placements::new(&own, &lumped, &cofactors);
         Ok(Self {
             own,
             entries,
             domain,
             cofactors,
             lumped,
+            placements,
             plan,
             full,
         })
@@ -437,27 +504,28 @@ impl Structure {
     /// P(each lumped component's own part is down) in each cofactor, component by
     /// component (row j, column k: the j-th lumped component in the k-th cofactor).
     /// It depends on the cofactor only through which of the component's replicas can
-    /// be up, and its few zones make most cofactors repeat one of a few cases: each case
-    /// is computed once per component, the same computation (so the same bits) as for
-    /// every cofactor.
+    /// be up ([`Placements`]), and its few zones make most cofactors repeat one of a few
+    /// cases: each case is computed once per component, in its first cofactor, the same
+    /// computation (so the same bits) as in every other.
     fn lumped_down(&self, q: &[f64]) -> Vec<f64> {
         let cofactors = self.cofactors.len();
         let mut out = vec![0.0; self.lumped.len() * cofactors];
         if cofactors == 0 {
             return out;
         }
+        let p = &self.placements;
         out.par_chunks_mut(cofactors)
-            .zip(self.lumped.par_iter())
+            .zip(self.lumped.par_iter().zip(&p.of))
             .for_each_init(
-                || (Vec::new(), Cases::default()),
-                |(alive, cases): &mut (Vec<f64>, Cases), (row, &x)| {
-                    let replicas = self.own.replicas(x);
-                    cases.reset(replicas.len());
-                    for (slot, c) in row.iter_mut().zip(&self.cofactors) {
-                        let up = replicas
-                            .clone()
-                            .map(|r| self.own.alive(r, &c.zones) == Some(true));
-                        *slot = cases.value(up, || self.own.down(x, &c.zones, q, alive));
+                || (Vec::new(), Vec::new()),
+                |(alive, values): &mut (Vec<f64>, Vec<f64>), (row, (&x, &at))| {
+                    values.clear();
+                    values.extend(p.first[at as usize].iter().map(|&k| {
+                        self.own
+                            .down(x, &self.cofactors[k as usize].zones, q, alive)
+                    }));
+                    for (slot, &case) in row.iter_mut().zip(&p.case[at as usize]) {
+                        *slot = values[case as usize];
                     }
                 },
             );
