@@ -30,6 +30,10 @@ const MAX_COFACTOR_WORK: usize = 8_000_000;
 /// Combinations of zone and region states conditioned on at most, whatever the size.
 const MAX_COFACTORS: usize = 1024;
 
+/// Per-cofactor slopes of one-variable components ([`OwnSlopes`]) kept at most:
+/// 32 MB.
+const MAX_KEPT_SLOPES: usize = 4_000_000;
+
 /// Gates a cycle through k-of-n components may unroll into before giving up.
 const MAX_CYCLE_GATES: usize = 1_000_000;
 
@@ -124,8 +128,7 @@ impl Own {
     /// of having happened; the live replicas' probabilities are left in `alive`.
     fn down(&self, c: u32, zones: &[Option<bool>], q: &[f64], alive: &mut Vec<f64>) -> f64 {
         let not_enough = self.down_replicas(c, zones, q, alive);
-        let none_out: f64 = self.outages(c).map(|o| 1.0 - q[o as usize]).product();
-        1.0 - none_out * (1.0 - not_enough)
+        with_outages(not_enough, self.outages(c).map(|o| q[o as usize]))
     }
 
     /// ∂P(c's own part down)/∂q(e) for each of c's own events e, pushed onto `out`.
@@ -212,6 +215,35 @@ impl Own {
             _ => None,
         }
     }
+}
+
+/// P(a component's own part is down): too few replicas up (`not_enough`) or one of its
+/// outage events (probabilities `outages`) happened.
+fn with_outages(not_enough: f64, outages: impl Iterator<Item = f64>) -> f64 {
+    let none_out: f64 = outages.map(|q| 1.0 - q).product();
+    1.0 - none_out * (1.0 - not_enough)
+}
+
+/// P(component c's own part is down) in `g` given each zone's state (as a cofactor
+/// fixes them) and its events' availabilities; `None` when one of its replicas runs in
+/// a zone that is a variable. The computation [`Structure`] makes for a lumped
+/// component, to the bit.
+pub(super) fn own_down(
+    g: &FailureGraph,
+    c: u32,
+    zones: &[Option<bool>],
+    availability: &[f64],
+) -> Option<f64> {
+    let q = |e: u32| 1.0 - availability[e as usize];
+    let mut alive = Vec::new();
+    for r in g.replicas(c) {
+        let zone = g.replica_zone[(r - g.first_replica()) as usize];
+        if zone_alive(zone, zones)? {
+            alive.push(q(r));
+        }
+    }
+    let not_enough = threshold_q(g.k_replicas[c as usize] as usize, &alive);
+    Some(with_outages(not_enough, g.outages(c).map(q)))
 }
 
 /// Whether a replica in zone `z` can be up given each zone's state: `None` when the
@@ -342,6 +374,27 @@ pub struct Importance {
     pub by_entry: Vec<Vec<f64>>,
     /// For each component asked about, in order.
     pub components: Vec<ComponentEffect>,
+    /// Cofactor by cofactor, the slopes of the one-variable components' own parts, when
+    /// they are few enough to keep ([`MAX_KEPT_SLOPES`]).
+    pub own_parts: Option<OwnSlopes>,
+}
+
+/// Each entry is linear, cofactor by cofactor, in the probability that the own part of
+/// a component is down when that part is one variable (lumped, or bare: one event of no
+/// zone). So a change to that component alone (its replicas, their zones among those
+/// conditioned on, its availability, its outage events) moves each entry by Σ over
+/// cofactors k of `w_k · ∂P_k(down)/∂q` times the change of that probability in
+/// cofactor k ([`own_down`] before and after): exact, without compiling anything again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OwnSlopes {
+    /// The one-variable components: the lumped ones in order, then the bare ones in
+    /// order.
+    pub components: Vec<u32>,
+    /// Each cofactor's zone states: whether a zone's replicas can be up.
+    pub zones: Vec<Vec<Option<bool>>>,
+    /// Per cofactor: `w · ∂P(down)/∂q` of each component's own part (rows, in
+    /// `components` order) for each wanted entry (columns).
+    pub by_cofactor: Vec<Vec<f64>>,
 }
 
 impl Structure {
@@ -569,10 +622,7 @@ impl Structure {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Importance> {
         if wanted.is_empty() && components.is_empty() {
-            return Some(Importance {
-                by_entry: Vec::new(),
-                components: Vec::new(),
-            });
+            return Some(Importance::default());
         }
         // Entries whose "up" is the same formula (the same dependencies, made one by
         // hash-consing) have the same importance: each is computed once.
@@ -600,6 +650,19 @@ impl Structure {
                         perfect: position.iter().map(|&p| effect.perfect[p]).collect(),
                     })
                     .collect(),
+                own_parts: once.own_parts.map(|l| OwnSlopes {
+                    by_cofactor: l
+                        .by_cofactor
+                        .iter()
+                        .map(|table| {
+                            table
+                                .chunks_exact(computed.len())
+                                .flat_map(|row| position.iter().map(|&p| row[p]))
+                                .collect()
+                        })
+                        .collect(),
+                    ..l
+                }),
             });
         }
         let n = wanted.len();
@@ -613,13 +676,22 @@ impl Structure {
         // makes.
         let at_once = 8 * rayon::current_num_threads();
         let indices: Vec<usize> = (0..self.cofactors.len()).collect();
+        let bare = self.bare();
+        let keep = (self.lumped.len() + bare.len()) * self.cofactors.len() * n <= MAX_KEPT_SLOPES;
+        let mut by_cofactor = Vec::new();
         for chunk in indices.chunks(at_once) {
             let shares: Vec<Option<Share>> = chunk
                 .par_iter()
-                .map(|&k| self.share(k, ev, wanted, components, cancelled))
+                .map(|&k| self.share(k, ev, wanted, components, &bare, cancelled))
                 .collect();
             for share in shares {
-                share?.add_to(n, &mut by_event, &mut down, &mut perfect);
+                let share = share?;
+                share.add_to(n, &mut by_event, &mut down, &mut perfect);
+                if keep {
+                    let mut table = share.by_lumped;
+                    table.extend_from_slice(&share.by_bare);
+                    by_cofactor.push(table);
+                }
             }
         }
         let mut by_entry = vec![Vec::with_capacity(availability.len()); n];
@@ -654,16 +726,37 @@ impl Structure {
         Some(Importance {
             by_entry,
             components,
+            own_parts: keep.then(|| OwnSlopes {
+                components: self
+                    .lumped
+                    .iter()
+                    .copied()
+                    .chain(bare.iter().map(|b| b.0))
+                    .collect(),
+                zones: self.cofactors.iter().map(|c| c.zones.clone()).collect(),
+                by_cofactor,
+            }),
         })
     }
 
-    /// Cofactor k's weighted share of [`Structure::importance`].
+    /// The components whose own part is one event of no zone, not lumped, with that
+    /// event ([`Own::bare`]), in order.
+    fn bare(&self) -> Vec<(u32, u32)> {
+        (0..self.own.rep_start.len().saturating_sub(1) as u32)
+            .filter(|c| self.lumped.binary_search(c).is_err())
+            .filter_map(|c| self.own.bare(c).map(|e| (c, e)))
+            .collect()
+    }
+
+    /// Cofactor k's weighted share of [`Structure::importance`], with the slopes of the
+    /// `bare` components' events.
     fn share(
         &self,
         k: usize,
         ev: &Evaluation,
         wanted: &[usize],
         components: &[u32],
+        bare: &[(u32, u32)],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Share> {
         let (plan, cofactor) = (&self.plan, &self.cofactors[k]);
@@ -677,6 +770,7 @@ impl Structure {
             events: used_events.to_vec(),
             by_event: vec![0.0; n * used_events.len()],
             by_lumped: vec![0.0; n * self.lumped.len()],
+            by_bare: vec![0.0; n * bare.len()],
             slopes: Vec::new(),
             starts: vec![0],
             now: wanted.iter().map(|&r| w * plan.root(values, r)).collect(),
@@ -735,6 +829,9 @@ impl Structure {
             for (j, &c) in self.lumped.iter().enumerate() {
                 share.by_lumped[j * n + i] = w * by_var[events + c as usize];
             }
+            for (j, &(_, e)) in bare.iter().enumerate() {
+                share.by_bare[j * n + i] = w * by_var[e as usize];
+            }
             if !reevaluated.is_empty() {
                 kept.push((by_var.clone(), by_module.clone()));
             }
@@ -792,6 +889,8 @@ struct Share {
     /// `w · ∂P(down)/∂q` for each lumped component's own part (rows, in the structure's
     /// `lumped` order) and wanted entry.
     by_lumped: Vec<f64>,
+    /// The same for each bare component's event ([`Structure::bare`]).
+    by_bare: Vec<f64>,
     /// ∂P(own part down)/∂q(e) of each lumped component's own events e, the j-th
     /// component's at `starts[j]..starts[j + 1]`.
     slopes: Vec<(u32, f64)>,

@@ -5,9 +5,13 @@
 //! is exactly such an event: whatever an edit does to that component alone (more
 //! replicas, another availability, monitoring, failover, common cause) changes only the
 //! probability that the component itself holds up, so every entry moves along that line.
+//! Any other component whose own part is one variable of the formulas (lumped: its
+//! zones constants in every cofactor) does the same cofactor by cofactor, so a change
+//! to it alone, its replicas moved among zones already conditioned on included, moves
+//! every entry along its per-cofactor slopes ([`OwnSlopes`]).
 //! SPOFs, findings and full service are computed whole on the edited model; they are cheap.
 
-use super::availability::Structure;
+use super::availability::{Importance, OwnSlopes, Structure, own_down};
 use super::graph::FailureGraph;
 use super::{
     EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Unavailability, cuts, entry_list,
@@ -15,9 +19,11 @@ use super::{
 };
 use crate::model::{DependencyKind, Model};
 
-/// Fields of a component that change only what the component itself does.
-const OWN_FIELDS: [&str; 9] = [
+/// Fields of a component that change only what the component itself does (zones:
+/// which zone events its replicas need, measured only where those are conditioned on).
+const OWN_FIELDS: [&str; 10] = [
     "replicas",
+    "zones",
     "min_healthy",
     "replication",
     "availability",
@@ -38,6 +44,9 @@ pub struct Baseline {
     slope: Vec<Vec<f64>>,
     baseline_down: Vec<bool>,
     nodes: usize,
+    /// Per-cofactor slopes of the components whose own part is one variable, for the
+    /// live entries, and each entry's column in them.
+    own_parts: Option<(OwnSlopes, Vec<Option<usize>>)>,
 }
 
 impl Baseline {
@@ -70,27 +79,28 @@ impl Baseline {
             baseline_down,
             down,
             &live,
-            measured.by_entry,
+            measured,
             nodes,
         ))
     }
 
     /// The baseline of an analysis that already computed it: the model compiled as `g`,
     /// down with nothing failed where `baseline_down` says, each entry's P(down) (in graph
-    /// order), and the Birnbaum importance of every event for the `live` entries (indices
-    /// into the entries, one list of slopes each, as [`Structure::importance`] gives them
-    /// for an evaluation without certain events made constants).
+    /// order), and the importance [`Structure::importance`] gives for the `live` entries
+    /// (indices into the entries) of an evaluation without certain events made constants.
     pub(super) fn from_parts(
         g: FailureGraph,
         baseline_down: Vec<bool>,
         down: Vec<f64>,
         live: &[usize],
-        by_entry: Vec<Vec<f64>>,
+        measured: Importance,
         nodes: usize,
     ) -> Self {
         let mut slope = vec![Vec::new(); down.len()];
-        for (&i, by_event) in live.iter().zip(by_entry) {
+        let mut column = vec![None; down.len()];
+        for (j, (&i, by_event)) in live.iter().zip(measured.by_entry).enumerate() {
             slope[i] = by_event;
+            column[i] = Some(j);
         }
         Self {
             g,
@@ -98,14 +108,16 @@ impl Baseline {
             slope,
             baseline_down,
             nodes,
+            own_parts: measured.own_parts.map(|l| (l, column)),
         }
     }
 
     /// The availability part of the analysis of `after` (compiled as `g`, down with
     /// nothing failed where `baseline_down` says), when it differs from `before` (the
-    /// model of this baseline) in the own fields of one single-replica, zone-free
-    /// component, possibly with a new zone-free component put in front of it
-    /// ([`Baseline::changed`]); `None` for any other change.
+    /// model of this baseline) in the own fields of one component ([`Baseline::changed`])
+    /// whose own part is one variable before and after: a single-replica, zone-free one,
+    /// possibly with a new zone-free component put in front of it, or one whose
+    /// replicas' zones are conditioned on before and after; `None` for any other change.
     pub(super) fn quantify(
         &self,
         before: &Model,
@@ -122,6 +134,54 @@ impl Baseline {
         if kept != self.baseline_down.as_slice() || new.contains(&true) {
             return None;
         }
+        let moved = match front {
+            None => self
+                .along_event(c, None, g)
+                .or_else(|| self.along_cofactors(c, g))?,
+            Some(_) => self.along_event(c, front, g)?,
+        };
+        let entries = entry_list(g);
+        let forced_down = vec![false; g.len()];
+        let not_full = full_service::unavailability(
+            g,
+            &g.availability,
+            &forced_down,
+            baseline_down,
+            &entries,
+        )?;
+        let reports = entries
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| {
+                let down = match moved[i] {
+                    Some(d) => (self.down[i] + d).clamp(0.0, 1.0),
+                    None => self.down[i],
+                };
+                EntryAvailability::new(
+                    &g.ids[e as usize],
+                    after.components[e as usize].display_name(),
+                    Unavailability::exact(down, not_full[i]),
+                )
+            })
+            .collect();
+        Some(Quantified {
+            entries: reports,
+            importance: Vec::new(),
+            component_importance: Vec::new(),
+            bdd_nodes: self.nodes,
+            slopes: None,
+        })
+    }
+
+    /// How much each entry's P(down) moves (`None`: not at all, it is down with nothing
+    /// failed) when c is one event of no zone before and after (compiled as `g`),
+    /// possibly with a zone-free component in `front` of it.
+    fn along_event(
+        &self,
+        c: u32,
+        front: Option<u32>,
+        g: &FailureGraph,
+    ) -> Option<Vec<Option<f64>>> {
         let old = &self.g;
         let mut events = old.own_events(c);
         let (Some(v), None) = (events.next(), events.next()) else {
@@ -143,37 +203,30 @@ impl Baseline {
             .map(|x| full_service::own_up(g, &g.availability, x))
             .product();
         let dq = (1.0 - up) - (1.0 - old.availability[v as usize]);
-        let entries = entry_list(g);
-        let forced_down = vec![false; g.len()];
-        let not_full = full_service::unavailability(
-            g,
-            &g.availability,
-            &forced_down,
-            baseline_down,
-            &entries,
-        )?;
-        let reports = entries
-            .iter()
-            .enumerate()
-            .map(|(i, &e)| {
-                let down = match self.slope[i].get(v as usize) {
-                    Some(b) => (self.down[i] + b * dq).clamp(0.0, 1.0),
-                    None => self.down[i],
-                };
-                EntryAvailability::new(
-                    &g.ids[e as usize],
-                    after.components[e as usize].display_name(),
-                    Unavailability::exact(down, not_full[i]),
-                )
-            })
-            .collect();
-        Some(Quantified {
-            entries: reports,
-            importance: Vec::new(),
-            component_importance: Vec::new(),
-            bdd_nodes: self.nodes,
-            slopes: None,
-        })
+        Some(
+            self.slope
+                .iter()
+                .map(|s| s.get(v as usize).map(|b| b * dq))
+                .collect(),
+        )
+    }
+
+    /// The same when c's own part is one variable before and after (compiled as `g`),
+    /// its replicas' zones constants in every cofactor: each cofactor's slope times the
+    /// change there.
+    fn along_cofactors(&self, c: u32, g: &FailureGraph) -> Option<Vec<Option<f64>>> {
+        let (slopes, column) = self.own_parts.as_ref()?;
+        let j = slopes.components.iter().position(|&x| x == c)?;
+        let n = column.iter().flatten().count();
+        let mut moved = vec![0.0; n];
+        for (zones, table) in slopes.zones.iter().zip(&slopes.by_cofactor) {
+            let dq = own_down(g, c, zones, &g.availability)?
+                - own_down(&self.g, c, zones, &self.g.availability)?;
+            for (m, s) in moved.iter_mut().zip(&table[j * n..(j + 1) * n]) {
+                *m += s * dq;
+            }
+        }
+        Some(column.iter().map(|i| i.map(|i| moved[i])).collect())
     }
 
     /// The one component `after` changes in its own fields only, everything else equal;
@@ -322,6 +375,94 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_change_to_a_zoned_or_replicated_component_moves_along_its_slopes_per_cofactor() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        fn zones(z: &[&str]) -> Vec<String> {
+            z.iter().map(|z| z.to_string()).collect()
+        }
+        let edits: [(&str, Edit); 7] = [
+            ("svc", |c| c.replicas = 4),
+            ("svc", |c| c.zones = zones(&["eu-a"])),
+            ("gw", |c| c.monitored = false),
+            ("db", |c| c.zones = zones(&["eu-a"])),
+            ("db", |c| {
+                c.replicas = 2;
+                c.zones = zones(&["eu-a", "eu-b"]);
+                c.failover = crate::model::Failover::Manual;
+            }),
+            ("cache", |c| {
+                c.replicas = 3;
+                c.min_healthy = 2;
+                c.zones = zones(&["eu-b"]);
+            }),
+            ("gw", |c| c.zones = zones(&["eu-b"])),
+        ];
+        for (id, edit) in edits {
+            let after = edited(&before, id, edit);
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(
+                baseline.quantify(&before, &after, &g, &down).is_some(),
+                "{id} takes the slopes"
+            );
+            let whole = analyze(&after, &Options::fast());
+            let along = analyze_against(&after, &Options::fast(), &before, &baseline);
+            assert_same(&along, &whole);
+            // Not a no-op: some entry sees the change (a soft dependency's, in its full
+            // service).
+            let first = analyze(&before, &Options::fast());
+            let numbers = |r: &Report| {
+                r.entries
+                    .iter()
+                    .map(|e| (e.availability, e.full_service_availability))
+                    .collect::<Vec<_>>()
+            };
+            assert_ne!(numbers(&whole), numbers(&first), "{id}");
+        }
+    }
+
+    /// On generated models: each zoned component given one more replica, in another
+    /// zone of its region, is measured along its slopes and equals the whole analysis.
+    #[test]
+    fn generated_components_spread_over_zones_equal_the_whole_analysis() {
+        let mut measured = 0;
+        for seed in 1..=3 {
+            let before = crate::generate::generate(120, seed);
+            let baseline = Baseline::new(&before).unwrap();
+            for c in before
+                .components
+                .iter()
+                .filter(|c| !c.zones.is_empty())
+                .step_by(7)
+            {
+                let Some(region) = before
+                    .regions
+                    .iter()
+                    .find(|r| r.zones.iter().any(|z| z.id == c.zones[0]))
+                else {
+                    continue;
+                };
+                let mut spread = c.clone();
+                spread.replicas += 1;
+                spread.zones = region.zones.iter().map(|z| z.id.clone()).collect();
+                let after = edited(&before, &c.id, |x| *x = spread.clone());
+                let g = FailureGraph::compile(&after);
+                let down = cuts::singles(&g).baseline_down;
+                if baseline.quantify(&before, &after, &g, &down).is_none() {
+                    continue;
+                }
+                measured += 1;
+                assert_same(
+                    &analyze_against(&after, &Options::fast(), &before, &baseline),
+                    &analyze(&after, &Options::fast()),
+                );
+            }
+        }
+        assert!(measured >= 10, "{measured} measured along slopes");
+    }
+
     /// `db` with a second replica behind a new load balancer, as the load-balancing
     /// candidate builds it; `zones` places the balancer.
     fn load_balanced(before: &Model, zones: &[&str]) -> Model {
@@ -385,6 +526,7 @@ mod tests {
             assert_eq!(handed.slope, built.slope);
             assert_eq!(handed.baseline_down, built.baseline_down);
             assert_eq!(handed.nodes, built.nodes);
+            assert_eq!(handed.own_parts, built.own_parts);
         }
     }
 
@@ -400,9 +542,10 @@ mod tests {
         let before = model::from_str(MODEL, "b.spof.ron").unwrap();
         let baseline = Baseline::new(&before).unwrap();
         let refused = [
-            edited(&before, "db", |c| c.zones = vec!["eu-a".into()]),
-            edited(&before, "svc", |c| c.replicas = 4),
             edited(&before, "db", |c| c.entry = true),
+            edited(&before, "gw", |c| {
+                c.kind = crate::model::ComponentKind::Service
+            }),
             edited(&edited(&before, "db", |c| c.replicas = 2), "pay", |c| {
                 c.replicas = 2
             }),

@@ -430,7 +430,7 @@ fn analyze_inner(
             singles.baseline_down,
             s.down,
             &s.live,
-            s.by_entry,
+            s.measured,
             quantified.bdd_nodes,
         )
     });
@@ -511,11 +511,12 @@ struct Quantified {
 }
 
 /// Each entry's P(down) (in graph order) and, for the live ones (indices into the
-/// entries), the Birnbaum importance of every event.
+/// entries), the Birnbaum importance of every event and the lumped components'
+/// per-cofactor slopes.
 struct Slopes {
     down: Vec<f64>,
     live: Vec<usize>,
-    by_entry: Vec<Vec<f64>>,
+    measured: availability::Importance,
 }
 
 fn entry_list(g: &FailureGraph) -> Vec<u32> {
@@ -651,7 +652,10 @@ fn quantify(
     let slopes = (options.importance || component_measures).then(|| Slopes {
         down: (0..entries.len()).map(|i| s.down(&ev, i)).collect(),
         live: live_entries.clone(),
-        by_entry: measured.by_entry,
+        measured: availability::Importance {
+            components: Vec::new(),
+            ..measured
+        },
     });
     Some(Quantified {
         entries: entry_reports,
