@@ -362,17 +362,24 @@ mod tests {
             ("pay", |c| c.mtbf_hours = Some(100.0)),
         ];
         for (id, edit) in edits {
-            let after = edited(&before, id, edit);
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(
-                baseline.quantify(&before, &after, &g, &down).is_some(),
-                "{id} takes the slope"
-            );
-            let whole = analyze(&after, &Options::fast());
-            let along = analyze_against(&after, &Options::fast(), &before, &baseline);
-            assert_same(&along, &whole);
+            measured_along(&before, &baseline, id, edit);
         }
+    }
+
+    /// `edit` applied to component `id` of `before` is measured against `baseline`
+    /// without compiling again and equals the whole analysis, which is returned.
+    fn measured_along(before: &Model, baseline: &Baseline, id: &str, edit: Edit) -> Report {
+        let after = edited(before, id, edit);
+        let g = FailureGraph::compile(&after);
+        let down = cuts::singles(&g).baseline_down;
+        assert!(
+            baseline.quantify(before, &after, &g, &down).is_some(),
+            "{id} takes the slope"
+        );
+        let whole = analyze(&after, &Options::fast());
+        let along = analyze_against(&after, &Options::fast(), before, baseline);
+        assert_same(&along, &whole);
+        whole
     }
 
     #[test]
@@ -400,16 +407,7 @@ mod tests {
             ("gw", |c| c.zones = zones(&["eu-b"])),
         ];
         for (id, edit) in edits {
-            let after = edited(&before, id, edit);
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(
-                baseline.quantify(&before, &after, &g, &down).is_some(),
-                "{id} takes the slopes"
-            );
-            let whole = analyze(&after, &Options::fast());
-            let along = analyze_against(&after, &Options::fast(), &before, &baseline);
-            assert_same(&along, &whole);
+            let whole = measured_along(&before, &baseline, id, edit);
             // Not a no-op: some entry sees the change (a soft dependency's, in its full
             // service).
             let first = analyze(&before, &Options::fast());
