@@ -511,8 +511,8 @@ struct Quantified {
 }
 
 /// Each entry's P(down) (in graph order) and, for the live ones (indices into the
-/// entries), the Birnbaum importance of every event and the lumped components'
-/// per-cofactor slopes.
+/// entries), the Birnbaum importance of every event and the per-cofactor slopes of the
+/// components whose own part is one variable.
 struct Slopes {
     down: Vec<f64>,
     live: Vec<usize>,
