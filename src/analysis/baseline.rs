@@ -114,10 +114,11 @@ impl Baseline {
 
     /// The availability part of the analysis of `after` (compiled as `g`, down with
     /// nothing failed where `baseline_down` says), when it differs from `before` (the
-    /// model of this baseline) in the own fields of one component ([`Baseline::changed`])
-    /// whose own part is one variable before and after: a single-replica, zone-free one,
-    /// possibly with a new zone-free component put in front of it, or one whose
-    /// replicas' zones are conditioned on before and after; `None` for any other change.
+    /// model of this baseline) in the own fields of one component whose own part is one
+    /// variable before and after, possibly with a new component put in front of it
+    /// ([`Baseline::changed`]): a single-replica, zone-free one (the one in front
+    /// zone-free too), or one whose replicas' zones (and the front's) are conditioned
+    /// on; `None` for any other change.
     pub(super) fn quantify(
         &self,
         before: &Model,
@@ -134,12 +135,9 @@ impl Baseline {
         if kept != self.baseline_down.as_slice() || new.contains(&true) {
             return None;
         }
-        let moved = match front {
-            None => self
-                .along_event(c, None, g)
-                .or_else(|| self.along_cofactors(c, g))?,
-            Some(_) => self.along_event(c, front, g)?,
-        };
+        let moved = self
+            .along_event(c, front, g)
+            .or_else(|| self.along_cofactors(c, front, g))?;
         let entries = entry_list(g);
         let forced_down = vec![false; g.len()];
         let not_full = full_service::unavailability(
@@ -212,16 +210,26 @@ impl Baseline {
     }
 
     /// The same when c's own part is one variable before and after (compiled as `g`),
-    /// its replicas' zones constants in every cofactor: each cofactor's slope times the
-    /// change there.
-    fn along_cofactors(&self, c: u32, g: &FailureGraph) -> Option<Vec<Option<f64>>> {
+    /// its replicas' zones (and those of the component in `front`, if any) constants in
+    /// every cofactor: each cofactor's slope times the change there.
+    fn along_cofactors(
+        &self,
+        c: u32,
+        front: Option<u32>,
+        g: &FailureGraph,
+    ) -> Option<Vec<Option<f64>>> {
         let (slopes, column) = self.own_parts.as_ref()?;
         let j = slopes.components.iter().position(|&x| x == c)?;
         let n = column.iter().flatten().count();
         let mut moved = vec![0.0; n];
         for (zones, table) in slopes.zones.iter().zip(&slopes.by_cofactor) {
-            let dq = own_down(g, c, zones, &g.availability)?
-                - own_down(&self.g, c, zones, &self.g.availability)?;
+            let mut after = own_down(g, c, zones, &g.availability)?;
+            if let Some(f) = front {
+                // Given the zones, both own parts are independent: up when both are.
+                let lb = own_down(g, f, zones, &g.availability)?;
+                after = 1.0 - (1.0 - after) * (1.0 - lb);
+            }
+            let dq = after - own_down(&self.g, c, zones, &self.g.availability)?;
             for (m, s) in moved.iter_mut().zip(&table[j * n..(j + 1) * n]) {
                 *m += s * dq;
             }
@@ -258,7 +266,7 @@ impl Baseline {
                 component,
                 front: None,
             }),
-            [lb] if !lb.entry && lb.zones.is_empty() => {
+            [lb] if !lb.entry => {
                 let c = changed?;
                 let target = &before.components[c as usize];
                 if target.entry {
@@ -494,19 +502,22 @@ mod tests {
     fn a_load_balancer_put_in_front_moves_along_the_slope_too() {
         let before = model::from_str(MODEL, "b.spof.ron").unwrap();
         let baseline = Baseline::new(&before).unwrap();
-        let after = load_balanced(&before, &[]);
-        let g = FailureGraph::compile(&after);
-        let down = cuts::singles(&g).baseline_down;
-        assert!(baseline.quantify(&before, &after, &g, &down).is_some());
-        let whole = analyze(&after, &Options::fast());
-        assert_same(
-            &analyze_against(&after, &Options::fast(), &before, &baseline),
-            &whole,
-        );
-        // Not a no-op: the entry that calls the database directly sees the change.
-        let first = analyze(&before, &Options::fast());
-        let ops = |r: &Report| r.entry("ops").map(|e| e.availability);
-        assert_ne!(ops(&whole), ops(&first));
+        // Zone-free (along the event's slope) and in both zones (per cofactor).
+        for zones in [&[][..], &["eu-a", "eu-b"]] {
+            let after = load_balanced(&before, zones);
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
+            let whole = analyze(&after, &Options::fast());
+            assert_same(
+                &analyze_against(&after, &Options::fast(), &before, &baseline),
+                &whole,
+            );
+            // Not a no-op: the entry that calls the database directly sees the change.
+            let first = analyze(&before, &Options::fast());
+            let ops = |r: &Report| r.entry("ops").map(|e| e.availability);
+            assert_ne!(ops(&whole), ops(&first));
+        }
     }
 
     #[test]
@@ -552,7 +563,6 @@ mod tests {
                 m.dependencies.pop();
                 m
             },
-            load_balanced(&before, &["eu-a", "eu-b"]),
             {
                 let mut m = load_balanced(&before, &[]);
                 m.dependencies
