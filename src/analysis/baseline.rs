@@ -472,30 +472,71 @@ mod tests {
     /// `db` with a second replica behind a new load balancer, as the load-balancing
     /// candidate builds it; `zones` places the balancer.
     fn load_balanced(before: &Model, zones: &[&str]) -> Model {
-        let mut lb = Component::new("db-lb", crate::model::ComponentKind::LoadBalancer);
+        let zones: Vec<String> = zones.iter().map(|z| z.to_string()).collect();
+        balanced_in_front(before, "db", &zones).unwrap()
+    }
+
+    /// Component `id` with one more replica behind a new load balancer of two replicas
+    /// in `zones`, as the load-balancing candidate builds it.
+    fn balanced_in_front(before: &Model, id: &str, zones: &[String]) -> Option<Model> {
+        let lb_id = format!("{id}-lb");
+        let mut lb = Component::new(lb_id.clone(), crate::model::ComponentKind::LoadBalancer);
         lb.replicas = 2;
-        lb.zones = zones.iter().map(|z| z.to_string()).collect();
-        let mut db = before.components[4].clone();
-        db.replicas = 2;
+        lb.zones = zones.to_vec();
+        let mut c = before.components.iter().find(|c| c.id == id)?.clone();
+        c.replicas += 1;
         let mut after = before.clone();
         crate::edit::Edit::apply_all(
             &[
                 crate::edit::Edit::AddComponent(lb),
                 crate::edit::Edit::UpdateComponent {
-                    id: "db".into(),
-                    component: db,
+                    id: id.into(),
+                    component: c,
                 },
                 crate::edit::Edit::Redirect {
-                    callers_of: "db".into(),
-                    to: "db-lb".into(),
-                    except: "db-lb".into(),
+                    callers_of: id.into(),
+                    to: lb_id.clone(),
+                    except: lb_id.clone(),
                 },
-                crate::edit::Edit::AddDependency(crate::model::Dependency::hard("db-lb", "db")),
+                crate::edit::Edit::AddDependency(crate::model::Dependency::hard(lb_id.clone(), id)),
             ],
             &mut after,
         )
-        .unwrap();
-        after
+        .ok()?;
+        Some(after)
+    }
+
+    /// On generated models: a load balancer in a zone of the region put in front of
+    /// each of some zoned components is measured along the slopes and equals the whole
+    /// analysis.
+    #[test]
+    fn generated_load_balancers_in_front_equal_the_whole_analysis() {
+        let mut measured = 0;
+        for seed in 1..=3 {
+            let before = crate::generate::generate(120, seed);
+            let baseline = Baseline::new(&before).unwrap();
+            for c in before
+                .components
+                .iter()
+                .filter(|c| !c.zones.is_empty() && !c.entry)
+                .step_by(5)
+            {
+                let Some(after) = balanced_in_front(&before, &c.id, &c.zones[..1]) else {
+                    continue;
+                };
+                let g = FailureGraph::compile(&after);
+                let down = cuts::singles(&g).baseline_down;
+                if baseline.quantify(&before, &after, &g, &down).is_none() {
+                    continue;
+                }
+                measured += 1;
+                assert_same(
+                    &analyze_against(&after, &Options::fast(), &before, &baseline),
+                    &analyze(&after, &Options::fast()),
+                );
+            }
+        }
+        assert!(measured >= 10, "{measured} measured along slopes");
     }
 
     #[test]
