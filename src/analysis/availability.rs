@@ -678,11 +678,13 @@ impl Structure {
         let indices: Vec<usize> = (0..self.cofactors.len()).collect();
         let bare = self.bare();
         let keep = (self.lumped.len() + bare.len()) * self.cofactors.len() * n <= MAX_KEPT_SLOPES;
+        // The bare components' slopes serve only the kept tables.
+        let bare_kept = if keep { bare.as_slice() } else { &[] };
         let mut by_cofactor = Vec::new();
         for chunk in indices.chunks(at_once) {
             let shares: Vec<Option<Share>> = chunk
                 .par_iter()
-                .map(|&k| self.share(k, ev, wanted, components, &bare, cancelled))
+                .map(|&k| self.share(k, ev, wanted, components, bare_kept, cancelled))
                 .collect();
             for share in shares {
                 let share = share?;

@@ -8,7 +8,9 @@
 //! Any other component whose own part is one variable of the formulas (lumped: its
 //! zones constants in every cofactor) does the same cofactor by cofactor, so a change
 //! to it alone, its replicas moved among zones already conditioned on included, moves
-//! every entry along its per-cofactor slopes ([`OwnSlopes`]).
+//! every entry along its per-cofactor slopes ([`OwnSlopes`]). A load balancer put in front
+//! of such a component (zone-free, or in zones conditioned on) is one more own part in
+//! series with it: the entries move along the same slopes, by the change in the product.
 //! SPOFs, findings and full service are computed whole on the edited model; they are cheap.
 
 use super::availability::{Importance, OwnSlopes, Structure, own_down};
