@@ -609,6 +609,54 @@ impl Structure {
         ev.not_full.as_ref().map(|n| n[i])
     }
 
+    /// Each entry's P(down) (in [`Structure::entries`] order) after the own parts of
+    /// `changed` components take new probabilities: `own(zones, c)` gives c's P(own
+    /// part down) in the cofactor with those zone states. Each changed component's own
+    /// part must be one variable (lumped, or bare); only the contexts above those
+    /// variables are evaluated again, cofactor by cofactor, and the cofactors summed as
+    /// [`Structure::evaluate`] sums them. `None` when a component's own part is not one
+    /// variable or `own` has no value.
+    pub fn down_after(
+        &self,
+        ev: &Evaluation,
+        changed: &[u32],
+        own: impl Fn(&[Option<bool>], u32) -> Option<f64> + Sync,
+    ) -> Option<Vec<f64>> {
+        let vars: Vec<u32> = changed
+            .iter()
+            .map(|&c| match self.lumped.binary_search(&c) {
+                Ok(_) => Some(self.own.events + c),
+                Err(_) => self.own.bare(c),
+            })
+            .collect::<Option<_>>()?;
+        let roots: Vec<usize> = (0..self.entries.len()).collect();
+        let per_cofactor: Vec<Vec<f64>> = self
+            .cofactors
+            .par_iter()
+            .zip(&ev.values)
+            .map(|(cofactor, values)| {
+                let changes: Vec<(u32, f64)> = changed
+                    .iter()
+                    .zip(&vars)
+                    .map(|(&c, &v)| Some((v, own(&cofactor.zones, c)?)))
+                    .collect::<Option<_>>()?;
+                Some(self.plan.reevaluate_roots(values, &changes, &roots))
+            })
+            .collect::<Option<_>>()?;
+        Some(
+            roots
+                .iter()
+                .map(|&r| {
+                    ev.weights
+                        .iter()
+                        .zip(&per_cofactor)
+                        .map(|(w, root)| w * root[r])
+                        .sum()
+                })
+                .collect(),
+        )
+    }
+
     /// Birnbaum importance of every event for each of the `wanted` entries (indices
     /// into [`Structure::entries`]), and for each of `components` every wanted entry's
     /// unavailability with the component's own events certain to happen and certain

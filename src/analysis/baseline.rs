@@ -13,7 +13,7 @@
 //! series with it: the entries move along the same slopes, by the change in the product.
 //! SPOFs, findings and full service are computed whole on the edited model; they are cheap.
 
-use super::availability::{Importance, OwnSlopes, Structure, own_down};
+use super::availability::{Evaluation, Importance, OwnSlopes, Structure, own_down};
 use super::graph::FailureGraph;
 use super::{
     EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Unavailability, cuts, entry_list,
@@ -45,7 +45,9 @@ pub struct Baseline {
     /// Per entry: ∂P(down)/∂q of every event (empty for an entry down with nothing failed).
     slope: Vec<Vec<f64>>,
     baseline_down: Vec<bool>,
-    nodes: usize,
+    /// The structure compiled for the model and its evaluation: where several changed
+    /// components' own parts are re-evaluated.
+    compiled: (Structure, Evaluation),
     /// Per-cofactor slopes of the components whose own part is one variable, for the
     /// live entries, and each entry's column in them.
     own_parts: Option<(OwnSlopes, Vec<Option<usize>>)>,
@@ -66,37 +68,35 @@ impl Baseline {
             NODE_BUDGET,
         )
         .ok()?;
-        let s: &Structure = &exact.structure;
+        let (s, ev) = (exact.structure, exact.evaluation);
         let entries = entry_list(&g);
         let live: Vec<usize> = (0..entries.len())
             .filter(|&i| !baseline_down[entries[i] as usize])
             .collect();
-        let measured = s.importance(&exact.evaluation, &g.availability, &live, &[], &|| false)?;
-        let down = (0..entries.len())
-            .map(|i| s.down(&exact.evaluation, i))
-            .collect();
-        let nodes = s.nodes();
+        let measured = s.importance(&ev, &g.availability, &live, &[], &|| false)?;
+        let down = (0..entries.len()).map(|i| s.down(&ev, i)).collect();
         Some(Self::from_parts(
             g,
             baseline_down,
             down,
             &live,
             measured,
-            nodes,
+            (s, ev),
         ))
     }
 
     /// The baseline of an analysis that already computed it: the model compiled as `g`,
     /// down with nothing failed where `baseline_down` says, each entry's P(down) (in graph
     /// order), and the importance [`Structure::importance`] gives for the `live` entries
-    /// (indices into the entries) of an evaluation without certain events made constants.
+    /// (indices into the entries) of `compiled`, an evaluation without certain events
+    /// made constants.
     pub(super) fn from_parts(
         g: FailureGraph,
         baseline_down: Vec<bool>,
         down: Vec<f64>,
         live: &[usize],
         measured: Importance,
-        nodes: usize,
+        compiled: (Structure, Evaluation),
     ) -> Self {
         let mut slope = vec![Vec::new(); down.len()];
         let mut column = vec![None; down.len()];
@@ -109,18 +109,19 @@ impl Baseline {
             down,
             slope,
             baseline_down,
-            nodes,
+            compiled,
             own_parts: measured.own_parts.map(|l| (l, column)),
         }
     }
 
     /// The availability part of the analysis of `after` (compiled as `g`, down with
     /// nothing failed where `baseline_down` says), when it differs from `before` (the
-    /// model of this baseline) in the own fields of one component whose own part is one
-    /// variable before and after, possibly with a new component put in front of it
-    /// ([`Baseline::changed`]): a single-replica, zone-free one (the one in front
-    /// zone-free too), or one whose replicas' zones (and the front's) are conditioned
-    /// on; `None` for any other change.
+    /// model of this baseline) in the own fields of components whose own parts are one
+    /// variable before and after ([`Baseline::changed`]): a single-replica, zone-free
+    /// one, or one whose replicas' zones are conditioned on. One such component, possibly
+    /// with a new component put in front of it (zone-free too, or in zones conditioned
+    /// on), moves each entry along its slopes; several are evaluated again where they
+    /// are read. `None` for any other change.
     pub(super) fn quantify(
         &self,
         before: &Model,
@@ -128,18 +129,31 @@ impl Baseline {
         g: &FailureGraph,
         baseline_down: &[bool],
     ) -> Option<Quantified> {
-        let Changed {
-            component: c,
-            front,
-        } = self.changed(before, after)?;
+        let Changed { components, front } = self.changed(before, after)?;
         // Components keep their indices; a new one in front is the last.
         let (kept, new) = baseline_down.split_at(self.baseline_down.len());
         if kept != self.baseline_down.as_slice() || new.contains(&true) {
             return None;
         }
-        let moved = self
-            .along_event(c, front, g)
-            .or_else(|| self.along_cofactors(c, front, g))?;
+        let moved = match *components.as_slice() {
+            [c] => self
+                .along_event(c, front, g)
+                .or_else(|| self.along_cofactors(c, front, g)),
+            _ => None,
+        };
+        let down: Vec<f64> = match moved {
+            Some(moved) => moved
+                .iter()
+                .zip(&self.down)
+                .map(|(m, &d)| m.map_or(d, |m| (d + m).clamp(0.0, 1.0)))
+                .collect(),
+            None if front.is_none() => {
+                let (s, ev) = &self.compiled;
+                let own = |zones: &[Option<bool>], c: u32| own_down(g, c, zones, &g.availability);
+                s.down_after(ev, &components, own)?
+            }
+            None => return None,
+        };
         let entries = entry_list(g);
         let forced_down = vec![false; g.len()];
         let not_full = full_service::unavailability(
@@ -153,14 +167,10 @@ impl Baseline {
             .iter()
             .enumerate()
             .map(|(i, &e)| {
-                let down = match moved[i] {
-                    Some(d) => (self.down[i] + d).clamp(0.0, 1.0),
-                    None => self.down[i],
-                };
                 EntryAvailability::new(
                     &g.ids[e as usize],
                     after.components[e as usize].display_name(),
-                    Unavailability::exact(down, not_full[i]),
+                    Unavailability::exact(down[i], not_full[i]),
                 )
             })
             .collect();
@@ -168,7 +178,7 @@ impl Baseline {
             entries: reports,
             importance: Vec::new(),
             component_importance: Vec::new(),
-            bdd_nodes: self.nodes,
+            bdd_nodes: self.compiled.0.nodes(),
             slopes: None,
         })
     }
@@ -239,17 +249,17 @@ impl Baseline {
         Some(column.iter().map(|i| i.map(|i| moved[i])).collect())
     }
 
-    /// The one component `after` changes in its own fields only, everything else equal;
-    /// or the same with one new component appended in front of it: every dependency on
-    /// it now points at the new one, which needs it (hard) and nothing else, is no entry
-    /// and has no dependents of its own (a load balancer put in front).
+    /// The components `after` changes in their own fields only, everything else equal;
+    /// or one such component with one new component appended in front of it: every
+    /// dependency on it now points at the new one, which needs it (hard) and nothing
+    /// else, is no entry and has no dependents of its own (a load balancer put in front).
     fn changed(&self, before: &Model, after: &Model) -> Option<Changed> {
         if before.defaults != after.defaults || before.regions != after.regions {
             return None;
         }
         let n = before.components.len();
         let (kept, added) = after.components.split_at_checked(n)?;
-        let mut changed = None;
+        let mut changed = Vec::new();
         for (i, (x, y)) in before.components.iter().zip(kept).enumerate() {
             if x.id != y.id {
                 return None;
@@ -258,18 +268,22 @@ impl Baseline {
             if fields.is_empty() {
                 continue;
             }
-            if changed.is_some() || fields.iter().any(|f| !OWN_FIELDS.contains(f)) {
+            if fields.iter().any(|f| !OWN_FIELDS.contains(f)) {
                 return None;
             }
-            changed = Some(i as u32);
+            changed.push(i as u32);
         }
         match added {
-            [] if before.dependencies == after.dependencies => changed.map(|component| Changed {
-                component,
-                front: None,
-            }),
+            [] if before.dependencies == after.dependencies && !changed.is_empty() => {
+                Some(Changed {
+                    components: changed,
+                    front: None,
+                })
+            }
             [lb] if !lb.entry => {
-                let c = changed?;
+                let [c] = *changed.as_slice() else {
+                    return None;
+                };
                 let target = &before.components[c as usize];
                 if target.entry {
                     return None;
@@ -282,7 +296,7 @@ impl Baseline {
                         a.from == b.from && a.kind == b.kind && a.to == *expected
                     });
                 (needs && last.kind == DependencyKind::Hard && redirected).then_some(Changed {
-                    component: c,
+                    components: changed,
                     front: Some(n as u32),
                 })
             }
@@ -291,10 +305,11 @@ impl Baseline {
     }
 }
 
-/// What [`Baseline::changed`] recognises: the component whose own fields changed (its
-/// index in both models) and the component put in front of it, if any.
+/// What [`Baseline::changed`] recognises: the components whose own fields changed (their
+/// indices in both models, in order) and the component put in front of the only one, if
+/// any.
 struct Changed {
-    component: u32,
+    components: Vec<u32>,
     front: Option<u32>,
 }
 
@@ -329,6 +344,10 @@ mod tests {
 
     /// A change to one component's own fields.
     type Edit = fn(&mut Component);
+
+    fn zones(z: &[&str]) -> Vec<String> {
+        z.iter().map(|z| z.to_string()).collect()
+    }
 
     fn edited(before: &Model, id: &str, edit: impl Fn(&mut Component)) -> Model {
         let mut after = before.clone();
@@ -396,9 +415,6 @@ mod tests {
     fn a_change_to_a_zoned_or_replicated_component_moves_along_its_slopes_per_cofactor() {
         let before = model::from_str(MODEL, "b.spof.ron").unwrap();
         let baseline = Baseline::new(&before).unwrap();
-        fn zones(z: &[&str]) -> Vec<String> {
-            z.iter().map(|z| z.to_string()).collect()
-        }
         let edits: [(&str, Edit); 7] = [
             ("svc", |c| c.replicas = 4),
             ("svc", |c| c.zones = zones(&["eu-a"])),
@@ -428,6 +444,48 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_ne!(numbers(&whole), numbers(&first), "{id}");
+        }
+    }
+
+    #[test]
+    fn changes_to_several_components_are_evaluated_again_where_read() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let first = analyze(&before, &Options::fast());
+        let changes: [&[(&str, Edit)]; 4] = [
+            &[("db", |c| c.replicas = 2), ("pay", |c| c.replicas = 2)],
+            &[
+                ("svc", |c| c.replicas = 4),
+                ("gw", |c| c.zones = zones(&["eu-b"])),
+            ],
+            &[
+                ("db", |c| {
+                    c.replicas = 2;
+                    c.zones = zones(&["eu-a", "eu-b"]);
+                }),
+                ("cache", |c| c.monitored = true),
+                ("svc", |c| c.monitored = false),
+            ],
+            &[
+                ("gw", |c| c.replicas = 3),
+                ("svc", |c| c.zones = zones(&["eu-a"])),
+                ("pay", |c| c.mtbf_hours = Some(100.0)),
+                ("cache", |c| c.zones = zones(&["eu-b"])),
+            ],
+        ];
+        for edits in changes {
+            let after = edits
+                .iter()
+                .fold(before.clone(), |m, (id, edit)| edited(&m, id, edit));
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
+            let whole = analyze(&after, &Options::fast());
+            assert_same(
+                &analyze_against(&after, &Options::fast(), &before, &baseline),
+                &whole,
+            );
+            assert_ne!(whole.entries, first.entries);
         }
     }
 
@@ -462,25 +520,44 @@ mod tests {
         measured
     }
 
+    /// Zoned component `c` of `in_model` given one more replica and spread over every
+    /// zone of its region.
+    fn spread(in_model: &Model, c: &Component) -> Option<Model> {
+        let region = in_model
+            .regions
+            .iter()
+            .find(|r| r.zones.iter().any(|z| z.id == c.zones[0]))?;
+        let mut spread = c.clone();
+        spread.replicas += 1;
+        spread.zones = region.zones.iter().map(|z| z.id.clone()).collect();
+        Some(edited(in_model, &c.id, |x| *x = spread.clone()))
+    }
+
     /// On generated models: each zoned component given one more replica, in another
     /// zone of its region, is measured along its slopes and equals the whole analysis.
     #[test]
     fn generated_components_spread_over_zones_equal_the_whole_analysis() {
+        let measured = measured_on_generated(|c| !c.zones.is_empty(), 7, spread);
+        assert!(measured >= 10, "{measured} measured along slopes");
+    }
+
+    /// On generated models: zoned components spread over their region three at a time
+    /// (as a zone's fix spreads everything in it) are evaluated again where read and
+    /// equal the whole analysis.
+    #[test]
+    fn generated_components_spread_together_equal_the_whole_analysis() {
         let measured = measured_on_generated(
             |c| !c.zones.is_empty(),
-            7,
+            5,
             |before, c| {
-                let region = before
-                    .regions
-                    .iter()
-                    .find(|r| r.zones.iter().any(|z| z.id == c.zones[0]))?;
-                let mut spread = c.clone();
-                spread.replicas += 1;
-                spread.zones = region.zones.iter().map(|z| z.id.clone()).collect();
-                Some(edited(before, &c.id, |x| *x = spread.clone()))
+                let zoned = before.components.iter().filter(|x| !x.zones.is_empty());
+                let next: Vec<&Component> = zoned.skip_while(|x| x.id != c.id).take(3).collect();
+                next.iter()
+                    .try_fold(before.clone(), |m, x| spread(&m, x))
+                    .filter(|_| next.len() == 3)
             },
         );
-        assert!(measured >= 10, "{measured} measured along slopes");
+        assert!(measured >= 10, "{measured} evaluated again");
     }
 
     /// `db` with a second replica behind a new load balancer, as the load-balancing
@@ -569,7 +646,8 @@ mod tests {
             assert_eq!(handed.down, built.down);
             assert_eq!(handed.slope, built.slope);
             assert_eq!(handed.baseline_down, built.baseline_down);
-            assert_eq!(handed.nodes, built.nodes);
+            assert_eq!(handed.compiled.0.nodes(), built.compiled.0.nodes());
+            assert_eq!(handed.compiled.0.cofactors(), built.compiled.0.cofactors());
             assert_eq!(handed.own_parts, built.own_parts);
         }
     }
@@ -590,9 +668,7 @@ mod tests {
             edited(&before, "gw", |c| {
                 c.kind = crate::model::ComponentKind::Service
             }),
-            edited(&edited(&before, "db", |c| c.replicas = 2), "pay", |c| {
-                c.replicas = 2
-            }),
+            edited(&load_balanced(&before, &[]), "pay", |c| c.replicas = 2),
             {
                 let mut m = before.clone();
                 m.dependencies.pop();

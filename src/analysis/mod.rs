@@ -431,7 +431,7 @@ fn analyze_inner(
             s.down,
             &s.live,
             s.measured,
-            quantified.bdd_nodes,
+            s.compiled,
         )
     });
     Ok((report, baseline))
@@ -517,6 +517,8 @@ struct Slopes {
     down: Vec<f64>,
     live: Vec<usize>,
     measured: availability::Importance,
+    /// The structure and its evaluation these come from.
+    compiled: (Structure, availability::Evaluation),
 }
 
 fn entry_list(g: &FailureGraph) -> Vec<u32> {
@@ -648,6 +650,7 @@ fn quantify(
     } else {
         Vec::new()
     };
+    let bdd_nodes = s.nodes();
     // Computed for every live entry: exactly what `Baseline::new` would compute again.
     let slopes = (options.importance || component_measures).then(|| Slopes {
         down: (0..entries.len()).map(|i| s.down(&ev, i)).collect(),
@@ -656,12 +659,13 @@ fn quantify(
             components: Vec::new(),
             ..measured
         },
+        compiled: (s, ev),
     });
     Some(Quantified {
         entries: entry_reports,
         importance,
         component_importance,
-        bdd_nodes: s.nodes(),
+        bdd_nodes,
         slopes,
     })
 }

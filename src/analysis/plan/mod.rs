@@ -352,24 +352,9 @@ impl Plan {
                 .map(|w| self.root(values, w.root) + w.by_var[v as usize] * dq)
                 .collect();
         }
-        let changed_q = |v: u32| changes.iter().find(|c| c.0 == v).map(|c| c.1);
+        let changed_q = |v: u32| changed(changes, v);
         let (touched, meet) = self.touched(changes.iter().map(|c| c.0));
-        let mut new_output: Vec<Vec<f64>> = Vec::with_capacity(touched.len());
-        for &c in &touched {
-            let ctx = &self.contexts[c as usize];
-            let leaf: Vec<f64> = ctx
-                .leaves
-                .iter()
-                .zip(&values.leaf[c as usize])
-                .map(|(l, &old)| match *l {
-                    Leaf::Var(v) => changed_q(v).unwrap_or(old),
-                    Leaf::Output { context, output } => touched
-                        .binary_search(&context)
-                        .map_or(old, |i| new_output[i][output as usize]),
-                })
-                .collect();
-            new_output.push(body_values(&ctx.body, &leaf).1);
-        }
+        let new_output = self.new_outputs(values, changes, &touched);
         let meet_delta = meet.and_then(|m| {
             let i = touched.binary_search(&m).ok()?;
             Some((m, new_output[i][0] - values.output[m as usize][0]))
@@ -393,9 +378,60 @@ impl Plan {
             .collect()
     }
 
-    /// The contexts to re-evaluate when `vars` change, children first, and the module
-    /// where they all meet if there is one (above it, only its output 0 changes).
-    fn touched(&self, vars: impl Iterator<Item = u32>) -> (Vec<u32>, Option<u32>) {
+    /// Each root's probability of being false after the variables in `changes` take new
+    /// probabilities, given `values` for the old ones: every context above a changed
+    /// variable is evaluated again, nothing else (no derivatives needed).
+    pub fn reevaluate_roots(
+        &self,
+        values: &Values,
+        changes: &[(u32, f64)],
+        roots: &[usize],
+    ) -> Vec<f64> {
+        let touched = self.above(self.direct(changes.iter().map(|c| c.0)));
+        let new_output = self.new_outputs(values, changes, &touched);
+        roots
+            .iter()
+            .map(|&r| match self.roots[r] {
+                Source::Const(_) => self.root(values, r),
+                Source::Leaf(Leaf::Var(v)) => changed(changes, v).unwrap_or(values.var[v as usize]),
+                Source::Leaf(Leaf::Output { context, output }) => touched
+                    .binary_search(&context)
+                    .map_or(values.output[context as usize][output as usize], |i| {
+                        new_output[i][output as usize]
+                    }),
+            })
+            .collect()
+    }
+
+    /// The outputs of the `touched` contexts (sorted, children first, closed upwards)
+    /// after the variables in `changes` take new probabilities.
+    fn new_outputs(
+        &self,
+        values: &Values,
+        changes: &[(u32, f64)],
+        touched: &[u32],
+    ) -> Vec<Vec<f64>> {
+        let mut new_output: Vec<Vec<f64>> = Vec::with_capacity(touched.len());
+        for &c in touched {
+            let ctx = &self.contexts[c as usize];
+            let leaf: Vec<f64> = ctx
+                .leaves
+                .iter()
+                .zip(&values.leaf[c as usize])
+                .map(|(l, &old)| match *l {
+                    Leaf::Var(v) => changed(changes, v).unwrap_or(old),
+                    Leaf::Output { context, output } => touched
+                        .binary_search(&context)
+                        .map_or(old, |i| new_output[i][output as usize]),
+                })
+                .collect();
+            new_output.push(body_values(&ctx.body, &leaf).1);
+        }
+        new_output
+    }
+
+    /// The contexts that have one of `vars` among their leaves, sorted.
+    fn direct(&self, vars: impl Iterator<Item = u32>) -> Vec<u32> {
         let mut direct: Vec<u32> = vars
             .flat_map(|v| {
                 self.var_contexts
@@ -407,6 +443,34 @@ impl Plan {
             .collect();
         direct.sort_unstable();
         direct.dedup();
+        direct
+    }
+
+    /// `direct` and every context above them, sorted (children first).
+    fn above(&self, direct: Vec<u32>) -> Vec<u32> {
+        let mut seen = vec![false; self.contexts.len()];
+        for &c in &direct {
+            seen[c as usize] = true;
+        }
+        let mut touched = direct;
+        let mut i = 0;
+        while let Some(&c) = touched.get(i) {
+            i += 1;
+            for &p in &self.parents[c as usize] {
+                if !seen[p as usize] {
+                    seen[p as usize] = true;
+                    touched.push(p);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched
+    }
+
+    /// The contexts to re-evaluate when `vars` change, children first, and the module
+    /// where they all meet if there is one (above it, only its output 0 changes).
+    fn touched(&self, vars: impl Iterator<Item = u32>) -> (Vec<u32>, Option<u32>) {
+        let direct = self.direct(vars);
         // Chains of single parents from each direct context to the top, if all are.
         let chain = |c: u32| -> Option<Vec<u32>> {
             let mut out = vec![c];
@@ -450,23 +514,7 @@ impl Plan {
                 }
             }
         }
-        let mut seen = vec![false; self.contexts.len()];
-        for &c in &direct {
-            seen[c as usize] = true;
-        }
-        let mut touched = direct;
-        let mut i = 0;
-        while let Some(&c) = touched.get(i) {
-            i += 1;
-            for &p in &self.parents[c as usize] {
-                if !seen[p as usize] {
-                    seen[p as usize] = true;
-                    touched.push(p);
-                }
-            }
-        }
-        touched.sort_unstable();
-        (touched, None)
+        (self.above(direct), None)
     }
 
     /// Work of [`Plan::reevaluate`] for changes in `vars`: leaves and diagram nodes of
@@ -484,6 +532,11 @@ impl Plan {
             })
             .sum()
     }
+}
+
+/// The new probability of variable `v` in `changes`, if it changes.
+fn changed(changes: &[(u32, f64)], v: u32) -> Option<f64> {
+    changes.iter().find(|c| c.0 == v).map(|c| c.1)
 }
 
 fn leaf_value(l: Leaf, var: &[f64], output: &[Vec<f64>]) -> f64 {
