@@ -1,4 +1,4 @@
-//! Measuring a change to one component against an analysed model without compiling
+//! Measuring a change to a few components against an analysed model without compiling
 //! anything again. An entry's probability of being down is linear in the probability of
 //! any one basic event that appears once in its formula, with the event's Birnbaum
 //! importance as the slope. A component with one replica, no outage events and no zone
@@ -11,6 +11,10 @@
 //! every entry along its per-cofactor slopes ([`OwnSlopes`]). A load balancer put in front
 //! of such a component (zone-free, or in zones conditioned on) is one more own part in
 //! series with it: the entries move along the same slopes, by the change in the product.
+//! Changes to several such components at once (a zone's fix spreads everything in it),
+//! and components every caller now degrades without (never failing, as far as any
+//! entry's "up" is concerned), are evaluated again cofactor by cofactor, only in the
+//! contexts of the compiled formulas above their variables.
 //! SPOFs, findings and full service are computed whole on the edited model; they are cheap.
 
 use super::availability::{Evaluation, Importance, OwnSlopes, Structure, own_down};
@@ -119,9 +123,10 @@ impl Baseline {
     /// model of this baseline) in the own fields of components whose own parts are one
     /// variable before and after ([`Baseline::changed`]): a single-replica, zone-free
     /// one, or one whose replicas' zones are conditioned on. One such component, possibly
-    /// with a new component put in front of it (zone-free too, or in zones conditioned
-    /// on), moves each entry along its slopes; several are evaluated again where they
-    /// are read. `None` for any other change.
+    /// with new components put in front of it ([`Front`]: zone-free too, or in zones
+    /// conditioned on), moves each entry along its slopes; several are evaluated again where they
+    /// are read, and so are components every caller now degrades without ([`relieved`]:
+    /// for availability, they never fail). `None` for any other change.
     pub(super) fn quantify(
         &self,
         before: &Model,
@@ -129,14 +134,23 @@ impl Baseline {
         g: &FailureGraph,
         baseline_down: &[bool],
     ) -> Option<Quantified> {
-        let Changed { components, front } = self.changed(before, after)?;
-        // Components keep their indices; a new one in front is the last.
+        let Changed {
+            components,
+            front,
+            relieved,
+        } = self.changed(before, after)?;
+        // Components keep their indices; new ones in front come last.
         let (kept, new) = baseline_down.split_at(self.baseline_down.len());
         if kept != self.baseline_down.as_slice() || new.contains(&true) {
             return None;
         }
+        if let Some(Front::Either { group, .. }) = front
+            && g.own_events(group).next().is_some()
+        {
+            return None;
+        }
         let moved = match *components.as_slice() {
-            [c] => self
+            [c] if relieved.is_empty() => self
                 .along_event(c, front, g)
                 .or_else(|| self.along_cofactors(c, front, g)),
             _ => None,
@@ -149,8 +163,15 @@ impl Baseline {
                 .collect(),
             None if front.is_none() => {
                 let (s, ev) = &self.compiled;
-                let own = |zones: &[Option<bool>], c: u32| own_down(g, c, zones, &g.availability);
-                s.down_after(ev, &components, own)?
+                let mut all = components;
+                all.extend_from_slice(&relieved);
+                all.sort_unstable();
+                all.dedup();
+                let own = |zones: &[Option<bool>], c: u32| match relieved.binary_search(&c) {
+                    Ok(_) => Some(0.0),
+                    Err(_) => own_down(g, c, zones, &g.availability),
+                };
+                s.down_after(ev, &all, own)?
             }
             None => return None,
         };
@@ -189,7 +210,7 @@ impl Baseline {
     fn along_event(
         &self,
         c: u32,
-        front: Option<u32>,
+        front: Option<Front>,
         g: &FailureGraph,
     ) -> Option<Vec<Option<f64>>> {
         let old = &self.g;
@@ -200,18 +221,20 @@ impl Baseline {
         if !old.outages(c).is_empty() || old.zone_of(v).is_some() {
             return None;
         }
-        let own = std::iter::once(c).chain(front);
+        let own = std::iter::once(c).chain(front.map(Front::own));
         if own
             .clone()
             .any(|x| g.replicas(x).any(|r| g.zone_of(r).is_some()))
         {
             return None;
         }
-        // Everything above sees c (or the component in front, which needs c and nothing
-        // else) only through "its own part is up", now the product of both own parts.
-        let up: f64 = own
-            .map(|x| full_service::own_up(g, &g.availability, x))
-            .product();
+        // Everything above sees c (or the component in front) only through "its own
+        // part is up", now made of both own parts.
+        let up = full_service::own_up(g, &g.availability, c);
+        let up = match front {
+            None => up,
+            Some(f) => f.up(up, full_service::own_up(g, &g.availability, f.own())),
+        };
         let dq = (1.0 - up) - (1.0 - old.availability[v as usize]);
         Some(
             self.slope
@@ -227,7 +250,7 @@ impl Baseline {
     fn along_cofactors(
         &self,
         c: u32,
-        front: Option<u32>,
+        front: Option<Front>,
         g: &FailureGraph,
     ) -> Option<Vec<Option<f64>>> {
         let (slopes, column) = self.own_parts.as_ref()?;
@@ -237,9 +260,8 @@ impl Baseline {
         for (zones, table) in slopes.zones.iter().zip(&slopes.by_cofactor) {
             let mut after = own_down(g, c, zones, &g.availability)?;
             if let Some(f) = front {
-                // Given the zones, both own parts are independent: up when both are.
-                let lb = own_down(g, f, zones, &g.availability)?;
-                after = 1.0 - (1.0 - after) * (1.0 - lb);
+                // Given the zones, both own parts are independent.
+                after = f.down(after, own_down(g, f.own(), zones, &g.availability)?);
             }
             let dq = after - own_down(&self.g, c, zones, &self.g.availability)?;
             for (m, s) in moved.iter_mut().zip(&table[j * n..(j + 1) * n]) {
@@ -249,10 +271,9 @@ impl Baseline {
         Some(column.iter().map(|i| i.map(|i| moved[i])).collect())
     }
 
-    /// The components `after` changes in their own fields only, everything else equal;
-    /// or one such component with one new component appended in front of it: every
-    /// dependency on it now points at the new one, which needs it (hard) and nothing
-    /// else, is no entry and has no dependents of its own (a load balancer put in front).
+    /// The components `after` changes in their own fields only, everything else equal
+    /// but dependencies some now degrade without ([`relieved`]); or a component, changed
+    /// so or not, with new components appended in front of it ([`Front`]).
     fn changed(&self, before: &Model, after: &Model) -> Option<Changed> {
         if before.defaults != after.defaults || before.regions != after.regions {
             return None;
@@ -274,30 +295,45 @@ impl Baseline {
             changed.push(i as u32);
         }
         match added {
-            [] if before.dependencies == after.dependencies && !changed.is_empty() => {
-                Some(Changed {
+            [] => {
+                let relieved = relieved(before, after)?;
+                (!changed.is_empty() || !relieved.is_empty()).then_some(Changed {
                     components: changed,
                     front: None,
+                    relieved,
                 })
             }
-            [lb] if !lb.entry => {
-                let [c] = *changed.as_slice() else {
+            [lb] => {
+                let [rest @ .., needs] = after.dependencies.as_slice() else {
                     return None;
                 };
-                let target = &before.components[c as usize];
-                if target.entry {
+                let c = in_front(before, &changed, rest, lb, needs)?;
+                Some(Changed {
+                    components: vec![c],
+                    front: Some(Front::Series(n as u32)),
+                    relieved: Vec::new(),
+                })
+            }
+            [alt, group] => {
+                let [rest @ .., first, second] = after.dependencies.as_slice() else {
                     return None;
-                }
-                let (last, rest) = after.dependencies.split_last()?;
-                let needs = last.from == lb.id && last.to == target.id;
-                let redirected = rest.len() == before.dependencies.len()
-                    && before.dependencies.iter().zip(rest).all(|(b, a)| {
-                        let expected = if b.to == target.id { &lb.id } else { &b.to };
-                        a.from == b.from && a.kind == b.kind && a.to == *expected
-                    });
-                (needs && last.kind == DependencyKind::Hard && redirected).then_some(Changed {
-                    components: changed,
-                    front: Some(n as u32),
+                };
+                let c = in_front(before, &changed, rest, group, first)?;
+                let alone = |id: &str| after.dependencies.iter().all(|d| d.from != id);
+                let either = group.needs == crate::model::Needs::AtLeast(1)
+                    && second.from == group.id
+                    && second.to == alt.id
+                    && second.kind == DependencyKind::Hard
+                    && !alt.entry
+                    && alone(&alt.id)
+                    && alone(&before.components[c as usize].id);
+                either.then_some(Changed {
+                    components: vec![c],
+                    front: Some(Front::Either {
+                        group: n as u32 + 1,
+                        alt: n as u32,
+                    }),
+                    relieved: Vec::new(),
                 })
             }
             _ => None,
@@ -305,12 +341,120 @@ impl Baseline {
     }
 }
 
+/// The component (its index) whose callers in `before` all call `new` instead in `rest`
+/// (the dependencies of the model after, but the last ones, every other one unchanged),
+/// `new` needing it (`needs`, hard) and being no entry; it is changed in its own fields
+/// or not at all (`changed`), and no entry itself.
+fn in_front(
+    before: &Model,
+    changed: &[u32],
+    rest: &[crate::model::Dependency],
+    new: &crate::model::Component,
+    needs: &crate::model::Dependency,
+) -> Option<u32> {
+    let c = before.components.iter().position(|x| x.id == needs.to)?;
+    let target = &before.components[c];
+    let redirected = rest.len() == before.dependencies.len()
+        && before.dependencies.iter().zip(rest).all(|(b, a)| {
+            let expected = if b.to == target.id { &new.id } else { &b.to };
+            a.from == b.from && a.kind == b.kind && a.to == *expected
+        });
+    let fine = needs.from == new.id
+        && needs.kind == DependencyKind::Hard
+        && redirected
+        && !new.entry
+        && !target.entry
+        && changed.iter().all(|&x| x as usize == c);
+    fine.then_some(c as u32)
+}
+
+/// New components put in front of a component: its callers reach it through them only.
+#[derive(Clone, Copy, Debug)]
+enum Front {
+    /// One that needs it and nothing else (a load balancer): up when both own parts are.
+    Series(u32),
+    /// A failover group (no events of its own) that needs it or an alternative which
+    /// needs nothing (a second provider); the component needs nothing either: up when
+    /// either own part is.
+    Either { group: u32, alt: u32 },
+}
+
+impl Front {
+    /// The new component whose own part combines with the target's.
+    fn own(self) -> u32 {
+        match self {
+            Front::Series(x) | Front::Either { alt: x, .. } => x,
+        }
+    }
+
+    /// P(up) of the target's and front's parts together from each own part's.
+    fn up(self, target: f64, front: f64) -> f64 {
+        match self {
+            Front::Series(_) => target * front,
+            Front::Either { .. } => 1.0 - (1.0 - target) * (1.0 - front),
+        }
+    }
+
+    /// P(down) of both together from each own part's.
+    fn down(self, target: f64, front: f64) -> f64 {
+        match self {
+            Front::Series(_) => 1.0 - (1.0 - target) * (1.0 - front),
+            Front::Either { .. } => target * front,
+        }
+    }
+}
+
 /// What [`Baseline::changed`] recognises: the components whose own fields changed (their
-/// indices in both models, in order) and the component put in front of the only one, if
-/// any.
+/// indices in both models, in order), the component put in front of the only one, if
+/// any, and the components no entry needs any more ([`relieved`]).
 struct Changed {
     components: Vec<u32>,
-    front: Option<u32>,
+    front: Option<Front>,
+    relieved: Vec<u32>,
+}
+
+/// The components (indices, in order) that no hard dependency of `after` points at any
+/// more, when its dependencies differ from `before`'s only in kinds changed from hard to
+/// soft on dependencies to them (graceful degradation): each caller needs all its hard
+/// dependencies, and the component is no entry and needs nothing itself. Nothing reads
+/// such a component in any entry's "up" any more: for availability, it never fails.
+/// `None` for any other change of the dependencies.
+fn relieved(before: &Model, after: &Model) -> Option<Vec<u32>> {
+    use crate::model::Needs;
+    if before.dependencies.len() != after.dependencies.len() {
+        return None;
+    }
+    let mut to: Vec<&str> = Vec::new();
+    for (b, a) in before.dependencies.iter().zip(&after.dependencies) {
+        if (a.from != b.from) || (a.to != b.to) {
+            return None;
+        }
+        if a.kind == b.kind {
+            continue;
+        }
+        let caller = before.component(&b.from)?;
+        if b.kind != DependencyKind::Hard || caller.needs != Needs::All {
+            return None;
+        }
+        to.push(&b.to);
+    }
+    let hard = |f: &dyn Fn(&crate::model::Dependency) -> bool| {
+        after
+            .dependencies
+            .iter()
+            .any(|d| d.kind == DependencyKind::Hard && f(d))
+    };
+    let mut relieved = to
+        .into_iter()
+        .map(|id| {
+            let i = before.components.iter().position(|c| c.id == id)?;
+            let free = !before.components[i].entry && !hard(&|d| d.to == id || d.from == id);
+            free.then_some(i as u32)
+        })
+        .collect::<Option<Vec<u32>>>()?;
+    relieved.sort_unstable();
+    relieved.dedup();
+    Some(relieved)
 }
 
 #[cfg(test)]
@@ -489,6 +633,53 @@ mod tests {
         }
     }
 
+    /// `before` with every dependency on `id` made soft, as the graceful-degradation
+    /// candidate does, and then `edits` applied.
+    fn softened(before: &Model, id: &str, edits: &[(&str, Edit)]) -> Model {
+        let mut after = edits
+            .iter()
+            .fold(before.clone(), |m, (x, edit)| edited(&m, x, edit));
+        for d in after.dependencies.iter_mut().filter(|d| d.to == id) {
+            d.kind = DependencyKind::Soft;
+        }
+        after
+    }
+
+    #[test]
+    fn a_component_every_caller_degrades_without_is_evaluated_again_as_never_failing() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let first = analyze(&before, &Options::fast());
+        for after in [
+            softened(&before, "pay", &[]),
+            softened(&before, "db", &[]),
+            softened(&before, "pay", &[("gw", |c| c.replicas = 3)]),
+            softened(&before, "db", &[("db", |c| c.replicas = 2)]),
+        ] {
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
+            let whole = analyze(&after, &Options::fast());
+            assert_same(
+                &analyze_against(&after, &Options::fast(), &before, &baseline),
+                &whole,
+            );
+            assert_ne!(whole.entries, first.entries);
+        }
+        // A caller that needs one of its dependencies: without the external, it needs
+        // the database, which is not the external never failing.
+        let one_of = edited(&before, "svc", |c| c.needs = model::Needs::AtLeast(1));
+        let baseline = Baseline::new(&one_of).unwrap();
+        let after = softened(&one_of, "pay", &[]);
+        let g = FailureGraph::compile(&after);
+        let down = cuts::singles(&g).baseline_down;
+        assert!(baseline.quantify(&one_of, &after, &g, &down).is_none());
+        assert_same(
+            &analyze_against(&after, &Options::fast(), &one_of, &baseline),
+            &analyze(&after, &Options::fast()),
+        );
+    }
+
     /// On generated models (seeds 1-3), every `step`-th component `pick` accepts edited
     /// by `edit`: each edit the baseline measures along its slopes equals the whole
     /// analysis. How many it measured so.
@@ -518,6 +709,19 @@ mod tests {
             }
         }
         measured
+    }
+
+    /// On generated models: every cache, queue and external API its callers all degrade
+    /// without is evaluated again as never failing and equals the whole analysis.
+    #[test]
+    fn generated_graceful_degradation_equals_the_whole_analysis() {
+        use crate::model::ComponentKind::{Cache, External, Queue};
+        let measured = measured_on_generated(
+            |c| matches!(c.kind, Cache | Queue | External),
+            1,
+            |before, c| Some(softened(before, &c.id, &[])),
+        );
+        assert!(measured >= 10, "{measured} evaluated again");
     }
 
     /// Zoned component `c` of `in_model` given one more replica and spread over every
@@ -558,6 +762,98 @@ mod tests {
             },
         );
         assert!(measured >= 10, "{measured} evaluated again");
+    }
+
+    /// Component `id` with a second provider on standby in `zones` behind a failover
+    /// group, as the redundancy candidate for an external service builds it.
+    fn with_standby(before: &Model, id: &str, zones: &[String]) -> Option<Model> {
+        use crate::model::ComponentKind;
+        let c = before.components.iter().find(|c| c.id == id)?;
+        let (alt_id, group_id) = (format!("{id}-alt"), format!("{id}-failover"));
+        let mut alt = Component::new(alt_id.clone(), ComponentKind::External);
+        alt.availability = c.availability;
+        alt.zones = zones.to_vec();
+        let mut group = Component::new(group_id.clone(), ComponentKind::Group);
+        group.needs = model::Needs::AtLeast(1);
+        let mut after = before.clone();
+        crate::edit::Edit::apply_all(
+            &[
+                crate::edit::Edit::AddComponent(alt),
+                crate::edit::Edit::AddComponent(group),
+                crate::edit::Edit::Redirect {
+                    callers_of: id.into(),
+                    to: group_id.clone(),
+                    except: group_id.clone(),
+                },
+                crate::edit::Edit::AddDependency(crate::model::Dependency::hard(&group_id, id)),
+                crate::edit::Edit::AddDependency(crate::model::Dependency::hard(
+                    &group_id, &alt_id,
+                )),
+            ],
+            &mut after,
+        )
+        .ok()?;
+        Some(after)
+    }
+
+    #[test]
+    fn a_second_provider_on_standby_moves_along_the_slope_too() {
+        let before = model::from_str(MODEL, "b.spof.ron").unwrap();
+        let baseline = Baseline::new(&before).unwrap();
+        let first = analyze(&before, &Options::fast());
+        for (id, places) in [
+            ("pay", &[][..]),
+            ("db", &[]),
+            ("cache", &[]),
+            ("pay", &["eu-a"]),
+            ("db", &["eu-a", "eu-b"]),
+        ] {
+            let after = with_standby(&before, id, &zones(places)).unwrap();
+            let g = FailureGraph::compile(&after);
+            let down = cuts::singles(&g).baseline_down;
+            assert!(
+                baseline.quantify(&before, &after, &g, &down).is_some(),
+                "{id}"
+            );
+            let whole = analyze(&after, &Options::fast());
+            assert_same(
+                &analyze_against(&after, &Options::fast(), &before, &baseline),
+                &whole,
+            );
+            let numbers = |r: &Report| {
+                r.entries
+                    .iter()
+                    .map(|e| (e.availability, e.full_service_availability))
+                    .collect::<Vec<_>>()
+            };
+            assert_ne!(numbers(&whole), numbers(&first), "{id}");
+        }
+        // The service needs the database and the external: a second service behind a
+        // group is not the same as either one's own part up.
+        let after = with_standby(&before, "svc", &[]).unwrap();
+        let g = FailureGraph::compile(&after);
+        let down = cuts::singles(&g).baseline_down;
+        assert!(baseline.quantify(&before, &after, &g, &down).is_none());
+        assert_same(
+            &analyze_against(&after, &Options::fast(), &before, &baseline),
+            &analyze(&after, &Options::fast()),
+        );
+    }
+
+    /// On generated models: a second provider in the first zone of each of some
+    /// components that need nothing is measured along the slopes and equals the whole
+    /// analysis.
+    #[test]
+    fn generated_standbys_equal_the_whole_analysis() {
+        let measured = measured_on_generated(
+            |c| !c.entry && c.kind.has_replicas(),
+            3,
+            |before, c| {
+                let zones: Vec<String> = c.zones.iter().take(1).cloned().collect();
+                with_standby(before, &c.id, &zones)
+            },
+        );
+        assert!(measured >= 10, "{measured} measured along slopes");
     }
 
     /// `db` with a second replica behind a new load balancer, as the load-balancing
@@ -669,6 +965,20 @@ mod tests {
                 c.kind = crate::model::ComponentKind::Service
             }),
             edited(&load_balanced(&before, &[]), "pay", |c| c.replicas = 2),
+            // One of the database's two callers degrades without it: still needed.
+            {
+                let mut m = before.clone();
+                m.dependencies[1].kind = DependencyKind::Soft;
+                m
+            },
+            // A soft dependency made hard.
+            {
+                let mut m = before.clone();
+                m.dependencies[4].kind = DependencyKind::Hard;
+                m
+            },
+            // The gateway needs the service, which callers now degrade without.
+            softened(&before, "svc", &[]),
             {
                 let mut m = before.clone();
                 m.dependencies.pop();
