@@ -543,16 +543,23 @@ mod tests {
     /// without compiling again and equals the whole analysis, which is returned.
     fn measured_along(before: &Model, baseline: &Baseline, id: &str, edit: Edit) -> Report {
         let after = edited(before, id, edit);
-        let g = FailureGraph::compile(&after);
-        let down = cuts::singles(&g).baseline_down;
-        assert!(
-            baseline.quantify(before, &after, &g, &down).is_some(),
-            "{id} takes the slope"
-        );
-        let whole = analyze(&after, &Options::fast());
-        let along = analyze_against(&after, &Options::fast(), before, baseline);
-        assert_same(&along, &whole);
+        let (taken, whole) = against_whole(before, baseline, &after);
+        assert!(taken, "{id} takes the slope");
         whole
+    }
+
+    /// Whether `baseline` (of `before`) measures `after` without compiling again; either
+    /// way, the analysis against it equals the whole analysis, which is returned.
+    fn against_whole(before: &Model, baseline: &Baseline, after: &Model) -> (bool, Report) {
+        let g = FailureGraph::compile(after);
+        let down = cuts::singles(&g).baseline_down;
+        let taken = baseline.quantify(before, after, &g, &down).is_some();
+        let whole = analyze(after, &Options::fast());
+        assert_same(
+            &analyze_against(after, &Options::fast(), before, baseline),
+            &whole,
+        );
+        (taken, whole)
     }
 
     #[test]
@@ -621,14 +628,8 @@ mod tests {
             let after = edits
                 .iter()
                 .fold(before.clone(), |m, (id, edit)| edited(&m, id, edit));
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
-            let whole = analyze(&after, &Options::fast());
-            assert_same(
-                &analyze_against(&after, &Options::fast(), &before, &baseline),
-                &whole,
-            );
+            let (taken, whole) = against_whole(&before, &baseline, &after);
+            assert!(taken);
             assert_ne!(whole.entries, first.entries);
         }
     }
@@ -656,14 +657,8 @@ mod tests {
             softened(&before, "pay", &[("gw", |c| c.replicas = 3)]),
             softened(&before, "db", &[("db", |c| c.replicas = 2)]),
         ] {
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
-            let whole = analyze(&after, &Options::fast());
-            assert_same(
-                &analyze_against(&after, &Options::fast(), &before, &baseline),
-                &whole,
-            );
+            let (taken, whole) = against_whole(&before, &baseline, &after);
+            assert!(taken);
             assert_ne!(whole.entries, first.entries);
         }
         // A caller that needs one of its dependencies: without the external, it needs
@@ -671,18 +666,12 @@ mod tests {
         let one_of = edited(&before, "svc", |c| c.needs = model::Needs::AtLeast(1));
         let baseline = Baseline::new(&one_of).unwrap();
         let after = softened(&one_of, "pay", &[]);
-        let g = FailureGraph::compile(&after);
-        let down = cuts::singles(&g).baseline_down;
-        assert!(baseline.quantify(&one_of, &after, &g, &down).is_none());
-        assert_same(
-            &analyze_against(&after, &Options::fast(), &one_of, &baseline),
-            &analyze(&after, &Options::fast()),
-        );
+        assert!(!against_whole(&one_of, &baseline, &after).0);
     }
 
     /// On generated models (seeds 1-3), every `step`-th component `pick` accepts edited
-    /// by `edit`: each edit the baseline measures along its slopes equals the whole
-    /// analysis. How many it measured so.
+    /// by `edit`: each edit measured against the baseline equals the whole analysis.
+    /// How many the baseline measured without compiling again.
     fn measured_on_generated(
         pick: fn(&Component) -> bool,
         step: usize,
@@ -696,16 +685,9 @@ mod tests {
                 let Some(after) = edit(&before, c) else {
                     continue;
                 };
-                let g = FailureGraph::compile(&after);
-                let down = cuts::singles(&g).baseline_down;
-                if baseline.quantify(&before, &after, &g, &down).is_none() {
-                    continue;
+                if against_whole(&before, &baseline, &after).0 {
+                    measured += 1;
                 }
-                measured += 1;
-                assert_same(
-                    &analyze_against(&after, &Options::fast(), &before, &baseline),
-                    &analyze(&after, &Options::fast()),
-                );
             }
         }
         measured
@@ -809,17 +791,8 @@ mod tests {
             ("db", &["eu-a", "eu-b"]),
         ] {
             let after = with_standby(&before, id, &zones(places)).unwrap();
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(
-                baseline.quantify(&before, &after, &g, &down).is_some(),
-                "{id}"
-            );
-            let whole = analyze(&after, &Options::fast());
-            assert_same(
-                &analyze_against(&after, &Options::fast(), &before, &baseline),
-                &whole,
-            );
+            let (taken, whole) = against_whole(&before, &baseline, &after);
+            assert!(taken, "{id}");
             let numbers = |r: &Report| {
                 r.entries
                     .iter()
@@ -831,13 +804,7 @@ mod tests {
         // The service needs the database and the external: a second service behind a
         // group is not the same as either one's own part up.
         let after = with_standby(&before, "svc", &[]).unwrap();
-        let g = FailureGraph::compile(&after);
-        let down = cuts::singles(&g).baseline_down;
-        assert!(baseline.quantify(&before, &after, &g, &down).is_none());
-        assert_same(
-            &analyze_against(&after, &Options::fast(), &before, &baseline),
-            &analyze(&after, &Options::fast()),
-        );
+        assert!(!against_whole(&before, &baseline, &after).0);
     }
 
     /// On generated models: a second provider in the first zone of each of some
@@ -913,14 +880,8 @@ mod tests {
         // Zone-free (along the event's slope) and in both zones (per cofactor).
         for zones in [&[][..], &["eu-a", "eu-b"]] {
             let after = load_balanced(&before, zones);
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(baseline.quantify(&before, &after, &g, &down).is_some());
-            let whole = analyze(&after, &Options::fast());
-            assert_same(
-                &analyze_against(&after, &Options::fast(), &before, &baseline),
-                &whole,
-            );
+            let (taken, whole) = against_whole(&before, &baseline, &after);
+            assert!(taken);
             // Not a no-op: the entry that calls the database directly sees the change.
             let first = analyze(&before, &Options::fast());
             let ops = |r: &Report| r.entry("ops").map(|e| e.availability);
@@ -997,13 +958,7 @@ mod tests {
             },
         ];
         for after in refused {
-            let g = FailureGraph::compile(&after);
-            let down = cuts::singles(&g).baseline_down;
-            assert!(baseline.quantify(&before, &after, &g, &down).is_none());
-            assert_same(
-                &analyze_against(&after, &Options::fast(), &before, &baseline),
-                &analyze(&after, &Options::fast()),
-            );
+            assert!(!against_whole(&before, &baseline, &after).0);
         }
     }
 }
