@@ -706,6 +706,46 @@ mod tests {
         assert!(measured >= 10, "{measured} evaluated again");
     }
 
+    /// On generated models: two to four components at a time given another replica,
+    /// monitoring switched, another MTBF, or spread over the first region, are measured
+    /// against the baseline and equal the whole analysis.
+    #[test]
+    fn generated_edits_of_several_components_equal_the_whole_analysis() {
+        let mut measured = 0;
+        for seed in 1..=4 {
+            let before = crate::generate::generate(150, seed);
+            let baseline = Baseline::new(&before).unwrap();
+            let editable: Vec<usize> = (0..before.components.len())
+                .filter(|&i| !before.components[i].entry)
+                .filter(|&i| before.components[i].kind.has_replicas())
+                .collect();
+            let first_region: Vec<String> = before.regions[0]
+                .zones
+                .iter()
+                .map(|z| z.id.clone())
+                .collect();
+            for (t, chosen) in editable.chunks(3).step_by(4).enumerate() {
+                let mut after = before.clone();
+                for (j, &i) in chosen.iter().enumerate() {
+                    let c = &mut after.components[i];
+                    match (t + j) % 4 {
+                        0 => c.replicas += 1,
+                        1 => c.monitored = !c.monitored,
+                        2 => c.mtbf_hours = Some(50.0),
+                        _ => {
+                            c.replicas += 1;
+                            c.zones = first_region.clone();
+                        }
+                    }
+                }
+                if against_whole(&before, &baseline, &after).0 {
+                    measured += 1;
+                }
+            }
+        }
+        assert!(measured >= 40, "{measured} measured without compiling");
+    }
+
     /// Zoned component `c` of `in_model` given one more replica and spread over every
     /// zone of its region.
     fn spread(in_model: &Model, c: &Component) -> Option<Model> {
