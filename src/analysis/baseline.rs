@@ -319,7 +319,13 @@ impl Baseline {
                     return None;
                 };
                 let c = in_front(before, &changed, rest, group, first)?;
-                let alone = |id: &str| after.dependencies.iter().all(|d| d.from != id);
+                // Up when its own part is: soft dependencies count for full service only.
+                let alone = |id: &str| {
+                    after
+                        .dependencies
+                        .iter()
+                        .all(|d| d.from != id || d.kind == DependencyKind::Soft)
+                };
                 let either = group.needs == crate::model::Needs::AtLeast(1)
                     && second.from == group.id
                     && second.to == alt.id
@@ -373,9 +379,9 @@ fn in_front(
 enum Front {
     /// One that needs it and nothing else (a load balancer): up when both own parts are.
     Series(u32),
-    /// A failover group (no events of its own) that needs it or an alternative which
-    /// needs nothing (a second provider); the component needs nothing either: up when
-    /// either own part is.
+    /// A failover group (no events of its own) that needs it or an alternative (a
+    /// second provider), neither of which has hard dependencies: up when either own
+    /// part is.
     Either { group: u32, alt: u32 },
 }
 
@@ -841,6 +847,14 @@ mod tests {
             };
             assert_ne!(numbers(&whole), numbers(&first), "{id}");
         }
+        // A database that calls the cache softly is up when its own part is.
+        let mut calls_cache = before.clone();
+        calls_cache
+            .dependencies
+            .push(crate::model::Dependency::soft("db", "cache"));
+        let with_soft = Baseline::new(&calls_cache).unwrap();
+        let after = with_standby(&calls_cache, "db", &[]).unwrap();
+        assert!(against_whole(&calls_cache, &with_soft, &after).0);
         // The service needs the database and the external: a second service behind a
         // group is not the same as either one's own part up.
         let after = with_standby(&before, "svc", &[]).unwrap();
