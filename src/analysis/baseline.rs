@@ -52,6 +52,9 @@ pub struct Baseline {
     /// The structure compiled for the model and its evaluation: where several changed
     /// components' own parts are re-evaluated.
     compiled: (Structure, Evaluation),
+    /// Each entry's closure. A change that adds no component leaves each the same set:
+    /// dependencies made soft are still walked.
+    closures: Vec<Vec<u32>>,
     /// Per-cofactor slopes of the components whose own part is one variable, for the
     /// live entries, and each entry's column in them.
     own_parts: Option<(OwnSlopes, Vec<Option<usize>>)>,
@@ -72,7 +75,7 @@ impl Baseline {
             NODE_BUDGET,
         )
         .ok()?;
-        let (s, ev) = (exact.structure, exact.evaluation);
+        let (s, ev, closures) = (exact.structure, exact.evaluation, exact.closures);
         let entries = entry_list(&g);
         let live: Vec<usize> = (0..entries.len())
             .filter(|&i| !baseline_down[entries[i] as usize])
@@ -86,6 +89,7 @@ impl Baseline {
             &live,
             measured,
             (s, ev),
+            closures,
         ))
     }
 
@@ -93,7 +97,7 @@ impl Baseline {
     /// down with nothing failed where `baseline_down` says, each entry's P(down) (in graph
     /// order), and the importance [`Structure::importance`] gives for the `live` entries
     /// (indices into the entries) of `compiled`, an evaluation without certain events
-    /// made constants.
+    /// made constants, and each entry's closure.
     pub(super) fn from_parts(
         g: FailureGraph,
         baseline_down: Vec<bool>,
@@ -101,6 +105,7 @@ impl Baseline {
         live: &[usize],
         measured: Importance,
         compiled: (Structure, Evaluation),
+        closures: Vec<Vec<u32>>,
     ) -> Self {
         let mut slope = vec![Vec::new(); down.len()];
         let mut column = vec![None; down.len()];
@@ -114,6 +119,7 @@ impl Baseline {
             slope,
             baseline_down,
             compiled,
+            closures,
             own_parts: measured.own_parts.map(|l| (l, column)),
         }
     }
@@ -177,13 +183,15 @@ impl Baseline {
         };
         let entries = entry_list(g);
         let forced_down = vec![false; g.len()];
-        let not_full = full_service::unavailability(
-            g,
-            &g.availability,
-            &forced_down,
-            baseline_down,
-            &entries,
-        )?;
+        let walked;
+        let closures = match front {
+            None => &self.closures,
+            Some(_) => {
+                walked = full_service::closures(g, baseline_down, &entries);
+                &walked
+            }
+        };
+        let not_full = full_service::unavailability(g, &g.availability, &forced_down, closures)?;
         let reports = entries
             .iter()
             .enumerate()
@@ -960,6 +968,7 @@ mod tests {
             assert_eq!(handed.compiled.0.nodes(), built.compiled.0.nodes());
             assert_eq!(handed.compiled.0.cofactors(), built.compiled.0.cofactors());
             assert_eq!(handed.own_parts, built.own_parts);
+            assert_eq!(handed.closures, built.closures);
         }
     }
 

@@ -50,21 +50,24 @@ impl DomainSets {
     }
 }
 
-/// Probability that some component in each entry's closure is down, for `entries`, given
+/// Each of `entries`' closure ([`FailureGraph::closure`]), on all cores.
+pub fn closures(g: &FailureGraph, baseline_down: &[bool], entries: &[u32]) -> Vec<Vec<u32>> {
+    entries
+        .par_iter()
+        .map(|&e| g.closure(e, baseline_down))
+        .collect()
+}
+
+/// Probability that some component in each closure ([`closures`]) is down, given
 /// per-event availabilities (a knocked-out event has availability 0) and components
 /// failed outright. `None` when a closure touches more than [`MAX_DOMAINS`] domains.
-/// Closures, rules and sums run on all cores.
+/// Rules and sums run on all cores.
 pub fn unavailability(
     g: &FailureGraph,
     availability: &[f64],
     forced_down: &[bool],
-    baseline_down: &[bool],
-    entries: &[u32],
+    closures: &[Vec<u32>],
 ) -> Option<Vec<f64>> {
-    let closures: Vec<Vec<u32>> = entries
-        .par_iter()
-        .map(|&e| g.closure(e, baseline_down))
-        .collect();
     let mut needed = vec![false; g.len()];
     for &x in closures.iter().flatten() {
         needed[x as usize] = true;
@@ -382,7 +385,7 @@ mod tests {
             let entries: Vec<u32> = (0..g.len() as u32)
                 .filter(|&c| g.is_entry[c as usize])
                 .collect();
-            let summed = unavailability(&g, &g.availability, &none, &base, &entries);
+            let summed = unavailability(&g, &g.availability, &none, &closures(&g, &base, &entries));
             let request = Request {
                 forced_down: &none,
                 full_service: Some(&base),

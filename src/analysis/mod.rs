@@ -432,6 +432,7 @@ fn analyze_inner(
             &s.live,
             s.measured,
             s.compiled,
+            s.closures,
         )
     });
     Ok((report, baseline))
@@ -519,6 +520,8 @@ struct Slopes {
     measured: availability::Importance,
     /// The structure and its evaluation these come from.
     compiled: (Structure, availability::Evaluation),
+    /// Each entry's closure ([`full_service::closures`]).
+    closures: Vec<Vec<u32>>,
 }
 
 fn entry_list(g: &FailureGraph) -> Vec<u32> {
@@ -562,6 +565,7 @@ fn quantify(
     let ExactEntries {
         structure: s,
         evaluation: ev,
+        closures,
         ..
     } = exact;
     log::debug!(
@@ -660,6 +664,7 @@ fn quantify(
             ..measured
         },
         compiled: (s, ev),
+        closures,
     });
     Some(Quantified {
         entries: entry_reports,
@@ -726,6 +731,8 @@ struct ExactEntries {
     evaluation: availability::Evaluation,
     /// Per entry (in [`Structure::entries`] order), P(something in its closure is down).
     not_full: Vec<f64>,
+    /// Per entry, its closure ([`full_service::closures`]).
+    closures: Vec<Vec<u32>>,
 }
 
 impl ExactEntries {
@@ -743,8 +750,8 @@ impl ExactEntries {
     ) -> Result<Self, bdd::BudgetExceeded> {
         let entries = entry_list(g);
         let clock = std::time::Instant::now();
-        let summed =
-            full_service::unavailability(g, availability, forced_down, baseline_down, &entries);
+        let closures = full_service::closures(g, baseline_down, &entries);
+        let summed = full_service::unavailability(g, availability, forced_down, &closures);
         log::debug!(
             "full service summed over domain states in {:?}: {}",
             clock.elapsed(),
@@ -774,6 +781,7 @@ impl ExactEntries {
             structure,
             evaluation,
             not_full,
+            closures,
         })
     }
 
