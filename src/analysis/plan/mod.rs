@@ -352,7 +352,6 @@ impl Plan {
                 .map(|w| self.root(values, w.root) + w.by_var[v as usize] * dq)
                 .collect();
         }
-        let changed_q = |v: u32| changed(changes, v);
         let (touched, meet) = self.touched(changes.iter().map(|c| c.0));
         let new_output = self.new_outputs(values, changes, &touched);
         let meet_delta = meet.and_then(|m| {
@@ -361,18 +360,16 @@ impl Plan {
         });
         wanted
             .iter()
-            .map(|w| match self.roots[w.root] {
-                Source::Const(_) => self.root(values, w.root),
-                Source::Leaf(Leaf::Var(v)) => changed_q(v).unwrap_or(values.var[v as usize]),
-                Source::Leaf(Leaf::Output { context, output }) => {
-                    if let Ok(i) = touched.binary_search(&context) {
-                        return new_output[i][output as usize];
+            .map(|w| {
+                let moved = self.moved_root(changes, &touched, &new_output, w.root);
+                let old = self.root(values, w.root);
+                match (moved, self.roots[w.root], meet_delta) {
+                    (Some(new), ..) => new,
+                    // Above the module where the changes meet: its derivative times the change.
+                    (None, Source::Leaf(Leaf::Output { .. }), Some((m, delta))) => {
+                        old + w.by_module[m as usize] * delta
                     }
-                    let old = values.output[context as usize][output as usize];
-                    match meet_delta {
-                        Some((m, delta)) => old + w.by_module[m as usize] * delta,
-                        None => old,
-                    }
+                    _ => old,
                 }
             })
             .collect()
@@ -391,16 +388,31 @@ impl Plan {
         let new_output = self.new_outputs(values, changes, &touched);
         roots
             .iter()
-            .map(|&r| match self.roots[r] {
-                Source::Const(_) => self.root(values, r),
-                Source::Leaf(Leaf::Var(v)) => changed(changes, v).unwrap_or(values.var[v as usize]),
-                Source::Leaf(Leaf::Output { context, output }) => touched
-                    .binary_search(&context)
-                    .map_or(values.output[context as usize][output as usize], |i| {
-                        new_output[i][output as usize]
-                    }),
+            .map(|&r| {
+                self.moved_root(changes, &touched, &new_output, r)
+                    .unwrap_or_else(|| self.root(values, r))
             })
             .collect()
+    }
+
+    /// Root r's new probability of being false when what it reads changed: a variable in
+    /// `changes`, or an output of the `touched` contexts (their `new_output`). `None`
+    /// when it reads neither.
+    fn moved_root(
+        &self,
+        changes: &[(u32, f64)],
+        touched: &[u32],
+        new_output: &[Vec<f64>],
+        r: usize,
+    ) -> Option<f64> {
+        match self.roots[r] {
+            Source::Const(_) => None,
+            Source::Leaf(Leaf::Var(v)) => changed(changes, v),
+            Source::Leaf(Leaf::Output { context, output }) => touched
+                .binary_search(&context)
+                .ok()
+                .map(|i| new_output[i][output as usize]),
+        }
     }
 
     /// The outputs of the `touched` contexts (sorted, children first, closed upwards)
