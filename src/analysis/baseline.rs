@@ -507,6 +507,14 @@ mod tests {
         z.iter().map(|z| z.to_string()).collect()
     }
 
+    /// Each entry's availability and full service.
+    fn numbers(r: &Report) -> Vec<(f64, f64)> {
+        r.entries
+            .iter()
+            .map(|e| (e.availability, e.full_service_availability))
+            .collect()
+    }
+
     fn edited(before: &Model, id: &str, edit: impl Fn(&mut Component)) -> Model {
         let mut after = before.clone();
         let c = after.components.iter_mut().find(|c| c.id == id).unwrap();
@@ -602,12 +610,6 @@ mod tests {
             // Not a no-op: some entry sees the change (a soft dependency's, in its full
             // service).
             let first = analyze(&before, &Options::fast());
-            let numbers = |r: &Report| {
-                r.entries
-                    .iter()
-                    .map(|e| (e.availability, e.full_service_availability))
-                    .collect::<Vec<_>>()
-            };
             assert_ne!(numbers(&whole), numbers(&first), "{id}");
         }
     }
@@ -847,12 +849,6 @@ mod tests {
             let after = with_standby(&before, id, &zones(places)).unwrap();
             let (taken, whole) = against_whole(&before, &baseline, &after);
             assert!(taken, "{id}");
-            let numbers = |r: &Report| {
-                r.entries
-                    .iter()
-                    .map(|e| (e.availability, e.full_service_availability))
-                    .collect::<Vec<_>>()
-            };
             assert_ne!(numbers(&whole), numbers(&first), "{id}");
         }
         // A database that calls the cache softly is up when its own part is.
