@@ -145,8 +145,10 @@ pub fn degraded(e: &EntryAvailability) -> String {
     saving(e.degraded_minutes_per_year)
 }
 
+/// An estimate's value with its bound; a value of an estimated entry computed exactly
+/// (bound 0: its full service summed apart, say) is written as exact.
 fn estimate_text(e: &EntryAvailability, value: f64, bound: f64) -> String {
-    if e.exact {
+    if e.exact || bound == 0.0 {
         percent(value)
     } else {
         format!("{} ± {bound:.2e} (estimate)", percent(value))

@@ -79,10 +79,13 @@ pub fn measured(
     budget: Option<u64>,
     known: Option<Baseline>,
 ) -> Measured {
-    // The baseline does not depend on the candidates: built beside them when not known.
+    // The baseline does not depend on the candidates: built beside them when not known,
+    // unless the analysis estimated (no baseline is then exact).
+    let exact = report.entries.iter().all(|e| e.exact);
     let (mut all, baseline) = match known {
         Some(b) => (candidates(model, report, scope), Some(b)),
-        None => rayon::join(|| candidates(model, report, scope), || Baseline::new(model)),
+        None if exact => rayon::join(|| candidates(model, report, scope), || Baseline::new(model)),
+        None => (candidates(model, report, scope), None),
     };
     let size = (report.stats.basic_events + report.stats.dependencies + report.stats.components)
         .max(1) as u64;

@@ -356,6 +356,8 @@ pub struct Evaluation {
     down: Vec<f64>,
     /// Probability that some part of each entry's service is down, when asked for.
     not_full: Option<Vec<f64>>,
+    /// Variances of `down` and `not_full` from sampled contexts ([`Structure::sampled`]).
+    variance: (Vec<f64>, Option<Vec<f64>>),
 }
 
 /// What one component means to each wanted entry: its unavailability with the
@@ -507,16 +509,19 @@ impl Structure {
             .into_par_iter()
             .map(|k| self.variables(&self.cofactors[k], &q, &own_down, k))
             .collect();
-        let summed = |plan: &Plan, values: &[Values]| -> Vec<f64> {
-            (0..self.entries.len())
-                .map(|r| {
-                    weights
-                        .iter()
-                        .zip(values)
-                        .map(|(w, v)| w * plan.root(v, r))
-                        .sum()
-                })
-                .collect()
+        let summed = |plan: &Plan, values: &[Values]| -> (Vec<f64>, Vec<f64>) {
+            let sum = |f: &dyn Fn(usize, f64, &Values) -> f64| -> Vec<f64> {
+                (0..self.entries.len())
+                    .map(|r| weights.iter().zip(values).map(|(&w, v)| f(r, w, v)).sum())
+                    .collect()
+            };
+            // Each cofactor is sampled apart: variances add up with the weights squared.
+            let variance = if plan.sampled() {
+                sum(&|r, w, v| w * w * plan.root_variance(v, r))
+            } else {
+                vec![0.0; self.entries.len()]
+            };
+            (sum(&|r, w, v| w * plan.root(v, r)), variance)
         };
         // The full-service plan reads the same variables; the main plan keeps them.
         let not_full = self.full.as_ref().map(|full| {
@@ -527,12 +532,14 @@ impl Structure {
             .into_par_iter()
             .map(|q| self.plan.evaluate_owned(q))
             .collect();
-        let down = summed(&self.plan, &values);
+        let (down, down_variance) = summed(&self.plan, &values);
+        let (not_full, not_full_variance) = not_full.unzip();
         Evaluation {
             weights,
             values,
             down,
             not_full,
+            variance: (down_variance, not_full_variance),
         }
     }
 
@@ -602,6 +609,18 @@ impl Structure {
     /// Probability that the i-th entry (in [`Structure::entries`] order) is down.
     pub fn down(&self, ev: &Evaluation, i: usize) -> f64 {
         ev.down[i]
+    }
+
+    /// Whether some context is sampled, no diagram fitting it within the budget: the
+    /// values are then estimates ([`Structure::variance`]).
+    pub fn sampled(&self) -> bool {
+        self.plan.sampled() || self.full.as_ref().is_some_and(Plan::sampled)
+    }
+
+    /// Variances of the i-th entry's P(down) and P(not full service) when sampled.
+    pub fn variance(&self, ev: &Evaluation, i: usize) -> (f64, Option<f64>) {
+        let (down, not_full) = &ev.variance;
+        (down[i], not_full.as_ref().map(|n| n[i]))
     }
 
     /// Probability that some part of the i-th entry's service is down, when built.

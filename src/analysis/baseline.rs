@@ -74,7 +74,8 @@ impl Baseline {
             None,
             NODE_BUDGET,
         )
-        .ok()?;
+        .ok()
+        .filter(|exact| !exact.structure.sampled())?;
         let (s, ev, closures) = (exact.structure, exact.evaluation, exact.closures);
         let entries = entry_list(&g);
         let live: Vec<usize> = (0..entries.len())

@@ -34,6 +34,9 @@ use crate::model::{Event, EventParseError, Model};
 /// Minutes in a 365-day year.
 pub const MINUTES_PER_YEAR: f64 = 525_600.0;
 
+/// z of a 95 % interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
 /// Scenarios sampled per entry when the exact method is over budget (× 64).
 const ESTIMATE_PASSES: usize = 4096;
 
@@ -562,6 +565,16 @@ fn quantify(
         });
     };
     let entry_reports = exact.reports(model, g);
+    if exact.structure.sampled() {
+        // Estimates: no importance, and no candidate measured against them.
+        return Some(Quantified {
+            entries: entry_reports,
+            importance: Vec::new(),
+            component_importance: Vec::new(),
+            bdd_nodes: exact.structure.nodes(),
+            slopes: None,
+        });
+    }
     let ExactEntries {
         structure: s,
         evaluation: ev,
@@ -731,6 +744,8 @@ struct ExactEntries {
     evaluation: availability::Evaluation,
     /// Per entry (in [`Structure::entries`] order), P(something in its closure is down).
     not_full: Vec<f64>,
+    /// Per entry, whether `not_full` is sampled (it is exact when summed over domains).
+    not_full_sampled: bool,
     /// Per entry, its closure ([`full_service::closures`]).
     closures: Vec<Vec<u32>>,
 }
@@ -768,6 +783,7 @@ impl ExactEntries {
         };
         let structure = Structure::build(g, &request, budget)?;
         let evaluation = structure.evaluate(availability);
+        let not_full_sampled = summed.is_none() && structure.sampled();
         let not_full = summed.unwrap_or_else(|| {
             (0..entries.len())
                 .map(|i| {
@@ -781,11 +797,13 @@ impl ExactEntries {
             structure,
             evaluation,
             not_full,
+            not_full_sampled,
             closures,
         })
     }
 
-    /// Each entry's exact availability and full service.
+    /// Each entry's availability and full service: exact, or estimates with their 95 %
+    /// intervals where they depend on a sampled context.
     fn reports(&self, model: &Model, g: &FailureGraph) -> Vec<EntryAvailability> {
         let s = &self.structure;
         s.entries()
@@ -793,10 +811,29 @@ impl ExactEntries {
             .zip(&self.not_full)
             .enumerate()
             .map(|(i, (&e, &not_full))| {
+                let down = s.down(&self.evaluation, i);
+                let (down_variance, not_full_variance) = s.variance(&self.evaluation, i);
+                let not_full_variance = match not_full_variance {
+                    Some(v) if self.not_full_sampled => v,
+                    // Computed apart (exact), or taken from `down` when not built.
+                    _ if self.not_full_sampled => down_variance,
+                    _ => 0.0,
+                };
+                let u = if down_variance > 0.0 || not_full_variance > 0.0 {
+                    Unavailability {
+                        down,
+                        not_full,
+                        exact: false,
+                        down_bound: Z95 * down_variance.sqrt(),
+                        not_full_bound: Z95 * not_full_variance.sqrt(),
+                    }
+                } else {
+                    Unavailability::exact(down, not_full)
+                };
                 EntryAvailability::new(
                     &g.ids[e as usize],
                     model.components[e as usize].display_name(),
-                    Unavailability::exact(s.down(&self.evaluation, i), not_full),
+                    u,
                 )
             })
             .collect()
@@ -1003,5 +1040,52 @@ mod measuring_tests {
             assert_eq!(measuring.entries, fast.entries, "{name}");
             assert_eq!(measuring.findings, fast.findings, "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod estimate_tests {
+    use super::*;
+
+    /// Over the node budget, the contexts no diagram fits are sampled: an entry that
+    /// reads one is labelled an estimate, within its interval of the exact value; the
+    /// others stay exact; no importance is computed from estimates.
+    #[test]
+    fn over_budget_entries_are_estimates_around_the_exact_values() {
+        let mut sampled = 0;
+        for text in [
+            include_str!("../../samples/webshop.spof.ron"),
+            include_str!("../../samples/two-region.spof.ron"),
+        ] {
+            let model = crate::model::from_str(text, "sample.spof.ron").unwrap_or_default();
+            let exact = analyze(&model, &Options::default());
+            let starved = Options {
+                node_budget: 1,
+                ..Options::default()
+            };
+            let estimated = analyze(&model, &starved);
+            assert_eq!(exact.entries.len(), estimated.entries.len());
+            let estimates = estimated.entries.iter().filter(|e| !e.exact).count();
+            assert_eq!(estimated.importance.is_empty(), estimates > 0);
+            sampled += estimates;
+            for (x, e) in exact.entries.iter().zip(&estimated.entries) {
+                assert!(x.exact, "{}", x.id);
+                if e.exact {
+                    // Its functions read no sampled context.
+                    assert_eq!(x.availability, e.availability, "{}", e.id);
+                    continue;
+                }
+                assert!(e.error_bound > 0.0, "{}", e.id);
+                // 95 % half-widths: 2.5 of them is about five standard deviations.
+                let off = (x.availability - e.availability).abs();
+                assert!(
+                    off <= 2.5 * e.error_bound,
+                    "{}: {off} vs {}",
+                    e.id,
+                    e.error_bound
+                );
+            }
+        }
+        assert!(sampled > 0);
     }
 }

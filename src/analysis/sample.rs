@@ -21,6 +21,12 @@ impl Sampler {
     /// 64 independent Bernoulli(q) bits. Skips geometrically for small q, so a rare
     /// event costs about one random number per word instead of 64.
     pub fn word(&mut self, q: f64) -> u64 {
+        self.word_keeping(q, (1.0 - q).ln())
+    }
+
+    /// [`Sampler::word`] given `log_keep` = ln(1 − q), for callers that draw many words
+    /// of one probability: the same bits.
+    pub fn word_keeping(&mut self, q: f64, log_keep: f64) -> u64 {
         if q <= 0.0 {
             return 0;
         }
@@ -36,7 +42,6 @@ impl Sampler {
                 }
             });
         }
-        let log_keep = (1.0 - q).ln();
         let mut word = 0u64;
         let mut pos = 0.0f64;
         loop {

@@ -16,6 +16,9 @@ pub(super) struct Compiler {
     pub(super) cofactors: FxHashMap<Vec<u128>, Vec<Source>>,
     /// Modules already compiled, by their structure: their context.
     pub(super) modules: FxHashMap<u128, u32>,
+    /// How many splits the context being built is inside: only contexts of the formula
+    /// itself (depth 0) are sampled when no diagram fits them.
+    pub(super) depth: u32,
 }
 
 /// One formula being compiled: its preprocessed form and where its variables' values
@@ -268,7 +271,20 @@ impl Compiler {
             )
         } else {
             let dfs = level.leaf_order(&outputs, None);
-            self.shaped(f, &members, &outputs, dfs, level)?
+            let before = (self.contexts.len(), self.work, self.kept);
+            match self.shaped(f, &members, &outputs, dfs, level) {
+                Ok(built) => built,
+                Err(BudgetExceeded) if self.depth == 0 && outputs.len() == 1 => {
+                    self.forget_since(before);
+                    log::debug!(
+                        "a context of {} gates over {} leaves is sampled",
+                        members.len(),
+                        found.len()
+                    );
+                    sampled_body(f, &members, &found, level)
+                }
+                Err(e) => return Err(e),
+            }
         };
         self.kept += body.nodes();
         if self.kept > self.limits.nodes {
@@ -284,6 +300,22 @@ impl Compiler {
             module: m.is_some(),
         });
         Ok(id)
+    }
+
+    /// Drop what a context that is sampled instead made: the contexts of its splits (and
+    /// the caches naming them), its work and its nodes, all as at `before`.
+    fn forget_since(&mut self, before: (usize, usize, usize)) {
+        let (contexts, work, kept) = before;
+        self.contexts.truncate(contexts);
+        let kept_context = |s: &Source| match *s {
+            Source::Leaf(Leaf::Output { context, .. }) => (context as usize) < contexts,
+            _ => true,
+        };
+        self.cofactors
+            .retain(|_, sources| sources.iter().all(kept_context));
+        self.modules.retain(|_, &mut id| (id as usize) < contexts);
+        self.work = work;
+        self.kept = kept;
     }
 
     /// The diagram of the context, or its split on a leaf, as [`Compiler::attempts`]
@@ -472,10 +504,16 @@ impl Compiler {
             uses[pivot]
         );
         let mut sides = Vec::with_capacity(2);
+        self.depth += 1;
         for value in [FALSE, TRUE] {
             let (sub, roots) = cofactor(f, members, outputs, index, pivot as u32, value);
-            sides.push(self.compile(&sub, &roots, leaves)?);
+            let side = self.compile(&sub, &roots, leaves);
+            if side.is_err() {
+                self.depth -= 1;
+            }
+            sides.push(side?);
         }
+        self.depth -= 1;
         // Leaves: the pivot, then every distinct leaf the cofactors' roots come from.
         let mut chosen = vec![leaves[pivot]];
         for s in sides.iter().flatten() {
@@ -548,6 +586,21 @@ impl Attempt {
         }
         Ok(())
     }
+}
+
+/// The gates of a context (`members`, each after its children, the output last) over
+/// its leaves `found`, to be sampled, and those leaves.
+fn sampled_body(f: &Formula, members: &[Lit], found: &[Lit], level: &Level) -> (Body, Vec<Leaf>) {
+    let mut place = indexed(found);
+    let leaves = found.len() as u32;
+    let mut gates = Vec::with_capacity(members.len());
+    for (i, &g) in members.iter().enumerate() {
+        let children = f.children(g).iter().map(|c| place[c]).collect();
+        gates.push((f.threshold(g) as u32, children));
+        place.insert(g, leaves + i as u32);
+    }
+    let body = Body::Sampled(Gates { leaves, gates });
+    (body, found.iter().map(|&l| level.leaf(l)).collect())
 }
 
 /// The nodes of `bdd` reachable from `roots`, renumbered children first.
@@ -781,7 +834,8 @@ fn below_modules(p: &Prepared, m: Lit) -> Vec<Lit> {
     out
 }
 
-fn mix(mut x: u64) -> u64 {
+/// The splitmix64 finaliser.
+pub(super) fn mix(mut x: u64) -> u64 {
     x ^= x >> 30;
     x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x ^= x >> 27;

@@ -54,6 +54,9 @@ enum Body {
         high: Vec<u32>,
         outputs: Vec<u32>,
     },
+    /// One output no diagram fitted: its gates, sampled at each evaluation
+    /// ([`sampled`]). Its only node value is the variance of the estimate.
+    Sampled(Gates),
 }
 
 impl Body {
@@ -61,6 +64,7 @@ impl Body {
         match self {
             Body::Threshold { .. } => 1,
             Body::Diagram { outputs, .. } => outputs.len(),
+            Body::Sampled(_) => 1,
         }
     }
 
@@ -68,6 +72,7 @@ impl Body {
         match self {
             Body::Threshold { .. } => 0,
             Body::Diagram { leaf, .. } => leaf.len(),
+            Body::Sampled(_) => 0,
         }
     }
 }
@@ -166,6 +171,7 @@ impl Plan {
             work: 0,
             cofactors: FxHashMap::default(),
             modules: FxHashMap::default(),
+            depth: 0,
         };
         let identity: Vec<Leaf> = (0..f.vars() as u32).map(Leaf::Var).collect();
         let roots = c.compile(f, roots, &identity)?;
@@ -252,6 +258,32 @@ impl Plan {
             values.output.push(output);
         }
         values
+    }
+
+    /// Whether a context is sampled rather than exact ([`sampled`]).
+    pub fn sampled(&self) -> bool {
+        self.contexts
+            .iter()
+            .any(|c| matches!(c.body, Body::Sampled(_)))
+    }
+
+    /// Variance of root `r`'s probability in `values` from the sampled contexts' (0 when
+    /// none is): each context's variance times the square of the root's derivative by
+    /// its output, the samples being independent.
+    pub fn root_variance(&self, values: &Values, r: usize) -> f64 {
+        if !self.sampled() {
+            return 0.0;
+        }
+        let mut by_var = vec![0.0; self.vars];
+        let mut by_module = vec![0.0; self.contexts.len()];
+        self.derivatives(values, r, &mut by_var, &mut by_module);
+        self.contexts
+            .iter()
+            .zip(&by_module)
+            .zip(&values.node)
+            .filter(|((c, _), _)| matches!(c.body, Body::Sampled(_)))
+            .map(|((_, d), node)| d * d * node.first().copied().unwrap_or(0.0))
+            .sum()
     }
 
     /// The variable probabilities (of being false) `values` were computed from.
@@ -577,6 +609,10 @@ fn body_values(body: &Body, leaf_q: &[f64]) -> (Vec<f64>, Vec<f64>) {
             let out = outputs.iter().map(|&o| q[o as usize]).collect();
             (q, out)
         }
+        Body::Sampled(gates) => {
+            let s = gates.estimate(leaf_q);
+            (vec![s.variance], vec![s.q])
+        }
     }
 }
 
@@ -614,6 +650,8 @@ fn local_derivatives(ctx: &Context, values: &Values, c: usize, seed: &[f64]) -> 
             }
             out
         }
+        // Sampled: how its leaves move it is not known; nothing below it is exact.
+        Body::Sampled(_) => vec![0.0; leaf_q.len()],
     }
 }
 
@@ -716,7 +754,9 @@ pub fn threshold_derivatives_into(k: usize, q: &[f64], suffix: &mut Vec<f64>, ou
 }
 
 mod compile;
+mod sampled;
 #[cfg(test)]
 mod tests;
 
 use compile::Compiler;
+use sampled::Gates;

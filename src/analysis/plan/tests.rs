@@ -317,3 +317,40 @@ fn common_nodes_are_decomposed_into_modules() {
         }
     }
 }
+
+/// A context no diagram fits (no work allowed at all) is sampled: its leaves, a vote
+/// compiled exactly among them, are drawn from their exact probabilities, and the
+/// root's estimate lies within its interval of the enumeration.
+#[test]
+fn a_context_no_diagram_fits_is_sampled_around_the_exact_value() {
+    let mut f = Formula::new(9);
+    // Sharing variables 1, 2 and 3 between the ORs needs a diagram; the vote over 6-8
+    // is a module of its own, a threshold needing none.
+    let ors: Vec<Lit> = (0..4).map(|i| f.any(vec![i, i + 1, i + 2])).collect();
+    let vote = f.at_least(2, vec![6, 7, 8]);
+    let mut children = ors;
+    children.push(vote);
+    let top = f.all(children);
+    let starved = Limits {
+        nodes: 100_000,
+        context_nodes: 6,
+        work: 0,
+    };
+    assert!(Plan::compile_with(&f, &[top], splitting()).is_ok_and(|p| !p.sampled()));
+    let plan = Plan::compile_with(&f, &[top], starved).unwrap();
+    assert!(plan.sampled());
+    for q in [[0.3, 0.2, 0.25, 0.1, 0.4, 0.35, 0.2, 0.3, 0.1], [0.05; 9]] {
+        let values = plan.evaluate(&q);
+        let estimate = plan.root(&values, 0);
+        let sd = plan.root_variance(&values, 0).sqrt();
+        let exact = brute(&f, &[top], &q)[0];
+        assert!(sd > 0.0 && sd < 0.02 * exact, "{estimate} ± {sd}");
+        assert!(
+            (estimate - exact).abs() <= 5.0 * sd,
+            "{estimate} ± {sd}, {exact}"
+        );
+    }
+    // Several roots in the one context: the budget is exceeded as before.
+    let other = f.any(vec![0, 8]);
+    assert!(Plan::compile_with(&f, &[top, other], starved).is_err());
+}

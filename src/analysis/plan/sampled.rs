@@ -1,0 +1,135 @@
+//! Contexts no diagram fits within the budget: their gates are kept as they are and the
+//! probability of their output is sampled. The leaves of a context are independent
+//! (variables, and modules whose events appear nowhere else), so drawing each leaf from
+//! its exact probability and evaluating the gates gives unbiased trials: everything else
+//! in the plan stays exact, and only this context's output carries a sampling error.
+
+use rayon::prelude::*;
+
+use super::super::eval::at_least;
+use super::super::sample::Sampler;
+use super::compile::mix;
+
+/// Trials in one block, in words of 64.
+const BLOCK_WORDS: usize = 1024;
+/// Blocks sampled between two looks at the precision (in parallel).
+const ROUND_BLOCKS: usize = 8;
+/// Blocks at most: 2^24 trials.
+const MAX_BLOCKS: usize = 256;
+/// Sampling stops once the half-width of the 95 % interval is this fraction of the
+/// estimate.
+const PRECISION: f64 = 0.02;
+/// z of a 95 % interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// The gates of a context over its leaves.
+#[derive(Clone, Debug)]
+pub(super) struct Gates {
+    /// Children below this are the context's leaves; from it on, earlier gates.
+    pub(super) leaves: u32,
+    /// Each gate: true when at least `k` of its children are. Every gate comes after its
+    /// children; the last one is the output.
+    pub(super) gates: Vec<(u32, Vec<u32>)>,
+}
+
+/// A sampled probability and the variance of its estimate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sampled {
+    pub q: f64,
+    pub variance: f64,
+}
+
+impl Gates {
+    /// P(output false) with each leaf false with probability `leaf_q`, sampled until
+    /// [`PRECISION`] or [`MAX_BLOCKS`]; seeded by the probabilities, so the same
+    /// question always gets the same answer.
+    pub(super) fn estimate(&self, leaf_q: &[f64]) -> Sampled {
+        let seed = leaf_q.iter().fold(0x5eed_u64, |h, q| mix(h ^ q.to_bits()));
+        let mut falses = 0u64;
+        let mut blocks = 0;
+        while blocks < MAX_BLOCKS {
+            falses += (blocks..blocks + ROUND_BLOCKS)
+                .into_par_iter()
+                .map(|b| self.block(leaf_q, mix(seed ^ b as u64)))
+                .sum::<u64>();
+            blocks += ROUND_BLOCKS;
+            let n = (blocks * BLOCK_WORDS * 64) as f64;
+            let p = falses as f64 / n;
+            if falses > 0 && Z95 * (p * (1.0 - p) / n).sqrt() <= PRECISION * p {
+                break;
+            }
+        }
+        let n = (blocks * BLOCK_WORDS * 64) as f64;
+        // Never a variance of zero: with no trial false, the estimate 0 is uncertain too.
+        let smoothed = (falses as f64 + 1.0) / (n + 2.0);
+        Sampled {
+            q: falses as f64 / n,
+            variance: smoothed * (1.0 - smoothed) / n,
+        }
+    }
+
+    /// Trials of one block in which the output was false.
+    fn block(&self, leaf_q: &[f64], seed: u64) -> u64 {
+        let mut sampler = Sampler::new(seed);
+        let leaves = self.leaves as usize;
+        let mut value = vec![0u64; leaves + self.gates.len()];
+        let mut falses = 0u64;
+        // Each leaf's rarer side, whether that is true, and ln(1 − its probability).
+        let draws: Vec<(f64, bool, f64)> = leaf_q
+            .iter()
+            .map(|&q| {
+                let (rare, true_side) = if q > 0.5 { (1.0 - q, true) } else { (q, false) };
+                (rare, true_side, (1.0 - rare).ln())
+            })
+            .collect();
+        for _ in 0..BLOCK_WORDS {
+            for (v, &(rare, true_side, log_keep)) in value.iter_mut().zip(&draws) {
+                // Bits set where the leaf is true.
+                let word = sampler.word_keeping(rare, log_keep);
+                *v = if true_side { word } else { !word };
+            }
+            for (i, (k, children)) in self.gates.iter().enumerate() {
+                let words = children.iter().map(|&c| value[c as usize]);
+                value[leaves + i] = match *k as usize {
+                    1 => words.fold(0, |a, w| a | w),
+                    k if k == children.len() => words.fold(!0, |a, w| a & w),
+                    k => at_least(words, children.len(), k),
+                };
+            }
+            let output = value.last().copied().unwrap_or(0);
+            falses += u64::from((!output).count_ones());
+        }
+        falses
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_two_of_three_vote_is_sampled_within_its_interval() {
+        // Output: at least 2 of 3 leaves true, each false with 0.1: P(false) = 0.028.
+        let gates = Gates {
+            leaves: 3,
+            gates: vec![(2, vec![0, 1, 2])],
+        };
+        let s = gates.estimate(&[0.1; 3]);
+        let exact = 3.0 * 0.1 * 0.1 * 0.9 + 0.1f64.powi(3);
+        assert!((s.q - exact).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
+        assert!(Z95 * s.variance.sqrt() <= PRECISION * exact * 1.1, "{s:?}");
+        assert_eq!(gates.estimate(&[0.1; 3]), s, "seeded by its question");
+    }
+
+    #[test]
+    fn gates_over_gates_read_their_children() {
+        // (a AND b) OR c, leaves false with 0.5, 0.5, 0.2: false when c is false and
+        // not both a and b are true, P = 0.2 · 0.75 = 0.15.
+        let gates = Gates {
+            leaves: 3,
+            gates: vec![(2, vec![0, 1]), (1, vec![3, 2])],
+        };
+        let s = gates.estimate(&[0.5, 0.5, 0.2]);
+        assert!((s.q - 0.15).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
+    }
+}
