@@ -599,8 +599,21 @@ fn sampled_body(f: &Formula, members: &[Lit], found: &[Lit], level: &Level) -> (
         gates.push((f.threshold(g) as u32, children));
         place.insert(g, leaves + i as u32);
     }
-    let body = Body::Sampled(Gates { leaves, gates });
-    (body, found.iter().map(|&l| level.leaf(l)).collect())
+    let leaves_of: Vec<Leaf> = found.iter().map(|&l| level.leaf(l)).collect();
+    let salt = leaves_of.iter().fold(0u64, |h, l| {
+        mix(h ^ match *l {
+            Leaf::Var(v) => u64::from(v),
+            Leaf::Output { context, output } => {
+                1 << 63 | u64::from(context) << 24 | u64::from(output)
+            }
+        })
+    });
+    let body = Body::Sampled(Gates {
+        leaves,
+        gates,
+        salt,
+    });
+    (body, leaves_of)
 }
 
 /// The nodes of `bdd` reachable from `roots`, renumbered children first.

@@ -30,6 +30,9 @@ pub(super) struct Gates {
     /// Each gate: true when at least `k` of its children are. Every gate comes after its
     /// children; the last one is the output.
     pub(super) gates: Vec<(u32, Vec<u32>)>,
+    /// Mixed into the seed: which leaves these are, so that two contexts alike (the two
+    /// trains of a redundant system) draw independent scenarios.
+    pub(super) salt: u64,
 }
 
 /// A sampled probability and the variance of its estimate.
@@ -41,10 +44,11 @@ pub struct Sampled {
 
 impl Gates {
     /// P(output false) with each leaf false with probability `leaf_q`, sampled until
-    /// [`PRECISION`] or [`MAX_BLOCKS`]; seeded by the probabilities, so the same
-    /// question always gets the same answer.
+    /// [`PRECISION`] or [`MAX_BLOCKS`]; seeded by the leaves and their probabilities,
+    /// so the same question always gets the same answer.
     pub(super) fn estimate(&self, leaf_q: &[f64]) -> Sampled {
-        let seed = leaf_q.iter().fold(0x5eed_u64, |h, q| mix(h ^ q.to_bits()));
+        let start = mix(self.salt ^ 0x5eed);
+        let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
         let mut falses = 0u64;
         let mut blocks = 0;
         while blocks < MAX_BLOCKS {
@@ -113,6 +117,7 @@ mod tests {
         let gates = Gates {
             leaves: 3,
             gates: vec![(2, vec![0, 1, 2])],
+            salt: 0,
         };
         let s = gates.estimate(&[0.1; 3]);
         let exact = 3.0 * 0.1 * 0.1 * 0.9 + 0.1f64.powi(3);
@@ -128,6 +133,7 @@ mod tests {
         let gates = Gates {
             leaves: 3,
             gates: vec![(2, vec![0, 1]), (1, vec![3, 2])],
+            salt: 0,
         };
         let s = gates.estimate(&[0.5, 0.5, 0.2]);
         assert!((s.q - 0.15).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");

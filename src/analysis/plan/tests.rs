@@ -354,3 +354,43 @@ fn a_context_no_diagram_fits_is_sampled_around_the_exact_value() {
     let other = f.any(vec![0, 8]);
     assert!(Plan::compile_with(&f, &[top, other], starved).is_err());
 }
+
+/// Two trains alike (the same gates over their own variables, the same probabilities)
+/// are sampled independently: their estimates differ, and the system's is within its
+/// interval of the enumeration.
+#[test]
+fn contexts_alike_are_sampled_independently() {
+    let mut f = Formula::new(10);
+    let train = |f: &mut Formula, base: Lit| {
+        let ors: Vec<Lit> = (0..3)
+            .map(|i| f.any(vec![base + i, base + i + 1]))
+            .collect();
+        f.all(ors)
+    };
+    let a = train(&mut f, 0);
+    let b = train(&mut f, 5);
+    let top = f.any(vec![a, b]);
+    let starved = Limits {
+        nodes: 100_000,
+        context_nodes: 6,
+        work: 0,
+    };
+    let plan = Plan::compile_with(&f, &[top], starved).unwrap();
+    let q = [0.3; 10];
+    let values = plan.evaluate(&q);
+    let sampled: Vec<f64> = plan
+        .contexts
+        .iter()
+        .zip(&values.output)
+        .filter(|(c, _)| matches!(c.body, Body::Sampled(_)))
+        .map(|(_, out)| out[0])
+        .collect();
+    assert_eq!(sampled.len(), 2, "{sampled:?}");
+    assert_ne!(sampled[0], sampled[1]);
+    let sd = plan.root_variance(&values, 0).sqrt();
+    let exact = brute(&f, &[top], &q)[0];
+    assert!(
+        (plan.root(&values, 0) - exact).abs() <= 5.0 * sd,
+        "± {sd}, {exact}"
+    );
+}
