@@ -303,7 +303,9 @@ impl Compiler {
     }
 
     /// Drop what a context that is sampled instead made: the contexts of its splits (and
-    /// the caches naming them), its work and its nodes, all as at `before`.
+    /// the caches naming them) and its nodes, as at `before`. Of its work only half is
+    /// given back, so the contexts after it keep half of what was left: however many are
+    /// sampled, all attempts together make at most twice the work limit.
     fn forget_since(&mut self, before: (usize, usize, usize)) {
         let (contexts, work, kept) = before;
         self.contexts.truncate(contexts);
@@ -314,7 +316,7 @@ impl Compiler {
         self.cofactors
             .retain(|_, sources| sources.iter().all(kept_context));
         self.modules.retain(|_, &mut id| (id as usize) < contexts);
-        self.work = work;
+        self.work = work + self.limits.work.saturating_sub(work) / 2;
         self.kept = kept;
     }
 

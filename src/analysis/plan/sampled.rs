@@ -16,6 +16,9 @@ const BLOCK_WORDS: usize = 1024;
 const ROUND_BLOCKS: usize = 8;
 /// Blocks at most: 2^24 trials.
 const MAX_BLOCKS: usize = 256;
+/// Gate evaluations (of 64 trials each) one estimate may take at most: the blocks of a
+/// large context are fewer (about 5 s of both cores here).
+const MAX_GATE_WORDS: usize = 1 << 29;
 /// Sampling stops once the half-width of the 95 % interval is this fraction of the
 /// estimate.
 const PRECISION: f64 = 0.02;
@@ -44,14 +47,16 @@ pub struct Sampled {
 
 impl Gates {
     /// P(output false) with each leaf false with probability `leaf_q`, sampled until
-    /// [`PRECISION`] or [`MAX_BLOCKS`]; seeded by the leaves and their probabilities,
-    /// so the same question always gets the same answer.
+    /// [`PRECISION`], [`MAX_BLOCKS`] or [`MAX_GATE_WORDS`]; seeded by the leaves and
+    /// their probabilities, so the same question always gets the same answer.
     pub(super) fn estimate(&self, leaf_q: &[f64]) -> Sampled {
         let start = mix(self.salt ^ 0x5eed);
         let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
         let mut falses = 0u64;
         let mut blocks = 0;
-        while blocks < MAX_BLOCKS {
+        let per_block = BLOCK_WORDS * self.gates.len().max(1);
+        let most = (MAX_GATE_WORDS / per_block).clamp(ROUND_BLOCKS, MAX_BLOCKS);
+        while blocks < most {
             falses += (blocks..blocks + ROUND_BLOCKS)
                 .into_par_iter()
                 .map(|b| self.block(leaf_q, mix(seed ^ b as u64)))
