@@ -223,6 +223,12 @@ mod tests {
             availability_text(&entry(false)),
             "99.50 % ± 1.25e-4 (estimate)"
         );
+        // Full service summed exactly beside a sampled availability: no bound to show.
+        let summed = EntryAvailability {
+            full_service_error_bound: 0.0,
+            ..entry(false)
+        };
+        assert_eq!(full_service_text(&summed), "99.00 %");
     }
 
     #[test]
