@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::super::eval::at_least;
-use super::super::sample::Sampler;
+use super::super::sample::{Draw, Sampler};
 use super::compile::mix;
 
 /// Trials in one block, in words of 64.
@@ -50,6 +50,7 @@ impl Gates {
     /// [`PRECISION`], [`MAX_BLOCKS`] or [`MAX_GATE_WORDS`]; seeded by the leaves and
     /// their probabilities, so the same question always gets the same answer.
     pub(super) fn estimate(&self, leaf_q: &[f64]) -> Sampled {
+        let flat = Flat::new(self, leaf_q);
         let start = mix(self.salt ^ 0x5eed);
         let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
         let mut falses = 0u64;
@@ -59,7 +60,7 @@ impl Gates {
         while blocks < most {
             falses += (blocks..blocks + ROUND_BLOCKS)
                 .into_par_iter()
-                .map(|b| self.block(leaf_q, mix(seed ^ b as u64)))
+                .map(|b| self.block(&flat, mix(seed ^ b as u64)))
                 .sum::<u64>();
             blocks += ROUND_BLOCKS;
             let n = (blocks * BLOCK_WORDS * 64) as f64;
@@ -78,28 +79,21 @@ impl Gates {
     }
 
     /// Trials of one block in which the output was false.
-    fn block(&self, leaf_q: &[f64], seed: u64) -> u64 {
+    fn block(&self, flat: &Flat, seed: u64) -> u64 {
         let mut sampler = Sampler::new(seed);
         let leaves = self.leaves as usize;
-        let mut value = vec![0u64; leaves + self.gates.len()];
+        let mut value = vec![0u64; leaves + flat.k.len()];
         let mut falses = 0u64;
-        // Each leaf's rarer side, whether that is true, and ln(1 − its probability).
-        let draws: Vec<(f64, bool, f64)> = leaf_q
-            .iter()
-            .map(|&q| {
-                let (rare, true_side) = if q > 0.5 { (1.0 - q, true) } else { (q, false) };
-                (rare, true_side, (1.0 - rare).ln())
-            })
-            .collect();
         for _ in 0..BLOCK_WORDS {
-            for (v, &(rare, true_side, log_keep)) in value.iter_mut().zip(&draws) {
+            for (v, (draw, true_side)) in value.iter_mut().zip(&flat.draws) {
                 // Bits set where the leaf is true.
-                let word = sampler.word_keeping(rare, log_keep);
-                *v = if true_side { word } else { !word };
+                let word = sampler.draw(draw);
+                *v = if *true_side { word } else { !word };
             }
-            for (i, (k, children)) in self.gates.iter().enumerate() {
+            for (i, &k) in flat.k.iter().enumerate() {
+                let children = &flat.children[flat.start[i] as usize..flat.start[i + 1] as usize];
                 let words = children.iter().map(|&c| value[c as usize]);
-                value[leaves + i] = match *k as usize {
+                value[leaves + i] = match k as usize {
                     1 => words.fold(0, |a, w| a | w),
                     k if k == children.len() => words.fold(!0, |a, w| a & w),
                     k => at_least(words, children.len(), k),
@@ -109,6 +103,43 @@ impl Gates {
             falses += u64::from((!output).count_ones());
         }
         falses
+    }
+}
+
+/// What every block of one estimate reads: each leaf's rarer side (and whether that is
+/// true), and the gates in flat arrays.
+struct Flat {
+    draws: Vec<(Draw, bool)>,
+    k: Vec<u32>,
+    /// Gate i's children are `children[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
+    children: Vec<u32>,
+}
+
+impl Flat {
+    fn new(gates: &Gates, leaf_q: &[f64]) -> Self {
+        let draws = leaf_q
+            .iter()
+            .map(|&q| {
+                if q > 0.5 {
+                    (Draw::new(1.0 - q), true)
+                } else {
+                    (Draw::new(q), false)
+                }
+            })
+            .collect();
+        let mut start = vec![0u32];
+        let mut children = Vec::new();
+        for (_, c) in &gates.gates {
+            children.extend_from_slice(c);
+            start.push(children.len() as u32);
+        }
+        Self {
+            draws,
+            k: gates.gates.iter().map(|g| g.0).collect(),
+            start,
+            children,
+        }
     }
 }
 
