@@ -505,17 +505,16 @@ impl Compiler {
             order.len(),
             uses[pivot]
         );
-        let mut sides = Vec::with_capacity(2);
         self.depth += 1;
-        for value in [FALSE, TRUE] {
-            let (sub, roots) = cofactor(f, members, outputs, index, pivot as u32, value);
-            let side = self.compile(&sub, &roots, leaves);
-            if side.is_err() {
-                self.depth -= 1;
-            }
-            sides.push(side?);
-        }
+        let sides: Result<Vec<Vec<Source>>, BudgetExceeded> = [FALSE, TRUE]
+            .into_iter()
+            .map(|value| {
+                let (sub, roots) = cofactor(f, members, outputs, index, pivot as u32, value);
+                self.compile(&sub, &roots, leaves)
+            })
+            .collect();
         self.depth -= 1;
+        let sides = sides?;
         // Leaves: the pivot, then every distinct leaf the cofactors' roots come from.
         let mut chosen = vec![leaves[pivot]];
         for s in sides.iter().flatten() {

@@ -650,7 +650,8 @@ fn local_derivatives(ctx: &Context, values: &Values, c: usize, seed: &[f64]) -> 
             }
             out
         }
-        // Sampled: how its leaves move it is not known; nothing below it is exact.
+        // Its leaves get no derivative: a sampled plan gives no importance, and the
+        // derivative by its own output (its variance's weight) is its parents' to give.
         Body::Sampled(_) => vec![0.0; leaf_q.len()],
     }
 }
