@@ -34,9 +34,6 @@ use crate::model::{Event, EventParseError, Model};
 /// Minutes in a 365-day year.
 pub const MINUTES_PER_YEAR: f64 = 525_600.0;
 
-/// z of a 95 % interval.
-const Z95: f64 = 1.959_963_984_540_054;
-
 /// Scenarios sampled per entry when the exact method is over budget (× 64).
 const ESTIMATE_PASSES: usize = 4096;
 
@@ -744,8 +741,9 @@ struct ExactEntries {
     evaluation: availability::Evaluation,
     /// Per entry (in [`Structure::entries`] order), P(something in its closure is down).
     not_full: Vec<f64>,
-    /// Per entry, whether `not_full` is sampled (it is exact when summed over domains).
-    not_full_sampled: bool,
+    /// Per entry, the variance of `not_full` from sampled contexts (0 when exact, as
+    /// when summed over domain states).
+    not_full_variance: Vec<f64>,
     /// Per entry, its closure ([`full_service::closures`]).
     closures: Vec<Vec<u32>>,
 }
@@ -783,21 +781,27 @@ impl ExactEntries {
         };
         let structure = Structure::build(g, &request, budget)?;
         let evaluation = structure.evaluate(availability);
-        let not_full_sampled = summed.is_none() && structure.sampled();
-        let not_full = summed.unwrap_or_else(|| {
-            (0..entries.len())
+        let (not_full, not_full_variance) = match summed {
+            Some(summed) => {
+                let exact = vec![0.0; summed.len()];
+                (summed, exact)
+            }
+            // Compiled beside the entries' formulas, or the entry's own when not built.
+            None => (0..entries.len())
                 .map(|i| {
-                    structure
-                        .not_full(&evaluation, i)
-                        .unwrap_or(structure.down(&evaluation, i))
+                    let (down_variance, variance) = structure.variance(&evaluation, i);
+                    match structure.not_full(&evaluation, i) {
+                        Some(not_full) => (not_full, variance.unwrap_or(0.0)),
+                        None => (structure.down(&evaluation, i), down_variance),
+                    }
                 })
-                .collect()
-        });
+                .unzip(),
+        };
         Ok(Self {
             structure,
             evaluation,
             not_full,
-            not_full_sampled,
+            not_full_variance,
             closures,
         })
     }
@@ -808,24 +812,18 @@ impl ExactEntries {
         let s = &self.structure;
         s.entries()
             .iter()
-            .zip(&self.not_full)
+            .zip(self.not_full.iter().zip(&self.not_full_variance))
             .enumerate()
-            .map(|(i, (&e, &not_full))| {
+            .map(|(i, (&e, (&not_full, &not_full_variance)))| {
                 let down = s.down(&self.evaluation, i);
-                let (down_variance, not_full_variance) = s.variance(&self.evaluation, i);
-                let not_full_variance = match not_full_variance {
-                    Some(v) if self.not_full_sampled => v,
-                    // Computed apart (exact), or taken from `down` when not built.
-                    _ if self.not_full_sampled => down_variance,
-                    _ => 0.0,
-                };
+                let (down_variance, _) = s.variance(&self.evaluation, i);
                 let u = if down_variance > 0.0 || not_full_variance > 0.0 {
                     Unavailability {
                         down,
                         not_full,
                         exact: false,
-                        down_bound: Z95 * down_variance.sqrt(),
-                        not_full_bound: Z95 * not_full_variance.sqrt(),
+                        down_bound: sample::Z95 * down_variance.sqrt(),
+                        not_full_bound: sample::Z95 * not_full_variance.sqrt(),
                     }
                 } else {
                     Unavailability::exact(down, not_full)

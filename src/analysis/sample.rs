@@ -132,12 +132,15 @@ pub fn estimate(
     }
 }
 
+/// z of a two-sided 95 % interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
 /// Half-width of the 95 % Wilson score interval around `k / n`, and its centre.
 pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     if n == 0 {
         return (0.5, 0.5);
     }
-    let z = 1.959_963_984_540_054;
+    let z = Z95;
     let n = n as f64;
     let p = k as f64 / n;
     let denom = 1.0 + z * z / n;

@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::super::eval::at_least;
-use super::super::sample::{Draw, Sampler};
+use super::super::sample::{Draw, Sampler, Z95};
 use super::compile::mix;
 
 /// Trials in one block, in words of 64.
@@ -22,8 +22,6 @@ const MAX_GATE_WORDS: usize = 1 << 29;
 /// Sampling stops once the half-width of the 95 % interval is this fraction of the
 /// estimate.
 const PRECISION: f64 = 0.02;
-/// z of a 95 % interval.
-const Z95: f64 = 1.959_963_984_540_054;
 
 /// The gates of a context over its leaves.
 #[derive(Clone, Debug)]
