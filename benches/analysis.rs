@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 use spofscope::analysis::{
-    self, FailureGraph, NODE_BUDGET, Options, Request, Structure, chaos, cuts,
+    self, FailureGraph, NODE_BUDGET, Options, Request, Stop, Structure, chaos, cuts,
 };
 use spofscope::generate::generate;
 use spofscope::model::{self, Model};
@@ -106,6 +106,7 @@ fn sample_availability(c: &mut Criterion) {
                     forced_down: &forced_down,
                     full_service: None,
                     certain: None,
+                    stop: Stop::NEVER,
                 };
                 let s = Structure::build(g, &request, NODE_BUDGET).unwrap();
                 let ev = s.evaluate(&g.availability);

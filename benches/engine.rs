@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-use spofscope::analysis::{FailureGraph, NODE_BUDGET, Request, Structure};
+use spofscope::analysis::{FailureGraph, NODE_BUDGET, Request, Stop, Structure};
 use spofscope::generate::generate;
 use spofscope::io::import::mef;
 
@@ -37,6 +37,7 @@ fn exact(g: &FailureGraph) -> Vec<f64> {
         forced_down: &forced_down,
         full_service: None,
         certain: None,
+        stop: Stop::NEVER,
     };
     let s = Structure::build(g, &request, NODE_BUDGET).unwrap();
     let ev = s.evaluate(&g.availability);

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use super::bdd::BudgetExceeded;
 use super::formula::{FALSE, Formula, Lit, TRUE};
 use super::graph::{FailureGraph, NO_ZONE};
-use super::plan::{Limits, Plan, Values, Wanted, threshold_derivatives_into, threshold_q};
+use super::plan::{Limits, Plan, Stop, Values, Wanted, threshold_derivatives_into, threshold_q};
 
 /// Node budget of the diagrams of one analysis: about 100 MB at most.
 pub const NODE_BUDGET: usize = 2_000_000;
@@ -49,6 +49,8 @@ pub struct Request<'a> {
     /// Event availabilities known now: events certain to happen or not become
     /// constants. Only for callers that need no importance of those events.
     pub certain: Option<&'a [f64]>,
+    /// Gives up early once set (see [`Stop`]).
+    pub stop: Stop<'a>,
 }
 
 /// One combination of zone and region states.
@@ -456,12 +458,15 @@ impl Structure {
         let (plan, full) = match full {
             Some(roots) => {
                 let (plan, full) = rayon::join(
-                    || Plan::compile(&f, &up, budget),
-                    || Plan::compile(&f, &roots, budget),
+                    || Plan::compile_until(&f, &up, Limits::for_budget(budget), request.stop),
+                    || Plan::compile_until(&f, &roots, Limits::for_budget(budget), request.stop),
                 );
                 (plan?, Some(full?))
             }
-            None => (Plan::compile(&f, &up, budget)?, None),
+            None => (
+                Plan::compile_until(&f, &up, Limits::for_budget(budget), request.stop)?,
+                None,
+            ),
         };
         // Nodes kept bound the memory, nodes made (failed attempts and garbage included)
         // the time: each within the limit one compilation has for it.
@@ -498,6 +503,11 @@ impl Structure {
     }
 
     pub fn evaluate(&self, availability: &[f64]) -> Evaluation {
+        self.evaluate_until(availability, Stop::NEVER)
+    }
+
+    /// [`Structure::evaluate`], its sampled contexts stopping early once `stop` is set.
+    pub fn evaluate_until(&self, availability: &[f64], stop: Stop) -> Evaluation {
         let q: Vec<f64> = availability.iter().map(|a| 1.0 - a).collect();
         let weights: Vec<f64> = self
             .cofactors
@@ -525,12 +535,15 @@ impl Structure {
         };
         // The full-service plan reads the same variables; the main plan keeps them.
         let not_full = self.full.as_ref().map(|full| {
-            let values: Vec<Values> = qs.par_iter().map(|q| full.evaluate(q)).collect();
+            let values: Vec<Values> = qs
+                .par_iter()
+                .map(|q| full.evaluate_owned(q.clone(), stop))
+                .collect();
             summed(full, &values)
         });
         let values: Vec<Values> = qs
             .into_par_iter()
-            .map(|q| self.plan.evaluate_owned(q))
+            .map(|q| self.plan.evaluate_owned(q, stop))
             .collect();
         let (down, down_variance) = summed(&self.plan, &values);
         let (not_full, not_full_variance) = not_full.unzip();
@@ -1247,6 +1260,7 @@ mod tests {
                 forced_down: &none,
                 full_service: None,
                 certain: None,
+                stop: Stop::NEVER,
             };
             let Ok(s) = Structure::build(&g, &request, NODE_BUDGET) else {
                 panic!("seed {seed}: over budget");

@@ -20,8 +20,8 @@
 use super::availability::{Evaluation, Importance, OwnSlopes, Structure, own_down};
 use super::graph::FailureGraph;
 use super::{
-    EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Unavailability, cuts, entry_list,
-    full_service,
+    EntryAvailability, ExactEntries, NODE_BUDGET, Quantified, Stop, Unavailability, cuts,
+    entry_list, full_service,
 };
 use crate::model::{DependencyKind, Model};
 
@@ -73,6 +73,7 @@ impl Baseline {
             &g.availability,
             None,
             NODE_BUDGET,
+            Stop::NEVER,
         )
         .ok()
         .filter(|exact| !exact.structure.sampled())?;

@@ -390,6 +390,7 @@ mod tests {
                 forced_down: &none,
                 full_service: Some(&base),
                 certain: None,
+                stop: crate::analysis::Stop::NEVER,
             };
             let s = Structure::build(&g, &request, NODE_BUDGET);
             let (Some(summed), Ok(s)) = (summed, s) else {

@@ -28,6 +28,7 @@ pub use availability::{NODE_BUDGET, Request, Structure};
 pub use baseline::Baseline;
 pub use findings::{Finding, Rule, Severity, findings};
 pub use graph::{BasicEvent, Failure, FailureGraph};
+pub use plan::Stop;
 
 use crate::model::{Event, EventParseError, Model};
 
@@ -545,14 +546,20 @@ fn quantify(
     let wants_importance = options.wants_importance();
     // Events certain either way can be constants when no one asks how much they matter.
     let certain = (!wants_importance).then_some(g.availability.as_slice());
-    let Ok(exact) = ExactEntries::build(
+    let built = ExactEntries::build(
         g,
         &forced_down,
         baseline_down,
         &g.availability,
         certain,
         options.node_budget,
-    ) else {
+        Stop::on(cancel),
+    );
+    // Stopped diagrams fail and stopped sampling is cut short: nothing here is the answer.
+    if cancelled() {
+        return None;
+    }
+    let Ok(exact) = built else {
         return Some(Quantified {
             entries: estimate_entries(model, g, &entries, baseline_down),
             importance: Vec::new(),
@@ -760,6 +767,7 @@ impl ExactEntries {
         availability: &[f64],
         certain: Option<&[f64]>,
         budget: usize,
+        stop: Stop,
     ) -> Result<Self, bdd::BudgetExceeded> {
         let entries = entry_list(g);
         let clock = std::time::Instant::now();
@@ -778,9 +786,10 @@ impl ExactEntries {
             forced_down,
             full_service: summed.is_none().then_some(baseline_down),
             certain,
+            stop,
         };
         let structure = Structure::build(g, &request, budget)?;
-        let evaluation = structure.evaluate(availability);
+        let evaluation = structure.evaluate_until(availability, stop);
         let (not_full, not_full_variance) = match summed {
             Some(summed) => {
                 let exact = vec![0.0; summed.len()];
@@ -888,6 +897,16 @@ pub struct WhatIf {
 
 /// Fail `events` together and report what goes down and what only degrades.
 pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError> {
+    whatif_until(model, events, Stop::NEVER)
+}
+
+/// [`whatif`], cut short once `stop` is set: the outcome is then meaningless, for a
+/// caller that checks the flag to drop (see [`Stop`]).
+pub fn whatif_until(
+    model: &Model,
+    events: &[Event],
+    stop: Stop,
+) -> Result<WhatIf, EventParseError> {
     let g = FailureGraph::compile(model);
     let mut words = vec![0u64; g.events.len()];
     let mut forced = vec![0u64; g.len()];
@@ -927,6 +946,7 @@ pub fn whatif(model: &Model, events: &[Event]) -> Result<WhatIf, EventParseError
         &availability,
         Some(&availability),
         NODE_BUDGET,
+        stop,
     )
     .map_or_else(|_| Vec::new(), |exact| exact.reports(model, &g));
     let mut failed: Vec<Event> = Vec::with_capacity(events.len());

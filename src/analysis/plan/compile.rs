@@ -5,7 +5,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 use super::*;
 
 /// Builds contexts, recursively for the cofactors of split contexts.
-pub(super) struct Compiler {
+pub(super) struct Compiler<'a> {
+    /// Once set, every attempt fails as if the work were used up.
+    pub(super) stop: Stop<'a>,
     pub(super) contexts: Vec<Context>,
     pub(super) bdd: Bdd,
     pub(super) limits: Limits,
@@ -158,7 +160,7 @@ impl Level<'_> {
     }
 }
 
-impl Compiler {
+impl Compiler<'_> {
     /// Compile `f` for `roots`, its variable v standing for `leaf_of_var[v]`; returns
     /// where each root's value comes from.
     pub(super) fn compile(
@@ -408,7 +410,7 @@ impl Compiler {
         while limit < self.limits.context_nodes {
             let mut built = [0; 2];
             for which in [first, 1 - first] {
-                if self.work >= self.limits.work {
+                if self.out_of_work() {
                     return Err(BudgetExceeded);
                 }
                 match self.diagram(f, members, outputs, &mut tries[which], limit) {
@@ -430,7 +432,7 @@ impl Compiler {
         for step in 1..=LAST_STEPS {
             let cap = previous + (limit - previous) * step / LAST_STEPS;
             for which in [first, 1 - first].into_iter().chain(2..orders.len()) {
-                if self.work >= self.limits.work {
+                if self.out_of_work() {
                     return Err(BudgetExceeded);
                 }
                 if let Ok(body) = self.diagram(f, members, outputs, &mut tries[which], cap) {
@@ -439,6 +441,14 @@ impl Compiler {
             }
         }
         Ok(None)
+    }
+
+    /// Whether the work is used up; it is, from then on, once the compilation is stopped.
+    fn out_of_work(&mut self) -> bool {
+        if self.stop.now() {
+            self.work = self.work.max(self.limits.work);
+        }
+        self.work >= self.limits.work
     }
 
     /// Split the context on a leaf of `order` ([`Compiler::shannon`]).

@@ -13,6 +13,8 @@
 //! top-down, and re-evaluate only what a change of a few variables touches. Knows
 //! nothing of components or zones.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rustc_hash::FxHashMap;
 
 use super::bdd::{self, Bdd, BudgetExceeded, NodeId};
@@ -131,6 +133,25 @@ pub struct Wanted<'a> {
     pub by_module: &'a [f64],
 }
 
+/// A flag another thread sets to stop a compilation or an evaluation early: diagram
+/// attempts then fail as if out of work and sampling stops at its next round, so what
+/// comes back is meaningless and only fit to be dropped by a caller that checks the flag.
+#[derive(Clone, Copy, Debug)]
+pub struct Stop<'a>(Option<&'a AtomicBool>);
+
+impl<'a> Stop<'a> {
+    /// Never set: the computation always finishes.
+    pub const NEVER: Stop<'static> = Stop(None);
+
+    pub fn on(flag: &'a AtomicBool) -> Self {
+        Self(Some(flag))
+    }
+
+    pub fn now(self) -> bool {
+        self.0.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+}
+
 /// How much a compilation may do.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -163,7 +184,18 @@ impl Plan {
         roots: &[Lit],
         limits: Limits,
     ) -> Result<Plan, BudgetExceeded> {
+        Self::compile_until(f, roots, limits, Stop::NEVER)
+    }
+
+    /// [`Plan::compile_with`], giving up once `stop` is set (see [`Stop`]).
+    pub fn compile_until(
+        f: &Formula,
+        roots: &[Lit],
+        limits: Limits,
+        stop: Stop,
+    ) -> Result<Plan, BudgetExceeded> {
         let mut c = Compiler {
+            stop,
             contexts: Vec::new(),
             bdd: Bdd::new(limits.context_nodes),
             limits,
@@ -235,11 +267,12 @@ impl Plan {
 
     /// Probabilities for variable probabilities `q` (each the chance a variable is false).
     pub fn evaluate(&self, q: &[f64]) -> Values {
-        self.evaluate_owned(q.to_vec())
+        self.evaluate_owned(q.to_vec(), Stop::NEVER)
     }
 
-    /// [`Plan::evaluate`], keeping `q` in the values instead of a copy of it.
-    pub fn evaluate_owned(&self, q: Vec<f64>) -> Values {
+    /// [`Plan::evaluate`], keeping `q` in the values instead of a copy of it; sampled
+    /// contexts stop early once `stop` is set (see [`Stop`]).
+    pub fn evaluate_owned(&self, q: Vec<f64>, stop: Stop) -> Values {
         let mut values = Values {
             var: q,
             leaf: Vec::with_capacity(self.contexts.len()),
@@ -252,7 +285,7 @@ impl Plan {
                 .iter()
                 .map(|&l| leaf_value(l, &values.var, &values.output))
                 .collect();
-            let (node, output) = body_values(&ctx.body, &leaf);
+            let (node, output) = body_values(&ctx.body, &leaf, stop);
             values.leaf.push(leaf);
             values.node.push(node);
             values.output.push(output);
@@ -469,7 +502,7 @@ impl Plan {
                         .map_or(old, |i| new_output[i][output as usize]),
                 })
                 .collect();
-            new_output.push(body_values(&ctx.body, &leaf).1);
+            new_output.push(body_values(&ctx.body, &leaf, Stop::NEVER).1);
         }
         new_output
     }
@@ -591,7 +624,7 @@ fn leaf_value(l: Leaf, var: &[f64], output: &[Vec<f64>]) -> f64 {
 }
 
 /// Node and output probabilities (of being false) of a body given its leaves'.
-fn body_values(body: &Body, leaf_q: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn body_values(body: &Body, leaf_q: &[f64], stop: Stop) -> (Vec<f64>, Vec<f64>) {
     match body {
         Body::Threshold { k } => (Vec::new(), vec![threshold_q(*k as usize, leaf_q)]),
         Body::Diagram {
@@ -610,7 +643,7 @@ fn body_values(body: &Body, leaf_q: &[f64]) -> (Vec<f64>, Vec<f64>) {
             (q, out)
         }
         Body::Sampled(gates) => {
-            let s = gates.estimate(leaf_q);
+            let s = gates.estimate(leaf_q, stop);
             (vec![s.variance], vec![s.q])
         }
     }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::super::eval::at_least;
 use super::super::sample::{Draw, Sampler, Z95};
+use super::Stop;
 use super::compile::mix;
 
 /// Trials in one block, in words of 64.
@@ -46,8 +47,9 @@ pub struct Sampled {
 impl Gates {
     /// P(output false) with each leaf false with probability `leaf_q`, sampled until
     /// [`PRECISION`], [`MAX_BLOCKS`] or [`MAX_GATE_WORDS`]; seeded by the leaves and
-    /// their probabilities, so the same question always gets the same answer.
-    pub(super) fn estimate(&self, leaf_q: &[f64]) -> Sampled {
+    /// their probabilities, so the same question always gets the same answer. Stops
+    /// after the round under way once `stop` is set.
+    pub(super) fn estimate(&self, leaf_q: &[f64], stop: Stop) -> Sampled {
         let flat = Flat::new(self, leaf_q);
         let start = mix(self.salt ^ 0x5eed);
         let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
@@ -63,7 +65,7 @@ impl Gates {
             blocks += ROUND_BLOCKS;
             let n = (blocks * BLOCK_WORDS * 64) as f64;
             let p = falses as f64 / n;
-            if falses > 0 && Z95 * (p * (1.0 - p) / n).sqrt() <= PRECISION * p {
+            if stop.now() || falses > 0 && Z95 * (p * (1.0 - p) / n).sqrt() <= PRECISION * p {
                 break;
             }
         }
@@ -153,11 +155,33 @@ mod tests {
             gates: vec![(2, vec![0, 1, 2])],
             salt: 0,
         };
-        let s = gates.estimate(&[0.1; 3]);
+        let s = gates.estimate(&[0.1; 3], Stop::NEVER);
         let exact = 3.0 * 0.1 * 0.1 * 0.9 + 0.1f64.powi(3);
         assert!((s.q - exact).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
         assert!(Z95 * s.variance.sqrt() <= PRECISION * exact * 1.1, "{s:?}");
-        assert_eq!(gates.estimate(&[0.1; 3]), s, "seeded by its question");
+        assert_eq!(
+            gates.estimate(&[0.1; 3], Stop::NEVER),
+            s,
+            "seeded by its question"
+        );
+    }
+
+    #[test]
+    fn a_stopped_estimate_ends_after_one_round() {
+        // All three leaves false, each with 0.01: P = 1e-6, far beyond one round's
+        // precision, so only the stop ends it there.
+        let gates = Gates {
+            leaves: 3,
+            gates: vec![(1, vec![0, 1, 2])],
+            salt: 0,
+        };
+        let stopped = std::sync::atomic::AtomicBool::new(true);
+        let s = gates.estimate(&[0.01; 3], Stop::on(&stopped));
+        let n = (ROUND_BLOCKS * BLOCK_WORDS * 64) as f64;
+        let smoothed = (s.q * n + 1.0) / (n + 2.0);
+        assert_eq!(s.variance, smoothed * (1.0 - smoothed) / n, "{s:?}");
+        let full = gates.estimate(&[0.01; 3], Stop::NEVER);
+        assert!(full.variance < s.variance / 4.0, "{full:?} {s:?}");
     }
 
     #[test]
@@ -169,7 +193,7 @@ mod tests {
             gates: vec![(2, vec![0, 1]), (1, vec![3, 2])],
             salt: 0,
         };
-        let s = gates.estimate(&[0.5, 0.5, 0.2]);
+        let s = gates.estimate(&[0.5, 0.5, 0.2], Stop::NEVER);
         assert!((s.q - 0.15).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
     }
 }

@@ -355,7 +355,23 @@ fn a_context_no_diagram_fits_is_sampled_around_the_exact_value() {
     assert!(Plan::compile_with(&f, &[top, other], starved).is_err());
 }
 
-/// Two trains alike (the same gates over their own variables, the same probabilities)
+/// Once stopped, a compilation makes no diagram: the context that fits with work to
+/// spare is sampled instead (and sampling, stopped too, does a single round).
+#[test]
+fn a_stopped_compilation_makes_no_diagram() {
+    let mut f = Formula::new(6);
+    let ors: Vec<Lit> = (0..4).map(|i| f.any(vec![i, i + 1, i + 2])).collect();
+    let top = f.all(ors);
+    let stopped = AtomicBool::new(true);
+    let plan = Plan::compile_until(&f, &[top], splitting(), Stop::on(&stopped)).unwrap();
+    assert!(plan.sampled());
+    let going = AtomicBool::new(false);
+    let plan = Plan::compile_until(&f, &[top], splitting(), Stop::on(&going)).unwrap();
+    assert!(!plan.sampled());
+    let q = [0.2; 6];
+    assert!((plan.root(&plan.evaluate(&q), 0) - brute(&f, &[top], &q)[0]).abs() < 1e-15);
+}
+
 /// are sampled independently: their estimates differ, and the system's is within its
 /// interval of the enumeration.
 #[test]
