@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use egui::ThemePreference;
 
@@ -23,6 +24,11 @@ use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
 use crate::io::journal::ChaosResult;
 use crate::model::{Component, Dependency, Event, Model};
+
+/// An analysis or what-if running this long for older content is stopped when an edit
+/// or a knockout asks for a newer one (a model over the node budget takes seconds);
+/// quicker ones finish, so the panel keeps up during quick successive edits.
+pub(super) const SUPERSEDE_AFTER: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selection {
@@ -91,7 +97,7 @@ impl State {
             selection: Selection::default(),
             clipboard: None,
             whatif: WhatIfState::default(),
-            analysis: Job::default(),
+            analysis: Job::superseding(SUPERSEDE_AFTER),
             analysis_different: KnownDifferent::default(),
             recommendations: Recommendations::default(),
             comparison: ScenarioComparison::default(),

@@ -3,10 +3,12 @@
 //! UI thread; changed only where actions are applied.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::content::DocKey;
+use super::state::SUPERSEDE_AFTER;
 use super::worker::{Job, KnownDifferent};
-use crate::analysis::{self, WhatIf};
+use crate::analysis::{self, Stop, WhatIf};
 use crate::edit::Document;
 use crate::model::{Event, Model};
 
@@ -17,7 +19,6 @@ pub struct WhatIfOutcome {
 }
 
 /// What-if mode, its knockouts and their outcome.
-#[derive(Default)]
 pub struct WhatIfState {
     /// Clicks on the canvas knock out instead of selecting.
     on: bool,
@@ -26,6 +27,17 @@ pub struct WhatIfState {
     job: Job<(DocKey, Vec<Event>), Arc<WhatIfOutcome>>,
     /// Moving cards changes no outcome: the last one is carried over unless known to differ.
     different: KnownDifferent<DocKey>,
+}
+
+impl Default for WhatIfState {
+    fn default() -> Self {
+        Self {
+            on: false,
+            knockouts: Vec::new(),
+            job: Job::superseding(SUPERSEDE_AFTER),
+            different: KnownDifferent::default(),
+        }
+    }
 }
 
 impl WhatIfState {
@@ -89,9 +101,10 @@ impl WhatIfState {
         } else if self.job.wants(&wkey) {
             self.job.drop_queued();
             let model = doc.snapshot();
-            self.job.request(wkey, ctx, move |_| {
-                let result = analysis::whatif(&model, &events).map_err(|e| e.to_string());
-                Some(Arc::new(WhatIfOutcome { model, result }))
+            self.job.request(wkey, ctx, move |cancel| {
+                let result = analysis::whatif_until(&model, &events, Stop::on(cancel))
+                    .map_err(|e| e.to_string());
+                (!cancel.load(Ordering::Relaxed)).then(|| Arc::new(WhatIfOutcome { model, result }))
             });
         }
     }

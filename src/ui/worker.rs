@@ -1,7 +1,9 @@
 //! Background computations keyed by a request value: one job runs at a time, the newest
-//! request waits, a running one can be cancelled (it stops at its next check, in the
-//! background, while the next one may already start), and a result is only handed out for
-//! the key it was computed for. Never blocks the UI thread.
+//! request waits (or, for a job that [supersedes](Job::superseding) slow work, stops a
+//! computation running too long for older content), a running one can be cancelled (it
+//! stops at its next check, in the background, while the next one may already start), and
+//! a result is only handed out for the key it was computed for. Never blocks the UI
+//! thread.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,6 +48,8 @@ pub struct Job<K, V> {
     pub failed: Option<K>,
     /// Set when the user cancelled the computation for this key: not started again by itself.
     pub cancelled: Option<K>,
+    /// A computation that has run this long is stopped when a newer request waits.
+    supersede_after: Option<Duration>,
 }
 
 impl<K, V> Default for Job<K, V> {
@@ -56,11 +60,23 @@ impl<K, V> Default for Job<K, V> {
             queued: None,
             failed: None,
             cancelled: None,
+            supersede_after: None,
         }
     }
 }
 
 impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
+    /// A job whose computation, once it has run for `after`, is stopped as soon as a
+    /// newer request waits: its result would describe older content, and waiting for it
+    /// would double the wait for the newer one. Quicker ones still finish, so results
+    /// keep coming during quick successive edits. For work that checks its flag.
+    pub fn superseding(after: Duration) -> Self {
+        Self {
+            supersede_after: Some(after),
+            ..Self::default()
+        }
+    }
+
     /// Whether `key` is neither computed, running, queued, known to fail nor cancelled.
     pub fn wants(&self, key: &K) -> bool {
         self.done.as_ref().is_none_or(|d| d.key != *key)
@@ -130,6 +146,12 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + 'static> Job<K, V> {
     }
 
     fn start_queued(&mut self, ctx: &egui::Context) {
+        if let Some(after) = self.supersede_after
+            && self.queued.is_some()
+            && let Some(stale) = self.running.take_if(|r| r.started.elapsed() >= after)
+        {
+            stale.cancel.store(true, Ordering::Relaxed);
+        }
         if self.running.is_some() {
             return;
         }
@@ -301,6 +323,39 @@ mod tests {
         assert!(!job.wants(&4));
         job.clear();
         assert!(job.wants(&4));
+    }
+
+    #[test]
+    fn a_slow_job_is_stopped_for_a_newer_request_when_superseding() {
+        let ctx = egui::Context::default();
+        let mut job: Job<u64, u64> = Job::superseding(Duration::ZERO);
+        let (seen, saw) = channel::<bool>();
+        let (go, gate) = channel::<()>();
+        job.request(1, &ctx, move |cancel| {
+            let _ = gate.recv();
+            let _ = seen.send(cancel.load(Ordering::Relaxed));
+            Some(1)
+        });
+        job.request(2, &ctx, |_| Some(2));
+        let _ = go.send(());
+        assert_eq!(saw.recv_timeout(Duration::from_secs(5)), Ok(true));
+        wait(&mut job, &ctx);
+        assert_eq!(job.get(&2).map(|d| d.value), Some(2));
+        assert!(job.latest().is_some_and(|d| d.key == 2));
+        assert_eq!(job.cancelled, None);
+        // Without superseding, the same requests wait for the first (see
+        // `newest_request_replaces_a_waiting_one`); with a long enough threshold too.
+        let mut patient: Job<u64, u64> = Job::superseding(Duration::from_secs(3600));
+        let (go, gate) = channel::<()>();
+        patient.request(1, &ctx, move |cancel| {
+            let _ = gate.recv();
+            (!cancel.load(Ordering::Relaxed)).then_some(1)
+        });
+        patient.request(2, &ctx, |_| Some(2));
+        assert!(patient.running.as_ref().is_some_and(|r| r.key == 1));
+        let _ = go.send(());
+        wait(&mut patient, &ctx);
+        assert_eq!(patient.get(&2).map(|d| d.value), Some(2));
     }
 
     #[test]
