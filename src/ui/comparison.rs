@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::content::DocKey;
 use super::worker::Job;
-use crate::analysis::{self, WhatIf};
+use crate::analysis::{self, Stop, WhatIf};
 use crate::edit::Document;
 use crate::model::Model;
 
@@ -85,12 +85,14 @@ impl ScenarioComparison {
 fn compare(model: &Model, cancel: &AtomicBool) -> Option<Vec<ScenarioOutcome>> {
     let mut out = Vec::with_capacity(model.scenarios.len());
     for s in &model.scenarios {
+        let result = analysis::whatif_until(model, &s.fail, Stop::on(cancel));
+        // A knockout cut short by the flag is no outcome.
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
         out.push(ScenarioOutcome {
             name: s.name.clone(),
-            result: analysis::whatif(model, &s.fail).map_err(|e| e.to_string()),
+            result: result.map_err(|e| e.to_string()),
         });
     }
     Some(out)
