@@ -537,13 +537,15 @@ impl Structure {
         let not_full = self.full.as_ref().map(|full| {
             let values: Vec<Values> = qs
                 .par_iter()
-                .map(|q| full.evaluate_owned(q.clone(), stop))
+                .zip(&weights)
+                .map(|(q, &w)| full.evaluate_owned(q.clone(), stop, w))
                 .collect();
             summed(full, &values)
         });
         let values: Vec<Values> = qs
             .into_par_iter()
-            .map(|q| self.plan.evaluate_owned(q, stop))
+            .zip(&weights)
+            .map(|(q, &w)| self.plan.evaluate_owned(q, stop, w))
             .collect();
         let (down, down_variance) = summed(&self.plan, &values);
         let (not_full, not_full_variance) = not_full.unzip();

@@ -267,12 +267,15 @@ impl Plan {
 
     /// Probabilities for variable probabilities `q` (each the chance a variable is false).
     pub fn evaluate(&self, q: &[f64]) -> Values {
-        self.evaluate_owned(q.to_vec(), Stop::NEVER)
+        self.evaluate_owned(q.to_vec(), Stop::NEVER, 1.0)
     }
 
-    /// [`Plan::evaluate`], keeping `q` in the values instead of a copy of it; sampled
-    /// contexts stop early once `stop` is set (see [`Stop`]).
-    pub fn evaluate_owned(&self, q: Vec<f64>, stop: Stop) -> Values {
+    /// [`Plan::evaluate`], keeping `q` in the values instead of a copy of it. Sampled
+    /// contexts share `share` of the sampling work one evaluation may take (1 for all
+    /// of it: [`sampled`]) and stop early once `stop` is set (see [`Stop`]).
+    pub fn evaluate_owned(&self, q: Vec<f64>, stop: Stop, share: f64) -> Values {
+        let sampled = self.sampled_contexts();
+        let share = share / sampled.max(1) as f64;
         let mut values = Values {
             var: q,
             leaf: Vec::with_capacity(self.contexts.len()),
@@ -285,7 +288,7 @@ impl Plan {
                 .iter()
                 .map(|&l| leaf_value(l, &values.var, &values.output))
                 .collect();
-            let (node, output) = body_values(&ctx.body, &leaf, stop);
+            let (node, output) = body_values(&ctx.body, &leaf, stop, share);
             values.leaf.push(leaf);
             values.node.push(node);
             values.output.push(output);
@@ -295,9 +298,15 @@ impl Plan {
 
     /// Whether a context is sampled rather than exact ([`sampled`]).
     pub fn sampled(&self) -> bool {
+        self.sampled_contexts() > 0
+    }
+
+    /// How many contexts are sampled.
+    fn sampled_contexts(&self) -> usize {
         self.contexts
             .iter()
-            .any(|c| matches!(c.body, Body::Sampled(_)))
+            .filter(|c| matches!(c.body, Body::Sampled(_)))
+            .count()
     }
 
     /// Variance of root `r`'s probability in `values` from the sampled contexts' (0 when
@@ -502,7 +511,7 @@ impl Plan {
                         .map_or(old, |i| new_output[i][output as usize]),
                 })
                 .collect();
-            new_output.push(body_values(&ctx.body, &leaf, Stop::NEVER).1);
+            new_output.push(body_values(&ctx.body, &leaf, Stop::NEVER, 1.0).1);
         }
         new_output
     }
@@ -624,7 +633,7 @@ fn leaf_value(l: Leaf, var: &[f64], output: &[Vec<f64>]) -> f64 {
 }
 
 /// Node and output probabilities (of being false) of a body given its leaves'.
-fn body_values(body: &Body, leaf_q: &[f64], stop: Stop) -> (Vec<f64>, Vec<f64>) {
+fn body_values(body: &Body, leaf_q: &[f64], stop: Stop, share: f64) -> (Vec<f64>, Vec<f64>) {
     match body {
         Body::Threshold { k } => (Vec::new(), vec![threshold_q(*k as usize, leaf_q)]),
         Body::Diagram {
@@ -643,7 +652,7 @@ fn body_values(body: &Body, leaf_q: &[f64], stop: Stop) -> (Vec<f64>, Vec<f64>) 
             (q, out)
         }
         Body::Sampled(gates) => {
-            let s = gates.estimate(leaf_q, stop);
+            let s = gates.estimate(leaf_q, stop, share);
             (vec![s.variance], vec![s.q])
         }
     }

@@ -12,14 +12,17 @@ use super::Stop;
 use super::compile::mix;
 
 /// Trials in one block, in words of 64.
-const BLOCK_WORDS: usize = 1024;
+pub(super) const BLOCK_WORDS: usize = 1024;
 /// Blocks sampled between two looks at the precision (in parallel).
 const ROUND_BLOCKS: usize = 8;
 /// Blocks at most: 2^24 trials.
-const MAX_BLOCKS: usize = 256;
+pub(super) const MAX_BLOCKS: usize = 256;
 /// Gate evaluations (of 64 trials each) one estimate may take at most: the blocks of a
 /// large context are fewer (about 5 s of both cores here).
 const MAX_GATE_WORDS: usize = 1 << 29;
+// Both limits are for one evaluation of a plan: its sampled contexts (and the cofactors
+// of a structure, by weight) share them, each given at least one round, so however many
+// contexts an input makes no diagram fit, sampling takes a bounded time.
 /// Sampling stops once the half-width of the 95 % interval is this fraction of the
 /// estimate.
 const PRECISION: f64 = 0.02;
@@ -47,16 +50,20 @@ pub struct Sampled {
 impl Gates {
     /// P(output false) with each leaf false with probability `leaf_q`, sampled until
     /// [`PRECISION`], [`MAX_BLOCKS`] or [`MAX_GATE_WORDS`]; seeded by the leaves and
-    /// their probabilities, so the same question always gets the same answer. Stops
-    /// after the round under way once `stop` is set.
-    pub(super) fn estimate(&self, leaf_q: &[f64], stop: Stop) -> Sampled {
+    /// their probabilities, so the same question always gets the same answer; within
+    /// `share` of those limits (at least one round). Stops after the round under way
+    /// once `stop` is set.
+    pub(super) fn estimate(&self, leaf_q: &[f64], stop: Stop, share: f64) -> Sampled {
         let flat = Flat::new(self, leaf_q);
         let start = mix(self.salt ^ 0x5eed);
         let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
         let mut falses = 0u64;
         let mut blocks = 0;
         let per_block = BLOCK_WORDS * self.gates.len().max(1);
-        let most = (MAX_GATE_WORDS / per_block).clamp(ROUND_BLOCKS, MAX_BLOCKS);
+        let blocks_for = |limit: usize| (limit as f64 * share.clamp(0.0, 1.0)) as usize;
+        let most = blocks_for(MAX_GATE_WORDS / per_block)
+            .min(blocks_for(MAX_BLOCKS))
+            .max(ROUND_BLOCKS);
         while blocks < most {
             falses += (blocks..blocks + ROUND_BLOCKS)
                 .into_par_iter()
@@ -155,12 +162,12 @@ mod tests {
             gates: vec![(2, vec![0, 1, 2])],
             salt: 0,
         };
-        let s = gates.estimate(&[0.1; 3], Stop::NEVER);
+        let s = gates.estimate(&[0.1; 3], Stop::NEVER, 1.0);
         let exact = 3.0 * 0.1 * 0.1 * 0.9 + 0.1f64.powi(3);
         assert!((s.q - exact).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
         assert!(Z95 * s.variance.sqrt() <= PRECISION * exact * 1.1, "{s:?}");
         assert_eq!(
-            gates.estimate(&[0.1; 3], Stop::NEVER),
+            gates.estimate(&[0.1; 3], Stop::NEVER, 1.0),
             s,
             "seeded by its question"
         );
@@ -176,11 +183,11 @@ mod tests {
             salt: 0,
         };
         let stopped = std::sync::atomic::AtomicBool::new(true);
-        let s = gates.estimate(&[0.01; 3], Stop::on(&stopped));
+        let s = gates.estimate(&[0.01; 3], Stop::on(&stopped), 1.0);
         let n = (ROUND_BLOCKS * BLOCK_WORDS * 64) as f64;
         let smoothed = (s.q * n + 1.0) / (n + 2.0);
         assert_eq!(s.variance, smoothed * (1.0 - smoothed) / n, "{s:?}");
-        let full = gates.estimate(&[0.01; 3], Stop::NEVER);
+        let full = gates.estimate(&[0.01; 3], Stop::NEVER, 1.0);
         assert!(full.variance < s.variance / 4.0, "{full:?} {s:?}");
     }
 
@@ -193,7 +200,7 @@ mod tests {
             gates: vec![(2, vec![0, 1]), (1, vec![3, 2])],
             salt: 0,
         };
-        let s = gates.estimate(&[0.5, 0.5, 0.2], Stop::NEVER);
+        let s = gates.estimate(&[0.5, 0.5, 0.2], Stop::NEVER, 1.0);
         assert!((s.q - 0.15).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
     }
 }

@@ -372,6 +372,56 @@ fn a_stopped_compilation_makes_no_diagram() {
     assert!((plan.root(&plan.evaluate(&q), 0) - brute(&f, &[top], &q)[0]).abs() < 1e-15);
 }
 
+/// The sampled contexts of one evaluation share its sampling work: two rare enough to
+/// use all they may take get half the trials each that one alone gets.
+#[test]
+fn sampled_contexts_share_the_work_of_one_evaluation() {
+    let mut f = Formula::new(10);
+    let train = |f: &mut Formula, base: Lit| {
+        let ors: Vec<Lit> = (0..3)
+            .map(|i| f.any(vec![base + i, base + i + 1]))
+            .collect();
+        f.all(ors)
+    };
+    let a = train(&mut f, 0);
+    let b = train(&mut f, 5);
+    let both = f.any(vec![a, b]);
+    let starved = Limits {
+        nodes: 100_000,
+        context_nodes: 6,
+        work: 0,
+    };
+    // Each train is false with about 3 · 0.003^2: too rare for the precision to stop
+    // the sampling before its limit.
+    let q = [0.003; 10];
+    let trials = |plan: &Plan| -> Vec<f64> {
+        let values = plan.evaluate(&q);
+        plan.contexts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.body, Body::Sampled(_)))
+            .map(|(c, _)| {
+                // variance = s (1 - s) / n with s = (q n + 1) / (n + 2): which n.
+                let (p, v) = (values.output[c][0], values.node[c][0]);
+                [64.0, 128.0, 256.0]
+                    .map(|blocks| blocks * sampled::BLOCK_WORDS as f64 * 64.0)
+                    .into_iter()
+                    .find(|&n| {
+                        let s = (p * n + 1.0) / (n + 2.0);
+                        (s * (1.0 - s) / n - v).abs() <= 1e-9 * v
+                    })
+                    .unwrap_or(0.0)
+            })
+            .collect()
+    };
+    let alone = Plan::compile_with(&f, &[a], starved).unwrap();
+    let full = (sampled::MAX_BLOCKS * sampled::BLOCK_WORDS * 64) as f64;
+    assert_eq!(trials(&alone), vec![full]);
+    let together = Plan::compile_with(&f, &[both], starved).unwrap();
+    assert_eq!(trials(&together), vec![full / 2.0; 2]);
+}
+
+/// Two trains alike (the same gates over their own variables, the same probabilities)
 /// are sampled independently: their estimates differ, and the system's is within its
 /// interval of the enumeration.
 #[test]
