@@ -19,7 +19,7 @@ pub mod sample;
 pub mod scenario;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
@@ -28,7 +28,7 @@ pub use availability::{NODE_BUDGET, Request, Structure};
 pub use baseline::Baseline;
 pub use findings::{Finding, Rule, Severity, findings};
 pub use graph::{BasicEvent, Failure, FailureGraph};
-pub use plan::Stop;
+pub use plan::{Progress, Stop};
 
 use crate::model::{Event, EventParseError, Model};
 
@@ -304,7 +304,13 @@ pub fn analyze_cancellable(
     options: &Options,
     cancel: &AtomicBool,
 ) -> Result<Report, Cancelled> {
-    analyze_inner(model, options, cancel, None).map(|(report, _)| report)
+    analyze_until(model, options, Stop::on(cancel))
+}
+
+/// [`analyze_cancellable`] with the flag and a progress report in `stop`; diagram
+/// attempts and sampling stop with it too.
+pub fn analyze_until(model: &Model, options: &Options, stop: Stop) -> Result<Report, Cancelled> {
+    analyze_inner(model, options, stop, None).map(|(report, _)| report)
 }
 
 /// [`analyze`], also handing over the [`Baseline`] that measuring edits of `model`
@@ -334,7 +340,7 @@ fn uncancellable(
     options: &Options,
     against: Option<(&Model, &Baseline)>,
 ) -> (Report, Option<Baseline>) {
-    match analyze_inner(model, options, &AtomicBool::new(false), against) {
+    match analyze_inner(model, options, Stop::NEVER, against) {
         Ok(analysed) => analysed,
         Err(Cancelled) => unreachable!("no one else can set this flag"),
     }
@@ -343,15 +349,11 @@ fn uncancellable(
 fn analyze_inner(
     model: &Model,
     options: &Options,
-    cancel: &AtomicBool,
+    stop: Stop,
     against: Option<(&Model, &Baseline)>,
 ) -> Result<(Report, Option<Baseline>), Cancelled> {
     let go_on = || {
-        if cancel.load(Ordering::Relaxed) {
-            Err(Cancelled)
-        } else {
-            Ok(())
-        }
+        if stop.now() { Err(Cancelled) } else { Ok(()) }
     };
     let clock = std::time::Instant::now();
     let g = FailureGraph::compile(model);
@@ -377,7 +379,7 @@ fn analyze_inner(
             against
                 .filter(|_| !options.wants_importance())
                 .and_then(|(before, b)| b.quantify(before, model, &g, &singles.baseline_down))
-                .or_else(|| quantify(model, &g, &singles.baseline_down, &live, options, cancel))
+                .or_else(|| quantify(model, &g, &singles.baseline_down, &live, options, stop))
         },
     );
     let quantified = quantified.ok_or(Cancelled)?;
@@ -531,16 +533,16 @@ fn entry_list(g: &FailureGraph) -> Vec<u32> {
         .collect()
 }
 
-/// Availability and importance; `None` once `cancel` is set.
+/// Availability and importance; `None` once `stop` is set.
 fn quantify(
     model: &Model,
     g: &FailureGraph,
     baseline_down: &[bool],
     live: &[bool],
     options: &Options,
-    cancel: &AtomicBool,
+    stop: Stop,
 ) -> Option<Quantified> {
-    let cancelled = || cancel.load(Ordering::Relaxed);
+    let cancelled = || stop.now();
     let entries = entry_list(g);
     let forced_down = vec![false; g.len()];
     let wants_importance = options.wants_importance();
@@ -553,15 +555,16 @@ fn quantify(
         &g.availability,
         certain,
         options.node_budget,
-        Stop::on(cancel),
+        stop,
     );
     // Stopped diagrams fail and stopped sampling is cut short: nothing here is the answer.
     if cancelled() {
         return None;
     }
     let Ok(exact) = built else {
-        return Some(Quantified {
-            entries: estimate_entries(model, g, &entries, baseline_down),
+        let entries = estimate_entries(model, g, &entries, baseline_down, stop);
+        return (!cancelled()).then_some(Quantified {
+            entries,
             importance: Vec::new(),
             component_importance: Vec::new(),
             bdd_nodes: 0,
@@ -853,8 +856,9 @@ fn estimate_entries(
     g: &FailureGraph,
     entries: &[u32],
     baseline_down: &[bool],
+    stop: Stop,
 ) -> Vec<EntryAvailability> {
-    let counts = sample::estimate(g, entries, baseline_down, ESTIMATE_PASSES, 0x5eed);
+    let counts = sample::estimate(g, entries, baseline_down, ESTIMATE_PASSES, 0x5eed, stop);
     entries
         .iter()
         .zip(counts.down.iter().zip(&counts.not_full))
@@ -996,7 +1000,7 @@ mod cancel_tests {
                 &singles.baseline_down,
                 &live,
                 &Options::default(),
-                &cancel,
+                Stop::on(&cancel),
             )
             .map(|q| q.component_importance.len())
         };
@@ -1105,5 +1109,24 @@ mod estimate_tests {
             }
         }
         assert!(sampled > 0);
+    }
+
+    /// The scenarios sampled are reported while the analysis runs; an exact analysis
+    /// reports none.
+    #[test]
+    fn sampling_reports_its_progress() {
+        let text = include_str!("../../samples/two-region.spof.ron");
+        let model = crate::model::from_str(text, "two-region.spof.ron").unwrap_or_default();
+        let starved = Options {
+            node_budget: 1,
+            ..Options::default()
+        };
+        for (options, sampling) in [(Options::default(), false), (starved, true)] {
+            let progress = Progress::default();
+            let report = analyze_until(&model, &options, Stop::NEVER.reporting(&progress));
+            let estimates = report.map_or(0, |r| r.entries.iter().filter(|e| !e.exact).count());
+            assert_eq!(estimates > 0, sampling);
+            assert_eq!(progress.scenarios() > 0, sampling);
+        }
     }
 }

@@ -6,6 +6,10 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::eval::Evaluator;
 use super::graph::FailureGraph;
+use super::plan::Stop;
+
+/// Passes between two looks at the stop flag (and reports of progress).
+const REPORT_PASSES: usize = 64;
 
 pub struct Sampler {
     rng: Xoshiro256PlusPlus,
@@ -94,13 +98,14 @@ pub struct Counts {
 }
 
 /// Monte Carlo estimate of each entry's unavailability and full service from
-/// `passes × 64` trials.
+/// `passes × 64` trials, fewer once `stop` is set (reported to it as they go).
 pub fn estimate(
     g: &FailureGraph,
     entries: &[u32],
     baseline_down: &[bool],
     passes: usize,
     seed: u64,
+    stop: Stop,
 ) -> Counts {
     let mut sampler = Sampler::new(seed);
     let mut ev = Evaluator::new(g);
@@ -112,7 +117,15 @@ pub fn estimate(
     let mut words = vec![0u64; g.events.len()];
     let mut down = vec![0u64; entries.len()];
     let mut not_full = vec![0u64; entries.len()];
-    for _ in 0..passes {
+    let mut done = 0;
+    while done < passes {
+        if done % REPORT_PASSES == 0 {
+            if stop.now() {
+                break;
+            }
+            stop.sampled((REPORT_PASSES.min(passes - done) * 64) as u64);
+        }
+        done += 1;
         for (w, &qe) in words.iter_mut().zip(&q) {
             *w = sampler.word(qe);
         }
@@ -128,7 +141,7 @@ pub fn estimate(
     Counts {
         down,
         not_full,
-        trials: passes as u64 * 64,
+        trials: done as u64 * 64,
     }
 }
 

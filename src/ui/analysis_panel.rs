@@ -97,6 +97,14 @@ impl AnalysisPanel {
                 analysis_progress_ui(ui, state, actions);
             }
         });
+        let sampled = state.analysis_sampled();
+        if sampled > 0 {
+            ui.weak(format!(
+                "Part of this model fits no diagram within the node budget: sampling it \
+                 ({} scenarios so far). The entries that depend on it will be estimates.",
+                millions(sampled)
+            ));
+        }
         let model = state.doc.snapshot();
         let current = state.analysis_is_current();
         let Some(done) = state.analysis_done() else {
@@ -576,4 +584,13 @@ fn time_event_shares(id: &str, report: &Report, model: &Model) -> Vec<String> {
         )
     })
     .collect()
+}
+
+/// A count of scenarios, in millions once past one.
+fn millions(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} M", n as f64 / 1e6)
+    } else {
+        n.to_string()
+    }
 }

@@ -19,7 +19,7 @@ use super::transfer::{Exporting, ReadingResult};
 use super::whatif::WhatIfState;
 use super::worker::{Done, Job, KnownDifferent};
 use crate::advice::Advice;
-use crate::analysis::{self, Options, Report, WhatIf};
+use crate::analysis::{self, Options, Progress, Report, Stop, WhatIf};
 use crate::edit::recovery::FileStamp;
 use crate::edit::{Document, Edit};
 use crate::io::journal::ChaosResult;
@@ -68,6 +68,8 @@ pub struct State {
     pub(super) clipboard: Option<Clipboard>,
     pub(super) whatif: WhatIfState,
     pub(super) analysis: Job<DocKey, Arc<Analysed>>,
+    /// What the newest analysis requested reports while it runs.
+    pub(super) analysis_progress: Arc<Progress>,
     /// Moving cards changes no analysis: the last one is carried over unless known to differ.
     analysis_different: KnownDifferent<DocKey>,
     /// Recommendations and Apply all, computed off the UI thread.
@@ -98,6 +100,7 @@ impl State {
             clipboard: None,
             whatif: WhatIfState::default(),
             analysis: Job::superseding(SUPERSEDE_AFTER),
+            analysis_progress: Arc::default(),
             analysis_different: KnownDifferent::default(),
             recommendations: Recommendations::default(),
             comparison: ScenarioComparison::default(),
@@ -174,6 +177,16 @@ impl State {
     /// Whether the user cancelled the analysis of the current content.
     pub fn analysis_cancelled(&self) -> bool {
         self.analysis.cancelled == Some(self.key())
+    }
+
+    /// Scenarios the running analysis has sampled so far, for parts of the model no
+    /// diagram fits (0 when none, or when no analysis runs).
+    pub fn analysis_sampled(&self) -> u64 {
+        if self.analysis.is_busy() {
+            self.analysis_progress.scenarios()
+        } else {
+            0
+        }
     }
 
     pub fn current_whatif(&self) -> Option<&WhatIf> {
@@ -301,9 +314,11 @@ impl State {
                 self.analysis.drop_queued();
                 let model = self.doc.snapshot();
                 let print = self.doc.analysis_print();
+                let progress = Arc::new(Progress::default());
+                self.analysis_progress = Arc::clone(&progress);
                 self.analysis.request(key, ctx, move |cancel| {
-                    let report =
-                        analysis::analyze_cancellable(&model, &Options::default(), cancel).ok()?;
+                    let stop = Stop::on(cancel).reporting(&progress);
+                    let report = analysis::analyze_until(&model, &Options::default(), stop).ok()?;
                     Some(Arc::new(Analysed {
                         report,
                         model,

@@ -13,7 +13,7 @@
 //! top-down, and re-evaluate only what a change of a few variables touches. Knows
 //! nothing of components or zones.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
@@ -133,22 +133,60 @@ pub struct Wanted<'a> {
     pub by_module: &'a [f64],
 }
 
-/// A flag another thread sets to stop a compilation or an evaluation early: diagram
-/// attempts then fail as if out of work and sampling stops at its next round, so what
-/// comes back is meaningless and only fit to be dropped by a caller that checks the flag.
+/// The caller's hold on a long compilation or evaluation: a flag another thread sets to
+/// stop it early (diagram attempts then fail as if out of work and sampling stops at its
+/// next round, so what comes back is meaningless and only fit to be dropped by a caller
+/// that checks the flag), and where it reports the scenarios it samples.
 #[derive(Clone, Copy, Debug)]
-pub struct Stop<'a>(Option<&'a AtomicBool>);
+pub struct Stop<'a> {
+    flag: Option<&'a AtomicBool>,
+    progress: Option<&'a Progress>,
+}
 
 impl<'a> Stop<'a> {
-    /// Never set: the computation always finishes.
-    pub const NEVER: Stop<'static> = Stop(None);
+    /// Never set, nothing reported: the computation always finishes.
+    pub const NEVER: Stop<'static> = Stop {
+        flag: None,
+        progress: None,
+    };
 
     pub fn on(flag: &'a AtomicBool) -> Self {
-        Self(Some(flag))
+        Self {
+            flag: Some(flag),
+            progress: None,
+        }
+    }
+
+    /// The same, reporting to `progress` too.
+    pub fn reporting(self, progress: &'a Progress) -> Self {
+        Self {
+            progress: Some(progress),
+            ..self
+        }
     }
 
     pub fn now(self) -> bool {
-        self.0.is_some_and(|f| f.load(Ordering::Relaxed))
+        self.flag.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// `trials` more scenarios of a sampled context drawn.
+    pub(crate) fn sampled(self, trials: u64) {
+        if let Some(p) = self.progress {
+            p.scenarios.fetch_add(trials, Ordering::Relaxed);
+        }
+    }
+}
+
+/// What a computation reports while it runs, read from another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    scenarios: AtomicU64,
+}
+
+impl Progress {
+    /// Scenarios drawn so far for contexts no diagram fits (0 while all is exact).
+    pub fn scenarios(&self) -> u64 {
+        self.scenarios.load(Ordering::Relaxed)
     }
 }
 

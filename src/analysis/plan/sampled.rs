@@ -70,6 +70,7 @@ impl Gates {
                 .map(|b| self.block(&flat, mix(seed ^ b as u64)))
                 .sum::<u64>();
             blocks += ROUND_BLOCKS;
+            stop.sampled((ROUND_BLOCKS * BLOCK_WORDS * 64) as u64);
             let n = (blocks * BLOCK_WORDS * 64) as f64;
             let p = falses as f64 / n;
             if stop.now() || falses > 0 && Z95 * (p * (1.0 - p) / n).sqrt() <= PRECISION * p {
@@ -183,8 +184,10 @@ mod tests {
             salt: 0,
         };
         let stopped = std::sync::atomic::AtomicBool::new(true);
-        let s = gates.estimate(&[0.01; 3], Stop::on(&stopped), 1.0);
+        let progress = super::super::Progress::default();
+        let s = gates.estimate(&[0.01; 3], Stop::on(&stopped).reporting(&progress), 1.0);
         let n = (ROUND_BLOCKS * BLOCK_WORDS * 64) as f64;
+        assert_eq!(progress.scenarios() as f64, n, "the round is reported");
         let smoothed = (s.q * n + 1.0) / (n + 2.0);
         assert_eq!(s.variance, smoothed * (1.0 - smoothed) / n, "{s:?}");
         let full = gates.estimate(&[0.01; 3], Stop::NEVER, 1.0);
