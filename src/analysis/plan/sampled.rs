@@ -18,11 +18,11 @@ const ROUND_BLOCKS: usize = 8;
 /// Blocks at most: 2^24 trials.
 pub(super) const MAX_BLOCKS: usize = 256;
 /// Gate evaluations (of 64 trials each) one estimate may take at most: the blocks of a
-/// large context are fewer (about 5 s of both cores here).
+/// large context are fewer (about 5 s of both cores here). This limit and
+/// [`MAX_BLOCKS`] are for one evaluation of a plan: its sampled contexts (and the
+/// cofactors of a structure, by weight) share them, each given at least one round, so
+/// however many contexts of an input no diagram fits, sampling takes a bounded time.
 const MAX_GATE_WORDS: usize = 1 << 29;
-// Both limits are for one evaluation of a plan: its sampled contexts (and the cofactors
-// of a structure, by weight) share them, each given at least one round, so however many
-// contexts an input makes no diagram fit, sampling takes a bounded time.
 /// Sampling stops once the half-width of the 95 % interval is this fraction of the
 /// estimate.
 const PRECISION: f64 = 0.02;
