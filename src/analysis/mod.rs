@@ -296,9 +296,9 @@ pub fn analyze(model: &Model, options: &Options) -> Report {
     uncancellable(model, options, None).0
 }
 
-/// [`analyze`], giving up between phases (compile, single failures, order-2,
-/// availability) and between the entries and components of the importance measures once
-/// another thread sets `cancel`.
+/// [`analyze`], giving up once another thread sets `cancel`: between phases (compile,
+/// single failures, order-2, availability), between diagram attempts, sampling rounds,
+/// and the entries and components of the importance measures.
 pub fn analyze_cancellable(
     model: &Model,
     options: &Options,
@@ -307,8 +307,7 @@ pub fn analyze_cancellable(
     analyze_until(model, options, Stop::on(cancel))
 }
 
-/// [`analyze_cancellable`] with the flag and a progress report in `stop`; diagram
-/// attempts and sampling stop with it too.
+/// [`analyze_cancellable`] with the flag, and where to report progress, in `stop`.
 pub fn analyze_until(model: &Model, options: &Options, stop: Stop) -> Result<Report, Cancelled> {
     analyze_inner(model, options, stop, None).map(|(report, _)| report)
 }
