@@ -868,7 +868,7 @@ pub(super) fn mix(mut x: u64) -> u64 {
 }
 
 /// Two independent 64-bit mixes of `h` extended by `x`.
-fn extend(h: u128, x: u128) -> u128 {
+pub(super) fn extend(h: u128, x: u128) -> u128 {
     let (a, b) = ((h >> 64) as u64, h as u64);
     let (xa, xb) = ((x >> 64) as u64, x as u64);
     let a = mix(a.rotate_left(5) ^ xa ^ 0x9E37_79B9_7F4A_7C15);

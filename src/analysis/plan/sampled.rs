@@ -4,12 +4,15 @@
 //! its exact probability and evaluating the gates gives unbiased trials: everything else
 //! in the plan stays exact, and only this context's output carries a sampling error.
 
+use std::sync::{LazyLock, Mutex};
+
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::super::eval::at_least;
 use super::super::sample::{Draw, Sampler, Z95};
 use super::Stop;
-use super::compile::mix;
+use super::compile::{extend, mix};
 
 /// Trials in one block, in words of 64.
 pub(super) const BLOCK_WORDS: usize = 1024;
@@ -26,6 +29,15 @@ const MAX_GATE_WORDS: usize = 1 << 29;
 /// Sampling stops once the half-width of the 95 % interval is this fraction of the
 /// estimate.
 const PRECISION: f64 = 0.02;
+
+/// Estimates made in this process, by everything they depend on (the gates, the leaves'
+/// probabilities, the share of the limits): the analysis of a recommendation's edited
+/// model, or of a GUI edit elsewhere, asks a sampled context the same question again, and
+/// being seeded by it, would draw the same scenarios to the same answer.
+static ESTIMATES: LazyLock<Mutex<FxHashMap<u128, Sampled>>> = LazyLock::new(Mutex::default);
+
+/// Estimates [`ESTIMATES`] keeps at most (forgotten all at once beyond).
+const ESTIMATES_KEPT: usize = 4096;
 
 /// The gates of a context over its leaves.
 #[derive(Clone, Debug)]
@@ -54,6 +66,44 @@ impl Gates {
     /// `share` of those limits (at least one round). Stops after the round under way
     /// once `stop` is set.
     pub(super) fn estimate(&self, leaf_q: &[f64], stop: Stop, share: f64) -> Sampled {
+        let question = self.question(leaf_q, share);
+        let known = ESTIMATES
+            .lock()
+            .ok()
+            .and_then(|known| known.get(&question).copied());
+        if let Some(known) = known {
+            return known;
+        }
+        let sampled = self.sample(leaf_q, stop, share);
+        // A stopped estimate is cut short: not the answer to the question.
+        if !stop.now()
+            && let Ok(mut known) = ESTIMATES.lock()
+        {
+            if known.len() >= ESTIMATES_KEPT {
+                known.clear();
+            }
+            known.insert(question, sampled);
+        }
+        sampled
+    }
+
+    /// A 128-bit name for everything [`Gates::sample`] depends on.
+    fn question(&self, leaf_q: &[f64], share: f64) -> u128 {
+        let mut h = extend(u128::from(self.leaves), u128::from(self.salt));
+        for (k, children) in &self.gates {
+            h = extend(h, u128::from(*k) << 64 | children.len() as u128);
+            for &c in children {
+                h = extend(h, u128::from(c));
+            }
+        }
+        for q in leaf_q {
+            h = extend(h, u128::from(q.to_bits()));
+        }
+        extend(h, u128::from(share.to_bits()))
+    }
+
+    /// [`Gates::estimate`], sampled afresh.
+    fn sample(&self, leaf_q: &[f64], stop: Stop, share: f64) -> Sampled {
         let flat = Flat::new(self, leaf_q);
         let start = mix(self.salt ^ 0x5eed);
         let seed = leaf_q.iter().fold(start, |h, q| mix(h ^ q.to_bits()));
@@ -168,7 +218,7 @@ mod tests {
         assert!((s.q - exact).abs() <= 3.0 * s.variance.sqrt(), "{s:?}");
         assert!(Z95 * s.variance.sqrt() <= PRECISION * exact * 1.1, "{s:?}");
         assert_eq!(
-            gates.estimate(&[0.1; 3], Stop::NEVER, 1.0),
+            gates.sample(&[0.1; 3], Stop::NEVER, 1.0),
             s,
             "seeded by its question"
         );
