@@ -245,6 +245,26 @@ mod tests {
     }
 
     #[test]
+    fn the_same_question_is_answered_without_drawing_again() {
+        let gates = Gates {
+            leaves: 4,
+            gates: vec![(2, vec![0, 1, 2, 3])],
+            salt: 0x0123,
+        };
+        let q = [0.123, 0.234, 0.345, 0.456];
+        let progress = super::super::Progress::default();
+        let first = gates.estimate(&q, Stop::NEVER.reporting(&progress), 1.0);
+        let drawn = progress.scenarios();
+        assert!(drawn > 0);
+        let again = gates.estimate(&q, Stop::NEVER.reporting(&progress), 1.0);
+        assert_eq!(again, first);
+        assert_eq!(progress.scenarios(), drawn, "nothing drawn the second time");
+        // Another question is drawn afresh.
+        let other = gates.estimate(&q, Stop::NEVER.reporting(&progress), 0.5);
+        assert!(progress.scenarios() > drawn, "{other:?}");
+    }
+
+    #[test]
     fn gates_over_gates_read_their_children() {
         // (a AND b) OR c, leaves false with 0.5, 0.5, 0.2: false when c is false and
         // not both a and b are true, P = 0.2 · 0.75 = 0.15.
