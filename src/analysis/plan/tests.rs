@@ -64,6 +64,29 @@ fn splitting() -> Limits {
     }
 }
 
+/// Limits that let no diagram be made at all: every context that needs one is sampled.
+fn starved() -> Limits {
+    Limits {
+        nodes: 100_000,
+        context_nodes: 6,
+        work: 0,
+    }
+}
+
+/// Two trains alike over variables 0-4 and 5-9: each an AND of ORs of neighbours.
+fn two_trains() -> (Formula, Lit, Lit) {
+    let mut f = Formula::new(10);
+    let train = |f: &mut Formula, base: Lit| {
+        let ors: Vec<Lit> = (0..3)
+            .map(|i| f.any(vec![base + i, base + i + 1]))
+            .collect();
+        f.all(ors)
+    };
+    let a = train(&mut f, 0);
+    let b = train(&mut f, 5);
+    (f, a, b)
+}
+
 fn plans(f: &Formula, roots: &[Lit]) -> Vec<Plan> {
     vec![
         Plan::compile(f, roots, 10_000).unwrap(),
@@ -331,11 +354,7 @@ fn a_context_no_diagram_fits_is_sampled_around_the_exact_value() {
     let mut children = ors;
     children.push(vote);
     let top = f.all(children);
-    let starved = Limits {
-        nodes: 100_000,
-        context_nodes: 6,
-        work: 0,
-    };
+    let starved = starved();
     assert!(Plan::compile_with(&f, &[top], splitting()).is_ok_and(|p| !p.sampled()));
     let plan = Plan::compile_with(&f, &[top], starved).unwrap();
     assert!(plan.sampled());
@@ -376,21 +395,9 @@ fn a_stopped_compilation_makes_no_diagram() {
 /// use all they may take get half the trials each that one alone gets.
 #[test]
 fn sampled_contexts_share_the_work_of_one_evaluation() {
-    let mut f = Formula::new(10);
-    let train = |f: &mut Formula, base: Lit| {
-        let ors: Vec<Lit> = (0..3)
-            .map(|i| f.any(vec![base + i, base + i + 1]))
-            .collect();
-        f.all(ors)
-    };
-    let a = train(&mut f, 0);
-    let b = train(&mut f, 5);
+    let (mut f, a, b) = two_trains();
     let both = f.any(vec![a, b]);
-    let starved = Limits {
-        nodes: 100_000,
-        context_nodes: 6,
-        work: 0,
-    };
+    let starved = starved();
     // Each train is false with about 3 · 0.003^2: too rare for the precision to stop
     // the sampling before its limit.
     let q = [0.003; 10];
@@ -426,21 +433,9 @@ fn sampled_contexts_share_the_work_of_one_evaluation() {
 /// interval of the enumeration.
 #[test]
 fn contexts_alike_are_sampled_independently() {
-    let mut f = Formula::new(10);
-    let train = |f: &mut Formula, base: Lit| {
-        let ors: Vec<Lit> = (0..3)
-            .map(|i| f.any(vec![base + i, base + i + 1]))
-            .collect();
-        f.all(ors)
-    };
-    let a = train(&mut f, 0);
-    let b = train(&mut f, 5);
+    let (mut f, a, b) = two_trains();
     let top = f.any(vec![a, b]);
-    let starved = Limits {
-        nodes: 100_000,
-        context_nodes: 6,
-        work: 0,
-    };
+    let starved = starved();
     let plan = Plan::compile_with(&f, &[top], starved).unwrap();
     let q = [0.3; 10];
     let values = plan.evaluate(&q);
