@@ -455,24 +455,20 @@ impl Structure {
             None => Vec::new(),
         };
         let (f, up, full) = structure_formula(g, &entries, request, &certain, &lumped)?;
+        let limits = Limits::for_budget(budget);
+        let compile = |roots: &[Lit]| Plan::compile_until(&f, roots, limits, request.stop);
         let (plan, full) = match full {
             Some(roots) => {
-                let (plan, full) = rayon::join(
-                    || Plan::compile_until(&f, &up, Limits::for_budget(budget), request.stop),
-                    || Plan::compile_until(&f, &roots, Limits::for_budget(budget), request.stop),
-                );
+                let (plan, full) = rayon::join(|| compile(&up), || compile(&roots));
                 (plan?, Some(full?))
             }
-            None => (
-                Plan::compile_until(&f, &up, Limits::for_budget(budget), request.stop)?,
-                None,
-            ),
+            None => (compile(&up)?, None),
         };
         // Nodes kept bound the memory, nodes made (failed attempts and garbage included)
         // the time: each within the limit one compilation has for it.
         let spent = plan.work() + full.as_ref().map_or(0, Plan::work);
         let kept = plan.nodes() + full.as_ref().map_or(0, Plan::nodes);
-        if spent > Limits::for_budget(budget).work || kept > budget {
+        if spent > limits.work || kept > budget {
             return Err(BudgetExceeded);
         }
         let placements = Placements::new(&own, &lumped, &cofactors);

@@ -111,6 +111,8 @@ pub struct Plan {
     /// The variables some context or root reads, in order: the only ones with a
     /// derivative.
     used: Vec<u32>,
+    /// Contexts sampled rather than exact ([`sampled`]).
+    sampled: usize,
     nodes: usize,
     work: usize,
 }
@@ -271,6 +273,11 @@ impl Plan {
             }
         }
         let used: Vec<u32> = (0..f.vars() as u32).filter(|&v| read[v as usize]).collect();
+        let sampled = c
+            .contexts
+            .iter()
+            .filter(|c| matches!(c.body, Body::Sampled(_)))
+            .count();
         Ok(Plan {
             vars: f.vars(),
             contexts: c.contexts,
@@ -279,6 +286,7 @@ impl Plan {
             var_contexts,
             single_output,
             used,
+            sampled,
             nodes: c.kept,
             work: c.work,
         })
@@ -312,8 +320,7 @@ impl Plan {
     /// contexts share `share` of the sampling work one evaluation may take (1 for all
     /// of it: [`sampled`]) and stop early once `stop` is set (see [`Stop`]).
     pub fn evaluate_owned(&self, q: Vec<f64>, stop: Stop, share: f64) -> Values {
-        let sampled = self.sampled_contexts();
-        let share = share / sampled.max(1) as f64;
+        let share = share / self.sampled.max(1) as f64;
         let mut values = Values {
             var: q,
             leaf: Vec::with_capacity(self.contexts.len()),
@@ -336,15 +343,7 @@ impl Plan {
 
     /// Whether a context is sampled rather than exact ([`sampled`]).
     pub fn sampled(&self) -> bool {
-        self.sampled_contexts() > 0
-    }
-
-    /// How many contexts are sampled.
-    fn sampled_contexts(&self) -> usize {
-        self.contexts
-            .iter()
-            .filter(|c| matches!(c.body, Body::Sampled(_)))
-            .count()
+        self.sampled > 0
     }
 
     /// Variance of root `r`'s probability in `values` from the sampled contexts' (0 when
